@@ -1,0 +1,47 @@
+# Caseworks — the two commands: `make dev` (whole stack) and `make test` (everything CI runs).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NODE_STAMP := node_modules/.installed
+
+.PHONY: help install temporal-cli build dev test lint typecheck migrate key bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+# `npm install`, not `npm ci`: the registry here lacks some of @swc/core's optional per-platform
+# packages, which `npm ci` insists on finding in the lock file; install honours the lock all the same.
+$(NODE_STAMP): package.json package-lock.json
+	npm install --no-audit --no-fund
+	@touch $@
+
+install: $(NODE_STAMP) temporal-cli ## install npm packages and the Temporal CLI when missing
+
+temporal-cli: ## build the Temporal CLI into .tools/bin (once; reused after)
+	@bash scripts/install-temporal-cli.sh >/dev/null
+
+build: $(NODE_STAMP) ## compile to dist/ and build the production workflow bundle
+	npm run build --silent
+
+dev: install build ## run Temporal dev server + UI, migrations, API and worker; Ctrl-C stops all
+	@bash scripts/dev.sh
+
+test: install ## lint, typecheck, build, unit + workflow + HTTP tests on real Temporal and PostgreSQL
+	@bash scripts/test.sh
+
+lint: $(NODE_STAMP)
+	npx eslint .
+
+typecheck: $(NODE_STAMP)
+	npx tsc -p tsconfig.json --noEmit
+
+migrate: $(NODE_STAMP) ## create the database if needed and apply migrations
+	npx ts-node --transpile-only scripts/migrate.ts
+
+key: $(NODE_STAMP) ## create an API key: make key ROLE=agent NAME=ann (printed once)
+	@ROLE="$(ROLE)" NAME="$(NAME)" npx ts-node --transpile-only scripts/create-api-key.ts
+
+bench: install build ## run the benchmarks (bench/), SCENARIO=<name> for one
+	@bash bench/run.sh $(SCENARIO)
+
+clean: ## remove build output and dev data (keeps the Temporal CLI)
+	rm -rf dist .data

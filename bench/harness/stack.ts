@@ -1,0 +1,208 @@
+import { Client, Connection } from '@temporalio/client';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ApiKeyService } from '../../src/api/auth/api-key.service';
+import { createDataSource, migrate } from '../../src/persistence/data-source';
+import { dataConverterFor } from '../../src/temporal/temporal-options';
+import { RunningDevServer, startTemporalDevServer } from '../../scripts/dev-server';
+
+export const ROOT = resolve(__dirname, '..', '..');
+
+/** A process of the real stack (the compiled api or worker), to kill, restart and measure. */
+export class StackProcess {
+  child!: ChildProcess;
+  private out = '';
+
+  constructor(
+    private readonly entry: string,
+    private readonly env: Record<string, string>,
+    private readonly readyLine: string,
+    private readonly nodeArgs: string[] = [],
+  ) {}
+
+  async start(): Promise<void> {
+    this.out = '';
+    this.child = spawn(process.execPath, [...this.nodeArgs, this.entry], { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (d: Buffer) => (this.out = (this.out + d.toString()).slice(-20_000)));
+    this.child.stderr!.on('data', (d: Buffer) => (this.out = (this.out + d.toString()).slice(-20_000)));
+    await until(() => this.out.includes(this.readyLine) || this.child.exitCode !== null, 60_000, `${this.entry} to start`);
+    if (this.child.exitCode !== null) throw new Error(`${this.entry} exited ${this.child.exitCode}:\n${this.out}`);
+  }
+
+  /** SIGTERM gets `graceMs` to drain (a worker with 10,000 cached cases takes a while), then SIGKILL. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL', graceMs = 30_000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill(signal);
+    const timer = signal === 'SIGKILL' ? undefined : setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  rssKiB(): number {
+    const status = require('node:fs').readFileSync(`/proc/${this.child.pid}/status`, 'utf8') as string;
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  }
+
+  output(): string {
+    return this.out;
+  }
+}
+
+export interface Stack {
+  server: RunningDevServer;
+  serverPort: number;
+  dbFilename?: string;
+  databaseUrl: string;
+  taskQueue: string;
+  env: Record<string, string>;
+  client: Client;
+  ds: DataSource;
+  worker: StackProcess;
+  api: StackProcess | null;
+  apiUrl: string | null;
+  apiKey: string | null;
+  stop(): Promise<void>;
+}
+
+export async function until(probe: () => boolean | Promise<boolean>, timeoutMs: number, what: string, intervalMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/**
+ * A fresh stack for one scenario: its own dev server (file-backed when asked), its own database,
+ * the compiled worker (prebuilt bundle) and optionally the compiled API, as separate processes.
+ */
+export async function startStack({ api = false, dbFilename, extraEnv = {} }: { api?: boolean; dbFilename?: string; extraEnv?: Record<string, string> } = {}): Promise<Stack> {
+  const server = await startTemporalDevServer({ dbFilename, logLevel: 'error' });
+  const serverPort = Number(server.address.split(':')[1]);
+  const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  base.pathname = `/caseworks_bench_${Date.now()}`;
+  const databaseUrl = base.toString();
+  await migrate(databaseUrl);
+  const taskQueue = 'bench';
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    TEMPORAL_ADDRESS: server.address,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    POLICY_DIR: resolve(ROOT, 'test', 'fixtures', 'policies'),
+    // A fresh key per stack; BENCH_PAYLOAD_KEY fixes it, so a failing run's saved histories can be
+    // decoded and replayed locally (Worker.runReplayHistory) after the stack is gone.
+    PAYLOAD_ENCRYPTION_KEY: process.env.BENCH_PAYLOAD_KEY ?? randomBytes(32).toString('base64'),
+    WORKFLOW_BUNDLE_PATH: resolve(ROOT, 'dist', 'workflow-bundle.js'),
+    RATE_LIMIT_PER_MINUTE: '10000000',
+    ...extraEnv,
+  };
+  const ds = await createDataSource(databaseUrl).initialize();
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, dataConverter: dataConverterFor({ PAYLOAD_ENCRYPTION_KEY: env.PAYLOAD_ENCRYPTION_KEY }) });
+
+  // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker (node refuses
+  // --cpu-prof in NODE_OPTIONS); the profile is written when the scenario stops the worker.
+  // BENCH_API_NODE_ARGS does the same for the API.
+  const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const worker = new StackProcess('dist/src/worker/main.js', { ...env, LOG_LEVEL: 'info' }, '"worker started"', workerNodeArgs);
+  await worker.start();
+  let apiProcess: StackProcess | null = null;
+  let apiUrl: string | null = null;
+  let apiKey: string | null = null;
+  if (api) {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const apiNodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    apiProcess = new StackProcess('dist/src/api/main.js', { ...env, API_PORT: String(port), LOG_LEVEL: 'warn' }, '', apiNodeArgs);
+    await apiProcess.start();
+    apiUrl = `http://127.0.0.1:${port}`;
+    await until(async () => (await fetch(`${apiUrl}/health/ready`).catch(() => null))?.ok === true, 60_000, 'api ready');
+    apiKey = (await ApiKeyService.create(ds, 'bench', 'client')).key;
+  }
+  const stack: Stack = {
+    server,
+    serverPort,
+    dbFilename,
+    databaseUrl,
+    taskQueue,
+    env,
+    client,
+    ds,
+    worker,
+    api: apiProcess,
+    apiUrl,
+    apiKey,
+    async stop(this: Stack) {
+      await apiProcess?.kill('SIGTERM');
+      await worker.kill('SIGTERM');
+      await connection.close();
+      await ds.destroy();
+      // `this.server`: a scenario may have replaced the server (restart).
+      await this.server.stop().catch(() => undefined);
+      const admin = new URL(databaseUrl);
+      admin.pathname = '/postgres';
+      const { Client: Pg } = await import('pg');
+      const pg = new Pg({ connectionString: admin.toString() });
+      await pg.connect();
+      await pg.query(`DROP DATABASE IF EXISTS "${base.pathname.slice(1)}" WITH (FORCE)`);
+      await pg.end();
+    },
+  };
+  return stack;
+}
+
+/** Polls a count query until it reaches `expected` (or the time is up); returns the last count. */
+export async function countWhen(ds: DataSource, sql: string, params: unknown[], expected: number, timeoutMs: number, log?: (l: string) => void): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let lastLog = 0;
+  for (;;) {
+    const [{ n }] = (await ds.query(sql, params)) as { n: number }[];
+    if (n >= expected || Date.now() > deadline) return n;
+    if (log && Date.now() - lastLog > 5_000) {
+      log(`  ${n}/${expected}`);
+      lastLog = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * Polls a count query until it reaches `expected`, for as long as it keeps rising: gives up only
+ * after `stallMs` without progress (or `maxMs` in all). A slow machine then reports a slow figure
+ * instead of a lost case; a real loss still ends the wait and fails the exactness check.
+ */
+export async function countWhileProgressing(
+  ds: DataSource,
+  sql: string,
+  params: unknown[],
+  expected: number,
+  {
+    stallMs = 60_000,
+    maxMs = 15 * 60_000,
+    firstExpectedAt = Date.now(),
+    log,
+  }: { stallMs?: number; maxMs?: number; /** No progress is due before then (e.g. the first deadline). */ firstExpectedAt?: number; log?: (l: string) => void } = {},
+): Promise<number> {
+  const started = Date.now();
+  let last = -1;
+  let lastProgress = Math.max(started, firstExpectedAt);
+  let lastLog = 0;
+  for (;;) {
+    const [{ n }] = (await ds.query(sql, params)) as { n: number }[];
+    const now = Date.now();
+    if (n > last) {
+      last = n;
+      lastProgress = Math.max(now, lastProgress);
+    }
+    if (n >= expected || now - lastProgress > stallMs || now - Math.max(started, firstExpectedAt) > maxMs) return n;
+    if (log && now - lastLog > 10_000) {
+      log(`  ${n}/${expected}`);
+      lastLog = now;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -1,0 +1,110 @@
+import { ApiKeyService } from '../../src/api/auth/api-key.service';
+import { alertGroupWorkflow, incidentWorkflow } from '../../src/workflows';
+import { alertGroupQuery, incidentStatusQuery } from '../../src/workflows/incident/messages';
+import { alert, sendAlert, testIncidentPolicy } from '../../test/support/incidents';
+import { startPagerDutyFake } from '../../test/fakes/pagerduty-events';
+import { alertFingerprint } from '../../src/domain/incident/alert';
+import { alertGroupId } from '../../src/workflows/incident/messages';
+import { check, Scenario } from '../harness/scenario';
+import { startStack, until } from '../harness/stack';
+import { round, runPool, summary } from '../harness/stats';
+
+const N = Number(process.env.BENCH_ALERTS_N ?? 20_000);
+const FINGERPRINTS = Number(process.env.BENCH_ALERTS_FINGERPRINTS ?? 200);
+const CONCURRENCY = 64;
+
+/**
+ * An alert storm through POST /v1/alerts (test policy: 5 × http_5xx in a minute opens a P1, which
+ * pages at once through a local PagerDuty Events v2 server), then the same number of bare
+ * signal-with-starts of the alert-group workflow on other fingerprints: the physical limit.
+ */
+export const alertStorm: Scenario = {
+  name: 'alert-storm',
+  description: `${N} alerts over ${FINGERPRINTS} fingerprints via POST /v1/alerts, ${CONCURRENCY} concurrent senders; then ${N} bare signal-with-start`,
+  async run(log) {
+    const pd = await startPagerDutyFake();
+    const stack = await startStack({ api: true, extraEnv: { PAGERDUTY_EVENTS_URL: pd.url, PAGERDUTY_ROUTING_KEY: pd.routingKey } });
+    try {
+      const sreKey = (await ApiKeyService.create(stack.ds, 'bench-sre', 'sre')).key;
+      const run = Date.now();
+      const service = (i: number) => `svc-${run}-${i % FINGERPRINTS}`;
+      const failures: string[] = [];
+      log(`api: ${N} alerts`);
+      const api = await runPool(
+        N,
+        CONCURRENCY,
+        async (i) => {
+          const res = await fetch(`${stack.apiUrl}/v1/alerts`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${sreKey}` },
+            body: JSON.stringify({ brand: 'uoozee', source: 'bench', kind: 'http_5xx', service: service(i), region: 'eu-west-1', summary: `5xx on ${service(i)}`, severity: 'critical' }),
+          });
+          if (res.status !== 202) failures.push(`${res.status} ${await res.text()}`);
+          else await res.arrayBuffer();
+        },
+        (d) => log(`  api ${d}/${N}`),
+      );
+
+      // Every group must have opened exactly one incident, and the incidents must count every alert.
+      const groups = Array.from({ length: FINGERPRINTS }, (_, i) => alertGroupId('uoozee', alertFingerprint({ kind: 'http_5xx', service: service(i), region: 'eu-west-1', edge: null, dedupKey: null })));
+      let incidents: string[] = [];
+      let counted = 0;
+      await until(
+        async () => {
+          // Under load a query can time out: that round does not count, the next one asks again.
+          const views = await Promise.all(groups.map((g) => stack.client.workflow.getHandle<typeof alertGroupWorkflow>(g).query(alertGroupQuery).catch(() => null)));
+          if (views.some((v) => v === null)) return false;
+          incidents = views.flatMap((v) => v!.incidentsOpened);
+          if (incidents.length < FINGERPRINTS) return false;
+          const counts = await Promise.all(incidents.map((id) => stack.client.workflow.getHandle<typeof incidentWorkflow>(id).query(incidentStatusQuery).then((v) => v.alertCount).catch(() => null)));
+          if (counts.some((c) => c === null)) return false;
+          counted = counts.reduce((a: number, b) => a + b!, 0);
+          log(`  ${incidents.length} incidents, ${counted}/${N} alerts counted`);
+          return counted >= N;
+        },
+        300_000,
+        'every alert counted',
+        2_000,
+      ).catch(() => undefined);
+      const firstPages = () => [...pd.incidents().values()].filter((a) => incidents.some((id) => a.dedupKey === `${id}:page:0`));
+      await until(() => firstPages().length >= FINGERPRINTS, 120_000, 'first pages', 500).catch(() => undefined);
+      const duplicateOpenings = [...pd.incidents().values()].filter((a) => a.openings > 1).length;
+
+      log(`bare: ${N} signal-with-start`);
+      const policy = testIncidentPolicy();
+      const bare = await runPool(N, CONCURRENCY, async (i) => {
+        await sendAlert(stack.client, stack.taskQueue, alert({ service: `bare-${run}-${i % FINGERPRINTS}`, source: 'bench' }), policy);
+      }, (d) => log(`  bare ${d}/${N}`));
+
+      const apiS = summary(api.latencies);
+      const bareS = summary(bare.latencies);
+      const apiTput = round((N / api.wallMs) * 1000);
+      const bareTput = round((N / bare.wallMs) * 1000);
+      return {
+        figures: {
+          alerts: N,
+          fingerprints: FINGERPRINTS,
+          concurrency: CONCURRENCY,
+          api: { perSecond: apiTput, latencyMs: apiS },
+          bareSignalWithStart: { perSecond: bareTput, latencyMs: bareS },
+          ratio: round(apiTput / bareTput, 2),
+          incidents: incidents.length,
+          alertsCounted: counted,
+          firstPagesAtPagerDuty: firstPages().length,
+          duplicateOpeningsAtPagerDuty: duplicateOpenings,
+        },
+        checks: [
+          check('every POST answered 202', failures.length === 0, failures.slice(0, 3).join(' | ')),
+          check(`exactly ${FINGERPRINTS} incidents`, incidents.length === FINGERPRINTS, `${incidents.length}`),
+          check(`alert counts sum to ${N}`, counted === N, `${counted}`),
+          check(`exactly ${FINGERPRINTS} first pages at PagerDuty`, firstPages().length === FINGERPRINTS, `${firstPages().length}`),
+          check('no PagerDuty alert opened twice', duplicateOpenings === 0, `${duplicateOpenings}`),
+        ],
+        headline: `API ${apiTput} alerts/s p99 ${apiS.p99} ms · bare signal-with-start ${bareTput}/s p99 ${bareS.p99} ms → ratio ${round(apiTput / bareTput, 2)} · ${incidents.length} incidents, ${counted} alerts counted, ${firstPages().length} first pages`,
+      };
+    } finally {
+      await stack.stop();
+      await pd.close();
+    }
+  },
+};

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# `make dev`: Temporal dev server (with Web UI, data kept in .data/), migrations, worker and API.
+# Ctrl-C stops everything; run it again and the tickets are still there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p .data/logs
+
+export API_PORT="${API_PORT:-3000}"
+export TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
+export TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}"
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/caseworks}"
+export LOG_LEVEL="${LOG_LEVEL:-info}"
+# The Web UI decodes encrypted payloads (summaries, details, inputs) through the API's codec
+# endpoint; on this localhost-only dev stack it needs no key.
+export TEMPORAL_UI_CODEC_ENDPOINT="${TEMPORAL_UI_CODEC_ENDPOINT:-http://127.0.0.1:$API_PORT/codec}"
+export CODEC_ALLOW_ANONYMOUS="${CODEC_ALLOW_ANONYMOUS:-true}"
+# Payload encryption in dev too, with a key made once and kept beside the dev data.
+if [ -z "${PAYLOAD_ENCRYPTION_KEY:-}" ]; then
+  [ -s .data/payload.key ] || node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64"))' > .data/payload.key
+  export PAYLOAD_ENCRYPTION_KEY="$(cat .data/payload.key)"
+fi
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  echo; echo "stopping..."
+  for ((i=${#pids[@]}-1; i>=0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null || true; wait "${pids[i]}" 2>/dev/null || true; done
+  echo "stopped."
+}
+trap cleanup INT TERM EXIT
+
+for port in "$API_PORT" "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is already in use (another make dev?). Set API_PORT / TEMPORAL_PORT / TEMPORAL_UI_PORT." >&2; exit 1
+  fi
+done
+
+prefix() { sed -u "s/^/[$1] /"; }
+
+echo "starting Temporal dev server..."
+node dist/scripts/dev-server.js > >(tee .data/logs/temporal.log | prefix temporal) 2>&1 &
+pids+=($!)
+for _ in $(seq 1 120); do grep -q 'ready' .data/logs/temporal.log 2>/dev/null && break; sleep 0.5; done
+grep -q 'ready' .data/logs/temporal.log || { echo "Temporal dev server did not start; see .data/logs/temporal.log" >&2; exit 1; }
+
+node dist/scripts/migrate.js
+
+node dist/src/worker/main.js > >(tee .data/logs/worker.log | prefix worker) 2>&1 &
+pids+=($!)
+node dist/src/api/main.js > >(tee .data/logs/api.log | prefix api) 2>&1 &
+pids+=($!)
+
+api="http://127.0.0.1:$API_PORT"
+for _ in $(seq 1 120); do curl -fsS "$api/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+curl -fsS "$api/health/ready" >/dev/null || { echo "API did not become ready; see .data/logs/api.log" >&2; exit 1; }
+
+cat <<MSG
+
+  Caseworks is running
+    API          $api
+    API docs     $api/docs   (OpenAPI JSON: $api/docs-json)
+    Health       $api/health/ready
+    Temporal UI  http://127.0.0.1:$TEMPORAL_UI_PORT
+    Temporal     $TEMPORAL_ADDRESS (namespace default, task queue caseworks)
+    PostgreSQL   ${DATABASE_URL%%\?*}
+    Logs         .data/logs/{temporal,api,worker}.log
+
+  Create a key:  make key ROLE=agent NAME=me      Stop: Ctrl-C
+
+MSG
+wait -n "${pids[@]}"
+echo "a process exited; stopping the rest" >&2

@@ -1,0 +1,114 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { assertNoCardData } from '../domain/billing/card-redaction';
+import type { DisputeEvidence } from '../domain/billing/dispute';
+import type { BillingGateway, CreateRefundRequest, GatewayCharge, GatewayRefund } from '../integrations/billing/stripe-gateway';
+import type { WebhookNotificationSender } from '../integrations/notify/webhook-sender';
+import { createSlaCreditSettlementActivities } from './sla-credit-settlement';
+
+export interface BillingDeps {
+  dataSource: DataSource;
+  logger: Logger;
+  gateway: BillingGateway;
+  /** The CRM's webhook; absent: updates are recorded in crm_updates only. */
+  crmWebhook?: WebhookNotificationSender;
+}
+
+export interface BillingCaseRecord {
+  kind: 'refund' | 'dispute' | 'dunning';
+  id: string;
+  brand: string;
+  state: string;
+  customerRef: string;
+  snapshot: object;
+}
+
+export interface BillingEventInput {
+  eventKey: string;
+  type: string;
+  actor: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+export function createBillingActivities({ dataSource, logger, gateway, crmWebhook }: BillingDeps) {
+  return {
+    ...createSlaCreditSettlementActivities({ dataSource, logger, gateway }),
+
+    /** Snapshot + keyed event in one transaction; an older snapshot never overwrites a newer one. */
+    async recordBillingCase(c: BillingCaseRecord, event: BillingEventInput): Promise<{ eventRecorded: boolean }> {
+      // Card data must never reach a table: the gateway gives us the last four digits at most.
+      assertNoCardData(c.snapshot);
+      assertNoCardData(event.data);
+      const recorded = await dataSource.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO billing_cases (id, kind, brand, state, customer_ref, snapshot, opened_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+           ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at
+           WHERE billing_cases.updated_at <= EXCLUDED.updated_at`,
+          [c.id, c.kind, c.brand, c.state, c.customerRef, JSON.stringify(c.snapshot), new Date(event.occurredAt)],
+        );
+        const inserted: unknown[] = await tx.query(
+          `INSERT INTO billing_case_events (event_key, case_id, type, actor, occurred_at, data) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (event_key) DO NOTHING RETURNING id`,
+          [event.eventKey, c.id, event.type, event.actor, new Date(event.occurredAt), JSON.stringify(event.data)],
+        );
+        return inserted.length > 0;
+      });
+      logger.info({ caseId: c.id, kind: c.kind, event: event.type, state: c.state, eventRecorded: recorded }, 'billing case transition recorded');
+      return { eventRecorded: recorded };
+    },
+
+    async createRefund(request: CreateRefundRequest): Promise<GatewayRefund> {
+      const refund = await gateway.createRefund(request);
+      logger.info({ idempotencyKey: request.idempotencyKey, refundId: refund.id, status: refund.status, amountMinor: refund.amountMinor }, 'refund requested');
+      return refund;
+    },
+
+    getRefund({ refundId }: { refundId: string }): Promise<GatewayRefund> {
+      return gateway.getRefund(refundId);
+    },
+
+    /** Transaction ID, authorization code, last four digits: what the agent may see. */
+    getCharge({ chargeId }: { chargeId: string }): Promise<GatewayCharge> {
+      return gateway.getCharge(chargeId);
+    },
+
+    async cancelSubscription({ subscriptionId }: { subscriptionId: string }): Promise<{ status: string }> {
+      const sub = await gateway.cancelSubscription(subscriptionId);
+      logger.info({ subscriptionId, status: sub.status }, 'subscription cancelled');
+      return { status: sub.status };
+    },
+
+    /** Stages the evidence at the gateway (editable until submitted). */
+    async stageDisputeEvidence({ disputeId, evidence }: { disputeId: string; evidence: DisputeEvidence }): Promise<void> {
+      await gateway.submitDisputeEvidence(disputeId, evidence, false);
+    },
+
+    /** Sends the evidence to the card network: the gateway key is derived from it, so a retry never submits twice. */
+    async submitDisputeEvidence({ disputeId, evidence }: { disputeId: string; evidence: DisputeEvidence }): Promise<{ submissionCount: number }> {
+      const d = await gateway.submitDisputeEvidence(disputeId, evidence, true);
+      logger.info({ disputeId, submissionCount: d.submissionCount }, 'dispute evidence submitted');
+      return { submissionCount: d.submissionCount };
+    },
+
+    /** Concedes the chargeback (the cardholder keeps the money). */
+    async acceptDispute({ disputeId }: { disputeId: string }): Promise<void> {
+      await gateway.closeDispute(disputeId);
+      logger.info({ disputeId }, 'dispute accepted');
+    },
+
+    /** Tells the CRM what happened to the customer's account: recorded once per key, then delivered. */
+    async updateCrm(u: { key: string; caseId: string; customerRef: string; event: string; data: Record<string, unknown> }): Promise<void> {
+      await dataSource.query(
+        `INSERT INTO crm_updates (key, case_id, customer_ref, event, data) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING`,
+        [u.key, u.caseId, u.customerRef, u.event, JSON.stringify(u.data)],
+      );
+      if (crmWebhook) {
+        const message = { ...u, kind: 'crm_update' };
+        const { status } = await crmWebhook.send(message, Date.now());
+        await dataSource.query(`UPDATE crm_updates SET delivered_at = now(), delivery_status = $2 WHERE key = $1`, [u.key, status]);
+      }
+      logger.info({ caseId: u.caseId, event: u.event, key: u.key }, 'crm updated');
+    },
+  };
+}

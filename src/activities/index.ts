@@ -1,0 +1,56 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/config.schema';
+import { WebhookNotificationSender } from '../integrations/notify/webhook-sender';
+import { SandboxGateway } from '../integrations/billing/sandbox-gateway';
+import { StripeGateway } from '../integrations/billing/stripe-gateway';
+import { PagerDutyEventsAdapter } from '../integrations/paging/pagerduty-events';
+import { PlaybackDiagnosticsClient } from '../integrations/playback/playback-diagnostics.client';
+import { BillingDeps, createBillingActivities } from './billing';
+import { createIncidentActivities, IncidentDeps } from './incidents';
+import { createNotificationActivities, NotificationDeps } from './notifications';
+import { createPlaybackChecklistActivities, PlaybackChecklistDeps } from './playback-checklist';
+import { createSlaCreditActivities } from './sla-credits';
+import { createTakedownActivities, TakedownDeps } from './takedowns';
+import { createTicketReadModelActivities } from './ticket-read-model';
+
+export type ActivityDeps = NotificationDeps & PlaybackChecklistDeps & IncidentDeps & BillingDeps & TakedownDeps;
+
+/** The adapters the configuration asks for; an unset URL means the built-in (recording) default. */
+export function activityDepsFromConfig(config: AppConfig, dataSource: DataSource, logger: Logger): ActivityDeps {
+  return {
+    dataSource,
+    logger,
+    webhook: config.NOTIFY_WEBHOOK_URL ? new WebhookNotificationSender(config.NOTIFY_WEBHOOK_URL, config.NOTIFY_WEBHOOK_SECRET) : undefined,
+    gateway: config.STRIPE_API_KEY ? new StripeGateway({ apiKey: config.STRIPE_API_KEY, baseUrl: config.STRIPE_API_BASE, timeoutMs: 10_000 }) : new SandboxGateway(dataSource),
+    crmWebhook: config.CRM_WEBHOOK_URL ? new WebhookNotificationSender(config.CRM_WEBHOOK_URL, config.NOTIFY_WEBHOOK_SECRET) : undefined,
+    backlogWebhook: config.BACKLOG_WEBHOOK_URL ? new WebhookNotificationSender(config.BACKLOG_WEBHOOK_URL, config.NOTIFY_WEBHOOK_SECRET) : undefined,
+    pager:
+      config.PAGERDUTY_EVENTS_URL && config.PAGERDUTY_ROUTING_KEY
+        ? new PagerDutyEventsAdapter({ baseUrl: config.PAGERDUTY_EVENTS_URL, routingKey: config.PAGERDUTY_ROUTING_KEY })
+        : undefined,
+    legalPager:
+      config.PAGERDUTY_EVENTS_URL && config.PAGERDUTY_LEGAL_ROUTING_KEY
+        ? new PagerDutyEventsAdapter({ baseUrl: config.PAGERDUTY_EVENTS_URL, routingKey: config.PAGERDUTY_LEGAL_ROUTING_KEY })
+        : undefined,
+    playbackDiagnostics: config.PLAYBACK_DIAGNOSTICS_URL ? new PlaybackDiagnosticsClient(config.PLAYBACK_DIAGNOSTICS_URL, config.PLAYBACK_DIAGNOSTICS_TOKEN) : undefined,
+  };
+}
+
+/**
+ * Every activity the worker registers, built from injected dependencies. Workflows import only
+ * the type of this function, so nothing of the worker's world enters the workflow bundle.
+ */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createTicketReadModelActivities(deps),
+    ...createNotificationActivities(deps),
+    ...createSlaCreditActivities(deps),
+    ...createPlaybackChecklistActivities(deps),
+    ...createIncidentActivities(deps),
+    ...createBillingActivities(deps),
+    ...createTakedownActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,98 @@
+import type { DataSource } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { Logger } from 'pino';
+import { TicketEventRow, TicketRow } from '../persistence/entities';
+import type { TicketView } from '../workflows/ticket/messages';
+
+export interface TicketEventInput {
+  /** Business key of the event (case + step): the same event is never recorded twice. */
+  eventKey: string;
+  type: string;
+  actor: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+const date = (s: string | null | undefined): Date | null => (s ? new Date(s) : null);
+
+export interface TicketRecord {
+  view: TicketView;
+  requestHash: string;
+}
+
+export interface TicketReadModelDeps {
+  dataSource: DataSource;
+  logger: Logger;
+}
+
+export function createTicketReadModelActivities({ dataSource, logger }: TicketReadModelDeps) {
+  return {
+    /**
+     * Writes the ticket's current view and appends the event, in one transaction. Safe to retry:
+     * the snapshot is an upsert and the event is keyed.
+     */
+    async recordTicketTransition({ view, requestHash }: TicketRecord, event: TicketEventInput): Promise<{ eventRecorded: boolean }> {
+      // The first-response record survives in history once met; the current clock if not.
+      const firstResponse = view.sla.firstResponse ?? view.slaHistory.find((c) => c.metric === 'firstResponse');
+      const eventRecorded = await dataSource.transaction(async (tx) => {
+        await tx
+          .createQueryBuilder()
+          .insert()
+          .into(TicketRow)
+          .values({
+            id: view.id,
+            brand: view.brand,
+            channel: view.channel,
+            priority: view.priority,
+            status: view.status,
+            policyVersion: view.policyVersion,
+            openedAt: new Date(view.openedAt),
+            plan: view.plan,
+            assignee: view.assignee,
+            customerRef: view.customerRef,
+            atRisk: view.atRisk,
+            nextDeadlineAt: date(view.nextDeadlineAt),
+            closedAt: date(view.closedAt),
+            agentReplies: view.agentReplies,
+            reopenCount: view.reopenCount,
+            firstContactResolution: view.firstContactResolution,
+            csatScore: view.csat?.score ?? null,
+            firstResponseDueAt: date(firstResponse?.deadlineAt),
+            firstResponseAt: date(firstResponse?.fulfilledAt),
+            slaBreached: view.slaBreached,
+            resolvedAt: date(view.resolvedAt),
+            snapshot: view,
+            requestHash,
+            updatedAt: new Date(event.occurredAt),
+          })
+          .orUpdate(
+            [
+              'priority', 'status', 'policy_version', 'assignee', 'at_risk', 'next_deadline_at', 'closed_at', 'agent_replies',
+              'reopen_count', 'first_contact_resolution', 'csat_score', 'first_response_due_at', 'first_response_at',
+              'sla_breached', 'resolved_at', 'snapshot', 'updated_at',
+            ],
+            ['id'],
+          )
+          .execute();
+        const inserted = await tx
+          .createQueryBuilder()
+          .insert()
+          .into(TicketEventRow)
+          .values({
+            eventKey: event.eventKey,
+            ticketId: view.id,
+            type: event.type,
+            actor: event.actor,
+            occurredAt: new Date(event.occurredAt),
+            data: event.data as TicketEventRow['data'] & object,
+          } as QueryDeepPartialEntity<TicketEventRow>)
+          .orIgnore()
+          .execute();
+        return (inserted.raw as unknown[]).length > 0;
+      });
+      // Case and event identifiers only: ticket text may carry personal data.
+      logger.info({ ticketId: view.id, event: event.type, eventKey: event.eventKey, eventRecorded }, 'ticket transition recorded');
+      return { eventRecorded };
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ConfigModule } from '../config/config.module';
+import type { AppConfig } from '../config/config.schema';
+import { PersistenceModule } from '../persistence/persistence.module';
+import { TemporalClientModule } from '../temporal/temporal-client.module';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeyService } from './auth/api-key.service';
+import { CodecController } from './codec/codec.controller';
+import { HealthController } from './health/health.controller';
+import { ProblemFilter } from './problem/problem.filter';
+import { RateLimitGuard } from './rate-limit.guard';
+import { BillingModule } from './billing/billing.module';
+import { IncidentsModule } from './incidents/incidents.module';
+import { ReportsModule } from './reports/reports.module';
+import { TakedownsModule } from './takedowns/takedowns.module';
+import { TicketsModule } from './tickets/tickets.module';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            // Honour the caller's X-Request-Id so one ID follows a request across systems.
+            genReqId: (req: IncomingMessage, res: ServerResponse) => {
+              const given = req.headers['x-request-id'];
+              const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+              res.setHeader('X-Request-Id', id);
+              return id;
+            },
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'],
+            serializers: {
+              // Paths and status only: bodies carry customer text.
+              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+            },
+          },
+        }),
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }] }),
+        PersistenceModule,
+        TemporalClientModule,
+        TicketsModule,
+        IncidentsModule,
+        BillingModule,
+        ReportsModule,
+        TakedownsModule,
+      ],
+      controllers: [HealthController, CodecController],
+      providers: [
+        ApiKeyService,
+        // Order matters: authenticate first, so the rate limit can count per key.
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,112 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { RawBodyRequest } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AppConfig } from '../../config/app-config';
+import { constructStripeEvent, WebhookPayloadError, WebhookSignatureError } from '../../integrations/billing/stripe-webhook';
+import type { RefundView } from '../../workflows/billing/messages';
+import { CurrentPrincipal, Principal } from '../auth/principal';
+import { Public, Roles } from '../auth/roles.decorator';
+import { Problem } from '../problem/problem';
+import { BillingService } from './billing.service';
+import { ConfirmIdentityDto, CreateRefundDto, EvidenceDto, RetentionAnswerDto } from './refund.dto';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+@ApiTags('billing')
+@ApiBearerAuth()
+@Controller('v1/refunds')
+export class RefundsController {
+  constructor(private readonly billing: BillingService) {}
+
+  @Post()
+  @Roles('agent', 'admin')
+  @ApiOperation({ summary: 'Open a refund case: identity, eligibility, retention offer, cancellation, one refund, settlement' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async open(@Body() dto: CreateRefundDto, @Headers('idempotency-key') key: string | undefined, @CurrentPrincipal() caller: Principal, @Res({ passthrough: true }) res: Response): Promise<RefundView> {
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw Problem.validation([{ field: 'header:Idempotency-Key', message: 'must be 1–255 visible ASCII characters' }]);
+    const { refund, replayed } = await this.billing.openRefund(dto, key, caller);
+    res.status(replayed ? 200 : 201).location(`/v1/refunds/${refund.id}`);
+    return refund;
+  }
+
+  @Get(':id')
+  @Roles('agent', 'admin')
+  get(@Param('id') id: string) {
+    return this.billing.getRefund(id);
+  }
+
+  @Get(':id/events')
+  @Roles('agent', 'admin')
+  events(@Param('id') id: string) {
+    return this.billing.events(id);
+  }
+
+  @Post(':id/confirm-identity')
+  @HttpCode(200)
+  @Roles('agent', 'admin')
+  @ApiOperation({ summary: 'The agent confirmed the customer is who they say (nothing moves before this)' })
+  confirmIdentity(@Param('id') id: string, @Body() dto: ConfirmIdentityDto, @CurrentPrincipal() caller: Principal) {
+    return this.billing.confirmIdentity(id, dto.method, caller);
+  }
+
+  @Post(':id/retention')
+  @HttpCode(200)
+  @Roles('agent', 'admin')
+  @ApiOperation({ summary: "The customer's answer to the retention offer (accepted: no cancellation, no refund)" })
+  retention(@Param('id') id: string, @Body() dto: RetentionAnswerDto, @CurrentPrincipal() caller: Principal) {
+    return this.billing.retentionAnswer(id, dto.accepted, caller);
+  }
+}
+
+@ApiTags('billing')
+@ApiBearerAuth()
+@Controller('v1/disputes')
+export class DisputesController {
+  constructor(private readonly billing: BillingService) {}
+
+  @Get(':id')
+  @Roles('agent', 'admin')
+  @ApiOperation({ summary: 'A chargeback case: deadline, decision, evidence collected and missing, status' })
+  get(@Param('id') id: string) {
+    return this.billing.getDispute(id);
+  }
+
+  @Post(':id/evidence')
+  @HttpCode(200)
+  @Roles('agent', 'admin')
+  @ApiOperation({ summary: 'Add one evidence item (access log, cancellation policy, customer communication…); submitted once complete' })
+  evidence(@Param('id') id: string, @Body() dto: EvidenceDto, @CurrentPrincipal() caller: Principal) {
+    return this.billing.addEvidence(id, dto.item, dto.value, caller);
+  }
+}
+
+/** The gateway's webhooks: signature verified on the raw body, each event acted on once. */
+@ApiTags('billing')
+@Controller('v1/webhooks/billing')
+export class BillingWebhookController {
+  constructor(
+    private readonly billing: BillingService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stripe webhook endpoint (Stripe-Signature verified; duplicates ignored)' })
+  async receive(@Req() req: RawBodyRequest<Request>, @Headers('stripe-signature') signature: string | undefined, @Query('brand') brand: string | undefined) {
+    const secret = this.config.BILLING_WEBHOOK_SECRET;
+    if (!secret) throw new Problem(503, 'webhook-not-configured', 'Billing webhooks are not configured', 'set BILLING_WEBHOOK_SECRET to receive gateway webhooks');
+    if (!req.rawBody) throw Problem.validation([{ field: 'body', message: 'a JSON body' }]);
+    let event;
+    try {
+      event = constructStripeEvent(req.rawBody, signature, secret);
+    } catch (err) {
+      if (err instanceof WebhookSignatureError) throw new Problem(400, 'bad-signature', 'Signature not verified', err.message, { errors: [{ field: 'header:Stripe-Signature', message: err.message }] });
+      if (err instanceof WebhookPayloadError) throw Problem.validation([{ field: err.field, message: err.message }]);
+      throw err;
+    }
+    const { duplicate, action } = await this.billing.applyWebhook(event, brand);
+    return { received: true, duplicate, action };
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { BillingWebhookController, DisputesController, RefundsController } from './billing.controller';
+import { BillingService } from './billing.service';
+import { DunningController } from './dunning.controller';
+import { DunningService } from './dunning.service';
+import { SlaCreditsController } from './sla-credits.controller';
+import { SlaCreditsService } from './sla-credits.service';
+
+@Module({
+  controllers: [RefundsController, DisputesController, DunningController, SlaCreditsController, BillingWebhookController],
+  providers: [BillingService, DunningService, SlaCreditsService],
+})
+export class BillingModule {}

@@ -1,0 +1,238 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { DataSource } from 'typeorm';
+import { createHash, randomUUID } from 'node:crypto';
+import { AppConfig } from '../../config/app-config';
+import { PolicyRegistry } from '../../config/policy-registry';
+import { BillingPolicy, pinBillingPolicy } from '../../domain/billing/billing-policy';
+import { StripeWebhookEvent } from '../../integrations/billing/stripe-webhook';
+import { disputeWorkflow, dunningWorkflow, refundWorkflow } from '../../workflows';
+import { addEvidenceUpdate, confirmIdentityUpdate, disputeClosedSignal, disputeStatusQuery, DisputeView, invoicePaidSignal, refundStatusQuery, refundUpdatedSignal, RefundView, retentionAnswerUpdate } from '../../workflows/billing/messages';
+import type { Principal } from '../auth/principal';
+import { Problem } from '../problem/problem';
+import { problemFromTemporal } from '../temporal/temporal-problems';
+import { billingProblem } from './billing-problems';
+import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
+import { CreateRefundDto } from './refund.dto';
+
+const REFUND_ID = /^refund-[a-z0-9]{26}$/;
+
+/** Starts and steers billing cases; applies the gateway's webhooks to them. */
+@Injectable()
+export class BillingService {
+  private readonly logger = new Logger('billing');
+
+  constructor(
+    private readonly temporal: Client,
+    private readonly config: AppConfig,
+    private readonly policies: PolicyRegistry,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  private policyFor(brand: string): BillingPolicy {
+    const pack = this.policies.find(brand);
+    if (!pack?.billing) {
+      const known = this.policies.brands().filter((b) => this.policies.find(b)?.billing);
+      throw Problem.validation([{ field: 'brand', message: `no billing policy for "${brand}"; known: ${known.join(', ')}` }], 422);
+    }
+    return pinBillingPolicy(pack);
+  }
+
+  async openRefund(dto: CreateRefundDto, idempotencyKey: string | undefined, caller: Principal): Promise<{ refund: RefundView; replayed: boolean }> {
+    const policy = this.policyFor(dto.brand);
+    const start = Date.parse(dto.currentPeriod.start);
+    const end = Date.parse(dto.currentPeriod.end);
+    if (end <= start) throw Problem.validation([{ field: 'currentPeriod.end', message: 'must be after currentPeriod.start' }], 422);
+    // The case ID is the workflow ID and, through refund:<caseId>, the gateway's idempotency key:
+    // a retried request reaches the same case and can never cause a second refund.
+    const seed = idempotencyKey === undefined ? randomUUID() : `${caller.keyId}\u0000${idempotencyKey}`;
+    const caseId = `refund-${createHash('sha256').update(seed).digest('hex').slice(0, 26)}`;
+    let replayed = false;
+    try {
+      await this.temporal.workflow.start(refundWorkflow, {
+        workflowId: caseId,
+        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        staticSummary: `Refund · ${dto.reason} · ${dto.plan.interval} plan`,
+        args: [
+          {
+            caseId,
+            brand: dto.brand,
+            customerRef: dto.customerRef,
+            subscriptionId: dto.subscriptionId,
+            plan: { interval: dto.plan.interval, priceMinor: dto.plan.priceMinor, currency: dto.plan.currency },
+            purchasedAt: Date.parse(dto.purchasedAt),
+            currentPeriod: { start, end },
+            chargeId: dto.paymentReference,
+            reason: dto.reason,
+            agent: caller.name,
+            policy,
+            openedBy: caller.name,
+          },
+        ],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      replayed = true;
+    }
+    const refund = await readOnceStarted(() => this.getRefund(caseId));
+    if (replayed && (refund.chargeId !== dto.paymentReference || refund.subscriptionId !== dto.subscriptionId || refund.customerRef !== dto.customerRef)) {
+      throw new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'this Idempotency-Key was already used for a different refund', {
+        errors: [{ field: 'header:Idempotency-Key', message: 'already used for a different refund' }],
+      });
+    }
+    return { refund, replayed };
+  }
+
+  async getRefund(id: string): Promise<RefundView> {
+    if (!REFUND_ID.test(id)) throw Problem.notFound('refund', id);
+    const live = await withTimeout(this.temporal.workflow.getHandle<typeof refundWorkflow>(id).query(refundStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
+    if (live) return live;
+    const rows: { snapshot: RefundView }[] = await this.dataSource.query(`SELECT snapshot FROM billing_cases WHERE id = $1 AND kind = 'refund'`, [id]);
+    if (!rows[0]) throw Problem.notFound('refund', id);
+    return rows[0].snapshot;
+  }
+
+  async events(id: string) {
+    await this.getRefund(id);
+    const rows: { type: string; actor: string; occurred_at: Date; data: unknown }[] = await this.dataSource.query(
+      `SELECT type, actor, occurred_at, data FROM billing_case_events WHERE case_id = $1 ORDER BY id`,
+      [id],
+    );
+    return { items: rows.map((r) => ({ type: r.type, actor: r.actor, occurredAt: r.occurred_at.toISOString(), data: r.data })) };
+  }
+
+  async getDispute(id: string): Promise<DisputeView> {
+    if (!/^dispute-[A-Za-z0-9_]{1,100}$/.test(id)) throw Problem.notFound('dispute', id);
+    const live = await withTimeout(this.temporal.workflow.getHandle(id).query(disputeStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
+    if (live) return live;
+    const rows: { snapshot: DisputeView }[] = await this.dataSource.query(`SELECT snapshot FROM billing_cases WHERE id = $1 AND kind = 'dispute'`, [id]);
+    if (!rows[0]) throw Problem.notFound('dispute', id);
+    return rows[0].snapshot;
+  }
+
+  async addEvidence(id: string, item: string, value: string, caller: Principal): Promise<DisputeView> {
+    await this.getDispute(id);
+    try {
+      return await this.temporal.workflow.getHandle(id).executeUpdate(addEvidenceUpdate, { args: [{ actor: caller.name, item: item as never, value }] });
+    } catch (err) {
+      return problemFromTemporal(err, 'dispute', id);
+    }
+  }
+
+  confirmIdentity = (id: string, method: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(confirmIdentityUpdate, { args: [{ actor: caller.name, method }] }));
+  retentionAnswer = (id: string, accepted: boolean, caller: Principal) => this.update(id, (h) => h.executeUpdate(retentionAnswerUpdate, { args: [{ actor: caller.name, accepted }] }));
+
+  private async update(id: string, send: (h: WorkflowHandle<typeof refundWorkflow>) => Promise<RefundView>): Promise<RefundView> {
+    if (!REFUND_ID.test(id)) throw Problem.notFound('refund', id);
+    try {
+      return await send(this.temporal.workflow.getHandle<typeof refundWorkflow>(id));
+    } catch (err) {
+      if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
+        const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM billing_cases WHERE id = $1`, [id]);
+        if (rows[0]) throw Problem.conflict('invalid-transition', `refund case is ${rows[0].state}`, { state: rows[0].state });
+      }
+      return billingProblem(err, 'refund', id);
+    }
+  }
+
+  /**
+   * A verified gateway event, acted on once per event ID (gateways deliver at least once).
+   * Returns false for a duplicate.
+   */
+  async applyWebhook(event: StripeWebhookEvent, brand: string | undefined): Promise<{ duplicate: boolean; action: string }> {
+    const fresh: unknown[] = await this.dataSource.query(
+      `INSERT INTO billing_webhook_events (event_id, type) VALUES ($1, $2) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+      [event.eventId, event.type],
+    );
+    if (fresh.length === 0) return { duplicate: true, action: 'none' };
+    try {
+      return { duplicate: false, action: await this.act(event, brand) };
+    } catch (err) {
+      // Not acted on: forget the event so the gateway's retry is processed.
+      await this.dataSource.query(`DELETE FROM billing_webhook_events WHERE event_id = $1`, [event.eventId]);
+      throw err;
+    }
+  }
+
+  /** The brand whose billing rules apply: named by the webhook URL (?brand=), or the only brand that bills. */
+  private billingBrand(brand: string | undefined): string {
+    if (brand) return brand;
+    const billing = this.policies.brands().filter((b) => this.policies.find(b)?.billing);
+    if (billing.length !== 1) throw Problem.validation([{ field: 'query:brand', message: `name the brand (?brand=): ${billing.join(', ')}` }]);
+    return billing[0];
+  }
+
+  private async act(event: StripeWebhookEvent, brandParam: string | undefined): Promise<string> {
+    switch (event.type) {
+      case 'charge.dispute.created': {
+        const d = event.dispute;
+        const brand = this.billingBrand(brandParam);
+        const caseId = `dispute-${d.id}`;
+        if (!d.chargeId || d.dueBy === null) return 'ignored: dispute without a charge or a due date';
+        await this.temporal.workflow.start(disputeWorkflow, {
+          workflowId: caseId,
+          taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+          // A redelivered "created" for a running dispute reaches the same workflow, never a second.
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          staticSummary: `Chargeback · ${d.reason} · ${d.amountMinor} ${d.currency}`,
+          args: [{ caseId, disputeId: d.id, chargeId: d.chargeId, brand, amountMinor: d.amountMinor, currency: d.currency, reason: d.reason, dueBy: d.dueBy, policy: this.policyFor(brand) }],
+        });
+        return `started ${caseId}`;
+      }
+      case 'invoice.payment_failed': {
+        const inv = event.invoice;
+        const brand = this.billingBrand(brandParam);
+        const caseId = `dunning-${inv.id}`;
+        await this.temporal.workflow.start(dunningWorkflow, {
+          workflowId: caseId,
+          taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+          // Stripe sends payment_failed for every retry of the invoice: one dunning case per invoice.
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          staticSummary: `Failed renewal · ${inv.amountDueMinor} ${inv.currency}`,
+          args: [{ caseId, invoiceId: inv.id, subscriptionId: inv.subscriptionId, customerId: inv.customerId, brand, amountDueMinor: inv.amountDueMinor, currency: inv.currency, failedAt: event.created, policy: this.policyFor(brand) }],
+        });
+        return `started ${caseId}`;
+      }
+      case 'invoice.paid': {
+        const caseId = `dunning-${event.invoice.id}`;
+        try {
+          await this.temporal.workflow.getHandle(caseId).signal(invoicePaidSignal, { at: event.created });
+          return `signalled ${caseId}`;
+        } catch (err) {
+          if (err instanceof Error && err.name === 'WorkflowNotFoundError') return 'ignored: no dunning case for this invoice';
+          throw err;
+        }
+      }
+      case 'charge.dispute.closed': {
+        const caseId = `dispute-${event.dispute.id}`;
+        try {
+          await this.temporal.workflow.getHandle(caseId).signal(disputeClosedSignal, { status: event.dispute.status });
+          return `signalled ${caseId}`;
+        } catch (err) {
+          if (err instanceof Error && err.name === 'WorkflowNotFoundError') return `ignored: no open case ${caseId}`;
+          throw err;
+        }
+      }
+      case 'refund.updated':
+      case 'charge.refund.updated': {
+        const caseId = event.refund.metadata.caseId;
+        if (typeof caseId !== 'string' || !REFUND_ID.test(caseId)) return 'ignored: not a Caseworks refund';
+        try {
+          await this.temporal.workflow
+            .getHandle(caseId)
+            .signal(refundUpdatedSignal, { refundId: event.refund.id, status: event.refund.status, failureReason: event.refund.failureReason });
+          return `signalled ${caseId}`;
+        } catch (err) {
+          if (err instanceof Error && err.name === 'WorkflowNotFoundError') return `ignored: ${caseId} has ended`;
+          throw err;
+        }
+      }
+      case 'ignored':
+        // Stripe sends what the endpoint subscribed to; anything else is acknowledged and dropped.
+        this.logger.log(`billing webhook ${event.eventType} is not used by Caseworks`);
+        return 'ignored';
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { Client, WorkflowHandle } from '@temporalio/client';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { dunningWorkflow } from '../../workflows';
+import { applyRetentionOfferUpdate, cancelSubscriptionNowUpdate, confirmDunningIdentityUpdate, dunningStatusQuery, DunningView } from '../../workflows/billing/messages';
+import type { Principal } from '../auth/principal';
+import { Problem } from '../problem/problem';
+import { withTimeout } from '../temporal/with-timeout';
+import { billingProblem } from './billing-problems';
+
+const DUNNING_ID = /^dunning-[A-Za-z0-9_]{1,120}$/;
+
+/** Failed renewals as agents work them: read, confirm identity, then change the account. */
+@Injectable()
+export class DunningService {
+  constructor(
+    private readonly temporal: Client,
+    private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async get(id: string): Promise<DunningView> {
+    if (!DUNNING_ID.test(id)) throw Problem.notFound('dunning case', id);
+    const live = await withTimeout(this.temporal.workflow.getHandle<typeof dunningWorkflow>(id).query(dunningStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
+    if (live) return live;
+    const rows: { snapshot: DunningView }[] = await this.dataSource.query(`SELECT snapshot FROM billing_cases WHERE id = $1 AND kind = 'dunning'`, [id]);
+    if (!rows[0]) throw Problem.notFound('dunning case', id);
+    return rows[0].snapshot;
+  }
+
+  confirmIdentity = (id: string, method: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(confirmDunningIdentityUpdate, { args: [{ actor: caller.name, method }] }));
+  cancelNow = (id: string, reason: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(cancelSubscriptionNowUpdate, { args: [{ actor: caller.name, reason }] }));
+  applyOffer = (id: string, offer: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(applyRetentionOfferUpdate, { args: [{ actor: caller.name, offer }] }));
+
+  private async update(id: string, send: (h: WorkflowHandle<typeof dunningWorkflow>) => Promise<DunningView>): Promise<DunningView> {
+    if (!DUNNING_ID.test(id)) throw Problem.notFound('dunning case', id);
+    try {
+      return await send(this.temporal.workflow.getHandle<typeof dunningWorkflow>(id));
+    } catch (err) {
+      if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
+        // A case that has ended (recovered, exhausted, cancelled): its state, not a 404.
+        const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM billing_cases WHERE id = $1 AND kind = 'dunning'`, [id]);
+        if (rows[0]) throw Problem.conflict('invalid-transition', `dunning case is ${rows[0].state}`, { state: rows[0].state });
+      }
+      return billingProblem(err, 'dunning case', id);
+    }
+  }
+}

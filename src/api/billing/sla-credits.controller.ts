@@ -1,0 +1,30 @@
+import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles } from '../auth/roles.decorator';
+import { SettleSlaCreditsDto } from './sla-credits.dto';
+import { SlaCreditsService } from './sla-credits.service';
+
+/** Enterprise SLA credits the ticket engine recorded, and their settlement as credit notes. */
+@ApiTags('billing')
+@ApiBearerAuth()
+@Controller('v1/billing/sla-credits')
+export class SlaCreditsController {
+  constructor(private readonly credits: SlaCreditsService) {}
+
+  @Get()
+  @Roles('admin', 'billing')
+  @ApiOperation({ summary: 'SLA credits with their settlement: ?settled=true|false&brand=&customerRef=&limit=' })
+  list(@Query() q: { settled?: string; brand?: string; customerRef?: string; limit?: string }) {
+    return this.credits.list(q);
+  }
+
+  @Post('settle')
+  @Roles('admin', 'billing')
+  @ApiOperation({ summary: 'Settle the credits still owed, each once (200 with the outcome, or 202 with the run ID when it takes longer)' })
+  async settle(@Body() dto: SettleSlaCreditsDto, @Res({ passthrough: true }) res: Response) {
+    const run = await this.credits.settle(dto);
+    res.status(run.done ? 200 : 202);
+    return run;
+  }
+}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { slaCreditSweepWorkflow } from '../../workflows';
+import type { SlaCreditSweep } from '../../workflows/billing/sla-credit-messages';
+import { Problem } from '../problem/problem';
+import { withTimeout } from '../temporal/with-timeout';
+import { OwedSlaCredit, SlaCreditRow, toOwedSlaCredit } from '../../persistence/sla-credit-rows';
+
+/** How long POST …/settle waits for the run before answering 202 with the run's ID. */
+const SETTLE_WAIT_MS = 25_000;
+
+export interface SlaCreditItem extends OwedSlaCredit {
+  settled: boolean;
+  settlementKind: string | null;
+  settlementFailure: string | null;
+}
+
+/** SLA credits owed to Enterprise customers and their settlement through the gateway. */
+@Injectable()
+export class SlaCreditsService {
+  constructor(
+    private readonly temporal: Client,
+    private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async list(q: { settled?: string; brand?: string; customerRef?: string; limit?: string }): Promise<{ items: SlaCreditItem[] }> {
+    if (q.settled !== undefined && q.settled !== 'true' && q.settled !== 'false') throw Problem.validation([{ field: 'query:settled', message: 'true or false' }]);
+    const limit = q.limit === undefined ? 100 : Number(q.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw Problem.validation([{ field: 'query:limit', message: 'a whole number 1–500' }]);
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.settled !== undefined) where.push(`settled_at IS ${q.settled === 'true' ? 'NOT ' : ''}NULL`);
+    if (q.brand) where.push(`brand = $${args.push(q.brand)}`);
+    if (q.customerRef) where.push(`customer_ref = $${args.push(q.customerRef)}`);
+    const rows: SlaCreditRow[] = await this.dataSource.query(
+      `SELECT key, ticket_id, brand, customer_ref, priority, metric, percent, owed_minor, currency, breached_at, settled_at, settlement_ref, settlement_kind, settlement_failure
+         FROM sla_credits ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY breached_at DESC, key LIMIT $${args.push(limit)}`,
+      args,
+    );
+    return {
+      items: rows.map((r) => ({ ...toOwedSlaCredit(r), settled: r.settled_at !== null, settlementKind: r.settlement_kind, settlementFailure: r.settlement_failure })),
+    };
+  }
+
+  /** Starts a settlement run; answers with its outcome, or with its ID when it takes longer. */
+  async settle(input: { breachedBefore?: string; keys?: string[] }): Promise<{ done: true; sweep: SlaCreditSweep; workflowId: string } | { done: false; workflowId: string }> {
+    const workflowId = `sla-credit-sweep-api-${randomUUID()}`;
+    const handle = await this.temporal.workflow.start(slaCreditSweepWorkflow, {
+      workflowId,
+      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+      staticSummary: 'SLA credit settlement run (requested over the API)',
+      args: [{ breachedBefore: input.breachedBefore, keys: input.keys }],
+    });
+    const sweep = await withTimeout(handle.result(), SETTLE_WAIT_MS);
+    return sweep ? { done: true, sweep, workflowId } : { done: false, workflowId };
+  }
+}

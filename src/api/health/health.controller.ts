@@ -1,0 +1,55 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Client, Connection } from '@temporalio/client';
+import { DataSource } from 'typeorm';
+import { Public } from '../auth/roles.decorator';
+import { Problem } from '../problem/problem';
+
+type Check = { status: 'up' | 'down'; error?: string };
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly temporal: Client,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'The process is up' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'PostgreSQL and Temporal answer' })
+  async ready(): Promise<{ status: 'ok'; checks: Record<string, Check> }> {
+    const [postgres, temporal] = await Promise.all([
+      probe(() => this.dataSource.query('SELECT 1')),
+      probe(() => (this.temporal.connection as Connection).healthService.check({})),
+    ]);
+    const checks = { postgres, temporal };
+    if (postgres.status === 'down' || temporal.status === 'down') {
+      throw new Problem(503, 'not-ready', 'Not ready', 'a dependency does not answer', { checks });
+    }
+    return { status: 'ok', checks };
+  }
+}
+
+async function probe(check: () => Promise<unknown>, timeoutMs = 2_000): Promise<Check> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return { status: 'up' };
+  } catch (err) {
+    return { status: 'down', error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    clearTimeout(timer);
+  }
+}

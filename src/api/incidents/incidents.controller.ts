@@ -1,0 +1,154 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { IncidentView } from '../../workflows/incident/messages';
+import { CurrentPrincipal, Principal } from '../auth/principal';
+import { Roles } from '../auth/roles.decorator';
+import { Problem } from '../problem/problem';
+import { ActorNoteDto, CreateIncidentDto, EscalationPolicyDto, IncidentPriorityDto, LinkTicketDto, ListIncidentsQuery, ReviewDto, RotationDto, SummaryDto } from './incident.dto';
+import { IncidentsService } from './incidents.service';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const NAME = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** Each action is a workflow update whose validator asks the domain: a forbidden one is a 409 naming the state. */
+@ApiTags('incidents')
+@ApiBearerAuth()
+@Controller('v1/incidents')
+export class IncidentsController {
+  constructor(private readonly incidents: IncidentsService) {}
+
+  @Post()
+  @Roles('sre', 'agent', 'admin')
+  @ApiOperation({ summary: 'Declare an incident by hand; paging starts at once for paging priorities' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async open(
+    @Body() dto: CreateIncidentDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentPrincipal() caller: Principal,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<IncidentView> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw Problem.validation([{ field: 'header:Idempotency-Key', message: 'must be 1–255 visible ASCII characters' }]);
+    }
+    const { incident, replayed } = await this.incidents.open(dto, idempotencyKey, caller);
+    res.status(replayed ? 200 : 201).location(`/v1/incidents/${incident.id}`);
+    return incident;
+  }
+
+  @Get()
+  @Roles('sre', 'agent', 'admin')
+  @ApiOperation({ summary: 'List incidents (read model), newest first' })
+  list(@Query() q: ListIncidentsQuery) {
+    return this.incidents.list(q);
+  }
+
+  @Get(':id')
+  @Roles('sre', 'agent', 'admin')
+  @ApiOperation({ summary: 'Read an incident: status, SLA clocks, pages sent and their answers' })
+  async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<IncidentView> {
+    const { incident, source } = await this.incidents.read(id);
+    res.setHeader('Caseworks-Source', source);
+    return incident;
+  }
+
+  @Get(':id/events')
+  @Roles('sre', 'agent', 'admin')
+  @ApiOperation({ summary: 'The incident history: every action with actor and time, every page and SLA event' })
+  events(@Param('id') id: string) {
+    return this.incidents.events(id);
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @Roles('sre', 'admin')
+  acknowledge(@Param('id') id: string, @CurrentPrincipal() caller: Principal) {
+    return this.incidents.acknowledge(id, caller);
+  }
+
+  @Post(':id/note')
+  @HttpCode(200)
+  @Roles('sre', 'agent', 'admin')
+  note(@Param('id') id: string, @Body() dto: ActorNoteDto, @CurrentPrincipal() caller: Principal) {
+    return this.incidents.note(id, dto.text, caller);
+  }
+
+  @Post(':id/mitigate')
+  @HttpCode(200)
+  @Roles('sre', 'admin')
+  mitigate(@Param('id') id: string, @Body() dto: SummaryDto, @CurrentPrincipal() caller: Principal) {
+    return this.incidents.mitigate(id, dto.summary, caller);
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @Roles('sre', 'admin')
+  resolve(@Param('id') id: string, @Body() dto: SummaryDto, @CurrentPrincipal() caller: Principal) {
+    return this.incidents.resolve(id, dto.summary, caller);
+  }
+
+  @Post(':id/priority')
+  @HttpCode(200)
+  @Roles('sre', 'admin')
+  priority(@Param('id') id: string, @Body() dto: IncidentPriorityDto, @CurrentPrincipal() caller: Principal) {
+    return this.incidents.priority(id, dto, caller);
+  }
+
+  @Post(':id/link-ticket')
+  @HttpCode(200)
+  @Roles('sre', 'agent', 'admin')
+  linkTicket(@Param('id') id: string, @Body() dto: LinkTicketDto, @CurrentPrincipal() caller: Principal) {
+    return this.incidents.linkTicket(id, dto.ticketId, caller);
+  }
+
+  @Post(':id/review')
+  @HttpCode(200)
+  @Roles('sre', 'admin')
+  @ApiOperation({ summary: 'Submit the post-incident review (required before a P1 closes)' })
+  review(@Param('id') id: string, @Body() dto: ReviewDto, @CurrentPrincipal() caller: Principal) {
+    return this.incidents.review(id, dto, caller);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Roles('sre', 'admin')
+  close(@Param('id') id: string, @CurrentPrincipal() caller: Principal) {
+    return this.incidents.close(id, caller);
+  }
+}
+
+/** On-call rotations and escalation policies, kept in PostgreSQL and read when a page goes out. */
+@ApiTags('on-call')
+@ApiBearerAuth()
+@Controller('v1')
+export class OnCallController {
+  constructor(private readonly incidents: IncidentsService) {}
+
+  @Put('oncall/rotations/:name')
+  @Roles('sre', 'admin')
+  @ApiOperation({ summary: 'Create or replace a rotation (participants hand over every `shift`)' })
+  putRotation(@Param('name') name: string, @Body() dto: RotationDto) {
+    if (!NAME.test(name)) throw Problem.validation([{ field: 'path:name', message: 'letters, digits, . _ - (1–100)' }]);
+    return this.incidents.putRotation(name, dto);
+  }
+
+  @Get('oncall/rotations')
+  @Roles('sre', 'agent', 'admin')
+  listRotations() {
+    return this.incidents.listRotations();
+  }
+
+  @Put('escalation-policies/:id')
+  @Roles('sre', 'admin')
+  @ApiOperation({ summary: 'Create or replace an escalation policy for a brand and its priorities' })
+  putPolicy(@Param('id') id: string, @Body() dto: EscalationPolicyDto) {
+    if (!NAME.test(id)) throw Problem.validation([{ field: 'path:id', message: 'letters, digits, . _ - (1–100)' }]);
+    return this.incidents.putEscalationPolicy(id, dto);
+  }
+
+  @Get('escalation-policies')
+  @Roles('sre', 'agent', 'admin')
+  listPolicies() {
+    return this.incidents.listEscalationPolicies();
+  }
+}

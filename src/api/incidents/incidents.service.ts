@@ -1,0 +1,257 @@
+import { Injectable } from '@nestjs/common';
+import { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { DataSource } from 'typeorm';
+import { createHash, randomUUID } from 'node:crypto';
+import { AppConfig } from '../../config/app-config';
+import { PolicyRegistry } from '../../config/policy-registry';
+import { AlertSignal, alertFingerprint } from '../../domain/incident/alert';
+import { IncidentPolicy, pinIncidentPolicy } from '../../domain/incident/incident-policy';
+import { parseDuration } from '../../domain/sla/duration';
+import { alertGroupWorkflow, incidentWorkflow } from '../../workflows';
+import {
+  acknowledgeIncidentUpdate,
+  alertGroupId,
+  alertResolvedSignal,
+  alertSignal,
+  closeIncidentUpdate,
+  incidentPriorityUpdate,
+  incidentStatusQuery,
+  IncidentView,
+  linkTicketUpdate,
+  mitigateIncidentUpdate,
+  noteIncidentUpdate,
+  resolveIncidentUpdate,
+  reviewIncidentUpdate,
+} from '../../workflows/incident/messages';
+import type { Principal } from '../auth/principal';
+import { Problem } from '../problem/problem';
+import { problemFromTemporal } from '../temporal/temporal-problems';
+import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
+import { CreateIncidentDto, EscalationPolicyDto, IncidentPriorityDto, ListIncidentsQuery, ReviewDto, RotationDto } from './incident.dto';
+
+const INCIDENT_ID = /^incident-[a-z0-9]{26}$/;
+type IncidentHandle = WorkflowHandle<typeof incidentWorkflow>;
+
+/** Starts and steers incident workflows and alert groups; reads the incident read model. */
+@Injectable()
+export class IncidentsService {
+  constructor(
+    private readonly temporal: Client,
+    private readonly config: AppConfig,
+    private readonly policies: PolicyRegistry,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  policyFor(brand: string, field = 'brand'): IncidentPolicy {
+    const pack = this.policies.find(brand);
+    if (!pack?.incidents) {
+      const known = this.policies.brands().filter((b) => this.policies.find(b)?.incidents);
+      throw Problem.validation([{ field, message: `no incident policy for "${brand}"; known: ${known.join(', ')}` }], 422);
+    }
+    return pinIncidentPolicy(pack);
+  }
+
+  /**
+   * Signal-with-start on the fingerprint's alert group: concurrent alerts of one fingerprint all
+   * reach one workflow, which counts them in order and opens at most one incident at a time.
+   */
+  async ingest(brand: string, signal: AlertSignal): Promise<{ fingerprint: string; alertGroup: string }> {
+    const policy = this.policyFor(brand);
+    const fingerprint = alertFingerprint(signal);
+    const workflowId = alertGroupId(brand, fingerprint);
+    await this.temporal.workflow.signalWithStart(alertGroupWorkflow, {
+      workflowId,
+      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+      args: [{ brand, fingerprint, incidentPolicy: policy }],
+      signal: alertSignal,
+      signalArgs: [signal],
+      staticSummary: `Alerts · ${signal.kind} on ${signal.service}${signal.region ? ` (${signal.region})` : ''}`,
+    });
+    return { fingerprint, alertGroup: workflowId };
+  }
+
+  /** The monitor says its alert cleared (PagerDuty "resolve"): the group resolves its incident. */
+  async monitorResolved(brand: string, dedupKey: string): Promise<{ fingerprint: string; alertGroup: string; found: boolean }> {
+    this.policyFor(brand);
+    const fingerprint = alertFingerprint({ kind: 'unclassified', service: '', region: null, edge: null, dedupKey });
+    const workflowId = alertGroupId(brand, fingerprint);
+    try {
+      await this.temporal.workflow.getHandle(workflowId).signal(alertResolvedSignal, { at: Date.now() });
+      return { fingerprint, alertGroup: workflowId, found: true };
+    } catch (err) {
+      if (err instanceof Error && err.name === 'WorkflowNotFoundError') return { fingerprint, alertGroup: workflowId, found: false };
+      throw err;
+    }
+  }
+
+  async open(dto: CreateIncidentDto, idempotencyKey: string | undefined, caller: Principal): Promise<{ incident: IncidentView; replayed: boolean }> {
+    const policy = this.policyFor(dto.brand);
+    if (!Object.hasOwn(policy.priorities, dto.priority)) {
+      throw Problem.validation([{ field: 'priority', message: `unknown priority for ${dto.brand}; known: ${Object.keys(policy.priorities).join(', ')}` }], 422);
+    }
+    const seed = idempotencyKey === undefined ? randomUUID() : `${caller.keyId}\u0000${idempotencyKey}`;
+    const incidentId = `incident-${createHash('sha256').update(seed).digest('hex').slice(0, 26)}`;
+    const hash = createHash('sha256').update(JSON.stringify([dto.brand, dto.priority, dto.title, dto.impact ?? null, dto.services])).digest('hex');
+    let replayed = false;
+    try {
+      await this.temporal.workflow.start(incidentWorkflow, {
+        workflowId: incidentId,
+        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        staticSummary: `Incident ${dto.priority} · ${dto.title}`,
+        args: [
+          {
+            incidentId,
+            brand: dto.brand,
+            priority: dto.priority,
+            title: dto.title,
+            impact: dto.impact ?? null,
+            services: dto.services,
+            source: 'manual',
+            fingerprint: null,
+            alertGroupId: null,
+            alertCount: 0,
+            policy,
+            openedBy: caller.name,
+            requestHash: hash,
+          },
+        ],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      replayed = true;
+    }
+    const incident = await readOnceStarted(() => this.get(incidentId));
+    if (replayed && incident.title !== dto.title) {
+      throw new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'this Idempotency-Key was already used for a different request', {
+        errors: [{ field: 'header:Idempotency-Key', message: 'already used for a different request' }],
+      });
+    }
+    return { incident, replayed };
+  }
+
+  /** The running workflow answers; a finished one (or a slow one) is read from the read model. */
+  async read(id: string): Promise<{ incident: IncidentView; source: 'workflow' | 'read-model' }> {
+    if (!INCIDENT_ID.test(id)) throw Problem.notFound('incident', id);
+    const live = await withTimeout(this.temporal.workflow.getHandle<typeof incidentWorkflow>(id).query(incidentStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
+    if (live) return { incident: live, source: 'workflow' };
+    const rows: { snapshot: IncidentView }[] = await this.dataSource.query(`SELECT snapshot FROM incidents WHERE id = $1`, [id]);
+    if (!rows[0]) throw Problem.notFound('incident', id);
+    return { incident: rows[0].snapshot, source: 'read-model' };
+  }
+
+  async get(id: string): Promise<IncidentView> {
+    return (await this.read(id)).incident;
+  }
+
+  async list(q: ListIncidentsQuery): Promise<{ items: IncidentView[] }> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    for (const [column, value] of [['status', q.status], ['priority', q.priority], ['brand', q.brand]] as const) {
+      if (value !== undefined) {
+        args.push(value);
+        where.push(`${column} = $${args.length}`);
+      }
+    }
+    args.push(q.limit ?? 50);
+    const rows: { snapshot: IncidentView }[] = await this.dataSource.query(
+      `SELECT snapshot FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT $${args.length}`,
+      args,
+    );
+    return { items: rows.map((r) => r.snapshot) };
+  }
+
+  /** The append-only history: every action with actor and time, every page and SLA event. */
+  async events(id: string): Promise<{ items: { type: string; actor: string; occurredAt: string; data: unknown }[] }> {
+    await this.get(id);
+    const rows: { type: string; actor: string; occurred_at: Date; data: unknown }[] = await this.dataSource.query(
+      `SELECT type, actor, occurred_at, data FROM incident_events WHERE incident_id = $1 ORDER BY id`,
+      [id],
+    );
+    return { items: rows.map((r) => ({ type: r.type, actor: r.actor, occurredAt: r.occurred_at.toISOString(), data: r.data })) };
+  }
+
+  acknowledge = (id: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: caller.name }] }));
+  note = (id: string, text: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(noteIncidentUpdate, { args: [{ actor: caller.name, text }] }));
+  mitigate = (id: string, summary: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(mitigateIncidentUpdate, { args: [{ actor: caller.name, summary }] }));
+  resolve = (id: string, summary: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(resolveIncidentUpdate, { args: [{ actor: caller.name, summary }] }));
+  priority = (id: string, dto: IncidentPriorityDto, caller: Principal) =>
+    this.update(id, (h) => h.executeUpdate(incidentPriorityUpdate, { args: [{ actor: caller.name, priority: dto.priority, reason: dto.reason }] }));
+  linkTicket = (id: string, ticketId: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(linkTicketUpdate, { args: [{ actor: caller.name, ticketId }] }));
+  review = (id: string, dto: ReviewDto, caller: Principal) =>
+    this.update(id, (h) =>
+      h.executeUpdate(reviewIncidentUpdate, {
+        args: [
+          {
+            actor: caller.name,
+            review: {
+              summary: dto.summary,
+              rootCauseCategory: dto.rootCauseCategory,
+              impact: { minutes: dto.impact.minutes, affectedUsers: dto.impact.affectedUsers },
+              correctiveActions: dto.correctiveActions.map((a) => ({ action: a.action, owner: a.owner, due: a.due })),
+              costImpact: { amountMinor: dto.costImpact.amountMinor, currency: dto.costImpact.currency },
+            },
+          },
+        ],
+      }),
+    );
+  close = (id: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(closeIncidentUpdate, { args: [{ actor: caller.name }] }));
+
+  private async update(id: string, send: (h: IncidentHandle) => Promise<IncidentView>): Promise<IncidentView> {
+    if (!INCIDENT_ID.test(id)) throw Problem.notFound('incident', id);
+    try {
+      return await send(this.temporal.workflow.getHandle<typeof incidentWorkflow>(id));
+    } catch (err) {
+      if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
+        const rows: { status: string }[] = await this.dataSource.query(`SELECT status FROM incidents WHERE id = $1`, [id]);
+        if (rows[0]) throw Problem.conflict('invalid-transition', `incident is ${rows[0].status}`, { state: rows[0].status });
+      }
+      return problemFromTemporal(err, 'incident', id);
+    }
+  }
+
+  // ---- on-call --------------------------------------------------------------------------------
+
+  async putRotation(name: string, dto: RotationDto): Promise<{ name: string; participants: string[]; startsAt: string; shiftMs: number }> {
+    const startsAt = Date.parse(dto.startsAt);
+    if (Number.isNaN(startsAt)) throw Problem.validation([{ field: 'startsAt', message: 'not a real date and time' }]);
+    const shiftMs = parseDuration(dto.shift);
+    if (shiftMs < 60_000) throw Problem.validation([{ field: 'shift', message: 'at least one minute' }]);
+    if (new Set(dto.participants).size !== dto.participants.length) throw Problem.validation([{ field: 'participants', message: 'a participant is listed twice' }]);
+    await this.dataSource.query(
+      `INSERT INTO oncall_rotations (name, participants, starts_at, shift_ms) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (name) DO UPDATE SET participants = EXCLUDED.participants, starts_at = EXCLUDED.starts_at, shift_ms = EXCLUDED.shift_ms, updated_at = now()`,
+      [name, JSON.stringify(dto.participants), new Date(startsAt), shiftMs],
+    );
+    return { name, participants: dto.participants, startsAt: new Date(startsAt).toISOString(), shiftMs };
+  }
+
+  async listRotations(): Promise<{ items: { name: string; participants: string[]; startsAt: string; shiftMs: number }[] }> {
+    const rows: { name: string; participants: string[]; starts_at: Date; shift_ms: string }[] = await this.dataSource.query(
+      `SELECT name, participants, starts_at, shift_ms FROM oncall_rotations ORDER BY name`,
+    );
+    return { items: rows.map((r) => ({ name: r.name, participants: r.participants, startsAt: r.starts_at.toISOString(), shiftMs: Number(r.shift_ms) })) };
+  }
+
+  async putEscalationPolicy(id: string, dto: EscalationPolicyDto): Promise<{ id: string; brand: string; priorities: string[]; levels: { targets: string[]; ackTimeoutMs: number }[]; loops: number }> {
+    const policy = this.policyFor(dto.brand);
+    const unknown = dto.priorities.find((p) => !Object.hasOwn(policy.priorities, p));
+    if (unknown) throw Problem.validation([{ field: 'priorities', message: `unknown priority "${unknown}" for ${dto.brand}` }], 422);
+    const levels = dto.levels.map((l) => ({ targets: l.targets, ackTimeoutMs: parseDuration(l.ackTimeout) }));
+    const bad = levels.findIndex((l) => l.ackTimeoutMs < 60_000 || l.ackTimeoutMs > 86_400_000);
+    if (bad >= 0) throw Problem.validation([{ field: `levels.${bad}.ackTimeout`, message: 'must be between 1m and 1d' }]);
+    const loops = dto.loops ?? 1;
+    await this.dataSource.query(
+      `INSERT INTO escalation_policies (id, brand, priorities, levels, loops) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO UPDATE SET brand = EXCLUDED.brand, priorities = EXCLUDED.priorities, levels = EXCLUDED.levels, loops = EXCLUDED.loops, updated_at = now()`,
+      [id, dto.brand, dto.priorities, JSON.stringify(levels), loops],
+    );
+    return { id, brand: dto.brand, priorities: dto.priorities, levels, loops };
+  }
+
+  async listEscalationPolicies(): Promise<{ items: unknown[] }> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT id, brand, priorities, levels, loops, updated_at AS "updatedAt" FROM escalation_policies ORDER BY id`);
+    return { items: rows };
+  }
+}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { isoWeekOf, isoWeekRange } from '../../domain/reporting/iso-week';
+import type { IncidentView } from '../../workflows/incident/messages';
+import { Problem } from '../problem/problem';
+
+const median = (xs: number[]): number | null => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+const mean = (xs: number[]): number | null => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
+
+/**
+ * The weekly escalation-adherence report (000_…txt: "Track escalation adherence weekly"): for
+ * incidents opened in the ISO week, time to acknowledge and to mitigate, the share within SLA,
+ * pages sent and escalations (pages beyond the first level), and P1 reviews.
+ */
+@Injectable()
+export class IncidentReportService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async weekly(week: string | undefined, brand: string | undefined, now = Date.now()) {
+    const name = week ?? isoWeekOf(now);
+    const range = isoWeekRange(name);
+    if (!range) throw Problem.validation([{ field: 'week', message: 'an ISO week like 2026-W48' }]);
+    const rows: { snapshot: IncidentView }[] = await this.dataSource.query(
+      `SELECT snapshot FROM incidents WHERE opened_at >= $1 AND opened_at < $2 AND ($3::text IS NULL OR brand = $3) ORDER BY opened_at`,
+      [range.from, range.to, brand ?? null],
+    );
+    const incidents = rows.map((r) => r.snapshot);
+    const ids = incidents.map((i) => i.id);
+    const pages: { pages: number; escalations: number }[] = ids.length
+      ? await this.dataSource.query(`SELECT count(*)::int AS pages, count(*) FILTER (WHERE step > 0)::int AS escalations FROM pages WHERE incident_id = ANY($1)`, [ids])
+      : [{ pages: 0, escalations: 0 }];
+    const seconds = (from: string, to: string | null) => (to === null ? null : (Date.parse(to) - Date.parse(from)) / 1000);
+    const tta = incidents.flatMap((i) => seconds(i.openedAt, i.acknowledgedAt) ?? []);
+    const ttm = incidents.flatMap((i) => seconds(i.openedAt, i.mitigatedAt) ?? []);
+    const within = (metric: 'firstResponse' | 'mitigation' | 'resolution') => {
+      const settled = incidents.flatMap((i) => i.sla[metric] ?? []).filter((c) => c.state === 'met' || c.state === 'breached');
+      const met = settled.filter((c) => c.state === 'met').length;
+      return { met, breached: settled.length - met, share: settled.length ? Math.round((met / settled.length) * 1000) / 1000 : null };
+    };
+    const reviewsDue = incidents.filter((i) => i.reviewDueAt !== null);
+    const byPriority: Record<string, number> = {};
+    for (const i of incidents) byPriority[i.priority] = (byPriority[i.priority] ?? 0) + 1;
+    return {
+      week: name,
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      brand: brand ?? null,
+      incidents: incidents.length,
+      byPriority,
+      timeToAcknowledgeSeconds: { median: median(tta), mean: mean(tta), n: tta.length },
+      timeToMitigateSeconds: { median: median(ttm), mean: mean(ttm), n: ttm.length },
+      withinSla: { acknowledgement: within('firstResponse'), mitigation: within('mitigation'), resolution: within('resolution') },
+      pagesSent: pages[0].pages,
+      escalations: pages[0].escalations,
+      reviews: {
+        due: reviewsDue.length,
+        submitted: reviewsDue.filter((i) => i.review !== null).length,
+        onTime: reviewsDue.filter((i) => i.review !== null && Date.parse(i.review.at) <= Date.parse(i.reviewDueAt!)).length,
+      },
+    };
+  }
+}

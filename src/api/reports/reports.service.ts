@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Problem } from '../problem/problem';
+import type { ReportPeriodQuery } from './report-period.dto';
+
+const DAY = 86_400_000;
+
+interface Period {
+  from: Date;
+  to: Date;
+  brand: string | null;
+}
+
+/** Reports read the read model only; they never ask running workflows. */
+@Injectable()
+export class ReportsService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  period(q: ReportPeriodQuery, now = Date.now()): Period {
+    const to = q.to ? new Date(q.to) : new Date(now);
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY);
+    if (from >= to) throw Problem.validation([{ field: 'from', message: 'must be before to' }]);
+    if (to.getTime() - from.getTime() > 366 * DAY) throw Problem.validation([{ field: 'to', message: 'a period spans at most 366 days' }]);
+    return { from, to, brand: q.brand ?? null };
+  }
+
+  /**
+   * SLA compliance per brand, priority and metric for tickets opened in the period (every
+   * settled clock counts once, reopened cycles included), tickets at risk now, and queue depth.
+   */
+  async sla(p: Period) {
+    const rows: { brand: string; priority: string; metric: string; met: number; breached: number }[] = await this.dataSource.query(
+      `WITH clocks AS (
+         SELECT t.brand, t.priority, c.value AS clock
+           FROM tickets t
+           CROSS JOIN LATERAL (
+             SELECT value FROM jsonb_array_elements(coalesce(t.snapshot->'slaHistory', '[]'::jsonb))
+             UNION ALL
+             SELECT value FROM jsonb_each(coalesce(t.snapshot->'sla', '{}'::jsonb))
+           ) c
+          WHERE t.opened_at >= $1 AND t.opened_at < $2 AND ($3::text IS NULL OR t.brand = $3))
+       SELECT brand, priority, clock->>'metric' AS metric,
+              count(*) FILTER (WHERE clock->>'state' = 'met')::int AS met,
+              count(*) FILTER (WHERE clock->>'state' = 'breached')::int AS breached
+         FROM clocks WHERE clock->>'state' IN ('met', 'breached')
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      [p.from, p.to, p.brand],
+    );
+    const atRisk: { brand: string; n: number }[] = await this.dataSource.query(
+      `SELECT brand, count(*)::int AS n FROM tickets
+        WHERE at_risk AND status NOT IN ('resolved', 'closed') AND ($1::text IS NULL OR brand = $1) GROUP BY brand ORDER BY brand`,
+      [p.brand],
+    );
+    const queue: { brand: string; status: string; n: number }[] = await this.dataSource.query(
+      `SELECT brand, status, count(*)::int AS n FROM tickets
+        WHERE status NOT IN ('resolved', 'closed') AND ($1::text IS NULL OR brand = $1) GROUP BY brand, status ORDER BY brand, status`,
+      [p.brand],
+    );
+    return {
+      period: { from: p.from.toISOString(), to: p.to.toISOString(), brand: p.brand },
+      compliance: rows.map((r) => ({ ...r, total: r.met + r.breached, compliance: r.met + r.breached === 0 ? null : round(r.met / (r.met + r.breached)) })),
+      atRiskNow: Object.fromEntries(atRisk.map((r) => [r.brand, r.n])),
+      queueDepth: queue.reduce<Record<string, Record<string, number>>>((acc, r) => {
+        (acc[r.brand] ??= {})[r.status] = r.n;
+        return acc;
+      }, {}),
+    };
+  }
+
+  /**
+   * CSAT (mean score and share of 4–5), first-contact resolution share, times to first response
+   * and to resolution, and SLA credits owed. Average handle time needs agent working time, which
+   * Caseworks does not track: it is reported as null with the reason.
+   */
+  async kpis(p: Period) {
+    const [k]: {
+      resolved: number;
+      fcr: number;
+      csat_n: number;
+      csat_mean: number | null;
+      csat_satisfied: number;
+      frt_s: number | null;
+      ttr_s: number | null;
+    }[] = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE resolved_at IS NOT NULL)::int AS resolved,
+              count(*) FILTER (WHERE resolved_at IS NOT NULL AND first_contact_resolution)::int AS fcr,
+              count(csat_score)::int AS csat_n,
+              avg(csat_score)::float AS csat_mean,
+              count(*) FILTER (WHERE csat_score >= 4)::int AS csat_satisfied,
+              avg(extract(epoch FROM first_response_at - opened_at))::float AS frt_s,
+              avg(extract(epoch FROM resolved_at - opened_at))::float AS ttr_s
+         FROM tickets WHERE opened_at >= $1 AND opened_at < $2 AND ($3::text IS NULL OR brand = $3)`,
+      [p.from, p.to, p.brand],
+    );
+    const credits: { currency: string; owed_minor: string; n: number }[] = await this.dataSource.query(
+      `SELECT currency, sum(owed_minor) AS owed_minor, count(*)::int AS n FROM sla_credits
+        WHERE breached_at >= $1 AND breached_at < $2 AND ($3::text IS NULL OR brand = $3) GROUP BY currency ORDER BY currency`,
+      [p.from, p.to, p.brand],
+    );
+    return {
+      period: { from: p.from.toISOString(), to: p.to.toISOString(), brand: p.brand },
+      csat: { responses: k.csat_n, meanScore: k.csat_mean === null ? null : round(k.csat_mean), satisfiedShare: k.csat_n ? round(k.csat_satisfied / k.csat_n) : null },
+      firstContactResolution: { resolved: k.resolved, share: k.resolved ? round(k.fcr / k.resolved) : null },
+      meanFirstResponseSeconds: k.frt_s === null ? null : Math.round(k.frt_s),
+      meanTimeToResolutionSeconds: k.ttr_s === null ? null : Math.round(k.ttr_s),
+      averageHandleTime: { seconds: null, reason: 'agent working time is not tracked; see meanTimeToResolutionSeconds' },
+      slaCreditsOwed: credits.map((c) => ({ currency: c.currency, amountMinor: Number(c.owed_minor), credits: c.n })),
+    };
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}

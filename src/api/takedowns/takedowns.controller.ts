@@ -1,0 +1,217 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { TakedownView } from '../../workflows/takedown/messages';
+import type { PreservationView } from '../../workflows/takedown/preservation-messages';
+import { AuthenticatedRequest, CurrentPrincipal, Principal } from '../auth/principal';
+import { IdentifyCallerIfKeyed, Public, Roles } from '../auth/roles.decorator';
+import { Problem } from '../problem/problem';
+import { TakedownIntakeRateLimitGuard } from './intake-rate-limit.guard';
+import {
+  ApplyDecisionDto,
+  AssignReviewerDto,
+  ComplaintDecisionDto,
+  ComplaintDto,
+  CounterNoticeDto,
+  DecideTakedownDto,
+  ExtendPreservationDto,
+  InformationReceivedDto,
+  ListTakedownsQuery,
+  RecordPreservationDto,
+  RequestInformationDto,
+  SuitFiledDto,
+  TakedownNoteDto,
+} from './takedown.dto';
+import { TakedownCaseRead, TakedownReceipt, TakedownsService } from './takedowns.service';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** Notice intake: public (no key, its own tighter rate limit) and the same for partners with a key. */
+@ApiTags('takedowns')
+@Controller('v1/takedowns')
+export class TakedownIntakeController {
+  constructor(private readonly takedowns: TakedownsService) {}
+
+  @Post()
+  @Public()
+  @IdentifyCallerIfKeyed()
+  @UseGuards(TakedownIntakeRateLimitGuard)
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'File a takedown notice (no key needed; partners may send theirs). Answers with a receipt: case ID, time received, and triage / needs_info / rejected',
+  })
+  @ApiQuery({ name: 'brand', required: false, description: 'Whose content; default: the only brand taking notices.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Partners only: the same key again returns the same receipt (200).' })
+  @ApiBody({
+    schema: {
+      example: {
+        notifier: { name: 'Jane Roe', email: 'jane@studio.example', organisation: 'Studio Example LLC', role: 'attorney' },
+        items: [{ contentId: 'vid_123', url: 'https://uoozee.example/watch/vid_123' }],
+        claimedJurisdictions: ['US'],
+        legalBasis: 'copyright',
+        explanation: 'Full episode of our series uploaded without licence.',
+        statements: {
+          identificationOfWork: 'Example Show, season 1 episode 3',
+          infringingMaterial: 'The full episode re-uploaded as vid_123',
+          goodFaith: true,
+          accuracyUnderPenaltyOfPerjury: true,
+          signature: '/Jane Roe/',
+        },
+      },
+    },
+  })
+  async file(
+    @Body() body: unknown,
+    @Query('brand') brand: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Req() req: AuthenticatedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TakedownReceipt> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw Problem.validation([{ field: 'header:Idempotency-Key', message: 'must be 1–255 visible ASCII characters' }]);
+    }
+    const { receipt, replayed } = await this.takedowns.intake(body, brand, idempotencyKey, req.principal);
+    if (replayed) res.status(200).setHeader('Idempotent-Replayed', 'true');
+    return receipt;
+  }
+}
+
+/** Legal staff's work on a case: each action a workflow update whose validator asks the domain (409 naming the state, 403 for any other role). */
+@ApiTags('takedowns')
+@ApiBearerAuth()
+@Controller('v1/takedowns')
+@Roles('legal')
+export class TakedownsController {
+  constructor(private readonly takedowns: TakedownsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The review queue (read model): by decision deadline, then time received' })
+  list(@Query() q: ListTakedownsQuery) {
+    return this.takedowns.list(q);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A case: state, regimes, clocks, decision, content actions, messages sent; the notifier’s contact' })
+  async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<TakedownCaseRead> {
+    const { takedown, source } = await this.takedowns.get(id);
+    res.setHeader('Caseworks-Source', source);
+    return takedown;
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: 'The append-only history: every action with actor and time, every clock and effect' })
+  history(@Param('id') id: string) {
+    return this.takedowns.history(id);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  assign(@Param('id') id: string, @Body() dto: AssignReviewerDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
+    return this.takedowns.assign(id, dto.reviewer, caller);
+  }
+
+  @Post(':id/request-info')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Ask the notifier for missing fields; the case lapses if they do not answer in time' })
+  requestInformation(@Param('id') id: string, @Body() dto: RequestInformationDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
+    return this.takedowns.requestInformation(id, dto.missing, dto.message, caller);
+  }
+
+  @Post(':id/info-received')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The notifier supplied what was missing: back to triage, the decision clock starts' })
+  informationReceived(@Param('id') id: string, @Body() dto: InformationReceivedDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
+    return this.takedowns.informationReceived(id, dto.note, caller);
+  }
+
+  @Post(':id/decide')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Decide: remove / restrict (territorial scope) / no_action / escalate_safety, with ground and explanation' })
+  decide(@Param('id') id: string, @Body() dto: DecideTakedownDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
+    return this.takedowns.decide(id, dto, caller);
+  }
+
+  @Post(':id/apply')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Apply the decision: statement of reasons to the uploader, then the content action per item' })
+  apply(@Param('id') id: string, @Body() dto: ApplyDecisionDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
+    return this.takedowns.apply(id, dto.authorityInformed, caller);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  close(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
+    return this.takedowns.close(id, caller);
+  }
+
+  @Post(':id/counter-notice')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record a DMCA counter-notice: forwarded to the notifier; content restored 10–14 business days later unless a suit is reported' })
+  counterNotice(@Param('id') id: string, @Body() dto: CounterNoticeDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
+    return this.takedowns.counterNotice(id, dto, caller);
+  }
+
+  @Post(':id/suit-filed')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The notifier reports a court action within the restore window: the content stays down (legal hold)' })
+  suitFiled(@Param('id') id: string, @Body() dto: SuitFiledDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
+    return this.takedowns.suitFiled(id, dto.court, caller);
+  }
+
+  @Post(':id/complaint')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record a DSA Art. 20 internal complaint (within the complaint window)' })
+  complaint(@Param('id') id: string, @Body() dto: ComplaintDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
+    return this.takedowns.complaint(id, dto.by, dto.grounds, caller);
+  }
+
+  @Post(':id/uphold')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Decide a complaint: the decision stands' })
+  uphold(@Param('id') id: string, @Body() dto: ComplaintDecisionDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
+    return this.takedowns.uphold(id, dto.reasons, caller);
+  }
+
+  @Post(':id/reverse')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Decide a complaint: the decision is reversed and restricted content restored' })
+  reverse(@Param('id') id: string, @Body() dto: ComplaintDecisionDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
+    return this.takedowns.reverse(id, dto.reasons, caller);
+  }
+
+  @Post(':id/preservations')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Record an authority’s preservation (retention) request: the items are held for the pack’s period (90 days), with reminders to the legal lead before expiry',
+  })
+  async recordPreservation(
+    @Param('id') id: string,
+    @Body() dto: RecordPreservationDto,
+    @CurrentPrincipal() caller: Principal,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PreservationView> {
+    const { hold, replayed } = await this.takedowns.recordPreservation(id, dto, caller);
+    if (replayed) res.status(200).setHeader('Idempotent-Replayed', 'true');
+    return hold;
+  }
+
+  @Get(':id/preservations')
+  @ApiOperation({ summary: 'The case’s preservation holds: state, expiry, extension, reminders sent' })
+  async preservations(@Param('id') id: string): Promise<{ items: PreservationView[] }> {
+    await this.takedowns.read(id);
+    return { items: await this.takedowns.preservations(id) };
+  }
+
+  @Post(':id/preservations/:holdId/extend')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The authority renewed its request: extend the hold once by the pack’s period (a second extension is a 409 naming the state)' })
+  extendPreservation(@Param('id') id: string, @Param('holdId') holdId: string, @Body() dto: ExtendPreservationDto, @CurrentPrincipal() caller: Principal): Promise<PreservationView> {
+    return this.takedowns.extendPreservation(id, holdId, dto.reference, caller);
+  }
+
+  @Post(':id/note')
+  @HttpCode(200)
+  note(@Param('id') id: string, @Body() dto: TakedownNoteDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
+    return this.takedowns.note(id, dto.text, caller);
+  }
+}

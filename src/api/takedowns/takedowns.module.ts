@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TakedownIntakeRateLimitGuard } from './intake-rate-limit.guard';
+import { TakedownIntakeController, TakedownsController } from './takedowns.controller';
+import { TakedownsService } from './takedowns.service';
+import { TransparencyController } from './transparency.controller';
+import { TransparencyService } from './transparency.service';
+
+@Module({
+  controllers: [TakedownIntakeController, TakedownsController, TransparencyController],
+  providers: [TakedownsService, TransparencyService, TakedownIntakeRateLimitGuard],
+})
+export class TakedownsModule {}

@@ -1,0 +1,355 @@
+import { Injectable } from '@nestjs/common';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowHandle } from '@temporalio/client';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { PolicyRegistry } from '../../config/policy-registry';
+import { TAKEDOWN_ROLE, TakedownDecision } from '../../domain/takedown/case';
+import { ISO_COUNTRIES, parseTakedownNotice, TakedownNotice, TakedownNoticeError } from '../../domain/takedown/notice';
+import { assessCompleteness, Completeness, IntakeRoute, intakeRoute, Regime, regimesForNotice } from '../../domain/takedown/regime';
+import { pinTakedownCasePolicy, TakedownCasePolicy } from '../../domain/takedown/takedown-policy';
+import { preservationWorkflow, takedownWorkflow } from '../../workflows';
+import { extendPreservationUpdate, PRESERVATION_ID, preservationStatusQuery, PreservationView } from '../../workflows/takedown/preservation-messages';
+import {
+  applyDecisionUpdate,
+  assignReviewerUpdate,
+  closeTakedownUpdate,
+  complaintUpdate,
+  counterNoticeUpdate,
+  decideTakedownUpdate,
+  informationReceivedUpdate,
+  noteTakedownUpdate,
+  requestInformationUpdate,
+  reverseDecisionUpdate,
+  suitFiledUpdate,
+  TAKEDOWN_ID,
+  TakedownActorRef,
+  takedownStatusQuery,
+  TakedownView,
+  upholdDecisionUpdate,
+} from '../../workflows/takedown/messages';
+import type { Principal } from '../auth/principal';
+import { Problem } from '../problem/problem';
+import { problemFromTemporal } from '../temporal/temporal-problems';
+import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
+import type { CounterNoticeDto, DecideTakedownDto, ListTakedownsQuery, RecordPreservationDto } from './takedown.dto';
+
+type TakedownHandle = WorkflowHandle<typeof takedownWorkflow>;
+
+/** What the notifier gets back at once: proof of receipt, and what happens next. */
+export interface TakedownReceipt {
+  caseId: string;
+  receivedAt: string;
+  status: IntakeRoute;
+  regimes: Regime[];
+  /** needs_info and rejected: the notice fields missing, by dotted path. */
+  missing: string[];
+  reason: string;
+}
+
+/** What legal staff read: the workflow's view, plus the notifier's contact from the stored notice and the case's preservation holds. */
+export type TakedownCaseRead = TakedownView & { notifier: TakedownNotice['notifier'] | null; preservations: PreservationView[] };
+
+/** The pack's numbers when a pack predates preservation holds: 18 U.S.C. §2703(f)'s 90 + 90 days. */
+const DAY_MS = 86_400_000;
+const DEFAULT_PRESERVATION = { holdMs: 90 * DAY_MS, extendByMs: 90 * DAY_MS, remindBeforeMs: [14 * DAY_MS, 3 * DAY_MS] };
+
+const TRUSTED_ROLES = ['trusted_flagger', 'authority'];
+
+/** Starts and steers takedown case workflows; reads the takedown read model and history. */
+@Injectable()
+export class TakedownsService {
+  constructor(
+    private readonly temporal: Client,
+    private readonly config: AppConfig,
+    private readonly policies: PolicyRegistry,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** The brand named, or the only brand with a takedown policy. */
+  policyFor(brand: string | undefined): TakedownCasePolicy {
+    const withTakedowns = this.policies.brands().filter((b) => this.policies.find(b)?.takedowns);
+    const chosen = brand ?? (withTakedowns.length === 1 ? withTakedowns[0] : undefined);
+    if (chosen === undefined) throw Problem.validation([{ field: 'query:brand', message: `name the brand; brands taking takedown notices: ${withTakedowns.join(', ')}` }]);
+    const pack = this.policies.find(chosen);
+    if (!pack?.takedowns) {
+      throw Problem.validation([{ field: 'query:brand', message: `no takedown policy for "${chosen}"; known: ${withTakedowns.join(', ')}` }], 422);
+    }
+    return pinTakedownCasePolicy(pack);
+  }
+
+  /**
+   * Intake: the notice is checked for shape (400 naming each field), then judged per regime its
+   * jurisdictions fall under; the case workflow takes the route (triage / needs_info / rejected).
+   * A notice that is well-formed but legally insufficient is still a case: recorded, answered
+   * and counted in the transparency report.
+   */
+  async intake(body: unknown, brand: string | undefined, idempotencyKey: string | undefined, caller: Principal | undefined): Promise<{ receipt: TakedownReceipt; replayed: boolean }> {
+    let notice: TakedownNotice;
+    try {
+      notice = parseTakedownNotice(body);
+    } catch (err) {
+      if (err instanceof TakedownNoticeError) throw Problem.validation(err.issues.map((i) => ({ field: i.field, message: i.message })));
+      throw err;
+    }
+    const policy = this.policyFor(brand);
+    const regimes = regimesForNotice(notice, policy.regimeConfig);
+    const assessments = regimes.map((r) => assessCompleteness(notice, r));
+    const route = intakeRoute(assessments);
+    const receivedAt = Date.now();
+    // Partners may retry with the same Idempotency-Key; the public form always opens a new case.
+    const seed = caller && idempotencyKey !== undefined ? `${caller.keyId}\u0000${idempotencyKey}` : randomUUID();
+    const caseId = `takedown-${createHash('sha256').update(seed).digest('hex').slice(0, 26)}`;
+    try {
+      await this.temporal.workflow.start(takedownWorkflow, {
+        workflowId: caseId,
+        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // No personal data in what the Temporal UI shows unencrypted.
+        staticSummary: `Takedown · ${notice.legalBasis} · ${regimes.join(' + ')} · ${notice.items.length} item(s)`,
+        args: [
+          {
+            caseId,
+            receivedAt,
+            notice,
+            channel: caller ? 'partner' : 'public',
+            submittedBy: caller?.name ?? null,
+            roleVerified: caller !== undefined && TRUSTED_ROLES.includes(notice.notifier.role),
+            regimes,
+            assessments,
+            route,
+            policy,
+          },
+        ],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const view = await this.waitForView(caseId);
+      return { receipt: receiptOf(caseId, Date.parse(view.receivedAt), view.intake.route, view.intake.assessments), replayed: true };
+    }
+    return { receipt: receiptOf(caseId, receivedAt, route, assessments), replayed: false };
+  }
+
+  private async waitForView(id: string): Promise<TakedownView> {
+    return readOnceStarted(async () => (await this.read(id)).view);
+  }
+
+  /** The running workflow answers; a finished one (or a slow one) is read from the read model. */
+  async read(id: string): Promise<{ view: TakedownView; source: 'workflow' | 'read-model' }> {
+    if (!TAKEDOWN_ID.test(id)) throw Problem.notFound('takedown', id);
+    const live = await withTimeout(this.temporal.workflow.getHandle<typeof takedownWorkflow>(id).query(takedownStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
+    if (live) return { view: live, source: 'workflow' };
+    const rows: { snapshot: TakedownView }[] = await this.dataSource.query(`SELECT snapshot FROM takedowns WHERE id = $1`, [id]);
+    if (!rows[0]) throw Problem.notFound('takedown', id);
+    return { view: rows[0].snapshot, source: 'read-model' };
+  }
+
+  async get(id: string): Promise<{ takedown: TakedownCaseRead; source: 'workflow' | 'read-model' }> {
+    const { view, source } = await this.read(id);
+    const rows: { notifier: TakedownNotice['notifier'] | null }[] = await this.dataSource.query(`SELECT notice->'notifier' AS notifier FROM takedowns WHERE id = $1`, [id]);
+    return { takedown: { ...view, notifier: rows[0]?.notifier ?? null, preservations: await this.preservations(id) }, source };
+  }
+
+  // ---- authorities' preservation requests: a hold workflow per request, see preservation.workflow.ts ----
+
+  /**
+   * Records an authority's preservation request on a case and starts its hold. The hold's ID
+   * comes from the case, the authority and its reference: the same request sent again finds the
+   * same hold (replayed), a new reference is a new hold.
+   */
+  async recordPreservation(caseId: string, dto: RecordPreservationDto, caller: Principal): Promise<{ hold: PreservationView; replayed: boolean }> {
+    // Starting a workflow has no validator: the case's own rule (legal staff only, not admins) is checked here.
+    if (caller.role !== TAKEDOWN_ROLE) {
+      throw new Problem(403, 'forbidden', 'Forbidden', `role ${caller.role} may not record a preservation request; only legal staff may act on takedowns`, { role: caller.role, action: 'preserve' });
+    }
+    const missing = dto.items.findIndex((i) => i.contentId === undefined && i.url === undefined);
+    if (missing >= 0) throw Problem.validation([{ field: `items.${missing}`, message: 'give a contentId, a url, or both' }]);
+    const { view } = await this.read(caseId);
+    const policy = this.policyFor(view.brand);
+    const holdId = `preservation-${createHash('sha256').update(`${caseId}\u0000${dto.authority}\u0000${dto.reference}`).digest('hex').slice(0, 26)}`;
+    try {
+      await this.temporal.workflow.start(preservationWorkflow, {
+        workflowId: holdId,
+        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // No personal data, and not the authority's file reference either.
+        staticSummary: `Preservation hold · takedown ${caseId} · ${dto.items.length} item(s)`,
+        args: [
+          {
+            holdId,
+            caseId,
+            brand: view.brand,
+            authority: dto.authority,
+            reference: dto.reference,
+            items: dto.items.map((i) => ({ ...(i.contentId !== undefined ? { contentId: i.contentId } : {}), ...(i.url !== undefined ? { url: i.url } : {}) })),
+            requestedBy: caller.name,
+            requestedAt: Date.now(),
+            policy: policy.clocks.preservation ?? DEFAULT_PRESERVATION,
+            escalateTo: policy.escalateTo,
+          },
+        ],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      return { hold: await readOnceStarted(() => this.readPreservation(caseId, holdId)), replayed: true };
+    }
+    return { hold: await readOnceStarted(() => this.readPreservation(caseId, holdId)), replayed: false };
+  }
+
+  /** A hold of this case: the running workflow answers; a released one is read from takedown_preservations. */
+  async readPreservation(caseId: string, holdId: string): Promise<PreservationView> {
+    if (!PRESERVATION_ID.test(holdId)) throw Problem.notFound('preservation hold', holdId);
+    const live = await withTimeout(this.temporal.workflow.getHandle<typeof preservationWorkflow>(holdId).query(preservationStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
+    const hold = live ?? ((await this.dataSource.query(`SELECT snapshot FROM takedown_preservations WHERE id = $1`, [holdId])) as { snapshot: PreservationView }[])[0]?.snapshot;
+    if (!hold || hold.caseId !== caseId) throw Problem.notFound('preservation hold', holdId);
+    return hold;
+  }
+
+  async preservations(caseId: string): Promise<PreservationView[]> {
+    const rows: { snapshot: PreservationView }[] = await this.dataSource.query(`SELECT snapshot FROM takedown_preservations WHERE case_id = $1 ORDER BY requested_at, id`, [caseId]);
+    return rows.map((r) => r.snapshot);
+  }
+
+  /** The authority renewed its request: the hold runs one more period, once (a second is a 409 naming the state). */
+  async extendPreservation(caseId: string, holdId: string, reference: string | undefined, caller: Principal): Promise<PreservationView> {
+    await this.readPreservation(caseId, holdId);
+    try {
+      return await this.temporal.workflow
+        .getHandle<typeof preservationWorkflow>(holdId)
+        .executeUpdate(extendPreservationUpdate, { args: [{ actor: actorOf(caller), reference: reference ?? null }] });
+    } catch (err) {
+      // The hold has ended: it was released at expiry.
+      if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
+        const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM takedown_preservations WHERE id = $1`, [holdId]);
+        if (rows[0]) throw Problem.conflict('invalid-transition', `preservation hold is ${rows[0].state}; it can no longer be extended`, { state: rows[0].state, action: 'extend' });
+      }
+      return problemFromTemporal(err, 'preservation hold', holdId);
+    }
+  }
+
+  /** The review queue: decision deadline first (undated last), then the earlier notice. */
+  async list(q: ListTakedownsQuery): Promise<{ items: TakedownView[] }> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const add = (sql: (n: number) => string, value: unknown) => {
+      args.push(value);
+      where.push(sql(args.length));
+    };
+    if (q.status !== undefined) add((n) => `state = $${n}`, q.status);
+    if (q.assignee !== undefined) add((n) => `reviewer = $${n}`, q.assignee);
+    if (q.regime !== undefined) add((n) => `$${n} = ANY(regimes)`, q.regime);
+    if (q.dueBefore !== undefined) {
+      const at = Date.parse(q.dueBefore);
+      if (Number.isNaN(at)) throw Problem.validation([{ field: 'dueBefore', message: 'not a real date' }]);
+      add((n) => `decision_due_at < $${n} AND decided_at IS NULL`, new Date(at));
+    }
+    args.push(q.limit ?? 50);
+    const rows: { snapshot: TakedownView }[] = await this.dataSource.query(
+      `SELECT snapshot FROM takedowns ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY decision_due_at ASC NULLS LAST, received_at ASC, id LIMIT $${args.length}`,
+      args,
+    );
+    return { items: rows.map((r) => r.snapshot) };
+  }
+
+  /** The append-only history: every action with its actor and time, every clock and effect. */
+  async history(id: string): Promise<{ items: { type: string; actor: string; occurredAt: string; data: unknown }[] }> {
+    await this.read(id);
+    const rows: { type: string; actor: string; occurred_at: Date; data: unknown }[] = await this.dataSource.query(
+      `SELECT type, actor, occurred_at, data FROM takedown_events WHERE case_id = $1 ORDER BY occurred_at, id`,
+      [id],
+    );
+    return { items: rows.map((r) => ({ type: r.type, actor: r.actor, occurredAt: r.occurred_at.toISOString(), data: r.data })) };
+  }
+
+  // ---- legal staff's actions: each a workflow update whose validator asks the domain ---------
+
+  assign = (id: string, reviewer: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(assignReviewerUpdate, { args: [{ actor: actorOf(caller), reviewer }] }));
+  requestInformation = (id: string, missing: string[], message: string | undefined, caller: Principal) =>
+    this.update(id, (h) => h.executeUpdate(requestInformationUpdate, { args: [{ actor: actorOf(caller), missing, message: message ?? null }] }));
+  informationReceived = (id: string, note: string | undefined, caller: Principal) =>
+    this.update(id, (h) => h.executeUpdate(informationReceivedUpdate, { args: [{ actor: actorOf(caller), note: note ?? null }] }));
+  decide = (id: string, dto: DecideTakedownDto, caller: Principal) => this.update(id, (h) => h.executeUpdate(decideTakedownUpdate, { args: [{ actor: actorOf(caller), decision: decisionOf(dto) }] }));
+  apply = (id: string, authorityInformed: string | undefined, caller: Principal) =>
+    this.update(id, (h) => h.executeUpdate(applyDecisionUpdate, { args: [{ actor: actorOf(caller), authorityInformed: authorityInformed ?? null }] }));
+  close = (id: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(closeTakedownUpdate, { args: [{ actor: actorOf(caller) }] }));
+  counterNotice = (id: string, dto: CounterNoticeDto, caller: Principal) =>
+    this.update(id, (h) =>
+      h.executeUpdate(counterNoticeUpdate, {
+        args: [
+          {
+            actor: actorOf(caller),
+            counterNotice: {
+              signature: dto.signature,
+              materialIdentification: dto.materialIdentification,
+              goodFaithUnderPenaltyOfPerjury: true,
+              consentToJurisdiction: true,
+              subscriber: { name: dto.subscriber.name, address: dto.subscriber.address, phone: dto.subscriber.phone },
+            },
+          },
+        ],
+      }),
+    );
+  suitFiled = (id: string, court: string | undefined, caller: Principal) => this.update(id, (h) => h.executeUpdate(suitFiledUpdate, { args: [{ actor: actorOf(caller), court: court ?? null }] }));
+  complaint = (id: string, by: 'notifier' | 'uploader', grounds: string, caller: Principal) =>
+    this.update(id, (h) => h.executeUpdate(complaintUpdate, { args: [{ actor: actorOf(caller), by, grounds }] }));
+  uphold = (id: string, reasons: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(upholdDecisionUpdate, { args: [{ actor: actorOf(caller), reasons }] }));
+  reverse = (id: string, reasons: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(reverseDecisionUpdate, { args: [{ actor: actorOf(caller), reasons }] }));
+  note = (id: string, text: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(noteTakedownUpdate, { args: [{ actor: actorOf(caller), text }] }));
+
+  private async update(id: string, send: (h: TakedownHandle) => Promise<TakedownView>): Promise<TakedownView> {
+    if (!TAKEDOWN_ID.test(id)) throw Problem.notFound('takedown', id);
+    try {
+      return await send(this.temporal.workflow.getHandle<typeof takedownWorkflow>(id));
+    } catch (err) {
+      // The workflow has ended (a final state, or a closed case past its dispute window).
+      if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
+        const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM takedowns WHERE id = $1`, [id]);
+        if (rows[0]) throw Problem.conflict('invalid-transition', `takedown case is ${rows[0].state}; nothing more can happen to it`, { state: rows[0].state });
+      }
+      return problemFromTemporal(err, 'takedown', id);
+    }
+  }
+}
+
+function actorOf(caller: Principal): TakedownActorRef {
+  return { id: caller.name, role: caller.role };
+}
+
+function receiptOf(caseId: string, receivedAt: number, route: IntakeRoute, assessments: Completeness[]): TakedownReceipt {
+  const relevant = route === 'triage' ? assessments.filter((a) => a.verdict === 'complete') : route === 'needs_info' ? assessments.filter((a) => a.verdict === 'substantially_complete') : assessments;
+  return {
+    caseId,
+    receivedAt: new Date(receivedAt).toISOString(),
+    status: route,
+    regimes: assessments.map((a) => a.regime),
+    missing: route === 'triage' ? [] : [...new Set(relevant.flatMap((a) => a.missing))],
+    reason: relevant.map((a) => `${a.regime}: ${a.reason}`).join('; '),
+  };
+}
+
+/** The reviewer's decision in the domain's terms; the domain's own check (checkDecision) runs in the validator. */
+function decisionOf(dto: DecideTakedownDto): TakedownDecision {
+  const countries = dto.territorialScope?.map((c) => c.toUpperCase());
+  const unknown = countries?.find((c) => !ISO_COUNTRIES.has(c));
+  if (unknown) throw Problem.validation([{ field: 'territorialScope', message: `"${unknown}" is not an ISO 3166-1 alpha-2 country code` }]);
+  if (dto.outcome === 'restrict' && !countries) throw Problem.validation([{ field: 'territorialScope', message: 'a restriction names the countries it applies in' }]);
+  if (dto.outcome !== 'no_action' && !dto.ground) throw Problem.validation([{ field: 'ground', message: 'name the legal or contractual ground of the measure' }]);
+  const measure: TakedownDecision['measure'] =
+    dto.outcome === 'no_action'
+      ? { kind: 'no_action' }
+      : dto.outcome === 'restrict' || (dto.outcome === 'escalate_safety' && countries)
+        ? { kind: 'geo_restriction', countries: [...new Set(countries)] }
+        : { kind: 'global_removal' };
+  const endsAt = dto.endsAt === undefined ? null : Date.parse(dto.endsAt);
+  if (endsAt !== null && (Number.isNaN(endsAt) || endsAt <= Date.now())) throw Problem.validation([{ field: 'endsAt', message: 'a real date-time in the future' }]);
+  return {
+    outcome: dto.outcome,
+    measure,
+    ground: dto.ground ? { kind: dto.ground.kind, reference: dto.ground.reference, explanation: dto.ground.explanation } : { kind: 'contractual', reference: '', explanation: '' },
+    facts: dto.explanation,
+    automatedDetection: dto.automatedDetection ?? false,
+    automatedDecision: dto.automatedDecision ?? 'not_automated',
+    endsAt,
+  };
+}

@@ -1,0 +1,28 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles } from '../auth/roles.decorator';
+import { TransparencyQuery } from './takedown.dto';
+import { TransparencyReport, transparencyCsv, TransparencyService } from './transparency.service';
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('v1/reports/transparency')
+@Roles('legal')
+export class TransparencyController {
+  constructor(private readonly transparency: TransparencyService) {}
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'Yearly takedown transparency counts: notices by legal basis and regime, decisions, median and p90 time to decision, counter-notices, complaints, retention requests, safety escalations and legal on-call pages (JSON or CSV). ' +
+      'The snapshot the yearly schedule stored is served when there is one (source: snapshot, generatedAt; header Caseworks-Source)',
+  })
+  async report(@Query() q: TransparencyQuery, @Res({ passthrough: true }) res: Response): Promise<TransparencyReport | string> {
+    const counts = await this.transparency.report(q.year, q.source);
+    res.setHeader('Caseworks-Source', counts.source);
+    if (q.format !== 'csv') return counts;
+    res.type('text/csv').setHeader('Content-Disposition', `attachment; filename="transparency-${q.year}.csv"`);
+    return transparencyCsv(counts);
+  }
+}

@@ -1,0 +1,35 @@
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { Problem } from '../problem/problem';
+import { TicketFailure } from '../../workflows/ticket/messages';
+import { TakedownFailure } from '../../workflows/takedown/messages';
+
+/**
+ * Maps what a workflow refused to what an API client understands: a validator's
+ * InvalidTransition is 409 naming the state; a reused idempotency key is 422. Anything else is
+ * rethrown and becomes a 500.
+ */
+export function problemFromTemporal(err: unknown, what: string, id: string): never {
+  if (err instanceof WorkflowNotFoundError) throw Problem.notFound(what, id);
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const failure = err.cause;
+    const details = (failure.details?.[0] ?? {}) as Record<string, unknown>;
+    if (failure.type === TicketFailure.InvalidTransition) {
+      throw Problem.conflict('invalid-transition', failure.message, { state: details.status, action: details.action });
+    }
+    // A role the case's own rules refuse (takedowns: legal staff only, admins included).
+    if (failure.type === TakedownFailure.Forbidden) {
+      throw new Problem(403, 'forbidden', 'Forbidden', failure.message, { role: details.role, action: details.action });
+    }
+    if (failure.type === TicketFailure.InvalidValue) {
+      const field = typeof details.field === 'string' ? details.field : 'body';
+      throw Problem.validation([{ field, message: failure.message }], 422);
+    }
+    if (failure.type === TicketFailure.IdempotencyKeyReused) {
+      throw new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', failure.message, {
+        errors: [{ field: 'header:Idempotency-Key', message: failure.message }],
+      });
+    }
+  }
+  throw err;
+}

@@ -1,0 +1,210 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { Channel, CHANNELS } from '../../domain/policy/policy.schema';
+import { TICKET_CATEGORIES, TICKET_STATUSES, TicketCategory, TicketStatus } from '../../domain/ticket';
+
+export class SocialPostDto {
+  @ApiProperty({ example: 'https://social.example/someone/status/123' })
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true })
+  @Length(1, 2000)
+  url: string;
+
+  @ApiProperty({ example: '@uoozee my stream keeps freezing, call me on 555 0199 0000', maxLength: 5000 })
+  @IsString()
+  @Length(1, 5000)
+  text: string;
+}
+
+export class PlaybackContextDto {
+  @ApiProperty({ example: 'usr_81723', description: "The viewer's account ID in the streaming platform." })
+  @IsString()
+  @Length(1, 128)
+  userId: string;
+
+  @ApiProperty({ example: 'ps_9f2c61', description: 'The playback session that failed.' })
+  @IsString()
+  @Length(1, 128)
+  sessionId: string;
+
+  @ApiProperty({ example: 'dev_lr_tv', description: 'The device it played on.' })
+  @IsString()
+  @Length(1, 128)
+  deviceId: string;
+}
+
+export class CreateTicketDto {
+  @ApiProperty({ example: 'uoozee', description: 'Brand whose SLA policy applies (see policies/).' })
+  @IsString()
+  @Matches(/^[a-z][a-z0-9-]*$/, { message: 'brand must be a lower-case brand slug' })
+  brand: string;
+
+  @ApiProperty({ enum: CHANNELS, example: 'email' })
+  @IsIn(CHANNELS)
+  channel: Channel;
+
+  @ApiProperty({ example: 'P2', description: "One of the brand's priorities (P1–P4 for uoozee, S1–S3 for vivtone)." })
+  @IsString()
+  @Length(1, 16)
+  priority: string;
+
+  @ApiPropertyOptional({ example: 'enterprise', description: 'Support plan, for brands that sell plans (vivtone: basic, pro, enterprise).' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 32)
+  plan?: string;
+
+  @ApiProperty({ example: 'Playback stops after 10 minutes', maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  subject: string;
+
+  @ApiProperty({ example: 'On the living-room TV app, since yesterday.', maxLength: 20000 })
+  @IsString()
+  @Length(1, 20000)
+  description: string;
+
+  @ApiProperty({ example: 'cust_4711', description: "The customer's ID in the CRM (no e-mail addresses or names)." })
+  @IsString()
+  @Length(1, 200)
+  customerRef: string;
+
+  @ApiPropertyOptional({
+    type: SocialPostDto,
+    description: 'Required for channel "social": the public post. The ticket is private; the post is kept with personal data redacted.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SocialPostDto)
+  socialPost?: SocialPostDto;
+
+  @ApiPropertyOptional({ enum: TICKET_CATEGORIES, default: 'general', description: 'Playback tickets of a streaming brand run the troubleshooting checklist.' })
+  @IsOptional()
+  @IsIn(TICKET_CATEGORIES)
+  category?: TicketCategory;
+
+  @ApiPropertyOptional({ type: PlaybackContextDto, description: 'Required for category "playback" on brands with a checklist: what the checks look up.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PlaybackContextDto)
+  playback?: PlaybackContextDto;
+}
+
+export class AssignDto {
+  @ApiProperty({ example: 'ann' })
+  @IsString()
+  @Length(1, 64)
+  assignee: string;
+}
+
+export class ReplyDto {
+  @ApiProperty({ example: 'Thanks — we are looking into it.', maxLength: 20000 })
+  @IsString()
+  @Length(1, 20000)
+  message: string;
+}
+
+export class PendingDto {
+  @ApiProperty({ enum: ['customer', 'vendor'], description: 'Who the ticket waits on; the resolution clock pauses.' })
+  @IsIn(['customer', 'vendor'])
+  reason: 'customer' | 'vendor';
+
+  @ApiPropertyOptional({ maxLength: 20000 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 20000)
+  message?: string;
+}
+
+export class PriorityDto {
+  @ApiProperty({ example: 'P1' })
+  @IsString()
+  @Length(1, 16)
+  priority: string;
+
+  @ApiProperty({ example: 'Affects all EU users' })
+  @IsString()
+  @Length(1, 2000)
+  reason: string;
+}
+
+export class ResolveDto {
+  @ApiProperty({ example: 'Cleared the device registration; playback works again.', maxLength: 5000 })
+  @IsString()
+  @Length(1, 5000)
+  resolution: string;
+}
+
+export class ReopenDto {
+  @ApiProperty({ example: 'Still happening on the phone app' })
+  @IsString()
+  @Length(1, 5000)
+  reason: string;
+}
+
+export class CsatDto {
+  @ApiProperty({ minimum: 1, maximum: 5, example: 5 })
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  score: number;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  comment?: string;
+}
+
+const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class ListTicketsQuery {
+  @ApiPropertyOptional({ enum: TICKET_STATUSES })
+  @IsOptional()
+  @IsIn(TICKET_STATUSES)
+  status?: TicketStatus;
+
+  @ApiPropertyOptional({ example: 'P1' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 16)
+  priority?: string;
+
+  @ApiPropertyOptional({ example: 'uoozee' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  brand?: string;
+
+  @ApiPropertyOptional({ example: 'ann' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  assignee?: string;
+
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  breached?: boolean;
+
+  @ApiPropertyOptional({ type: Boolean, name: 'at_risk' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  at_risk?: boolean;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  cursor?: string;
+}

@@ -1,0 +1,135 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { TicketView } from '../../workflows/ticket/messages';
+import { CurrentPrincipal, Principal } from '../auth/principal';
+import { Roles } from '../auth/roles.decorator';
+import { Problem } from '../problem/problem';
+import { TicketListService, TicketPage } from './ticket-list.service';
+import { AssignDto, CreateTicketDto, CsatDto, ListTicketsQuery, PendingDto, PriorityDto, ReopenDto, ReplyDto, ResolveDto } from './ticket.dto';
+import { TicketsService } from './tickets.service';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Each action is a workflow update whose validator asks the domain transition rules: an action
+ * the ticket's state does not allow is a 409 naming the state, and never enters history.
+ */
+@ApiTags('tickets')
+@ApiBearerAuth()
+@Controller('v1/tickets')
+export class TicketsController {
+  constructor(
+    private readonly tickets: TicketsService,
+    private readonly lists: TicketListService,
+  ) {}
+
+  @Post()
+  @Roles('client', 'agent')
+  @ApiOperation({ summary: 'Open a ticket; its SLA clocks start now' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key (per API key) → same ticket, never a second one.' })
+  @ApiResponse({ status: 201, description: 'Opened' })
+  @ApiResponse({ status: 200, description: 'Replayed: this Idempotency-Key already opened the ticket' })
+  async open(
+    @Body() dto: CreateTicketDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentPrincipal() caller: Principal,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TicketView> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw Problem.validation([{ field: 'header:Idempotency-Key', message: 'must be 1–255 visible ASCII characters' }]);
+    }
+    const { ticket, replayed } = await this.tickets.open(dto, idempotencyKey, caller);
+    res.status(replayed ? 200 : 201).location(`/v1/tickets/${ticket.id}`);
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return ticket;
+  }
+
+  @Get()
+  @Roles('agent')
+  @ApiOperation({ summary: 'List tickets (read model), newest first; filter and page with nextCursor' })
+  list(@Query() query: ListTicketsQuery): Promise<TicketPage> {
+    return this.lists.list(query);
+  }
+
+  @Get(':id')
+  @Roles('client', 'agent')
+  @ApiOperation({ summary: 'Read a ticket: status and each SLA metric with deadline, remaining business time and state' })
+  async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<TicketView> {
+    const { ticket, source } = await this.tickets.read(id);
+    res.setHeader('Caseworks-Source', source);
+    return ticket;
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({ summary: 'Assign (or reassign) the ticket' })
+  assign(@Param('id') id: string, @Body() dto: AssignDto, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
+    return this.tickets.assign(id, dto, caller);
+  }
+
+  @Post(':id/reply')
+  @HttpCode(200)
+  @Roles('agent', 'client')
+  @ApiOperation({ summary: "Record a reply: an agent's fulfils first/next response; a client's (the customer) resumes paused clocks" })
+  reply(@Param('id') id: string, @Body() dto: ReplyDto, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
+    return this.tickets.reply(id, dto, caller);
+  }
+
+  @Post(':id/pending')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({ summary: 'Wait on the customer or a vendor: the resolution clock pauses' })
+  pending(@Param('id') id: string, @Body() dto: PendingDto, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
+    return this.tickets.pending(id, dto, caller);
+  }
+
+  @Post(':id/priority')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({ summary: 'Change priority: the new targets apply to the time already spent' })
+  priority(@Param('id') id: string, @Body() dto: PriorityDto, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
+    return this.tickets.priority(id, dto, caller);
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({ summary: 'Resolve; opens the CSAT survey and the reopen window' })
+  resolve(@Param('id') id: string, @Body() dto: ResolveDto, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
+    return this.tickets.resolve(id, dto, caller);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @Roles('agent', 'client')
+  @ApiOperation({ summary: 'Reopen within the policy window: a new resolution cycle; the old one stays on record' })
+  reopen(@Param('id') id: string, @Body() dto: ReopenDto, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
+    return this.tickets.reopen(id, dto, caller);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({ summary: 'Close a resolved ticket now (otherwise it closes after the policy window)' })
+  close(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
+    return this.tickets.close(id, caller);
+  }
+
+  @Post(':id/csat')
+  @HttpCode(200)
+  @Roles('client')
+  @ApiOperation({ summary: "The customer's satisfaction score (1–5), while the survey is open" })
+  csat(@Param('id') id: string, @Body() dto: CsatDto, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
+    return this.tickets.csat(id, dto, caller);
+  }
+
+  @Post(':id/repin')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: "Move the ticket to its brand's current policy version (explicit and recorded)" })
+  repin(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
+    return this.tickets.repin(id, caller);
+  }
+}

@@ -1,0 +1,232 @@
+import { Injectable } from '@nestjs/common';
+import { Client, WithStartWorkflowOperation, WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { DataSource } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { AppConfig } from '../../config/app-config';
+import { PolicyRegistry } from '../../config/policy-registry';
+import { UnknownPriorityError } from '../../domain/policy/resolve-targets';
+import { pinTicketPolicy, PolicyFieldError, TicketPolicy } from '../../domain/policy/ticket-policy';
+import { redactPersonalData, redactPostUrl } from '../../domain/redaction';
+import { TicketRow } from '../../persistence/entities';
+import { ticketWorkflow } from '../../workflows';
+import {
+  assignUpdate,
+  closeUpdate,
+  csatUpdate,
+  intakeUpdate,
+  pendingUpdate,
+  priorityUpdate,
+  reopenUpdate,
+  repinUpdate,
+  replyUpdate,
+  resolveUpdate,
+  statusQuery,
+  TicketView,
+} from '../../workflows/ticket/messages';
+import type { Principal } from '../auth/principal';
+import { Problem } from '../problem/problem';
+import { problemFromTemporal } from '../temporal/temporal-problems';
+import { withTimeout } from '../temporal/with-timeout';
+import { AssignDto, CreateTicketDto, CsatDto, PendingDto, PriorityDto, ReopenDto, ReplyDto, ResolveDto } from './ticket.dto';
+import { isTicketId, requestHash, ticketIdFor } from './ticket-ids';
+
+export interface OpenedTicket {
+  ticket: TicketView;
+  replayed: boolean;
+}
+
+type TicketHandle = WorkflowHandle<typeof ticketWorkflow>;
+
+/** Starts and steers ticket workflows. It never writes ticket state: the workflow does. */
+@Injectable()
+export class TicketsService {
+  constructor(
+    private readonly temporal: Client,
+    private readonly config: AppConfig,
+    private readonly policies: PolicyRegistry,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** The brand's current policy, resolved for this ticket; refusals name the field. */
+  pinPolicy(brand: string, priority: string, channel: CreateTicketDto['channel'], plan: string | null): TicketPolicy {
+    const pack = this.policies.find(brand);
+    if (!pack) throw Problem.validation([{ field: 'brand', message: `unknown brand; known: ${this.policies.brands().join(', ')}` }], 422);
+    if (!Object.hasOwn(pack.priorities, priority)) {
+      const err = new UnknownPriorityError(brand, priority, Object.keys(pack.priorities));
+      throw Problem.validation([{ field: 'priority', message: err.message }], 422);
+    }
+    try {
+      const policy = pinTicketPolicy(pack, channel, plan);
+      if (policy.priorities[priority].targets.firstResponse === undefined) {
+        throw new PolicyFieldError('priority', `no first-response target for ${priority} via ${channel}`);
+      }
+      return policy;
+    } catch (err) {
+      if (err instanceof PolicyFieldError) throw Problem.validation([{ field: err.field, message: err.message }], 422);
+      throw err;
+    }
+  }
+
+  async open(dto: CreateTicketDto, idempotencyKey: string | undefined, caller: Principal): Promise<OpenedTicket> {
+    const policy = this.pinPolicy(dto.brand, dto.priority, dto.channel, dto.plan ?? null);
+    if (dto.channel === 'social' && !dto.socialPost) {
+      throw Problem.validation([{ field: 'socialPost', message: 'a social-media ticket needs the post it came from' }], 422);
+    }
+    if (dto.channel !== 'social' && dto.socialPost) {
+      throw Problem.validation([{ field: 'socialPost', message: 'only for channel "social"' }], 422);
+    }
+    const category = dto.category ?? 'general';
+    if (category === 'playback' && policy.playbackChecklist && !dto.playback) {
+      throw Problem.validation([{ field: 'playback', message: 'a playback ticket needs userId, sessionId and deviceId for the troubleshooting checklist' }], 422);
+    }
+    if (category !== 'playback' && dto.playback) {
+      throw Problem.validation([{ field: 'playback', message: 'only for category "playback"' }], 422);
+    }
+    // Redacted here, before the workflow starts, so the raw post is in no history and no table.
+    const socialPost = dto.socialPost ? { url: redactPostUrl(dto.socialPost.url), text: redactPersonalData(dto.socialPost.text) } : null;
+    const pack = this.policies.find(dto.brand)!;
+    const ticketId = ticketIdFor(caller.keyId, idempotencyKey);
+    const hash = requestHash(dto);
+    const startOperation = new WithStartWorkflowOperation(ticketWorkflow, {
+      workflowId: ticketId,
+      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+      args: [
+        {
+          ticketId,
+          brand: dto.brand,
+          channel: dto.channel,
+          priority: dto.priority,
+          plan: dto.plan ?? null,
+          subject: dto.subject,
+          description: dto.description,
+          customerRef: dto.customerRef,
+          policy,
+          socialPost,
+          requestHash: hash,
+          openedBy: caller.name,
+          category,
+          playback: dto.playback ? { userId: dto.playback.userId, sessionId: dto.playback.sessionId, deviceId: dto.playback.deviceId } : null,
+        },
+      ],
+      // A retry while the ticket is open reaches the same workflow; once it has closed, the ID is
+      // never reused, so the retry is answered from the read model instead of opening a twin.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `Ticket ${dto.priority} · ${pack.displayName}${dto.plan ? ` ${dto.plan}` : ''} · via ${dto.channel}`,
+    });
+    try {
+      const result = await this.temporal.workflow.executeUpdateWithStart(intakeUpdate, {
+        args: [{ requestHash: hash }],
+        updateId: randomUUID(),
+        startWorkflowOperation: startOperation,
+      });
+      return { ticket: result.ticket, replayed: !result.firstIntake };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        const closed = await this.readModel(ticketId);
+        if (closed.snapshot && closed.hash === hash) return { ticket: closed.snapshot, replayed: true };
+        throw new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'this Idempotency-Key was already used for a different request', {
+          errors: [{ field: 'header:Idempotency-Key', message: 'already used for a different request' }],
+        });
+      }
+      return problemFromTemporal(err, 'ticket', ticketId);
+    }
+  }
+
+  async get(id: string): Promise<TicketView> {
+    return (await this.read(id)).ticket;
+  }
+
+  /**
+   * The running workflow answers (its clocks are current to the second); a closed one, or one
+   * that does not answer within QUERY_TIMEOUT_MS, is read from the read model, which holds the
+   * state as of its last transition.
+   */
+  async read(id: string): Promise<{ ticket: TicketView; source: 'workflow' | 'read-model' }> {
+    if (!isTicketId(id)) throw Problem.notFound('ticket', id);
+    const handle = this.temporal.workflow.getHandle(id);
+    let running = false;
+    try {
+      running = (await handle.describe()).status.name === 'RUNNING';
+    } catch (err) {
+      // Not found in Temporal (e.g. past retention): the read model may still know it.
+      if (!(err instanceof Error && err.name === 'WorkflowNotFoundError')) throw err;
+    }
+    if (running) {
+      // A query that fails or lags (busy worker, replay after eviction) is no reason to fail a
+      // read: the read model has the state as of the last transition.
+      const ticket = await withTimeout(handle.query(statusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
+      if (ticket) return { ticket, source: 'workflow' };
+    }
+    const { snapshot } = await this.readModel(id);
+    if (!snapshot && running) {
+      // It exists, but its worker has not run its first step yet (a backlog): not a 404.
+      throw new Problem(503, 'ticket-starting', 'Ticket not readable yet', `ticket ${id} is starting; retry shortly`, { retryAfterSeconds: 1 });
+    }
+    if (!snapshot) throw Problem.notFound('ticket', id);
+    return { ticket: snapshot, source: 'read-model' };
+  }
+
+  assign(id: string, dto: AssignDto, caller: Principal) {
+    return this.update(id, (h) => h.executeUpdate(assignUpdate, { args: [{ actor: caller.name, assignee: dto.assignee }] }));
+  }
+
+  /** An agent's reply answers the customer; a client's (the customer's) resumes paused clocks. */
+  reply(id: string, dto: ReplyDto, caller: Principal) {
+    const author = caller.role === 'client' ? 'customer' : 'agent';
+    return this.update(id, (h) => h.executeUpdate(replyUpdate, { args: [{ actor: caller.name, author, message: dto.message }] }));
+  }
+
+  pending(id: string, dto: PendingDto, caller: Principal) {
+    return this.update(id, (h) =>
+      h.executeUpdate(pendingUpdate, { args: [{ actor: caller.name, reason: dto.reason, message: dto.message ?? null }] }),
+    );
+  }
+
+  priority(id: string, dto: PriorityDto, caller: Principal) {
+    return this.update(id, (h) => h.executeUpdate(priorityUpdate, { args: [{ actor: caller.name, priority: dto.priority, reason: dto.reason }] }));
+  }
+
+  resolve(id: string, dto: ResolveDto, caller: Principal) {
+    return this.update(id, (h) => h.executeUpdate(resolveUpdate, { args: [{ actor: caller.name, resolution: dto.resolution }] }));
+  }
+
+  reopen(id: string, dto: ReopenDto, caller: Principal) {
+    return this.update(id, (h) => h.executeUpdate(reopenUpdate, { args: [{ actor: caller.name, reason: dto.reason }] }));
+  }
+
+  close(id: string, caller: Principal) {
+    return this.update(id, (h) => h.executeUpdate(closeUpdate, { args: [{ actor: caller.name }] }));
+  }
+
+  csat(id: string, dto: CsatDto, caller: Principal) {
+    return this.update(id, (h) => h.executeUpdate(csatUpdate, { args: [{ actor: caller.name, score: dto.score, comment: dto.comment ?? null }] }));
+  }
+
+  /** Moves an open ticket to its brand's current policy version, on the record. */
+  async repin(id: string, caller: Principal): Promise<TicketView> {
+    const current = await this.get(id);
+    const policy = this.pinPolicy(current.brand, current.priority, current.channel, current.plan);
+    return this.update(id, (h) => h.executeUpdate(repinUpdate, { args: [{ actor: caller.name, policy }] }));
+  }
+
+  private async update(id: string, send: (handle: TicketHandle) => Promise<TicketView>): Promise<TicketView> {
+    if (!isTicketId(id)) throw Problem.notFound('ticket', id);
+    try {
+      return await send(this.temporal.workflow.getHandle<typeof ticketWorkflow>(id));
+    } catch (err) {
+      if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
+        // The workflow has ended: the ticket exists but accepts no more actions.
+        const { snapshot } = await this.readModel(id);
+        if (snapshot) throw Problem.conflict('invalid-transition', `ticket is ${snapshot.status}`, { state: snapshot.status });
+      }
+      return problemFromTemporal(err, 'ticket', id);
+    }
+  }
+
+  private async readModel(id: string): Promise<{ snapshot: TicketView | null; hash: string | null }> {
+    const row = await this.dataSource.getRepository(TicketRow).findOne({ where: { id } });
+    return { snapshot: row?.snapshot ?? null, hash: row?.requestHash ?? null };
+  }
+}

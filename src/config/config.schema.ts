@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+/**
+ * The one environment schema for api and worker. Every variable either has a safe local default
+ * (so `make dev` needs no .env) or is required; docker-compose.yml is checked against this schema
+ * by test/unit/docker-compose.spec.ts.
+ */
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: z
+    .string()
+    .url()
+    .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/caseworks'),
+
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^:\s]+:\d+$/, 'must be host:port')
+    .default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('caseworks'),
+
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  /** Requests per minute per client (API key, or IP when anonymous). */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /** The public takedown form (POST /v1/takedowns without a key): notices per minute per address, on top of the above. */
+  TAKEDOWN_INTAKE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
+
+  /** Folder of SLA policy packs, one file per brand, validated at boot. */
+  POLICY_DIR: z.string().min(1).default('policies'),
+
+  /**
+   * Prebuilt workflow bundle (made by `npm run build`). Set in production; unset, the worker
+   * bundles src/workflows at start (development).
+   */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  /**
+   * A read asks the running workflow; past this, it answers from the read model instead (the
+   * worker may be busy or replaying), marked Caseworks-Source: read-model.
+   */
+  QUERY_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
+  /** Workflows kept in the worker's memory; beyond it the least recent are evicted and replayed on demand. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(2_000),
+  /** How long the worker waits for in-flight activities on SIGTERM before giving up. */
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+
+  /**
+   * Where at-risk warnings and escalations go (a chat/e-mail relay). Unset: they are recorded in
+   * PostgreSQL (table notifications) and logged.
+   */
+  NOTIFY_WEBHOOK_URL: z.string().url().optional(),
+  /** Signs notification webhooks (HMAC-SHA256, header Caseworks-Signature). */
+  NOTIFY_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /**
+   * Stripe secret key (sk_live_… / sk_test_…). Unset: the built-in sandbox gateway (a ledger in
+   * PostgreSQL, refunds settle after 10 s) serves refunds — never real money.
+   */
+  STRIPE_API_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_ key)').optional(),
+  /** Stripe's API base URL (https://api.stripe.com), or a local server that speaks it. */
+  STRIPE_API_BASE: z.string().url().default('https://api.stripe.com'),
+  /** Signs the gateway's webhooks (Stripe's whsec_… secret); POST /v1/webhooks/billing refuses all without it. */
+  BILLING_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** The CRM's webhook for account updates (refunded, retained, cancelled). Unset: recorded in crm_updates. */
+  CRM_WEBHOOK_URL: z.string().url().optional(),
+  /**
+   * The CRM / issue tracker's webhook that takes backlog items (post-incident corrective actions),
+   * POSTed with an Idempotency-Key per item and signed like notifications. Unset: recorded in
+   * PostgreSQL (table backlog_items) and logged.
+   */
+  BACKLOG_WEBHOOK_URL: z.string().url().optional(),
+  /**
+   * PagerDuty Events API v2 (https://events.pagerduty.com, or any service speaking it). With the
+   * routing key set, incident pages go there; unset, the built-in pager records them in
+   * PostgreSQL (table pages) and logs them.
+   */
+  PAGERDUTY_EVENTS_URL: z.string().url().default('https://events.pagerduty.com'),
+  /** The integration key of the PagerDuty service (32 characters). Unset: the built-in pager. */
+  PAGERDUTY_ROUTING_KEY: z.string().length(32, 'a PagerDuty integration key has 32 characters').optional(),
+  /**
+   * The legal on-call's PagerDuty service (32 characters), paged at once for a takedown notice
+   * reporting a threat to life or safety. Unset: the page is recorded in the case history and
+   * logged (the SRE service's key is never used for legal pages).
+   */
+  PAGERDUTY_LEGAL_ROUTING_KEY: z.string().length(32, 'a PagerDuty integration key has 32 characters').optional(),
+  /**
+   * The streaming platform's diagnostics service (entitlement, device, CDN session, DRM, player
+   * data) that the playback troubleshooting checklist reads. Unset: checks are recorded as
+   * "unavailable" and agents run them by hand.
+   */
+  PLAYBACK_DIAGNOSTICS_URL: z.string().url().optional(),
+  /** Bearer token for that service. */
+  PLAYBACK_DIAGNOSTICS_TOKEN: z.string().min(1).optional(),
+
+  /**
+   * Origins of Temporal UIs allowed to call the codec endpoint (/codec/decode) from the browser,
+   * comma-separated.
+   */
+  CODEC_CORS_ORIGINS: z
+    .string()
+    .default('http://127.0.0.1:8233,http://localhost:8233')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
+  /**
+   * Lets the codec endpoint answer without an API key. Only for a dev stack on localhost, where
+   * the Temporal UI sends no credentials; production refuses it.
+   */
+  CODEC_ALLOW_ANONYMOUS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+
+  /**
+   * 32 random bytes, base64: encrypts workflow payloads (ticket text, customer references) so no
+   * personal data sits in plaintext in Temporal's history. Required in production; `make dev`
+   * generates one under .data/.
+   */
+  PAYLOAD_ENCRYPTION_KEY: z
+    .string()
+    .refine((k) => /^[A-Za-z0-9+/]{43}=$/.test(k) && Buffer.from(k, 'base64').length === 32, 'must be 32 bytes, base64-encoded (44 characters)')
+    .optional(),
+});
+
+/** Cross-field rules: production refuses to run without payload encryption. */
+export const appConfigSchema = configSchema.superRefine((c, ctx) => {
+  if (c.NODE_ENV === 'production' && !c.PAYLOAD_ENCRYPTION_KEY) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['PAYLOAD_ENCRYPTION_KEY'], message: 'required when NODE_ENV=production' });
+  }
+  if (c.NODE_ENV === 'production' && c.CODEC_ALLOW_ANONYMOUS) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['CODEC_ALLOW_ANONYMOUS'], message: 'must be false when NODE_ENV=production' });
+  }
+});
+
+export type AppConfig = z.output<typeof configSchema>;
+export type ConfigKey = keyof AppConfig;

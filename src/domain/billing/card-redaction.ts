@@ -1,0 +1,117 @@
+/**
+ * Agents may see the last four digits of a card, never the number (PAN). Card numbers arrive
+ * where we do not expect them: a customer types theirs into chat. Pure.
+ *
+ * A PAN here is 13–19 digits, written together or in groups split by single spaces or dashes,
+ * that passes the Luhn check. Only Luhn-valid runs are masked so order numbers and phone numbers
+ * stay readable; a Luhn-valid run that is not a card (one in ten random ones) is masked anyway,
+ * which is the safe way to be wrong.
+ */
+const MIN_DIGITS = 13;
+const MAX_DIGITS = 19;
+// Digit groups joined by one space or dash; no digit may touch the run on either side.
+const DIGIT_RUN = /(?<!\d)\d+(?:[ -]\d+)*(?!\d)/g;
+const MASK = '••••';
+
+export function luhnValid(digits: string): boolean {
+  if (!/^\d+$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+interface Span {
+  start: number;
+  end: number;
+  digits: string;
+}
+
+/**
+ * Card numbers inside one run of digit groups. A run can hold more than a card ("4242…4242 123"
+ * with the CVC after it), so every stretch of whole groups is tried, the longest first.
+ */
+function cardsInRun(run: string, offset: number): Span[] {
+  const groups = [...run.matchAll(/\d+/g)].map((m) => ({ start: offset + (m.index ?? 0), digits: m[0] }));
+  const found: Span[] = [];
+  let i = 0;
+  while (i < groups.length) {
+    let hit: Span | null = null;
+    let digits = '';
+    for (let j = i; j < groups.length && digits.length + groups[j].digits.length <= MAX_DIGITS; j++) {
+      digits += groups[j].digits;
+      if (digits.length >= MIN_DIGITS && luhnValid(digits)) hit = { start: groups[i].start, end: groups[j].start + groups[j].digits.length, digits };
+    }
+    if (hit) {
+      found.push(hit);
+      const end = hit.end;
+      i = groups.findIndex((g) => g.start >= end);
+      if (i < 0) break;
+    } else {
+      i++;
+    }
+  }
+  return found;
+}
+
+function findCards(text: string): Span[] {
+  return [...text.matchAll(DIGIT_RUN)].flatMap((m) => cardsInRun(m[0], m.index ?? 0));
+}
+
+/** The text with every card number replaced by "•••• 1234" (its last four digits). */
+export function last4Only(text: string): string {
+  let out = '';
+  let at = 0;
+  for (const card of findCards(text)) {
+    out += `${text.slice(at, card.start)}${MASK} ${card.digits.slice(-4)}`;
+    at = card.end;
+  }
+  return out + text.slice(at);
+}
+
+export function containsCardNumber(text: string): boolean {
+  return findCards(text).length > 0;
+}
+
+/** Fields that must never hold a value at all, whatever it looks like. */
+const FORBIDDEN_KEYS = /^(cvc|cvv|cvc2|cvv2|card_?number|pan)$/i;
+
+export class CardDataError extends Error {
+  constructor(readonly path: string) {
+    // The path only: repeating the value would leak it into logs.
+    super(`card data at ${path || '(root)'}`);
+    this.name = 'CardDataError';
+  }
+}
+
+/** Throws CardDataError naming the first place that holds a card number or a CVC. */
+export function assertNoCardData(value: unknown, path = ''): void {
+  if (typeof value === 'string') {
+    if (containsCardNumber(value)) throw new CardDataError(path);
+    return;
+  }
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    // Records are full of 13-digit epoch milliseconds, a tenth of which pass Luhn. Card numbers
+    // issued today have 15 to 19 digits, so shorter numbers are times and amounts, not cards.
+    const digits = String(value);
+    if (digits.length >= 15 && containsCardNumber(digits)) throw new CardDataError(path);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => assertNoCardData(v, `${path}[${i}]`));
+    return;
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, v] of Object.entries(value)) {
+      const at = path ? `${path}.${key}` : key;
+      if (FORBIDDEN_KEYS.test(key) && v !== null && v !== undefined && v !== '') throw new CardDataError(at);
+      assertNoCardData(v, at);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { isDuration, parseDuration } from '../sla/duration';
+
+/**
+ * Chargebacks: when our evidence must be in, what it must contain, whether to fight at all, and
+ * the rule that keeps us from paying twice. Pure; instants are epoch ms passed in by the caller.
+ */
+
+export interface DisputePolicy {
+  /** Submit this long before the network's due_by, so a failed submission can still be retried. */
+  submitBeforeDueMs: number;
+  /** Reminders, measured back from the internal deadline (not from due_by). */
+  remindBeforeDeadlineMs: number[];
+  /** Not worth contesting below these amounts (per currency; none = always consider contesting). */
+  acceptBelow: Array<{ amountMinor: number; currency: string }>;
+  /**
+   * A "fraudulent" dispute on a payment without 3-D Secure: the issuer holds no liability shift
+   * and our usage logs rarely beat a cardholder's "not me", so accepting saves the dispute fee.
+   */
+  acceptFraudWithout3ds: boolean;
+}
+
+const duration = z.string().refine(isDuration, 'must be a duration like 30s, 15m, 4h');
+const money = z.object({ amountMinor: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Za-z]{3}$/) }).strict();
+
+/** The `disputes:` block of a policy pack. */
+export const disputePolicySchema = z
+  .object({
+    submitBeforeDue: duration.default('48h'),
+    remindBefore: z.array(duration).default(['72h', '24h']),
+    acceptBelow: z.array(money).default([]),
+    acceptFraudWithout3ds: z.boolean().default(true),
+  })
+  .strict()
+  .transform(
+    (p): DisputePolicy => ({
+      submitBeforeDueMs: parseDuration(p.submitBeforeDue),
+      remindBeforeDeadlineMs: p.remindBefore.map(parseDuration),
+      acceptBelow: p.acceptBelow,
+      acceptFraudWithout3ds: p.acceptFraudWithout3ds,
+    }),
+  );
+
+export type DisputePolicyInput = z.input<typeof disputePolicySchema>;
+export const DEFAULT_DISPUTE_POLICY: DisputePolicy = disputePolicySchema.parse({});
+
+// ── Deadlines ──────────────────────────────────────────────────────────────────────────────────
+
+/** Our own deadline: due_by minus the safety margin. */
+export function internalDeadline(dueBy: number, policy: DisputePolicy): number {
+  return dueBy - policy.submitBeforeDueMs;
+}
+
+/** Reminder instants still ahead of `now`, earliest first (a reminder already past is not sent late). */
+export function reminderTimes(dueBy: number, now: number, policy: DisputePolicy): number[] {
+  const deadline = internalDeadline(dueBy, policy);
+  return [...new Set(policy.remindBeforeDeadlineMs.map((ms) => deadline - ms))].filter((t) => t > now).sort((a, b) => a - b);
+}
+
+// ── Evidence ───────────────────────────────────────────────────────────────────────────────────
+
+/** What every contested dispute carries; the agent sees each item, never the full card number. */
+export const EVIDENCE_ITEMS = ['transaction_id', 'authorization_code', 'access_log', 'cancellation_policy', 'customer_communication'] as const;
+export type EvidenceItem = (typeof EVIDENCE_ITEMS)[number];
+export type DisputeEvidence = Partial<Record<EvidenceItem, string | null>>;
+
+export const EVIDENCE_LABELS: Record<EvidenceItem, string> = {
+  transaction_id: 'Transaction ID',
+  authorization_code: 'Authorization code',
+  access_log: 'Usage / access log',
+  cancellation_policy: 'Cancellation policy shown to the customer',
+  customer_communication: 'Customer communication',
+};
+
+/** Checklist items still empty, in checklist order. */
+export function missingEvidence(evidence: DisputeEvidence): EvidenceItem[] {
+  return EVIDENCE_ITEMS.filter((item) => (evidence[item] ?? '').trim() === '');
+}
+
+// ── Contest or accept ──────────────────────────────────────────────────────────────────────────
+
+/** Stripe's dispute reasons we treat specially; anything else is contested on the checklist. */
+export interface DisputeFacts {
+  amountMinor: number;
+  currency: string;
+  reason: string;
+  /** The payment was authenticated with 3-D Secure (liability shifted to the issuer). */
+  threeDSecure: boolean;
+}
+
+export type DisputeDecision = 'contest' | 'accept';
+
+/**
+ * In order: small amounts are accepted (the fee and the agent's time cost more), then unprotected
+ * fraud claims are accepted (see DisputePolicy.acceptFraudWithout3ds); everything else is
+ * contested with the evidence checklist.
+ */
+export function explainDisputeDecision(policy: DisputePolicy, dispute: DisputeFacts): { decision: DisputeDecision; rule: string } {
+  const threshold = policy.acceptBelow.find((t) => t.currency.toLowerCase() === dispute.currency.toLowerCase());
+  if (threshold && dispute.amountMinor < threshold.amountMinor) {
+    return { decision: 'accept', rule: `amount ${dispute.amountMinor} ${dispute.currency} is below the ${threshold.amountMinor} contest threshold` };
+  }
+  if (dispute.reason === 'fraudulent' && !dispute.threeDSecure && policy.acceptFraudWithout3ds) {
+    return { decision: 'accept', rule: 'fraud claim on a payment without 3-D Secure: no liability shift' };
+  }
+  return { decision: 'contest', rule: `contest "${dispute.reason}" with the evidence checklist` };
+}
+
+export function disputeDecision(policy: DisputePolicy, dispute: DisputeFacts): DisputeDecision {
+  return explainDisputeDecision(policy, dispute).decision;
+}
+
+// ── Dispute states ─────────────────────────────────────────────────────────────────────────────
+
+/**
+ *   needs_response ─stage_evidence─▶ evidence_staged ─submit─▶ submitted ─won / lost─▶ won | lost
+ *          └──────────accept──────────────┴──accept──▶ accepted
+ * stage_evidence may repeat while staged; submit needs a complete checklist.
+ */
+export const DISPUTE_STATUSES = ['needs_response', 'evidence_staged', 'submitted', 'won', 'lost', 'accepted'] as const;
+export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
+
+export const DISPUTE_ACTIONS = ['stage_evidence', 'submit', 'accept', 'won', 'lost'] as const;
+export type DisputeAction = (typeof DISPUTE_ACTIONS)[number];
+
+const NEXT: Record<DisputeStatus, Partial<Record<DisputeAction, DisputeStatus>>> = {
+  needs_response: { stage_evidence: 'evidence_staged', accept: 'accepted' },
+  evidence_staged: { stage_evidence: 'evidence_staged', submit: 'submitted', accept: 'accepted' },
+  submitted: { won: 'won', lost: 'lost' },
+  won: {},
+  lost: {},
+  accepted: {},
+};
+
+export class InvalidDisputeTransitionError extends Error {
+  constructor(
+    readonly status: DisputeStatus,
+    readonly action: DisputeAction,
+    readonly reason?: string,
+  ) {
+    super(reason ? `cannot ${action.replace(/_/g, ' ')} the dispute: ${reason}` : `cannot ${action.replace(/_/g, ' ')} a dispute that is ${status.replace(/_/g, ' ')}`);
+    this.name = 'InvalidDisputeTransitionError';
+  }
+}
+
+/** The next status; throws naming the current one. Submitting needs every checklist item. */
+export function checkDisputeAction(status: DisputeStatus, action: DisputeAction, evidence: DisputeEvidence = {}): DisputeStatus {
+  const next = NEXT[status][action];
+  if (next === undefined) throw new InvalidDisputeTransitionError(status, action);
+  if (action === 'submit') {
+    const missing = missingEvidence(evidence);
+    if (missing.length) throw new InvalidDisputeTransitionError(status, action, `missing ${missing.map((m) => EVIDENCE_LABELS[m]).join(', ')}`);
+  }
+  return next;
+}
+
+/**
+ * Never refund and also lose. While a dispute is open the money may go back through the
+ * chargeback, so a refund could pay the customer twice. After `won` we kept the money, so a
+ * refund is a fresh decision. `accepted` is NOT safe: accepting a chargeback already returned the
+ * money to the cardholder. `null` = the charge was never disputed.
+ */
+export function canRefundWhileDisputed(disputeStatus: DisputeStatus | null): boolean {
+  return disputeStatus === null || disputeStatus === 'won';
+}

@@ -1,0 +1,71 @@
+import type { AlertRules } from './alert';
+import type { EscalationPolicy } from './escalation';
+import type { PolicyPack } from '../policy/policy.schema';
+import { PolicyFieldError, toBusinessCalendar } from '../policy/ticket-policy';
+import { ALWAYS_OPEN, BusinessCalendar } from '../sla/calendar';
+import { parseDuration } from '../sla/duration';
+
+export const INCIDENT_METRICS = ['firstResponse', 'mitigation', 'resolution'] as const;
+export type IncidentMetric = (typeof INCIDENT_METRICS)[number];
+
+/**
+ * The part of a brand's pack an incident lives by, resolved to numbers and pinned into the
+ * workflow's input. firstResponse is an acknowledgement by a person (the priority's target:
+ * P1 15 min), mitigation and resolution the priority's own targets (P1 mitigation 2 h, P2
+ * "resolution plan within 8 hours"). Coverage is the priority's: P1 24×7, P2–P4 business hours.
+ */
+export interface IncidentPolicy {
+  brand: string;
+  version: string;
+  priorities: Record<string, { calendar: BusinessCalendar; targets: Partial<Record<IncidentMetric, number>> }>;
+  atRiskRatio: number;
+  pagePriorities: string[];
+  escalation: EscalationPolicy;
+  alerting: AlertRules;
+  review: {
+    dueAfterMs: number;
+    calendar: BusinessCalendar;
+    remindBeforeMs: number[];
+    escalateTo: string;
+    triageOwner: string;
+    backlogWithinMs: number;
+  };
+}
+
+export function pinIncidentPolicy(pack: PolicyPack): IncidentPolicy {
+  const incidents = pack.incidents;
+  if (!incidents) throw new PolicyFieldError('brand', `${pack.brand} has no incident policy`);
+  const priorities: IncidentPolicy['priorities'] = {};
+  for (const [name, def] of Object.entries(pack.priorities)) {
+    const ms = (d: string | undefined) => (d === undefined ? undefined : parseDuration(d));
+    const targets: Partial<Record<IncidentMetric, number>> = {};
+    const response = ms(def.firstResponse);
+    const mitigation = ms(def.mitigation);
+    const resolution = ms(def.resolution);
+    if (response !== undefined) targets.firstResponse = response;
+    if (mitigation !== undefined) targets.mitigation = mitigation;
+    if (resolution !== undefined) targets.resolution = resolution;
+    const calendar = def.coverage === '24x7' ? ALWAYS_OPEN : toBusinessCalendar(pack.calendars[def.coverage] ?? '24x7');
+    priorities[name] = { calendar, targets };
+  }
+  return {
+    brand: pack.brand,
+    version: pack.version,
+    priorities,
+    atRiskRatio: pack.atRiskAt,
+    pagePriorities: incidents.pagePriorities,
+    escalation: {
+      levels: incidents.escalation.levels.map((l) => ({ targets: l.targets, ackTimeoutMs: parseDuration(l.ackTimeout) })),
+      loops: incidents.escalation.loops,
+    },
+    alerting: incidents.alerting,
+    review: {
+      dueAfterMs: parseDuration(incidents.review.dueAfter),
+      calendar: incidents.review.calendar === '24x7' ? ALWAYS_OPEN : toBusinessCalendar(pack.calendars[incidents.review.calendar] ?? '24x7'),
+      remindBeforeMs: incidents.review.remindBefore.map(parseDuration),
+      escalateTo: incidents.review.escalateTo,
+      triageOwner: incidents.review.triageOwner,
+      backlogWithinMs: parseDuration(incidents.review.backlogWithin),
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const ROLES = ['client', 'agent', 'sre', 'legal', 'admin', 'billing'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** An API key. Only its SHA-256 is stored; the key itself is shown once, when created. */
+@Entity({ name: 'api_keys' })
+export class ApiKeyRow {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'text' })
+  role: Role;
+
+  @Index({ unique: true })
+  @Column({ name: 'key_hash', type: 'text' })
+  keyHash: string;
+
+  /** First characters of the key, to tell keys apart in listings without revealing them. */
+  @Column({ name: 'key_prefix', type: 'text' })
+  keyPrefix: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
+}

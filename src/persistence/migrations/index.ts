@@ -1,0 +1,13 @@
+import { Foundation1764000000000 } from './1764000000000-foundation';
+import { SlaEngine1764100000000 } from './1764100000000-sla-engine';
+import { PlaybackChecks1764200000000 } from './1764200000000-playback-checks';
+import { Incidents1764300000000 } from './1764300000000-incidents';
+import { IncidentReviews1764400000000 } from './1764400000000-incident-reviews';
+import { Billing1764500000000 } from './1764500000000-billing';
+import { Takedowns1764600000000 } from './1764600000000-takedowns';
+import { TakedownPreservations1764760000000 } from './1764760000000-takedown-preservations';
+import { TransparencyReports1764770000000 } from './1764770000000-transparency-reports';
+import { BillingSlaCreditSettlement1764780000000 } from './1764780000000-billing-sla-credit-settlement';
+
+/** Listed explicitly (not globbed) so the same list works from ts-node, jest and dist/. */
+export const MIGRATIONS = [Foundation1764000000000, SlaEngine1764100000000, PlaybackChecks1764200000000, Incidents1764300000000, IncidentReviews1764400000000, Billing1764500000000, Takedowns1764600000000, TakedownPreservations1764760000000, TransparencyReports1764770000000, BillingSlaCreditSettlement1764780000000];

@@ -1,0 +1,32 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { AppConfig } from '../config/config.schema';
+import type { Activities } from '../activities';
+import { dataConverterFor } from '../temporal/temporal-options';
+import { workflowBundleOptions } from './workflow-bundle';
+
+export interface CaseworksWorkerOptions {
+  config: AppConfig;
+  connection: NativeConnection;
+  activities: Activities;
+  /** Overrides config.TEMPORAL_TASK_QUEUE (tests use one queue per test). */
+  taskQueue?: string;
+  /** A prebuilt bundle; falls back to config.WORKFLOW_BUNDLE_PATH, then to bundling src/workflows. */
+  workflowBundlePath?: string;
+}
+
+export function createCaseworksWorker({ config, connection, activities, taskQueue, workflowBundlePath }: CaseworksWorkerOptions): Promise<Worker> {
+  const bundle = workflowBundlePath ?? config.WORKFLOW_BUNDLE_PATH;
+  return Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: taskQueue ?? config.TEMPORAL_TASK_QUEUE,
+    ...(bundle
+      ? { workflowBundle: { codePath: bundle } }
+      : { workflowsPath: workflowBundleOptions().workflowsPath, bundlerOptions: { webpackConfigHook: workflowBundleOptions().webpackConfigHook } }),
+    activities,
+    dataConverter: dataConverterFor(config),
+    shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE_MS,
+    // Bounded: an open ticket costs memory while cached (measured: make bench SCENARIO=growth).
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+  });
+}

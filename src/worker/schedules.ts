@@ -1,0 +1,69 @@
+import { Client, ScheduleAlreadyRunning, ScheduleHandle, ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
+import { slaCreditSweepWorkflow, transparencyReportWorkflow } from '../workflows';
+
+/** `temporal schedule describe -s caseworks-transparency-report` */
+export const TRANSPARENCY_SCHEDULE_ID = 'caseworks-transparency-report';
+/** `temporal schedule describe -s caseworks-sla-credit-settlement` */
+export const SLA_CREDIT_SCHEDULE_ID = 'caseworks-sla-credit-settlement';
+
+/**
+ * On 1 January at 06:00 UTC: transparencyReportWorkflow stores the year just ended in
+ * transparency_reports. A 30-day catch-up window: a January outage still produces the report once
+ * the server is back, never the next year's.
+ */
+export function transparencySchedule(taskQueue: string, scheduleId = TRANSPARENCY_SCHEDULE_ID): ScheduleOptions {
+  return {
+    scheduleId,
+    spec: { calendars: [{ month: 'JANUARY', dayOfMonth: 1, hour: 6, minute: 0, comment: 'the takedown transparency report of the year just ended' }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: transparencyReportWorkflow,
+      args: [{}],
+      taskQueue,
+      // The schedule appends the nominal time, so each year's run has its own ID.
+      workflowId: 'transparency-report',
+      staticSummary: 'Yearly takedown transparency report (stored in transparency_reports)',
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '30 days' },
+  };
+}
+
+/**
+ * On the 1st of each month at 06:00 UTC: slaCreditSweepWorkflow settles the Enterprise SLA credits
+ * of the months that have ended (credit notes). A 7-day catch-up window so an outage on the 1st
+ * still settles the month, once.
+ */
+export function slaCreditSchedule(taskQueue: string, scheduleId = SLA_CREDIT_SCHEDULE_ID): ScheduleOptions {
+  return {
+    scheduleId,
+    spec: { calendars: [{ dayOfMonth: 1, hour: 6, minute: 0, comment: 'settle the SLA credits of the months that have ended' }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: slaCreditSweepWorkflow,
+      args: [{ cutoff: 'start_of_month' }],
+      taskQueue,
+      workflowId: 'sla-credit-sweep',
+      staticSummary: 'Monthly settlement of Enterprise SLA credits (credit notes)',
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '7 days' },
+  };
+}
+
+/** The schedules every deployment has, ensured at worker start. */
+export function caseworksSchedules(taskQueue: string): ScheduleOptions[] {
+  return [transparencySchedule(taskQueue), slaCreditSchedule(taskQueue)];
+}
+
+/**
+ * Creates the schedule when missing. An existing one is left as it is (its runs, pauses and any
+ * operator edits survive a restart); to change a definition, delete the schedule and restart a
+ * worker. Overlap SKIP in each: one run at a time.
+ */
+export async function ensureSchedule(client: Client, options: ScheduleOptions): Promise<{ handle: ScheduleHandle; created: boolean }> {
+  try {
+    return { handle: await client.schedule.create(options), created: true };
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    return { handle: client.schedule.getHandle(options.scheduleId), created: false };
+  }
+}

@@ -1,0 +1,77 @@
+import { DynamicModule, Inject, Injectable, Module } from '@nestjs/common';
+import { Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import pino, { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { activityDepsFromConfig, createActivities } from '../activities';
+import { AppConfig } from '../config/app-config';
+import { ConfigModule } from '../config/config.module';
+import type { AppConfig as ParsedConfig } from '../config/config.schema';
+import { PersistenceModule } from '../persistence/persistence.module';
+import { dataConverterFor } from '../temporal/temporal-options';
+import { createCaseworksWorker } from './create-worker';
+import { caseworksSchedules, ensureSchedule } from './schedules';
+
+export const ACTIVITY_LOGGER = Symbol('ACTIVITY_LOGGER');
+
+/** Runs the Temporal Worker with activities built from injected providers. */
+@Injectable()
+export class WorkerRunner {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    @Inject(ACTIVITY_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Resolves after the worker has shut down: on SIGTERM/SIGINT the Temporal runtime stops
+   * polling, lets in-flight activities finish (up to WORKER_SHUTDOWN_GRACE_MS), then returns.
+   */
+  async run(): Promise<void> {
+    const connection = await NativeConnection.connect({ address: this.config.TEMPORAL_ADDRESS });
+    try {
+      const worker = await createCaseworksWorker({
+        config: this.config,
+        connection,
+        activities: createActivities(activityDepsFromConfig(this.config, this.dataSource, this.logger)),
+      });
+      await this.ensureSchedules(connection);
+      this.logger.info({ taskQueue: this.config.TEMPORAL_TASK_QUEUE, bundle: this.config.WORKFLOW_BUNDLE_PATH ?? null }, 'worker started');
+      await worker.run();
+      this.logger.info('worker stopped');
+    } finally {
+      await connection.close();
+    }
+  }
+
+  /**
+   * The yearly transparency report and the monthly SLA credit settlement. A failure is logged,
+   * never a reason not to run cases; the next worker start tries again.
+   */
+  private async ensureSchedules(connection: NativeConnection): Promise<void> {
+    const client = new Client({ connection, namespace: this.config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(this.config) });
+    for (const schedule of caseworksSchedules(this.config.TEMPORAL_TASK_QUEUE)) {
+      try {
+        const { created } = await ensureSchedule(client, schedule);
+        this.logger.info({ scheduleId: schedule.scheduleId, created }, 'schedule ready');
+      } catch (err) {
+        this.logger.error({ scheduleId: schedule.scheduleId, err: err instanceof Error ? err.message : String(err) }, 'schedule not ensured');
+      }
+    }
+  }
+}
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: ParsedConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), PersistenceModule],
+      providers: [
+        { provide: ACTIVITY_LOGGER, useValue: pino({ level: config.LOG_LEVEL, base: { service: 'worker' } }) },
+        WorkerRunner,
+      ],
+      exports: [ACTIVITY_LOGGER],
+    };
+  }
+}

@@ -1,0 +1,21 @@
+import { resolve } from 'node:path';
+import type { BundleOptions } from '@temporalio/worker';
+
+/**
+ * How every workflow bundle is built (the production build, the worker bundling at start, the
+ * test run): `zod` is replaced by an inert builder, see inert-zod.ts for why.
+ */
+export function workflowBundleOptions(): Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook'> {
+  return {
+    workflowsPath: require.resolve('../workflows'),
+    webpackConfigHook: (config) => ({
+      ...config,
+      resolve: { ...config.resolve, alias: { ...(config.resolve?.alias as Record<string, string> | undefined), zod$: resolve(__dirname, 'inert-zod') } },
+    }),
+  };
+}
+
+/** A bundle that still carries the zod library would rebuild it per workflow: refuse it. */
+export function assertLeanWorkflowBundle(code: string): void {
+  if (code.includes('node_modules/zod')) throw new Error('the workflow bundle contains zod; build it with workflowBundleOptions()');
+}

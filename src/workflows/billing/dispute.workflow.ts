@@ -1,0 +1,225 @@
+import { ApplicationFailure, allHandlersFinished, condition, currentUpdateInfo, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { createActivities } from '../../activities';
+import {
+  checkDisputeAction,
+  DisputeAction,
+  DisputeEvidence,
+  DisputeStatus,
+  EVIDENCE_ITEMS,
+  explainDisputeDecision,
+  internalDeadline,
+  InvalidDisputeTransitionError,
+  missingEvidence,
+  reminderTimes,
+} from '../../domain/billing/dispute';
+import { Brand, CaseKind, CaseStatus, SlaBreached, SlaNextDeadline } from '../search-attributes';
+import { iso } from '../sla-clock-view';
+import { AddEvidenceRequest, addEvidenceUpdate, BillingFailure, disputeClosedSignal, DisputeInput, disputeStatusQuery, DisputeView } from './messages';
+
+const { recordBillingCase, sendNotification, getCharge, stageDisputeEvidence, submitDisputeEvidence, acceptDispute } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['GatewayRejectedError'] },
+});
+
+/**
+ * One chargeback, keyed by the gateway's dispute ID: collect the evidence (transaction ID and
+ * authorization code from the gateway, the rest from agents), stage it, submit exactly once before
+ * the internal deadline (due_by − 48 h) with reminders ahead of it, then wait for won / lost.
+ * Policy may concede (accept) instead; refunds on a disputed charge are refused elsewhere, so the
+ * money never goes back twice.
+ */
+export async function disputeWorkflow(input: DisputeInput): Promise<DisputeView> {
+  const c = new DisputeCase(input, Date.now());
+  c.registerHandlers();
+  return c.run();
+}
+
+class DisputeCase {
+  private status: DisputeStatus = 'needs_response';
+  private evidence: DisputeEvidence = {};
+  private decision: DisputeView['decision'] = null;
+  private card: DisputeView['card'] = null;
+  private submittedAt: number | null = null;
+  private closedAt: number | null = null;
+  private history: { type: string; actor: string; at: number }[] = [];
+  private closedBy: string | null = null;
+  private changed = false;
+  private opened = false;
+
+  constructor(
+    private readonly input: DisputeInput,
+    private readonly openedAt: number,
+  ) {}
+
+  private get deadline(): number {
+    return internalDeadline(this.input.dueBy, this.input.policy.disputes);
+  }
+
+  view(): DisputeView {
+    return {
+      id: this.input.caseId,
+      disputeId: this.input.disputeId,
+      chargeId: this.input.chargeId,
+      brand: this.input.brand,
+      status: this.status,
+      amountMinor: this.input.amountMinor,
+      currency: this.input.currency,
+      reason: this.input.reason,
+      openedAt: new Date(this.openedAt).toISOString(),
+      dueBy: new Date(this.input.dueBy).toISOString(),
+      internalDeadline: new Date(this.deadline).toISOString(),
+      decision: this.decision,
+      card: this.card,
+      evidence: { ...this.evidence },
+      missingEvidence: missingEvidence(this.evidence),
+      submittedAt: iso(this.submittedAt),
+      closedAt: iso(this.closedAt),
+      history: this.history.map((h) => ({ ...h, at: new Date(h.at).toISOString() })),
+    };
+  }
+
+  registerHandlers(): void {
+    setHandler(disputeStatusQuery, () => this.view());
+    setHandler(
+      addEvidenceUpdate,
+      async ({ actor, item, value }: AddEvidenceRequest) => {
+        this.evidence = { ...this.evidence, [item]: value };
+        this.changed = true;
+        return this.record('evidence_added', actor, { item });
+      },
+      {
+        validator: ({ item, value }: AddEvidenceRequest) => {
+          if (this.status !== 'needs_response' && this.status !== 'evidence_staged') {
+            throw ApplicationFailure.nonRetryable(`cannot add evidence to a dispute that is ${this.status.replace(/_/g, ' ')}`, BillingFailure.InvalidTransition, { status: this.status, action: 'add_evidence' });
+          }
+          if (!(EVIDENCE_ITEMS as readonly string[]).includes(item) || value.trim() === '') {
+            throw ApplicationFailure.nonRetryable(`unknown evidence item "${item}" or empty value`, 'InvalidValue', { field: 'item' });
+          }
+        },
+      },
+    );
+    setHandler(disputeClosedSignal, ({ status }) => {
+      this.closedBy = status;
+      this.changed = true;
+    });
+  }
+
+  private move(action: DisputeAction): void {
+    try {
+      this.status = checkDisputeAction(this.status, action, this.evidence);
+    } catch (err) {
+      if (err instanceof InvalidDisputeTransitionError) throw ApplicationFailure.nonRetryable(err.message, BillingFailure.InvalidTransition, { status: this.status, action });
+      throw err;
+    }
+  }
+
+  private async record(type: string, actor: string, data: Record<string, unknown>, key?: string): Promise<DisputeView> {
+    await condition(() => this.opened || type === 'opened');
+    const now = Date.now();
+    this.history.push({ type, actor, at: now });
+    this.publish();
+    const view = this.view();
+    await recordBillingCase(
+      { kind: 'dispute', id: this.input.caseId, brand: this.input.brand, state: this.status, customerRef: this.input.chargeId, snapshot: view },
+      { eventKey: key ?? `${this.input.caseId}:${type}:${currentUpdateInfo()?.id ?? now}`, type, actor, occurredAt: new Date(now).toISOString(), data },
+    );
+    return view;
+  }
+
+  private publish(): void {
+    const open = this.status === 'needs_response' || this.status === 'evidence_staged';
+    upsertSearchAttributes([
+      { key: CaseStatus, value: this.status },
+      { key: SlaNextDeadline, value: open ? new Date(this.deadline) : null },
+      { key: SlaBreached, value: open && Date.now() > this.deadline },
+    ]);
+    setCurrentDetails(
+      [
+        `**${this.status}** · ${this.input.reason} · ${this.input.amountMinor} ${this.input.currency} (minor units)`,
+        `internal deadline ${new Date(this.deadline).toISOString()} (network due ${new Date(this.input.dueBy).toISOString()})`,
+        this.decision ? `decision: ${this.decision.decision} — ${this.decision.rule}` : '',
+        `missing evidence: ${missingEvidence(this.evidence).join(', ') || 'none'}`,
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+    );
+  }
+
+  private notify(kind: 'dispute_reminder' | 'dispute_deadline_missed', i: number, summary: string) {
+    return sendNotification({ key: `${this.input.caseId}:${kind}:${i}`, kind, ticketId: this.input.caseId, brand: this.input.brand, priority: 'billing', metric: null, level: 'owner', recipient: null, summary });
+  }
+
+  async run(): Promise<DisputeView> {
+    upsertSearchAttributes([
+      { key: CaseKind, value: 'dispute' },
+      { key: Brand, value: this.input.brand },
+    ]);
+    await this.record('opened', 'gateway', { disputeId: this.input.disputeId, reason: this.input.reason, dueBy: new Date(this.input.dueBy).toISOString() }, `${this.input.caseId}:opened`);
+    this.opened = true;
+
+    // What the gateway knows goes in first: the transaction ID and the authorization code.
+    const charge = await getCharge({ chargeId: this.input.chargeId });
+    this.evidence = { ...this.evidence, transaction_id: charge.id, authorization_code: charge.authorizationCode };
+    // Histories from before the gateway reported the brand carry no such field: null, not undefined.
+    this.card = { brand: charge.brand ?? null, last4: charge.last4 ?? null };
+    this.decision = explainDisputeDecision(this.input.policy.disputes, { amountMinor: this.input.amountMinor, currency: this.input.currency, reason: this.input.reason, threeDSecure: false });
+    await this.record('decided', 'system', { ...this.decision }, `${this.input.caseId}:decided`);
+
+    if (this.decision.decision === 'accept') {
+      await acceptDispute({ disputeId: this.input.disputeId });
+      this.move('accept');
+      this.closedAt = Date.now();
+      await this.record('accepted', 'system', { rule: this.decision.rule }, `${this.input.caseId}:accepted`);
+      return this.finish();
+    }
+
+    // Contest: stage what we have, remind before our deadline, submit once when complete.
+    const reminders = reminderTimes(this.input.dueBy, Date.now(), this.input.policy.disputes);
+    let sentReminders = 0;
+    let missedNotified = false;
+    let stagedFingerprint = '';
+    while (this.status === 'needs_response' || this.status === 'evidence_staged') {
+      const fingerprint = JSON.stringify(this.evidence);
+      if (fingerprint !== stagedFingerprint) {
+        await stageDisputeEvidence({ disputeId: this.input.disputeId, evidence: this.evidence });
+        stagedFingerprint = fingerprint;
+        if (this.status === 'needs_response') this.move('stage_evidence');
+      }
+      if (missingEvidence(this.evidence).length === 0) {
+        await submitDisputeEvidence({ disputeId: this.input.disputeId, evidence: this.evidence });
+        this.move('submit');
+        this.submittedAt = Date.now();
+        await this.record('submitted', 'system', { beforeInternalDeadline: this.submittedAt <= this.deadline }, `${this.input.caseId}:submitted`);
+        break;
+      }
+      const now = Date.now();
+      while (sentReminders < reminders.length && reminders[sentReminders] <= now) {
+        await this.notify('dispute_reminder', sentReminders, `dispute ${this.input.disputeId}: evidence missing (${missingEvidence(this.evidence).join(', ')}), internal deadline ${new Date(this.deadline).toISOString()}`);
+        await this.record('reminder', 'system', { missing: missingEvidence(this.evidence) }, `${this.input.caseId}:reminder:${sentReminders}`);
+        sentReminders++;
+      }
+      if (!missedNotified && now >= this.deadline) {
+        missedNotified = true;
+        await this.notify('dispute_deadline_missed', 0, `dispute ${this.input.disputeId}: internal deadline passed with evidence missing; the network's due_by is ${new Date(this.input.dueBy).toISOString()}`);
+        await this.record('internal_deadline_missed', 'system', { missing: missingEvidence(this.evidence) }, `${this.input.caseId}:deadline-missed`);
+      }
+      const next = [reminders[sentReminders], missedNotified ? undefined : this.deadline].filter((t): t is number => t !== undefined);
+      this.changed = false;
+      if (this.closedBy) break;
+      if (next.length) await condition(() => this.changed, Math.max(1, Math.min(...next) - Date.now()));
+      else await condition(() => this.changed);
+    }
+
+    await condition(() => this.closedBy !== null);
+    const outcome = this.closedBy === 'won' ? 'won' : 'lost';
+    if (this.status === 'submitted') this.move(outcome);
+    this.closedAt = Date.now();
+    await this.record(outcome, 'gateway', { gatewayStatus: this.closedBy }, `${this.input.caseId}:closed`);
+    return this.finish();
+  }
+
+  private async finish(): Promise<DisputeView> {
+    await condition(allHandlersFinished);
+    return this.view();
+  }
+}

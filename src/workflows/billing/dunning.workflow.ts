@@ -1,0 +1,171 @@
+import { allHandlersFinished, condition, currentUpdateInfo, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { createActivities } from '../../activities';
+import { agentNote } from '../../domain/billing/agent-note';
+import { checkDunningAccountChange, checkDunningIdentityConfirmation, DunningAccountChange, DunningStatus, dunningSchedule } from '../../domain/billing/dunning';
+import { Brand, CaseKind, CaseStatus, SlaNextDeadline } from '../search-attributes';
+import { iso } from '../sla-clock-view';
+import { asBillingFailure, IdentityGate } from './identity-gate';
+import { applyRetentionOfferUpdate, cancelSubscriptionNowUpdate, confirmDunningIdentityUpdate, DunningInput, dunningStatusQuery, DunningView, invoicePaidSignal } from './messages';
+
+const { recordBillingCase, sendNotification, cancelSubscription, updateCrm } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['GatewayRejectedError'] },
+});
+
+const MESSAGES: Record<string, string> = {
+  notify_update_card: 'your renewal payment failed: please update your card',
+  retention_offer: 'your renewal payment failed: here is an offer to stay',
+  final_notice: 'last notice: your subscription will be cancelled unless the payment succeeds',
+};
+
+/**
+ * A failed renewal (invoice.payment_failed), keyed by the invoice: the policy's schedule of
+ * messages (update-card link, retention offer, final notice) and, at its end, the cancellation —
+ * unless invoice.paid arrives first (recovered). Each step happens once, on a durable timer.
+ *
+ * Agents act on the account for the customer (cancel now, apply the retention offer) only after
+ * their confirm-identity update is on the record: the validators refuse it before (HTTP 409).
+ */
+export async function dunningWorkflow(input: DunningInput): Promise<DunningView> {
+  const schedule = dunningSchedule(input.failedAt, input.policy.dunning);
+  const done = new Set<number>();
+  const identity = new IdentityGate();
+  let status: DunningStatus = 'dunning';
+  let paid = false;
+  // Set as a cancellation starts, before its activity runs: the schedule stops at once (agent), and
+  // no agent change is accepted while the schedule's own cancellation is under way.
+  let agentCancelling = false;
+  let scheduleCancelling = false;
+  let retentionOffer: DunningView['retentionOffer'] = null;
+  let cancellation: DunningView['cancellation'] = null;
+  let closedAt: number | null = null;
+  const customerRef = input.customerId ?? input.invoiceId;
+  const view = (): DunningView => ({
+    id: input.caseId,
+    invoiceId: input.invoiceId,
+    subscriptionId: input.subscriptionId,
+    brand: input.brand,
+    status,
+    amountDueMinor: input.amountDueMinor,
+    currency: input.currency,
+    failedAt: new Date(input.failedAt).toISOString(),
+    steps: schedule.map((s) => ({ attempt: s.attempt, kind: s.kind, at: new Date(s.at).toISOString(), done: done.has(s.attempt) })),
+    identity: identity.record,
+    retentionOffer,
+    cancellation,
+    closedAt: iso(closedAt),
+  });
+  const record = async (type: string, data: Record<string, unknown>, key: string, actor = 'system'): Promise<DunningView> => {
+    const next = schedule.find((s) => !done.has(s.attempt));
+    upsertSearchAttributes([
+      { key: CaseStatus, value: status },
+      { key: SlaNextDeadline, value: status === 'dunning' && next ? new Date(next.at) : null },
+    ]);
+    setCurrentDetails(
+      [
+        `**${status}** · invoice ${input.invoiceId} · ${input.amountDueMinor} ${input.currency} (minor units)`,
+        `next: ${next && status === 'dunning' ? `${next.kind} at ${new Date(next.at).toISOString()}` : '—'}`,
+        identity.record ? `identity confirmed by ${identity.record.confirmedBy}` : 'identity not confirmed: no account changes',
+      ].join('\n\n'),
+    );
+    const snapshot = view();
+    await recordBillingCase(
+      { kind: 'dunning', id: input.caseId, brand: input.brand, state: status, customerRef, snapshot },
+      { eventKey: key, type, actor, occurredAt: new Date(Date.now()).toISOString(), data },
+    );
+    return snapshot;
+  };
+  const updateKey = (type: string) => `${input.caseId}:${type}:${currentUpdateInfo()?.id ?? Date.now()}`;
+  const effectiveStatus = (): DunningStatus => (agentCancelling ? 'cancelled' : scheduleCancelling ? 'exhausted' : status);
+  const accountChange = (action: DunningAccountChange) =>
+    asBillingFailure(() => checkDunningAccountChange({ status: effectiveStatus(), identity: identity.record, offerApplied: retentionOffer !== null }, action));
+
+  setHandler(dunningStatusQuery, view);
+  setHandler(invoicePaidSignal, () => void (paid = true));
+  setHandler(
+    confirmDunningIdentityUpdate,
+    async (request) => {
+      const { method } = identity.confirm(request);
+      return record('confirm_identity', { method }, updateKey('confirm_identity'), request.actor);
+    },
+    {
+      validator: (request) => {
+        asBillingFailure(() => checkDunningIdentityConfirmation({ status: effectiveStatus(), identity: identity.record }));
+        identity.validate(request);
+      },
+    },
+  );
+  setHandler(
+    applyRetentionOfferUpdate,
+    async ({ actor, offer }) => {
+      retentionOffer = { offer: agentNote('offer', offer), appliedBy: actor, at: new Date(Date.now()).toISOString() };
+      await updateCrm({ key: `${input.caseId}:crm:offer`, caseId: input.caseId, customerRef, event: 'dunning_offer_applied', data: { invoiceId: input.invoiceId, offer: retentionOffer.offer } });
+      return record('retention_offer_applied', { offer: retentionOffer.offer }, `${input.caseId}:offer-applied`, actor);
+    },
+    {
+      validator: ({ offer }) => {
+        accountChange('apply_retention_offer');
+        asBillingFailure(() => agentNote('offer', offer));
+      },
+    },
+  );
+  setHandler(
+    cancelSubscriptionNowUpdate,
+    async ({ actor, reason }) => {
+      agentCancelling = true;
+      if (input.subscriptionId) await cancelSubscription({ subscriptionId: input.subscriptionId });
+      status = 'cancelled';
+      cancellation = { by: actor, reason: agentNote('reason', reason, 500), at: new Date(Date.now()).toISOString() };
+      closedAt = Date.now();
+      await updateCrm({ key: `${input.caseId}:crm:cancelled`, caseId: input.caseId, customerRef, event: 'dunning_cancelled_by_customer', data: { invoiceId: input.invoiceId } });
+      return record('cancelled_by_agent', { subscriptionId: input.subscriptionId, reason: cancellation.reason }, `${input.caseId}:cancelled`, actor);
+    },
+    {
+      validator: ({ reason }) => {
+        accountChange('cancel_subscription');
+        asBillingFailure(() => agentNote('reason', reason, 500));
+      },
+    },
+  );
+
+  upsertSearchAttributes([
+    { key: CaseKind, value: 'dunning' },
+    { key: Brand, value: input.brand },
+  ]);
+  await record('opened', { invoiceId: input.invoiceId }, `${input.caseId}:opened`);
+
+  for (const step of schedule) {
+    if (await condition(() => paid || agentCancelling, Math.max(1, step.at - Date.now()))) break;
+    done.add(step.attempt);
+    const key = `${input.caseId}:step:${step.attempt}`;
+    if (step.kind === 'cancel') {
+      scheduleCancelling = true;
+      if (input.subscriptionId) await cancelSubscription({ subscriptionId: input.subscriptionId });
+      status = 'exhausted';
+      closedAt = Date.now();
+      await record('cancelled', { subscriptionId: input.subscriptionId }, key);
+      await updateCrm({ key: `${input.caseId}:crm:exhausted`, caseId: input.caseId, customerRef, event: 'dunning_exhausted', data: { invoiceId: input.invoiceId } });
+      return finish();
+    }
+    // The customer took the offer through an agent: do not offer it again.
+    if (step.kind === 'retention_offer' && retentionOffer !== null) {
+      await record('retention_offer_skipped', { attempt: step.attempt }, key);
+      continue;
+    }
+    await sendNotification({ key, kind: 'dunning', ticketId: input.caseId, brand: input.brand, priority: 'billing', metric: null, level: 'customer', recipient: input.customerId, summary: `${MESSAGES[step.kind]} (invoice ${input.invoiceId})` });
+    await record(step.kind, { attempt: step.attempt }, key);
+  }
+  if (!agentCancelling) {
+    status = 'recovered';
+    closedAt = Date.now();
+    await record('recovered', {}, `${input.caseId}:recovered`);
+    await updateCrm({ key: `${input.caseId}:crm:recovered`, caseId: input.caseId, customerRef, event: 'dunning_recovered', data: { invoiceId: input.invoiceId } });
+  }
+  return finish();
+
+  async function finish(): Promise<DunningView> {
+    // An agent's cancellation finishes (gateway, CRM, record) before the case closes.
+    await condition(allHandlersFinished);
+    return view();
+  }
+}

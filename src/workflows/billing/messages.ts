@@ -1,0 +1,180 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { BillingPolicy } from '../../domain/billing/billing-policy';
+import type { DisputeStatus, EvidenceItem } from '../../domain/billing/dispute';
+import type { DunningStatus } from '../../domain/billing/dunning';
+import type { IdentityConfirmation } from '../../domain/billing/identity';
+import type { PlanInterval, RefundEligibility, RefundReason, RefundState } from '../../domain/billing/refund';
+
+/** Signals, queries and updates of billing cases: defined once, used by workflows and API. */
+
+export interface RefundInput {
+  caseId: string;
+  brand: string;
+  customerRef: string;
+  subscriptionId: string;
+  plan: { interval: PlanInterval; priceMinor: number; currency: string };
+  purchasedAt: number;
+  currentPeriod: { start: number; end: number };
+  /** The gateway's charge (transaction) ID. */
+  chargeId: string;
+  reason: RefundReason;
+  agent: string;
+  policy: BillingPolicy;
+  openedBy: string;
+}
+
+export interface RefundView {
+  id: string;
+  brand: string;
+  state: RefundState;
+  customerRef: string;
+  subscriptionId: string;
+  chargeId: string;
+  agent: string;
+  reason: RefundReason;
+  openedAt: string;
+  identity: IdentityConfirmation | null;
+  /** Which rule applied, with its inputs, recorded on the case. */
+  eligibility: RefundEligibility | null;
+  retention: { offeredAt: string; closesAt: string; answer: 'accepted' | 'declined' | 'expired' | null; answeredAt: string | null } | null;
+  /** What the agent sees of the payment: IDs and codes, the card's brand and last four digits, never more. */
+  charge: { id: string; authorizationCode: string | null; brand: string | null; last4: string | null; disputed: boolean } | null;
+  refund: {
+    idempotencyKey: string;
+    gatewayRefundId: string | null;
+    status: 'pending' | 'succeeded' | 'failed' | 'canceled' | null;
+    amountMinor: number;
+    currency: string;
+    requestedAt: string;
+    settledAt: string | null;
+    failureReason: string | null;
+    /** The acquirer reference number (ARN) the cardholder's bank can trace the refund by; null until the network assigns it. */
+    traceNumber: string | null;
+  } | null;
+  settlement: { warnAt: string; breachAt: string; atRiskSince: string | null; breachedAt: string | null } | null;
+  remediationReason: string | null;
+  closedAt: string | null;
+}
+
+export interface ConfirmIdentityRequest {
+  actor: string;
+  /** How the agent confirmed it (e.g. "email code", "last invoice amount"); no secrets. */
+  method: string;
+}
+export interface RetentionAnswerRequest {
+  actor: string;
+  accepted: boolean;
+}
+
+export const BillingFailure = {
+  InvalidTransition: 'InvalidTransition',
+  /** An account change before the agent confirmed the customer's identity (HTTP 409). */
+  IdentityNotConfirmed: 'IdentityNotConfirmed',
+  InvalidValue: 'InvalidValue',
+} as const;
+
+export const confirmIdentityUpdate = defineUpdate<RefundView, [ConfirmIdentityRequest]>('confirmIdentity');
+export const retentionAnswerUpdate = defineUpdate<RefundView, [RetentionAnswerRequest]>('retentionAnswer');
+export const refundStatusQuery = defineQuery<RefundView>('status');
+/** From the gateway webhook: the refund moved (succeeded / failed). */
+export const refundUpdatedSignal = defineSignal<[{ refundId: string; status: string; failureReason: string | null }]>('refundUpdated');
+
+// ---- chargebacks ----------------------------------------------------------------------------
+
+export interface DisputeInput {
+  caseId: string;
+  disputeId: string;
+  chargeId: string;
+  brand: string;
+  amountMinor: number;
+  currency: string;
+  reason: string;
+  /** The network's deadline (epoch ms). */
+  dueBy: number;
+  policy: BillingPolicy;
+}
+
+export interface DisputeView {
+  id: string;
+  disputeId: string;
+  chargeId: string;
+  brand: string;
+  status: DisputeStatus;
+  amountMinor: number;
+  currency: string;
+  reason: string;
+  openedAt: string;
+  dueBy: string;
+  /** due_by minus the policy's margin: our own deadline for submitting. */
+  internalDeadline: string;
+  decision: { decision: 'contest' | 'accept'; rule: string } | null;
+  /** The disputed card as the agent may see it: brand and last four digits (null until read from the gateway). */
+  card: { brand: string | null; last4: string | null } | null;
+  evidence: Partial<Record<EvidenceItem, string | null>>;
+  missingEvidence: string[];
+  submittedAt: string | null;
+  closedAt: string | null;
+  history: { type: string; actor: string; at: string }[];
+}
+
+export interface AddEvidenceRequest {
+  actor: string;
+  item: EvidenceItem;
+  value: string;
+}
+
+export const addEvidenceUpdate = defineUpdate<DisputeView, [AddEvidenceRequest]>('addEvidence');
+export const disputeStatusQuery = defineQuery<DisputeView>('status');
+/** From the gateway webhook: the network decided (won / lost), or the dispute was closed otherwise. */
+export const disputeClosedSignal = defineSignal<[{ status: string }]>('disputeClosed');
+
+// ---- failed renewals (dunning) ------------------------------------------------------------------
+
+export interface DunningInput {
+  caseId: string;
+  invoiceId: string;
+  subscriptionId: string | null;
+  customerId: string | null;
+  brand: string;
+  amountDueMinor: number;
+  currency: string;
+  failedAt: number;
+  policy: BillingPolicy;
+}
+
+export interface DunningView {
+  id: string;
+  invoiceId: string;
+  subscriptionId: string | null;
+  brand: string;
+  status: DunningStatus;
+  amountDueMinor: number;
+  currency: string;
+  failedAt: string;
+  steps: { attempt: number; kind: string; at: string; done: boolean }[];
+  /** Who confirmed the customer's identity: no account change before it. */
+  identity: IdentityConfirmation | null;
+  retentionOffer: { offer: string; appliedBy: string; at: string } | null;
+  cancellation: { by: string; reason: string; at: string } | null;
+  closedAt: string | null;
+}
+
+export interface CancelSubscriptionNowRequest {
+  actor: string;
+  reason: string;
+}
+export interface ApplyRetentionOfferRequest {
+  actor: string;
+  /** The offer the customer accepted, as the agent describes it ("3 months at 50 %"). */
+  offer: string;
+}
+
+export const dunningStatusQuery = defineQuery<DunningView>('status');
+/** Same update name as the refund case's: an agent confirms identity the same way on every billing case. */
+export const confirmDunningIdentityUpdate = defineUpdate<DunningView, [ConfirmIdentityRequest]>('confirmIdentity');
+/** The customer asks to cancel now instead of waiting out the schedule. */
+export const cancelSubscriptionNowUpdate = defineUpdate<DunningView, [CancelSubscriptionNowRequest]>('cancelSubscriptionNow');
+/** The customer takes the retention offer: no further offer messages, the CRM applies it. */
+export const applyRetentionOfferUpdate = defineUpdate<DunningView, [ApplyRetentionOfferRequest]>('applyRetentionOffer');
+/** From the gateway webhook: the invoice was paid after all. */
+export const invoicePaidSignal = defineSignal<[{ at: number }]>('invoicePaid');

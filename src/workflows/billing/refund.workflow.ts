@@ -1,0 +1,331 @@
+import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, currentUpdateInfo, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { createActivities } from '../../activities';
+import { settlementWindow } from '../../domain/billing/billing-policy';
+import { checkRefundAction, InvalidRefundTransitionError, RefundAction, refundEligibility, refundIdempotencyKey, RefundState } from '../../domain/billing/refund';
+import { Assignee, Brand, CaseKind, CaseStatus, SlaBreached, SlaNextDeadline } from '../search-attributes';
+import { iso } from '../sla-clock-view';
+import { IdentityGate } from './identity-gate';
+import { BillingFailure, ConfirmIdentityRequest, confirmIdentityUpdate, RefundInput, refundStatusQuery, refundUpdatedSignal, RefundView, retentionAnswerUpdate } from './messages';
+
+const { recordBillingCase, sendNotification, updateCrm, cancelSubscription, getCharge, getRefund } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['GatewayRejectedError'] },
+});
+// Money moves here. The idempotency key is the business case's (refund:<caseId>), never the run's,
+// so a retried activity, a replay or a reset workflow reaches the same refund at the gateway. The
+// timeout is above the gateway client's own (10 s) so a dead worker's attempt is retried quickly.
+const { createRefund } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['GatewayRejectedError'] },
+});
+
+/**
+ * A refund case, exactly once: identity first (no money moves before), eligibility from the
+ * pinned policy with its inputs on the record, an optional retention offer, the cancellation, one
+ * refund at the gateway, then settlement (webhook signal or polling) with the 5–7 business-day
+ * clock, a receipt and the CRM. Anything the machine cannot finish goes to manual remediation
+ * with the gateway's reason.
+ */
+export async function refundWorkflow(input: RefundInput): Promise<RefundView> {
+  const c = new RefundCase(input, Date.now());
+  c.registerHandlers();
+  return c.run();
+}
+
+class RefundCase {
+  private state: RefundState = 'identity_pending';
+  private readonly identity = new IdentityGate();
+  private eligibility: RefundView['eligibility'] = null;
+  private retention: RefundView['retention'] = null;
+  private charge: RefundView['charge'] = null;
+  private refund: RefundView['refund'] = null;
+  private settlement: RefundView['settlement'] = null;
+  private remediationReason: string | null = null;
+  private closedAt: number | null = null;
+  private gatewayUpdate: { status: string; failureReason: string | null } | null = null;
+  private opened = false;
+
+  constructor(
+    private readonly input: RefundInput,
+    private readonly openedAt: number,
+  ) {}
+
+  view(): RefundView {
+    return {
+      id: this.input.caseId,
+      brand: this.input.brand,
+      state: this.state,
+      customerRef: this.input.customerRef,
+      subscriptionId: this.input.subscriptionId,
+      chargeId: this.input.chargeId,
+      agent: this.input.agent,
+      reason: this.input.reason,
+      openedAt: new Date(this.openedAt).toISOString(),
+      identity: this.identity.record,
+      eligibility: this.eligibility,
+      retention: this.retention,
+      charge: this.charge,
+      refund: this.refund,
+      settlement: this.settlement,
+      remediationReason: this.remediationReason,
+      closedAt: iso(this.closedAt),
+    };
+  }
+
+  registerHandlers(): void {
+    setHandler(refundStatusQuery, () => this.view());
+    setHandler(
+      confirmIdentityUpdate,
+      async (request) => {
+        const { method } = this.identity.confirm(request);
+        return this.move('confirm_identity', request.actor, { method });
+      },
+      {
+        validator: (request: ConfirmIdentityRequest) => {
+          this.check('confirm_identity');
+          this.identity.validate(request);
+        },
+      },
+    );
+    setHandler(
+      retentionAnswerUpdate,
+      async ({ actor, accepted }) => {
+        this.retention = { ...this.retention!, answer: accepted ? 'accepted' : 'declined', answeredAt: new Date(Date.now()).toISOString() };
+        return this.move(accepted ? 'accept_offer' : 'decline_offer', actor, {});
+      },
+      { validator: ({ accepted }) => this.check(accepted ? 'accept_offer' : 'decline_offer') },
+    );
+    setHandler(refundUpdatedSignal, ({ refundId, status, failureReason }) => {
+      // Only our refund's news counts; a webhook for another refund on the charge is not ours.
+      if (this.refund?.gatewayRefundId === refundId) this.gatewayUpdate = { status, failureReason };
+    });
+  }
+
+  private check(action: RefundAction): void {
+    try {
+      checkRefundAction(this.state, action);
+    } catch (err) {
+      if (err instanceof InvalidRefundTransitionError) {
+        throw ApplicationFailure.nonRetryable(err.message, BillingFailure.InvalidTransition, { status: this.state, action });
+      }
+      throw err;
+    }
+  }
+
+  /** Applies a transition the domain allows, publishes it and records it (snapshot + keyed event). */
+  private async move(action: RefundAction, actor: string, data: Record<string, unknown>, key?: string): Promise<RefundView> {
+    this.state = checkRefundAction(this.state, action);
+    return this.record(action, actor, data, key);
+  }
+
+  private async record(type: string, actor: string, data: Record<string, unknown>, key?: string): Promise<RefundView> {
+    await condition(() => this.opened);
+    const now = Date.now();
+    if (['settled', 'failed', 'retained', 'manual_remediation'].includes(this.state) && this.closedAt === null) this.closedAt = now;
+    this.publish();
+    const view = this.view();
+    await recordBillingCase(
+      { kind: 'refund', id: this.input.caseId, brand: this.input.brand, state: this.state, customerRef: this.input.customerRef, snapshot: view },
+      { eventKey: key ?? `${this.input.caseId}:${type}:${currentUpdateInfo()?.id ?? now}`, type, actor, occurredAt: new Date(now).toISOString(), data },
+    );
+    return view;
+  }
+
+  private publish(): void {
+    const s = this.settlement;
+    const next = s && this.state === 'settling' ? (s.atRiskSince === null ? s.warnAt : s.breachedAt === null ? s.breachAt : null) : null;
+    upsertSearchAttributes([
+      { key: CaseStatus, value: this.state },
+      { key: Assignee, value: this.input.agent },
+      { key: SlaBreached, value: s?.breachedAt != null },
+      { key: SlaNextDeadline, value: next ? new Date(next) : null },
+    ]);
+    const r = this.refund;
+    setCurrentDetails(
+      [
+        `**${this.state}** · ${this.input.reason} · agent ${this.input.agent}`,
+        this.eligibility ? `eligibility: ${this.eligibility.kind} ${this.eligibility.amountMinor} ${this.eligibility.currency} — ${this.eligibility.rule}` : '',
+        r ? `refund ${r.gatewayRefundId ?? '(requesting)'} ${r.status ?? ''} · key ${r.idempotencyKey}` : '',
+        s ? `settlement: at risk ${s.warnAt}, breach ${s.breachAt}` : '',
+        this.remediationReason ? `manual remediation: ${this.remediationReason}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+    );
+  }
+
+  private async remediate(reason: string): Promise<void> {
+    this.remediationReason = reason;
+    await this.move('escalate', 'system', { reason }, `${this.input.caseId}:manual-remediation`);
+    await this.notify('refund_remediation', 'owner', this.input.agent, `refund case needs a person: ${reason}`);
+  }
+
+  private notify(kind: 'refund_receipt' | 'refund_settlement_at_risk' | 'refund_settlement_breached' | 'refund_remediation', level: 'owner' | 'customer' | 'manager', recipient: string | null, summary: string) {
+    return sendNotification({
+      key: `${this.input.caseId}:${kind}`,
+      kind,
+      ticketId: this.input.caseId,
+      brand: this.input.brand,
+      priority: 'billing',
+      metric: null,
+      level,
+      recipient,
+      summary,
+    });
+  }
+
+  async run(): Promise<RefundView> {
+    upsertSearchAttributes([
+      { key: CaseKind, value: 'refund' },
+      { key: Brand, value: this.input.brand },
+    ]);
+    this.publish();
+    const policy = this.input.policy;
+    await recordBillingCase(
+      { kind: 'refund', id: this.input.caseId, brand: this.input.brand, state: this.state, customerRef: this.input.customerRef, snapshot: this.view() },
+      { eventKey: `${this.input.caseId}:opened`, type: 'opened', actor: this.input.openedBy, occurredAt: new Date(this.openedAt).toISOString(), data: { reason: this.input.reason, policyVersion: policy.version } },
+    );
+    this.opened = true;
+
+    // 1. Identity first: nothing happens to the account, and no money moves, before it.
+    if (!(await condition(() => this.state !== 'identity_pending', policy.refunds.identityTimeoutMs))) {
+      await this.move('identity_timeout', 'system', { waitedMs: policy.refunds.identityTimeoutMs }, `${this.input.caseId}:identity-timeout`);
+      return this.finish();
+    }
+    if (this.state !== 'eligibility') return this.finish();
+    // The identity update records itself first, so the case history reads in order.
+    await condition(allHandlersFinished);
+
+    // 2. Eligibility from the pinned policy, the rule and its inputs on the record.
+    this.eligibility = refundEligibility({ plan: this.input.plan, purchasedAt: this.input.purchasedAt, currentPeriod: this.input.currentPeriod, reason: this.input.reason }, policy.refunds, Date.now());
+    await this.record('eligibility', 'system', { kind: this.eligibility.kind, amountMinor: this.eligibility.amountMinor, rule: this.eligibility.rule }, `${this.input.caseId}:eligibility`);
+
+    // 3. A retention offer: accepted → no cancellation, no refund; declined or unanswered → go on.
+    if (policy.offerRetention) {
+      const now = Date.now();
+      this.retention = { offeredAt: new Date(now).toISOString(), closesAt: new Date(now + policy.refunds.retentionOfferWindowMs).toISOString(), answer: null, answeredAt: null };
+      await this.move('offer_retention', 'system', { closesAt: this.retention.closesAt }, `${this.input.caseId}:retention-offered`);
+      if (!(await condition(() => this.state !== 'retention_offered', policy.refunds.retentionOfferWindowMs))) {
+        this.retention = { ...this.retention, answer: 'expired', answeredAt: new Date(Date.now()).toISOString() };
+        await this.move('offer_expired', 'system', {}, `${this.input.caseId}:retention-expired`);
+      }
+      await condition(allHandlersFinished);
+      if ((this.state as RefundState) === 'retained') {
+        await this.crm('retained', { offerAccepted: true });
+        return this.finish();
+      }
+    } else {
+      await this.move('skip_retention', 'system', {}, `${this.input.caseId}:retention-skipped`);
+    }
+
+    // 4. The cancellation, then the refund (if any is owed).
+    try {
+      await cancelSubscription({ subscriptionId: this.input.subscriptionId });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      await this.remediate(`cancellation refused by the gateway: ${err.cause?.message ?? err.message}`);
+      return this.finish();
+    }
+    if (this.eligibility.kind === 'none') {
+      await this.move('nothing_to_refund', 'system', { rule: this.eligibility.rule }, `${this.input.caseId}:cancelled`);
+      await this.crm('cancelled', { refundMinor: 0 });
+      return this.finish();
+    }
+    await this.move('subscription_cancelled', 'system', {}, `${this.input.caseId}:cancelled`);
+    const charge = await getCharge({ chargeId: this.input.chargeId });
+    this.charge = { id: charge.id, authorizationCode: charge.authorizationCode, brand: charge.brand ?? null, last4: charge.last4, disputed: charge.disputed };
+    if (charge.disputed) {
+      // Never refund and also lose the chargeback: the dispute decides where the money goes.
+      await this.remediate('the charge is disputed: the chargeback case decides, no refund is sent');
+      return this.finish();
+    }
+    return this.refundAndSettle();
+  }
+
+  private async refundAndSettle(): Promise<RefundView> {
+    const e = this.eligibility!;
+    const requestedAt = Date.now();
+    const idempotencyKey = refundIdempotencyKey(this.input.caseId);
+    this.refund = { idempotencyKey, gatewayRefundId: null, status: null, amountMinor: e.amountMinor, currency: e.currency, requestedAt: new Date(requestedAt).toISOString(), settledAt: null, failureReason: null, traceNumber: null };
+    let created;
+    try {
+      created = await createRefund({
+        chargeId: this.input.chargeId,
+        amountMinor: e.amountMinor,
+        currency: e.currency,
+        reason: 'requested_by_customer',
+        metadata: { caseId: this.input.caseId, rule: e.kind },
+        idempotencyKey,
+      });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      this.refund = { ...this.refund, status: 'failed', failureReason: err.cause?.message ?? err.message };
+      await this.move('refund_failed', 'system', { failureReason: this.refund.failureReason }, `${this.input.caseId}:refund-failed`);
+      await this.remediate(`the gateway refused the refund: ${this.refund.failureReason}`);
+      return this.finish();
+    }
+    this.refund = { ...this.refund, gatewayRefundId: created.id, status: created.status, traceNumber: created.traceNumber ?? null };
+    const { warnAt, breachAt } = settlementWindow(this.input.policy, requestedAt);
+    this.settlement = { warnAt: new Date(warnAt).toISOString(), breachAt: new Date(breachAt).toISOString(), atRiskSince: null, breachedAt: null };
+    if (created.status === 'pending') await this.move('refund_pending', 'system', { refundId: created.id, amountMinor: created.amountMinor }, `${this.input.caseId}:refund-requested`);
+
+    // Settlement: the gateway's webhook (signal) or, failing that, polling; warn and breach on the way.
+    let status: string = created.status;
+    let failureReason = created.failureReason;
+    while (status === 'pending') {
+      const now = Date.now();
+      const nextClock = this.settlement.atRiskSince === null ? warnAt : this.settlement.breachedAt === null ? breachAt : Infinity;
+      const wait = Math.max(1, Math.min(this.input.policy.settlementPollEveryMs, nextClock - now));
+      await condition(() => this.gatewayUpdate !== null, wait);
+      if (this.gatewayUpdate) {
+        ({ status, failureReason } = this.gatewayUpdate);
+        this.gatewayUpdate = null;
+        continue;
+      }
+      const at = Date.now();
+      if (this.settlement.atRiskSince === null && at >= warnAt) {
+        this.settlement = { ...this.settlement, atRiskSince: new Date(at).toISOString() };
+        await Promise.all([
+          this.record('settlement_at_risk', 'system', { warnAt: this.settlement.warnAt }, `${this.input.caseId}:settlement-at-risk`),
+          this.notify('refund_settlement_at_risk', 'owner', this.input.agent, `refund ${created.id} not settled by day ${this.input.policy.refunds.settlementWarnBusinessDays}`),
+        ]);
+      }
+      if (this.settlement.breachedAt === null && at >= breachAt) {
+        this.settlement = { ...this.settlement, breachedAt: new Date(at).toISOString() };
+        await Promise.all([
+          this.record('settlement_breached', 'system', { breachAt: this.settlement.breachAt }, `${this.input.caseId}:settlement-breached`),
+          this.notify('refund_settlement_breached', 'manager', null, `refund ${created.id} not settled within ${this.input.policy.refunds.settlementBreachBusinessDays} business days`),
+        ]);
+      }
+      const polled = await getRefund({ refundId: created.id });
+      ({ status, failureReason } = polled);
+      this.refund = { ...this.refund, traceNumber: polled.traceNumber ?? null };
+    }
+
+    if (status === 'succeeded') {
+      // Settled by the webhook: the trace number (ARN) is read from the gateway once. Patched, so
+      // cases that settled before this step existed replay as they ran.
+      if (this.refund.traceNumber === null && patched('refund-trace-number')) {
+        this.refund = { ...this.refund, traceNumber: (await getRefund({ refundId: created.id })).traceNumber ?? null };
+      }
+      this.refund = { ...this.refund, status: 'succeeded', settledAt: new Date(Date.now()).toISOString() };
+      await this.move('refund_succeeded', 'system', { refundId: created.id, traceNumber: this.refund.traceNumber }, `${this.input.caseId}:refund-succeeded`);
+      await this.notify('refund_receipt', 'customer', this.input.customerRef, `refund of ${e.amountMinor} ${e.currency} (minor units) sent; reference ${created.id}`);
+      await this.crm('refunded', { refundId: created.id, amountMinor: e.amountMinor, currency: e.currency });
+      return this.finish();
+    }
+    this.refund = { ...this.refund, status: status === 'canceled' ? 'canceled' : 'failed', failureReason: failureReason ?? status };
+    await this.move('refund_failed', 'system', { refundId: created.id, failureReason: this.refund.failureReason }, `${this.input.caseId}:refund-failed`);
+    await this.remediate(`refund ${created.id} ${status}: ${this.refund.failureReason}`);
+    return this.finish();
+  }
+
+  private crm(event: string, data: Record<string, unknown>) {
+    return updateCrm({ key: `${this.input.caseId}:crm:${event}`, caseId: this.input.caseId, customerRef: this.input.customerRef, event, data });
+  }
+
+  private async finish(): Promise<RefundView> {
+    await condition(allHandlersFinished);
+    return this.view();
+  }
+}

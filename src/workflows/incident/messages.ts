@@ -1,0 +1,150 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AlertSignal, AlertWindow } from '../../domain/incident/alert';
+import type { IncidentMetric, IncidentPolicy } from '../../domain/incident/incident-policy';
+import type { IncidentStatus, PostIncidentReview } from '../../domain/incident/incident';
+import type { SlaMetricView } from '../ticket/messages';
+
+/** Signals, queries and updates of incidents and alert groups: defined once, used by workflows and API. */
+
+export interface IncidentInput {
+  incidentId: string;
+  brand: string;
+  priority: string;
+  title: string;
+  impact: string | null;
+  services: string[];
+  source: 'alert' | 'manual';
+  /** Alert-born incidents: the fingerprint that grouped them, and the alert group's workflow ID. */
+  fingerprint: string | null;
+  alertGroupId: string | null;
+  alertCount: number;
+  policy: IncidentPolicy;
+  openedBy: string;
+  requestHash: string;
+}
+
+export interface PageView {
+  step: number;
+  level: number;
+  loop: number;
+  targets: string[];
+  dueAt: string;
+  state: 'scheduled' | 'sent' | 'cancelled';
+  dedupKey: string;
+  /** What the pager answered (PagerDuty: "success" with its dedup key); a 202 is not proof a person saw it. */
+  response: { status: string; dedupKey: string; message: string; pager: string; paged: string[] } | null;
+  sentAt: string | null;
+}
+
+export interface IncidentView {
+  id: string;
+  brand: string;
+  priority: string;
+  status: IncidentStatus;
+  title: string;
+  impact: string | null;
+  services: string[];
+  source: 'alert' | 'manual';
+  fingerprint: string | null;
+  alertCount: number;
+  lastAlertAt: string | null;
+  policyVersion: string;
+  openedAt: string;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  mitigatedAt: string | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  closedAt: string | null;
+  slaBreached: boolean;
+  nextDeadlineAt: string | null;
+  sla: Partial<Record<IncidentMetric, SlaMetricView>>;
+  pages: PageView[];
+  notes: { actor: string; text: string; at: string }[];
+  linkedTickets: string[];
+  review: (PostIncidentReview & { by: string; at: string }) | null;
+  /** P1s: when the post-incident review is due (business time on the review calendar). */
+  reviewDueAt: string | null;
+}
+
+interface Actor {
+  actor: string;
+}
+export type AcknowledgeRequest = Actor;
+export interface NoteRequest extends Actor {
+  text: string;
+}
+export interface MitigateRequest extends Actor {
+  summary: string;
+}
+export interface ResolveIncidentRequest extends Actor {
+  summary: string;
+}
+export interface IncidentPriorityRequest extends Actor {
+  priority: string;
+  reason: string;
+}
+export interface LinkTicketRequest extends Actor {
+  ticketId: string;
+}
+export interface ReviewRequest extends Actor {
+  review: PostIncidentReview;
+}
+export type CloseIncidentRequest = Actor;
+
+export const IncidentFailure = {
+  InvalidTransition: 'InvalidTransition',
+  InvalidValue: 'InvalidValue',
+} as const;
+
+export const acknowledgeIncidentUpdate = defineUpdate<IncidentView, [AcknowledgeRequest]>('acknowledge');
+export const noteIncidentUpdate = defineUpdate<IncidentView, [NoteRequest]>('note');
+export const mitigateIncidentUpdate = defineUpdate<IncidentView, [MitigateRequest]>('mitigate');
+export const resolveIncidentUpdate = defineUpdate<IncidentView, [ResolveIncidentRequest]>('resolve');
+export const incidentPriorityUpdate = defineUpdate<IncidentView, [IncidentPriorityRequest]>('priority');
+export const linkTicketUpdate = defineUpdate<IncidentView, [LinkTicketRequest]>('link_ticket');
+export const reviewIncidentUpdate = defineUpdate<IncidentView, [ReviewRequest]>('review');
+export const closeIncidentUpdate = defineUpdate<IncidentView, [CloseIncidentRequest]>('close');
+export const incidentStatusQuery = defineQuery<IncidentView>('status');
+
+/** From the alert group: more alerts of the incident's fingerprint arrived. */
+export const moreAlertsSignal = defineSignal<[{ count: number; lastAt: number }]>('moreAlerts');
+/** From the alert group: the fingerprint fell silent (or its monitor resolved it). */
+export const alertsClearedSignal = defineSignal<[{ reason: string }]>('alertsCleared');
+
+// ---- alert groups ---------------------------------------------------------------------------
+
+export interface AlertGroupInput {
+  brand: string;
+  fingerprint: string;
+  incidentPolicy: IncidentPolicy;
+  /** Carried across continue-as-new. */
+  carried?: AlertGroupState;
+}
+
+export interface AlertGroupState {
+  alertsTotal: number;
+  window: AlertWindow;
+  incidentId: string | null;
+  incidentsOpened: string[];
+  lastAlertAt: number | null;
+}
+
+export interface AlertGroupView {
+  fingerprint: string;
+  alertsTotal: number;
+  incidentId: string | null;
+  incidentsOpened: string[];
+}
+
+export const alertSignal = defineSignal<[AlertSignal]>('alert');
+/** The monitor resolved the alert (PagerDuty event_action "resolve"). */
+export const alertResolvedSignal = defineSignal<[{ at: number }]>('alertResolved');
+/** From the incident: it has been resolved; the next alert opens a new incident. */
+export const incidentEndedSignal = defineSignal<[{ incidentId: string }]>('incidentEnded');
+export const alertGroupQuery = defineQuery<AlertGroupView>('alertGroup');
+
+/** One alert group per brand and fingerprint: the workflow ID every alert is signal-with-start'ed to. */
+export function alertGroupId(brand: string, fingerprint: string): string {
+  return `alerts-${brand}-${fingerprint}`;
+}

@@ -1,0 +1,11 @@
+// What the worker bundles: every workflow type, and nothing from the worker's world.
+export { ticketWorkflow } from './ticket/ticket.workflow';
+export { incidentWorkflow } from './incident/incident.workflow';
+export { alertGroupWorkflow } from './incident/alert-group.workflow';
+export { refundWorkflow } from './billing/refund.workflow';
+export { disputeWorkflow } from './billing/dispute.workflow';
+export { dunningWorkflow } from './billing/dunning.workflow';
+export { slaCreditSettlementWorkflow, slaCreditSweepWorkflow } from './billing/sla-credit-settlement.workflow';
+export { takedownWorkflow } from './takedown/takedown.workflow';
+export { preservationWorkflow } from './takedown/preservation.workflow';
+export { transparencyReportWorkflow } from './takedown/transparency-report.workflow';

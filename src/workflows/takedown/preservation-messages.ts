@@ -1,0 +1,53 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { NoticeItem } from '../../domain/takedown/notice';
+import type { PreservationPolicy, PreservationState } from '../../domain/takedown/preservation';
+import type { TakedownActorRef } from './messages';
+
+/** The preservation hold's update and status query: defined once, used by the workflow and the API. */
+
+export interface PreservationInput {
+  /** `preservation-<26 hex>`: from the case, the authority and its reference, so a retried request finds the same hold. */
+  holdId: string;
+  /** The takedown case the request is about; the hold's history is written into that case's. */
+  caseId: string;
+  brand: string;
+  /** The requesting authority and its file reference: an organisation, not a person. */
+  authority: string;
+  reference: string;
+  items: NoticeItem[];
+  /** The legal staff member who recorded the request. */
+  requestedBy: string;
+  requestedAt: number;
+  /** Pinned from the pack at request time: a hold keeps the periods it was granted under. */
+  policy: PreservationPolicy;
+  /** The legal lead, reminded before expiry and told of the release. */
+  escalateTo: string;
+}
+
+export interface PreservationView {
+  id: string;
+  caseId: string;
+  brand: string;
+  state: PreservationState;
+  authority: string;
+  reference: string;
+  items: NoticeItem[];
+  requestedBy: string;
+  requestedAt: string;
+  expiresAt: string;
+  extension: { at: string; by: string; reference: string | null } | null;
+  releasedAt: string | null;
+  remindersSent: { expiresAt: string; beforeMs: number; at: string }[];
+  nextReminderAt: string | null;
+}
+
+export interface ExtendPreservationRequest {
+  actor: TakedownActorRef;
+  /** The authority's renewed request, when it has its own reference. */
+  reference: string | null;
+}
+
+export const extendPreservationUpdate = defineUpdate<PreservationView, [ExtendPreservationRequest]>('extendPreservation');
+export const preservationStatusQuery = defineQuery<PreservationView>('status');
+
+export const PRESERVATION_ID = /^preservation-[a-z0-9]{26}$/;

@@ -1,0 +1,635 @@
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  currentUpdateInfo,
+  patched,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { createActivities } from '../../activities';
+import {
+  applyTakedownAction,
+  checkTakedownCommand,
+  InvalidTakedownTransitionError,
+  openTakedownCase,
+  TAKEDOWN_SYSTEM_ROLE,
+  TakedownActor,
+  TakedownCase,
+  TakedownCommand,
+  TakedownForbiddenError,
+  TakedownHistoryEntry,
+  TakedownState,
+} from '../../domain/takedown/case';
+import {
+  complaintDecisionMessage,
+  counterNoticeForwardMessage,
+  decisionNoticeMessage,
+  informationRequestMessage,
+  lapsedMessage,
+  receiptMessage,
+  rejectionMessage,
+  restoredMessage,
+  restrictionNoticeMessage,
+  CaseMessage,
+} from '../../domain/takedown/case-messages';
+import { complaintDeadline, deadlineStatus, takedownTier } from '../../domain/takedown/deadlines';
+import { Measure, possibleMeasures } from '../../domain/takedown/regime';
+import { buildDmcaUploaderNotification, buildStatementOfReasons } from '../../domain/takedown/statement-of-reasons';
+import type { ContentAction } from '../../integrations/content/content-platform';
+import { Assignee, Brand, CaseKind, CaseStatus, Priority, Regime, SlaBreached, SlaNextDeadline } from '../search-attributes';
+import {
+  applyDecisionUpdate,
+  assignReviewerUpdate,
+  closeTakedownUpdate,
+  complaintUpdate,
+  counterNoticeUpdate,
+  decideTakedownUpdate,
+  DecisionClockStatus,
+  informationReceivedUpdate,
+  noteTakedownUpdate,
+  requestInformationUpdate,
+  reverseDecisionUpdate,
+  suitFiledUpdate,
+  TakedownFailure,
+  TakedownInput,
+  takedownStatusQuery,
+  TakedownView,
+  upholdDecisionUpdate,
+} from './messages';
+
+const { recordTakedown, sendTakedownCommunication, sendNotification, applyContentAction } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+// The page goes out at once, so retries are quick; the dedup key makes a retry harmless. A
+// malformed event (PagingRejectedError) is not retried: recorded, and the legal lead still hears.
+const { pageLegalOnCall } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '12 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '20 seconds', nonRetryableErrorTypes: ['PagingRejectedError'] },
+});
+
+/** Who is paged when a pack names no one. */
+const DEFAULT_LEGAL_ON_CALL = 'rotation:legal-oncall';
+
+const SYSTEM: TakedownActor = { id: 'system', role: TAKEDOWN_SYSTEM_ROLE };
+/** Nothing more can happen to the case: the workflow ends (a note afterwards is a 409 naming the state). */
+const END_STATES: readonly TakedownState[] = ['lapsed', 'rejected', 'restored', 'kept', 'upheld', 'reversed'];
+/** The decision clock runs while the notice is reviewable and undecided. */
+const REVIEWABLE: readonly TakedownState[] = ['triage', 'in_review'];
+
+const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+/**
+ * One takedown notice, from intake to its last statutory clock: completeness routing, the
+ * decision deadline with at-risk and breach escalation to the legal lead, legal staff's actions as
+ * updates (only valid transitions, only the legal role), the content platform's actions, the
+ * statement of reasons before any restriction, the §512(g) restore window and the DSA Art. 20
+ * complaint path. Legal staff find it in the Temporal UI by CaseKind=takedown and CaseStatus.
+ */
+export async function takedownWorkflow(input: TakedownInput): Promise<TakedownView> {
+  const proceeding = new TakedownProceeding(input);
+  proceeding.registerHandlers();
+  return proceeding.run();
+}
+
+class TakedownProceeding {
+  private c: TakedownCase;
+  private changed = false;
+  private intakeRecorded = false;
+  private slaBreached = false;
+  /** The decision deadline (dueAt) each escalation was sent for: one of each per deadline. */
+  private atRiskSentFor: number | null = null;
+  private breachSentFor: number | null = null;
+  private informationRequested: { missing: string[]; lapsesAt: number } | null = null;
+  private decidedBy: string | null = null;
+  private contentActions: TakedownView['contentActions'] = [];
+  private communications: TakedownView['communications'] = [];
+  private safetyPage: TakedownView['safetyPage'] = null;
+  private lastActionAt: number;
+
+  constructor(private readonly input: TakedownInput) {
+    const { notice } = input;
+    this.c = openTakedownCase({
+      regimes: input.regimes,
+      legalBasis: notice.legalBasis,
+      tier: takedownTier({ legalBasis: notice.legalBasis, notifierRole: notice.notifier.role, roleVerified: input.roleVerified }),
+      receivedAt: input.receivedAt,
+    });
+    this.lastActionAt = input.receivedAt;
+  }
+
+  private get id(): string {
+    return this.input.caseId;
+  }
+
+  // ---- what the case looks like ----------------------------------------------------------
+
+  view(): TakedownView {
+    const { notice, policy } = this.input;
+    const c = this.c;
+    const d = c.decision;
+    return {
+      id: this.id,
+      brand: policy.brand,
+      policyVersion: policy.version,
+      state: c.state,
+      regimes: [...c.regimes],
+      legalBasis: c.legalBasis,
+      tier: c.tier,
+      channel: this.input.channel,
+      notifierRole: notice.notifier.role,
+      roleVerified: this.input.roleVerified,
+      items: notice.items.map((i) => ({ ...i })),
+      claimedJurisdictions: [...notice.claimedJurisdictions],
+      receivedAt: new Date(c.receivedAt).toISOString(),
+      intake: { route: this.input.route, assessments: this.input.assessments },
+      informationRequested: this.informationRequested && { missing: this.informationRequested.missing, lapsesAt: iso(this.informationRequested.lapsesAt)! },
+      reviewer: c.reviewer,
+      decisionDue: c.decisionDue && { dueAt: iso(c.decisionDue.dueAt)!, atRiskAt: iso(c.decisionDue.atRiskAt)!, status: this.decisionClockStatus() },
+      slaBreached: this.slaBreached,
+      possibleMeasures: this.possibleMeasures(),
+      decision: d && { ...d, endsAt: iso(d.endsAt), by: this.decidedBy ?? 'unknown' },
+      decidedAt: iso(c.decidedAt),
+      complaintClosesAt: iso(c.complaintClosesAt),
+      counterNoticeAt: iso(c.counterNoticeAt),
+      restoreWindow: c.restoreWindow && { notBefore: iso(c.restoreWindow.notBefore)!, notAfter: iso(c.restoreWindow.notAfter)! },
+      contentActions: [...this.contentActions],
+      communications: [...this.communications],
+      safetyPage: this.safetyPage && { ...this.safetyPage },
+      nextDeadlineAt: iso(this.nextDeadline()),
+      lastActionAt: new Date(this.lastActionAt).toISOString(),
+    };
+  }
+
+  private decisionClockStatus(): DecisionClockStatus {
+    const due = this.c.decisionDue!;
+    if (this.c.decidedAt !== null) return this.c.decidedAt <= due.dueAt ? 'met' : 'missed';
+    if (!REVIEWABLE.includes(this.c.state)) return 'paused';
+    return deadlineStatus(due, Date.now());
+  }
+
+  private possibleMeasures(): Measure[] {
+    const all = this.c.regimes.flatMap((r) => possibleMeasures(r, this.input.notice.claimedJurisdictions, this.input.policy.regimeConfig));
+    const seen = new Set<string>();
+    return all.filter((m) => {
+      const key = JSON.stringify(m);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  /** The next deadline someone must meet: the decision, the notifier's answer, or the earliest restore. */
+  private nextDeadline(): number | null {
+    const c = this.c;
+    if (REVIEWABLE.includes(c.state) && c.decisionDue) return c.decisionDue.dueAt;
+    if (c.state === 'needs_info' && c.infoRequestLapsesAt !== null) return c.infoRequestLapsesAt;
+    if (c.state === 'restore_pending' && c.restoreWindow) return c.restoreWindow.notBefore;
+    return null;
+  }
+
+  // ---- legal staff's actions ------------------------------------------------------------------
+
+  registerHandlers(): void {
+    // First, so the case is readable from its first moment.
+    setHandler(takedownStatusQuery, () => this.view());
+
+    setHandler(
+      assignReviewerUpdate,
+      async ({ actor, reviewer }) => this.commitEntry(this.act({ action: 'assign', reviewer }, actor)),
+      { validator: ({ actor, reviewer }) => this.check({ action: 'assign', reviewer }, actor) },
+    );
+
+    setHandler(
+      requestInformationUpdate,
+      async ({ actor, missing, message }) => this.requestInformation(missing, actor, message),
+      { validator: ({ actor, missing }) => this.check({ action: 'request_info', missing }, actor) },
+    );
+
+    setHandler(
+      informationReceivedUpdate,
+      async ({ actor, note }) => {
+        const entry = this.act({ action: 'info_received' }, actor);
+        this.informationRequested = null;
+        return this.commitEntry(entry, { note });
+      },
+      { validator: ({ actor }) => this.check({ action: 'info_received' }, actor) },
+    );
+
+    setHandler(
+      decideTakedownUpdate,
+      async ({ actor, decision }) => {
+        const entry = this.act({ action: 'decide', decision }, actor);
+        this.decidedBy = actor.id;
+        const due = this.c.decisionDue;
+        await this.commitEntry(entry, { onTime: due === null || this.c.decidedAt! <= due.dueAt });
+        // DSA Art. 16(5): the notifier hears the decision and the redress open to them.
+        await this.communicate('notifier', 'decision_notice', decisionNoticeMessage(this.id, this.c), `${this.id}:decision-notice`);
+        return this.view();
+      },
+      { validator: ({ actor, decision }) => this.check({ action: 'decide', decision }, actor) },
+    );
+
+    setHandler(
+      applyDecisionUpdate,
+      async ({ actor, authorityInformed }) => {
+        const entry = this.act({ action: 'apply', ...(authorityInformed ? { authorityInformed } : {}) }, actor);
+        await this.commitEntry(entry);
+        const measure = this.c.decision!.measure;
+        if (measure.kind !== 'no_action') {
+          // The uploader's statement of reasons goes out no later than the restriction takes effect.
+          await this.informUploader();
+          await this.actOnContent(measure.kind === 'global_removal' ? 'remove' : 'geo_restrict', 'apply', measure.kind === 'geo_restriction' ? measure.countries : null);
+        }
+        return this.view();
+      },
+      { validator: ({ actor, authorityInformed }) => this.check({ action: 'apply', ...(authorityInformed ? { authorityInformed } : {}) }, actor) },
+    );
+
+    setHandler(
+      closeTakedownUpdate,
+      async ({ actor }) => this.commitEntry(this.act({ action: 'close' }, actor)),
+      { validator: ({ actor }) => this.check({ action: 'close' }, actor) },
+    );
+
+    setHandler(
+      counterNoticeUpdate,
+      async ({ actor, counterNotice }) => {
+        const received = this.act({ action: 'counter_notice' }, actor);
+        await this.commitEntry(received);
+        // §512(g)(2)(B): promptly forward a copy to the notifier, with the restore date. The
+        // counter-notice itself (the uploader's name, address, phone) goes only into that message.
+        await this.communicate('notifier', 'counter_notice_forwarded', counterNoticeForwardMessage(this.id, this.c, { ...counterNotice }), `${this.id}:counter-notice-forwarded`);
+        return this.commitEntry(this.act({ action: 'forward_counter_notice' }, actor));
+      },
+      { validator: ({ actor }) => this.check({ action: 'counter_notice' }, actor) },
+    );
+
+    setHandler(
+      suitFiledUpdate,
+      async ({ actor, court }) => this.commitEntry(this.act({ action: 'suit_filed', ...(court ? { court } : {}) }, actor)),
+      { validator: ({ actor }) => this.check({ action: 'suit_filed' }, actor) },
+    );
+
+    setHandler(
+      complaintUpdate,
+      async ({ actor, by, grounds }) => this.commitEntry(this.act({ action: 'complaint', by, grounds }, actor)),
+      { validator: ({ actor, by, grounds }) => this.check({ action: 'complaint', by, grounds }, actor) },
+    );
+
+    setHandler(
+      upholdDecisionUpdate,
+      async ({ actor, reasons }) => {
+        const complainant = this.complainant();
+        await this.commitEntry(this.act({ action: 'uphold', reasons }, actor));
+        await this.communicate(complainant, 'complaint_decision', complaintDecisionMessage(this.id, 'upheld', reasons), `${this.id}:complaint-decision`);
+        return this.view();
+      },
+      { validator: ({ actor, reasons }) => this.check({ action: 'uphold', reasons }, actor) },
+    );
+
+    setHandler(
+      reverseDecisionUpdate,
+      async ({ actor, reasons }) => {
+        const complainant = this.complainant();
+        await this.commitEntry(this.act({ action: 'reverse', reasons }, actor));
+        // Art. 20(4): a reversal undoes the restriction without undue delay.
+        if (this.contentActions.some((a) => a.action === 'remove' || a.action === 'geo_restrict')) {
+          await this.actOnContent('restore', 'reverse', null);
+          await this.communicate('uploader', 'content_restored', restoredMessage(this.id, 'complaint_reversed', this.input.notice.items), `${this.id}:restored`);
+        }
+        await this.communicate(complainant, 'complaint_decision', complaintDecisionMessage(this.id, 'reversed', reasons), `${this.id}:complaint-decision`);
+        return this.view();
+      },
+      { validator: ({ actor, reasons }) => this.check({ action: 'reverse', reasons }, actor) },
+    );
+
+    setHandler(
+      noteTakedownUpdate,
+      async ({ actor, text }) => this.commitEntry(this.act({ action: 'note', text }, actor)),
+      { validator: ({ actor, text }) => this.check({ action: 'note', text }, actor) },
+    );
+  }
+
+  /** The domain's verdict as an update failure: forbidden role, or an action the state does not allow (naming the state). */
+  private toFailure(err: unknown): unknown {
+    if (err instanceof TakedownForbiddenError) {
+      return ApplicationFailure.nonRetryable(err.message, TakedownFailure.Forbidden, { role: err.role, action: err.action });
+    }
+    if (err instanceof InvalidTakedownTransitionError) {
+      return ApplicationFailure.nonRetryable(err.message, TakedownFailure.InvalidTransition, { status: err.state, action: err.action, reason: err.reason ?? null });
+    }
+    return err;
+  }
+
+  private check(command: TakedownCommand, actor: TakedownActor): void {
+    try {
+      checkTakedownCommand(this.c, command, actor, Date.now());
+    } catch (err) {
+      throw this.toFailure(err);
+    }
+  }
+
+  /** Applies the action now; the state may have moved since the validator ran, so the domain checks again. */
+  private act(command: TakedownCommand, actor: TakedownActor): TakedownHistoryEntry {
+    try {
+      this.c = applyTakedownAction(this.c, command, { id: actor.id, role: actor.role }, Date.now(), this.input.policy.clocks);
+    } catch (err) {
+      throw this.toFailure(err);
+    }
+    this.changed = true;
+    return this.c.history[this.c.history.length - 1];
+  }
+
+  private complainant(): 'notifier' | 'uploader' {
+    const complaint = [...this.c.history].reverse().find((h) => h.action === 'complaint');
+    return complaint?.data.by === 'notifier' ? 'notifier' : 'uploader';
+  }
+
+  private async requestInformation(missing: string[], actor: TakedownActor, note: string | null, eventKey?: string): Promise<TakedownView> {
+    const entry = this.act({ action: 'request_info', missing }, actor);
+    this.informationRequested = { missing: [...missing], lapsesAt: this.c.infoRequestLapsesAt! };
+    await this.commitEntry(entry, {}, eventKey);
+    const round = this.c.history.filter((h) => h.action === 'request_info').length;
+    await this.communicate('notifier', 'information_request', informationRequestMessage(this.id, missing, this.c.infoRequestLapsesAt!, note), `${this.id}:information-request:${round}`);
+    return this.view();
+  }
+
+  // ---- effects ----------------------------------------------------------------------------
+
+  /**
+   * What the uploader is owed before the content is restricted: the DSA Art. 17 statement of
+   * reasons, the §512(g)(2)(A) notification, or, under our terms only, a plain restriction notice.
+   */
+  private async informUploader(): Promise<void> {
+    const { notice } = this.input;
+    const c = this.c;
+    let informed = false;
+    if (c.regimes.includes('dsa')) {
+      const statement = buildStatementOfReasons({ caseId: this.id, takedown: c, items: notice.items, notifierRole: notice.notifier.role, roleVerified: this.input.roleVerified });
+      await this.communicate('uploader', 'statement_of_reasons', { ...statement }, `${this.id}:statement-of-reasons`);
+      informed = true;
+    }
+    if (c.regimes.includes('dmca') && c.legalBasis === 'copyright' && (c.decision?.outcome === 'remove' || c.decision?.outcome === 'restrict')) {
+      const notification = buildDmcaUploaderNotification({ caseId: this.id, takedown: c, notice });
+      await this.communicate('uploader', 'dmca_notification', { ...notification }, `${this.id}:dmca-notification`);
+      informed = true;
+    }
+    if (!informed) {
+      await this.communicate('uploader', 'restriction_notice', restrictionNoticeMessage(this.id, c, notice.items), `${this.id}:restriction-notice`);
+    }
+  }
+
+  private async actOnContent(action: ContentAction, actionKey: string, countries: string[] | null): Promise<void> {
+    const items = this.input.notice.items;
+    const result = await applyContentAction({ caseId: this.id, actionKey, action, items, countries });
+    const key = `${this.id}:${actionKey}`;
+    this.contentActions.push({ key, action, items: items.length, countries, at: new Date().toISOString() });
+    await this.commit('content_action', 'system', { action, actionKey, items: items.length, countries, applied: result.applied, alreadyApplied: result.alreadyApplied }, `${key}:content-action`);
+  }
+
+  private async communicate(recipient: 'uploader' | 'notifier', kind: string, body: CaseMessage, key: string): Promise<void> {
+    const { sentAt } = await sendTakedownCommunication({ caseId: this.id, key, recipient, kind, body });
+    this.communications.push({ kind, recipient, at: sentAt });
+    await this.commit('communication_sent', 'system', { kind, recipient, key }, `${key}:sent`);
+  }
+
+  // ---- the record -------------------------------------------------------------------------
+
+  private commitEntry(entry: TakedownHistoryEntry, extra: Record<string, unknown> = {}, eventKey?: string): Promise<TakedownView> {
+    return this.commit(entry.action, entry.actor, { ...entry.data, ...extra }, eventKey, entry.at);
+  }
+
+  /** Snapshot and keyed history event through one activity; the workflow is the only writer. */
+  private async commit(type: string, actor: string, data: Record<string, unknown>, eventKey?: string, at = Date.now()): Promise<TakedownView> {
+    this.lastActionAt = at;
+    this.changed = true;
+    await condition(() => this.intakeRecorded);
+    this.publish();
+    const view = this.view();
+    await recordTakedown({
+      view,
+      event: {
+        eventKey: eventKey ?? `${this.id}:${type}:${currentUpdateInfo()?.id ?? at}`,
+        type,
+        actor,
+        occurredAt: new Date(at).toISOString(),
+        data: withIsoTimes(data),
+      },
+    });
+    return view;
+  }
+
+  private publish(): void {
+    const next = this.nextDeadline();
+    upsertSearchAttributes([
+      { key: CaseStatus, value: this.c.state },
+      { key: SlaBreached, value: this.slaBreached },
+      { key: SlaNextDeadline, value: next === null ? null : new Date(next) },
+      { key: Assignee, value: this.c.reviewer },
+    ]);
+    const due = this.c.decisionDue;
+    const rows = [
+      `| decision | ${iso(due?.dueAt) ?? '—'} | ${due ? this.decisionClockStatus() : 'not started'} |`,
+      ...(this.c.state === 'needs_info' ? [`| notifier's answer | ${iso(this.c.infoRequestLapsesAt)} | waiting |`] : []),
+      ...(this.c.restoreWindow ? [`| restore (§512(g)) | ${iso(this.c.restoreWindow.notBefore)} – ${iso(this.c.restoreWindow.notAfter)} | ${this.c.state} |`] : []),
+      ...(this.c.complaintClosesAt !== null ? [`| complaints (Art. 20) | until ${iso(this.c.complaintClosesAt)} | ${this.c.state === 'complaint_review' ? 'under review' : 'open'} |`] : []),
+    ];
+    // No personal data: the notifier is named by role only.
+    setCurrentDetails(
+      [
+        `**${this.c.state}** · ${this.c.legalBasis} · ${this.c.regimes.join(' + ')} · ${this.c.tier} tier · ${this.input.notice.items.length} item(s) · notifier: ${this.input.notice.notifier.role} · reviewer: ${this.c.reviewer ?? 'none yet'}`,
+        '',
+        '| clock | due (UTC) | state |',
+        '|---|---|---|',
+        ...rows,
+      ].join('\n'),
+    );
+  }
+
+  // ---- intake and timers ------------------------------------------------------------------
+
+  async run(): Promise<TakedownView> {
+    const { notice, policy } = this.input;
+    upsertSearchAttributes([
+      { key: CaseKind, value: 'takedown' },
+      { key: Brand, value: policy.brand },
+      { key: Priority, value: this.c.tier },
+      { key: Regime, value: [...this.c.regimes] },
+    ]);
+    this.publish();
+    await recordTakedown({
+      view: this.view(),
+      event: {
+        eventKey: `${this.id}:received`,
+        type: 'received',
+        actor: this.input.submittedBy ?? 'public',
+        occurredAt: new Date(this.input.receivedAt).toISOString(),
+        data: {
+          channel: this.input.channel,
+          regimes: this.c.regimes,
+          legalBasis: notice.legalBasis,
+          notifierRole: notice.notifier.role,
+          roleVerified: this.input.roleVerified,
+          items: notice.items.length,
+          claimedJurisdictions: notice.claimedJurisdictions,
+          route: this.input.route,
+          assessments: this.input.assessments,
+        },
+      },
+      notice,
+    });
+    this.intakeRecorded = true;
+    await this.routeAtIntake();
+
+    while (!this.finished()) {
+      const wake = this.nextWakeAt();
+      this.changed = false;
+      if (wake === null) await condition(() => this.changed);
+      else if (wake > Date.now()) await condition(() => this.changed, wake - Date.now());
+      await this.fireDue(Date.now());
+    }
+    await condition(allHandlersFinished);
+    return this.view();
+  }
+
+  /** Completeness decided the route at intake (assessCompleteness per regime); the system takes it. */
+  private async routeAtIntake(): Promise<void> {
+    // A threat to life or safety: the legal on-call is paged before anything else (patched: cases
+    // received before paging existed replay without it).
+    if (this.c.legalBasis === 'threat_to_life_or_safety' && patched('takedown-legal-oncall-page')) await this.pageLegalOnCall();
+    await this.communicate('notifier', 'receipt', receiptMessage(this.id, this.input.receivedAt), `${this.id}:receipt`);
+    if (this.c.tier === 'safety') {
+      await sendNotification({
+        key: `${this.id}:safety-report`,
+        kind: 'takedown_safety_report',
+        ticketId: this.id,
+        brand: this.input.policy.brand,
+        priority: this.c.tier,
+        metric: null,
+        level: 'legal_lead',
+        recipient: this.input.policy.escalateTo,
+        summary: `takedown ${this.id}: ${this.c.legalBasis} report received; decide by the safety deadline`,
+      });
+    }
+    if (this.c.state !== 'received') return; // legal staff acted first
+    const { route, assessments } = this.input;
+    if (route === 'triage') {
+      await this.commitEntry(this.act({ action: 'accept' }, SYSTEM), {}, `${this.id}:accept`);
+    } else if (route === 'needs_info') {
+      const missing = [...new Set(assessments.filter((a) => a.verdict === 'substantially_complete').flatMap((a) => a.missing))];
+      await this.requestInformation(missing, SYSTEM, null, `${this.id}:request_info:intake`);
+    } else {
+      const reason = assessments.map((a) => `${a.regime}: ${a.reason}`).join('; ');
+      const missing = [...new Set(assessments.flatMap((a) => a.missing))];
+      await this.commitEntry(this.act({ action: 'reject', reason }, SYSTEM), { missing }, `${this.id}:reject`);
+      await this.communicate('notifier', 'rejection', rejectionMessage(this.id, reason, missing), `${this.id}:rejection`);
+    }
+  }
+
+  /**
+   * One page per case, keyed by the case and the step: the activity's retries (a 5xx, a lost
+   * answer, a worker crash) all reach the same PagerDuty alert. The pager's answer is recorded.
+   */
+  private async pageLegalOnCall(): Promise<void> {
+    const target = this.input.policy.legalOnCall ?? DEFAULT_LEGAL_ON_CALL;
+    const dedupKey = `${this.id}:page:legal-oncall`;
+    const { notice } = this.input;
+    let answer: { pager: string; status: string; message: string };
+    try {
+      answer = await pageLegalOnCall({
+        caseId: this.id,
+        dedupKey,
+        target,
+        brand: this.input.policy.brand,
+        // No personal data: the notifier is named by role, the content by count.
+        summary: `Threat to life or safety reported: takedown ${this.id} (${this.c.regimes.join(' + ')}, ${notice.items.length} item(s), notifier: ${notice.notifier.role})`,
+        details: { legalBasis: this.c.legalBasis, regimes: [...this.c.regimes], items: notice.items.length, claimedJurisdictions: [...notice.claimedJurisdictions], receivedAt: iso(this.c.receivedAt) },
+      });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      answer = { pager: 'pagerduty', status: 'refused', message: err.cause?.message ?? err.message };
+    }
+    this.safetyPage = { dedupKey, target, pager: answer.pager, status: answer.status, at: new Date().toISOString() };
+    await this.commit(answer.status === 'refused' ? 'legal_oncall_page_refused' : 'legal_oncall_paged', 'system', { dedupKey, target, pager: answer.pager, status: answer.status, message: answer.message }, `${dedupKey}:recorded`);
+  }
+
+  /** End states end the workflow; a closed case stays open for counter-notices and complaints until the dispute window ends. */
+  private finished(): boolean {
+    if (END_STATES.includes(this.c.state)) return true;
+    if (this.c.state !== 'closed') return false;
+    const until = this.disputeWindowEnd();
+    return until === null || Date.now() >= until;
+  }
+
+  /** The DSA Art. 20 window for DSA cases; the same span for others, as the time a counter-notice is still taken. */
+  private disputeWindowEnd(): number | null {
+    if (this.c.complaintClosesAt !== null) return this.c.complaintClosesAt;
+    return this.c.decidedAt === null ? null : complaintDeadline(this.input.policy.clocks, this.c.decidedAt);
+  }
+
+  private nextWakeAt(): number | null {
+    const c = this.c;
+    const times: number[] = [];
+    if (REVIEWABLE.includes(c.state) && c.decisionDue && c.decidedAt === null) {
+      if (this.atRiskSentFor !== c.decisionDue.dueAt) times.push(c.decisionDue.atRiskAt);
+      if (this.breachSentFor !== c.decisionDue.dueAt) times.push(c.decisionDue.dueAt);
+    }
+    if (c.state === 'needs_info' && c.infoRequestLapsesAt !== null) times.push(c.infoRequestLapsesAt);
+    if (c.state === 'restore_pending' && c.restoreWindow) times.push(c.restoreWindow.notBefore);
+    if (c.state === 'closed') {
+      const until = this.disputeWindowEnd();
+      if (until !== null) times.push(until);
+    }
+    return times.length ? Math.min(...times) : null;
+  }
+
+  private async fireDue(now: number): Promise<void> {
+    const c = this.c;
+    if (REVIEWABLE.includes(c.state) && c.decisionDue && c.decidedAt === null) await this.fireDecisionClock(c.decisionDue, now);
+    if (this.c.state === 'needs_info' && this.c.infoRequestLapsesAt !== null && now >= this.c.infoRequestLapsesAt) {
+      const missing = this.informationRequested?.missing ?? [];
+      await this.commitEntry(this.act({ action: 'lapse' }, SYSTEM), { missing }, `${this.id}:lapse`);
+      await this.communicate('notifier', 'lapsed', lapsedMessage(this.id, missing), `${this.id}:lapsed`);
+    }
+    if (this.c.state === 'restore_pending' && this.c.restoreWindow && now >= this.c.restoreWindow.notBefore) {
+      // §512(g)(2)(C): no lawsuit reported within the window, so the content comes back.
+      const entry = this.act({ action: 'restore' }, SYSTEM);
+      await this.commitEntry(entry, {}, `${this.id}:restore`);
+      await this.actOnContent('restore', 'restore', null);
+      await this.communicate('uploader', 'content_restored', restoredMessage(this.id, 'counter_notice', this.input.notice.items), `${this.id}:restored`);
+    }
+  }
+
+  /** At risk, then breached: each sent once per deadline to the legal lead, and recorded. */
+  private async fireDecisionClock(due: { dueAt: number; atRiskAt: number }, now: number): Promise<void> {
+    const base = { ticketId: this.id, brand: this.input.policy.brand, priority: this.c.tier, metric: null, level: 'legal_lead' as const, recipient: this.input.policy.escalateTo };
+    if (now >= due.dueAt && this.breachSentFor !== due.dueAt) {
+      this.breachSentFor = due.dueAt;
+      this.atRiskSentFor = due.dueAt;
+      this.slaBreached = true;
+      const key = `${this.id}:decision:${due.dueAt}:breached`;
+      await Promise.all([
+        sendNotification({ ...base, key, kind: 'takedown_deadline_breached', summary: `takedown ${this.id} (${this.c.tier}, ${this.c.regimes.join('+')}) missed its decision deadline ${iso(due.dueAt)}; state ${this.c.state}` }),
+        this.commit('deadline_breached', 'system', { dueAt: iso(due.dueAt), escalatedTo: this.input.policy.escalateTo }, key),
+      ]);
+    } else if (now >= due.atRiskAt && now < due.dueAt && this.atRiskSentFor !== due.dueAt) {
+      this.atRiskSentFor = due.dueAt;
+      const key = `${this.id}:decision:${due.dueAt}:at-risk`;
+      await Promise.all([
+        sendNotification({ ...base, key, kind: 'takedown_deadline_at_risk', summary: `takedown ${this.id} (${this.c.tier}, ${this.c.regimes.join('+')}) must be decided by ${iso(due.dueAt)}; state ${this.c.state}` }),
+        this.commit('deadline_at_risk', 'system', { dueAt: iso(due.dueAt), escalatedTo: this.input.policy.escalateTo }, key),
+      ]);
+    }
+  }
+}
+
+/** Epoch-millisecond fields named …At / …Until become ISO strings in the history. */
+function withIsoTimes(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === 'number' && /(At|Until|NotBefore|NotAfter)$/.test(k) ? new Date(v).toISOString() : v]));
+}

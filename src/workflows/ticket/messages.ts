@@ -1,0 +1,156 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Channel, EscalationLevel, SlaMetric } from '../../domain/policy/policy.schema';
+import type { TicketPolicy } from '../../domain/policy/ticket-policy';
+import type { PauseReason, SlaClockState } from '../../domain/sla/clock';
+import type { PlaybackCheckResult, PlaybackContext } from '../../domain/playback/checklist';
+import type { PendingReason, TicketCategory, TicketStatus } from '../../domain/ticket';
+
+/** Signals, queries and updates of a ticket: defined once, used by the workflow and the API. */
+
+export interface TicketInput {
+  ticketId: string;
+  brand: string;
+  channel: Channel;
+  priority: string;
+  plan: string | null;
+  subject: string;
+  description: string;
+  customerRef: string;
+  /** The policy this ticket lives by, pinned when it opened. */
+  policy: TicketPolicy;
+  /** For social-media intake: the public post, already redacted by the API (the raw text never enters history). */
+  socialPost: { url: string; text: string } | null;
+  /** Hash of the creating request: a reused Idempotency-Key with another body is refused. */
+  requestHash: string;
+  openedBy: string;
+  /** Optional so tickets opened before categories existed replay unchanged ('general'). */
+  category?: TicketCategory;
+  /** Playback tickets: the IDs the checklist looks up. */
+  playback?: PlaybackContext | null;
+}
+
+export interface SlaMetricView {
+  metric: SlaMetric;
+  cycle: number;
+  state: SlaClockState;
+  targetSeconds: number;
+  startedAt: string;
+  deadlineAt: string | null;
+  /** Business time left in the window (0 once met or breached). */
+  remainingSeconds: number;
+  elapsedSeconds: number;
+  pauseReason: PauseReason | null;
+  atRiskSince: string | null;
+  fulfilledAt: string | null;
+  breachedAt: string | null;
+}
+
+export interface EscalationView {
+  metric: SlaMetric;
+  cycle: number;
+  level: EscalationLevel;
+  dueAt: string;
+  state: 'scheduled' | 'notified' | 'cancelled';
+}
+
+export interface TicketView {
+  id: string;
+  brand: string;
+  channel: Channel;
+  priority: string;
+  plan: string | null;
+  status: TicketStatus;
+  assignee: string | null;
+  subject: string;
+  description: string;
+  customerRef: string;
+  /** Social-media tickets are private; the public post is kept redacted. */
+  socialPost: { url: string; text: string } | null;
+  policyVersion: string;
+  openedAt: string;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  slaBreached: boolean;
+  atRisk: boolean;
+  nextDeadlineAt: string | null;
+  /** Current clocks, one per metric that applies. */
+  sla: Partial<Record<SlaMetric, SlaMetricView>>;
+  /** Settled clocks of earlier cycles (a reopened ticket keeps its first resolution's record). */
+  slaHistory: SlaMetricView[];
+  escalations: EscalationView[];
+  agentReplies: number;
+  reopenCount: number;
+  firstContactResolution: boolean | null;
+  csat: { score: number; comment: string | null; at: string } | null;
+  surveyClosesAt: string | null;
+  category: TicketCategory;
+  /** Playback tickets: the checklist's verdicts, in checklist order, as they arrive. */
+  troubleshooting: PlaybackCheckResult[];
+}
+
+export interface IntakeRequest {
+  requestHash: string;
+}
+export interface IntakeResult {
+  ticket: TicketView;
+  /** False when this request repeated an earlier one (same Idempotency-Key). */
+  firstIntake: boolean;
+}
+
+interface Actor {
+  actor: string;
+}
+export interface AssignRequest extends Actor {
+  assignee: string;
+}
+export interface ReplyRequest extends Actor {
+  /** Who wrote: an agent's reply fulfils responses; a customer's resumes paused clocks. */
+  author: 'agent' | 'customer';
+  message: string;
+}
+export interface PendingRequest extends Actor {
+  reason: PendingReason;
+  message: string | null;
+}
+export interface PriorityRequest extends Actor {
+  priority: string;
+  reason: string;
+}
+export interface ResolveRequest extends Actor {
+  resolution: string;
+}
+export interface ReopenRequest extends Actor {
+  reason: string;
+}
+export type CloseRequest = Actor;
+export interface CsatRequest extends Actor {
+  score: number;
+  comment: string | null;
+}
+export interface RepinRequest extends Actor {
+  policy: TicketPolicy;
+}
+
+/** Failure types the API maps to HTTP statuses. */
+export const TicketFailure = {
+  InvalidTransition: 'InvalidTransition',
+  InvalidValue: 'InvalidValue',
+  IdempotencyKeyReused: 'IdempotencyKeyReused',
+} as const;
+
+/** Used with update-with-start: answers with the ticket's first state, and checks idempotency. */
+export const intakeUpdate = defineUpdate<IntakeResult, [IntakeRequest]>('intake');
+export const assignUpdate = defineUpdate<TicketView, [AssignRequest]>('assign');
+export const replyUpdate = defineUpdate<TicketView, [ReplyRequest]>('reply');
+export const pendingUpdate = defineUpdate<TicketView, [PendingRequest]>('pending');
+export const priorityUpdate = defineUpdate<TicketView, [PriorityRequest]>('priority');
+export const resolveUpdate = defineUpdate<TicketView, [ResolveRequest]>('resolve');
+export const reopenUpdate = defineUpdate<TicketView, [ReopenRequest]>('reopen');
+export const closeUpdate = defineUpdate<TicketView, [CloseRequest]>('close');
+export const csatUpdate = defineUpdate<TicketView, [CsatRequest]>('csat');
+/** Moves an open ticket to another policy version, explicitly and on the record. */
+export const repinUpdate = defineUpdate<TicketView, [RepinRequest]>('repin');
+export const statusQuery = defineQuery<TicketView>('status');
+
+/** From an incident this ticket is linked to: it was resolved; the customer is told and the ticket resolves. */
+export const incidentResolvedSignal = defineSignal<[{ incidentId: string; summary: string }]>('incidentResolved');

@@ -1,0 +1,125 @@
+import { DataSource } from 'typeorm';
+import { startStripeFake, StripeFake } from '../fakes/stripe';
+import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, testConfig, uniqueTaskQueue } from '../support/harness';
+import { httpClient } from '../support/http';
+import { waitFor } from '../support/wait-for';
+
+const H48 = 48 * 3_600_000;
+
+/** Chargebacks as the gateway reports them (signed webhooks) and agents work them. */
+describe('chargebacks over HTTP', () => {
+  let stripe: StripeFake;
+  let ds: DataSource;
+  let worker: RunningWorker;
+  let api: RunningApi;
+  let http: ReturnType<typeof httpClient>;
+  let agent: string;
+
+  beforeAll(async () => {
+    stripe = await startStripeFake();
+    const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('disputes-e2e'), STRIPE_API_KEY: stripe.apiKey, STRIPE_API_BASE: stripe.url, BILLING_WEBHOOK_SECRET: stripe.webhookSecret });
+    ds = await openDataSource(config);
+    worker = await startWorker(config, ds);
+    api = await startApi(config);
+    http = httpClient(api.baseUrl);
+    agent = await createKey(ds, 'agent');
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await worker?.stop();
+    await ds?.destroy();
+    await stripe?.close();
+  });
+
+  const deliver = async (event: Record<string, unknown>) => {
+    const { body, header } = stripe.signedEvent(event);
+    const res = await fetch(`${api.baseUrl}/v1/webhooks/billing?brand=uoozee`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': header }, body });
+    return (await res.json()) as { action: string; duplicate: boolean };
+  };
+  const dispute = (reason: string, dueInMs: number) => {
+    const charge = stripe.addCharge({ amount: 9999, currency: 'usd', authorizationCode: 'AUTH77', last4: '4242' });
+    const event = stripe.addDispute({ charge: String(charge.id), reason, dueBy: Date.now() + H48 + dueInMs });
+    return { event, disputeId: String((event.data as { object: { id: string } }).object.id) };
+  };
+  const read = (id: string) => http('GET', `/v1/disputes/${id}`, { key: agent }).then((r) => r.body);
+
+  it('collects the evidence, submits it exactly once when complete, and records the outcome', async () => {
+    const { event, disputeId } = dispute('product_not_received', 60_000);
+    const caseId = `dispute-${disputeId}`;
+    expect((await deliver(event)).action).toBe(`started ${caseId}`);
+    expect((await deliver(event)).duplicate).toBe(true);
+    const staged = await waitFor(async () => {
+      const d = await read(caseId);
+      return d.status === 'evidence_staged' ? d : undefined;
+    }, { what: 'evidence staged' });
+    expect(staged.decision.decision).toBe('contest');
+    expect(staged.evidence).toMatchObject({ transaction_id: expect.stringMatching(/^ch_/), authorization_code: 'AUTH77' });
+    expect(staged.card).toEqual({ brand: 'visa', last4: '4242' });
+    expect(staged.missingEvidence).toEqual(['access_log', 'cancellation_policy', 'customer_communication']);
+    expect(Date.parse(staged.internalDeadline)).toBe(Date.parse(staged.dueBy) - H48);
+
+    for (const [item, value] of [
+      ['access_log', 'https://files.example/access-log.csv'],
+      ['cancellation_policy', 'https://uoozee.example/terms#cancellation'],
+      ['customer_communication', 'ticket-abcdefghijklmnopqrstuvwxyz'],
+    ]) {
+      expect((await http('POST', `/v1/disputes/${caseId}/evidence`, { key: agent, body: { item, value } })).status).toBe(200);
+    }
+    await waitFor(async () => (await read(caseId)).status === 'submitted', { what: 'submitted' });
+    const atGateway = stripe.dispute(disputeId) as { status: string; evidence_details: { submission_count: number } };
+    expect(atGateway.status).toBe('under_review');
+    expect(atGateway.evidence_details.submission_count).toBe(1);
+    const late = await http('POST', `/v1/disputes/${caseId}/evidence`, { key: agent, body: { item: 'access_log', value: 'x' } });
+    expect([late.status, late.body.state]).toEqual([409, 'submitted']);
+
+    expect((await deliver(stripe.resolveDispute(disputeId, 'won'))).action).toBe(`signalled ${caseId}`);
+    await waitFor(async () => (await read(caseId)).status === 'won', { what: 'won' });
+  });
+
+  it('reminds before the internal deadline and records a missed one', async () => {
+    const { event, disputeId } = dispute('subscription_canceled', 3_000);
+    await deliver(event);
+    const caseId = `dispute-${disputeId}`;
+    const missed = await waitFor(async () => {
+      const d = await read(caseId);
+      return d.history.some((h: { type: string }) => h.type === 'internal_deadline_missed') ? d : undefined;
+    }, { what: 'deadline missed recorded' });
+    expect(missed.history.map((h: { type: string }) => h.type)).toEqual(expect.arrayContaining(['reminder', 'internal_deadline_missed']));
+    const sent: { kind: string }[] = await ds.query(`SELECT kind FROM notifications WHERE ticket_id = $1 ORDER BY created_at`, [caseId]);
+    expect(sent.map((s) => s.kind)).toEqual(['dispute_reminder', 'dispute_deadline_missed']);
+  });
+
+  it('concedes when policy says so: an unprotected fraud claim is accepted, not contested', async () => {
+    const { event, disputeId } = dispute('fraudulent', 60_000);
+    await deliver(event);
+    const accepted = await waitFor(async () => {
+      const d = await read(`dispute-${disputeId}`);
+      return d.status === 'accepted' ? d : undefined;
+    }, { what: 'accepted' });
+    expect(accepted.decision.rule).toMatch(/3-D Secure/);
+    expect((stripe.dispute(disputeId) as { status: string }).status).toBe('lost');
+  });
+
+  it('dunning after a failed renewal: reminders on schedule, then the cancellation; a paid invoice recovers', async () => {
+    const invoiceEvent = (type: string, id: string, sub: string) => ({
+      id: `evt_${type}_${id}`,
+      object: 'event',
+      type,
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { id, object: 'invoice', customer: 'cus_9', subscription: sub, amount_due: 999, amount_paid: type === 'invoice.paid' ? 999 : 0, currency: 'usd', attempt_count: 1 } },
+    });
+    const lost = stripe.addSubscription();
+    const kept = stripe.addSubscription();
+    expect((await deliver(invoiceEvent('invoice.payment_failed', 'in_lost', String(lost.id)))).action).toBe('started dunning-in_lost');
+    expect((await deliver(invoiceEvent('invoice.payment_failed', 'in_kept', String(kept.id)))).action).toBe('started dunning-in_kept');
+    await waitFor(async () => ((await ds.query(`SELECT 1 FROM notifications WHERE ticket_id = 'dunning-in_kept'`)) as unknown[]).length >= 1, { what: 'first dunning message' });
+    expect((await deliver(invoiceEvent('invoice.paid', 'in_kept', String(kept.id)))).action).toBe('signalled dunning-in_kept');
+    await waitFor(() => stripe.subscription(String(lost.id))?.status === 'canceled', { what: 'cancelled at the end of dunning' });
+    const steps: { kind: string }[] = await ds.query(`SELECT kind, summary FROM notifications WHERE ticket_id = 'dunning-in_lost' ORDER BY created_at`);
+    expect(steps).toHaveLength(3);
+    const states: { id: string; state: string }[] = await ds.query(`SELECT id, state FROM billing_cases WHERE id IN ('dunning-in_lost', 'dunning-in_kept') ORDER BY id`);
+    await waitFor(async () => ((await ds.query(`SELECT state FROM billing_cases WHERE id = 'dunning-in_lost'`)) as { state: string }[])[0]?.state === 'exhausted', { what: 'exhausted recorded' });
+    expect(states.find((s) => s.id === 'dunning-in_kept')?.state).toBe('recovered');
+    expect(stripe.subscription(String(kept.id))?.status).toBe('active');
+  });
+});

@@ -1,0 +1,92 @@
+import { INestApplication } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
+import { Activities, activityDepsFromConfig, createActivities } from '../../src/activities';
+import { ApiKeyService } from '../../src/api/auth/api-key.service';
+import { createApiApp } from '../../src/api/create-app';
+import { loadConfig } from '../../src/config/load-config';
+import type { AppConfig } from '../../src/config/config.schema';
+import { Role } from '../../src/persistence/entities/api-key.entity';
+import { createDataSource } from '../../src/persistence/data-source';
+import { dataConverterFor } from '../../src/temporal/temporal-options';
+import { createCaseworksWorker } from '../../src/worker/create-worker';
+
+/** Configuration for a test, from the environment global-setup prepared, plus overrides. */
+export function testConfig(overrides: Partial<Record<keyof AppConfig, string>> = {}): AppConfig {
+  return loadConfig({ ...process.env, ...overrides });
+}
+
+export function uniqueTaskQueue(label: string): string {
+  return `test-${label}-${randomUUID().slice(0, 8)}`;
+}
+
+export async function openDataSource(config = testConfig()): Promise<DataSource> {
+  return createDataSource(config.DATABASE_URL).initialize();
+}
+
+export async function temporalClient(config = testConfig()): Promise<Client> {
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(config) });
+}
+
+let runtimeInstalled = false;
+/** Worker runtime logs only warnings in tests; set TEST_LOG_LEVEL=INFO to see more. */
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const level = (process.env.TEST_LOG_LEVEL?.toUpperCase() ?? 'WARN') as 'WARN';
+  Runtime.install({ logger: new DefaultLogger(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level) ? level : 'WARN') });
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+/** Real activities as the worker builds them (adapters from the configuration), for tests that wrap one. */
+export function realActivities(config: AppConfig, dataSource: DataSource, overrides: Partial<Parameters<typeof createActivities>[0]> = {}): Activities {
+  return createActivities({ ...activityDepsFromConfig(config, dataSource, pino({ level: 'silent' })), ...overrides });
+}
+
+/** A real worker on the real dev server, with the run's prebuilt bundle and real activities (or the ones given). */
+export async function startWorker(config: AppConfig, dataSource: DataSource, taskQueue = config.TEMPORAL_TASK_QUEUE, activities?: Activities): Promise<RunningWorker> {
+  installQuietRuntime();
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await createCaseworksWorker({
+    config,
+    connection,
+    taskQueue,
+    workflowBundlePath: process.env.CASEWORKS_TEST_WORKFLOW_BUNDLE,
+    activities: activities ?? realActivities(config, dataSource),
+  });
+  const running = worker.run();
+  return {
+    worker,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+export interface RunningApi {
+  app: INestApplication;
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startApi(config: AppConfig): Promise<RunningApi> {
+  const app = await createApiApp(config);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { app, baseUrl: `http://127.0.0.1:${port}`, stop: () => app.close() };
+}
+
+export async function createKey(dataSource: DataSource, role: Role, name = `test-${role}`): Promise<string> {
+  return (await ApiKeyService.create(dataSource, name, role)).key;
+}

@@ -1,0 +1,62 @@
+import { assertNoCardData, CardDataError, containsCardNumber, last4Only, luhnValid } from '../../../src/domain/billing/card-redaction';
+
+describe('last4Only', () => {
+  it.each([
+    ['4242 4242 4242 4242', '•••• 4242'],
+    ['4111-1111-1111-1111', '•••• 1111'],
+    ['5555555555554444', '•••• 4444'],
+    ['378282246310005', '•••• 0005'], // Amex, 15 digits
+    ['6011 1111 1111 1117', '•••• 1117'],
+  ])('masks a Luhn-valid card number %s', (pan, masked) => {
+    expect(last4Only(`my card is ${pan}, please refund`)).toBe(`my card is ${masked}, please refund`);
+  });
+
+  it('keeps digit runs that fail Luhn or are too short or too long', () => {
+    const text = 'order 1234-5678-9012-3456, ticket 12345, phone 0044 20 7946 0958, ts 1700000000000, ref 42424242424242424242';
+    expect(luhnValid('1234567890123456')).toBe(false);
+    expect(last4Only(text)).toBe(text);
+  });
+
+  it('finds the card when a CVC follows it in the same run of digits', () => {
+    expect(last4Only('4242424242424242 123')).toBe('•••• 4242 123');
+    expect(last4Only('exp 12 30 4000 0566 5566 5556 cvc 999')).toBe('exp 12 30 •••• 5556 cvc 999');
+  });
+
+  it('masks several cards and leaves the rest of the text alone', () => {
+    expect(last4Only('old 4242424242424242 / new 5555-5555-5555-4444.')).toBe('old •••• 4242 / new •••• 4444.');
+  });
+
+  it('never leaves more than four digits of a masked card', () => {
+    const out = last4Only('4000056655665556');
+    expect(out.replace(/\D/g, '')).toBe('5556');
+  });
+});
+
+describe('assertNoCardData', () => {
+  it('passes what an agent may see: transaction ID, authorization code, last four', () => {
+    expect(() => assertNoCardData({ chargeId: 'ch_3Q1', authorizationCode: '123456', last4: '4242', amountMinor: 11988 })).not.toThrow();
+    expect(containsCardNumber('•••• 4242')).toBe(false);
+  });
+
+  it('names the path of a card number, never the number', () => {
+    const leak = { ticket: { messages: [{ body: 'hi' }, { body: 'card 4242 4242 4242 4242' }] } };
+    expect(() => assertNoCardData(leak)).toThrow(CardDataError);
+    expect(() => assertNoCardData(leak)).toThrow('card data at ticket.messages[1].body');
+    try {
+      assertNoCardData(leak);
+    } catch (err) {
+      expect(String((err as Error).message)).not.toContain('4242 4242');
+    }
+  });
+
+  it('catches a card number stored as a number, and any CVC field', () => {
+    expect(() => assertNoCardData({ pan: 4242424242424242 })).toThrow('card data at pan');
+    expect(() => assertNoCardData({ card: { cvc: '123' } })).toThrow('card data at card.cvc');
+    expect(() => assertNoCardData({ card: { cvc: null } })).not.toThrow();
+  });
+
+  it('does not take epoch milliseconds for card numbers', () => {
+    // 1795636519997 (2026-11-25T20:15:19.997Z) passes Luhn: a 13-digit time must still be storable.
+    expect(() => assertNoCardData({ periodEnd: 1795636519997, at: Date.parse('2026-11-25T20:00:00Z') })).not.toThrow();
+  });
+});

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import { configSchema } from '../../src/config/config.schema';
+import { loadConfig } from '../../src/config/load-config';
+import { CASE_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+
+/** There is no Docker engine here: the compose file is checked against the code instead. */
+const root = resolve(__dirname, '..', '..');
+const compose = parse(readFileSync(resolve(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, { image?: string; build?: unknown; environment?: Record<string, string>; ports?: string[]; entrypoint?: string[]; volumes?: string[] }>;
+};
+const services = compose.services;
+
+/** Resolves ${VAR:?msg} / ${VAR:-default} the way compose would, with a realistic value set. */
+function interpolate(value: string, vars: Record<string, string>): string {
+  return value.replace(/\$\{(\w+)(?::([?-])([^}]*))?\}/g, (_, name: string, op: string | undefined, arg: string) => {
+    if (vars[name] !== undefined) return vars[name];
+    if (op === '-') return arg;
+    throw new Error(`compose would refuse to start: ${name} is not set (${arg})`);
+  });
+}
+
+const userVars = { CASEWORKS_PAYLOAD_KEY: Buffer.alloc(32, 7).toString('base64') };
+const envOf = (service: string) =>
+  Object.fromEntries(Object.entries(services[service].environment ?? {}).map(([k, v]) => [k, interpolate(String(v), userVars)]));
+const schemaKeys = Object.keys(configSchema.shape);
+const requiredKeys = Object.entries(configSchema.shape)
+  .filter(([, field]) => !field.isOptional())
+  .map(([key]) => key);
+
+describe('docker-compose.yml against the config schema', () => {
+  it.each(['api', 'worker', 'migrate'])('%s: its environment passes the app config schema (production rules included)', (name) => {
+    const env = envOf(name);
+    expect(() => loadConfig(env)).not.toThrow();
+    expect(loadConfig(env).NODE_ENV).toBe('production');
+  });
+
+  it.each(['api', 'worker', 'migrate'])('%s: sets only variables the schema knows (no typos)', (name) => {
+    const unknown = Object.keys(envOf(name)).filter((k) => !schemaKeys.includes(k));
+    expect(unknown).toEqual([]);
+  });
+
+  it('every variable without a default is set (none today; the check guards new ones)', () => {
+    for (const name of ['api', 'worker']) expect(requiredKeys.filter((k) => !(k in envOf(name)))).toEqual([]);
+  });
+
+  it('refuses to start without the payload key (compose ${…:?…})', () => {
+    expect(() => interpolate(String(services.api.environment!.PAYLOAD_ENCRYPTION_KEY), {})).toThrow(/CASEWORKS_PAYLOAD_KEY/);
+  });
+
+  it('points DATABASE_URL at the postgres service with its user, password and port', () => {
+    const url = new URL(envOf('api').DATABASE_URL);
+    const pg = services.postgres.environment!;
+    expect(url.hostname).toBe('postgres');
+    expect(url.port || '5432').toBe('5432');
+    expect(decodeURIComponent(url.username)).toBe(pg.POSTGRES_USER);
+    expect(decodeURIComponent(url.password)).toBe(pg.POSTGRES_PASSWORD);
+    expect(envOf('worker').DATABASE_URL).toBe(envOf('api').DATABASE_URL);
+  });
+
+  it('points TEMPORAL_ADDRESS (api, worker, UI, namespace job) at the temporal service port', () => {
+    const published = services.temporal.ports!.map((p) => p.split(':').pop());
+    for (const name of ['api', 'worker', 'temporal-ui', 'temporal-namespace']) {
+      const [host, port] = envOf(name).TEMPORAL_ADDRESS.split(':');
+      expect(host).toBe('temporal');
+      expect(published).toContain(port);
+    }
+    expect(services.temporal.image).toMatch(/^temporalio\/server:/);
+    expect(Object.values(services).some((s) => s.image?.startsWith('temporalio/auto-setup'))).toBe(false);
+  });
+
+  it('publishes the API on the port it listens on, on all interfaces', () => {
+    const env = loadConfig(envOf('api'));
+    expect(env.API_HOST).toBe('0.0.0.0');
+    expect(services.api.ports).toContain(`${env.API_PORT}:${env.API_PORT}`);
+  });
+
+  it('gives the worker the prebuilt workflow bundle that npm run build writes', () => {
+    expect(envOf('worker').WORKFLOW_BUNDLE_PATH).toBe('/app/dist/workflow-bundle.js');
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.build).toContain('bundle-workflows');
+    expect(readFileSync(resolve(root, 'scripts', 'bundle-workflows.ts'), 'utf8')).toContain("'dist/workflow-bundle.js'");
+  });
+
+  it('registers every search attribute the workflows use, with its type', () => {
+    const script = readFileSync(resolve(root, 'deploy', 'temporal', 'create-namespace.sh'), 'utf8');
+    const typeName = { KEYWORD: 'Keyword', BOOL: 'Bool', DATETIME: 'Datetime', INT: 'Int', DOUBLE: 'Double', TEXT: 'Text', KEYWORD_LIST: 'KeywordList' } as const;
+    for (const key of CASE_SEARCH_ATTRIBUTES) {
+      expect(script).toContain(`${key.name}=${typeName[key.type as keyof typeof typeName]}`);
+    }
+    expect(services['temporal-namespace'].volumes).toContain('./deploy/temporal:/scripts:ro');
+  });
+
+  it('lets the Temporal UI decode payloads through the API codec endpoint', () => {
+    const ui = envOf('temporal-ui');
+    const apiPort = loadConfig(envOf('api')).API_PORT;
+    expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(`http://localhost:${apiPort}/codec`);
+    const uiPublished = services['temporal-ui'].ports![0].split(':')[0];
+    expect(loadConfig(envOf('api')).CODEC_CORS_ORIGINS).toContain(`http://localhost:${uiPublished}`);
+  });
+});

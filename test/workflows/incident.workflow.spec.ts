@@ -1,0 +1,236 @@
+import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { DataSource } from 'typeorm';
+import { incidentWorkflow, ticketWorkflow } from '../../src/workflows';
+import { statusQuery } from '../../src/workflows/ticket/messages';
+import { ticketEvents, ticketInput } from '../support/tickets';
+import {
+  acknowledgeIncidentUpdate,
+  alertGroupQuery,
+  closeIncidentUpdate,
+  incidentPriorityUpdate,
+  incidentStatusQuery,
+  linkTicketUpdate,
+  resolveIncidentUpdate,
+  reviewIncidentUpdate,
+} from '../../src/workflows/incident/messages';
+import { CaseKind, Priority } from '../../src/workflows/search-attributes';
+import { PagerDutyFake, startPagerDutyFake } from '../fakes/pagerduty-events';
+import { openDataSource, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
+import { alert, sendAlert, testIncidentPolicy } from '../support/incidents';
+import { waitFor } from '../support/wait-for';
+
+async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}
+
+describe('incidents from alerts, paging through PagerDuty Events v2', () => {
+  const taskQueue = uniqueTaskQueue('incident');
+  let pd: PagerDutyFake;
+  let ds: DataSource;
+  let client: Client;
+  let worker: RunningWorker;
+
+  beforeAll(async () => {
+    pd = await startPagerDutyFake();
+    const config = testConfig({ PAGERDUTY_EVENTS_URL: pd.url, PAGERDUTY_ROUTING_KEY: pd.routingKey });
+    ds = await openDataSource(config);
+    client = await temporalClient(config);
+    worker = await startWorker(config, ds, taskQueue);
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await client?.connection.close();
+    await ds?.destroy();
+    await pd?.close();
+  });
+
+  const incidentHandle = (id: string) => client.workflow.getHandle<typeof incidentWorkflow>(id);
+  const pagesAtFake = (incidentId: string) => [...pd.incidents().values()].filter((a) => a.dedupKey.startsWith(`${incidentId}:page:`));
+
+  it('1,000 concurrent alerts with one fingerprint make one incident counting 1,000 alerts, paged once', async () => {
+    const service = `checkout-${Date.now()}`;
+    let groupId = '';
+    await pool(Array.from({ length: 1000 }, (_, i) => i), 32, async () => {
+      groupId = await sendAlert(client, taskQueue, alert({ service }));
+    });
+    const group = client.workflow.getHandle(groupId);
+    const incidentId = await waitFor(async () => (await group.query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const view = await waitFor(async () => {
+      const v = await incidentHandle(incidentId).query(incidentStatusQuery);
+      return v.alertCount === 1000 ? v : undefined;
+    }, { what: 'alert count 1000' });
+    expect(view.priority).toBe('P1');
+    expect((await group.query(alertGroupQuery)).incidentsOpened).toEqual([incidentId]);
+    await waitFor(() => pagesAtFake(incidentId).length >= 1, { what: 'first page at PagerDuty' });
+    expect(pagesAtFake(incidentId).map((a) => [a.dedupKey, a.openings])).toContainEqual([`${incidentId}:page:0`, 1]);
+    const attributes = (await incidentHandle(incidentId).describe()).typedSearchAttributes;
+    expect(attributes.get(CaseKind)).toBe('incident');
+    expect(attributes.get(Priority)).toBe('P1');
+    await incidentHandle(incidentId).executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-ana' }] });
+  });
+
+  it('below the threshold there is no incident; crossing it opens one', async () => {
+    const service = `search-${Date.now()}`;
+    let groupId = '';
+    for (let i = 0; i < 4; i++) groupId = await sendAlert(client, taskQueue, alert({ service }));
+    const group = client.workflow.getHandle(groupId);
+    await waitFor(async () => (await group.query(alertGroupQuery)).alertsTotal === 4, { what: 'four alerts counted' });
+    expect((await group.query(alertGroupQuery)).incidentId).toBeNull();
+    await sendAlert(client, taskQueue, alert({ service }));
+    const incidentId = await waitFor(async () => (await group.query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    expect((await incidentHandle(incidentId).query(incidentStatusQuery)).alertCount).toBe(5);
+    await incidentHandle(incidentId).executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-ana' }] });
+  });
+
+  it('pages the next level when nobody acknowledges, stops on acknowledgement, and survives pager errors', async () => {
+    pd.failNext(2, 500); // the first page is retried under the same dedup key
+    // The acknowledgement comes after two ack timeouts (2 s each), so this incident's response
+    // target must outlast them; the test policy's 2 s P1 target would make "met" a race.
+    const policy = testIncidentPolicy();
+    policy.priorities.P1.targets.firstResponse = 60_000;
+    const groupId = await sendAlert(client, taskQueue, alert({ service: `edge-${Date.now()}`, count: 5 }), policy);
+    const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const h = incidentHandle(incidentId);
+    await waitFor(() => pagesAtFake(incidentId).length === 2, { what: 'level 2 paged after the ack timeout' });
+    const view = await h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-lead' }] });
+    expect(view.status).toBe('acknowledged');
+    expect(view.sla.firstResponse?.state).toBe('met');
+    await waitFor(() => pagesAtFake(incidentId).every((a) => a.state === 'acknowledged'), { what: 'pages acknowledged at PagerDuty' });
+    expect(pagesAtFake(incidentId).map((a) => a.openings)).toEqual([1, 1]);
+    const rows: { dedup_key: string; paged: string[]; response: { status: string } }[] = await ds.query(`SELECT dedup_key, paged, response FROM pages WHERE incident_id = $1 ORDER BY step`, [incidentId]);
+    expect(rows.map((r) => r.response.status)).toEqual(['success', 'success']);
+    expect(rows[1].paged).toEqual(['sre-lead']);
+  });
+
+  it('a P3 does not page; raised to P1 before anyone acknowledged, it pages at once', async () => {
+    const groupId = await sendAlert(client, taskQueue, alert({ service: `drm-${Date.now()}`, kind: 'drm_license_failure' }));
+    const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const h = incidentHandle(incidentId);
+    const before = await h.query(incidentStatusQuery);
+    expect([before.priority, before.pages]).toEqual(['P3', []]);
+    await h.executeUpdate(incidentPriorityUpdate, { args: [{ actor: 'sre-ana', priority: 'P1', reason: 'all DRM licences failing' }] });
+    await waitFor(() => pagesAtFake(incidentId).length === 1, { what: 'first page after the raise' });
+    await h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-ana' }] });
+  });
+
+  it('auto-resolves after silence; the next alert with the same fingerprint opens a new incident', async () => {
+    const service = `cdn-${Date.now()}`;
+    const groupId = await sendAlert(client, taskQueue, alert({ service, kind: 'custom_probe', severity: 'warning' }));
+    const first = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const resolved = await waitFor(async () => {
+      const v = await incidentHandle(first).query(incidentStatusQuery);
+      return v.status === 'resolved' ? v : undefined;
+    }, { what: 'auto-resolve after 3 s of silence' });
+    expect(resolved.resolvedBy).toBe('system');
+    await sendAlert(client, taskQueue, alert({ service, kind: 'custom_probe', severity: 'warning' }));
+    const second = await waitFor(async () => {
+      const id = (await client.workflow.getHandle(groupId).query(alertGroupQuery).catch(() => undefined))?.incidentId;
+      return id && id !== first ? id : undefined;
+    }, { what: 'a second incident' });
+    expect(second).not.toBe(first);
+  });
+
+  it('records a mitigation breach at the deadline when an acknowledged P1 is not mitigated in time', async () => {
+    const policy = testIncidentPolicy();
+    policy.priorities.P1.targets.firstResponse = 60_000; // the ack must not race a 2 s window on a loaded machine
+    const groupId = await sendAlert(client, taskQueue, alert({ service: `origin-${Date.now()}`, count: 5 }), policy);
+    const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const h = incidentHandle(incidentId);
+    await h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-ana' }] });
+    const view = await waitFor(async () => {
+      const v = await h.query(incidentStatusQuery);
+      return v.sla.mitigation?.state === 'breached' ? v : undefined;
+    }, { what: 'mitigation breach (6 s test window)' });
+    expect(view.sla.firstResponse?.state).toBe('met');
+    expect(Date.parse(view.sla.mitigation!.breachedAt!)).toBeGreaterThanOrEqual(Date.parse(view.sla.mitigation!.deadlineAt!));
+    expect(view.slaBreached).toBe(true);
+    const rows: { data: { metric: string } }[] = await ds.query(`SELECT data FROM incident_events WHERE incident_id = $1 AND type = 'sla_breached'`, [incidentId]);
+    expect(rows.map((r) => r.data.metric)).toEqual(['mitigation']);
+  });
+
+  it('resolving an incident updates and resolves each linked ticket through its own workflow', async () => {
+    const ticket = ticketInput({ priority: 'P3' }, { firstResponse: 60_000 });
+    const ticketHandle = await client.workflow.start(ticketWorkflow, { workflowId: ticket.ticketId, taskQueue, args: [ticket] });
+    const groupId = await sendAlert(client, taskQueue, alert({ service: `login-${Date.now()}`, count: 5 }));
+    const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const h = incidentHandle(incidentId);
+    expect((await h.executeUpdate(linkTicketUpdate, { args: [{ actor: 'agent-bo', ticketId: ticket.ticketId }] })).linkedTickets).toEqual([ticket.ticketId]);
+    await h.executeUpdate(resolveIncidentUpdate, { args: [{ actor: 'sre-ana', summary: 'login service restored' }] });
+    const resolved = await waitFor(async () => {
+      const v = await ticketHandle.query(statusQuery);
+      return v.status === 'resolved' ? v : undefined;
+    }, { what: 'linked ticket resolved' });
+    expect(resolved.sla.firstResponse?.state).toBe('met');
+    const resolvedEvent = await waitFor(async () => (await ticketEvents(ds, ticket.ticketId)).find((e) => e.type === 'resolved'), { what: 'resolved event recorded' });
+    expect(resolvedEvent.actor).toBe('system');
+    expect(resolvedEvent.data.incidentId).toBe(incidentId);
+    expect((await ticketEvents(ds, ticket.ticketId)).map((e) => e.type)).toContain('incident_update');
+  });
+
+  it('reminds the owner before a P1 review is due and escalates to the manager when it is overdue', async () => {
+    const groupId = await sendAlert(client, taskQueue, alert({ service: `billing-${Date.now()}`, count: 5 }));
+    const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const h = incidentHandle(incidentId);
+    await h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-ben' }] });
+    const resolved = await h.executeUpdate(resolveIncidentUpdate, { args: [{ actor: 'sre-ben', summary: 'fixed' }] });
+    expect(Date.parse(resolved.reviewDueAt!) - Date.parse(resolved.resolvedAt!)).toBe(4_000);
+    const sent = await waitFor(async () => {
+      const rows: { kind: string; recipient: string; created_at: Date }[] = await ds.query(`SELECT kind, recipient, created_at FROM notifications WHERE ticket_id = $1 ORDER BY created_at`, [incidentId]);
+      return rows.length === 2 ? rows : undefined;
+    }, { what: 'reminder and overdue escalation' });
+    expect(sent.map((r) => [r.kind, r.recipient])).toEqual([
+      ['review_reminder', 'sre-ben'],
+      ['review_overdue', 'incident-manager'],
+    ]);
+    expect(sent[1].created_at.getTime()).toBeGreaterThanOrEqual(Date.parse(resolved.reviewDueAt!));
+  });
+
+  it('a P1 cannot close without a post-incident review', async () => {
+    const groupId = await sendAlert(client, taskQueue, alert({ service: `api-${Date.now()}`, count: 5 }));
+    const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const h = incidentHandle(incidentId);
+    await h.executeUpdate(resolveIncidentUpdate, { args: [{ actor: 'sre-ana', summary: 'rolled back' }] });
+    const refused = await h.executeUpdate(closeIncidentUpdate, { args: [{ actor: 'sre-ana' }] }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(((refused as WorkflowUpdateFailedError).cause as ApplicationFailure).message).toMatch(/post-incident review/);
+    const badReview = await h
+      .executeUpdate(reviewIncidentUpdate, {
+        args: [{ actor: 'sre-ana', review: { summary: 'x', rootCauseCategory: 'infrastructure', impact: { minutes: 1, affectedUsers: 1 }, correctiveActions: [], costImpact: { amountMinor: 0, currency: 'USD' } } }],
+      })
+      .catch((e: unknown) => e);
+    expect(((badReview as WorkflowUpdateFailedError).cause as ApplicationFailure).details?.[0]).toEqual({ field: 'review.correctiveActions' });
+    const reviewed = await h.executeUpdate(reviewIncidentUpdate, {
+      args: [
+        {
+          actor: 'sre-ana',
+          review: {
+            summary: 'bad deploy',
+            rootCauseCategory: 'product_bug',
+            impact: { minutes: 42, affectedUsers: 18_000 },
+            correctiveActions: [
+              { action: 'canary deploys', owner: 'team-play', due: '2026-12-15' },
+              { action: 'alert on origin 5xx', owner: 'sre', due: '2026-12-01' },
+            ],
+            costImpact: { amountMinor: 125000, currency: 'USD' },
+          },
+        },
+      ],
+    });
+    expect(reviewed.status).toBe('review_pending');
+    const backlog: { key: string; triage_owner: string; triage_by: Date }[] = await ds.query(`SELECT key, triage_owner, triage_by FROM backlog_items WHERE incident_id = $1 ORDER BY key`, [incidentId]);
+    expect(backlog.map((b) => [b.key, b.triage_owner])).toEqual([
+      [`${incidentId}:action:0`, 'product-triage'],
+      [`${incidentId}:action:1`, 'product-triage'],
+    ]);
+    const fourteenDays = 14 * 86_400_000;
+    expect(Math.abs(backlog[0].triage_by.getTime() - (Date.parse(reviewed.review!.at) + fourteenDays))).toBeLessThan(1_000);
+    expect((await h.executeUpdate(closeIncidentUpdate, { args: [{ actor: 'sre-ana' }] })).status).toBe('closed');
+    expect(pagesAtFake(incidentId).every((a) => a.state === 'resolved')).toBe(true);
+    const types: { type: string }[] = await ds.query(`SELECT type FROM incident_events WHERE incident_id = $1 ORDER BY id`, [incidentId]);
+    expect(types.map((t) => t.type)).toEqual(expect.arrayContaining(['triggered', 'paged', 'resolved', 'reviewed', 'closed']));
+  });
+});
