@@ -29,5 +29,7 @@ export function cardLast4(raw: unknown): string | null {
  */
 export function refundTraceNumber(raw: unknown): string | null {
   if (typeof raw !== 'string' || !/^[A-Za-z0-9-]{6,40}$/.test(raw)) return null;
-  return containsCardNumber(raw) ? null : raw;
+  // Stricter than free text: a digit run glued to letters or dashes ("ref-4000…") counts too, so
+  // every digit group is checked as if it stood alone.
+  return containsCardNumber(raw.replace(/[^0-9]+/g, ' ')) ? null : raw;
 }

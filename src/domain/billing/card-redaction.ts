@@ -9,8 +9,14 @@
  */
 const MIN_DIGITS = 13;
 const MAX_DIGITS = 19;
-// Digit groups joined by one space or dash; no digit may touch the run on either side.
-const DIGIT_RUN = /(?<!\d)\d+(?:[ -]\d+)*(?!\d)/g;
+// Digit groups joined by one space or dash. The run must stand on its own: no letter, digit or
+// underscore may touch it, nor a dash joining it to one. Otherwise it is part of an identifier —
+// a UUID ("…c2-1234-4567-8901-2345…") or a gateway ID — whose digit stretches pass Luhn one time
+// in ten, and a record full of IDs would read as card data (an activity refusing a refund's own
+// snapshot). A card glued to letters ("cc4242…") is the price: such text is not how people or
+// systems write card numbers.
+const WORD = '[\\p{L}\\p{N}_]';
+const DIGIT_RUN = new RegExp(`(?<!${WORD})(?<!${WORD}-)\\d+(?:[ -]\\d+)*(?!${WORD})(?!-${WORD})`, 'gu');
 const MASK = '••••';
 
 export function luhnValid(digits: string): boolean {
@@ -60,8 +66,11 @@ function cardsInRun(run: string, offset: number): Span[] {
   return found;
 }
 
+// A UUID made of digits only is still a UUID: its shape says identifier, not card.
+const UUID_SHAPE = /^\d{8}-\d{4}-\d{4}-\d{4}-\d{12}$/;
+
 function findCards(text: string): Span[] {
-  return [...text.matchAll(DIGIT_RUN)].flatMap((m) => cardsInRun(m[0], m.index ?? 0));
+  return [...text.matchAll(DIGIT_RUN)].filter((m) => !UUID_SHAPE.test(m[0])).flatMap((m) => cardsInRun(m[0], m.index ?? 0));
 }
 
 /** The text with every card number replaced by "•••• 1234" (its last four digits). */

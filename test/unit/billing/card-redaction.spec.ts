@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { assertNoCardData, CardDataError, containsCardNumber, last4Only, luhnValid } from '../../../src/domain/billing/card-redaction';
 
 describe('last4Only', () => {
@@ -24,6 +25,20 @@ describe('last4Only', () => {
 
   it('masks several cards and leaves the rest of the text alone', () => {
     expect(last4Only('old 4242424242424242 / new 5555-5555-5555-4444.')).toBe('old •••• 4242 / new •••• 4444.');
+  });
+
+  it('leaves identifiers alone: digit stretches inside a UUID or a gateway ID are not cards', () => {
+    // "9830-2416" + "19464275076" inside this UUID passed Luhn: a refund's own snapshot read as card data.
+    const uuid = 'b23a9830-2416-4a9f-ac22-19464275076d';
+    expect(containsCardNumber(uuid)).toBe(false);
+    expect(containsCardNumber(`{"id":"${uuid}","ref":"re_4242424242424242","key":"refund:${uuid}"}`)).toBe(false);
+    fc.assert(fc.property(fc.uuid(), (id) => !containsCardNumber(id) && !containsCardNumber(`case ${id}.`)), { numRuns: 20_000 });
+  });
+
+  it('still finds a card next to punctuation, quotes or a dash-separated word', () => {
+    expect(containsCardNumber('"4242424242424242"')).toBe(true);
+    expect(containsCardNumber('card:4242-4242-4242-4242.')).toBe(true);
+    expect(containsCardNumber('(5555 5555 5555 4444)')).toBe(true);
   });
 
   it('never leaves more than four digits of a masked card', () => {
