@@ -1,5 +1,8 @@
 import { ServiceError, WorkflowHandle, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import { refundWorkflow, ticketWorkflow } from '../../src/workflows';
@@ -135,9 +138,12 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
       }
     })),
   );
-  // Incidents: five 5xx alerts per fingerprint open a P1 (test policy) that pages at once.
+  // Incidents: a CDN edge failure opens a P1 (test policy) that pages at once and auto-resolves
+  // only after an hour of silence, so every incident must walk its whole ladder. (Under the 30 s
+  // 5xx rule a page that a kill holds back for 12 s twice can let the silence resolve the incident
+  // before level 2, which cancels level 2, rightly, and is not what the page count checks.)
   const services = Array.from({ length: o.incidents ?? 0 }, (_, i) => `bench-${seed}-${i}`);
-  const groupIds = await Promise.all(services.map((service) => sendAlert(o.client, o.taskQueue, alert({ service, count: 5, source: 'bench' }))));
+  const groupIds = await Promise.all(services.map((service) => sendAlert(o.client, o.taskQueue, alert({ service, kind: 'cdn_edge_failure', edge: 'edge-1', count: 5, source: 'bench' }))));
   if (refunds.length || services.length) log(`${refunds.length} refunds and ${services.length} incidents started`);
 
   // Takedowns: legal staff act as soon as a notice is in triage (test policy: a standard notice
@@ -268,7 +274,9 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
           WHERE i.snapshot->'services'->>0 = ANY($1) GROUP BY i.id HAVING count(e.id) < $2`,
         [services, perIncident],
       );
-      missing = await Promise.all(short.map(async (r) => ({ pagedEvents: r.n, incident: await describeCase(o.client, r.id) })));
+      // The case's own history says why a step was not paged (resolved first, or a step lost).
+      const history = async (id: string) => ((await o.ds.query(`SELECT type FROM incident_events WHERE incident_id = $1 ORDER BY occurred_at, id`, [id])) as { type: string }[]).map((e) => e.type);
+      missing = await Promise.all(short.map(async (r) => ({ pagedEvents: r.n, events: await history(r.id), incident: await describeCase(o.client, r.id) })));
     }
     if (pages.length < services.length) {
       const paged: { id: string }[] = await o.ds.query(`SELECT DISTINCT incident_id AS id FROM pages WHERE incident_id = ANY($1)`, [pages.map((p) => p.incident_id)]);
@@ -331,7 +339,24 @@ async function whereStuck(client: Client, ds: DataSource, ids: string[]): Promis
 async function describeCase(client: Client, id: string): Promise<Record<string, unknown>> {
   const d = await client.workflow.getHandle(id).describe().catch((e: unknown) => ({ error: String(e) }));
   if ('error' in d) return { id, ...d };
+  const historyFile = await saveHistory(client, id);
   const pending = (d.raw.pendingActivities ?? []).map((a) => ({ type: a.activityType?.name, attempt: a.attempt, lastFailure: a.lastFailure?.message ?? null }));
   const task = d.raw.pendingWorkflowTask ? { attempt: d.raw.pendingWorkflowTask.attempt } : null;
-  return { id, status: d.status.name, historyLength: d.historyLength, pending, workflowTask: task };
+  return { id, status: d.status.name, historyLength: d.historyLength, pending, workflowTask: task, historyFile };
+}
+
+/**
+ * A stuck case's event history, kept for `Worker.runReplayHistory` (the crash scenario is a fault
+ * injection suite: a nondeterminism it provokes must be reproducible after the stack is gone).
+ */
+async function saveHistory(client: Client, id: string): Promise<string | null> {
+  try {
+    const dir = resolve(__dirname, '..', 'results', 'histories');
+    await mkdir(dir, { recursive: true });
+    const file = resolve(dir, `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+    await writeFile(file, historyToJSON(await client.workflow.getHandle(id).fetchHistory()));
+    return file;
+  } catch {
+    return null;
+  }
 }
