@@ -38,6 +38,20 @@ export interface DevServerOptions {
   uiCodecEndpoint?: string;
 }
 
+/**
+ * Two of the CLI's dev-server defaults cost every case a round trip it does not need here:
+ * - it re-reads the search-attribute metadata from SQLite on every use (so attributes created
+ *   at run time show at once); ours are all registered by `--search-attribute` before the server
+ *   answers, and every case upserts them on each transition;
+ * - a task queue has four partitions (built for many pollers on many hosts); one worker process
+ *   polling four partitions waits on forwarding between them.
+ */
+const DEV_SERVER_TUNING = [
+  'system.forceSearchAttributesCacheRefreshOnRead=false',
+  'matching.numTaskqueueReadPartitions=1',
+  'matching.numTaskqueueWritePartitions=1',
+];
+
 export interface RunningDevServer {
   address: string;
   env: TestWorkflowEnvironment;
@@ -56,7 +70,7 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
       uiPort: options.uiPort,
       searchAttributes: CASE_SEARCH_ATTRIBUTES,
       log: { format: 'pretty', level: options.logLevel ?? 'warn' },
-      extraArgs: options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : [],
+      extraArgs: [...DEV_SERVER_TUNING.flatMap((kv) => ['--dynamic-config-value', kv]), ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : [])],
     },
   });
   const address = (env.connection.options as { address: string }).address;
