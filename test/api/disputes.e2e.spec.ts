@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { startStripeFake, StripeFake } from '../fakes/stripe';
+import { SeedCharge, startStripeFake, StripeFake } from '../fakes/stripe';
 import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, testConfig, uniqueTaskQueue } from '../support/harness';
 import { httpClient } from '../support/http';
 import { waitFor } from '../support/wait-for';
@@ -36,8 +36,8 @@ describe('chargebacks over HTTP', () => {
     const res = await fetch(`${api.baseUrl}/v1/webhooks/billing?brand=uoozee`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': header }, body });
     return (await res.json()) as { action: string; duplicate: boolean };
   };
-  const dispute = (reason: string, dueInMs: number) => {
-    const charge = stripe.addCharge({ amount: 9999, currency: 'usd', authorizationCode: 'AUTH77', last4: '4242' });
+  const dispute = (reason: string, dueInMs: number, charged: Partial<SeedCharge> = {}) => {
+    const charge = stripe.addCharge({ amount: 9999, currency: 'usd', authorizationCode: 'AUTH77', last4: '4242', ...charged });
     const event = stripe.addDispute({ charge: String(charge.id), reason, dueBy: Date.now() + H48 + dueInMs });
     return { event, disputeId: String((event.data as { object: { id: string } }).object.id) };
   };
@@ -54,7 +54,7 @@ describe('chargebacks over HTTP', () => {
     }, { what: 'evidence staged' });
     expect(staged.decision.decision).toBe('contest');
     expect(staged.evidence).toMatchObject({ transaction_id: expect.stringMatching(/^ch_/), authorization_code: 'AUTH77' });
-    expect(staged.card).toEqual({ brand: 'visa', last4: '4242' });
+    expect(staged.card).toEqual({ brand: 'visa', last4: '4242', threeDSecure: null });
     expect(staged.missingEvidence).toEqual(['access_log', 'cancellation_policy', 'customer_communication']);
     expect(Date.parse(staged.internalDeadline)).toBe(Date.parse(staged.dueBy) - H48);
 
@@ -97,6 +97,31 @@ describe('chargebacks over HTTP', () => {
       return d.status === 'accepted' ? d : undefined;
     }, { what: 'accepted' });
     expect(accepted.decision.rule).toMatch(/3-D Secure/);
+    expect(accepted.card.threeDSecure).toBeNull();
+    expect((stripe.dispute(disputeId) as { status: string }).status).toBe('lost');
+  });
+
+  it('contests a fraud claim on a payment authenticated with 3-D Secure (the charge says so)', async () => {
+    const { event, disputeId } = dispute('fraudulent', 60_000, { threeDSecure: 'authenticated' });
+    await deliver(event);
+    const staged = await waitFor(async () => {
+      const d = await read(`dispute-${disputeId}`);
+      return d.status === 'evidence_staged' ? d : undefined;
+    }, { what: 'evidence staged' });
+    expect(staged.decision).toEqual({ decision: 'contest', rule: expect.stringMatching(/authenticated with 3-D Secure/) });
+    expect(staged.card.threeDSecure).toBe('authenticated');
+    expect(stripe.requestCount('POST', `/v1/disputes/${disputeId}/close`)).toBe(0);
+    expect((stripe.dispute(disputeId) as { status: string }).status).toBe('needs_response');
+  });
+
+  it('still concedes a fraud claim whose 3-D Secure attempt failed (no liability shift)', async () => {
+    const { event, disputeId } = dispute('fraudulent', 60_000, { threeDSecure: 'failed' });
+    await deliver(event);
+    const accepted = await waitFor(async () => {
+      const d = await read(`dispute-${disputeId}`);
+      return d.status === 'accepted' ? d : undefined;
+    }, { what: 'accepted' });
+    expect(accepted.card.threeDSecure).toBe('failed');
     expect((stripe.dispute(disputeId) as { status: string }).status).toBe('lost');
   });
 

@@ -39,6 +39,11 @@ export interface SeedCharge {
   paymentIntent?: string | null;
   /** Put the code on the charge's top-level authorization_code instead of the card details. */
   topLevelAuthorizationCode?: boolean;
+  /**
+   * The payment went through 3-D Secure with this result (Stripe's
+   * payment_method_details.card.three_d_secure.result); omitted: no 3-D Secure (three_d_secure: null).
+   */
+  threeDSecure?: 'authenticated' | 'attempt_acknowledged' | 'exempted' | 'failed' | 'not_supported' | 'processing_error';
 }
 
 export interface SeedDispute {
@@ -475,6 +480,19 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
             exp_year: 2030,
             network: seed.brand ?? 'visa',
             authorization_code: seed.topLevelAuthorizationCode ? null : code,
+            // As Stripe shows it: null without 3-D Secure, otherwise the authentication's outcome.
+            three_d_secure:
+              seed.threeDSecure === undefined
+                ? null
+                : {
+                    authentication_flow: seed.threeDSecure === 'authenticated' ? 'challenge' : null,
+                    electronic_commerce_indicator: seed.threeDSecure === 'authenticated' ? '05' : seed.threeDSecure === 'attempt_acknowledged' ? '06' : '07',
+                    exemption_indicator: null,
+                    result: seed.threeDSecure,
+                    result_reason: seed.threeDSecure === 'failed' ? 'rejected' : null,
+                    transaction_id: `3ds_${id}`,
+                    version: '2.2.0',
+                  },
           },
         },
         refunded: false,

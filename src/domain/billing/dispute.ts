@@ -88,6 +88,25 @@ export interface DisputeFacts {
   threeDSecure: boolean;
 }
 
+/**
+ * Stripe's `payment_method_details.card.three_d_secure.result` values that shift fraud liability
+ * to the issuer: `authenticated` (the cardholder passed 3-D Secure) and `attempt_acknowledged`
+ * (the issuer took part in the attempt without authenticating; networks still shift liability).
+ * `exempted`, `failed`, `not_supported`, `processing_error`, no 3-D Secure at all (null) or any
+ * value Stripe adds later do not.
+ */
+export const THREE_D_SECURE_RESULTS = ['attempt_acknowledged', 'authenticated', 'exempted', 'failed', 'not_supported', 'processing_error'] as const;
+export type ThreeDSecureResult = (typeof THREE_D_SECURE_RESULTS)[number];
+
+/** The gateway's raw value as one we know, or null: an unexpected value never passes as "authenticated". */
+export function threeDSecureResult(raw: unknown): ThreeDSecureResult | null {
+  return typeof raw === 'string' && (THREE_D_SECURE_RESULTS as readonly string[]).includes(raw) ? (raw as ThreeDSecureResult) : null;
+}
+
+export function threeDSecureShiftsLiability(result: ThreeDSecureResult | null | undefined): boolean {
+  return result === 'authenticated' || result === 'attempt_acknowledged';
+}
+
 export type DisputeDecision = 'contest' | 'accept';
 
 /**
@@ -102,6 +121,9 @@ export function explainDisputeDecision(policy: DisputePolicy, dispute: DisputeFa
   }
   if (dispute.reason === 'fraudulent' && !dispute.threeDSecure && policy.acceptFraudWithout3ds) {
     return { decision: 'accept', rule: 'fraud claim on a payment without 3-D Secure: no liability shift' };
+  }
+  if (dispute.reason === 'fraudulent' && dispute.threeDSecure) {
+    return { decision: 'contest', rule: 'contest "fraudulent": the payment was authenticated with 3-D Secure (liability shifted to the issuer)' };
   }
   return { decision: 'contest', rule: `contest "${dispute.reason}" with the evidence checklist` };
 }

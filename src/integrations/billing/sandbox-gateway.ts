@@ -54,7 +54,7 @@ export class SandboxGateway implements BillingGateway {
 
   async getCharge(chargeId: string): Promise<GatewayCharge> {
     const [refunded]: { sum: string | null }[] = await this.dataSource.query(`SELECT sum(amount_minor) AS sum FROM sandbox_ledger WHERE charge_id = $1 AND kind = 'refund'`, [chargeId]);
-    return { id: chargeId, paymentIntentId: null, amountMinor: 0, amountRefundedMinor: Number(refunded.sum ?? 0), currency: 'USD', authorizationCode: 'SANDBOX', brand: 'visa', last4: '4242', disputed: false };
+    return { id: chargeId, paymentIntentId: null, amountMinor: 0, amountRefundedMinor: Number(refunded.sum ?? 0), currency: 'USD', authorizationCode: 'SANDBOX', brand: 'visa', last4: '4242', disputed: false, threeDSecure: null };
   }
 
   getDispute(disputeId: string): Promise<GatewayDispute> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
 import { cardBrand, cardLast4, refundTraceNumber } from '../../domain/billing/card-facts';
-import type { DisputeEvidence } from '../../domain/billing/dispute';
+import { DisputeEvidence, threeDSecureResult, ThreeDSecureResult } from '../../domain/billing/dispute';
 
 /**
  * What the billing activities ask of a payment provider. Agents see transaction IDs,
@@ -77,6 +77,11 @@ export interface GatewayCharge {
   brand: string | null;
   last4: string | null;
   disputed: boolean;
+  /**
+   * The 3-D Secure outcome of the payment (Stripe: payment_method_details.card.three_d_secure.result);
+   * null when the payment did not use 3-D Secure or the value is one we do not know.
+   */
+  threeDSecure: ThreeDSecureResult | null;
 }
 
 export interface GatewayDispute {
@@ -193,6 +198,7 @@ export class StripeGateway implements BillingGateway {
       brand: cardBrand(card?.brand),
       last4: cardLast4(card?.last4),
       disputed: charge.disputed,
+      threeDSecure: threeDSecureResult(card?.three_d_secure?.result),
     };
   }
 

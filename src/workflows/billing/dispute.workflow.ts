@@ -1,4 +1,4 @@
-import { ApplicationFailure, allHandlersFinished, condition, currentUpdateInfo, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, currentUpdateInfo, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import {
   checkDisputeAction,
@@ -11,6 +11,7 @@ import {
   InvalidDisputeTransitionError,
   missingEvidence,
   reminderTimes,
+  threeDSecureShiftsLiability,
 } from '../../domain/billing/dispute';
 import { Brand, CaseKind, CaseStatus, SlaBreached, SlaNextDeadline } from '../search-attributes';
 import { iso } from '../sla-clock-view';
@@ -161,8 +162,11 @@ class DisputeCase {
     const charge = await getCharge({ chargeId: this.input.chargeId });
     this.evidence = { ...this.evidence, transaction_id: charge.id, authorization_code: charge.authorizationCode };
     // Histories from before the gateway reported the brand carry no such field: null, not undefined.
-    this.card = { brand: charge.brand ?? null, last4: charge.last4 ?? null };
-    this.decision = explainDisputeDecision(this.input.policy.disputes, { amountMinor: this.input.amountMinor, currency: this.input.currency, reason: this.input.reason, threeDSecure: false });
+    this.card = { brand: charge.brand ?? null, last4: charge.last4 ?? null, threeDSecure: charge.threeDSecure ?? null };
+    // The charge's own 3-D Secure outcome decides a fraud claim. Patched: cases decided before the
+    // gateway reported it replay with the constant they were decided by.
+    const threeDSecure = patched('dispute-3ds-from-charge') ? threeDSecureShiftsLiability(charge.threeDSecure) : false;
+    this.decision = explainDisputeDecision(this.input.policy.disputes, { amountMinor: this.input.amountMinor, currency: this.input.currency, reason: this.input.reason, threeDSecure });
     await this.record('decided', 'system', { ...this.decision }, `${this.input.caseId}:decided`);
 
     if (this.decision.decision === 'accept') {

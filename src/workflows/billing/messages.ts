@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BillingPolicy } from '../../domain/billing/billing-policy';
-import type { DisputeStatus, EvidenceItem } from '../../domain/billing/dispute';
+import type { DisputeStatus, EvidenceItem, ThreeDSecureResult } from '../../domain/billing/dispute';
 import type { DunningStatus } from '../../domain/billing/dunning';
 import type { IdentityConfirmation } from '../../domain/billing/identity';
 import type { PlanInterval, RefundEligibility, RefundReason, RefundState } from '../../domain/billing/refund';
@@ -108,8 +108,11 @@ export interface DisputeView {
   /** due_by minus the policy's margin: our own deadline for submitting. */
   internalDeadline: string;
   decision: { decision: 'contest' | 'accept'; rule: string } | null;
-  /** The disputed card as the agent may see it: brand and last four digits (null until read from the gateway). */
-  card: { brand: string | null; last4: string | null } | null;
+  /**
+   * The disputed card as the agent may see it: brand and last four digits, and the payment's
+   * 3-D Secure result (null: none) — null until read from the gateway.
+   */
+  card: { brand: string | null; last4: string | null; threeDSecure: ThreeDSecureResult | null } | null;
   evidence: Partial<Record<EvidenceItem, string | null>>;
   missingEvidence: string[];
   submittedAt: string | null;

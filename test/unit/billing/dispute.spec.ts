@@ -10,6 +10,8 @@ import {
   InvalidDisputeTransitionError,
   missingEvidence,
   reminderTimes,
+  threeDSecureResult,
+  threeDSecureShiftsLiability,
 } from '../../../src/domain/billing/dispute';
 import { DEFAULT_DUNNING_POLICY, dunningPolicySchema, dunningSchedule } from '../../../src/domain/billing/dunning';
 
@@ -67,6 +69,19 @@ describe('contest or accept', () => {
     });
     expect(disputeDecision(policy, { amountMinor: 11_988, currency: 'USD', reason: 'fraudulent', threeDSecure: true })).toBe('contest');
     expect(disputeDecision({ ...policy, acceptFraudWithout3ds: false }, { amountMinor: 11_988, currency: 'USD', reason: 'fraudulent', threeDSecure: false })).toBe('contest');
+    expect(explainDisputeDecision(policy, { amountMinor: 11_988, currency: 'USD', reason: 'fraudulent', threeDSecure: true }).rule).toMatch(/authenticated with 3-D Secure/);
+  });
+
+  it('reads the liability shift from the 3-D Secure result the gateway reports', () => {
+    expect(threeDSecureShiftsLiability('authenticated')).toBe(true);
+    expect(threeDSecureShiftsLiability('attempt_acknowledged')).toBe(true);
+    for (const r of ['exempted', 'failed', 'not_supported', 'processing_error'] as const) expect(threeDSecureShiftsLiability(r)).toBe(false);
+    expect(threeDSecureShiftsLiability(null)).toBe(false);
+    expect(threeDSecureResult('authenticated')).toBe('authenticated');
+    // An unknown or malformed value never counts as authenticated.
+    expect(threeDSecureResult('AUTHENTICATED')).toBeNull();
+    expect(threeDSecureResult({ result: 'authenticated' })).toBeNull();
+    expect(threeDSecureResult(undefined)).toBeNull();
   });
 });
 

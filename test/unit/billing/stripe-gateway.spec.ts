@@ -175,12 +175,18 @@ describe('StripeGateway against the Stripe fake', () => {
       brand: 'visa',
       last4: '4242',
       disputed: false,
+      threeDSecure: null,
     });
     const amex = fake.addCharge({ amount: 300, currency: 'usd', brand: 'amex', last4: '0005' }).id as string;
     await expect(gateway.getCharge(amex)).resolves.toMatchObject({ brand: 'amex', last4: '0005' });
     // A gateway that sent more than four digits would show nothing, not the number.
     const broken = fake.addCharge({ amount: 300, currency: 'usd', last4: '4242424242424242' }).id as string;
     await expect(gateway.getCharge(broken)).resolves.toMatchObject({ last4: null });
+    // The 3-D Secure outcome as Stripe reports it (payment_method_details.card.three_d_secure.result).
+    const secured = fake.addCharge({ amount: 300, currency: 'usd', threeDSecure: 'authenticated' }).id as string;
+    await expect(gateway.getCharge(secured)).resolves.toMatchObject({ threeDSecure: 'authenticated' });
+    const failed3ds = fake.addCharge({ amount: 300, currency: 'usd', threeDSecure: 'failed' }).id as string;
+    await expect(gateway.getCharge(failed3ds)).resolves.toMatchObject({ threeDSecure: 'failed' });
     const old = fake.addCharge({ amount: 200, currency: 'gbp', authorizationCode: '000777', topLevelAuthorizationCode: true }).id as string;
     await expect(gateway.getCharge(old)).resolves.toMatchObject({ authorizationCode: '000777', currency: 'GBP' });
     await expect(gateway.getCharge('ch_missing')).rejects.toMatchObject({ name: 'GatewayRejectedError', status: 404, code: 'resource_missing' });
