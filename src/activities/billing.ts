@@ -68,6 +68,11 @@ export function createBillingActivities({ dataSource, logger, gateway, crmWebhoo
       return gateway.getRefund(refundId);
     },
 
+    /** The refunds already made on a charge (a disputed charge's refunds are evidence). */
+    listChargeRefunds({ chargeId }: { chargeId: string }): Promise<GatewayRefund[]> {
+      return gateway.listRefunds(chargeId);
+    },
+
     /** Transaction ID, authorization code, last four digits: what the agent may see. */
     getCharge({ chargeId }: { chargeId: string }): Promise<GatewayCharge> {
       return gateway.getCharge(chargeId);

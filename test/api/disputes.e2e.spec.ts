@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { StripeGateway } from '../../src/integrations/billing/stripe-gateway';
 import { SeedCharge, startStripeFake, StripeFake } from '../fakes/stripe';
 import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, testConfig, uniqueTaskQueue } from '../support/harness';
 import { httpClient } from '../support/http';
@@ -123,6 +124,29 @@ describe('chargebacks over HTTP', () => {
     }, { what: 'accepted' });
     expect(accepted.card.threeDSecure).toBe('failed');
     expect((stripe.dispute(disputeId) as { status: string }).status).toBe('lost');
+  });
+
+  it('never refunds and also loses: a fraud claim on a refunded charge is contested with the refund as evidence, not conceded', async () => {
+    const charge = stripe.addCharge({ amount: 9999, currency: 'usd', authorizationCode: 'AUTH78', last4: '4444', brand: 'mastercard' });
+    const chargeId = String(charge.id);
+    const gateway = new StripeGateway({ apiKey: stripe.apiKey, baseUrl: stripe.url });
+    const refund = await gateway.createRefund({ chargeId, amountMinor: 9999, currency: 'USD', reason: 'requested_by_customer', metadata: { caseId: 'refund-earlier' }, idempotencyKey: 'refund:refund-earlier' });
+    const event = stripe.addDispute({ charge: chargeId, reason: 'fraudulent', dueBy: Date.now() + H48 + 60_000 });
+    const disputeId = String((event.data as { object: { id: string } }).object.id);
+    await deliver(event);
+    const staged = await waitFor(async () => {
+      const d = await read(`dispute-${disputeId}`);
+      return d.status === 'evidence_staged' ? d : undefined;
+    }, { what: 'evidence staged' });
+    expect(staged.decision).toEqual({ decision: 'contest', rule: expect.stringMatching(/already refunded \(9999 USD/) });
+    expect(staged.evidence.refund_issued).toContain(refund.id);
+    expect(stripe.requestCount('POST', `/v1/disputes/${disputeId}/close`)).toBe(0);
+    const atGateway = stripe.dispute(disputeId) as { status: string; evidence: { uncategorized_text: string } };
+    expect(atGateway.status).toBe('needs_response');
+    expect(atGateway.evidence.uncategorized_text).toContain(`Refund issued: Refunded 9999 USD (minor units) before the dispute: ${refund.id}`);
+    // Why, on the record.
+    const [decided]: { data: { rule: string; amountRefundedMinor: number } }[] = await ds.query(`SELECT data FROM billing_case_events WHERE event_key = $1`, [`dispute-${disputeId}:decided`]);
+    expect(decided.data).toMatchObject({ decision: 'contest', amountRefundedMinor: 9999 });
   });
 
   it('dunning after a failed renewal: reminders on schedule, then the cancellation; a paid invoice recovers', async () => {

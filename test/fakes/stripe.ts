@@ -346,6 +346,11 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
     }
     if (method === 'GET' && (m = /^\/v1\/credit_notes\/([^/]+)$/.exec(path))) return found(creditNotes.get(m[1]), 'credit_note', m[1]);
     if (method === 'POST' && path === '/v1/refunds') return createRefund(params);
+    if (method === 'GET' && path === '/v1/refunds') {
+      // As Stripe: filtered by charge or payment_intent, newest first.
+      const matches = [...refunds.values()].filter((r) => (params.charge === undefined || r.charge === params.charge) && (params.payment_intent === undefined || r.payment_intent === params.payment_intent));
+      return list(path, matches, params);
+    }
     if (method === 'GET' && (m = /^\/v1\/refunds\/([^/]+)$/.exec(path))) return found(refunds.get(m[1]), 'refund', m[1]);
     if (method === 'GET' && (m = /^\/v1\/charges\/([^/]+)$/.exec(path))) return found(charges.get(m[1]), 'charge', m[1]);
     if ((m = /^\/v1\/disputes\/([^/]+)$/.exec(path))) {

@@ -62,7 +62,11 @@ export function reminderTimes(dueBy: number, now: number, policy: DisputePolicy)
 /** What every contested dispute carries; the agent sees each item, never the full card number. */
 export const EVIDENCE_ITEMS = ['transaction_id', 'authorization_code', 'access_log', 'cancellation_policy', 'customer_communication'] as const;
 export type EvidenceItem = (typeof EVIDENCE_ITEMS)[number];
-export type DisputeEvidence = Partial<Record<EvidenceItem, string | null>>;
+/**
+ * The checklist items, plus what the gateway tells us beyond it: `refund_issued` describes refunds
+ * already made on the disputed charge (never set by agents, not on the checklist).
+ */
+export type DisputeEvidence = Partial<Record<EvidenceItem, string | null>> & { refund_issued?: string | null };
 
 export const EVIDENCE_LABELS: Record<EvidenceItem, string> = {
   transaction_id: 'Transaction ID',
@@ -86,6 +90,8 @@ export interface DisputeFacts {
   reason: string;
   /** The payment was authenticated with 3-D Secure (liability shifted to the issuer). */
   threeDSecure: boolean;
+  /** What the charge already had refunded (pending refunds included, as Stripe counts them); absent = 0. */
+  amountRefundedMinor?: number;
 }
 
 /**
@@ -115,6 +121,13 @@ export type DisputeDecision = 'contest' | 'accept';
  * contested with the evidence checklist.
  */
 export function explainDisputeDecision(policy: DisputePolicy, dispute: DisputeFacts): { decision: DisputeDecision; rule: string } {
+  const refunded = dispute.amountRefundedMinor ?? 0;
+  if (!canConcedeDispute(refunded)) {
+    return {
+      decision: 'contest',
+      rule: `the charge was already refunded (${refunded} ${dispute.currency} minor units): conceding would pay the cardholder twice, so the dispute is contested with the refund as evidence`,
+    };
+  }
   const threshold = policy.acceptBelow.find((t) => t.currency.toLowerCase() === dispute.currency.toLowerCase());
   if (threshold && dispute.amountMinor < threshold.amountMinor) {
     return { decision: 'accept', rule: `amount ${dispute.amountMinor} ${dispute.currency} is below the ${threshold.amountMinor} contest threshold` };
@@ -174,6 +187,22 @@ export function checkDisputeAction(status: DisputeStatus, action: DisputeAction,
     if (missing.length) throw new InvalidDisputeTransitionError(status, action, `missing ${missing.map((m) => EVIDENCE_LABELS[m]).join(', ')}`);
   }
   return next;
+}
+
+/**
+ * Never refund and also lose, the other way round: accepting a chargeback returns the money to
+ * the cardholder, so on a charge that already had money refunded it would pay twice. Such a
+ * dispute is contested, with the refund as evidence. Any refund counts (a pending one too: Stripe
+ * already counts it in amount_refunded).
+ */
+export function canConcedeDispute(amountRefundedMinor: number): boolean {
+  return !(amountRefundedMinor > 0);
+}
+
+/** What the refunds already made on the disputed charge say, as evidence text (IDs and amounts only). */
+export function refundEvidenceText(refunds: Array<{ id: string; status: string; amountMinor: number; currency: string }>, amountRefundedMinor: number, currency: string): string {
+  const listed = refunds.map((r) => `${r.id} (${r.status}, ${r.amountMinor} ${r.currency} minor units)`).join(', ');
+  return `Refunded ${amountRefundedMinor} ${currency} (minor units) before the dispute${listed ? `: ${listed}` : ''}`;
 }
 
 /**

@@ -52,6 +52,11 @@ export class SandboxGateway implements BillingGateway {
     };
   }
 
+  async listRefunds(chargeId: string): Promise<GatewayRefund[]> {
+    const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM sandbox_ledger WHERE charge_id = $1 AND kind = 'refund' ORDER BY created_at DESC`, [chargeId]);
+    return Promise.all(rows.map((r) => this.getRefund(r.id)));
+  }
+
   async getCharge(chargeId: string): Promise<GatewayCharge> {
     const [refunded]: { sum: string | null }[] = await this.dataSource.query(`SELECT sum(amount_minor) AS sum FROM sandbox_ledger WHERE charge_id = $1 AND kind = 'refund'`, [chargeId]);
     return { id: chargeId, paymentIntentId: null, amountMinor: 0, amountRefundedMinor: Number(refunded.sum ?? 0), currency: 'USD', authorizationCode: 'SANDBOX', brand: 'visa', last4: '4242', disputed: false, threeDSecure: null };

@@ -11,6 +11,8 @@ import { DisputeEvidence, threeDSecureResult, ThreeDSecureResult } from '../../d
 export interface BillingGateway {
   createRefund(request: CreateRefundRequest): Promise<GatewayRefund>;
   getRefund(refundId: string): Promise<GatewayRefund>;
+  /** The refunds made on a charge, newest first (failed and canceled ones included). */
+  listRefunds(chargeId: string): Promise<GatewayRefund[]>;
   getCharge(chargeId: string): Promise<GatewayCharge>;
   getDispute(disputeId: string): Promise<GatewayDispute>;
   /** Stages the evidence; with submit=true also sends it to the card network (no edits after). */
@@ -184,6 +186,11 @@ export class StripeGateway implements BillingGateway {
     return toRefund(await this.call('get refund', () => this.#stripe.refunds.retrieve(refundId)));
   }
 
+  async listRefunds(chargeId: string): Promise<GatewayRefund[]> {
+    const refunds = await this.call('list refunds', () => this.#stripe.refunds.list({ charge: chargeId, limit: 100 }).autoPagingToArray({ limit: 10_000 }));
+    return refunds.map(toRefund);
+  }
+
   async getCharge(chargeId: string): Promise<GatewayCharge> {
     const charge = await this.call('get charge', () => this.#stripe.charges.retrieve(chargeId));
     const card = charge.payment_method_details?.card;
@@ -341,6 +348,7 @@ export function toStripeEvidence(evidence: DisputeEvidence): Stripe.DisputeUpdat
     ['Transaction ID', text(evidence.transaction_id)],
     ['Authorization code', text(evidence.authorization_code)],
     ['Customer communication', text(evidence.customer_communication)],
+    ['Refund issued', text(evidence.refund_issued)],
   ]
     .filter(([, v]) => v !== '')
     .map(([label, v]) => `${label}: ${v}`)

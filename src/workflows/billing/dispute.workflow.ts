@@ -10,6 +10,7 @@ import {
   internalDeadline,
   InvalidDisputeTransitionError,
   missingEvidence,
+  refundEvidenceText,
   reminderTimes,
   threeDSecureShiftsLiability,
 } from '../../domain/billing/dispute';
@@ -17,7 +18,7 @@ import { Brand, CaseKind, CaseStatus, SlaBreached, SlaNextDeadline } from '../se
 import { iso } from '../sla-clock-view';
 import { AddEvidenceRequest, addEvidenceUpdate, BillingFailure, disputeClosedSignal, DisputeInput, disputeStatusQuery, DisputeView } from './messages';
 
-const { recordBillingCase, sendNotification, getCharge, stageDisputeEvidence, submitDisputeEvidence, acceptDispute } = proxyActivities<ReturnType<typeof createActivities>>({
+const { recordBillingCase, sendNotification, getCharge, listChargeRefunds, stageDisputeEvidence, submitDisputeEvidence, acceptDispute } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['GatewayRejectedError'] },
 });
@@ -166,8 +167,15 @@ class DisputeCase {
     // The charge's own 3-D Secure outcome decides a fraud claim. Patched: cases decided before the
     // gateway reported it replay with the constant they were decided by.
     const threeDSecure = patched('dispute-3ds-from-charge') ? threeDSecureShiftsLiability(charge.threeDSecure) : false;
-    this.decision = explainDisputeDecision(this.input.policy.disputes, { amountMinor: this.input.amountMinor, currency: this.input.currency, reason: this.input.reason, threeDSecure });
-    await this.record('decided', 'system', { ...this.decision }, `${this.input.caseId}:decided`);
+    // Never refund and also lose: money already refunded on the charge rules out conceding, and the
+    // refunds go into the evidence. Patched, like the 3-D Secure result, for cases decided before.
+    const amountRefundedMinor = patched('dispute-refunded-charge') ? charge.amountRefundedMinor : 0;
+    if (amountRefundedMinor > 0) {
+      const refunds = (await listChargeRefunds({ chargeId: this.input.chargeId })).filter((r) => r.status === 'succeeded' || r.status === 'pending');
+      this.evidence = { ...this.evidence, refund_issued: refundEvidenceText(refunds, amountRefundedMinor, charge.currency) };
+    }
+    this.decision = explainDisputeDecision(this.input.policy.disputes, { amountMinor: this.input.amountMinor, currency: this.input.currency, reason: this.input.reason, threeDSecure, amountRefundedMinor });
+    await this.record('decided', 'system', { ...this.decision, ...(amountRefundedMinor > 0 ? { amountRefundedMinor } : {}) }, `${this.input.caseId}:decided`);
 
     if (this.decision.decision === 'accept') {
       await acceptDispute({ disputeId: this.input.disputeId });

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BillingPolicy } from '../../domain/billing/billing-policy';
-import type { DisputeStatus, EvidenceItem, ThreeDSecureResult } from '../../domain/billing/dispute';
+import type { DisputeEvidence, DisputeStatus, EvidenceItem, ThreeDSecureResult } from '../../domain/billing/dispute';
 import type { DunningStatus } from '../../domain/billing/dunning';
 import type { IdentityConfirmation } from '../../domain/billing/identity';
 import type { PlanInterval, RefundEligibility, RefundReason, RefundState } from '../../domain/billing/refund';
@@ -113,7 +113,8 @@ export interface DisputeView {
    * 3-D Secure result (null: none) — null until read from the gateway.
    */
   card: { brand: string | null; last4: string | null; threeDSecure: ThreeDSecureResult | null } | null;
-  evidence: Partial<Record<EvidenceItem, string | null>>;
+  /** The checklist as collected, plus `refund_issued` when the charge had been refunded before the dispute. */
+  evidence: DisputeEvidence;
   missingEvidence: string[];
   submittedAt: string | null;
   closedAt: string | null;

@@ -1,4 +1,5 @@
 import {
+  canConcedeDispute,
   canRefundWhileDisputed,
   checkDisputeAction,
   DEFAULT_DISPUTE_POLICY,
@@ -9,6 +10,7 @@ import {
   internalDeadline,
   InvalidDisputeTransitionError,
   missingEvidence,
+  refundEvidenceText,
   reminderTimes,
   threeDSecureResult,
   threeDSecureShiftsLiability,
@@ -70,6 +72,17 @@ describe('contest or accept', () => {
     expect(disputeDecision(policy, { amountMinor: 11_988, currency: 'USD', reason: 'fraudulent', threeDSecure: true })).toBe('contest');
     expect(disputeDecision({ ...policy, acceptFraudWithout3ds: false }, { amountMinor: 11_988, currency: 'USD', reason: 'fraudulent', threeDSecure: false })).toBe('contest');
     expect(explainDisputeDecision(policy, { amountMinor: 11_988, currency: 'USD', reason: 'fraudulent', threeDSecure: true }).rule).toMatch(/authenticated with 3-D Secure/);
+  });
+
+  it('never concedes a dispute on a charge that was already refunded: contested, with the refund as evidence', () => {
+    expect(canConcedeDispute(0)).toBe(true);
+    expect(canConcedeDispute(1)).toBe(false);
+    // Each rule that would concede gives way: small amounts, unprotected fraud.
+    const small = explainDisputeDecision(policy, { amountMinor: 999, currency: 'USD', reason: 'subscription_canceled', threeDSecure: false, amountRefundedMinor: 999 });
+    expect(small).toEqual({ decision: 'contest', rule: expect.stringMatching(/already refunded \(999 USD minor units\).*twice/) });
+    expect(disputeDecision(policy, { amountMinor: 11_988, currency: 'USD', reason: 'fraudulent', threeDSecure: false, amountRefundedMinor: 500 })).toBe('contest');
+    expect(disputeDecision(policy, { amountMinor: 11_988, currency: 'USD', reason: 'fraudulent', threeDSecure: false, amountRefundedMinor: 0 })).toBe('accept');
+    expect(refundEvidenceText([{ id: 're_1', status: 'succeeded', amountMinor: 500, currency: 'USD' }], 500, 'USD')).toBe('Refunded 500 USD (minor units) before the dispute: re_1 (succeeded, 500 USD minor units)');
   });
 
   it('reads the liability shift from the 3-D Secure result the gateway reports', () => {
