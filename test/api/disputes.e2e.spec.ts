@@ -1,7 +1,10 @@
 import { DataSource } from 'typeorm';
 import { StripeGateway } from '../../src/integrations/billing/stripe-gateway';
 import { SeedCharge, startStripeFake, StripeFake } from '../fakes/stripe';
-import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, testConfig, uniqueTaskQueue } from '../support/harness';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { addEvidenceUpdate } from '../../src/workflows/billing/messages';
+import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
 import { httpClient } from '../support/http';
 import { waitFor } from '../support/wait-for';
 
@@ -15,10 +18,11 @@ describe('chargebacks over HTTP', () => {
   let api: RunningApi;
   let http: ReturnType<typeof httpClient>;
   let agent: string;
+  let config: ReturnType<typeof testConfig>;
 
   beforeAll(async () => {
     stripe = await startStripeFake();
-    const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('disputes-e2e'), STRIPE_API_KEY: stripe.apiKey, STRIPE_API_BASE: stripe.url, BILLING_WEBHOOK_SECRET: stripe.webhookSecret });
+    config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('disputes-e2e'), STRIPE_API_KEY: stripe.apiKey, STRIPE_API_BASE: stripe.url, BILLING_WEBHOOK_SECRET: stripe.webhookSecret });
     ds = await openDataSource(config);
     worker = await startWorker(config, ds);
     api = await startApi(config);
@@ -75,6 +79,35 @@ describe('chargebacks over HTTP', () => {
 
     expect((await deliver(stripe.resolveDispute(disputeId, 'won'))).action).toBe(`signalled ${caseId}`);
     await waitFor(async () => (await read(caseId)).status === 'won', { what: 'won' });
+  });
+
+  it('refuses evidence holding a card number, at the API and in the workflow, so it never reaches history', async () => {
+    const { event, disputeId } = dispute('product_not_received', 60_000);
+    const caseId = `dispute-${disputeId}`;
+    await deliver(event);
+    await waitFor(async () => (await read(caseId)).status === 'evidence_staged', { what: 'evidence staged' });
+    const pasted = 'customer wrote: my card is 4242 4242 4242 4242, exp 12/30';
+    const refused = await http('POST', `/v1/disputes/${caseId}/evidence`, { key: agent, body: { item: 'customer_communication', value: pasted } });
+    expect(refused.status).toBe(422);
+    expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(refused.body.errors).toEqual([{ field: 'value', message: expect.stringMatching(/customer_communication.*card number/) }]);
+    expect(JSON.stringify(refused.body)).not.toContain('4242 4242');
+    // The workflow's own validator refuses it too (a client that bypasses the API).
+    const client = await temporalClient(config);
+    try {
+      const h = client.workflow.getHandle(caseId);
+      const err = await h.executeUpdate(addEvidenceUpdate, { args: [{ actor: 'agent-x', item: 'customer_communication', value: pasted }] }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(((err as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe('InvalidValue');
+      const history = await h.fetchHistory();
+      expect((history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(0);
+    } finally {
+      await client.connection.close();
+    }
+    const after = await read(caseId);
+    expect(after.evidence.customer_communication).toBeUndefined();
+    const stored: { n: string }[] = await ds.query(`SELECT count(*) AS n FROM billing_case_events WHERE case_id = $1 AND data::text LIKE '%4242 4242%'`, [caseId]);
+    expect(Number(stored[0].n)).toBe(0);
   });
 
   it('reminds before the internal deadline and records a missed one', async () => {

@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { PolicyRegistry } from '../../config/policy-registry';
 import { BillingPolicy, pinBillingPolicy } from '../../domain/billing/billing-policy';
+import { containsCardNumber } from '../../domain/billing/card-redaction';
 import { StripeWebhookEvent } from '../../integrations/billing/stripe-webhook';
 import { disputeWorkflow, dunningWorkflow, refundWorkflow } from '../../workflows';
 import { addEvidenceUpdate, confirmIdentityUpdate, disputeClosedSignal, disputeStatusQuery, DisputeView, invoicePaidSignal, refundStatusQuery, refundUpdatedSignal, RefundView, retentionAnswerUpdate } from '../../workflows/billing/messages';
@@ -113,6 +114,11 @@ export class BillingService {
   }
 
   async addEvidence(id: string, item: string, value: string, caller: Principal): Promise<DisputeView> {
+    // Evidence text goes to workflow history and the gateway: a card number is refused here, before
+    // Temporal sees it (the workflow's validator refuses it too).
+    if (containsCardNumber(value)) {
+      throw Problem.validation([{ field: 'value', message: `the ${item} evidence must not contain a card number (give the last four digits at most)` }], 422);
+    }
     await this.getDispute(id);
     try {
       return await this.temporal.workflow.getHandle(id).executeUpdate(addEvidenceUpdate, { args: [{ actor: caller.name, item: item as never, value }] });

@@ -1,5 +1,6 @@
 import { ApplicationFailure, allHandlersFinished, condition, currentUpdateInfo, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
+import { containsCardNumber } from '../../domain/billing/card-redaction';
 import {
   checkDisputeAction,
   DisputeAction,
@@ -96,6 +97,10 @@ class DisputeCase {
           }
           if (!(EVIDENCE_ITEMS as readonly string[]).includes(item) || value.trim() === '') {
             throw ApplicationFailure.nonRetryable(`unknown evidence item "${item}" or empty value`, 'InvalidValue', { field: 'item' });
+          }
+          // Refused before it enters history: evidence text never carries a card number.
+          if (containsCardNumber(value)) {
+            throw ApplicationFailure.nonRetryable(`value: the ${item} evidence must not contain a card number`, BillingFailure.InvalidValue, { field: 'value' });
           }
         },
       },
