@@ -346,14 +346,6 @@ describe('the ticket lifecycle, lists and reports over HTTP', () => {
     ]);
   });
 
-  it('re-pins an open ticket to the current policy only on request, and records it', async () => {
-    const id = await open();
-    const repinned = await act(id, 'repin', keys.admin);
-    expect(repinned.status).toBe(200);
-    expect((await ticketEvents(ds, id)).map((e) => e.type)).toContain('policy_repinned');
-    expect((await act(id, 'repin', keys.agent)).status).toBe(403);
-  });
-
   it('lists tickets with filters and a cursor', async () => {
     const ids = [await open('P4'), await open('P4'), await open('P4')];
     await act(ids[0], 'assign', keys.agent, { assignee: 'zoe' });
@@ -473,5 +465,156 @@ describe('business hours over HTTP', () => {
       await ds.destroy();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/** A policy pack written for one test: 24×7, one or more priorities, in a directory of its own. */
+function writePack(brand: string, version: string, lines: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), `caseworks-${brand}-`));
+  writeFileSync(join(dir, `${brand}.yaml`), [`brand: ${brand}`, `version: "${version}"`, `displayName: ${brand}`, 'source: test', ...lines].join('\n'));
+  return dir;
+}
+
+describe('policy versions over HTTP: a pack change reaches an open ticket only through a re-pin', () => {
+  const brand = 'pinco';
+  const before = writePack(brand, 'pin-1', ['priorities:', '  P3: { label: P3, firstResponse: 1h, resolution: 8h }']);
+  const after = writePack(brand, 'pin-2', ['priorities:', '  P3: { label: P3, firstResponse: 30m, resolution: 4h }']);
+  const taskQueue = uniqueTaskQueue('repin');
+  let ds: DataSource;
+  let worker: RunningWorker;
+  let apiBefore: RunningApi;
+  let apiAfter: RunningApi;
+  const keys: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue });
+    ds = await openDataSource(config);
+    worker = await startWorker(config, ds);
+    // The packs load at boot: the API before the change, and the API after it (a redeploy).
+    apiBefore = await startApi(testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, POLICY_DIR: before }));
+    apiAfter = await startApi(testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, POLICY_DIR: after }));
+    for (const role of ['client', 'agent', 'admin'] as const) keys[role] = await createKey(ds, role, `repin-${role}`);
+  });
+  afterAll(async () => {
+    await apiBefore?.stop();
+    await apiAfter?.stop();
+    await worker?.stop();
+    await ds?.destroy();
+    for (const dir of [before, after]) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const body = { brand, channel: 'email', priority: 'P3', subject: 'Export fails', description: 'CSV export', customerRef: 'cust_pin' };
+
+  it('keeps version A on a ticket opened under it, gives new tickets B, and moves it to B only on an explicit, recorded re-pin', async () => {
+    const httpBefore = httpClient(apiBefore.baseUrl);
+    const http = httpClient(apiAfter.baseUrl);
+    const opened = await httpBefore('POST', '/v1/tickets', { key: keys.client, body });
+    expect(opened.status).toBe(201);
+    const id = opened.body.id as string;
+    const openedAt = Date.parse(opened.body.openedAt);
+    expect(opened.body.policyVersion).toBe('pin-1');
+    expect(opened.body.sla.firstResponse).toMatchObject({ targetSeconds: 3600, deadlineAt: new Date(openedAt + 3_600_000).toISOString() });
+
+    // The pack changes to B: new tickets get B's targets ...
+    const fresh = await http('POST', '/v1/tickets', { key: keys.client, body });
+    expect(fresh.status).toBe(201);
+    expect(fresh.body.policyVersion).toBe('pin-2');
+    expect(fresh.body.sla.firstResponse.targetSeconds).toBe(1800);
+    expect(fresh.body.sla.resolution.targetSeconds).toBe(14_400);
+
+    // ... while the open ticket keeps A's, through reads and other actions alike.
+    await waitFor(() => Date.now() >= openedAt + 1_500, { what: 'a second of the window spent' });
+    const spent = await http('GET', `/v1/tickets/${id}`, { key: keys.agent });
+    expect(spent.body.policyVersion).toBe('pin-1');
+    expect(spent.body.sla.firstResponse).toMatchObject({ targetSeconds: 3600, deadlineAt: new Date(openedAt + 3_600_000).toISOString() });
+    const assigned = await http('POST', `/v1/tickets/${id}/assign`, { key: keys.agent, body: { assignee: 'ann' } });
+    expect(assigned.body).toMatchObject({ policyVersion: 'pin-1', sla: { firstResponse: { targetSeconds: 3600 }, resolution: { targetSeconds: 28_800 } } });
+
+    // Only an admin's re-pin moves it; agents cannot.
+    expect((await http('POST', `/v1/tickets/${id}/repin`, { key: keys.agent, body: {} })).status).toBe(403);
+    const repinned = await http('POST', `/v1/tickets/${id}/repin`, { key: keys.admin, body: {} });
+    expect(repinned.status).toBe(200);
+    expect(repinned.body.policyVersion).toBe('pin-2');
+    // B's targets apply to the time already spent (24×7): the deadlines are openedAt + B's targets.
+    const fr = repinned.body.sla.firstResponse;
+    expect(fr.targetSeconds).toBe(1800);
+    expect(fr.deadlineAt).toBe(new Date(openedAt + 1_800_000).toISOString());
+    expect(fr.elapsedSeconds).toBeGreaterThanOrEqual(1);
+    expect(fr.remainingSeconds).toBeLessThanOrEqual(1799);
+    expect(repinned.body.sla.resolution).toMatchObject({ targetSeconds: 14_400, deadlineAt: new Date(openedAt + 14_400_000).toISOString() });
+    expect(repinned.body.nextDeadlineAt).toBe(fr.deadlineAt);
+
+    const events = await ticketEvents(ds, id);
+    expect(events.map((e) => e.type)).toEqual(['opened', 'assigned', 'policy_repinned']);
+    expect(events[0].data).toMatchObject({ policyVersion: 'pin-1' });
+    expect(events[2]).toMatchObject({ actor: 'repin-admin', data: { from: 'pin-1', to: 'pin-2' } });
+
+    // Re-pinning to the version it already has is refused, and leaves no event.
+    const again = await http('POST', `/v1/tickets/${id}/repin`, { key: keys.admin, body: {} });
+    expect(again.status).toBe(422);
+    expect(again.body.errors[0].field).toBe('policy');
+    expect((await ticketEvents(ds, id)).map((e) => e.type)).toEqual(['opened', 'assigned', 'policy_repinned']);
+  });
+});
+
+describe('ticket list filters over HTTP', () => {
+  // At risk after 1 % of a 5-minute window (3 s), breached only after 5 minutes: a steady "at risk".
+  const brand = 'listco';
+  const dir = writePack(brand, 'list-1', ['atRiskAt: 0.01', 'priorities:', '  P1: { label: P1, firstResponse: 5m }', '  P2: { label: P2, firstResponse: 1h }']);
+  const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('list'), POLICY_DIR: dir });
+  let ds: DataSource;
+  let worker: RunningWorker;
+  let api: RunningApi;
+  let http: ReturnType<typeof httpClient>;
+  const keys: Record<string, string> = {};
+
+  beforeAll(async () => {
+    ds = await openDataSource(config);
+    worker = await startWorker(config, ds);
+    api = await startApi(config);
+    http = httpClient(api.baseUrl);
+    for (const role of ['client', 'agent'] as const) keys[role] = await createKey(ds, role, `list-${role}`);
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await worker?.stop();
+    await ds?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const open = async (priority: string) => {
+    const res = await http('POST', '/v1/tickets', {
+      key: keys.client,
+      body: { brand, channel: 'email', priority, subject: 'Login loop', description: 'Since the update', customerRef: 'cust_list' },
+    });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+  const ids = async (query: string) => {
+    const res = await http('GET', `/v1/tickets?brand=${brand}&${query}`, { key: keys.agent });
+    expect(res.status).toBe(200);
+    return (res.body.items as { id: string }[]).map((t) => t.id);
+  };
+
+  it('filters by status, priority and at_risk, alone and combined', async () => {
+    const urgent = await open('P1');
+    const waiting = await open('P2');
+    const worked = await open('P2');
+    await http('POST', `/v1/tickets/${worked}/assign`, { key: keys.agent, body: { assignee: 'bo' } });
+    await waitFor(async () => (await ids('at_risk=true')).length === 1 && (await ids('status=open')).length === 1, { what: 'at risk and assignment in the read model' });
+
+    expect(await ids('priority=P1')).toEqual([urgent]);
+    expect(await ids('priority=P2')).toEqual([worked, waiting]); // newest first
+    expect(await ids('status=open')).toEqual([worked]);
+    expect(await ids('status=new')).toEqual([waiting, urgent]);
+    expect(await ids('at_risk=true')).toEqual([urgent]);
+    expect(await ids('at_risk=false')).toEqual([worked, waiting]);
+    expect(await ids('status=new&at_risk=false')).toEqual([waiting]);
+    expect(await ids('status=new&priority=P1&at_risk=true')).toEqual([urgent]);
+    expect(await ids('status=pending_customer')).toEqual([]);
+
+    const bad = await http('GET', `/v1/tickets?status=sleeping&at_risk=perhaps`, { key: keys.agent });
+    expect(bad.status).toBe(400);
+    expect((bad.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['at_risk', 'status']);
   });
 });

@@ -3,8 +3,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { DataSource } from 'typeorm';
 import { ticketWorkflow } from '../../src/workflows';
-import { CaseStatus, SlaBreached } from '../../src/workflows/search-attributes';
+import type { BusinessCalendar, Weekday } from '../../src/domain/sla/calendar';
+import { Assignee, Brand, CaseStatus, SlaBreached, SlaNextDeadline } from '../../src/workflows/search-attributes';
 import {
+  assignUpdate,
   csatUpdate,
   intakeUpdate,
   pendingUpdate,
@@ -18,7 +20,7 @@ import {
 } from '../../src/workflows/ticket/messages';
 import { startNotifyWebhookFake, NotifyWebhookFake } from '../fakes/notify-webhook';
 import { openDataSource, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
-import { ticketEvents, ticketInput, ticketRow } from '../support/tickets';
+import { testPolicy, ticketEvents, ticketInput, ticketRow } from '../support/tickets';
 import { waitFor } from '../support/wait-for';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -238,4 +240,100 @@ describe('ticketWorkflow on the real dev server', () => {
     expect(credits[0].rule).toContain('10%');
     await handle.terminate('test done');
   });
+
+  it('keeps Brand, Assignee and SlaNextDeadline current for the Temporal UI, with the SLA table in its details', async () => {
+    const input = ticketInput({ priority: 'P4' });
+    const handle = await start(input);
+    const opened = await handle.query(statusQuery);
+    const attributes = async () => (await handle.describe()).typedSearchAttributes;
+    let sa = await waitFor(async () => {
+      const a = await attributes();
+      return a.get(Brand) !== undefined ? a : undefined;
+    }, { what: 'first search attributes' });
+    expect(sa.get(Brand)).toBe('uoozee');
+    expect(sa.get(Assignee)).toBeUndefined();
+    expect(sa.get(SlaNextDeadline)?.toISOString()).toBe(opened.nextDeadlineAt);
+
+    const assigned = await handle.executeUpdate(assignUpdate, { args: [{ actor: 'lead', assignee: 'ann' }] });
+    sa = await attributes();
+    expect(sa.get(Assignee)).toBe('ann');
+    expect(sa.get(CaseStatus)).toBe('open');
+    // The UI's current details: the SLA table, one row per running clock.
+    const metadata = await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toContain('| SLA metric | cycle | target | deadline (UTC) | state |');
+    expect(metadata.currentDetails).toContain(`| firstResponse | 1 | 1h | ${assigned.sla.firstResponse!.deadlineAt} | running |`);
+    expect(metadata.currentDetails).toContain('assignee ann');
+
+    // The first response is met: the next deadline is the resolution's; once resolved, none is left.
+    const replied = await handle.executeUpdate(replyUpdate, { args: [{ actor: 'ann', author: 'agent', message: 'Try this' }] });
+    expect(replied.nextDeadlineAt).toBe(replied.sla.resolution!.deadlineAt);
+    expect((await attributes()).get(SlaNextDeadline)?.toISOString()).toBe(replied.sla.resolution!.deadlineAt);
+    await handle.executeUpdate(resolveUpdate, { args: [{ actor: 'ann', resolution: 'Fixed' }] });
+    sa = await attributes();
+    expect(sa.get(SlaNextDeadline)).toBeUndefined();
+    expect(sa.get(Assignee)).toBe('ann');
+    expect(sa.get(Brand)).toBe('uoozee');
+    await handle.terminate('test done');
+  });
+
+  it('holds a non-urgent escalation until its coverage window opens (a breach at the window\'s closing instant)', async () => {
+    // Windows of seconds on today's UTC date (kept clear of midnight): closed now, open for exactly
+    // the 2 s first-response target, closed 4 s, open again. The window fills the target, so the
+    // deadline — and the breach — falls on the closing instant, outside coverage.
+    const DAY = 86_400_000;
+    await waitFor(() => Date.now() % DAY < DAY - 30_000, { what: 'clear of UTC midnight', timeoutMs: 40_000 });
+    const opens = Math.ceil(Date.now() / 1000) * 1000 + 2_000;
+    const closes = opens + 2_000;
+    const reopens = closes + 4_000;
+    const hms = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+    const days: Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+    const today = days[new Date(opens).getUTCDay()];
+    const calendar: BusinessCalendar = {
+      timeZone: 'UTC',
+      weekly: {
+        ...Object.fromEntries(days.map((d) => [d, [{ start: '00:00', end: '24:00' }]])),
+        [today]: [{ start: hms(opens), end: hms(closes) }, { start: hms(reopens), end: '24:00' }],
+      },
+    };
+    const base = testPolicy();
+    const policy = { ...base, priorities: { ...base.priorities, P2: { calendar, targets: { firstResponse: 2_000, resolution: 600_000 } } } };
+    const input = ticketInput({ priority: 'P2', policy });
+    const handle = await start(input);
+    const opened = await handle.query(statusQuery);
+    expect(Date.parse(opened.openedAt)).toBeLessThan(opens);
+    expect(opened.sla.firstResponse!.deadlineAt).toBe(new Date(closes).toISOString());
+
+    // The breach is recorded at the deadline, while the window is closed ...
+    await waitFor(async () => (await types(input.ticketId)).includes('sla_breached'), { what: 'breach at the closing instant' });
+    const breach = (await ticketEvents(ds, input.ticketId)).find((e) => e.type === 'sla_breached')!;
+    expect(breach.occurredAt.getTime()).toBeGreaterThanOrEqual(closes);
+    expect(breach.occurredAt.getTime()).toBeLessThan(reopens);
+    // ... and the escalation chain is scheduled from the next opening, in business time.
+    const scheduled = await handle.query(statusQuery);
+    expect(scheduled.escalations.map((e) => [e.level, e.dueAt])).toEqual([
+      ['assignee', new Date(reopens).toISOString()],
+      ['team_lead', new Date(reopens + 1_000).toISOString()],
+      ['level2', new Date(reopens + 2_000).toISOString()],
+    ]);
+
+    await waitFor(async () => (await types(input.ticketId)).filter((t) => t === 'escalated').length === 3, { what: 'three escalation steps' });
+    const escalated = (await ticketEvents(ds, input.ticketId)).filter((e) => e.type === 'escalated');
+    expect(escalated.map((e) => e.data.level)).toEqual(['assignee', 'team_lead', 'level2']);
+    for (const [i, e] of escalated.entries()) expect(e.occurredAt.getTime()).toBeGreaterThanOrEqual(reopens + i * 1_000);
+    // The at-risk warning (at 1 s, inside the window) went out at once.
+    const atRisk = (await ticketEvents(ds, input.ticketId)).find((e) => e.type === 'sla_at_risk')!;
+    expect(atRisk.occurredAt.getTime()).toBeLessThan(closes);
+    expect(atRisk.data.notifyAt).toBe(atRisk.occurredAt.toISOString());
+    const sent = await waitFor(() => {
+      const mine = notify.accepted.filter((n) => n.body.ticketId === input.ticketId);
+      return mine.length === 4 ? mine : undefined;
+    }, { what: 'four notifications delivered' });
+    expect(sent.map((n) => n.key.split(':').slice(-2).join(':'))).toEqual([
+      'c1:at-risk',
+      'escalation:0',
+      'escalation:1',
+      'escalation:2',
+    ]);
+    await handle.terminate('test done');
+  }, 90_000);
 });

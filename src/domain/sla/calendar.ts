@@ -12,7 +12,10 @@ export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 export interface BusinessCalendar {
   /** IANA zone, e.g. 'America/Chicago'. */
   timeZone: string;
-  /** Working windows per weekday, local wall time 'HH:MM' (end exclusive; '24:00' allowed). Missing day = closed. */
+  /**
+   * Working windows per weekday, local wall time 'HH:MM' (end exclusive; '24:00' allowed). Missing day = closed.
+   * 'HH:MM:SS' is accepted too (policy packs use minutes; tests build windows of seconds).
+   */
   weekly: Partial<Record<Weekday, Array<{ start: string; end: string }>>>;
   /** Local dates 'YYYY-MM-DD' that are closed all day. */
   holidays?: string[];
@@ -36,14 +39,15 @@ export class CalendarError extends Error {
 
 // ---- validation ------------------------------------------------------------------------------
 
-const HHMM = /^(\d{2}):(\d{2})$/;
+const HHMM = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
 
-function minutes(hhmm: string): number | null {
+/** Seconds since local midnight of 'HH:MM' or 'HH:MM:SS'; null if malformed. */
+function secondsOfDay(hhmm: string): number | null {
   const m = HHMM.exec(hhmm);
   if (!m) return null;
-  const [h, min] = [Number(m[1]), Number(m[2])];
-  if (min > 59 || h > 24 || (h === 24 && min !== 0)) return null;
-  return h * 60 + min;
+  const [h, min, sec] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+  if (min > 59 || sec > 59 || h > 24 || (h === 24 && (min !== 0 || sec !== 0))) return null;
+  return h * 3600 + min * 60 + sec;
 }
 
 export function validateCalendar(cal: BusinessCalendar): string[] {
@@ -57,8 +61,8 @@ export function validateCalendar(cal: BusinessCalendar): string[] {
     if (!WEEKDAYS.includes(day as Weekday)) problems.push(`unknown weekday "${day}"`);
     const spans: [number, number][] = [];
     for (const w of windows ?? []) {
-      const [s, e] = [minutes(w.start), minutes(w.end)];
-      if (s === null || s >= 24 * 60) problems.push(`${day}: "${w.start}" is not a start time HH:MM`);
+      const [s, e] = [secondsOfDay(w.start), secondsOfDay(w.end)];
+      if (s === null || s >= 24 * 3600) problems.push(`${day}: "${w.start}" is not a start time HH:MM`);
       if (e === null) problems.push(`${day}: "${w.end}" is not an end time HH:MM`);
       if (s !== null && e !== null && s >= e) problems.push(`${day}: window ${w.start}-${w.end} must start before it ends`);
       if (s !== null && e !== null && s < e) spans.push([s, e]);
@@ -143,13 +147,20 @@ export function localInstant(timeZone: string, y: number, m: number, d: number, 
   return result;
 }
 
-function instantOf(timeZone: string, y: number, m: number, d: number, minuteOfDay: number): number {
-  return localInstant(timeZone, y, m, d, minuteOfDay * 60_000);
+function instantOf(timeZone: string, y: number, m: number, d: number, secondOfDay: number): number {
+  return localInstant(timeZone, y, m, d, secondOfDay * 1000);
 }
 
 // ---- open intervals ----------------------------------------------------------------------------
 
-function isAlwaysOpen(cal: BusinessCalendar): boolean {
+function secondOfDayOrThrow(hhmm: string): number {
+  const s = secondsOfDay(hhmm);
+  if (s === null) throw new CalendarError(`"${hhmm}" is not a wall time HH:MM`);
+  return s;
+}
+
+/** Open around the clock, every day (24×7): nothing ever waits for an opening. */
+export function isAlwaysOpen(cal: BusinessCalendar): boolean {
   if (cal === ALWAYS_OPEN) return true;
   if ((cal.holidays ?? []).length) return false;
   return WEEKDAYS.every((d) => {
@@ -165,8 +176,8 @@ function intervalsOfDay(cal: BusinessCalendar, y: number, m: number, d: number):
   const weekday = WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
   const out: [number, number][] = [];
   for (const w of cal.weekly[weekday] ?? []) {
-    const s = instantOf(cal.timeZone, y, m, d, minutes(w.start)!);
-    const e = instantOf(cal.timeZone, y, m, d, minutes(w.end)!);
+    const s = instantOf(cal.timeZone, y, m, d, secondOfDayOrThrow(w.start));
+    const e = instantOf(cal.timeZone, y, m, d, secondOfDayOrThrow(w.end));
     if (e <= s) continue;
     const last = out[out.length - 1];
     if (last && s <= last[1]) last[1] = Math.max(last[1], e);

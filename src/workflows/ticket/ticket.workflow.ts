@@ -17,6 +17,7 @@ import { escalationCarriesLogs, PLAYBACK_CHECKS, PlaybackCheck, PlaybackCheckRes
 import type { SlaMetric } from '../../domain/policy/policy.schema';
 import { slaCreditFor, TicketPolicy } from '../../domain/policy/ticket-policy';
 import { addBusinessTime, BusinessCalendar } from '../../domain/sla/calendar';
+import { notificationTime } from '../../domain/sla/notification-window';
 import {
   breachSlaClock,
   fulfilSlaClock,
@@ -95,6 +96,15 @@ interface Escalation {
   state: EscalationView['state'];
 }
 
+/** A non-urgent warning that fell outside the coverage window: sent at its next opening. */
+interface DeferredNotification {
+  metric: SlaMetric;
+  cycle: number;
+  dueAt: number;
+  notification: Notification;
+  state: 'scheduled' | 'sent' | 'cancelled';
+}
+
 /**
  * One support ticket: its lifecycle, its SLA clocks (durable timers, no scanner), at-risk
  * warnings, breaches, the escalation chain and credits. The workflow is the only writer of the
@@ -114,6 +124,7 @@ class TicketCase {
   private clocks: Partial<Record<SlaMetric, SlaClock>> = {};
   private history: SlaClock[] = [];
   private escalations: Escalation[] = [];
+  private deferred: DeferredNotification[] = [];
   private resolutionCycle = 1;
   private agentReplies = 0;
   private customerReplies = 0;
@@ -315,6 +326,9 @@ class TicketCase {
       {
         validator: ({ policy }) => {
           if (this.status === 'closed') this.check('priority'); // throws: closed tickets keep their policy
+          if (policy.version === this.policy.version) {
+            throw ApplicationFailure.nonRetryable(`the ticket is already on policy ${policy.version}`, TicketFailure.InvalidValue, { field: 'policy' });
+          }
           if (!Object.hasOwn(policy.priorities, this.priority)) {
             throw ApplicationFailure.nonRetryable(`policy ${policy.version} has no priority ${this.priority}`, TicketFailure.InvalidValue, { field: 'policy' });
           }
@@ -493,6 +507,7 @@ class TicketCase {
       if (c.deadlineAt !== null) times.push(c.deadlineAt);
     }
     for (const e of this.escalations) if (e.state === 'scheduled') times.push(e.dueAt);
+    for (const d of this.deferred) if (d.state === 'scheduled') times.push(d.dueAt);
     if (this.status === 'resolved' && this.resolvedAt !== null) times.push(this.resolvedAt + this.policy.autoCloseAfterMs);
     // The survey's end only ends the loop (once closed); it is a wake-up while still ahead.
     if (this.surveyClosesAt !== null && this.csat === null && this.surveyClosesAt > Date.now()) times.push(this.surveyClosesAt);
@@ -587,6 +602,8 @@ class TicketCase {
     }
     const e = this.escalations.find((x) => x.state === 'scheduled' && x.dueAt === wake);
     if (e) return `escalation to ${e.level} (${e.metric})`;
+    const d = this.deferred.find((x) => x.state === 'scheduled' && x.dueAt === wake);
+    if (d) return `${d.notification.kind} notification (${d.metric}) at the coverage window's opening`;
     return this.status === 'resolved' ? 'auto-close / CSAT survey window' : 'CSAT survey window';
   }
 
@@ -594,11 +611,7 @@ class TicketCase {
     for (const c of this.liveClocks()) {
       if (c.state === 'running' && c.atRiskAt !== null && c.atRiskAt <= now && (c.deadlineAt === null || c.deadlineAt > now)) {
         this.clocks[c.metric] = markSlaClockAtRisk(c, now);
-        // Recorded and sent side by side: both are keyed, so each happens once, and one round
-        // trip through the worker instead of two keeps warnings on time under load.
-        await Promise.all([
-          this.commit('sla_at_risk', 'system', { metric: c.metric, cycle: c.cycle, deadlineAt: iso(c.deadlineAt) }, this.stepKey(c, 'at-risk')),
-          sendNotification({
+        const notification: Notification = {
           key: this.stepKey(c, 'at-risk'),
           kind: 'sla_at_risk',
           ticketId: this.input.ticketId,
@@ -608,9 +621,29 @@ class TicketCase {
           level: 'assignee',
           recipient: this.assignee,
           summary: `${c.metric} of ${this.priority} ticket is at risk; deadline ${iso(c.deadlineAt)}`,
-          }),
-        ]);
+        };
+        const sendAt = this.notifyAt(now);
+        const record = this.commit('sla_at_risk', 'system', { metric: c.metric, cycle: c.cycle, deadlineAt: iso(c.deadlineAt), notifyAt: iso(sendAt) }, this.stepKey(c, 'at-risk'));
+        if (sendAt > now) {
+          // The warning is on the record now; the person hears of it when the coverage window opens.
+          this.deferred.push({ metric: c.metric, cycle: c.cycle, dueAt: sendAt, notification, state: 'scheduled' });
+          await record;
+        } else {
+          // Recorded and sent side by side: both are keyed, so each happens once, and one round
+          // trip through the worker instead of two keeps warnings on time under load.
+          await Promise.all([record, sendNotification(notification)]);
+        }
       }
+    }
+    for (const d of this.deferred) {
+      if (d.state !== 'scheduled' || d.dueAt > now) continue;
+      const clock = this.liveClocks().find((c) => c.metric === d.metric && c.cycle === d.cycle);
+      if (!clock || isSettled(clock)) {
+        d.state = 'cancelled'; // answered (or breached, and escalating) before the window opened
+        continue;
+      }
+      d.state = 'sent';
+      await sendNotification(d.notification);
     }
     for (const c of this.liveClocks()) {
       if (c.state === 'running' && c.deadlineAt !== null && c.deadlineAt <= now) await this.breach(c, now);
@@ -647,6 +680,15 @@ class TicketCase {
     }
   }
 
+  /**
+   * When a notification due at `dueAt` goes out: at once for a 24×7 priority, else not before
+   * the coverage window is open (src/domain/sla/notification-window.ts). Tickets that already
+   * passed this point under the old code replay it unchanged.
+   */
+  private notifyAt(dueAt: number): number {
+    return patched('notify-in-coverage-window') ? notificationTime(this.calendar, dueAt) : dueAt;
+  }
+
   private stepKey(c: SlaClock, step: string): string {
     return `${this.input.ticketId}:${c.metric}:c${c.cycle}:${step}`;
   }
@@ -655,7 +697,7 @@ class TicketCase {
     const breached = breachSlaClock(c, now);
     this.clocks[c.metric] = breached;
     this.policy.escalation.forEach((step, i) => {
-      const dueAt = step.afterMs === 0 ? now : addBusinessTime(this.calendar, now, step.afterMs);
+      const dueAt = this.notifyAt(step.afterMs === 0 ? now : addBusinessTime(this.calendar, now, step.afterMs));
       this.escalations.push({ metric: c.metric, cycle: c.cycle, step: i, level: step.level, dueAt, state: 'scheduled' });
     });
     await this.commit(
