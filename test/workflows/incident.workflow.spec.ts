@@ -14,7 +14,7 @@ import {
   resolveIncidentUpdate,
   reviewIncidentUpdate,
 } from '../../src/workflows/incident/messages';
-import { CaseKind, Priority } from '../../src/workflows/search-attributes';
+import { CaseKind, CaseStatus, Priority, Service, SlaBreached } from '../../src/workflows/search-attributes';
 import { PagerDutyFake, startPagerDutyFake } from '../fakes/pagerduty-events';
 import { openDataSource, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
 import { alert, sendAlert, testIncidentPolicy } from '../support/incidents';
@@ -106,6 +106,35 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
     expect(rows[1].paged).toEqual(['sre-lead']);
   });
 
+  it('an acknowledgement after the first page stops the ladder: the second step is never paged', async () => {
+    // This incident's own ladder: level 2 is due 5 s after the trigger, time enough to acknowledge
+    // after the first page. The mitigation deadline (8 s) wakes the workflow after that step was due.
+    const policy = testIncidentPolicy();
+    policy.escalation = { levels: [{ targets: ['rotation:sre-primary'], ackTimeoutMs: 5_000 }, { targets: ['user:sre-lead'], ackTimeoutMs: 5_000 }], loops: 1 };
+    policy.priorities.P1.targets.firstResponse = 60_000;
+    policy.priorities.P1.targets.mitigation = 8_000;
+    const groupId = await sendAlert(client, taskQueue, alert({ service: `ack-stop-${Date.now()}`, count: 5 }), policy);
+    const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const h = incidentHandle(incidentId);
+    await waitFor(() => pagesAtFake(incidentId).length === 1, { what: 'first page at PagerDuty' });
+    const acked = await h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-ana' }] });
+    const secondDueAt = Date.parse(acked.pages[1].dueAt);
+    expect(acked.pages.map((p) => p.state)).toEqual(['sent', 'cancelled']);
+    expect(Date.parse(acked.acknowledgedAt!)).toBeLessThan(secondDueAt); // the ack really came before level 2 was due
+    // The workflow's own clock: the mitigation breach is a wake-up after level 2's due time.
+    const later = await waitFor(async () => {
+      const v = await h.query(incidentStatusQuery);
+      return v.sla.mitigation?.state === 'breached' ? v : undefined;
+    }, { what: 'mitigation breach, after the second step was due' });
+    expect(Date.parse(later.sla.mitigation!.breachedAt!)).toBeGreaterThan(secondDueAt);
+    expect(later.pages.map((p) => [p.step, p.state])).toEqual([[0, 'sent'], [1, 'cancelled']]);
+    const triggers = pd.received.filter((e) => e.body?.event_action === 'trigger' && String(e.body.dedup_key).startsWith(`${incidentId}:page:`));
+    expect(triggers.map((e) => e.body!.dedup_key)).toEqual([`${incidentId}:page:0`]);
+    expect(pagesAtFake(incidentId).map((a) => [a.dedupKey, a.state, a.openings])).toEqual([[`${incidentId}:page:0`, 'acknowledged', 1]]);
+    const rows: { step: number }[] = await ds.query(`SELECT step FROM pages WHERE incident_id = $1`, [incidentId]);
+    expect(rows.map((r) => r.step)).toEqual([0]);
+  });
+
   it('a P3 does not page; raised to P1 before anyone acknowledged, it pages at once', async () => {
     const groupId = await sendAlert(client, taskQueue, alert({ service: `drm-${Date.now()}`, kind: 'drm_license_failure' }));
     const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
@@ -150,6 +179,53 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
     expect(view.slaBreached).toBe(true);
     const rows: { data: { metric: string } }[] = await ds.query(`SELECT data FROM incident_events WHERE incident_id = $1 AND type = 'sla_breached'`, [incidentId]);
     expect(rows.map((r) => r.data.metric)).toEqual(['mitigation']);
+  });
+
+  it('escalates a missed acknowledgement and a missed mitigation once each to the pack\'s breach target; the search attributes show it', async () => {
+    const service = `ingest-${Date.now()}`;
+    const policy = testIncidentPolicy(); // P1: acknowledgement 2 s, mitigation 6 s; breachEscalateTo sre-manager
+    expect(policy.breachEscalateTo).toBe('sre-manager');
+    const groupId = await sendAlert(client, taskQueue, alert({ service, count: 5 }), policy);
+    const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const h = incidentHandle(incidentId);
+    const notified = await waitFor(async () => {
+      const rows: { key: string; kind: string; level: string; recipient: string; payload: { metric: string } }[] = await ds.query(
+        `SELECT key, kind, level, recipient, payload FROM notifications WHERE ticket_id = $1 AND kind = 'sla_escalation' ORDER BY created_at`,
+        [incidentId],
+      );
+      return rows.length === 2 ? rows : undefined;
+    }, { what: 'acknowledgement and mitigation breaches escalated (2 s / 6 s test windows)' });
+    expect(notified.map((r) => [r.key, r.level, r.recipient, r.payload.metric])).toEqual([
+      [`${incidentId}:firstResponse:breach-escalation`, 'manager', 'sre-manager', 'firstResponse'],
+      [`${incidentId}:mitigation:breach-escalation`, 'manager', 'sre-manager', 'mitigation'],
+    ]);
+    const events: { type: string; data: { metric: string; escalatedTo: string } }[] = await ds.query(
+      `SELECT type, data FROM incident_events WHERE incident_id = $1 AND type IN ('sla_breached', 'sla_breach_escalated') ORDER BY id`,
+      [incidentId],
+    );
+    expect(events.filter((e) => e.type === 'sla_breach_escalated').map((e) => [e.data.metric, e.data.escalatedTo])).toEqual([
+      ['firstResponse', 'sre-manager'],
+      ['mitigation', 'sre-manager'],
+    ]);
+    expect(events.filter((e) => e.type === 'sla_breached').map((e) => e.data.metric)).toEqual(['firstResponse', 'mitigation']);
+
+    // Search attributes an SRE filters on in the Temporal UI.
+    const attributes = await waitFor(async () => {
+      const a = (await h.describe()).typedSearchAttributes;
+      return a.get(SlaBreached) === true ? a : undefined;
+    }, { what: 'SlaBreached search attribute' });
+    expect(attributes.get(CaseKind)).toBe('incident');
+    expect(attributes.get(Service)).toEqual([service]);
+    expect(attributes.get(CaseStatus)).toBe('triggered');
+    await h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-ana' }] });
+    const acknowledged = await waitFor(async () => {
+      const a = (await h.describe()).typedSearchAttributes;
+      return a.get(CaseStatus) === 'acknowledged' ? a : undefined;
+    }, { what: 'CaseStatus acknowledged' });
+    expect(acknowledged.get(SlaBreached)).toBe(true);
+    // Still one escalation per metric.
+    const again: { n: string }[] = await ds.query(`SELECT count(*) AS n FROM notifications WHERE ticket_id = $1 AND kind = 'sla_escalation'`, [incidentId]);
+    expect(Number(again[0].n)).toBe(2);
   });
 
   it('resolving an incident updates and resolves each linked ticket through its own workflow', async () => {

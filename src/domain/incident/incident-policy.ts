@@ -7,6 +7,13 @@ import { parseDuration } from '../sla/duration';
 
 export const INCIDENT_METRICS = ['firstResponse', 'mitigation', 'resolution'] as const;
 export type IncidentMetric = (typeof INCIDENT_METRICS)[number];
+/** Breaches of these metrics are escalated (issue 4 item 6): acknowledgement and mitigation. */
+export const ESCALATED_BREACH_METRICS: readonly IncidentMetric[] = ['firstResponse', 'mitigation'];
+
+/** Who an incident's SLA breach is escalated to; inputs pinned before the field existed use the review's manager. */
+export function breachEscalationTarget(policy: Pick<IncidentPolicy, 'breachEscalateTo' | 'review'>): string {
+  return policy.breachEscalateTo ?? policy.review.escalateTo;
+}
 
 /**
  * The part of a brand's pack an incident lives by, resolved to numbers and pinned into the
@@ -22,6 +29,11 @@ export interface IncidentPolicy {
   pagePriorities: string[];
   escalation: EscalationPolicy;
   alerting: AlertRules;
+  /**
+   * Told when the acknowledgement or mitigation SLA is breached. Optional only for inputs pinned
+   * before it existed (open incidents): those fall back to review.escalateTo.
+   */
+  breachEscalateTo?: string;
   review: {
     dueAfterMs: number;
     calendar: BusinessCalendar;
@@ -59,6 +71,7 @@ export function pinIncidentPolicy(pack: PolicyPack): IncidentPolicy {
       loops: incidents.escalation.loops,
     },
     alerting: incidents.alerting,
+    breachEscalateTo: incidents.breachEscalateTo ?? incidents.review.escalateTo,
     review: {
       dueAfterMs: parseDuration(incidents.review.dueAfter),
       calendar: incidents.review.calendar === '24x7' ? ALWAYS_OPEN : toBusinessCalendar(pack.calendars[incidents.review.calendar] ?? '24x7'),

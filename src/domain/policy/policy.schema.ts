@@ -112,6 +112,11 @@ export const policyPackSchema = z
             loops: z.number().int().min(1).max(10).default(1),
           })
           .strict(),
+        /**
+         * Who is told when an incident misses its acknowledgement or mitigation SLA (once per
+         * incident and metric): an incident manager, a duty lead. Unset: the review's escalateTo.
+         */
+        breachEscalateTo: z.string().trim().min(1).max(200).optional(),
         /** Post-incident reviews (every P1): due in business time on a calendar, reminders, who is told when overdue. */
         review: z
           .object({

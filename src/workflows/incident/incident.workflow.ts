@@ -5,6 +5,7 @@ import {
   condition,
   currentUpdateInfo,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -22,7 +23,7 @@ import {
   reviewProblem,
   requiresPostIncidentReview,
 } from '../../domain/incident/incident';
-import { INCIDENT_METRICS, IncidentMetric } from '../../domain/incident/incident-policy';
+import { breachEscalationTarget, ESCALATED_BREACH_METRICS, INCIDENT_METRICS, IncidentMetric } from '../../domain/incident/incident-policy';
 import { addBusinessTime, BusinessCalendar } from '../../domain/sla/calendar';
 import {
   breachSlaClock,
@@ -104,6 +105,8 @@ class IncidentCase {
   private reviewDueAt: number | null = null;
   private reviewReminders: { at: number; sent: boolean }[] = [];
   private reviewOverdueSent = false;
+  /** Metrics whose breach has been escalated: once per incident and metric, whatever retargeting follows. */
+  private breachEscalated: IncidentMetric[] = [];
   private changed = false;
   private openedRecorded = false;
   private pagingPlanned = false;
@@ -569,7 +572,38 @@ class IncidentCase {
       if (c.state === 'running' && c.deadlineAt !== null && c.deadlineAt <= now) {
         this.clocks[c.metric as IncidentMetric] = breachSlaClock(c, now);
         await this.commit('sla_breached', 'system', { metric: c.metric, deadlineAt: iso(c.deadlineAt), targetSeconds: c.targetMs / 1000 }, `${this.input.incidentId}:${c.metric}:breached`);
+        await this.escalateBreach(c);
       }
     }
+  }
+
+  /**
+   * Issue 4 item 6: a missed acknowledgement or mitigation is escalated, not only recorded. Once
+   * per incident and metric, keyed so a retried activity never notifies twice. Patched: incidents
+   * opened before this existed replay their histories without the notification.
+   */
+  private async escalateBreach(c: SlaClock): Promise<void> {
+    const metric = c.metric as IncidentMetric;
+    if (!ESCALATED_BREACH_METRICS.includes(metric) || this.breachEscalated.includes(metric)) return;
+    if (!patched('incident-breach-escalation')) return;
+    this.breachEscalated.push(metric);
+    const escalateTo = breachEscalationTarget(this.input.policy);
+    const key = `${this.input.incidentId}:${metric}:breach-escalation`;
+    const name = metric === 'firstResponse' ? 'acknowledgement' : metric;
+    const who = this.acknowledgedBy === null ? 'nobody has acknowledged' : `acknowledged by ${this.acknowledgedBy}, not mitigated`;
+    await Promise.all([
+      sendNotification({
+        key,
+        kind: 'sla_escalation',
+        level: 'manager',
+        recipient: escalateTo,
+        brand: this.input.brand,
+        priority: this.priority,
+        metric,
+        ticketId: this.input.incidentId,
+        summary: `${this.priority} "${this.input.title}": ${name} SLA breached (deadline ${iso(c.deadlineAt)}, target ${c.targetMs / 1000}s); ${who}`,
+      }),
+      this.commit('sla_breach_escalated', 'system', { metric, deadlineAt: iso(c.deadlineAt), escalatedTo: escalateTo }, key),
+    ]);
   }
 }
