@@ -96,16 +96,66 @@ describe('incidents over HTTP', () => {
     await waitFor(async () => (await http('GET', `/v1/incidents/${rows.id}`, { key: keys.sre })).body.status === 'resolved', { what: 'resolved by the monitor' });
   });
 
+  it('a PagerDuty trigger without dedup_key is answered with a key its resolve finds; a resolve with nothing open says so', async () => {
+    const routing_key = 'R0UT1NGKEY0123456789ABCDEFGHIJKL';
+    const component = `cdn-${Date.now()}`;
+    const trigger = await http('POST', '/v1/alerts?brand=uoozee', {
+      key: keys.sre,
+      body: { routing_key, event_action: 'trigger', payload: { summary: `origin ${component} failing`, source: 'edge-monitor', severity: 'critical', class: 'http_5xx', component, custom_details: { count: 5 } } },
+    });
+    expect(trigger.status).toBe(202);
+    const dedupKey = trigger.body.dedup_key as string;
+    expect(dedupKey).toMatch(/^http_5xx:cdn-\d+:-:-:[0-9a-f]{16}$/);
+    const id = await incidentFor(dedupKey);
+    const resolve = await http('POST', '/v1/alerts?brand=uoozee', { key: keys.sre, body: { routing_key, event_action: 'resolve', dedup_key: dedupKey } });
+    expect(resolve.status).toBe(202);
+    expect(resolve.body).toEqual({ status: 'success', message: 'Event processed', dedup_key: dedupKey });
+    const resolved = await waitFor(async () => {
+      const r = await http('GET', `/v1/incidents/${id}`, { key: keys.sre });
+      return r.body.status === 'resolved' ? r.body : undefined;
+    }, { what: 'resolved by the monitor through the key we returned' });
+    expect(resolved.resolvedBy).toBe('system');
+
+    // Nothing open under the key any more (and a key nobody ever sent): taken, as PagerDuty does, and said.
+    for (const key of [dedupKey, `never-sent-${Date.now()}`]) {
+      const again = await waitFor(async () => {
+        const r = await http('POST', '/v1/alerts?brand=uoozee', { key: keys.sre, body: { routing_key, event_action: 'resolve', dedup_key: key } });
+        return r.body.message !== 'Event processed' ? r : undefined;
+      }, { what: `resolve of ${key} answered as nothing open` });
+      expect(again.status).toBe(202);
+      expect(again.body).toEqual({ status: 'success', message: 'Event processed; no open incident for this dedup_key, nothing was resolved', dedup_key: key });
+    }
+  });
+
+  it('links only a ticket that exists: an unknown ticket ID is a 404 naming the field', async () => {
+    const open = await http('POST', '/v1/incidents', { key: keys.sre, body: { brand: 'uoozee', priority: 'P3', title: 'Subtitles missing', services: ['subtitles'] } });
+    expect(open.status).toBe(201);
+    const id = open.body.id as string;
+    const unknown = await http('POST', `/v1/incidents/${id}/link-ticket`, { key: keys.agent, body: { ticketId: 'ticket-abcdefghijklmnopqrstuvwxyz' } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+    expect(unknown.body.errors).toEqual([{ field: 'ticketId', message: 'no ticket ticket-abcdefghijklmnopqrstuvwxyz' }]);
+    const incident = await http('GET', `/v1/incidents/${id}`, { key: keys.sre });
+    expect(incident.body.linkedTickets).toEqual([]);
+    const ticket = await http('POST', '/v1/tickets', { key: keys.client, body: { brand: 'uoozee', channel: 'email', priority: 'P3', subject: 'No subtitles', description: 'Subtitles are gone on every title', customerRef: 'cust_4712' } });
+    expect(ticket.status).toBe(201);
+    const linked = await http('POST', `/v1/incidents/${id}/link-ticket`, { key: keys.agent, body: { ticketId: ticket.body.id } });
+    expect([linked.status, linked.body.linkedTickets]).toEqual([200, [ticket.body.id]]);
+    expect((await http('POST', `/v1/incidents/${id}/resolve`, { key: keys.sre, body: { summary: 'subtitle index rebuilt' } })).status).toBe(200);
+  });
+
   it('declares an incident by hand and walks it to closed, every action in the history with its actor', async () => {
     const open = await http('POST', '/v1/incidents', { key: keys.sre, body: { brand: 'uoozee', priority: 'P2', title: 'Search slow in APAC', services: ['search'] } });
     expect(open.status).toBe(201);
     const id = open.body.id as string;
+    const ticket = await http('POST', '/v1/tickets', { key: keys.client, body: { brand: 'uoozee', channel: 'email', priority: 'P3', subject: 'Search is slow', description: 'Results take a minute', customerRef: 'cust_4713' } });
+    expect(ticket.status).toBe(201);
     expect(open.headers.get('location')).toBe(`/v1/incidents/${id}`);
     for (const [action, body] of [
       ['acknowledge', undefined],
       ['note', { text: 'index rebuild running' }],
       ['mitigate', { summary: 'traffic moved to SG' }],
-      ['link-ticket', { ticketId: 'ticket-abcdefghijklmnopqrstuvwxyz' }],
+      ['link-ticket', { ticketId: ticket.body.id as string }],
       ['resolve', { summary: 'index rebuilt' }],
       ['close', undefined],
     ] as const) {

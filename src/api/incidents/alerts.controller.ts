@@ -61,7 +61,13 @@ export class AlertsController {
         const { fingerprint } = await this.incidents.ingest(brandParam, intake.signal);
         return { status: 'success', message: 'Event processed', dedup_key: intake.dedupKey ?? fingerprint };
       }
-      if (intake.action === 'resolve') await this.incidents.monitorResolved(brandParam, intake.dedupKey);
+      if (intake.action === 'resolve') {
+        // Like PagerDuty, a resolve that finds nothing open is taken (202) and discarded; the
+        // message says so, rather than suggesting an incident was resolved.
+        const { openIncident } = await this.incidents.monitorResolved(brandParam, intake.dedupKey);
+        const message = openIncident === null ? 'Event processed; no open incident for this dedup_key, nothing was resolved' : 'Event processed';
+        return { status: 'success', message, dedup_key: intake.dedupKey };
+      }
       // A monitor's "acknowledge" is not a person acknowledging: taken, and nothing changes.
       return { status: 'success', message: 'Event processed', dedup_key: intake.dedupKey };
     }

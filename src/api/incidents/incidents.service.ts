@@ -9,9 +9,11 @@ import { AlertSignal, alertFingerprint } from '../../domain/incident/alert';
 import { IncidentPolicy, pinIncidentPolicy } from '../../domain/incident/incident-policy';
 import { parseDuration } from '../../domain/sla/duration';
 import { alertGroupWorkflow, incidentWorkflow } from '../../workflows';
+import { CaseKind } from '../../workflows/search-attributes';
 import {
   acknowledgeIncidentUpdate,
   alertGroupId,
+  alertGroupQuery,
   alertResolvedSignal,
   alertSignal,
   closeIncidentUpdate,
@@ -71,16 +73,26 @@ export class IncidentsService {
     return { fingerprint, alertGroup: workflowId };
   }
 
-  /** The monitor says its alert cleared (PagerDuty "resolve"): the group resolves its incident. */
-  async monitorResolved(brand: string, dedupKey: string): Promise<{ fingerprint: string; alertGroup: string; found: boolean }> {
+  /**
+   * The monitor says its alert cleared (PagerDuty "resolve"): the group resolves its incident.
+   * The key is the one the monitor sent with its triggers, or the fingerprint we answered a
+   * trigger without one with; both name the same group as the trigger (alertFingerprint).
+   * `openIncident`: the incident this resolves, null when nothing was open (PagerDuty too takes
+   * such an event and discards it), undefined when the group did not answer in time.
+   */
+  async monitorResolved(brand: string, dedupKey: string): Promise<{ fingerprint: string; alertGroup: string; openIncident: string | null | undefined }> {
     this.policyFor(brand);
     const fingerprint = alertFingerprint({ kind: 'unclassified', service: '', region: null, edge: null, dedupKey });
     const workflowId = alertGroupId(brand, fingerprint);
+    const handle = this.temporal.workflow.getHandle<typeof alertGroupWorkflow>(workflowId);
+    const notFound = (err: unknown) => err instanceof Error && err.name === 'WorkflowNotFoundError';
     try {
-      await this.temporal.workflow.getHandle(workflowId).signal(alertResolvedSignal, { at: Date.now() });
-      return { fingerprint, alertGroup: workflowId, found: true };
+      // Asked before the signal: once it lands, the group lets go of its incident.
+      const group = await withTimeout(handle.query(alertGroupQuery), this.config.QUERY_TIMEOUT_MS);
+      await handle.signal(alertResolvedSignal, { at: Date.now() });
+      return { fingerprint, alertGroup: workflowId, openIncident: group === undefined ? undefined : group.incidentId };
     } catch (err) {
-      if (err instanceof Error && err.name === 'WorkflowNotFoundError') return { fingerprint, alertGroup: workflowId, found: false };
+      if (notFound(err)) return { fingerprint, alertGroup: workflowId, openIncident: null };
       throw err;
     }
   }
@@ -178,7 +190,14 @@ export class IncidentsService {
   resolve = (id: string, summary: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(resolveIncidentUpdate, { args: [{ actor: caller.name, summary }] }));
   priority = (id: string, dto: IncidentPriorityDto, caller: Principal) =>
     this.update(id, (h) => h.executeUpdate(incidentPriorityUpdate, { args: [{ actor: caller.name, priority: dto.priority, reason: dto.reason }] }));
-  linkTicket = (id: string, ticketId: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(linkTicketUpdate, { args: [{ actor: caller.name, ticketId }] }));
+  /** Only a ticket that exists can be linked: the incident's resolve will signal its workflow. */
+  linkTicket = async (id: string, ticketId: string, caller: Principal): Promise<IncidentView> => {
+    if (!INCIDENT_ID.test(id)) throw Problem.notFound('incident', id);
+    if (!(await this.ticketExists(ticketId))) {
+      throw new Problem(404, 'not-found', 'Not found', `ticket ${ticketId} does not exist`, { errors: [{ field: 'ticketId', message: `no ticket ${ticketId}` }] });
+    }
+    return this.update(id, (h) => h.executeUpdate(linkTicketUpdate, { args: [{ actor: caller.name, ticketId }] }));
+  };
   review = (id: string, dto: ReviewDto, caller: Principal) =>
     this.update(id, (h) =>
       h.executeUpdate(reviewIncidentUpdate, {
@@ -197,6 +216,22 @@ export class IncidentsService {
       }),
     );
   close = (id: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(closeIncidentUpdate, { args: [{ actor: caller.name }] }));
+
+  /**
+   * The read model first; a ticket opened a moment ago may not be recorded there yet (its intake
+   * answers before the first write), so its workflow is asked before the ticket counts as unknown.
+   */
+  private async ticketExists(ticketId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM tickets WHERE id = $1`, [ticketId]);
+    if (rows.length > 0) return true;
+    try {
+      const described = await this.temporal.workflow.getHandle(ticketId).describe();
+      return described.typedSearchAttributes.get(CaseKind) === 'ticket' || described.type === 'ticketWorkflow';
+    } catch (err) {
+      if (err instanceof Error && err.name === 'WorkflowNotFoundError') return false;
+      throw err;
+    }
+  }
 
   private async update(id: string, send: (h: IncidentHandle) => Promise<IncidentView>): Promise<IncidentView> {
     if (!INCIDENT_ID.test(id)) throw Problem.notFound('incident', id);

@@ -146,6 +146,9 @@ const FINGERPRINT_MAX = 200;
  * because they look alike once cleaned.
  */
 export function alertFingerprint(signal: Pick<AlertSignal, 'kind' | 'service' | 'region' | 'edge' | 'dedupKey'>): string {
+  // A key Caseworks handed out (a trigger sent without dedup_key is answered with its fingerprint)
+  // names that alert group again: resolve and later triggers with it must reach the same group.
+  if (signal.dedupKey !== null && isContentFingerprint(signal.dedupKey)) return signal.dedupKey;
   // A sender's dedup key is its own statement of identity (PagerDuty semantics): trust it.
   const raw: (string | null)[] = signal.dedupKey !== null ? ['dedup', signal.dedupKey] : [signal.kind, signal.service, signal.region, signal.edge];
   const hash = fnv1a64(JSON.stringify(raw)); // JSON keeps null apart from "-" and ["a:b"] apart from ["a","b"]
@@ -153,6 +156,21 @@ export function alertFingerprint(signal: Pick<AlertSignal, 'kind' | 'service' | 
   const perPart = signal.dedupKey !== null ? budget - 'dedup:'.length - 1 : Math.floor((budget - (raw.length - 1)) / raw.length);
   const readable = raw.map((part) => safePart(part, perPart)).join(':');
   return `${readable.slice(0, budget)}:${hash}`;
+}
+
+// The same budget alertFingerprint gives each of the four content parts (45 characters).
+const CONTENT_PART_MAX = Math.floor((FINGERPRINT_MAX - 16 - 1 - 3) / 4);
+const PART = `[a-z0-9\\-_.]{1,${CONTENT_PART_MAX}}`;
+/** kind:service:region:edge:hash — the shape of a fingerprint made from an alert's content (4 parts of at most 45). */
+const CONTENT_FINGERPRINT = new RegExp(`^${PART}:${PART}:${PART}:${PART}:[0-9a-f]{16}$`);
+
+/**
+ * True for a fingerprint alertFingerprint made from an alert's content, the dedup_key returned
+ * to a PagerDuty trigger sent without one. Keys of that exact shape are taken as that group's
+ * name; any other sender key is fingerprinted as `dedup:<key>`.
+ */
+export function isContentFingerprint(key: string): boolean {
+  return CONTENT_FINGERPRINT.test(key);
 }
 
 function safePart(part: string | null, max: number): string {

@@ -10,6 +10,7 @@ import {
   emptyAlertWindow,
   fnv1a64,
   fromPagerDutyEvent,
+  isContentFingerprint,
   recordAlert,
   ruleFor,
   WINDOW_MAX_FINGERPRINTS,
@@ -147,6 +148,22 @@ describe('alertFingerprint', () => {
       [{ dedupKey: 'x'.repeat(300) + '1' }, { dedupKey: 'x'.repeat(300) + '2' }],
     ];
     for (const [a, b] of pairs) expect(alertFingerprint(signal(a))).not.toBe(alertFingerprint(signal(b)));
+  });
+
+  it('a content fingerprint handed back as a dedup key names the same group (PagerDuty trigger without dedup_key, then resolve)', () => {
+    const content = alertFingerprint(signal({ kind: 'http_5xx', service: 'cdn', region: null, edge: null }));
+    expect(isContentFingerprint(content)).toBe(true);
+    expect(alertFingerprint({ kind: 'unclassified', service: '', region: null, edge: null, dedupKey: content })).toBe(content);
+    expect(alertFingerprint(signal({ dedupKey: content, service: 'other' }))).toBe(content);
+    // Long parts are cut to the same budget, and still recognised.
+    const long = alertFingerprint(signal({ kind: 'k'.repeat(300), service: 's'.repeat(300), region: 'r'.repeat(300), edge: 'e'.repeat(300) }));
+    expect(isContentFingerprint(long)).toBe(true);
+    // A sender's own key is still its own group, never taken for a content fingerprint.
+    const own = alertFingerprint(signal({ dedupKey: 'edge-lhr-5xx' }));
+    expect(own).toMatch(/^dedup:edge-lhr-5xx:[0-9a-f]{16}$/);
+    expect(isContentFingerprint(own)).toBe(false);
+    expect(alertFingerprint(signal({ dedupKey: own }))).not.toBe(own);
+    for (const key of ['edge-lhr-5xx', 'a:b:c:d', 'A:b:c:d:0123456789abcdef', 'a:b:c:d:0123456789abcdeg', 'a:b:c:d:e:0123456789abcdef']) expect(isContentFingerprint(key)).toBe(false);
   });
 
   it('is safe inside a workflow ID whatever the input', () => {
