@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { assertNoCardData } from '../domain/billing/card-redaction';
+import { ApplicationFailure } from '@temporalio/common';
+import { assertNoCardData, CARD_DATA_REFUSED, CardDataError } from '../domain/billing/card-redaction';
 import type { DisputeEvidence } from '../domain/billing/dispute';
 import type { BillingGateway, CreateRefundRequest, GatewayCharge, GatewayRefund } from '../integrations/billing/stripe-gateway';
 import type { WebhookNotificationSender } from '../integrations/notify/webhook-sender';
@@ -37,9 +38,17 @@ export function createBillingActivities({ dataSource, logger, gateway, crmWebhoo
 
     /** Snapshot + keyed event in one transaction; an older snapshot never overwrites a newer one. */
     async recordBillingCase(c: BillingCaseRecord, event: BillingEventInput): Promise<{ eventRecorded: boolean }> {
-      // Card data must never reach a table: the gateway gives us the last four digits at most.
-      assertNoCardData(c.snapshot);
-      assertNoCardData(event.data);
+      // Card data must never reach a table: the gateway gives us the last four digits at most. A
+      // refused record would be refused on every retry, so it fails for good, naming the field
+      // path (never the value); the workflow moves the case to manual remediation.
+      try {
+        assertNoCardData(c.snapshot, 'snapshot');
+        assertNoCardData(event.data, 'event.data');
+      } catch (err) {
+        if (!(err instanceof CardDataError)) throw err;
+        logger.warn({ caseId: c.id, kind: c.kind, event: event.type, path: err.path }, 'billing record refused: card data');
+        throw ApplicationFailure.create({ type: CARD_DATA_REFUSED, nonRetryable: true, message: `billing record of ${c.id} refused: card data at ${err.path}`, details: [{ path: err.path }] });
+      }
       const recorded = await dataSource.transaction(async (tx) => {
         await tx.query(
           `INSERT INTO billing_cases (id, kind, brand, state, customer_ref, snapshot, opened_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)

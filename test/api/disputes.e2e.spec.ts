@@ -110,6 +110,31 @@ describe('chargebacks over HTTP', () => {
     expect(Number(stored[0].n)).toBe(0);
   });
 
+  it('a gateway answer holding a card number stops the case in manual remediation, not in a retry loop', async () => {
+    // A gateway bug puts a card number where the authorization code goes: the record guard refuses it.
+    const { event, disputeId } = dispute('product_not_received', 60_000, { authorizationCode: '4000 0566 5566 5556' });
+    const caseId = `dispute-${disputeId}`;
+    await deliver(event);
+    const stopped = await waitFor(async () => {
+      const d = await read(caseId);
+      return d.status === 'manual_remediation' ? d : undefined;
+    }, { what: 'manual remediation' });
+    expect(stopped.remediationReason).toMatch(/card data at snapshot\.evidence\.authorization_code/);
+    expect(stopped.evidence.authorization_code).toBe('•••• 5556');
+    const row = await waitFor(async () => {
+      const rows: { state: string; snapshot: unknown }[] = await ds.query(`SELECT state, snapshot FROM billing_cases WHERE id = $1 AND state = 'manual_remediation'`, [caseId]);
+      return rows[0];
+    }, { what: 'remediation recorded' });
+    expect(JSON.stringify(row.snapshot)).not.toContain('4000 0566');
+    const told = await waitFor(async () => {
+      const rows: { kind: string }[] = await ds.query(`SELECT kind FROM notifications WHERE ticket_id = $1`, [caseId]);
+      return rows.length ? rows : undefined;
+    }, { what: 'a person told' });
+    expect(told.map((n) => n.kind)).toEqual(['refund_remediation']);
+    const late = await http('POST', `/v1/disputes/${caseId}/evidence`, { key: agent, body: { item: 'access_log', value: 'https://files.example/log.csv' } });
+    expect(late.status).toBe(409);
+  });
+
   it('reminds before the internal deadline and records a missed one', async () => {
     const { event, disputeId } = dispute('subscription_canceled', 3_000);
     await deliver(event);

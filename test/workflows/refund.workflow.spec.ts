@@ -136,6 +136,29 @@ describe('refund cases against a Stripe-speaking gateway', () => {
     expect(types).toEqual(expect.arrayContaining(['settlement_at_risk', 'settlement_breached', 'refund_failed', 'escalate']));
   });
 
+  it('a record the card-data guard refuses moves the case to manual remediation at once, stored with the last four digits only', async () => {
+    const { chargeId, subscriptionId } = seed();
+    // An agent typed the card number where the customer reference goes (the API refuses it; a direct start does not).
+    const { h, input } = await start({ chargeId, subscriptionId, customerRef: 'cust 4242 4242 4242 4242' });
+    const v = await until(h, 'manual_remediation');
+    expect(v.remediationReason).toMatch(/card data at snapshot\.customerRef/);
+    expect(JSON.stringify(v)).not.toContain('4242 4242 4242 4242');
+    expect(v.customerRef).toBe('cust •••• 4242');
+    const result = await h.result();
+    expect(result.state).toBe('manual_remediation');
+    // Refused once, not retried: one failed attempt in history.
+    const history = await h.fetchHistory();
+    const failed = (history.events ?? []).filter((e) => e.activityTaskFailedEventAttributes);
+    expect(failed).toHaveLength(1);
+    const [row]: { state: string; customer_ref: string; snapshot: RefundView }[] = await ds.query(`SELECT state, customer_ref, snapshot FROM billing_cases WHERE id = $1`, [input.caseId]);
+    expect(row.state).toBe('manual_remediation');
+    expect(JSON.stringify(row)).not.toContain('4242 4242 4242 4242');
+    expect(await eventTypes(input.caseId)).toEqual(['card_data_refused']);
+    const told: { kind: string }[] = await ds.query(`SELECT kind FROM notifications WHERE ticket_id = $1`, [input.caseId]);
+    expect(told.map((n) => n.kind)).toEqual(['refund_remediation']);
+    expect(stripe.refundsFor(chargeId)).toBe(0);
+  });
+
   it('never refunds a disputed charge', async () => {
     const { chargeId, subscriptionId } = seed();
     stripe.addDispute({ charge: chargeId, dueBy: Date.now() + 7 * DAY });

@@ -17,5 +17,9 @@ export function billingProblem(err: unknown, what: string, id: string): never {
       errors: [{ field: details.missing ?? 'identityConfirmation', message: 'the customer identity is not confirmed on this case: POST …/confirm-identity first' }],
     });
   }
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === BillingFailure.CardDataRefused) {
+    const details = (err.cause.details?.[0] ?? {}) as { field?: string };
+    throw Problem.conflict('manual-remediation', err.cause.message, { state: 'manual_remediation', errors: [{ field: details.field ?? 'body', message: 'the case record held card data; the case is in manual remediation' }] });
+  }
   return problemFromTemporal(err, what, id);
 }

@@ -12,7 +12,6 @@ import { disputeWorkflow, dunningWorkflow, refundWorkflow } from '../../workflow
 import { addEvidenceUpdate, confirmIdentityUpdate, disputeClosedSignal, disputeStatusQuery, DisputeView, invoicePaidSignal, refundStatusQuery, refundUpdatedSignal, RefundView, retentionAnswerUpdate } from '../../workflows/billing/messages';
 import type { Principal } from '../auth/principal';
 import { Problem } from '../problem/problem';
-import { problemFromTemporal } from '../temporal/temporal-problems';
 import { billingProblem } from './billing-problems';
 import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
 import { CreateRefundDto } from './refund.dto';
@@ -123,7 +122,12 @@ export class BillingService {
     try {
       return await this.temporal.workflow.getHandle(id).executeUpdate(addEvidenceUpdate, { args: [{ actor: caller.name, item: item as never, value }] });
     } catch (err) {
-      return problemFromTemporal(err, 'dispute', id);
+      if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
+        // A case that has ended (decided, accepted, in manual remediation): its state, not a 404.
+        const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM billing_cases WHERE id = $1 AND kind = 'dispute'`, [id]);
+        if (rows[0]) throw Problem.conflict('invalid-transition', `dispute case is ${rows[0].state}`, { state: rows[0].state, action: 'add_evidence' });
+      }
+      return billingProblem(err, 'dispute', id);
     }
   }
 

@@ -91,6 +91,13 @@ export function containsCardNumber(text: string): boolean {
 /** Fields that must never hold a value at all, whatever it looks like. */
 const FORBIDDEN_KEYS = /^(cvc|cvv|cvc2|cvv2|card_?number|pan)$/i;
 
+/**
+ * The ApplicationFailure type a billing activity refuses a record with when it holds card data:
+ * not retryable (the same record would be refused forever); its message and details name the
+ * field path, never the value. Billing workflows move such a case to manual remediation.
+ */
+export const CARD_DATA_REFUSED = 'CardDataRefused';
+
 export class CardDataError extends Error {
   constructor(readonly path: string) {
     // The path only: repeating the value would leak it into logs.
@@ -123,4 +130,26 @@ export function assertNoCardData(value: unknown, path = ''): void {
       assertNoCardData(v, at);
     }
   }
+}
+
+/**
+ * A copy with every card number reduced to its last four digits (last4Only), the forbidden keys
+ * (cvc, pan…) emptied and long Luhn-valid numbers dropped: what assertNoCardData accepts. For the
+ * record of a case whose data was refused, so it can still be stored and shown. Pure.
+ */
+export function redactCardData<T>(value: T): T {
+  return redact(value) as T;
+}
+
+function redact(value: unknown): unknown {
+  if (typeof value === 'string') return last4Only(value);
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    const digits = String(value);
+    return digits.length >= 15 && containsCardNumber(digits) ? null : value;
+  }
+  if (Array.isArray(value)) return value.map(redact);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, FORBIDDEN_KEYS.test(k) && v !== null && v !== undefined && v !== '' ? null : redact(v)]));
+  }
+  return value;
 }

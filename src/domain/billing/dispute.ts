@@ -151,8 +151,10 @@ export function disputeDecision(policy: DisputePolicy, dispute: DisputeFacts): D
  *   needs_response ─stage_evidence─▶ evidence_staged ─submit─▶ submitted ─won / lost─▶ won | lost
  *          └──────────accept──────────────┴──accept──▶ accepted
  * stage_evidence may repeat while staged; submit needs a complete checklist.
+ * manual_remediation: the case's record was refused (card data) and a person took over; the
+ * workflow sets it directly, no agent action leads there or out.
  */
-export const DISPUTE_STATUSES = ['needs_response', 'evidence_staged', 'submitted', 'won', 'lost', 'accepted'] as const;
+export const DISPUTE_STATUSES = ['needs_response', 'evidence_staged', 'submitted', 'won', 'lost', 'accepted', 'manual_remediation'] as const;
 export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 
 export const DISPUTE_ACTIONS = ['stage_evidence', 'submit', 'accept', 'won', 'lost'] as const;
@@ -165,6 +167,7 @@ const NEXT: Record<DisputeStatus, Partial<Record<DisputeAction, DisputeStatus>>>
   won: {},
   lost: {},
   accepted: {},
+  manual_remediation: {},
 };
 
 export class InvalidDisputeTransitionError extends Error {

@@ -60,7 +60,8 @@ export function dunningSchedule(failedAt: number, policy: DunningPolicy): Dunnin
 
 // ── What an agent may change on a dunning case ─────────────────────────────────────────────────
 
-export type DunningStatus = 'dunning' | 'recovered' | 'exhausted' | 'cancelled';
+/** manual_remediation: the case's record was refused (card data); a person finishes it. */
+export type DunningStatus = 'dunning' | 'recovered' | 'exhausted' | 'cancelled' | 'manual_remediation';
 
 /** Account changes an agent makes for the customer during dunning; each needs identity confirmed first. */
 export const DUNNING_ACCOUNT_CHANGES = ['cancel_subscription', 'apply_retention_offer'] as const;

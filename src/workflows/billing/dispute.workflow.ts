@@ -1,6 +1,6 @@
 import { ApplicationFailure, allHandlersFinished, condition, currentUpdateInfo, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
-import { containsCardNumber } from '../../domain/billing/card-redaction';
+import { containsCardNumber, redactCardData } from '../../domain/billing/card-redaction';
 import {
   checkDisputeAction,
   DisputeAction,
@@ -17,6 +17,7 @@ import {
 } from '../../domain/billing/dispute';
 import { Brand, CaseKind, CaseStatus, SlaBreached, SlaNextDeadline } from '../search-attributes';
 import { iso } from '../sla-clock-view';
+import { cardDataRemediationReason, onRecordRefused, stopAfterRefusal } from './card-data-guard';
 import { AddEvidenceRequest, addEvidenceUpdate, BillingFailure, disputeClosedSignal, DisputeInput, disputeStatusQuery, DisputeView } from './messages';
 
 const { recordBillingCase, sendNotification, getCharge, listChargeRefunds, stageDisputeEvidence, submitDisputeEvidence, acceptDispute } = proxyActivities<ReturnType<typeof createActivities>>({
@@ -48,6 +49,9 @@ class DisputeCase {
   private closedBy: string | null = null;
   private changed = false;
   private opened = false;
+  /** The field path of card data that made recordBillingCase refuse the case's record. */
+  private refusedPath: string | null = null;
+  private remediationReason: string | null = null;
 
   constructor(
     private readonly input: DisputeInput,
@@ -59,7 +63,7 @@ class DisputeCase {
   }
 
   view(): DisputeView {
-    return {
+    const view: DisputeView = {
       id: this.input.caseId,
       disputeId: this.input.disputeId,
       chargeId: this.input.chargeId,
@@ -78,7 +82,11 @@ class DisputeCase {
       submittedAt: iso(this.submittedAt),
       closedAt: iso(this.closedAt),
       history: this.history.map((h) => ({ ...h, at: new Date(h.at).toISOString() })),
+      // Only present once a person has to take over (histories from before have no such field).
+      ...(this.remediationReason !== null ? { remediationReason: this.remediationReason } : {}),
     };
+    // Once refused, the case shows (and stores) last four digits only.
+    return this.refusedPath === null ? view : redactCardData(view);
   }
 
   registerHandlers(): void {
@@ -121,16 +129,50 @@ class DisputeCase {
   }
 
   private async record(type: string, actor: string, data: Record<string, unknown>, key?: string): Promise<DisputeView> {
-    await condition(() => this.opened || type === 'opened');
+    await condition(() => this.opened || type === 'opened' || this.refusedPath !== null);
+    if (this.refusedPath !== null) await stopAfterRefusal(this.refusedPath);
     const now = Date.now();
     this.history.push({ type, actor, at: now });
     this.publish();
     const view = this.view();
-    await recordBillingCase(
-      { kind: 'dispute', id: this.input.caseId, brand: this.input.brand, state: this.status, customerRef: this.input.chargeId, snapshot: view },
-      { eventKey: key ?? `${this.input.caseId}:${type}:${currentUpdateInfo()?.id ?? now}`, type, actor, occurredAt: new Date(now).toISOString(), data },
-    );
+    try {
+      await recordBillingCase(
+        { kind: 'dispute', id: this.input.caseId, brand: this.input.brand, state: this.status, customerRef: this.input.chargeId, snapshot: view },
+        { eventKey: key ?? `${this.input.caseId}:${type}:${currentUpdateInfo()?.id ?? now}`, type, actor, occurredAt: new Date(now).toISOString(), data },
+      );
+    } catch (err) {
+      await onRecordRefused(err, (path) => (this.refusedPath ??= path));
+    }
     return view;
+  }
+
+  /**
+   * The record held card data: the case is stored redacted in manual remediation and a person is
+   * told. The dispute stays open at the gateway: evidence and deadline are theirs now.
+   */
+  private async remediateCardData(): Promise<DisputeView> {
+    const path = this.refusedPath!;
+    this.status = 'manual_remediation';
+    this.remediationReason = cardDataRemediationReason(path);
+    const now = Date.now();
+    this.history.push({ type: 'card_data_refused', actor: 'system', at: now });
+    this.publish();
+    await recordBillingCase(
+      { kind: 'dispute', id: this.input.caseId, brand: this.input.brand, state: this.status, customerRef: this.input.chargeId, snapshot: this.view() },
+      { eventKey: `${this.input.caseId}:card-data-refused`, type: 'card_data_refused', actor: 'system', occurredAt: new Date(now).toISOString(), data: { path } },
+    );
+    await sendNotification({
+      key: `${this.input.caseId}:remediation`,
+      kind: 'refund_remediation',
+      ticketId: this.input.caseId,
+      brand: this.input.brand,
+      priority: 'billing',
+      metric: null,
+      level: 'owner',
+      recipient: null,
+      summary: `dispute ${this.input.disputeId} needs a person before ${new Date(this.deadline).toISOString()}: ${this.remediationReason}`,
+    });
+    return this.finish();
   }
 
   private publish(): void {
@@ -157,6 +199,13 @@ class DisputeCase {
   }
 
   async run(): Promise<DisputeView> {
+    // Whatever step a refused record stops, the case goes to manual remediation (never a retry loop).
+    const refused = condition(() => this.refusedPath !== null).then(() => null);
+    const done = await Promise.race([this.runCase(), refused]);
+    return done ?? this.remediateCardData();
+  }
+
+  private async runCase(): Promise<DisputeView> {
     upsertSearchAttributes([
       { key: CaseKind, value: 'dispute' },
       { key: Brand, value: this.input.brand },

@@ -4,6 +4,8 @@ import { agentNote } from '../../domain/billing/agent-note';
 import { checkDunningAccountChange, checkDunningIdentityConfirmation, DunningAccountChange, DunningStatus, dunningSchedule } from '../../domain/billing/dunning';
 import { Brand, CaseKind, CaseStatus, SlaNextDeadline } from '../search-attributes';
 import { iso } from '../sla-clock-view';
+import { redactCardData } from '../../domain/billing/card-redaction';
+import { cardDataRemediationReason, onRecordRefused, stopAfterRefusal } from './card-data-guard';
 import { asBillingFailure, IdentityGate } from './identity-gate';
 import { applyRetentionOfferUpdate, cancelSubscriptionNowUpdate, confirmDunningIdentityUpdate, DunningInput, dunningStatusQuery, DunningView, invoicePaidSignal } from './messages';
 
@@ -40,7 +42,15 @@ export async function dunningWorkflow(input: DunningInput): Promise<DunningView>
   let cancellation: DunningView['cancellation'] = null;
   let closedAt: number | null = null;
   const customerRef = input.customerId ?? input.invoiceId;
-  const view = (): DunningView => ({
+  /** The field path of card data that made recordBillingCase refuse the case's record. */
+  let refusedPath: string | null = null;
+  let remediationReason: string | null = null;
+  const view = (): DunningView => {
+    const v = rawView();
+    // Once refused, the case shows (and stores) last four digits only.
+    return refusedPath === null ? v : redactCardData(v);
+  };
+  const rawView = (): DunningView => ({
     id: input.caseId,
     invoiceId: input.invoiceId,
     subscriptionId: input.subscriptionId,
@@ -54,6 +64,7 @@ export async function dunningWorkflow(input: DunningInput): Promise<DunningView>
     retentionOffer,
     cancellation,
     closedAt: iso(closedAt),
+    ...(remediationReason !== null ? { remediationReason } : {}),
   });
   const record = async (type: string, data: Record<string, unknown>, key: string, actor = 'system'): Promise<DunningView> => {
     const next = schedule.find((s) => !done.has(s.attempt));
@@ -68,11 +79,16 @@ export async function dunningWorkflow(input: DunningInput): Promise<DunningView>
         identity.record ? `identity confirmed by ${identity.record.confirmedBy}` : 'identity not confirmed: no account changes',
       ].join('\n\n'),
     );
+    if (refusedPath !== null) await stopAfterRefusal(refusedPath);
     const snapshot = view();
-    await recordBillingCase(
-      { kind: 'dunning', id: input.caseId, brand: input.brand, state: status, customerRef, snapshot },
-      { eventKey: key, type, actor, occurredAt: new Date(Date.now()).toISOString(), data },
-    );
+    try {
+      await recordBillingCase(
+        { kind: 'dunning', id: input.caseId, brand: input.brand, state: status, customerRef, snapshot },
+        { eventKey: key, type, actor, occurredAt: new Date(Date.now()).toISOString(), data },
+      );
+    } catch (err) {
+      await onRecordRefused(err, (path) => (refusedPath ??= path));
+    }
     return snapshot;
   };
   const updateKey = (type: string) => `${input.caseId}:${type}:${currentUpdateInfo()?.id ?? Date.now()}`;
@@ -132,6 +148,26 @@ export async function dunningWorkflow(input: DunningInput): Promise<DunningView>
     { key: CaseKind, value: 'dunning' },
     { key: Brand, value: input.brand },
   ]);
+  // Whatever step a refused record stops, the case goes to manual remediation (never a retry loop).
+  const refused = condition(() => refusedPath !== null).then(() => null);
+  const finished = await Promise.race([runCase(), refused]);
+  if (finished !== null) return finished;
+  const path = refusedPath ?? '(unknown)';
+  status = 'manual_remediation';
+  remediationReason = cardDataRemediationReason(path);
+  closedAt = Date.now();
+  upsertSearchAttributes([
+    { key: CaseStatus, value: status },
+    { key: SlaNextDeadline, value: null },
+  ]);
+  await recordBillingCase(
+    { kind: 'dunning', id: input.caseId, brand: input.brand, state: status, customerRef: redactCardData(customerRef), snapshot: view() },
+    { eventKey: `${input.caseId}:card-data-refused`, type: 'card_data_refused', actor: 'system', occurredAt: new Date(closedAt).toISOString(), data: { path } },
+  );
+  await sendNotification({ key: `${input.caseId}:remediation`, kind: 'refund_remediation', ticketId: input.caseId, brand: input.brand, priority: 'billing', metric: null, level: 'owner', recipient: null, summary: `dunning case of invoice ${input.invoiceId} needs a person: ${remediationReason}` });
+  return finish();
+
+  async function runCase(): Promise<DunningView> {
   await record('opened', { invoiceId: input.invoiceId }, `${input.caseId}:opened`);
 
   for (const step of schedule) {
@@ -162,6 +198,7 @@ export async function dunningWorkflow(input: DunningInput): Promise<DunningView>
     await updateCrm({ key: `${input.caseId}:crm:recovered`, caseId: input.caseId, customerRef, event: 'dunning_recovered', data: { invoiceId: input.invoiceId } });
   }
   return finish();
+  }
 
   async function finish(): Promise<DunningView> {
     // An agent's cancellation finishes (gateway, CRM, record) before the case closes.

@@ -71,6 +71,8 @@ export const BillingFailure = {
   /** An account change before the agent confirmed the customer's identity (HTTP 409). */
   IdentityNotConfirmed: 'IdentityNotConfirmed',
   InvalidValue: 'InvalidValue',
+  /** The case's record held card data and was refused; the case moved to manual remediation (HTTP 409). */
+  CardDataRefused: 'CardDataRefused',
 } as const;
 
 export const confirmIdentityUpdate = defineUpdate<RefundView, [ConfirmIdentityRequest]>('confirmIdentity');
@@ -119,6 +121,8 @@ export interface DisputeView {
   submittedAt: string | null;
   closedAt: string | null;
   history: { type: string; actor: string; at: string }[];
+  /** Why a person has to take over (status manual_remediation); absent otherwise. */
+  remediationReason?: string;
 }
 
 export interface AddEvidenceRequest {
@@ -161,6 +165,8 @@ export interface DunningView {
   retentionOffer: { offer: string; appliedBy: string; at: string } | null;
   cancellation: { by: string; reason: string; at: string } | null;
   closedAt: string | null;
+  /** Why a person has to take over (status manual_remediation); absent otherwise. */
+  remediationReason?: string;
 }
 
 export interface CancelSubscriptionNowRequest {

@@ -4,6 +4,8 @@ import { settlementWindow } from '../../domain/billing/billing-policy';
 import { checkRefundAction, InvalidRefundTransitionError, RefundAction, refundEligibility, refundIdempotencyKey, RefundState } from '../../domain/billing/refund';
 import { Assignee, Brand, CaseKind, CaseStatus, SlaBreached, SlaNextDeadline } from '../search-attributes';
 import { iso } from '../sla-clock-view';
+import { redactCardData } from '../../domain/billing/card-redaction';
+import { cardDataRemediationReason, onRecordRefused, stopAfterRefusal } from './card-data-guard';
 import { IdentityGate } from './identity-gate';
 import { BillingFailure, ConfirmIdentityRequest, confirmIdentityUpdate, RefundInput, refundStatusQuery, refundUpdatedSignal, RefundView, retentionAnswerUpdate } from './messages';
 
@@ -44,6 +46,8 @@ class RefundCase {
   private closedAt: number | null = null;
   private gatewayUpdate: { status: string; failureReason: string | null } | null = null;
   private opened = false;
+  /** The field path of card data that made recordBillingCase refuse the case's record. */
+  private refusedPath: string | null = null;
 
   constructor(
     private readonly input: RefundInput,
@@ -51,7 +55,7 @@ class RefundCase {
   ) {}
 
   view(): RefundView {
-    return {
+    const view: RefundView = {
       id: this.input.caseId,
       brand: this.input.brand,
       state: this.state,
@@ -70,6 +74,8 @@ class RefundCase {
       remediationReason: this.remediationReason,
       closedAt: iso(this.closedAt),
     };
+    // Once refused, the case shows (and stores) last four digits only.
+    return this.refusedPath === null ? view : redactCardData(view);
   }
 
   registerHandlers(): void {
@@ -119,16 +125,38 @@ class RefundCase {
   }
 
   private async record(type: string, actor: string, data: Record<string, unknown>, key?: string): Promise<RefundView> {
-    await condition(() => this.opened);
+    await condition(() => this.opened || this.refusedPath !== null);
+    if (this.refusedPath !== null) await stopAfterRefusal(this.refusedPath);
     const now = Date.now();
     if (['settled', 'failed', 'retained', 'manual_remediation'].includes(this.state) && this.closedAt === null) this.closedAt = now;
     this.publish();
     const view = this.view();
-    await recordBillingCase(
-      { kind: 'refund', id: this.input.caseId, brand: this.input.brand, state: this.state, customerRef: this.input.customerRef, snapshot: view },
-      { eventKey: key ?? `${this.input.caseId}:${type}:${currentUpdateInfo()?.id ?? now}`, type, actor, occurredAt: new Date(now).toISOString(), data },
-    );
+    await this.persist(view, { eventKey: key ?? `${this.input.caseId}:${type}:${currentUpdateInfo()?.id ?? now}`, type, actor, occurredAt: new Date(now).toISOString(), data });
     return view;
+  }
+
+  private async persist(snapshot: RefundView, event: Parameters<typeof recordBillingCase>[1]): Promise<void> {
+    try {
+      await recordBillingCase({ kind: 'refund', id: this.input.caseId, brand: this.input.brand, state: this.state, customerRef: this.input.customerRef, snapshot }, event);
+    } catch (err) {
+      await onRecordRefused(err, (path) => (this.refusedPath ??= path));
+    }
+  }
+
+  /** The record held card data: stored redacted, in manual remediation, and a person is told. */
+  private async remediateCardData(): Promise<RefundView> {
+    const path = this.refusedPath!;
+    this.state = 'manual_remediation';
+    this.remediationReason = cardDataRemediationReason(path);
+    this.closedAt ??= Date.now();
+    this.publish();
+    const now = Date.now();
+    await recordBillingCase(
+      { kind: 'refund', id: this.input.caseId, brand: this.input.brand, state: this.state, customerRef: redactCardData(this.input.customerRef), snapshot: this.view() },
+      { eventKey: `${this.input.caseId}:card-data-refused`, type: 'card_data_refused', actor: 'system', occurredAt: new Date(now).toISOString(), data: { path } },
+    );
+    await this.notify('refund_remediation', 'owner', this.input.agent, `refund case needs a person: ${this.remediationReason}`);
+    return this.finish();
   }
 
   private publish(): void {
@@ -180,11 +208,15 @@ class RefundCase {
       { key: Brand, value: this.input.brand },
     ]);
     this.publish();
+    // Whatever step a refused record stops, the case goes to manual remediation (never a retry loop).
+    const refused = condition(() => this.refusedPath !== null).then(() => null);
+    const done = await Promise.race([this.runCase(), refused]);
+    return done ?? this.remediateCardData();
+  }
+
+  private async runCase(): Promise<RefundView> {
     const policy = this.input.policy;
-    await recordBillingCase(
-      { kind: 'refund', id: this.input.caseId, brand: this.input.brand, state: this.state, customerRef: this.input.customerRef, snapshot: this.view() },
-      { eventKey: `${this.input.caseId}:opened`, type: 'opened', actor: this.input.openedBy, occurredAt: new Date(this.openedAt).toISOString(), data: { reason: this.input.reason, policyVersion: policy.version } },
-    );
+    await this.persist(this.view(), { eventKey: `${this.input.caseId}:opened`, type: 'opened', actor: this.input.openedBy, occurredAt: new Date(this.openedAt).toISOString(), data: { reason: this.input.reason, policyVersion: policy.version } });
     this.opened = true;
 
     // 1. Identity first: nothing happens to the account, and no money moves, before it.
