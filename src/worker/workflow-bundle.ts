@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BundleOptions } from '@temporalio/worker';
 
@@ -18,4 +19,15 @@ export function workflowBundleOptions(): Pick<BundleOptions, 'workflowsPath' | '
 /** A bundle that still carries the zod library would rebuild it per workflow: refuse it. */
 export function assertLeanWorkflowBundle(code: string): void {
   if (code.includes('node_modules/zod')) throw new Error('the workflow bundle contains zod; build it with workflowBundleOptions()');
+}
+
+/**
+ * The production start's workflow bundle: WORKFLOW_BUNDLE_PATH when set, else the bundle
+ * `npm run build` left in `distDir` (dist/workflow-bundle.js) when there is one. Undefined means
+ * the worker bundles src/workflows at start (development).
+ */
+export function prebuiltWorkflowBundle(env: NodeJS.ProcessEnv, distDir: string): string | undefined {
+  if (env.WORKFLOW_BUNDLE_PATH) return env.WORKFLOW_BUNDLE_PATH;
+  const built = resolve(distDir, 'workflow-bundle.js');
+  return existsSync(built) ? built : undefined;
 }
