@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
-import type { DecisionOutcome, TakedownState } from '../domain/takedown/case';
-import type { LegalBasis } from '../domain/takedown/notice';
-import type { Regime } from '../domain/takedown/regime';
-import { transparencyCounts, TransparencyCounts } from '../domain/takedown/statement-of-reasons';
+import type { DecisionGround, DecisionOutcome, TakedownState } from '../domain/takedown/case';
+import type { LegalBasis, NotifierRole } from '../domain/takedown/notice';
+import type { Measure, Regime } from '../domain/takedown/regime';
+import { ReportedMeasure, transparencyCounts, TransparencyCounts } from '../domain/takedown/statement-of-reasons';
 
 /**
  * The yearly transparency report's reads and its stored snapshot, shared by the API (live
@@ -11,6 +11,8 @@ import { transparencyCounts, TransparencyCounts } from '../domain/takedown/state
 export async function computeTransparencyCounts(dataSource: DataSource, year: number): Promise<TransparencyCounts> {
   const from = new Date(Date.UTC(year, 0, 1));
   const to = new Date(Date.UTC(year + 1, 0, 1));
+  // The breakdowns come from the snapshot (the case view: no contact details) and the content
+  // platform's record of what was actually done to the items.
   const cases: {
     received_at: Date;
     legal_basis: LegalBasis;
@@ -19,9 +21,19 @@ export async function computeTransparencyCounts(dataSource: DataSource, year: nu
     outcome: DecisionOutcome | null;
     decided_at: Date | null;
     paged: boolean;
+    jurisdictions: unknown;
+    notifier_role: NotifierRole | null;
+    measure: Measure['kind'] | null;
+    ground: DecisionGround['kind'] | null;
+    content_actions: ReportedMeasure[];
   }[] = await dataSource.query(
     `SELECT t.received_at, t.legal_basis, t.regimes, t.state, t.outcome, t.decided_at,
-            EXISTS (SELECT 1 FROM takedown_events e WHERE e.case_id = t.id AND e.type = 'legal_oncall_paged') AS paged
+            EXISTS (SELECT 1 FROM takedown_events e WHERE e.case_id = t.id AND e.type = 'legal_oncall_paged') AS paged,
+            t.snapshot -> 'claimedJurisdictions' AS jurisdictions,
+            t.snapshot ->> 'notifierRole' AS notifier_role,
+            t.snapshot -> 'decision' -> 'measure' ->> 'kind' AS measure,
+            t.snapshot -> 'decision' -> 'ground' ->> 'kind' AS ground,
+            ARRAY(SELECT DISTINCT a.action FROM content_actions a WHERE a.case_id = t.id AND a.applied_at IS NOT NULL ORDER BY a.action) AS content_actions
        FROM takedowns t WHERE t.received_at >= $1 AND t.received_at < $2`,
     [from, to],
   );
@@ -38,6 +50,11 @@ export async function computeTransparencyCounts(dataSource: DataSource, year: nu
       outcome: r.outcome,
       decidedAt: r.decided_at?.getTime() ?? null,
       legalOnCallPaged: r.paged,
+      claimedJurisdictions: Array.isArray(r.jurisdictions) ? r.jurisdictions.filter((j): j is string => typeof j === 'string') : [],
+      notifierRole: r.notifier_role,
+      measure: r.measure,
+      ground: r.ground,
+      contentActions: r.content_actions,
     })),
     year,
     preservations.map((p) => ({ requestedAt: p.requested_at.getTime(), extendedAt: p.extended_at?.getTime() ?? null })),

@@ -20,6 +20,7 @@ describe('takedowns over HTTP', () => {
     api = await startApi(config);
     http = httpClient(api.baseUrl);
     keys.legal = await createKey(ds, 'legal', 'legal-ines');
+    keys.legal2 = await createKey(ds, 'legal', 'legal-omar');
     keys.agent = await createKey(ds, 'agent', 'agent-bo');
     keys.partner = await createKey(ds, 'client', 'partner-studio');
     keys.admin = await createKey(ds, 'admin', 'admin-root');
@@ -164,26 +165,38 @@ describe('takedowns over HTTP', () => {
   it('the transparency report counts a seeded year exactly (JSON and CSV), for legal staff only', async () => {
     const day = 86_400_000;
     const at = (m: number, d: number) => new Date(Date.UTC(2019, m - 1, d, 12));
-    // legal basis, regimes, state now, outcome, days from receipt to decision
-    const seed: [string, string[], string, string | null, number | null][] = [
-      ['copyright', ['dmca'], 'closed', 'remove', 2],
-      ['copyright', ['dmca'], 'restored', 'remove', 4],
-      ['copyright', ['dmca'], 'kept', 'restrict', 6],
-      ['copyright', ['dmca'], 'rejected', null, null],
-      ['eu_illegal_content', ['dsa'], 'reversed', 'restrict', 1],
-      ['eu_illegal_content', ['dsa'], 'upheld', 'no_action', 3],
-      ['child_safety', ['dsa', 'platform_terms'], 'applied', 'escalate_safety', 1],
-      ['defamation', ['platform_terms'], 'lapsed', null, null],
-      ['trademark', ['platform_terms'], 'in_review', null, null],
+    // legal basis, regimes, state now, outcome, days from receipt to decision; claimed countries,
+    // notifier role, decided measure and ground (as the case view has them), content actions taken
+    type Seed = [string, string[], string, string | null, number | null, string[], string, string | null, string | null, string[]];
+    const seed: Seed[] = [
+      ['copyright', ['dmca'], 'closed', 'remove', 2, ['US'], 'rights_holder', 'global_removal', 'legal', ['remove']],
+      ['copyright', ['dmca'], 'restored', 'remove', 4, ['US'], 'agent', 'global_removal', 'legal', ['remove', 'restore']],
+      ['copyright', ['dmca'], 'kept', 'restrict', 6, ['US'], 'attorney', 'geo_restriction', 'legal', ['geo_restrict']],
+      ['copyright', ['dmca'], 'rejected', null, null, ['US'], 'rights_holder', null, null, []],
+      ['eu_illegal_content', ['dsa'], 'reversed', 'restrict', 1, ['DE', 'FR'], 'trusted_flagger', 'geo_restriction', 'contractual', ['geo_restrict', 'restore']],
+      ['eu_illegal_content', ['dsa'], 'upheld', 'no_action', 3, ['DE'], 'rights_holder', 'no_action', 'legal', []],
+      // Escalated to safety: counted by the measure it took (removal) and its ground.
+      ['child_safety', ['dsa', 'platform_terms'], 'applied', 'escalate_safety', 1, ['DE', 'GB'], 'authority', 'global_removal', 'legal', ['remove']],
+      ['defamation', ['platform_terms'], 'lapsed', null, null, ['GB'], 'attorney', null, null, []],
+      ['trademark', ['platform_terms'], 'in_review', null, null, ['JP'], 'agent', null, null, []],
     ];
-    for (const [i, [basis, regimes, state, outcome, days]] of seed.entries()) {
+    for (const [i, [basis, regimes, state, outcome, days, countries, role, measure, ground, actions]] of seed.entries()) {
       const received = at(3, 1 + i);
+      const snapshot = { claimedJurisdictions: countries, notifierRole: role, decision: measure === null ? null : { outcome, measure: { kind: measure }, ground: { kind: ground } } };
       await ds.query(
         `INSERT INTO takedowns (id, brand, state, regimes, legal_basis, tier, channel, received_at, decided_at, outcome, snapshot, updated_at)
-         VALUES ($1, 'uoozee', $2, $3, $4, 'standard', 'public', $5, $6, $7, '{}', now())`,
-        [`seed-2019-${i}`, state, regimes, basis, received, days === null ? null : new Date(received.getTime() + days * day), outcome],
+         VALUES ($1, 'uoozee', $2, $3, $4, 'standard', 'public', $5, $6, $7, $8, now())`,
+        [`seed-2019-${i}`, state, regimes, basis, received, days === null ? null : new Date(received.getTime() + days * day), outcome, JSON.stringify(snapshot)],
       );
+      for (const action of actions) {
+        // Two items each: a case counts once per measure, however many items it had.
+        for (const item of [0, 1]) {
+          await ds.query(`INSERT INTO content_actions (action_key, case_id, action, item, applied_at) VALUES ($1, $2, $3, '{}', now())`, [`seed-2019-${i}:${action}:item:${item}`, `seed-2019-${i}`, action]);
+        }
+      }
     }
+    // An action started but never applied (the platform did not answer): not counted.
+    await ds.query(`INSERT INTO content_actions (action_key, case_id, action, item) VALUES ('seed-2019-0:restore:item:0', 'seed-2019-0', 'restore', '{}')`);
     // A threat to life: the legal on-call was paged at intake (counted apart from escalate_safety decisions).
     await ds.query(
       `INSERT INTO takedowns (id, brand, state, regimes, legal_basis, tier, channel, received_at, snapshot, updated_at)
@@ -222,6 +235,11 @@ describe('takedowns over HTTP', () => {
       byLegalBasis: { copyright: 4, eu_illegal_content: 2, trademark: 1, defamation: 1, privacy: 0, child_safety: 1, threat_to_life_or_safety: 1 },
       byRegime: { dmca: 4, dsa: 3, platform_terms: 4 },
       byDecision: { remove: 2, restrict: 2, no_action: 1, escalate_safety: 1 },
+      // seed-2019-9 (the paged threat) has no snapshot fields: its country and role are unknown.
+      byJurisdiction: { DE: 3, FR: 1, GB: 2, JP: 1, US: 4, unknown: 1 },
+      byNotifierRole: { rights_holder: 3, agent: 2, attorney: 2, trusted_flagger: 1, authority: 1, unknown: 1 },
+      byMeasure: { remove: 3, geo_restrict: 2, restore: 2, no_action: 1 },
+      byGround: { legal: 4, contractual: 1 },
       rejected: 1,
       lapsed: 1,
       undecided: 2,
@@ -245,6 +263,10 @@ describe('takedowns over HTTP', () => {
     expect(csv.body).toContain(`medianTimeToDecisionMs,,${2.5 * day}\np90TimeToDecisionMs,,${6 * day}\n`);
     expect(csv.body).toContain('retentionRequests,,2\n');
     expect(csv.body).toContain('complaints,reversed,1\n');
+    expect(csv.body).toContain('byJurisdiction,DE,3\nbyJurisdiction,FR,1\nbyJurisdiction,GB,2\nbyJurisdiction,JP,1\nbyJurisdiction,US,4\nbyJurisdiction,unknown,1\n');
+    expect(csv.body).toContain('byNotifierRole,rights_holder,3\nbyNotifierRole,agent,2\nbyNotifierRole,attorney,2\nbyNotifierRole,trusted_flagger,1\nbyNotifierRole,authority,1\nbyNotifierRole,unknown,1\n');
+    expect(csv.body).toContain('byMeasure,remove,3\nbyMeasure,geo_restrict,2\nbyMeasure,restore,2\nbyMeasure,no_action,1\n');
+    expect(csv.body).toContain('byGround,legal,4\nbyGround,contractual,1\n');
     expect(csv.body).toContain('source,,live\n');
 
     // Once the yearly schedule stored a snapshot, it is served (and says so); ?source=live recomputes.
@@ -322,6 +344,56 @@ describe('takedowns over HTTP', () => {
     expect(late.body.action).toBe('extend');
     const listed = await http('GET', path, { key: keys.legal });
     expect(listed.body.items).toMatchObject([{ id: holdId, state: 'released' }]);
+  });
+
+  it('a complaint is reviewed by someone other than the decider: the decider gets a 409 naming the reason', async () => {
+    const notice = copyrightNotice({ legalBasis: 'eu_illegal_content', claimedJurisdictions: ['DE'], notifier: { name: 'Max Muster', email: 'max@example.de', role: 'rights_holder' } });
+    const filed = await http('POST', '/v1/takedowns', { body: notice });
+    const id = filed.body.caseId as string;
+    await stateOf(id, 'triage');
+    const path = (action: string) => `/v1/takedowns/${id}/${action}`;
+    const decision = { outcome: 'remove', ground: { kind: 'legal', reference: '§ 130 StGB', explanation: 'Incitement to hatred.' }, explanation: 'The clip calls for violence against a group.' };
+    for (const [action, body] of [
+      ['assign', { reviewer: 'legal-ines' }],
+      ['decide', decision],
+      ['apply', {}],
+      ['complaint', { by: 'uploader', grounds: 'It is satire.' }],
+    ] as const) {
+      const res = await http('POST', path(action), { key: keys.legal, body });
+      expect([action, res.status]).toEqual([action, 200]);
+    }
+    for (const action of ['uphold', 'reverse']) {
+      const own = await http('POST', path(action), { key: keys.legal, body: { reasons: 'I stand by my decision.' } });
+      expect(own.status).toBe(409);
+      expect(own.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(own.body).toMatchObject({ state: 'complaint_review', action, reason: expect.stringMatching(/legal-ines decided this case; a complaint is reviewed by a different person/) });
+    }
+    const upheld = await http('POST', path('uphold'), { key: keys.legal2, body: { reasons: 'Read in context it still incites.' } });
+    expect(upheld.status).toBe(200);
+    expect(upheld.body.state).toBe('upheld');
+    const history = await waitFor(async () => {
+      const r = await http('GET', `/v1/takedowns/${id}/history`, { key: keys.legal });
+      return (r.body.items as { type: string }[]).some((e) => e.type === 'uphold') ? (r.body.items as { type: string; actor: string }[]) : undefined;
+    }, { what: 'uphold in the history' });
+    expect(history.filter((e) => ['decide', 'uphold'].includes(e.type)).map((e) => [e.type, e.actor])).toEqual([
+      ['decide', 'legal-ines'],
+      ['uphold', 'legal-omar'],
+    ]);
+  });
+
+  it('the case history is append-only in the database: UPDATE and DELETE of takedown_events are refused', async () => {
+    const key = `append-only-${Date.now()}`;
+    await ds.query(`INSERT INTO takedown_events (event_key, case_id, type, actor, occurred_at, data) VALUES ($1, 'seed-append-only', 'note', 'legal-ines', now(), '{"text":"original"}')`, [key]);
+    await expect(ds.query(`UPDATE takedown_events SET actor = 'someone-else' WHERE event_key = $1`, [key])).rejects.toThrow(/takedown_events is append-only/);
+    await expect(ds.query(`DELETE FROM takedown_events WHERE event_key = $1`, [key])).rejects.toThrow(/takedown_events is append-only/);
+    // Recording an event again (as a retried activity does) still inserts nothing and changes nothing.
+    const again: unknown[] = await ds.query(
+      `INSERT INTO takedown_events (event_key, case_id, type, actor, occurred_at, data) VALUES ($1, 'seed-append-only', 'note', 'x', now(), '{}') ON CONFLICT (event_key) DO NOTHING RETURNING id`,
+      [key],
+    );
+    expect(again).toEqual([]);
+    const rows: { actor: string; data: { text: string } }[] = await ds.query(`SELECT actor, data FROM takedown_events WHERE event_key = $1`, [key]);
+    expect(rows).toEqual([{ actor: 'legal-ines', data: { text: 'original' } }]);
   });
 
   it('the public form has its own, tighter rate limit; partners with a key are not held to it', async () => {

@@ -4,11 +4,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import type { ContentActionRequest, ContentPlatformAdapter } from '../../src/integrations/content/content-platform';
 import { PagerDutyEventsAdapter } from '../../src/integrations/paging/pagerduty-events';
+import { complaintDeadline } from '../../src/domain/takedown/deadlines';
 import { takedownWorkflow } from '../../src/workflows';
 import { CaseKind, CaseStatus, Regime, SlaBreached } from '../../src/workflows/search-attributes';
 import {
   applyDecisionUpdate,
   assignReviewerUpdate,
+  closeTakedownUpdate,
   complaintUpdate,
   counterNoticeUpdate,
   decideTakedownUpdate,
@@ -184,6 +186,9 @@ describe('takedown case workflow', () => {
     expect(statement.sent_at.getTime()).toBeLessThanOrEqual(restricted.applied_at!.getTime());
 
     await h.executeUpdate(complaintUpdate, { args: [{ actor: LEGAL, by: 'uploader', grounds: 'Satire, not incitement.' }] });
+    // The decider may not review the complaint against their own decision.
+    const own = await refusal(h.executeUpdate(reverseDecisionUpdate, { args: [{ actor: LEGAL, reasons: 'I changed my mind.' }] }));
+    expect([own.type, own.details?.[0]]).toEqual(['InvalidTransition', expect.objectContaining({ status: 'complaint_review', action: 'reverse', reason: expect.stringMatching(/different person/) })]);
     const reversed = await h.executeUpdate(reverseDecisionUpdate, { args: [{ actor: { id: 'legal-omar', role: 'legal' }, reasons: 'Read in context the clip is satire.' }] });
     expect(reversed.state).toBe('reversed');
     expect((await contentActions(ds, input.caseId)).map((r) => r.action)).toEqual(['geo_restrict', 'restore']);
@@ -295,5 +300,101 @@ describe('takedown case workflow', () => {
     await waitFor(async () => (await stateOf(child.caseId)) === 'triage', { what: 'child-safety notice in triage' });
     expect(pd.received.filter((r) => String(r.body?.dedup_key).startsWith(child.caseId))).toEqual([]);
     expect((await handle(child.caseId).query(takedownStatusQuery)).safetyPage).toBeNull();
+  });
+  it('a temporary restriction is lifted at its end: content restored once per item, the uploader told, the history records it', async () => {
+    const notice = copyrightNotice({
+      items: [
+        { contentId: 'vid_301', url: 'https://uoozee.example/watch/vid_301' },
+        { contentId: 'vid_302' },
+      ],
+    });
+    const endsAt = Date.now() + 8_000;
+    const { input, h } = await decided(notice, removal({ endsAt }));
+    const applied = await h.executeUpdate(applyDecisionUpdate, { args: [{ actor: LEGAL, authorityInformed: null }] });
+    expect([applied.state, applied.decision?.endsAt, applied.restrictionLiftedAt]).toEqual(['applied', new Date(endsAt).toISOString(), null]);
+    const lifted = await waitFor(async () => {
+      const v = await h.query(takedownStatusQuery);
+      return v.restrictionLiftedAt ? v : undefined;
+    }, { what: 'the restriction lifted at endsAt', timeoutMs: 20_000 });
+    expect(Date.parse(lifted.restrictionLiftedAt!)).toBeGreaterThanOrEqual(endsAt);
+    expect(lifted.state).toBe('applied'); // the case itself goes on (close, counter-notice, complaint)
+
+    const rows = await waitFor(async () => {
+      const r = await contentActions(ds, input.caseId);
+      return r.filter((a) => a.action === 'restore' && a.applied_at).length === 2 ? r : undefined;
+    }, { what: 'both items restored' });
+    expect(rows.map((r) => [r.action_key, r.action, r.attempts])).toEqual([
+      [`${input.caseId}:apply:item:0`, 'remove', 1],
+      [`${input.caseId}:apply:item:1`, 'remove', 1],
+      [`${input.caseId}:restriction-end:item:0`, 'restore', 1],
+      [`${input.caseId}:restriction-end:item:1`, 'restore', 1],
+    ]);
+    for (const r of rows) expect(platform.calls.get(r.action_key)).toBe(1);
+    for (const r of rows.filter((a) => a.action === 'restore')) expect(r.applied_at!.getTime()).toBeGreaterThanOrEqual(endsAt);
+
+    const told = await waitFor(async () => (await communications(ds, input.caseId)).find((c) => c.kind === 'content_restored'), { what: 'the uploader told' });
+    expect(told.recipient).toBe('uploader');
+    expect(told.body).toMatchObject({ why: 'restriction_ended', restrictionEndedAt: new Date(endsAt).toISOString() });
+    const events = await waitFor(async () => {
+      const e = await takedownEvents(ds, input.caseId);
+      return e.some((x) => x.type === 'restriction_ended') && e.filter((x) => x.type === 'communication_sent').length >= 4 ? e : undefined;
+    }, { what: 'restriction_ended in the history' });
+    const ended = events.filter((e) => e.type === 'restriction_ended');
+    expect(ended.map((e) => [e.actor, e.data.endsAt])).toEqual([['system', new Date(endsAt).toISOString()]]);
+    expect(ended[0].occurred_at.getTime()).toBeGreaterThanOrEqual(endsAt);
+    expect(events.filter((e) => e.type === 'content_action').map((e) => e.data.action)).toEqual(['remove', 'restore']);
+    expect(JSON.stringify(events)).not.toMatch(/Jane Roe|jane@studio/);
+    // Nothing is restored twice: the case can still be closed and nothing more happens to the content.
+    await h.executeUpdate(closeTakedownUpdate, { args: [{ actor: LEGAL }] });
+    expect((await contentActions(ds, input.caseId)).length).toBe(4);
+  });
+
+  it('DSA: the complaint window counts from the statement of reasons (apply), not from the decision', async () => {
+    const notice = copyrightNotice({ legalBasis: 'eu_illegal_content', claimedJurisdictions: ['DE'], notifier: { name: 'Max Muster', email: 'max@example.de', role: 'rights_holder' } });
+    const { input, h } = await decided(notice, removal({ ground: { kind: 'legal', reference: '§ 130 StGB', explanation: 'Incitement to hatred.' } }));
+    const atDecision = await h.query(takedownStatusQuery);
+    const decidedAt = Date.parse(atDecision.decidedAt!);
+    expect(atDecision.complaintClosesAt).toBe(new Date(complaintDeadline(input.policy.clocks, decidedAt)).toISOString());
+    await new Promise((r) => setTimeout(r, 2_500)); // legal staff apply the decision later
+    const applied = await h.executeUpdate(applyDecisionUpdate, { args: [{ actor: LEGAL, authorityInformed: null }] });
+    const events = await takedownEvents(ds, input.caseId);
+    const appliedAt = events.find((e) => e.type === 'apply')!.occurred_at.getTime();
+    expect(appliedAt - decidedAt).toBeGreaterThanOrEqual(2_500);
+    const closesAt = complaintDeadline(input.policy.clocks, appliedAt);
+    expect(applied.complaintClosesAt).toBe(new Date(closesAt).toISOString());
+    // The window is counted in whole days (Regulation 1182/71), so seconds apart the date only moves
+    // across midnight (the unit test has a 20-day gap); what shows here is that apply counted it.
+    expect(Date.parse(applied.complaintClosesAt!)).toBeGreaterThanOrEqual(Date.parse(atDecision.complaintClosesAt!));
+    expect(events.find((e) => e.type === 'apply')!.data).toMatchObject({ complaintClosesAt: new Date(closesAt).toISOString() });
+    // The uploader's statement of reasons quotes the window from when they were told.
+    const statement = (await communications(ds, input.caseId)).find((c) => c.kind === 'statement_of_reasons')!;
+    expect(statement.body).toMatchObject({ redress: { internalComplaint: { until: new Date(closesAt - 1).toISOString() } } });
+    expect(statement.sent_at.getTime()).toBeGreaterThanOrEqual(appliedAt);
+  });
+
+  it('an "escalate to safety" decision pages the safety team once when applied, through a PagerDuty 500', async () => {
+    const notice = copyrightNotice({ legalBasis: 'eu_illegal_content', explanation: 'Recruitment video for a violent group.', claimedJurisdictions: ['DE'] });
+    const escalate = removal({ outcome: 'escalate_safety', ground: { kind: 'legal', reference: '§ 129a StGB', explanation: 'Support of a terrorist organisation.' } });
+    const { input, h } = await decided(notice, escalate);
+    const dedupKey = `${input.caseId}:page:safety-team`;
+    expect(pd.received.filter((r) => r.body?.dedup_key === dedupKey)).toEqual([]); // deciding pages nobody
+    pd.failNext(1, 500);
+    const applied = await h.executeUpdate(applyDecisionUpdate, { args: [{ actor: LEGAL, authorityInformed: 'BKA' }] });
+    expect(applied.safetyEscalation).toMatchObject({ dedupKey, target: 'rotation:safety-oncall', pager: 'pagerduty', status: 'success' });
+    const sent = pd.received.filter((r) => r.body?.dedup_key === dedupKey);
+    expect(sent.map((r) => [r.body?.event_action, r.status])).toEqual([
+      ['trigger', 500],
+      ['trigger', 202],
+    ]);
+    expect(pd.incidents().get(dedupKey)).toMatchObject({ state: 'triggered', openings: 1, eventCount: 1 });
+    expect(JSON.stringify(sent)).not.toMatch(/Jane Roe|jane@studio/);
+    const events = await takedownEvents(ds, input.caseId);
+    expect(events.filter((e) => e.type === 'safety_team_paged').map((e) => [e.actor, e.data.dedupKey, e.data.target])).toEqual([['system', dedupKey, 'rotation:safety-oncall']]);
+    // The measure still took effect, after the uploader was told.
+    expect((await contentActions(ds, input.caseId)).map((r) => r.action)).toEqual(['remove']);
+    // Another case's plain removal pages no one.
+    const { input: plain, h: plainHandle } = await decided();
+    await plainHandle.executeUpdate(applyDecisionUpdate, { args: [{ actor: LEGAL, authorityInformed: null }] });
+    expect(pd.received.filter((r) => String(r.body?.dedup_key).startsWith(plain.caseId))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, Client, WorkflowExecutionAlreadyStartedError, WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
@@ -24,6 +24,7 @@ import {
   suitFiledUpdate,
   TAKEDOWN_ID,
   TakedownActorRef,
+  TakedownFailure,
   takedownStatusQuery,
   TakedownView,
   upholdDecisionUpdate,
@@ -306,6 +307,12 @@ export class TakedownsService {
       if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
         const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM takedowns WHERE id = $1`, [id]);
         if (rows[0]) throw Problem.conflict('invalid-transition', `takedown case is ${rows[0].state}; nothing more can happen to it`, { state: rows[0].state });
+      }
+      // A refusal with a reason beyond the state (a time limit, the complaint reviewer being the
+      // decider, …): the 409 names the state, the action and the reason.
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === TakedownFailure.InvalidTransition) {
+        const details = (err.cause.details?.[0] ?? {}) as { status?: unknown; action?: unknown; reason?: unknown };
+        if (typeof details.reason === 'string') throw Problem.conflict('invalid-transition', err.cause.message, { state: details.status, action: details.action, reason: details.reason });
       }
       return problemFromTemporal(err, 'takedown', id);
     }

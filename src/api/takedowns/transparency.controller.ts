@@ -15,7 +15,7 @@ export class TransparencyController {
   @Get()
   @ApiOperation({
     summary:
-      'Yearly takedown transparency counts: notices by legal basis and regime, decisions, median and p90 time to decision, counter-notices, complaints, retention requests, safety escalations and legal on-call pages (JSON or CSV). ' +
+      'Yearly takedown transparency counts: notices by legal basis, regime, claimed jurisdiction and notifier role, decisions, actions by measure (remove / geo-restrict / restore / no action) and ground (legal / contractual), median and p90 time to decision, counter-notices, complaints, retention requests, safety escalations and legal on-call pages (JSON or CSV). ' +
       'The snapshot the yearly schedule stored is served when there is one (source: snapshot, generatedAt; header Caseworks-Source)',
   })
   async report(@Query() q: TransparencyQuery, @Res({ passthrough: true }) res: Response): Promise<TransparencyReport | string> {

@@ -164,6 +164,8 @@ export const policyPackSchema = z
         escalateTo: z.string().min(1),
         /** Paged at once for a threat to life or safety (the PagerDuty service is PAGERDUTY_LEGAL_ROUTING_KEY's). */
         legalOnCall: z.string().min(1).default('rotation:legal-oncall'),
+        /** Paged when an "escalate to safety" decision is applied (through the same paging adapter). */
+        safetyTeam: z.string().min(1).default('rotation:safety-oncall'),
       })
       .strict()
       .optional(),

@@ -110,12 +110,20 @@ export function counterNoticeForwardMessage(caseId: string, c: TakedownCase, cou
   };
 }
 
-export function restoredMessage(caseId: string, why: 'counter_notice' | 'complaint_reversed', items: readonly NoticeItem[]): CaseMessage {
+const RESTORED_BECAUSE = {
+  counter_notice: 'after a counter-notice (17 U.S.C. §512(g)(2)(C))',
+  complaint_reversed: 'after a complaint reversed the decision (DSA Art. 20(4))',
+  restriction_ended: 'because the temporary restriction ended',
+} as const;
+
+export function restoredMessage(caseId: string, why: keyof typeof RESTORED_BECAUSE, items: readonly NoticeItem[], endedAt?: number): CaseMessage {
+  const because = why === 'restriction_ended' && endedAt !== undefined ? `${RESTORED_BECAUSE[why]} on ${iso(endedAt)}` : RESTORED_BECAUSE[why];
   return {
     caseId,
     why,
+    ...(why === 'restriction_ended' && endedAt !== undefined ? { restrictionEndedAt: iso(endedAt) } : {}),
     content: items.map((i) => ({ ...i })),
-    text: `Case ${caseId}: the content below was restored ${why === 'counter_notice' ? 'after a counter-notice (17 U.S.C. §512(g)(2)(C))' : 'after a complaint reversed the decision (DSA Art. 20(4))'}.\n${items.map((i) => `- ${i.url ?? i.contentId}`).join('\n')}`,
+    text: `Case ${caseId}: the content below was restored ${because}.\n${items.map((i) => `- ${i.url ?? i.contentId}`).join('\n')}`,
   };
 }
 

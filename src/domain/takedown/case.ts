@@ -183,7 +183,13 @@ export interface TakedownCase {
   reviewer: string | null;
   decision: TakedownDecision | null;
   decidedAt: number | null;
-  /** DSA cases: first instant after the Art. 20 window. */
+  /** Who decided: a complaint against the decision is reviewed by someone else (Art. 20(6)). Absent on cases recorded before it was kept. */
+  decidedBy?: string | null;
+  /**
+   * DSA cases: first instant after the Art. 20 window. Set at decide (the notifier is told then)
+   * and, when the content is restricted, counted again at apply, when the uploader's statement
+   * of reasons goes out: at least the window after each side was informed.
+   */
   complaintClosesAt: number | null;
   counterNoticeAt: number | null;
   restoreWindow: RestoreWindow | null;
@@ -203,6 +209,7 @@ export function openTakedownCase(input: { regimes: readonly Regime[]; legalBasis
     reviewer: null,
     decision: null,
     decidedAt: null,
+    decidedBy: null,
     complaintClosesAt: null,
     counterNoticeAt: null,
     restoreWindow: null,
@@ -230,8 +237,19 @@ export type TakedownCommand =
   | { action: 'reverse'; reasons: string }
   | { action: 'note'; text: string };
 
+/**
+ * Rules added after cases were already running. Both default to on; the case workflow turns one
+ * off only while replaying a case recorded before it (patched), so old histories replay unchanged.
+ */
+export interface TakedownRules {
+  /** DSA Art. 20(1): the complaint window runs from when the uploader is informed (the statement of reasons at apply), not from the decision. */
+  complaintWindowFromStatement?: boolean;
+  /** The statement of reasons promises review "by a different person": the decider may not uphold or reverse. */
+  distinctComplaintReviewer?: boolean;
+}
+
 /** The rules the table cannot express: time limits, which regime allows a dispute, what a decision must say. */
-export function checkTakedownCommand(c: TakedownCase, command: TakedownCommand, actor: TakedownActor, now: number): void {
+export function checkTakedownCommand(c: TakedownCase, command: TakedownCommand, actor: TakedownActor, now: number, rules: TakedownRules = {}): void {
   checkTakedownAction(c.state, command.action, actor.role);
   const refuse = (reason: string) => new InvalidTakedownTransitionError(c.state, command.action, reason);
   switch (command.action) {
@@ -274,6 +292,9 @@ export function checkTakedownCommand(c: TakedownCase, command: TakedownCommand, 
       return;
     case 'uphold':
     case 'reverse':
+      if (rules.distinctComplaintReviewer !== false && c.decidedBy && c.decidedBy === actor.id) {
+        throw refuse(`${actor.id} decided this case; a complaint is reviewed by a different person (DSA Art. 20)`);
+      }
       if (blank(command.reasons)) throw refuse('give reasons for the complaint decision (Art. 20(5))');
       return;
     case 'note':
@@ -300,8 +321,8 @@ function checkDecision(d: TakedownDecision, refuse: (reason: string) => Error): 
 }
 
 /** The case after `command`, with its history entry; throws as checkTakedownCommand does. */
-export function applyTakedownAction(c: TakedownCase, command: TakedownCommand, actor: TakedownActor, now: number, policy: TakedownPolicy): TakedownCase {
-  checkTakedownCommand(c, command, actor, now);
+export function applyTakedownAction(c: TakedownCase, command: TakedownCommand, actor: TakedownActor, now: number, policy: TakedownPolicy, rules: TakedownRules = {}): TakedownCase {
+  checkTakedownCommand(c, command, actor, now, rules);
   const { action, ...data } = command;
   const next: TakedownCase = { ...c };
   const derived: Record<string, unknown> = {};
@@ -332,10 +353,17 @@ export function applyTakedownAction(c: TakedownCase, command: TakedownCommand, a
       next.state = 'decided';
       next.decision = command.decision;
       next.decidedAt = now;
+      next.decidedBy = actor.id;
+      // The notifier hears the decision now (Art. 16(5)): the window runs at least from here.
       if (c.regimes.includes('dsa')) next.complaintClosesAt = derived.complaintClosesAt = complaintDeadline(policy, now);
       break;
     case 'apply':
       next.state = 'applied';
+      // The uploader is informed now (the statement of reasons goes out with the restriction):
+      // Art. 20(1) gives them at least the window from here, not from the decision.
+      if (rules.complaintWindowFromStatement !== false && c.regimes.includes('dsa') && c.decision && c.decision.measure.kind !== 'no_action') {
+        next.complaintClosesAt = derived.complaintClosesAt = Math.max(c.complaintClosesAt ?? 0, complaintDeadline(policy, now));
+      }
       break;
     case 'close':
       next.state = 'closed';

@@ -1,7 +1,7 @@
-import { DECISION_OUTCOMES, DecisionOutcome, TakedownCase, TakedownDecision, TakedownState } from './case';
+import { DECISION_OUTCOMES, DecisionGround, DecisionOutcome, TakedownCase, TakedownDecision, TakedownState } from './case';
 import { RESTORE_MAX_BUSINESS_DAYS, RESTORE_MIN_BUSINESS_DAYS } from './deadlines';
-import { LEGAL_BASES, LegalBasis, NoticeItem, NotifierRole, TakedownNotice } from './notice';
-import { REGIMES, Regime } from './regime';
+import { LEGAL_BASES, LegalBasis, NOTIFIER_ROLES, NoticeItem, NotifierRole, TakedownNotice } from './notice';
+import { Measure, REGIMES, Regime } from './regime';
 
 /**
  * What the people on each side of a takedown are told, and the yearly transparency counts.
@@ -174,11 +174,38 @@ export interface TakedownCaseSummary {
   decidedAt: number | null;
   /** A threat to life or safety for which the legal on-call was paged (absent: not paged). */
   legalOnCallPaged?: boolean;
+  /** The countries the notifier claimed (ISO 3166-1); absent or empty: counted as `unknown`. */
+  claimedJurisdictions?: readonly string[];
+  /** The notifier's role as stated on the notice; absent: counted as `unknown`. */
+  notifierRole?: NotifierRole | null;
+  /** The decided measure (no_action is counted from here; restrictions from the content actions taken). */
+  measure?: Measure['kind'] | null;
+  /** The decision's ground: the law relied on, or our terms. */
+  ground?: DecisionGround['kind'] | null;
+  /** The content actions taken on the case's items (each counted once per case). */
+  contentActions?: readonly ReportedMeasure[];
 }
 
-export function summarizeTakedownCase(c: TakedownCase): TakedownCaseSummary {
-  return { receivedAt: c.receivedAt, legalBasis: c.legalBasis, regimes: [...c.regimes], state: c.state, outcome: c.decision?.outcome ?? null, decidedAt: c.decidedAt };
+export function summarizeTakedownCase(c: TakedownCase, notice?: Pick<TakedownNotice, 'claimedJurisdictions' | 'notifier'>): TakedownCaseSummary {
+  return {
+    receivedAt: c.receivedAt,
+    legalBasis: c.legalBasis,
+    regimes: [...c.regimes],
+    state: c.state,
+    outcome: c.decision?.outcome ?? null,
+    decidedAt: c.decidedAt,
+    ...(notice ? { claimedJurisdictions: [...notice.claimedJurisdictions], notifierRole: notice.notifier.role } : {}),
+    measure: c.decision?.measure.kind ?? null,
+    ground: c.decision?.ground.kind ?? null,
+  };
 }
+
+/** Content actions as the report names them (the content platform's remove / geo_restrict / restore). */
+export const REPORTED_MEASURES = ['remove', 'geo_restrict', 'restore'] as const;
+export type ReportedMeasure = (typeof REPORTED_MEASURES)[number];
+const GROUNDS = ['legal', 'contractual'] as const;
+/** A notice or action whose jurisdiction, role or ground was not recorded. */
+const UNKNOWN = 'unknown';
 
 /** An authority's preservation request, as the report counts it: when it came, and whether it was renewed. */
 export interface PreservationRequestSummary {
@@ -193,6 +220,21 @@ export interface TransparencyCounts {
   /** A notice under two regimes counts once in each, so these may sum to more than `notices`. */
   byRegime: Record<Regime, number>;
   byDecision: Record<DecisionOutcome, number>;
+  /**
+   * Notices by claimed country (ISO 3166-1, sorted): a notice claiming two countries counts once
+   * in each, so these may sum to more than `notices`; none recorded → `unknown`.
+   */
+  byJurisdiction: Record<string, number>;
+  /** Notices by the notifier's stated role (rights holder, agent, attorney, trusted flagger, authority). */
+  byNotifierRole: Record<NotifierRole, number> & { unknown?: number };
+  /**
+   * Actions by measure: cases whose content was removed, geo-restricted or restored (each counted
+   * once per case and measure, whatever the decision's outcome — an escalate_safety decision
+   * counts under the measure it took), and decisions to take no action on the content.
+   */
+  byMeasure: Record<ReportedMeasure | 'no_action', number>;
+  /** Restrictions taken (content removed or geo-restricted), by the decision's ground: the law, or our terms. */
+  byGround: Record<(typeof GROUNDS)[number], number> & { unknown?: number };
   rejected: number;
   lapsed: number;
   undecided: number;
@@ -235,6 +277,10 @@ export function transparencyCounts(cases: readonly TakedownCaseSummary[], year: 
     byLegalBasis: zero(LEGAL_BASES),
     byRegime: zero(REGIMES),
     byDecision: zero(DECISION_OUTCOMES),
+    byJurisdiction: {},
+    byNotifierRole: zero(NOTIFIER_ROLES),
+    byMeasure: zero([...REPORTED_MEASURES, 'no_action'] as const),
+    byGround: zero(GROUNDS),
     rejected: 0,
     lapsed: 0,
     undecided: 0,
@@ -250,9 +296,23 @@ export function transparencyCounts(cases: readonly TakedownCaseSummary[], year: 
     complaints: { received: 0, upheld: 0, reversed: 0 },
   };
   const decisionTimes: number[] = [];
+  const jurisdictions: Record<string, number> = {};
+  const bump = <K extends string>(record: Partial<Record<K, number>>, key: K) => (record[key] = (record[key] ?? 0) + 1);
   for (const c of inYear) {
     counts.byLegalBasis[c.legalBasis]++;
     for (const r of new Set(c.regimes)) counts.byRegime[r]++;
+    const claimed = new Set(c.claimedJurisdictions ?? []);
+    if (claimed.size === 0) bump(jurisdictions, UNKNOWN);
+    for (const country of claimed) bump(jurisdictions, country);
+    if (c.notifierRole && (NOTIFIER_ROLES as readonly string[]).includes(c.notifierRole)) counts.byNotifierRole[c.notifierRole]++;
+    else bump(counts.byNotifierRole, UNKNOWN);
+    const taken = new Set(c.contentActions ?? []);
+    for (const m of REPORTED_MEASURES) if (taken.has(m)) counts.byMeasure[m]++;
+    if (c.outcome !== null && c.measure === 'no_action') counts.byMeasure.no_action++;
+    if (taken.has('remove') || taken.has('geo_restrict')) {
+      if (c.ground === 'legal' || c.ground === 'contractual') counts.byGround[c.ground]++;
+      else bump(counts.byGround, UNKNOWN);
+    }
     if (c.outcome !== null) {
       counts.byDecision[c.outcome]++;
       if (c.decidedAt !== null) decisionTimes.push(c.decidedAt - c.receivedAt);
@@ -268,6 +328,7 @@ export function transparencyCounts(cases: readonly TakedownCaseSummary[], year: 
     if (c.state === 'upheld') counts.complaints.upheld++;
     if (c.state === 'reversed') counts.complaints.reversed++;
   }
+  counts.byJurisdiction = Object.fromEntries(Object.entries(jurisdictions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   counts.medianTimeToDecisionMs = median(decisionTimes);
   counts.p90TimeToDecisionMs = nearestRankPercentile(decisionTimes, 90);
   return counts;

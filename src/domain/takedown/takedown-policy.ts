@@ -19,6 +19,8 @@ export interface TakedownCasePolicy {
    * "rotation:legal-oncall"). Optional: cases pinned before paging existed lack it.
    */
   legalOnCall?: string;
+  /** Who is paged when an "escalate to safety" decision is applied. Optional: cases pinned before it lack it. */
+  safetyTeam?: string;
 }
 
 export function pinTakedownCasePolicy(pack: PolicyPack): TakedownCasePolicy {
@@ -32,5 +34,6 @@ export function pinTakedownCasePolicy(pack: PolicyPack): TakedownCasePolicy {
     clocks: pinTakedownPolicy(takedowns.clocks),
     escalateTo: takedowns.escalateTo,
     legalOnCall: takedowns.legalOnCall,
+    safetyTeam: takedowns.safetyTeam,
   };
 }

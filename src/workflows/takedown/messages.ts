@@ -64,6 +64,10 @@ export interface TakedownView {
   communications: { kind: string; recipient: 'uploader' | 'notifier'; at: string }[];
   /** A threat to life or safety: the page to the legal on-call and the pager's answer (absent on older cases). */
   safetyPage?: { dedupKey: string; target: string; pager: string; status: string; at: string } | null;
+  /** An "escalate to safety" decision applied: the page to the safety team's on-call (absent on older cases). */
+  safetyEscalation?: { dedupKey: string; target: string; pager: string; status: string; at: string } | null;
+  /** A temporary restriction (decision.endsAt) lifted: when the content came back (absent on older cases). */
+  restrictionLiftedAt?: string | null;
   nextDeadlineAt: string | null;
   lastActionAt: string;
 }

@@ -22,6 +22,7 @@ import {
   TakedownCommand,
   TakedownForbiddenError,
   TakedownHistoryEntry,
+  TakedownRules,
   TakedownState,
 } from '../../domain/takedown/case';
 import {
@@ -75,6 +76,7 @@ const { pageLegalOnCall } = proxyActivities<ReturnType<typeof createActivities>>
 
 /** Who is paged when a pack names no one. */
 const DEFAULT_LEGAL_ON_CALL = 'rotation:legal-oncall';
+const DEFAULT_SAFETY_TEAM = 'rotation:safety-oncall';
 
 const SYSTEM: TakedownActor = { id: 'system', role: TAKEDOWN_SYSTEM_ROLE };
 /** Nothing more can happen to the case: the workflow ends (a note afterwards is a 409 naming the state). */
@@ -110,6 +112,9 @@ class TakedownProceeding {
   private contentActions: TakedownView['contentActions'] = [];
   private communications: TakedownView['communications'] = [];
   private safetyPage: TakedownView['safetyPage'] = null;
+  private safetyEscalation: TakedownView['safetyEscalation'] = null;
+  /** When a temporary restriction (decision.endsAt) was lifted; null while it stands or where there is none. */
+  private restrictionLiftedAt: number | null = null;
   private lastActionAt: number;
 
   constructor(private readonly input: TakedownInput) {
@@ -161,6 +166,8 @@ class TakedownProceeding {
       contentActions: [...this.contentActions],
       communications: [...this.communications],
       safetyPage: this.safetyPage && { ...this.safetyPage },
+      safetyEscalation: this.safetyEscalation && { ...this.safetyEscalation },
+      restrictionLiftedAt: iso(this.restrictionLiftedAt),
       nextDeadlineAt: iso(this.nextDeadline()),
       lastActionAt: new Date(this.lastActionAt).toISOString(),
     };
@@ -246,6 +253,9 @@ class TakedownProceeding {
           await this.informUploader();
           await this.actOnContent(measure.kind === 'global_removal' ? 'remove' : 'geo_restrict', 'apply', measure.kind === 'geo_restriction' ? measure.countries : null);
         }
+        // Escalated to safety: the safety team's on-call hears of it now (patched: cases applied
+        // before this existed replay without the page).
+        if (this.c.decision!.outcome === 'escalate_safety' && patched('takedown-safety-escalation-page')) await this.pageSafetyTeam(authorityInformed);
         return this.view();
       },
       { validator: ({ actor, authorityInformed }) => this.check({ action: 'apply', ...(authorityInformed ? { authorityInformed } : {}) }, actor) },
@@ -299,7 +309,7 @@ class TakedownProceeding {
         const complainant = this.complainant();
         await this.commitEntry(this.act({ action: 'reverse', reasons }, actor));
         // Art. 20(4): a reversal undoes the restriction without undue delay.
-        if (this.contentActions.some((a) => a.action === 'remove' || a.action === 'geo_restrict')) {
+        if (this.restrictionLiftedAt === null && this.contentActions.some((a) => a.action === 'remove' || a.action === 'geo_restrict')) {
           await this.actOnContent('restore', 'reverse', null);
           await this.communicate('uploader', 'content_restored', restoredMessage(this.id, 'complaint_reversed', this.input.notice.items), `${this.id}:restored`);
         }
@@ -338,12 +348,24 @@ class TakedownProceeding {
   /** Applies the action now; the state may have moved since the validator ran, so the domain checks again. */
   private act(command: TakedownCommand, actor: TakedownActor): TakedownHistoryEntry {
     try {
-      this.c = applyTakedownAction(this.c, command, { id: actor.id, role: actor.role }, Date.now(), this.input.policy.clocks);
+      this.c = applyTakedownAction(this.c, command, { id: actor.id, role: actor.role }, Date.now(), this.input.policy.clocks, this.rules(command));
     } catch (err) {
       throw this.toFailure(err);
     }
     this.changed = true;
     return this.c.history[this.c.history.length - 1];
+  }
+
+  /**
+   * The rules added after cases were running, asked of patched() only where they matter: a case
+   * recorded before a rule existed replays without it (validators, which never run on replay,
+   * always apply every rule).
+   */
+  private rules(command: TakedownCommand): TakedownRules {
+    const rules: TakedownRules = {};
+    if (command.action === 'apply' && this.c.regimes.includes('dsa')) rules.complaintWindowFromStatement = patched('takedown-complaint-window-at-statement');
+    if (command.action === 'uphold' || command.action === 'reverse') rules.distinctComplaintReviewer = patched('takedown-complaint-reviewer');
+    return rules;
   }
 
   private complainant(): 'notifier' | 'uploader' {
@@ -559,8 +581,40 @@ class TakedownProceeding {
     await this.commit(answer.status === 'refused' ? 'legal_oncall_page_refused' : 'legal_oncall_paged', 'system', { dedupKey, target, pager: answer.pager, status: answer.status, message: answer.message }, `${dedupKey}:recorded`);
   }
 
+  /**
+   * An "escalate to safety" decision applied: the safety team's on-call (the pack's safetyTeam) is
+   * paged through the paging adapter, once per case under `<case>:page:safety-team` (a retried
+   * activity reaches the same alert). A refusal is recorded in the case history, as the legal
+   * on-call's is.
+   */
+  private async pageSafetyTeam(authorityInformed: string | null): Promise<void> {
+    const target = this.input.policy.safetyTeam ?? DEFAULT_SAFETY_TEAM;
+    const dedupKey = `${this.id}:page:safety-team`;
+    const { notice } = this.input;
+    const d = this.c.decision!;
+    let answer: { pager: string; status: string; message: string };
+    try {
+      answer = await pageLegalOnCall({
+        caseId: this.id,
+        dedupKey,
+        target,
+        brand: this.input.policy.brand,
+        // No personal data: basis, regimes, measure and counts only.
+        summary: `Takedown ${this.id} escalated to safety (${this.c.legalBasis}, ${this.c.regimes.join(' + ')}, ${notice.items.length} item(s), measure: ${d.measure.kind}, notifier: ${notice.notifier.role})`,
+        details: { legalBasis: this.c.legalBasis, regimes: [...this.c.regimes], items: notice.items.length, measure: d.measure.kind, authorityInformed: authorityInformed !== null, decidedAt: iso(this.c.decidedAt) },
+      });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      answer = { pager: 'pagerduty', status: 'refused', message: err.cause?.message ?? err.message };
+    }
+    this.safetyEscalation = { dedupKey, target, pager: answer.pager, status: answer.status, at: new Date().toISOString() };
+    await this.commit(answer.status === 'refused' ? 'safety_team_page_refused' : 'safety_team_paged', 'system', { dedupKey, target, pager: answer.pager, status: answer.status }, `${dedupKey}:recorded`);
+  }
+
   /** End states end the workflow; a closed case stays open for counter-notices and complaints until the dispute window ends. */
   private finished(): boolean {
+    // A temporary restriction still to lift keeps the case running, whatever its state.
+    if (this.restrictionEndAt() !== null) return false;
     if (END_STATES.includes(this.c.state)) return true;
     if (this.c.state !== 'closed') return false;
     const until = this.disputeWindowEnd();
@@ -586,7 +640,34 @@ class TakedownProceeding {
       const until = this.disputeWindowEnd();
       if (until !== null) times.push(until);
     }
+    const restrictionEnd = this.restrictionEndAt();
+    if (restrictionEnd !== null) times.push(restrictionEnd);
     return times.length ? Math.min(...times) : null;
+  }
+
+  /** Whether the content is restricted now: the last content action was a removal or geo-restriction. */
+  private contentRestricted(): boolean {
+    const last = this.contentActions[this.contentActions.length - 1];
+    return last !== undefined && (last.action === 'remove' || last.action === 'geo_restrict');
+  }
+
+  /**
+   * When a temporary restriction ends (the decision's endsAt), while the content is still
+   * restricted under it; null otherwise. Patched: a case recorded before restrictions were lifted
+   * replays without the timer (and takes it on from its next live workflow task).
+   */
+  private restrictionEndAt(): number | null {
+    const endsAt = this.c.decision?.endsAt ?? null;
+    if (endsAt === null || this.restrictionLiftedAt !== null || !this.contentRestricted()) return null;
+    return patched('takedown-restriction-end') ? endsAt : null;
+  }
+
+  /** The restriction's end: the content comes back (once per item), the uploader is told, the history records it. */
+  private async liftRestriction(endsAt: number): Promise<void> {
+    this.restrictionLiftedAt = Date.now();
+    await this.actOnContent('restore', 'restriction-end', null);
+    await this.commit('restriction_ended', 'system', { endsAt, liftedAt: this.restrictionLiftedAt, state: this.c.state }, `${this.id}:restriction-end`);
+    await this.communicate('uploader', 'content_restored', restoredMessage(this.id, 'restriction_ended', this.input.notice.items, endsAt), `${this.id}:restriction-end:restored`);
   }
 
   private async fireDue(now: number): Promise<void> {
@@ -604,6 +685,8 @@ class TakedownProceeding {
       await this.actOnContent('restore', 'restore', null);
       await this.communicate('uploader', 'content_restored', restoredMessage(this.id, 'counter_notice', this.input.notice.items), `${this.id}:restored`);
     }
+    const restrictionEnd = this.restrictionEndAt();
+    if (restrictionEnd !== null && now >= restrictionEnd) await this.liftRestriction(restrictionEnd);
   }
 
   /** At risk, then breached: each sent once per deadline to the legal lead, and recorded. */

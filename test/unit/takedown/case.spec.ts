@@ -15,10 +15,13 @@ import {
   TakedownState,
 } from '../../../src/domain/takedown/case';
 import type { Regime } from '../../../src/domain/takedown/regime';
+import { complaintDeadline } from '../../../src/domain/takedown/deadlines';
 import { DAY, HOUR, nyEdt, POLICY } from './fixtures';
 
 const LEGAL: TakedownActor = { id: 'legal-7', role: 'legal' };
 const SYSTEM: TakedownActor = { id: 'system', role: 'system' };
+/** Another lawyer: complaints are reviewed by someone other than the decider. */
+const REVIEWER: TakedownActor = { id: 'legal-9', role: 'legal' };
 
 /** The expected table, written out from the lifecycle in case.ts. Missing = forbidden. */
 const EXPECTED: Record<TakedownState, Partial<Record<TakedownAction, true>>> = {
@@ -159,7 +162,8 @@ describe('applyTakedownAction', () => {
     const escalated = run(['dsa'], [...TO_DECIDED.slice(0, 2), { action: 'decide', decision: decision({ outcome: 'escalate_safety' }) }]);
     expect(() => applyTakedownAction(escalated.c, { action: 'apply' }, LEGAL, escalated.at + HOUR, POLICY)).toThrow(/Art\. 18/);
     const applied = applyTakedownAction(escalated.c, { action: 'apply', authorityInformed: 'BKA' }, LEGAL, escalated.at + HOUR, POLICY);
-    expect(applied.history.at(-1)?.data).toEqual({ authorityInformed: 'BKA' });
+    // A DSA case: the uploader's complaint window is counted from here too.
+    expect(applied.history.at(-1)?.data).toEqual({ authorityInformed: 'BKA', complaintClosesAt: complaintDeadline(POLICY, escalated.at + HOUR) });
   });
 });
 
@@ -200,9 +204,48 @@ describe('DSA Art. 20 complaint', () => {
     expect(c.complaintClosesAt).toBe(Date.UTC(2026, 2, 1));
     const review = applyTakedownAction(c, complaint, LEGAL, Date.UTC(2026, 1, 28, 23, 59), POLICY);
     expect(review.state).toBe('complaint_review');
-    expect(applyTakedownAction(review, { action: 'uphold', reasons: 'Licence covers trailers only.' }, LEGAL, Date.UTC(2026, 2, 2), POLICY).state).toBe('upheld');
-    expect(applyTakedownAction(review, { action: 'reverse', reasons: 'Licence confirmed.' }, LEGAL, Date.UTC(2026, 2, 2), POLICY).state).toBe('reversed');
-    expect(() => applyTakedownAction(review, { action: 'reverse', reasons: '' }, LEGAL, Date.UTC(2026, 2, 2), POLICY)).toThrow(/reasons/);
+    expect(applyTakedownAction(review, { action: 'uphold', reasons: 'Licence covers trailers only.' }, REVIEWER, Date.UTC(2026, 2, 2), POLICY).state).toBe('upheld');
+    expect(applyTakedownAction(review, { action: 'reverse', reasons: 'Licence confirmed.' }, REVIEWER, Date.UTC(2026, 2, 2), POLICY).state).toBe('reversed');
+    expect(() => applyTakedownAction(review, { action: 'reverse', reasons: '' }, REVIEWER, Date.UTC(2026, 2, 2), POLICY)).toThrow(/reasons/);
+  });
+
+  it('is reviewed by a different person than the one who decided (the statement of reasons promises it)', () => {
+    const c = decided();
+    expect(c.decidedBy).toBe(LEGAL.id);
+    const review = applyTakedownAction(c, complaint, LEGAL, Date.UTC(2025, 8, 1), POLICY);
+    for (const command of [
+      { action: 'uphold', reasons: 'I stand by it.' },
+      { action: 'reverse', reasons: 'On reflection, satire.' },
+    ] as TakedownCommand[]) {
+      let error: unknown;
+      try {
+        applyTakedownAction(review, command, LEGAL, Date.UTC(2025, 8, 2), POLICY);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InvalidTakedownTransitionError);
+      expect(error).toMatchObject({ state: 'complaint_review', action: command.action, reason: expect.stringMatching(/legal-7 decided this case; a complaint is reviewed by a different person/) });
+      expect(applyTakedownAction(review, command, REVIEWER, Date.UTC(2025, 8, 2), POLICY).history.at(-1)).toMatchObject({ action: command.action, actor: REVIEWER.id });
+    }
+    // Replaying a case recorded before the rule (the workflow's patch) still lets the decider's review stand.
+    expect(applyTakedownAction(review, { action: 'uphold', reasons: 'Old case.' }, LEGAL, Date.UTC(2025, 8, 2), POLICY, { distinctComplaintReviewer: false }).state).toBe('upheld');
+  });
+
+  it('stays open the whole window after the uploader is informed: counted again at apply, when the statement of reasons goes out', () => {
+    const c = decided(); // decided 31 Aug 2025 15:00: the notifier's window ends with 28 Feb 2026
+    const appliedAt = Date.UTC(2025, 8, 20, 9); // applied 20 days later
+    const applied = applyTakedownAction(c, { action: 'apply' }, LEGAL, appliedAt, POLICY);
+    expect(applied.complaintClosesAt).toBe(complaintDeadline(POLICY, appliedAt));
+    expect(applied.complaintClosesAt).toBe(Date.UTC(2026, 2, 21));
+    expect(applied.history.at(-1)?.data).toMatchObject({ complaintClosesAt: Date.UTC(2026, 2, 21) });
+    // A complaint on 1 March 2026 — after the decision-based window, inside the uploader's — is taken.
+    expect(applyTakedownAction(applied, complaint, LEGAL, Date.UTC(2026, 2, 1), POLICY).state).toBe('complaint_review');
+    expect(() => applyTakedownAction(applied, complaint, LEGAL, Date.UTC(2026, 2, 21), POLICY)).toThrow(/window closed/);
+    // No restriction, no statement of reasons: the window stays the one the notifier was given.
+    const noAction = run(['dsa'], [{ action: 'accept' }, { action: 'assign', reviewer: 'legal-3' }, { action: 'decide', decision: decision({ outcome: 'no_action', measure: { kind: 'no_action' } }) }], decidedAt - 3 * HOUR).c;
+    expect(applyTakedownAction(noAction, { action: 'apply' }, LEGAL, appliedAt, POLICY).complaintClosesAt).toBe(Date.UTC(2026, 2, 1));
+    // Cases recorded before the fix replay with the decision-based window.
+    expect(applyTakedownAction(c, { action: 'apply' }, LEGAL, appliedAt, POLICY, { complaintWindowFromStatement: false }).complaintClosesAt).toBe(Date.UTC(2026, 2, 1));
   });
 
   it('is refused once the window has closed, and outside the DSA', () => {

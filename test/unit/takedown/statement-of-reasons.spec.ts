@@ -210,6 +210,54 @@ describe('transparencyCounts', () => {
 
   it('summarises a live case without notifier data', () => {
     const c = decidedCase(['dsa'], decision());
-    expect(summarizeTakedownCase(c)).toEqual({ receivedAt: DECIDED_AT - 3 * HOUR, legalBasis: 'defamation', regimes: ['dsa'], state: 'decided', outcome: 'restrict', decidedAt: DECIDED_AT });
+    expect(summarizeTakedownCase(c)).toEqual({
+      receivedAt: DECIDED_AT - 3 * HOUR,
+      legalBasis: 'defamation',
+      regimes: ['dsa'],
+      state: 'decided',
+      outcome: 'restrict',
+      decidedAt: DECIDED_AT,
+      measure: 'geo_restriction',
+      ground: 'legal',
+    });
+    // With the notice: the claimed countries and the notifier's role, never their name or address.
+    const withNotice = summarizeTakedownCase(c, { claimedJurisdictions: ['DE', 'AT'], notifier: { role: 'trusted_flagger', name: 'Flag Org', email: 'n@flag.example' } });
+    expect(withNotice).toMatchObject({ claimedJurisdictions: ['DE', 'AT'], notifierRole: 'trusted_flagger' });
+    expect(JSON.stringify(withNotice)).not.toMatch(/Flag Org|flag\.example/);
+  });
+
+  it('breaks notices down by claimed country and notifier role, and actions by measure and ground', () => {
+    const cases: TakedownCaseSummary[] = [
+      // A removal on legal grounds, later restored after a counter-notice.
+      summary({ state: 'restored', claimedJurisdictions: ['US'], notifierRole: 'rights_holder', measure: 'global_removal', ground: 'legal', contentActions: ['remove', 'restore'] }),
+      // A geo-restriction under our terms, notified by a trusted flagger for two countries.
+      summary({ regimes: ['dsa'], outcome: 'restrict', claimedJurisdictions: ['DE', 'FR'], notifierRole: 'trusted_flagger', measure: 'geo_restriction', ground: 'contractual', contentActions: ['geo_restrict'] }),
+      // Escalated to safety: counted under the measure it took (removal), on its ground.
+      summary({ regimes: ['dsa'], outcome: 'escalate_safety', claimedJurisdictions: ['DE'], notifierRole: 'authority', measure: 'global_removal', ground: 'legal', contentActions: ['remove'] }),
+      // Decided to restrict but not applied yet: no action taken, nothing counted by measure or ground.
+      summary({ state: 'decided', outcome: 'restrict', claimedJurisdictions: ['DE'], notifierRole: 'agent', measure: 'geo_restriction', ground: 'legal' }),
+      // No action.
+      summary({ outcome: 'no_action', claimedJurisdictions: ['GB'], notifierRole: 'attorney', measure: 'no_action', ground: 'legal' }),
+      // Undecided, and a summary from before jurisdictions and roles were reported.
+      summary({ state: 'in_review', outcome: null, decidedAt: null, claimedJurisdictions: ['US', 'US'], notifierRole: 'rights_holder' }),
+      summary({ state: 'in_review', outcome: null, decidedAt: null }),
+      // Another year: not counted.
+      summary({ receivedAt: Date.UTC(2025, 0, 1), claimedJurisdictions: ['JP'], notifierRole: 'agent', contentActions: ['remove'], ground: 'legal' }),
+    ];
+    const counts = transparencyCounts(cases, 2024);
+    expect(counts.notices).toBe(7);
+    expect(counts.byJurisdiction).toEqual({ DE: 3, FR: 1, GB: 1, US: 2, unknown: 1 });
+    expect(Object.keys(counts.byJurisdiction)).toEqual(['DE', 'FR', 'GB', 'US', 'unknown']);
+    expect(counts.byNotifierRole).toEqual({ rights_holder: 2, agent: 1, attorney: 1, trusted_flagger: 1, authority: 1, unknown: 1 });
+    expect(counts.byMeasure).toEqual({ remove: 2, geo_restrict: 1, restore: 1, no_action: 1 });
+    expect(counts.byGround).toEqual({ legal: 2, contractual: 1 });
+    // Without any of it recorded, the roles and grounds are all zero and nothing is invented.
+    const empty = transparencyCounts([], 2024);
+    expect([empty.byJurisdiction, empty.byNotifierRole, empty.byMeasure, empty.byGround]).toEqual([
+      {},
+      { rights_holder: 0, agent: 0, attorney: 0, trusted_flagger: 0, authority: 0 },
+      { remove: 0, geo_restrict: 0, restore: 0, no_action: 0 },
+      { legal: 0, contractual: 0 },
+    ]);
   });
 });
