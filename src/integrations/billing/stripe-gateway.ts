@@ -49,7 +49,8 @@ export type CreateRefundRequest = RefundTarget & {
   /** When given, the provider refuses a refund in another currency than the charge's. */
   currency?: string;
   reason: 'duplicate' | 'fraudulent' | 'requested_by_customer';
-  metadata: Record<string, string>;
+  /** Must hold `caseId`: how the case's refund is found again after the gateway forgot the idempotency key. */
+  metadata: Record<string, string> & { caseId: string };
   /** refundIdempotencyKey(caseId): a retry returns the first refund instead of a second one. */
   idempotencyKey: string;
 };
@@ -171,8 +172,22 @@ export class StripeGateway implements BillingGateway {
     if (!Number.isSafeInteger(request.amountMinor) || request.amountMinor <= 0) {
       throw new GatewayRejectedError(null, 'amount_invalid', `refund amount must be a positive whole number of minor units, got ${request.amountMinor}`);
     }
+    // Stripe keeps idempotency keys about 24 h. A refund retried later (a worker down that long
+    // after Stripe acted) would be a second refund, or an over-refund refused although the money
+    // moved; so the charge's refunds are searched for this case's first. Whatever its status, it is
+    // the answer the key would have replayed. Within the 24 h the key alone also covers a lost answer.
+    const target = request.chargeId !== undefined ? { charge: request.chargeId } : { payment_intent: request.paymentIntentId };
+    const existing = await this.call('list refunds', () => this.#stripe.refunds.list({ ...target, limit: 100 }).autoPagingToArray({ limit: 10_000 }));
+    const found = existing.find((r) => r.metadata?.caseId === request.metadata.caseId);
+    if (found) {
+      // As Stripe answers a reused key: the same case asking for a different refund is refused.
+      if (found.amount !== request.amountMinor || (request.currency !== undefined && found.currency !== request.currency.toLowerCase())) {
+        throw new GatewayRejectedError(400, 'idempotency_error', `refund ${found.id} of case ${request.metadata.caseId} was made with other parameters (${found.amount} ${found.currency}); requests for a case can only be repeated with the same parameters`);
+      }
+      return toRefund(found);
+    }
     const params: Stripe.RefundCreateParams = {
-      ...(request.chargeId !== undefined ? { charge: request.chargeId } : { payment_intent: request.paymentIntentId }),
+      ...target,
       amount: request.amountMinor,
       ...(request.currency !== undefined ? { currency: request.currency.toLowerCase() } : {}),
       reason: request.reason,

@@ -30,7 +30,9 @@ describe('StripeGateway against the Stripe fake', () => {
 
   it('sends form-encoded bodies with nested metadata and the idempotency key', async () => {
     await gateway.createRefund(refund());
-    const [req] = fake.requests;
+    // First the look-up of this case's refund on the charge, then the refund.
+    expect(fake.requests[0]).toMatchObject({ method: 'GET', path: '/v1/refunds', params: { charge: chargeId, limit: '100' } });
+    const req = fake.requests[1];
     expect(req).toMatchObject({ method: 'POST', path: '/v1/refunds', status: 200, idempotencyKey: 'refund:case-1' });
     expect(req.params).toEqual({ charge: chargeId, amount: '500', currency: 'usd', reason: 'requested_by_customer', metadata: { caseId: 'case-1' } });
   });
@@ -40,8 +42,28 @@ describe('StripeGateway against the Stripe fake', () => {
     const again = await gateway.createRefund(refund());
     expect(first).toEqual({ id: again.id, chargeId, status: 'pending', failureReason: null, amountMinor: 500, currency: 'USD', traceNumber: null });
     expect(fake.refundsFor(chargeId)).toBe(1);
-    expect(fake.requests.map((r) => r.replayed)).toEqual([false, true]);
+    // The second call found the case's refund by its metadata; Stripe made one refund.
+    expect(fake.requestCount('POST', '/v1/refunds')).toBe(1);
     expect(fake.charge(chargeId)?.amount_refunded).toBe(500);
+  });
+
+  it('after Stripe forgot the idempotency key, a retried refund finds the case\'s refund by metadata instead of making a second', async () => {
+    const first = await gateway.createRefund(refund());
+    fake.forgetIdempotencyKeys(); // ~24 h later
+    const again = await gateway.createRefund(refund());
+    expect(again.id).toBe(first.id);
+    expect(fake.refundsFor(chargeId)).toBe(1);
+    expect(fake.charge(chargeId)?.amount_refunded).toBe(500);
+    // A full refund retried late is the same refund too, not an over-refund refusal.
+    const full = fake.addCharge({ amount: 800, currency: 'usd', paymentIntent: 'pi_full' }).id as string;
+    const whole = await gateway.createRefund(refund({ chargeId: full, amountMinor: 800, metadata: { caseId: 'case-full' }, idempotencyKey: 'refund:case-full' }));
+    fake.forgetIdempotencyKeys();
+    await expect(gateway.createRefund(refund({ chargeId: full, amountMinor: 800, metadata: { caseId: 'case-full' }, idempotencyKey: 'refund:case-full' }))).resolves.toMatchObject({ id: whole.id });
+    // By payment intent as well; another case's refund on the charge is not this case's.
+    await expect(gateway.createRefund({ paymentIntentId: 'pi_full', amountMinor: 800, reason: 'duplicate', metadata: { caseId: 'case-full' }, idempotencyKey: 'refund:case-full-pi' })).resolves.toMatchObject({ id: whole.id });
+    const other = await gateway.createRefund(refund({ metadata: { caseId: 'case-2' }, idempotencyKey: 'refund:case-2' }));
+    expect(other.id).not.toBe(first.id);
+    expect(fake.refundsFor(chargeId)).toBe(2);
   });
 
   it('the same key with different parameters is rejected, not executed', async () => {
@@ -50,21 +72,22 @@ describe('StripeGateway against the Stripe fake', () => {
     expect(err).toBeInstanceOf(GatewayRejectedError);
     expect(err).toMatchObject({ name: 'GatewayRejectedError', status: 400, nonRetryable: true });
     expect(String((err as Error).message)).toContain('same parameters');
+    expect(err).toMatchObject({ code: 'idempotency_error' });
     expect(fake.refundsFor(chargeId)).toBe(1);
   });
 
   it('refunds by payment intent too', async () => {
-    const r = await gateway.createRefund({ paymentIntentId: 'pi_1', amountMinor: 1_000, reason: 'duplicate', metadata: {}, idempotencyKey: 'refund:case-pi' });
+    const r = await gateway.createRefund({ paymentIntentId: 'pi_1', amountMinor: 1_000, reason: 'duplicate', metadata: { caseId: 'case-pi' }, idempotencyKey: 'refund:case-pi' });
     expect(r).toMatchObject({ chargeId, amountMinor: 1_000 });
   });
 
   it('over-refunding is a GatewayRejectedError, counting pending refunds', async () => {
-    await gateway.createRefund(refund({ amountMinor: 700, idempotencyKey: 'refund:a' }));
-    const err = await gateway.createRefund(refund({ amountMinor: 400, idempotencyKey: 'refund:b' })).catch((e: unknown) => e);
+    await gateway.createRefund(refund({ amountMinor: 700, metadata: { caseId: 'a' }, idempotencyKey: 'refund:a' }));
+    const err = await gateway.createRefund(refund({ amountMinor: 400, metadata: { caseId: 'b' }, idempotencyKey: 'refund:b' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GatewayRejectedError);
     expect(err).toMatchObject({ status: 400, code: 'amount_too_large' });
-    await gateway.createRefund(refund({ amountMinor: 300, idempotencyKey: 'refund:c' }));
-    await expect(gateway.createRefund(refund({ amountMinor: 1, idempotencyKey: 'refund:d' }))).rejects.toMatchObject({ name: 'GatewayRejectedError', code: 'charge_already_refunded' });
+    await gateway.createRefund(refund({ amountMinor: 300, metadata: { caseId: 'c' }, idempotencyKey: 'refund:c' }));
+    await expect(gateway.createRefund(refund({ amountMinor: 1, metadata: { caseId: 'd' }, idempotencyKey: 'refund:d' }))).rejects.toMatchObject({ name: 'GatewayRejectedError', code: 'charge_already_refunded' });
     expect(fake.refundsFor(chargeId)).toBe(2);
   });
 
@@ -83,7 +106,8 @@ describe('StripeGateway against the Stripe fake', () => {
     const ok = await gateway.createRefund(refund());
     expect(ok.status).toBe('pending');
     expect(fake.refundsFor(chargeId)).toBe(1);
-    expect(fake.requestCount('POST', '/v1/refunds')).toBe(3);
+    // The injected failures hit the look-up that comes first; either way one refund.
+    expect(fake.requestCount('POST', '/v1/refunds')).toBe(1);
   });
 
   it('a refused connection is retryable', async () => {
