@@ -207,26 +207,27 @@ describe('chargebacks over HTTP', () => {
     expect(decided.data).toMatchObject({ decision: 'contest', amountRefundedMinor: 9999 });
   });
 
-  it('dunning after a failed renewal: reminders on schedule, then the cancellation; a paid invoice recovers', async () => {
-    const invoiceEvent = (type: string, id: string, sub: string) => ({
-      id: `evt_${type}_${id}`,
-      object: 'event',
-      type,
-      created: Math.floor(Date.now() / 1000),
-      data: { object: { id, object: 'invoice', customer: 'cus_9', subscription: sub, amount_due: 999, amount_paid: type === 'invoice.paid' ? 999 : 0, currency: 'usd', attempt_count: 1 } },
-    });
+  it('dunning after a failed renewal: reminders on schedule with the hosted invoice link, then the cancellation; a paid invoice recovers', async () => {
     const lost = stripe.addSubscription();
     const kept = stripe.addSubscription();
-    expect((await deliver(invoiceEvent('invoice.payment_failed', 'in_lost', String(lost.id)))).action).toBe('started dunning-in_lost');
-    expect((await deliver(invoiceEvent('invoice.payment_failed', 'in_kept', String(kept.id)))).action).toBe('started dunning-in_kept');
-    await waitFor(async () => ((await ds.query(`SELECT 1 FROM notifications WHERE ticket_id = 'dunning-in_kept'`)) as unknown[]).length >= 1, { what: 'first dunning message' });
-    expect((await deliver(invoiceEvent('invoice.paid', 'in_kept', String(kept.id)))).action).toBe('signalled dunning-in_kept');
+    const lostInvoice = String(stripe.addInvoice({ customer: 'cus_9', amount: 999, currency: 'usd', subscription: String(lost.id) }).id);
+    const keptInvoice = String(stripe.addInvoice({ customer: 'cus_9', amount: 999, currency: 'usd', subscription: String(kept.id) }).id);
+    const lostCase = `dunning-${lostInvoice}`;
+    const keptCase = `dunning-${keptInvoice}`;
+    expect((await deliver(stripe.failInvoicePayment(lostInvoice))).action).toBe(`started ${lostCase}`);
+    expect((await deliver(stripe.failInvoicePayment(keptInvoice))).action).toBe(`started ${keptCase}`);
+    await waitFor(async () => ((await ds.query(`SELECT 1 FROM notifications WHERE ticket_id = $1`, [keptCase])) as unknown[]).length >= 1, { what: 'first dunning message' });
+    expect((await deliver(stripe.payInvoice(keptInvoice))).action).toBe(`signalled ${keptCase}`);
     await waitFor(() => stripe.subscription(String(lost.id))?.status === 'canceled', { what: 'cancelled at the end of dunning' });
-    const steps: { kind: string }[] = await ds.query(`SELECT kind, summary FROM notifications WHERE ticket_id = 'dunning-in_lost' ORDER BY created_at`);
+    const steps: { kind: string; summary: string }[] = await ds.query(`SELECT kind, summary FROM notifications WHERE ticket_id = $1 ORDER BY created_at`, [lostCase]);
     expect(steps).toHaveLength(3);
-    const states: { id: string; state: string }[] = await ds.query(`SELECT id, state FROM billing_cases WHERE id IN ('dunning-in_lost', 'dunning-in_kept') ORDER BY id`);
-    await waitFor(async () => ((await ds.query(`SELECT state FROM billing_cases WHERE id = 'dunning-in_lost'`)) as { state: string }[])[0]?.state === 'exhausted', { what: 'exhausted recorded' });
-    expect(states.find((s) => s.id === 'dunning-in_kept')?.state).toBe('recovered');
+    // The update-card message carries the link where the customer pays with a new card.
+    const link = String(stripe.invoice(lostInvoice)?.hosted_invoice_url);
+    expect(link).toMatch(/^https:\/\/invoice\.stripe\.com\//);
+    expect(steps[0].summary).toContain(`please update your card and pay the invoice: ${link}`);
+    const states: { id: string; state: string }[] = await ds.query(`SELECT id, state FROM billing_cases WHERE id = ANY($1) ORDER BY id`, [[lostCase, keptCase]]);
+    await waitFor(async () => ((await ds.query(`SELECT state FROM billing_cases WHERE id = $1`, [lostCase])) as { state: string }[])[0]?.state === 'exhausted', { what: 'exhausted recorded' });
+    expect(states.find((s) => s.id === keptCase)?.state).toBe('recovered');
     expect(stripe.subscription(String(kept.id))?.status).toBe('active');
   });
 });

@@ -67,7 +67,11 @@ export interface StripeFake {
   addDispute(seed: SeedDispute): StripeJson;
   addSubscription(id?: string, status?: string): StripeJson;
   /** A finalized invoice of a customer (paid unless said otherwise), newest first in lists. */
-  addInvoice(seed: { customer: string; amount: number; currency: string; status?: 'paid' | 'open'; id?: string }): StripeJson;
+  addInvoice(seed: { customer: string; amount: number; currency: string; status?: 'paid' | 'open'; id?: string; subscription?: string }): StripeJson;
+  /** A renewal charge failed: the invoice stays open; returns invoice.payment_failed (with hosted_invoice_url, as Stripe sends it). */
+  failInvoicePayment(id: string): StripeJson;
+  /** The customer paid (e.g. on the hosted page with a new card); returns invoice.paid. */
+  payInvoice(id: string): StripeJson;
   invoice(id: string): StripeJson | undefined;
   creditNote(id: string): StripeJson | undefined;
   /** Credit notes created (not replayed) under an idempotency key. */
@@ -539,7 +543,7 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
     dispute: (id) => clone(disputes.get(id)),
     subscription: (id) => clone(subscriptions.get(id)),
     refundsFor: (chargeId) => refundCounts.get(chargeId) ?? 0,
-    addInvoice({ customer, amount, currency, status = 'paid', id = nextId('in') }) {
+    addInvoice({ customer, amount, currency, status = 'paid', id = nextId('in'), subscription }) {
       const invoice: StripeJson = {
         id,
         object: 'invoice',
@@ -551,6 +555,10 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
         customer,
         livemode: false,
         number: `FAKE-${id.slice(-6)}`,
+        // Stripe's hosted page where the customer pays the invoice (a new card included).
+        hosted_invoice_url: `https://invoice.stripe.com/i/acct_fake/test_${id}`,
+        attempt_count: 0,
+        subscription: subscription ?? null,
         post_payment_credit_notes_amount: 0,
         pre_payment_credit_notes_amount: 0,
         status,
@@ -560,6 +568,18 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
       return clone(invoice) as StripeJson;
     },
     invoice: (id) => clone(invoices.get(id)),
+    failInvoicePayment(id) {
+      const invoice = invoices.get(id);
+      if (!invoice) throw new Error(`no invoice ${id}`);
+      Object.assign(invoice, { status: 'open', amount_paid: 0, amount_remaining: invoice.amount_due, attempt_count: (invoice.attempt_count as number) + 1 });
+      return emit('invoice.payment_failed', invoice);
+    },
+    payInvoice(id) {
+      const invoice = invoices.get(id);
+      if (!invoice) throw new Error(`no invoice ${id}`);
+      Object.assign(invoice, { status: 'paid', amount_paid: invoice.amount_due, amount_remaining: 0 });
+      return emit('invoice.paid', invoice);
+    },
     creditNote: (id) => clone(creditNotes.get(id)),
     creditNotesFor: (key) => creditNoteCounts.get(key) ?? 0,
     forgetIdempotencyKeys: () => idempotent.clear(),

@@ -201,7 +201,7 @@ export class BillingService {
           // Stripe sends payment_failed for every retry of the invoice: one dunning case per invoice.
           workflowIdConflictPolicy: 'USE_EXISTING',
           staticSummary: `Failed renewal · ${inv.amountDueMinor} ${inv.currency}`,
-          args: [{ caseId, invoiceId: inv.id, subscriptionId: inv.subscriptionId, customerId: inv.customerId, brand, amountDueMinor: inv.amountDueMinor, currency: inv.currency, failedAt: event.created, policy: this.policyFor(brand) }],
+          args: [{ caseId, invoiceId: inv.id, subscriptionId: inv.subscriptionId, customerId: inv.customerId, brand, amountDueMinor: inv.amountDueMinor, currency: inv.currency, failedAt: event.created, policy: this.policyFor(brand), hostedInvoiceUrl: inv.hostedInvoiceUrl }],
         });
         return `started ${caseId}`;
       }

@@ -146,6 +146,8 @@ const invoiceObject = z
     currency,
     attempt_count: z.number().int().nonnegative().optional(),
     next_payment_attempt: z.number().int().nullable().optional(),
+    // Stripe's hosted page where the customer pays the invoice with a new card.
+    hosted_invoice_url: z.string().nullable().optional(),
   })
   .passthrough()
   .transform((i) => ({
@@ -157,7 +159,19 @@ const invoiceObject = z
     currency: i.currency,
     attemptCount: i.attempt_count ?? 0,
     nextPaymentAttemptAt: typeof i.next_payment_attempt === 'number' ? i.next_payment_attempt * 1000 : null,
+    hostedInvoiceUrl: hostedInvoiceUrl(i.hosted_invoice_url),
   }));
+
+/** Only an http(s) URL of sane length goes into a customer message; anything else is dropped. */
+export function hostedInvoiceUrl(raw: string | null | undefined): string | null {
+  if (typeof raw !== 'string' || raw.length > 2000) return null;
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : null;
+  } catch {
+    return null;
+  }
+}
 
 const envelope = z
   .object({

@@ -20,6 +20,14 @@ const MESSAGES: Record<string, string> = {
   final_notice: 'last notice: your subscription will be cancelled unless the payment succeeds',
 };
 
+/** The customer's message for a step; asking for a new card carries the link where they give it. */
+function dunningMessage(kind: string, input: DunningInput): string {
+  const link = input.hostedInvoiceUrl ? `: ${input.hostedInvoiceUrl}` : ' in your account';
+  if (kind === 'notify_update_card') return `your renewal payment failed: please update your card and pay the invoice${link} (invoice ${input.invoiceId})`;
+  if (kind === 'final_notice' && input.hostedInvoiceUrl) return `${MESSAGES[kind]}: pay it here ${input.hostedInvoiceUrl} (invoice ${input.invoiceId})`;
+  return `${MESSAGES[kind]} (invoice ${input.invoiceId})`;
+}
+
 /**
  * A failed renewal (invoice.payment_failed), keyed by the invoice: the policy's schedule of
  * messages (update-card link, retention offer, final notice) and, at its end, the cancellation —
@@ -188,7 +196,7 @@ export async function dunningWorkflow(input: DunningInput): Promise<DunningView>
       await record('retention_offer_skipped', { attempt: step.attempt }, key);
       continue;
     }
-    await sendNotification({ key, kind: 'dunning', ticketId: input.caseId, brand: input.brand, priority: 'billing', metric: null, level: 'customer', recipient: input.customerId, summary: `${MESSAGES[step.kind]} (invoice ${input.invoiceId})` });
+    await sendNotification({ key, kind: 'dunning', ticketId: input.caseId, brand: input.brand, priority: 'billing', metric: null, level: 'customer', recipient: input.customerId, summary: dunningMessage(step.kind, input) });
     await record(step.kind, { attempt: step.attempt }, key);
   }
   if (!agentCancelling) {

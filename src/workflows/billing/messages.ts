@@ -148,6 +148,8 @@ export interface DunningInput {
   currency: string;
   failedAt: number;
   policy: BillingPolicy;
+  /** Stripe's hosted invoice page (hosted_invoice_url): where the customer pays with a new card. */
+  hostedInvoiceUrl?: string | null;
 }
 
 export interface DunningView {

@@ -6,6 +6,7 @@ import {
   verifyStripeSignature,
   WebhookPayloadError,
   WebhookSignatureError,
+  hostedInvoiceUrl,
 } from '../../../src/integrations/billing/stripe-webhook';
 
 const secret = 'whsec_test_secret';
@@ -93,5 +94,15 @@ describe('parsing events', () => {
     expect(() => parseStripeEvent('not json')).toThrow(WebhookPayloadError);
     expect(() => parseStripeEvent(event('refund.updated', { id: 're_1', object: 'refund', amount: -1, currency: 'usd', status: 'pending' }))).toThrow(/^data\.object\.amount/);
     expect(() => parseStripeEvent({ object: 'event', type: 'refund.updated' })).toThrow(/^id/);
+  });
+});
+
+describe('hosted invoice link', () => {
+  it('keeps an http(s) URL for the customer message, drops anything else', () => {
+    expect(hostedInvoiceUrl('https://invoice.stripe.com/i/acct_1/test_x')).toBe('https://invoice.stripe.com/i/acct_1/test_x');
+    expect(hostedInvoiceUrl('javascript:alert(1)')).toBeNull();
+    expect(hostedInvoiceUrl('not a url')).toBeNull();
+    expect(hostedInvoiceUrl(null)).toBeNull();
+    expect(hostedInvoiceUrl(`https://x.example/${'a'.repeat(2001)}`)).toBeNull();
   });
 });
