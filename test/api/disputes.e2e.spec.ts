@@ -60,6 +60,8 @@ describe('chargebacks over HTTP', () => {
     expect(staged.decision.decision).toBe('contest');
     expect(staged.evidence).toMatchObject({ transaction_id: expect.stringMatching(/^ch_/), authorization_code: 'AUTH77' });
     expect(staged.card).toEqual({ brand: 'visa', last4: '4242', threeDSecure: null });
+    expect(staged.paymentIntentId).toBe((stripe.dispute(disputeId) as { payment_intent: string }).payment_intent);
+    expect(staged.paymentIntentId).toMatch(/^pi_/);
     expect(staged.missingEvidence).toEqual(['access_log', 'cancellation_policy', 'customer_communication']);
     expect(Date.parse(staged.internalDeadline)).toBe(Date.parse(staged.dueBy) - H48);
 

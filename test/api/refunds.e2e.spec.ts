@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { last4Only } from '../../src/domain/billing/card-redaction';
+import { assertNoCardData } from '../../src/domain/billing/card-redaction';
 import { arnFor, startStripeFake, StripeFake } from '../fakes/stripe';
 import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, testConfig, uniqueTaskQueue } from '../support/harness';
 import { httpClient } from '../support/http';
@@ -74,7 +74,7 @@ describe('refunds over HTTP', () => {
       return r.body.refund?.gatewayRefundId ? r.body : undefined;
     }, { what: 'refund at the gateway' });
     expect(settling.eligibility).toMatchObject({ kind: 'full', amountMinor: 9999 });
-    expect(settling.charge).toEqual({ id: charge.id, authorizationCode: 'A1B2C3', brand: 'mastercard', last4: '4444', disputed: false });
+    expect(settling.charge).toEqual({ id: charge.id, paymentIntentId: charge.payment_intent, authorizationCode: 'A1B2C3', brand: 'mastercard', last4: '4444', disputed: false });
 
     const event = stripe.settleRefund(settling.refund.gatewayRefundId as string, 'succeeded');
     const { body: raw, header } = stripe.signedEvent(event);
@@ -90,9 +90,10 @@ describe('refunds over HTTP', () => {
     // The agent view: charge and refund IDs, authorization code, brand and last four, the trace number.
     expect(settled.refund).toMatchObject({ gatewayRefundId: settling.refund.gatewayRefundId, status: 'succeeded', traceNumber: arnFor(settling.refund.gatewayRefundId) });
     expect(settled.charge).toMatchObject({ brand: 'mastercard', last4: '4444', authorizationCode: 'A1B2C3' });
-    // Compared as text so a failure shows where the detector saw a card (masked to its last four).
-    const view = JSON.stringify(settled);
-    expect(last4Only(view)).toBe(view);
+    // Checked as the record guard checks it (a failure names the field path): strings for card
+    // numbers, numbers only from 15 digits — as JSON text, a 13-digit epoch-ms instant passes Luhn
+    // one time in ten and made this check flaky.
+    expect(() => assertNoCardData(settled)).not.toThrow();
     const history = await http('GET', `/v1/refunds/${id}/events`, { key: keys.agent });
     expect((history.body.items as { type: string }[]).map((e) => e.type)).toEqual(expect.arrayContaining(['opened', 'confirm_identity', 'eligibility', 'refund_succeeded']));
     // Nothing in the case record looks like a card number.

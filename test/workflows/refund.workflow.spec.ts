@@ -45,7 +45,7 @@ describe('refund cases against a Stripe-speaking gateway', () => {
     await h.executeUpdate(retentionAnswerUpdate, { args: [{ actor: 'agent-bo', accepted: false }] });
     const settling = await until(h, 'settling');
     expect(settling.refund).toMatchObject({ idempotencyKey: `refund:${input.caseId}`, amountMinor: 9999, status: 'pending' });
-    expect(settling.charge).toEqual({ id: chargeId, authorizationCode: 'A1B2C3', brand: 'visa', last4: '4242', disputed: false });
+    expect(settling.charge).toEqual({ id: chargeId, paymentIntentId: expect.stringMatching(/^pi_/), authorizationCode: 'A1B2C3', brand: 'visa', last4: '4242', disputed: false });
     expect(settling.refund!.traceNumber).toBeNull(); // the network has not assigned the ARN yet
     expect(stripe.subscription(subscriptionId)?.status).toBe('canceled');
 

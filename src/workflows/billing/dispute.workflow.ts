@@ -43,6 +43,7 @@ class DisputeCase {
   private evidence: DisputeEvidence = {};
   private decision: DisputeView['decision'] = null;
   private card: DisputeView['card'] = null;
+  private paymentIntentId: string | null = null;
   private submittedAt: number | null = null;
   private closedAt: number | null = null;
   private history: { type: string; actor: string; at: number }[] = [];
@@ -67,6 +68,7 @@ class DisputeCase {
       id: this.input.caseId,
       disputeId: this.input.disputeId,
       chargeId: this.input.chargeId,
+      paymentIntentId: this.paymentIntentId,
       brand: this.input.brand,
       status: this.status,
       amountMinor: this.input.amountMinor,
@@ -218,6 +220,7 @@ class DisputeCase {
     this.evidence = { ...this.evidence, transaction_id: charge.id, authorization_code: charge.authorizationCode };
     // Histories from before the gateway reported the brand carry no such field: null, not undefined.
     this.card = { brand: charge.brand ?? null, last4: charge.last4 ?? null, threeDSecure: charge.threeDSecure ?? null };
+    this.paymentIntentId = charge.paymentIntentId ?? null;
     // The charge's own 3-D Secure outcome decides a fraud claim. Patched: cases decided before the
     // gateway reported it replay with the constant they were decided by.
     const threeDSecure = patched('dispute-3ds-from-charge') ? threeDSecureShiftsLiability(charge.threeDSecure) : false;

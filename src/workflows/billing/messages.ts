@@ -38,7 +38,7 @@ export interface RefundView {
   eligibility: RefundEligibility | null;
   retention: { offeredAt: string; closesAt: string; answer: 'accepted' | 'declined' | 'expired' | null; answeredAt: string | null } | null;
   /** What the agent sees of the payment: IDs and codes, the card's brand and last four digits, never more. */
-  charge: { id: string; authorizationCode: string | null; brand: string | null; last4: string | null; disputed: boolean } | null;
+  charge: { id: string; paymentIntentId: string | null; authorizationCode: string | null; brand: string | null; last4: string | null; disputed: boolean } | null;
   refund: {
     idempotencyKey: string;
     gatewayRefundId: string | null;
@@ -100,6 +100,8 @@ export interface DisputeView {
   id: string;
   disputeId: string;
   chargeId: string;
+  /** The payment intent the disputed charge belongs to (pi_…); null until read from the gateway, or none. */
+  paymentIntentId: string | null;
   brand: string;
   status: DisputeStatus;
   amountMinor: number;

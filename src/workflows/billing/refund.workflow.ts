@@ -265,7 +265,7 @@ class RefundCase {
     }
     await this.move('subscription_cancelled', 'system', {}, `${this.input.caseId}:cancelled`);
     const charge = await getCharge({ chargeId: this.input.chargeId });
-    this.charge = { id: charge.id, authorizationCode: charge.authorizationCode, brand: charge.brand ?? null, last4: charge.last4, disputed: charge.disputed };
+    this.charge = { id: charge.id, paymentIntentId: charge.paymentIntentId ?? null, authorizationCode: charge.authorizationCode, brand: charge.brand ?? null, last4: charge.last4, disputed: charge.disputed };
     if (charge.disputed) {
       // Never refund and also lose the chargeback: the dispute decides where the money goes.
       await this.remediate('the charge is disputed: the chargeback case decides, no refund is sent');
