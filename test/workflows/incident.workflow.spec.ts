@@ -177,7 +177,11 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
     expect(view.sla.firstResponse?.state).toBe('met');
     expect(Date.parse(view.sla.mitigation!.breachedAt!)).toBeGreaterThanOrEqual(Date.parse(view.sla.mitigation!.deadlineAt!));
     expect(view.slaBreached).toBe(true);
-    const rows: { data: { metric: string } }[] = await ds.query(`SELECT data FROM incident_events WHERE incident_id = $1 AND type = 'sla_breached'`, [incidentId]);
+    // The event row is written by an activity after the state the query shows: wait for it.
+    const rows = await waitFor(async () => {
+      const found: { data: { metric: string } }[] = await ds.query(`SELECT data FROM incident_events WHERE incident_id = $1 AND type = 'sla_breached'`, [incidentId]);
+      return found.length ? found : undefined;
+    }, { what: 'the sla_breached event row' });
     expect(rows.map((r) => r.data.metric)).toEqual(['mitigation']);
   });
 
@@ -199,10 +203,14 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
       [`${incidentId}:firstResponse:breach-escalation`, 'manager', 'sre-manager', 'firstResponse'],
       [`${incidentId}:mitigation:breach-escalation`, 'manager', 'sre-manager', 'mitigation'],
     ]);
-    const events: { type: string; data: { metric: string; escalatedTo: string } }[] = await ds.query(
-      `SELECT type, data FROM incident_events WHERE incident_id = $1 AND type IN ('sla_breached', 'sla_breach_escalated') ORDER BY id`,
-      [incidentId],
-    );
+    // The notification and the event are written by two activities in parallel: wait for both events.
+    const events = await waitFor(async () => {
+      const found: { type: string; data: { metric: string; escalatedTo: string } }[] = await ds.query(
+        `SELECT type, data FROM incident_events WHERE incident_id = $1 AND type IN ('sla_breached', 'sla_breach_escalated') ORDER BY id`,
+        [incidentId],
+      );
+      return found.filter((e) => e.type === 'sla_breach_escalated').length >= 2 ? found : undefined;
+    }, { what: 'both sla_breach_escalated events' });
     expect(events.filter((e) => e.type === 'sla_breach_escalated').map((e) => [e.data.metric, e.data.escalatedTo])).toEqual([
       ['firstResponse', 'sre-manager'],
       ['mitigation', 'sre-manager'],
