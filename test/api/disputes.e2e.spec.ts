@@ -72,10 +72,21 @@ describe('chargebacks over HTTP', () => {
     ]) {
       expect((await http('POST', `/v1/disputes/${caseId}/evidence`, { key: agent, body: { item, value } })).status).toBe(200);
     }
-    await waitFor(async () => (await read(caseId)).status === 'submitted', { what: 'submitted' });
+    const submitted = await waitFor(async () => {
+      const d = await read(caseId);
+      return d.status === 'submitted' ? d : undefined;
+    }, { what: 'submitted' });
+    // Early, on the complete checklist: before our own deadline, not at it.
+    expect(Date.parse(submitted.submittedAt)).toBeLessThanOrEqual(Date.parse(submitted.internalDeadline));
+    expect(submitted.missingEvidence).toEqual([]);
     const atGateway = stripe.dispute(disputeId) as { status: string; evidence_details: { submission_count: number } };
     expect(atGateway.status).toBe('under_review');
     expect(atGateway.evidence_details.submission_count).toBe(1);
+    const submissions = stripe.submissionRequestsFor(disputeId);
+    expect(submissions.map((r) => r.status)).toEqual([200]);
+    expect(submissions[0].idempotencyKey).toMatch(new RegExp(`^dispute-evidence:${disputeId}:submit:`));
+    const [recorded]: { data: Record<string, unknown> }[] = await ds.query(`SELECT data FROM billing_case_events WHERE event_key = $1`, [`${caseId}:submitted`]);
+    expect(recorded.data).toMatchObject({ trigger: 'checklist_complete', missing: [], beforeInternalDeadline: true });
     const late = await http('POST', `/v1/disputes/${caseId}/evidence`, { key: agent, body: { item: 'access_log', value: 'x' } });
     expect([late.status, late.body.state]).toEqual([409, 'submitted']);
 
@@ -137,17 +148,57 @@ describe('chargebacks over HTTP', () => {
     expect(late.status).toBe(409);
   });
 
-  it('reminds before the internal deadline and records a missed one', async () => {
-    const { event, disputeId } = dispute('subscription_canceled', 3_000);
+  it('submits what is staged at the internal deadline, exactly once, when the checklist is incomplete', async () => {
+    // The test policy's margin is 48 h (reminder 1 s before): the internal deadline falls ~5 s after opening.
+    const { event, disputeId } = dispute('subscription_canceled', 5_000);
     await deliver(event);
     const caseId = `dispute-${disputeId}`;
-    const missed = await waitFor(async () => {
+    await waitFor(async () => (await read(caseId)).status === 'evidence_staged', { what: 'evidence staged' });
+    expect((await http('POST', `/v1/disputes/${caseId}/evidence`, { key: agent, body: { item: 'access_log', value: 'https://files.example/access-log.csv' } })).status).toBe(200);
+
+    const submitted = await waitFor(async () => {
       const d = await read(caseId);
-      return d.history.some((h: { type: string }) => h.type === 'internal_deadline_missed') ? d : undefined;
-    }, { what: 'deadline missed recorded' });
-    expect(missed.history.map((h: { type: string }) => h.type)).toEqual(expect.arrayContaining(['reminder', 'internal_deadline_missed']));
-    const sent: { kind: string }[] = await ds.query(`SELECT kind FROM notifications WHERE ticket_id = $1 ORDER BY created_at`, [caseId]);
-    expect(sent.map((s) => s.kind)).toEqual(['dispute_reminder', 'dispute_deadline_missed']);
+      return d.status === 'submitted' ? d : undefined;
+    }, { what: 'submitted at the internal deadline' });
+    // At the internal deadline (not before: the checklist was incomplete), well ahead of the network's due_by.
+    expect(Date.parse(submitted.submittedAt)).toBeGreaterThanOrEqual(Date.parse(submitted.internalDeadline));
+    expect(Date.parse(submitted.submittedAt)).toBeLessThan(Date.parse(submitted.dueBy));
+    expect(submitted.missingEvidence).toEqual(['cancellation_policy', 'customer_communication']);
+    expect(submitted.history.map((h: { type: string }) => h.type)).not.toContain('internal_deadline_missed');
+    const [recorded]: { data: Record<string, unknown> }[] = await ds.query(`SELECT data FROM billing_case_events WHERE event_key = $1`, [`${caseId}:submitted`]);
+    expect(recorded.data).toMatchObject({ trigger: 'internal_deadline', missing: ['cancellation_policy', 'customer_communication'], beforeInternalDeadline: false, beforeDueBy: true });
+
+    // What was staged went to the network, under the same kind of key as the complete-checklist path.
+    const atGateway = stripe.dispute(disputeId) as { status: string; evidence: { access_activity_log: string | null; uncategorized_text: string | null }; evidence_details: { submission_count: number } };
+    expect(atGateway.status).toBe('under_review');
+    expect(atGateway.evidence_details.submission_count).toBe(1);
+    expect(atGateway.evidence.access_activity_log).toBe('https://files.example/access-log.csv');
+    expect(atGateway.evidence.uncategorized_text).toContain('Authorization code: AUTH77');
+    expect(stripe.submissionRequestsFor(disputeId).map((r) => [r.status, r.idempotencyKey?.startsWith(`dispute-evidence:${disputeId}:submit:`)])).toEqual([[200, true]]);
+
+    // An agent's evidence after it is refused, naming the state.
+    const late = await http('POST', `/v1/disputes/${caseId}/evidence`, { key: agent, body: { item: 'customer_communication', value: 'ticket-late' } });
+    expect([late.status, late.body.state]).toEqual([409, 'submitted']);
+
+    // The reminder before, and a person told what was missing when it went.
+    const sent = await waitFor(async () => {
+      const rows: { kind: string; summary: string }[] = await ds.query(`SELECT kind, summary FROM notifications WHERE ticket_id = $1 ORDER BY created_at`, [caseId]);
+      return rows.length >= 2 ? rows : undefined;
+    }, { what: 'notifications' });
+    expect(sent.map((n) => n.kind)).toEqual(['dispute_reminder', 'dispute_deadline_missed']);
+    expect(sent[1].summary).toMatch(/cancellation_policy, customer_communication.*submitted/);
+
+    // Exactly once, also once the case has run to its end.
+    expect((await deliver(stripe.resolveDispute(disputeId, 'lost'))).action).toBe(`signalled ${caseId}`);
+    await waitFor(async () => (await read(caseId)).status === 'lost', { what: 'lost' });
+    const client = await temporalClient(config);
+    try {
+      await client.workflow.getHandle(caseId).result();
+    } finally {
+      await client.connection.close();
+    }
+    expect(stripe.submissionRequestsFor(disputeId)).toHaveLength(1);
+    expect((stripe.dispute(disputeId) as { evidence_details: { submission_count: number } }).evidence_details.submission_count).toBe(1);
   });
 
   it('concedes when policy says so: an unprotected fraud claim is accepted, not contested', async () => {

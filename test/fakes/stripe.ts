@@ -84,6 +84,11 @@ export interface StripeFake {
   subscription(id: string): StripeJson | undefined;
   /** Refunds created (not replayed) against a charge. */
   refundsFor(chargeId: string): number;
+  /**
+   * Requests that asked to submit a dispute's evidence (submit=true), replays excluded, whatever
+   * the answer: a second submission attempt counts even though Stripe refuses it.
+   */
+  submissionRequestsFor(disputeId: string): FakeRequest[];
   requestCount(method: string, path: string): number;
   /** Moves a pending refund on; returns its refund.updated event (charge.refund.updated goes to `events` too). */
   settleRefund(id: string, outcome: 'succeeded' | 'failed', failureReason?: string): StripeJson;
@@ -543,6 +548,7 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
     dispute: (id) => clone(disputes.get(id)),
     subscription: (id) => clone(subscriptions.get(id)),
     refundsFor: (chargeId) => refundCounts.get(chargeId) ?? 0,
+    submissionRequestsFor: (disputeId) => requests.filter((r) => r.method === 'POST' && r.path === `/v1/disputes/${disputeId}` && r.params.submit === 'true' && !r.replayed),
     addInvoice({ customer, amount, currency, status = 'paid', id = nextId('in'), subscription }) {
       const invoice: StripeJson = {
         id,

@@ -81,6 +81,28 @@ export function missingEvidence(evidence: DisputeEvidence): EvidenceItem[] {
   return EVIDENCE_ITEMS.filter((item) => (evidence[item] ?? '').trim() === '');
 }
 
+// ── When to submit ─────────────────────────────────────────────────────────────────────────────
+
+/** Why the evidence went to the network: the checklist was complete, or our deadline came first. */
+export type SubmissionTrigger = 'checklist_complete' | 'internal_deadline';
+
+export type DisputeSubmission = { submit: false; missing: EvidenceItem[] } | { submit: true; trigger: SubmissionTrigger; missing: EvidenceItem[] };
+
+/**
+ * Whether a contested dispute's staged evidence goes to the network now. A complete checklist is
+ * submitted at once (early); otherwise, at the internal deadline (due_by − submitBeforeDue), what is
+ * staged is submitted anyway with the missing items named: an unanswered dispute is lost by default,
+ * and a partial answer still has a chance. A conceded dispute is never submitted. The caller submits
+ * at most once; `missing` is what the submission lacked (empty when complete).
+ */
+export function disputeSubmission(evidence: DisputeEvidence, decision: DisputeDecision, now: number, deadline: number): DisputeSubmission {
+  const missing = missingEvidence(evidence);
+  if (decision !== 'contest') return { submit: false, missing };
+  if (missing.length === 0) return { submit: true, trigger: 'checklist_complete', missing };
+  if (now >= deadline) return { submit: true, trigger: 'internal_deadline', missing };
+  return { submit: false, missing };
+}
+
 // ── Contest or accept ──────────────────────────────────────────────────────────────────────────
 
 /** Stripe's dispute reasons we treat specially; anything else is contested on the checklist. */
@@ -150,7 +172,8 @@ export function disputeDecision(policy: DisputePolicy, dispute: DisputeFacts): D
 /**
  *   needs_response ─stage_evidence─▶ evidence_staged ─submit─▶ submitted ─won / lost─▶ won | lost
  *          └──────────accept──────────────┴──accept──▶ accepted
- * stage_evidence may repeat while staged; submit needs a complete checklist.
+ * stage_evidence may repeat while staged; submit needs a complete checklist, or the internal
+ * deadline (then what is staged goes, the missing items recorded).
  * manual_remediation: the case's record was refused (card data) and a person took over; the
  * workflow sets it directly, no agent action leads there or out.
  */
@@ -181,13 +204,17 @@ export class InvalidDisputeTransitionError extends Error {
   }
 }
 
-/** The next status; throws naming the current one. Submitting needs every checklist item. */
-export function checkDisputeAction(status: DisputeStatus, action: DisputeAction, evidence: DisputeEvidence = {}): DisputeStatus {
+/**
+ * The next status; throws naming the current one. Submitting needs every checklist item, unless
+ * the internal deadline has come (`at`: now and the deadline; see disputeSubmission).
+ */
+export function checkDisputeAction(status: DisputeStatus, action: DisputeAction, evidence: DisputeEvidence = {}, at?: { now: number; deadline: number }): DisputeStatus {
   const next = NEXT[status][action];
   if (next === undefined) throw new InvalidDisputeTransitionError(status, action);
   if (action === 'submit') {
     const missing = missingEvidence(evidence);
-    if (missing.length) throw new InvalidDisputeTransitionError(status, action, `missing ${missing.map((m) => EVIDENCE_LABELS[m]).join(', ')}`);
+    const deadlineCame = at !== undefined && at.now >= at.deadline;
+    if (missing.length && !deadlineCame) throw new InvalidDisputeTransitionError(status, action, `missing ${missing.map((m) => EVIDENCE_LABELS[m]).join(', ')}`);
   }
   return next;
 }

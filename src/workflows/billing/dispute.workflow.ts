@@ -6,13 +6,16 @@ import {
   DisputeAction,
   DisputeEvidence,
   DisputeStatus,
+  disputeSubmission,
   EVIDENCE_ITEMS,
+  EvidenceItem,
   explainDisputeDecision,
   internalDeadline,
   InvalidDisputeTransitionError,
   missingEvidence,
   refundEvidenceText,
   reminderTimes,
+  SubmissionTrigger,
   threeDSecureShiftsLiability,
 } from '../../domain/billing/dispute';
 import { Brand, CaseKind, CaseStatus, SlaBreached, SlaNextDeadline } from '../search-attributes';
@@ -27,8 +30,9 @@ const { recordBillingCase, sendNotification, getCharge, listChargeRefunds, stage
 
 /**
  * One chargeback, keyed by the gateway's dispute ID: collect the evidence (transaction ID and
- * authorization code from the gateway, the rest from agents), stage it, submit exactly once before
- * the internal deadline (due_by − 48 h) with reminders ahead of it, then wait for won / lost.
+ * authorization code from the gateway, the rest from agents), stage it, submit exactly once — as
+ * soon as the checklist is complete, or at the internal deadline (due_by − 48 h) with what is staged
+ * and the missing items recorded — with reminders ahead of it, then wait for won / lost.
  * Policy may concede (accept) instead; refunds on a disputed charge are refused elsewhere, so the
  * money never goes back twice.
  */
@@ -45,6 +49,8 @@ class DisputeCase {
   private card: DisputeView['card'] = null;
   private paymentIntentId: string | null = null;
   private submittedAt: number | null = null;
+  /** The submission is on its way to the gateway: evidence arriving now would not go with it. */
+  private submitting = false;
   private closedAt: number | null = null;
   private history: { type: string; actor: string; at: number }[] = [];
   private closedBy: string | null = null;
@@ -102,6 +108,10 @@ class DisputeCase {
       },
       {
         validator: ({ item, value }: AddEvidenceRequest) => {
+          if (this.submitting) {
+            // The evidence is going to the network (complete, or at the internal deadline) and can no longer change.
+            throw ApplicationFailure.nonRetryable('cannot add evidence to a dispute that is submitted (the submission is in progress)', BillingFailure.InvalidTransition, { status: 'submitted', action: 'add_evidence' });
+          }
           if (this.status !== 'needs_response' && this.status !== 'evidence_staged') {
             throw ApplicationFailure.nonRetryable(`cannot add evidence to a dispute that is ${this.status.replace(/_/g, ' ')}`, BillingFailure.InvalidTransition, { status: this.status, action: 'add_evidence' });
           }
@@ -121,9 +131,9 @@ class DisputeCase {
     });
   }
 
-  private move(action: DisputeAction): void {
+  private move(action: DisputeAction, at?: { now: number; deadline: number }): void {
     try {
-      this.status = checkDisputeAction(this.status, action, this.evidence);
+      this.status = checkDisputeAction(this.status, action, this.evidence, at);
     } catch (err) {
       if (err instanceof InvalidDisputeTransitionError) throw ApplicationFailure.nonRetryable(err.message, BillingFailure.InvalidTransition, { status: this.status, action });
       throw err;
@@ -255,10 +265,7 @@ class DisputeCase {
         if (this.status === 'needs_response') this.move('stage_evidence');
       }
       if (missingEvidence(this.evidence).length === 0) {
-        await submitDisputeEvidence({ disputeId: this.input.disputeId, evidence: this.evidence });
-        this.move('submit');
-        this.submittedAt = Date.now();
-        await this.record('submitted', 'system', { beforeInternalDeadline: this.submittedAt <= this.deadline }, `${this.input.caseId}:submitted`);
+        await this.submit('checklist_complete', []);
         break;
       }
       const now = Date.now();
@@ -266,6 +273,19 @@ class DisputeCase {
         await this.notify('dispute_reminder', sentReminders, `dispute ${this.input.disputeId}: evidence missing (${missingEvidence(this.evidence).join(', ')}), internal deadline ${new Date(this.deadline).toISOString()}`);
         await this.record('reminder', 'system', { missing: missingEvidence(this.evidence) }, `${this.input.caseId}:reminder:${sentReminders}`);
         sentReminders++;
+      }
+      // The internal deadline came with the checklist incomplete: what is staged goes now, once, rather
+      // than losing the dispute by default. Patched: cases that passed their deadline before only
+      // notified (and submit later if the checklist is completed), as their history says.
+      const due = disputeSubmission(this.evidence, this.decision.decision, now, this.deadline);
+      if (due.submit && due.trigger === 'internal_deadline' && !missedNotified && patched('dispute-submit-at-internal-deadline')) {
+        await this.submit('internal_deadline', due.missing);
+        await this.notify(
+          'dispute_deadline_missed',
+          0,
+          `dispute ${this.input.disputeId}: internal deadline reached with evidence missing (${due.missing.join(', ')}); the staged evidence was submitted; the network's due_by is ${new Date(this.input.dueBy).toISOString()}`,
+        );
+        break;
       }
       if (!missedNotified && now >= this.deadline) {
         missedNotified = true;
@@ -285,6 +305,30 @@ class DisputeCase {
     this.closedAt = Date.now();
     await this.record(outcome, 'gateway', { gatewayStatus: this.closedBy }, `${this.input.caseId}:closed`);
     return this.finish();
+  }
+
+  /**
+   * Sends the staged evidence to the network, exactly once: the activity's input (and so the
+   * gateway's idempotency key, derived from it) is fixed in history, so a retried activity or a
+   * replayed workflow sends the same request and Stripe answers it once. Evidence arriving while it
+   * is in flight is refused (it would not go with it).
+   */
+  private async submit(trigger: SubmissionTrigger, missing: EvidenceItem[]): Promise<void> {
+    this.submitting = true;
+    try {
+      await submitDisputeEvidence({ disputeId: this.input.disputeId, evidence: this.evidence });
+    } finally {
+      this.submitting = false;
+    }
+    this.move('submit', trigger === 'internal_deadline' ? { now: Date.now(), deadline: this.deadline } : undefined);
+    this.submittedAt = Date.now();
+    // Histories from before: the complete-checklist event carried only beforeInternalDeadline (data is not replayed).
+    await this.record(
+      'submitted',
+      'system',
+      { beforeInternalDeadline: this.submittedAt <= this.deadline, beforeDueBy: this.submittedAt <= this.input.dueBy, trigger, missing },
+      `${this.input.caseId}:submitted`,
+    );
   }
 
   private async finish(): Promise<DisputeView> {

@@ -6,6 +6,7 @@ import {
   DISPUTE_STATUSES,
   disputeDecision,
   disputePolicySchema,
+  disputeSubmission,
   explainDisputeDecision,
   internalDeadline,
   InvalidDisputeTransitionError,
@@ -98,6 +99,37 @@ describe('contest or accept', () => {
   });
 });
 
+describe('when the evidence is submitted', () => {
+  const deadline = internalDeadline(dueBy, DEFAULT_DISPUTE_POLICY);
+  const complete = { transaction_id: 'ch_1', authorization_code: '123456', access_log: 'log', cancellation_policy: 'policy', customer_communication: 'chat' };
+  const partial = { transaction_id: 'ch_1', authorization_code: '123456', access_log: 'log', cancellation_policy: ' ' };
+
+  it('a complete checklist goes at once, early', () => {
+    expect(disputeSubmission(complete, 'contest', deadline - 10 * DAY, deadline)).toEqual({ submit: true, trigger: 'checklist_complete', missing: [] });
+    // Completed after the deadline (e.g. a case that only notified before): still the checklist.
+    expect(disputeSubmission(complete, 'contest', deadline + 1, deadline)).toEqual({ submit: true, trigger: 'checklist_complete', missing: [] });
+  });
+
+  it('an incomplete checklist waits until the internal deadline, then goes with what is staged, naming what is missing', () => {
+    expect(disputeSubmission(partial, 'contest', deadline - 1, deadline)).toEqual({ submit: false, missing: ['cancellation_policy', 'customer_communication'] });
+    expect(disputeSubmission(partial, 'contest', deadline, deadline)).toEqual({ submit: true, trigger: 'internal_deadline', missing: ['cancellation_policy', 'customer_communication'] });
+    expect(disputeSubmission({}, 'contest', deadline + DAY, deadline)).toEqual({ submit: true, trigger: 'internal_deadline', missing: ['transaction_id', 'authorization_code', 'access_log', 'cancellation_policy', 'customer_communication'] });
+  });
+
+  it('the deadline is due_by minus the policy margin', () => {
+    const p = disputePolicySchema.parse({ submitBeforeDue: '3d' });
+    const d = internalDeadline(dueBy, p);
+    expect(d).toBe(dueBy - 3 * DAY);
+    expect(disputeSubmission(partial, 'contest', dueBy - 3 * DAY - 1, d).submit).toBe(false);
+    expect(disputeSubmission(partial, 'contest', dueBy - 3 * DAY, d).submit).toBe(true);
+  });
+
+  it('a conceded dispute is never submitted', () => {
+    expect(disputeSubmission(complete, 'accept', deadline - DAY, deadline)).toEqual({ submit: false, missing: [] });
+    expect(disputeSubmission(partial, 'accept', deadline + DAY, deadline).submit).toBe(false);
+  });
+});
+
 describe('dispute states', () => {
   const complete = { transaction_id: 'ch_1', authorization_code: '123456', access_log: 'log', cancellation_policy: 'policy', customer_communication: 'chat' };
 
@@ -110,6 +142,15 @@ describe('dispute states', () => {
 
   it('will not submit an incomplete checklist, and names what is missing', () => {
     expect(() => checkDisputeAction('evidence_staged', 'submit', { ...complete, access_log: '' })).toThrow('cannot submit the dispute: missing Usage / access log');
+  });
+
+  it('at the internal deadline an incomplete checklist may be submitted, not before', () => {
+    const staged = { transaction_id: 'ch_1', authorization_code: '123456' };
+    const deadline = internalDeadline(dueBy, DEFAULT_DISPUTE_POLICY);
+    expect(checkDisputeAction('evidence_staged', 'submit', staged, { now: deadline, deadline })).toBe('submitted');
+    expect(() => checkDisputeAction('evidence_staged', 'submit', staged, { now: deadline - 1, deadline })).toThrow(/missing Usage \/ access log/);
+    // Still only from a staged dispute: the deadline waives the checklist, not the state.
+    expect(() => checkDisputeAction('submitted', 'submit', staged, { now: deadline, deadline })).toThrow('cannot submit a dispute that is submitted');
   });
 
   it('refuses actions the state does not allow, naming the state', () => {
