@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { PolicyRegistry } from '../../src/config/policy-registry';
+import { pinTicketPolicy } from '../../src/domain/policy/ticket-policy';
+import { addBusinessTime, isOpenAt, localDateOf, localInstant, Weekday } from '../../src/domain/sla/calendar';
 import { CaseKind, Priority, SlaBreached } from '../../src/workflows/search-attributes';
 import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
 import { httpClient } from '../support/http';
@@ -222,6 +225,64 @@ describe('tickets over HTTP', () => {
     expect(badKey.body.errors[0].field).toBe('header:Idempotency-Key');
   });
 
+  it('starts the SLA clocks at receivedAt, when the customer wrote; refuses a bad one with 400 naming receivedAt', async () => {
+    // 10 min ago, 24×7 P1 (2 s first response): due long ago, breached at once — and once.
+    const receivedAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 10 * 60_000);
+    const opened = await http('POST', '/v1/tickets', { key: keys.client, body: ticket({ priority: 'P1', receivedAt: receivedAt.toISOString() }) });
+    expect(opened.status).toBe(201);
+    expect(opened.body.receivedAt).toBe(receivedAt.toISOString());
+    expect(Date.parse(opened.body.openedAt)).toBeGreaterThan(receivedAt.getTime());
+    expect(opened.body.sla.firstResponse).toMatchObject({ startedAt: receivedAt.toISOString(), deadlineAt: new Date(receivedAt.getTime() + 2_000).toISOString() });
+    const id = opened.body.id as string;
+    const read = await waitFor(async () => {
+      const r = await http('GET', `/v1/tickets/${id}`, { key: keys.client });
+      return r.body.sla?.firstResponse?.state === 'breached' ? r : undefined;
+    }, { what: 'breach of a deadline already past' });
+    expect(read.body.receivedAt).toBe(receivedAt.toISOString());
+    await waitFor(async () => (await ticketEvents(ds, id)).some((e) => e.type === 'escalated'), { what: 'escalation after the breach' });
+    // Both windows of the P1 were over when it opened (first response 2 s, mitigation 6 s): one breach each.
+    expect((await ticketEvents(ds, id)).filter((e) => e.type === 'sla_breached').map((e) => e.data.metric).sort()).toEqual(['firstResponse', 'mitigation']);
+
+    // Without receivedAt the clocks start when the ticket opens.
+    const now = await http('POST', '/v1/tickets', { key: keys.client, body: ticket() });
+    expect(now.body.receivedAt).toBe(now.body.openedAt);
+    expect(now.body.sla.firstResponse.startedAt).toBe(now.body.openedAt);
+
+    const cases: Array<[string, string]> = [
+      ['2026-11-27T17:30:00', 'ISO 8601'], // no offset: which 17:30?
+      ['last friday', 'ISO 8601'],
+      [new Date(Date.now() + 3_600_000).toISOString(), 'future'],
+      [new Date(Date.now() - 31 * 86_400_000).toISOString(), '30 days'],
+    ];
+    for (const [value, says] of cases) {
+      const bad = await http('POST', '/v1/tickets', { key: keys.client, body: ticket({ receivedAt: value }) });
+      expect(bad.status).toBe(400);
+      expect(bad.headers.get('content-type')).toContain('application/problem+json');
+      expect(bad.body.errors).toEqual([{ field: 'receivedAt', message: expect.stringContaining(says) }]);
+    }
+    const notText = await http('POST', '/v1/tickets', { key: keys.client, body: ticket({ receivedAt: 1_795_822_200_000 }) });
+    expect(notText.status).toBe(400);
+    expect(notText.body.errors.map((e: { field: string }) => e.field)).toContain('receivedAt');
+  });
+
+  it('compares receivedAt, as an instant, when an Idempotency-Key is repeated', async () => {
+    const idem = randomUUID();
+    const at = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000);
+    // The same instant in another offset: the same request.
+    const inChicago = new Date(at.getTime() - 6 * 3_600_000).toISOString().replace('Z', '-06:00');
+    const first = await http('POST', '/v1/tickets', { key: keys.client, body: ticket({ receivedAt: at.toISOString() }), headers: { 'idempotency-key': idem } });
+    expect(first.status).toBe(201);
+    const again = await http('POST', '/v1/tickets', { key: keys.client, body: ticket({ receivedAt: inChicago }), headers: { 'idempotency-key': idem } });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.body.receivedAt).toBe(at.toISOString());
+    for (const other of [new Date(at.getTime() + 1_000).toISOString(), undefined]) {
+      const reused = await http('POST', '/v1/tickets', { key: keys.client, body: ticket({ receivedAt: other }), headers: { 'idempotency-key': idem } });
+      expect(reused.status).toBe(422);
+      expect(reused.body.errors[0].field).toBe('header:Idempotency-Key');
+    }
+  });
+
   it('401 without a key or with an unknown one, 403 for the wrong role, 404 for an unknown ticket', async () => {
     const none = await http('POST', '/v1/tickets', { body: ticket() });
     expect(none.status).toBe(401);
@@ -418,10 +479,10 @@ describe('the ticket lifecycle, lists and reports over HTTP', () => {
 
 describe('business hours over HTTP', () => {
   /**
-   * The dev server runs on real time, so "Friday 17:30" cannot be arranged; what can: a brand
-   * whose only working window opens two hours from now. A ticket opened now is outside business
-   * hours, and its first response is due one target after the next opening — "the next business
-   * morning". (The Friday-evening case itself is a unit test on the shipped VIVtone pack.)
+   * A ticket opened now, outside business hours, on a brand whose only working window opens two
+   * hours from now: its first response is due one target after the next opening, with the whole
+   * target still left. (The Friday-evening case on the shipped VIVtone pack, received in the past
+   * through receivedAt, is the next describe; this one keeps a deadline that is always ahead.)
    */
   it('gives a ticket opened after hours its deadline one window-target after the next opening', async () => {
     const now = new Date();
@@ -467,6 +528,120 @@ describe('business hours over HTTP', () => {
     }
   });
 });
+
+describe('the shipped VIVtone pack over HTTP: a Basic-plan ticket received on Friday at 17:30', () => {
+  const shipped = resolve(__dirname, '..', '..', 'policies');
+  const config = testConfig({ POLICY_DIR: shipped, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('shipped') });
+  let ds: DataSource;
+  let worker: RunningWorker;
+  let api: RunningApi;
+
+  beforeAll(async () => {
+    ds = await openDataSource(config);
+    worker = await startWorker(config, ds);
+    api = await startApi(config);
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await worker?.stop();
+    await ds?.destroy();
+  });
+
+  it('is due the next business morning: the opening after the weekend plus the first-response target', async () => {
+    // The pack's own numbers, pinned as the API pins them: Basic plan, e-mail, Severity 3.
+    const pack = PolicyRegistry.fromDirectory(shipped).find('vivtone')!;
+    const { calendar, targets } = pinTicketPolicy(pack, 'email', 'basic').priorities.S3;
+    const target = targets.firstResponse!;
+    const zone = calendar.timeZone;
+
+    // The most recent Friday 17:30 in the pack's zone that is not in the future.
+    const friday1730 = mostRecentLocal(zone, 5, 17 * 3_600_000 + 30 * 60_000, Date.now());
+    expect(isOpenAt(calendar, friday1730)).toBe(false); // after Friday's closing
+
+    // The next business morning, read off the pack: the first day after Friday with a window and
+    // no holiday (Monday, unless it is a holiday), at its first window's start.
+    const fri = localDateOf(zone, friday1730);
+    const localDate = (days: number) => new Date(Date.UTC(fri.y, fri.m - 1, fri.d + days));
+    let morning: number | undefined;
+    for (let i = 1; morning === undefined; i++) {
+      const day = localDate(i);
+      const windows = calendar.weekly[WEEKDAYS[day.getUTCDay()]] ?? [];
+      if (windows.length && !(calendar.holidays ?? []).includes(day.toISOString().slice(0, 10))) {
+        const [hh, mm] = windows[0].start.split(':').map(Number);
+        morning = localInstant(zone, day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), (hh * 60 + mm) * 60_000);
+        expect(i).toBeGreaterThanOrEqual(3); // closed all weekend
+        if (!(calendar.holidays ?? []).includes(localDate(3).toISOString().slice(0, 10))) expect(WEEKDAYS[day.getUTCDay()]).toBe('mon');
+      }
+    }
+    const expected = morning + target; // the whole target is left: no business time passed since Friday's close
+    expect(expected).toBe(addBusinessTime(calendar, friday1730, target)); // the target fits in that morning's window
+
+    const key = await createKey(ds, 'client', 'shipped-vivtone-client');
+    const http = httpClient(api.baseUrl);
+    const res = await http('POST', '/v1/tickets', {
+      key,
+      body: {
+        brand: 'vivtone',
+        plan: 'basic',
+        channel: 'email',
+        priority: 'S3',
+        subject: 'CSV export fails',
+        description: 'Sent Friday evening, after hours.',
+        customerRef: 'acct_2231',
+        receivedAt: withOffset(zone, friday1730), // e.g. 2026-11-27T17:30:00-06:00, as an e-mail's Date
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.policyVersion).toBe(pack.version);
+
+    const read = await http('GET', `/v1/tickets/${res.body.id}`, { key });
+    expect(read.status).toBe(200);
+    const fr = read.body.sla.firstResponse;
+    expect(read.body.receivedAt).toBe(new Date(friday1730).toISOString());
+    expect(fr.startedAt).toBe(new Date(friday1730).toISOString());
+    expect(fr.targetSeconds).toBe(target / 1000);
+    expect(fr.deadlineAt).toBe(new Date(expected).toISOString());
+    // Run today, the deadline may already be behind us: then it has breached, at once and once.
+    if (expected > Date.now() + 5_000) {
+      expect(fr.state).toBe('running');
+      // Untouched until Monday's opening; counting down inside it.
+      if (Date.now() < morning) expect(fr.remainingSeconds).toBe(target / 1000);
+      else expect(fr.remainingSeconds).toBeLessThanOrEqual(target / 1000);
+      expect(read.body.nextDeadlineAt).toBe(fr.deadlineAt);
+    } else {
+      const breached = await waitFor(async () => {
+        const r = await http('GET', `/v1/tickets/${res.body.id}`, { key });
+        return r.body.sla.firstResponse.state === 'breached' ? r : undefined;
+      }, { what: 'breach of a deadline already past' });
+      expect(breached.body.sla.firstResponse.deadlineAt).toBe(new Date(expected).toISOString());
+      expect((await ticketEvents(ds, res.body.id)).filter((e) => e.type === 'sla_breached' && e.data.metric === 'firstResponse')).toHaveLength(1);
+    }
+  });
+});
+
+const WEEKDAYS: Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/** The latest instant <= now that is weekday `dow` (0 = Sunday) at `msOfDay` local time in `zone`. */
+function mostRecentLocal(zone: string, dow: number, msOfDay: number, now: number): number {
+  const today = localDateOf(zone, now);
+  const todayDow = new Date(Date.UTC(today.y, today.m - 1, today.d)).getUTCDay();
+  for (let back = (todayDow - dow + 7) % 7; ; back += 7) {
+    const day = new Date(Date.UTC(today.y, today.m - 1, today.d - back));
+    const at = localInstant(zone, day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), msOfDay);
+    if (at <= now) return at;
+  }
+}
+
+/** An instant as local wall time with the zone's offset then, e.g. 2026-11-27T17:30:00-06:00. */
+function withOffset(zone: string, instant: number): string {
+  const local = localDateOf(zone, instant);
+  const wall = Date.UTC(local.y, local.m - 1, local.d) + local.msOfDay;
+  const offsetMin = Math.round((wall - instant) / 60_000);
+  const sign = offsetMin < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMin);
+  const hhmm = `${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `${new Date(wall).toISOString().slice(0, 19)}${sign}${hhmm}`;
+}
 
 /** A policy pack written for one test: 24×7, one or more priorities, in a directory of its own. */
 function writePack(brand: string, version: string, lines: string[]): string {

@@ -336,4 +336,39 @@ describe('ticketWorkflow on the real dev server', () => {
     ]);
     await handle.terminate('test done');
   }, 90_000);
+
+  it('starts the clocks when the customer wrote: a deadline already past breaches at once, exactly once', async () => {
+    // Received 10 min ago; a 1-min first response (24×7) was due 9 min ago, its at-risk point too.
+    const receivedAt = Date.now() - 10 * 60_000;
+    const input = ticketInput({ priority: 'P2', receivedAt: new Date(receivedAt).toISOString() }, { firstResponse: 60_000, resolution: 3_600_000 });
+    const handle = await start(input);
+    await waitFor(async () => (await types(input.ticketId)).filter((t) => t === 'escalated').length === 3, { what: 'three escalation steps', timeoutMs: 20_000 });
+    const view = await handle.query(statusQuery);
+    expect(view.receivedAt).toBe(new Date(receivedAt).toISOString());
+    expect(Date.parse(view.openedAt)).toBeGreaterThan(receivedAt);
+    const fr = view.sla.firstResponse!;
+    expect(fr.startedAt).toBe(view.receivedAt);
+    expect(fr.deadlineAt).toBe(new Date(receivedAt + 60_000).toISOString());
+    expect(fr.state).toBe('breached');
+    expect(view.sla.resolution).toMatchObject({ state: 'running', deadlineAt: new Date(receivedAt + 3_600_000).toISOString() });
+    expect(view.sla.resolution!.elapsedSeconds).toBeGreaterThanOrEqual(600);
+    // The breach fires at once (no at-risk warning for a window already over), and once.
+    expect(await types(input.ticketId)).toEqual(['opened', 'sla_breached', 'escalated', 'escalated', 'escalated']);
+    const [opened, breached] = await ticketEvents(ds, input.ticketId);
+    expect(opened.data.receivedAt).toBe(view.receivedAt);
+    expect(breached.occurredAt.getTime() - Date.parse(view.openedAt)).toBeLessThan(10_000);
+    await handle.terminate('test done');
+  });
+
+  it('starts the clocks when it opened without a receivedAt (tickets opened before it existed), and never after it opened', async () => {
+    const plain = ticketInput({ priority: 'P4' });
+    const ahead = ticketInput({ priority: 'P4', receivedAt: new Date(Date.now() + 120_000).toISOString() });
+    for (const input of [plain, ahead]) {
+      const handle = await start(input);
+      const view = await handle.query(statusQuery);
+      expect(view.receivedAt).toBe(view.openedAt); // a sender's clock a little ahead counts as now
+      expect(view.sla.firstResponse!.startedAt).toBe(view.openedAt);
+      await handle.terminate('test done');
+    }
+  });
 });

@@ -88,6 +88,20 @@ export class CreateTicketDto {
   @ValidateNested()
   @Type(() => PlaybackContextDto)
   playback?: PlaybackContextDto;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    example: '2026-11-27T17:30:00-06:00',
+    description:
+      "When the customer's message was received (an e-mail's Date, a chat's first message): the SLA clocks start from it. " +
+      'ISO 8601 with an offset (Z or ±HH:MM); at most 5 minutes ahead of the server clock and at most 30 days ago. ' +
+      'Default: now. A deadline already past breaches at once. Part of the request an Idempotency-Key stands for.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  receivedAt?: string;
 }
 
 export class AssignDto {

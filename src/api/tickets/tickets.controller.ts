@@ -26,7 +26,7 @@ export class TicketsController {
 
   @Post()
   @Roles('client', 'agent')
-  @ApiOperation({ summary: 'Open a ticket; its SLA clocks start now' })
+  @ApiOperation({ summary: 'Open a ticket; its SLA clocks start at receivedAt (when the customer wrote), default now' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key (per API key) → same ticket, never a second one.' })
   @ApiResponse({ status: 201, description: 'Opened' })
   @ApiResponse({ status: 200, description: 'Replayed: this Idempotency-Key already opened the ticket' })

@@ -8,6 +8,7 @@ import { PolicyRegistry } from '../../config/policy-registry';
 import { UnknownPriorityError } from '../../domain/policy/resolve-targets';
 import { pinTicketPolicy, PolicyFieldError, TicketPolicy } from '../../domain/policy/ticket-policy';
 import { redactPersonalData, redactPostUrl } from '../../domain/redaction';
+import { checkReceivedAt } from '../../domain/ticket-received-at';
 import { TicketRow } from '../../persistence/entities';
 import { ticketWorkflow } from '../../workflows';
 import {
@@ -69,6 +70,7 @@ export class TicketsService {
   }
 
   async open(dto: CreateTicketDto, idempotencyKey: string | undefined, caller: Principal): Promise<OpenedTicket> {
+    const receivedAt = this.receivedAt(dto.receivedAt);
     const policy = this.pinPolicy(dto.brand, dto.priority, dto.channel, dto.plan ?? null);
     if (dto.channel === 'social' && !dto.socialPost) {
       throw Problem.validation([{ field: 'socialPost', message: 'a social-media ticket needs the post it came from' }], 422);
@@ -87,7 +89,8 @@ export class TicketsService {
     const socialPost = dto.socialPost ? { url: redactPostUrl(dto.socialPost.url), text: redactPersonalData(dto.socialPost.text) } : null;
     const pack = this.policies.find(dto.brand)!;
     const ticketId = ticketIdFor(caller.keyId, idempotencyKey);
-    const hash = requestHash(dto);
+    // The instant, not its spelling: 17:30-06:00 and 23:30Z are the same request.
+    const hash = requestHash({ ...dto, receivedAt: receivedAt ?? undefined });
     const startOperation = new WithStartWorkflowOperation(ticketWorkflow, {
       workflowId: ticketId,
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,
@@ -107,6 +110,7 @@ export class TicketsService {
           openedBy: caller.name,
           category,
           playback: dto.playback ? { userId: dto.playback.userId, sessionId: dto.playback.sessionId, deviceId: dto.playback.deviceId } : null,
+          receivedAt,
         },
       ],
       // A retry while the ticket is open reaches the same workflow; once it has closed, the ID is
@@ -132,6 +136,14 @@ export class TicketsService {
       }
       return problemFromTemporal(err, 'ticket', ticketId);
     }
+  }
+
+  /** The customer's receivedAt as a UTC ISO instant (null when not given); a bad value is a 400 naming the field. */
+  private receivedAt(text: string | undefined): string | null {
+    if (text === undefined) return null;
+    const checked = checkReceivedAt(text, Date.now());
+    if (!checked.ok) throw Problem.validation([{ field: 'receivedAt', message: checked.reason }]);
+    return new Date(checked.at).toISOString();
   }
 
   async get(id: string): Promise<TicketView> {
@@ -227,6 +239,8 @@ export class TicketsService {
 
   private async readModel(id: string): Promise<{ snapshot: TicketView | null; hash: string | null }> {
     const row = await this.dataSource.getRepository(TicketRow).findOne({ where: { id } });
-    return { snapshot: row?.snapshot ?? null, hash: row?.requestHash ?? null };
+    // Snapshots written before receivedAt existed: their clocks started when they opened.
+    const snapshot = row?.snapshot ? { ...row.snapshot, receivedAt: row.snapshot.receivedAt ?? row.snapshot.openedAt } : null;
+    return { snapshot, hash: row?.requestHash ?? null };
   }
 }

@@ -27,6 +27,11 @@ export interface TicketInput {
   category?: TicketCategory;
   /** Playback tickets: the IDs the checklist looks up. */
   playback?: PlaybackContext | null;
+  /**
+   * When the customer's message was received (UTC ISO 8601, validated by the API): the SLA clocks
+   * start from it. Absent (the default, and tickets opened before it existed): when the workflow started.
+   */
+  receivedAt?: string | null;
 }
 
 export interface SlaMetricView {
@@ -67,7 +72,10 @@ export interface TicketView {
   /** Social-media tickets are private; the public post is kept redacted. */
   socialPost: { url: string; text: string } | null;
   policyVersion: string;
+  /** When the ticket was opened in Caseworks. */
   openedAt: string;
+  /** When the customer's message was received: the instant the SLA clocks started from (openedAt unless given). */
+  receivedAt: string;
   resolvedAt: string | null;
   closedAt: string | null;
   slaBreached: boolean;

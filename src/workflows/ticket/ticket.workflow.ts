@@ -18,6 +18,7 @@ import type { SlaMetric } from '../../domain/policy/policy.schema';
 import { slaCreditFor, TicketPolicy } from '../../domain/policy/ticket-policy';
 import { addBusinessTime, BusinessCalendar } from '../../domain/sla/calendar';
 import { notificationTime } from '../../domain/sla/notification-window';
+import { slaStartOf } from '../../domain/ticket-received-at';
 import {
   breachSlaClock,
   fulfilSlaClock,
@@ -141,13 +142,22 @@ class TicketCase {
   /** Handlers record their events after the 'opened' event, so the history reads in order. */
   private openedRecorded = false;
 
+  /**
+   * When the customer wrote: the clocks start here, possibly before the ticket opened (a deadline
+   * already past breaches in the first loop turn, once). Tickets without a receivedAt — all those
+   * opened before it existed — start at openedAt as they always did: same values, same commands,
+   * so their histories replay unchanged without a patch marker.
+   */
+  private readonly receivedAt: number;
+
   constructor(
     private readonly input: TicketInput,
     private readonly openedAt: number,
   ) {
     this.policy = input.policy;
     this.priority = input.priority;
-    for (const metric of ['firstResponse', 'resolution', 'mitigation'] as const) this.startClock(metric, openedAt, 1);
+    this.receivedAt = slaStartOf(input.receivedAt ? Date.parse(input.receivedAt) : null, openedAt);
+    for (const metric of ['firstResponse', 'resolution', 'mitigation'] as const) this.startClock(metric, this.receivedAt, 1);
   }
 
   private get calendar(): BusinessCalendar {
@@ -186,6 +196,7 @@ class TicketCase {
       socialPost: this.input.socialPost ?? null,
       policyVersion: this.policy.version,
       openedAt: new Date(this.openedAt).toISOString(),
+      receivedAt: new Date(this.receivedAt).toISOString(),
       resolvedAt: iso(this.resolvedAt),
       closedAt: iso(this.closedAt),
       slaBreached: all.some((c) => c.state === 'breached'),
@@ -531,7 +542,13 @@ class TicketCase {
         type: 'opened',
         actor: this.input.openedBy,
         occurredAt: new Date(this.openedAt).toISOString(),
-        data: { channel: this.input.channel, priority: this.input.priority, plan: this.input.plan, policyVersion: this.policy.version },
+        data: {
+          channel: this.input.channel,
+          priority: this.input.priority,
+          plan: this.input.plan,
+          policyVersion: this.policy.version,
+          receivedAt: new Date(this.receivedAt).toISOString(),
+        },
       },
     );
     this.openedRecorded = true;
