@@ -94,8 +94,14 @@ describe('refunds over HTTP', () => {
     // numbers, numbers only from 15 digits — as JSON text, a 13-digit epoch-ms instant passes Luhn
     // one time in ten and made this check flaky.
     expect(() => assertNoCardData(settled)).not.toThrow();
-    const history = await http('GET', `/v1/refunds/${id}/events`, { key: keys.agent });
-    expect((history.body.items as { type: string }[]).map((e) => e.type)).toEqual(expect.arrayContaining(['opened', 'confirm_identity', 'eligibility', 'refund_succeeded']));
+    // GET shows 'settled' (the workflow's state) before the refund_succeeded event is recorded: wait for it.
+    const expected = ['opened', 'confirm_identity', 'eligibility', 'refund_succeeded'];
+    const history = await waitFor(async () => {
+      const r = await http('GET', `/v1/refunds/${id}/events`, { key: keys.agent });
+      const types = ((r.body.items ?? []) as { type: string }[]).map((e) => e.type);
+      return expected.every((t) => types.includes(t)) ? r : undefined;
+    }, { what: 'refund_succeeded in the history' });
+    expect((history.body.items as { type: string }[]).map((e) => e.type)).toEqual(expect.arrayContaining(expected));
     // Nothing in the case record looks like a card number.
     const rows: { n: number }[] = await ds.query(`SELECT count(*)::int AS n FROM billing_cases WHERE id = $1 AND snapshot::text ~ '4242424242424242'`, [id]);
     expect(rows[0].n).toBe(0);

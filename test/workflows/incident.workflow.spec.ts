@@ -101,7 +101,12 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
     expect(view.sla.firstResponse?.state).toBe('met');
     await waitFor(() => pagesAtFake(incidentId).every((a) => a.state === 'acknowledged'), { what: 'pages acknowledged at PagerDuty' });
     expect(pagesAtFake(incidentId).map((a) => a.openings)).toEqual([1, 1]);
-    const rows: { dedup_key: string; paged: string[]; response: { status: string } }[] = await ds.query(`SELECT dedup_key, paged, response FROM pages WHERE incident_id = $1 ORDER BY step`, [incidentId]);
+    // The level-2 row is written by sendPage after PagerDuty answered it, possibly after the
+    // acknowledgement (which only waits for the pager calls): wait for both rows.
+    const rows = await waitFor(async () => {
+      const found: { dedup_key: string; paged: string[]; response: { status: string } }[] = await ds.query(`SELECT dedup_key, paged, response FROM pages WHERE incident_id = $1 ORDER BY step`, [incidentId]);
+      return found.length >= 2 ? found : undefined;
+    }, { what: 'both page rows' });
     expect(rows.map((r) => r.response.status)).toEqual(['success', 'success']);
     expect(rows[1].paged).toEqual(['sre-lead']);
   });
@@ -313,8 +318,15 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
     const fourteenDays = 14 * 86_400_000;
     expect(Math.abs(backlog[0].triage_by.getTime() - (Date.parse(reviewed.review!.at) + fourteenDays))).toBeLessThan(1_000);
     expect((await h.executeUpdate(closeIncidentUpdate, { args: [{ actor: 'sre-ana' }] })).status).toBe('closed');
+    // A page still in flight when the incident was resolved is resolved at the pager and recorded
+    // ('paged') by the run loop, after the updates answered: wait for both.
+    const expectedTypes = ['triggered', 'paged', 'resolved', 'reviewed', 'closed'];
+    const types = await waitFor(async () => {
+      const found: { type: string }[] = await ds.query(`SELECT type FROM incident_events WHERE incident_id = $1 ORDER BY id`, [incidentId]);
+      const seen = found.map((t) => t.type);
+      return expectedTypes.every((t) => seen.includes(t)) && pagesAtFake(incidentId).every((a) => a.state === 'resolved') ? found : undefined;
+    }, { what: 'the paged event and the pages resolved at PagerDuty' });
     expect(pagesAtFake(incidentId).every((a) => a.state === 'resolved')).toBe(true);
-    const types: { type: string }[] = await ds.query(`SELECT type FROM incident_events WHERE incident_id = $1 ORDER BY id`, [incidentId]);
-    expect(types.map((t) => t.type)).toEqual(expect.arrayContaining(['triggered', 'paged', 'resolved', 'reviewed', 'closed']));
+    expect(types.map((t) => t.type)).toEqual(expect.arrayContaining(expectedTypes));
   });
 });

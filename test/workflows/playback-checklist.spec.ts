@@ -73,7 +73,11 @@ describe('playback troubleshooting checklist on playback tickets', () => {
     expect(byCheck.drm.findings).toEqual(['device clock is off by 7 min (limit 5 min)']);
     expect(diag.requests.get(`/v1/sessions/${ctx.sessionId}/network`)).toBe(3);
 
-    const events = (await ticketEvents(ds, input.ticketId)).filter((e) => e.type === 'playback_check');
+    // Each verdict is on the ticket before its playback_check event is written: wait for all five.
+    const events = await waitFor(async () => {
+      const found = (await ticketEvents(ds, input.ticketId)).filter((e) => e.type === 'playback_check');
+      return found.length >= 5 ? found : undefined;
+    }, { what: 'five playback_check events' });
     expect(events.map((e) => e.data.check).sort()).toEqual(['client', 'diagnostics', 'drm', 'entitlement', 'network']);
     const rows: { check: string; outcome: string; evidence: { measuredMbps?: number } | null }[] = await ds.query(
       `SELECT "check", outcome, evidence FROM ticket_checks WHERE ticket_id = $1 ORDER BY "check"`,

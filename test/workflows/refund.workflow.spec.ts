@@ -132,8 +132,13 @@ describe('refund cases against a Stripe-speaking gateway', () => {
     stripe.settleRefund(breached.refund!.gatewayRefundId!, 'failed', 'expired_or_canceled_card');
     const remediation = await until(h, 'manual_remediation');
     expect(remediation.remediationReason).toMatch(/expired_or_canceled_card/);
-    const types = await eventTypes(input.caseId);
-    expect(types).toEqual(expect.arrayContaining(['settlement_at_risk', 'settlement_breached', 'refund_failed', 'escalate']));
+    // The state shows manual_remediation before its 'escalate' event is recorded: wait for it.
+    const expected = ['settlement_at_risk', 'settlement_breached', 'refund_failed', 'escalate'];
+    const types = await waitFor(async () => {
+      const found = await eventTypes(input.caseId);
+      return expected.every((t) => found.includes(t)) ? found : undefined;
+    }, { what: 'the escalate event' });
+    expect(types).toEqual(expect.arrayContaining(expected));
   });
 
   it('a record the card-data guard refuses moves the case to manual remediation at once, stored with the last four digits only', async () => {

@@ -114,7 +114,11 @@ describe('takedown case workflow', () => {
       ['takedown_deadline_breached', 'legal_lead', 'legal-lead'],
     ]);
     expect(sent[2].created_at.getTime()).toBeGreaterThanOrEqual(Date.parse(breached.decisionDue!.dueAt));
-    const events = await takedownEvents(ds, input.caseId);
+    // The breach notification and the deadline_breached event are written in parallel: wait for the event.
+    const events = await waitFor(async () => {
+      const found = await takedownEvents(ds, input.caseId);
+      return found.filter((e) => e.type.startsWith('deadline_')).length >= 2 ? found : undefined;
+    }, { what: 'deadline_at_risk and deadline_breached events' });
     expect(events.filter((e) => e.type.startsWith('deadline_')).map((e) => [e.type, e.actor])).toEqual([
       ['deadline_at_risk', 'system'],
       ['deadline_breached', 'system'],

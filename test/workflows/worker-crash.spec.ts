@@ -71,10 +71,15 @@ describe('worker killed while an SLA timer is pending, and between escalation st
 
     // The relay saw each step's key once (a delivery cut off by a kill may be retried with the
     // same Idempotency-Key; the relay drops the repeat), and PostgreSQL holds one row per step.
-    const escalationKeys = notify.accepted.filter((n) => n.body.ticketId === input.ticketId && n.body.kind === 'sla_escalation').map((n) => n.key);
+    // Each step's notification runs beside its 'escalated' event (Promise.all): the third may be
+    // recorded and delivered a moment after the event the wait above saw. Wait for all three.
+    const escalationKeysAtRelay = () => notify.accepted.filter((n) => n.body.ticketId === input.ticketId && n.body.kind === 'sla_escalation').map((n) => n.key);
+    const countRows = async () =>
+      ((await ds.query(`SELECT count(*)::int AS n FROM notifications WHERE ticket_id = $1 AND kind = 'sla_escalation'`, [input.ticketId])) as { n: number }[])[0].n;
+    await waitFor(async () => escalationKeysAtRelay().length >= 3 && (await countRows()) >= 3, { what: 'all three escalation notifications recorded and delivered' });
+    const escalationKeys = escalationKeysAtRelay();
     expect(escalationKeys).toEqual([0, 1, 2].map((i) => `${input.ticketId}:firstResponse:c1:escalation:${i}`));
-    const rows: { n: number }[] = await ds.query(`SELECT count(*)::int AS n FROM notifications WHERE ticket_id = $1 AND kind = 'sla_escalation'`, [input.ticketId]);
-    expect(rows[0].n).toBe(3);
+    expect(await countRows()).toBe(3);
 
     third.child.kill('SIGTERM');
     expect(await third.exited).toEqual({ code: 0, signal: null });
