@@ -68,7 +68,7 @@ async function update<Ret, Arg>(h: WorkflowHandle, def: UpdateDefinition<Ret, [A
         clearTimeout(timer);
       }
     } catch (err) {
-      if (!(err instanceof ServiceError) || Date.now() > until) throw err;
+      if (!(err instanceof ServiceError) || Date.now() > until) throw Object.assign(err as object, { update: def.name });
     }
   }
 }
@@ -97,10 +97,12 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
   const start = Date.now();
   // An agent's action that could not complete (a case stuck, an update refused) is a finding, not
   // a reason to hang: recorded here and reported by a check.
-  const actionFailures: { caseId: string; error: string }[] = [];
+  const actionFailures: { caseId: string; update: string | null; error: string; cause?: string }[] = [];
   const acting = (caseId: string, act: () => Promise<void>): Promise<void> =>
     act().catch((err: unknown) => {
-      actionFailures.push({ caseId, error: err instanceof Error ? err.message : String(err) });
+      // An update's own failure is in its cause (the workflow's ApplicationFailure: type and message).
+      const { cause, update: name } = err as { cause?: { message?: string; type?: string }; update?: string };
+      actionFailures.push({ caseId, update: name ?? null, error: err instanceof Error ? err.message : String(err), ...(cause ? { cause: `${cause.type ?? ''} ${cause.message ?? ''}`.trim() } : {}) });
     });
   const plans = Array.from({ length: o.tickets }, (_, i) => {
     const answered = i % 2 === 1;
@@ -356,7 +358,7 @@ async function saveHistory(client: Client, id: string): Promise<string | null> {
     const file = resolve(dir, `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
     await writeFile(file, historyToJSON(await client.workflow.getHandle(id).fetchHistory()));
     return file;
-  } catch {
-    return null;
+  } catch (err) {
+    return `not saved: ${err instanceof Error ? err.message : String(err)}`;
   }
 }

@@ -272,15 +272,20 @@ describe('chargebacks over HTTP', () => {
     await waitFor(async () => ((await ds.query(`SELECT 1 FROM notifications WHERE ticket_id = $1`, [keptCase])) as unknown[]).length >= 1, { what: 'first dunning message' });
     expect((await deliver(stripe.payInvoice(keptInvoice))).action).toBe(`signalled ${keptCase}`);
     await waitFor(() => stripe.subscription(String(lost.id))?.status === 'canceled', { what: 'cancelled at the end of dunning' });
-    const steps: { kind: string; summary: string }[] = await ds.query(`SELECT kind, summary FROM notifications WHERE ticket_id = $1 ORDER BY created_at`, [lostCase]);
+    // The cancellation and the last notice are separate steps: wait for the third message.
+    const steps = await waitFor(async () => {
+      const found: { kind: string; summary: string }[] = await ds.query(`SELECT kind, summary FROM notifications WHERE ticket_id = $1 ORDER BY created_at`, [lostCase]);
+      return found.length >= 3 ? found : undefined;
+    }, { what: 'three dunning messages' });
     expect(steps).toHaveLength(3);
     // The update-card message carries the link where the customer pays with a new card.
     const link = String(stripe.invoice(lostInvoice)?.hosted_invoice_url);
     expect(link).toMatch(/^https:\/\/invoice\.stripe\.com\//);
     expect(steps[0].summary).toContain(`please update your card and pay the invoice: ${link}`);
-    const states: { id: string; state: string }[] = await ds.query(`SELECT id, state FROM billing_cases WHERE id = ANY($1) ORDER BY id`, [[lostCase, keptCase]]);
-    await waitFor(async () => ((await ds.query(`SELECT state FROM billing_cases WHERE id = $1`, [lostCase])) as { state: string }[])[0]?.state === 'exhausted', { what: 'exhausted recorded' });
-    expect(states.find((s) => s.id === keptCase)?.state).toBe('recovered');
+    // Both outcomes are written by the workflows after the signal / the last step: wait for them.
+    const stateOf = async (id: string) => ((await ds.query(`SELECT state FROM billing_cases WHERE id = $1`, [id])) as { state: string }[])[0]?.state;
+    await waitFor(async () => (await stateOf(lostCase)) === 'exhausted', { what: 'exhausted recorded' });
+    await waitFor(async () => (await stateOf(keptCase)) === 'recovered', { what: 'recovered recorded' });
     expect(stripe.subscription(String(kept.id))?.status).toBe('active');
   });
 });

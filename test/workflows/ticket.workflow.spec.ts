@@ -78,7 +78,11 @@ describe('ticketWorkflow on the real dev server', () => {
     expect(events[2].occurredAt.getTime()).toBeGreaterThanOrEqual(deadline);
     expect(events.slice(3).map((e) => e.data.level)).toEqual(['assignee', 'team_lead', 'level2']);
 
-    const keys = notify.accepted.filter((n) => n.body.ticketId === input.ticketId).map((n) => n.key);
+    // Each notification is sent beside its event (in parallel): wait for the last delivery.
+    const keys = await waitFor(() => {
+      const found = notify.accepted.filter((n) => n.body.ticketId === input.ticketId).map((n) => n.key);
+      return found.length >= 4 ? found : undefined;
+    }, { what: 'four notifications at the webhook' });
     expect(keys).toEqual([
       `${input.ticketId}:firstResponse:c1:at-risk`,
       `${input.ticketId}:firstResponse:c1:escalation:0`,
@@ -154,7 +158,8 @@ describe('ticketWorkflow on the real dev server', () => {
     const unknown = await refusal(handle.executeUpdate(priorityUpdate, { args: [{ actor: 'ann', priority: 'P9', reason: 'x' }] }));
     expect(unknown.type).toBe(TicketFailure.InvalidValue);
     await waitFor(async () => (await types(input.ticketId)).includes('sla_breached'), { what: 'breach at the moved deadline' });
-    expect((await handle.describe()).typedSearchAttributes.get(SlaBreached)).toBe(true);
+    // The row is written by a local activity inside the workflow task; the attribute lands when the task completes.
+    await waitFor(async () => (await handle.describe()).typedSearchAttributes.get(SlaBreached) === true, { what: 'SlaBreached=true' });
     await handle.terminate('test done');
   });
 
