@@ -156,10 +156,14 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
   const takedownActions = Promise.all(
     takedowns.map((t) => acting(t.caseId, async () => {
       const h = o.client.workflow.getHandle(t.caseId);
-      for (const until = Date.now() + 120_000; Date.now() < until; await new Promise((res) => setTimeout(res, 100))) {
-        const v = await h.query(takedownStatusQuery).catch(() => null);
-        if (v?.state === 'triage') break;
+      // Intake is two activities; one in flight when the worker dies is retried only after its
+      // 30 s start-to-close, so several kills in a row can hold a notice in `received` for minutes.
+      // Acting before triage would be refused (and counted as a lost action): wait for it.
+      let state: string | null = null;
+      for (const until = Date.now() + 300_000; Date.now() < until && state !== 'triage'; await new Promise((res) => setTimeout(res, 100))) {
+        state = (await h.query(takedownStatusQuery).catch(() => null))?.state ?? state;
       }
+      if (state !== 'triage') throw new Error(`not in triage after 300 s (last state seen: ${state})`);
       await update(h, assignReviewerUpdate, [{ actor: LEGAL, reviewer: LEGAL.id }]);
       await update(h, decideTakedownUpdate, [{ actor: LEGAL, decision: removal() }]);
       await update(h, applyDecisionUpdate, [{ actor: LEGAL, authorityInformed: null }]);
