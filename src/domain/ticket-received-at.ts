@@ -55,5 +55,6 @@ export function checkReceivedAt(text: string, now: number): ReceivedAtCheck {
  * never after it opened (a sender's clock a little ahead of ours counts as now).
  */
 export function slaStartOf(receivedAt: number | null, openedAt: number): number {
-  return receivedAt === null ? openedAt : Math.min(receivedAt, openedAt);
+  // NaN (an unreadable value from a client that bypassed the API's check) starts at opening.
+  return receivedAt === null || Number.isNaN(receivedAt) ? openedAt : Math.min(receivedAt, openedAt);
 }

@@ -85,7 +85,10 @@ describe('chargebacks over HTTP', () => {
     const submissions = stripe.submissionRequestsFor(disputeId);
     expect(submissions.map((r) => r.status)).toEqual([200]);
     expect(submissions[0].idempotencyKey).toMatch(new RegExp(`^dispute-evidence:${disputeId}:submit:`));
-    const [recorded]: { data: Record<string, unknown> }[] = await ds.query(`SELECT data FROM billing_case_events WHERE event_key = $1`, [`${caseId}:submitted`]);
+    const recorded = await waitFor(async () => {
+      const rows: { data: Record<string, unknown> }[] = await ds.query(`SELECT data FROM billing_case_events WHERE event_key = $1`, [`${caseId}:submitted`]);
+      return rows[0];
+    }, { what: 'the submitted event row' });
     expect(recorded.data).toMatchObject({ trigger: 'checklist_complete', missing: [], beforeInternalDeadline: true });
     const late = await http('POST', `/v1/disputes/${caseId}/evidence`, { key: agent, body: { item: 'access_log', value: 'x' } });
     expect([late.status, late.body.state]).toEqual([409, 'submitted']);
@@ -149,8 +152,9 @@ describe('chargebacks over HTTP', () => {
   });
 
   it('submits what is staged at the internal deadline, exactly once, when the checklist is incomplete', async () => {
-    // The test policy's margin is 48 h (reminder 1 s before): the internal deadline falls ~5 s after opening.
-    const { event, disputeId } = dispute('subscription_canceled', 5_000);
+    // The test policy's margin is 48 h (reminder 1 s before): the internal deadline falls ~15 s after
+    // opening — time for the webhook, the staging and the agent's evidence on a loaded machine.
+    const { event, disputeId } = dispute('subscription_canceled', 15_000);
     await deliver(event);
     const caseId = `dispute-${disputeId}`;
     await waitFor(async () => (await read(caseId)).status === 'evidence_staged', { what: 'evidence staged' });
@@ -159,13 +163,16 @@ describe('chargebacks over HTTP', () => {
     const submitted = await waitFor(async () => {
       const d = await read(caseId);
       return d.status === 'submitted' ? d : undefined;
-    }, { what: 'submitted at the internal deadline' });
+    }, { what: 'submitted at the internal deadline', timeoutMs: 60_000 });
     // At the internal deadline (not before: the checklist was incomplete), well ahead of the network's due_by.
     expect(Date.parse(submitted.submittedAt)).toBeGreaterThanOrEqual(Date.parse(submitted.internalDeadline));
     expect(Date.parse(submitted.submittedAt)).toBeLessThan(Date.parse(submitted.dueBy));
     expect(submitted.missingEvidence).toEqual(['cancellation_policy', 'customer_communication']);
     expect(submitted.history.map((h: { type: string }) => h.type)).not.toContain('internal_deadline_missed');
-    const [recorded]: { data: Record<string, unknown> }[] = await ds.query(`SELECT data FROM billing_case_events WHERE event_key = $1`, [`${caseId}:submitted`]);
+    const recorded = await waitFor(async () => {
+      const rows: { data: Record<string, unknown> }[] = await ds.query(`SELECT data FROM billing_case_events WHERE event_key = $1`, [`${caseId}:submitted`]);
+      return rows[0];
+    }, { what: 'the submitted event row' });
     expect(recorded.data).toMatchObject({ trigger: 'internal_deadline', missing: ['cancellation_policy', 'customer_communication'], beforeInternalDeadline: false, beforeDueBy: true });
 
     // What was staged went to the network, under the same kind of key as the complete-checklist path.
@@ -199,7 +206,7 @@ describe('chargebacks over HTTP', () => {
     }
     expect(stripe.submissionRequestsFor(disputeId)).toHaveLength(1);
     expect((stripe.dispute(disputeId) as { evidence_details: { submission_count: number } }).evidence_details.submission_count).toBe(1);
-  });
+  }, 120_000); // a 15 s internal deadline, then the outcome
 
   it('concedes when policy says so: an unprotected fraud claim is accepted, not contested', async () => {
     const { event, disputeId } = dispute('fraudulent', 60_000);

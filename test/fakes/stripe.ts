@@ -96,8 +96,8 @@ export interface StripeFake {
   resolveDispute(id: string, outcome: 'won' | 'lost'): StripeJson;
   /** Body and Stripe-Signature header as Stripe would POST the event to a webhook endpoint. */
   signedEvent(event: StripeJson, t?: number): { body: string; header: string };
-  /** Answer the next n requests with this status (500, 429, 502…). */
-  failNext(n: number, status?: number): void;
+  /** Answer the next n requests (of this method, when given) with this status (500, 429, 502…). */
+  failNext(n: number, status?: number, method?: string): void;
   /**
    * Carry out the next request to this path (e.g. '/v1/refunds') but hold the answer for `ms`:
    * Stripe did the work, the caller never heard back (a worker killed mid-request). With a
@@ -155,6 +155,7 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
   const seq = new Map<string, number>();
   const instance = Math.random().toString(36).slice(2, 8);
   let failures = 0;
+  let failMethod: string | undefined;
   const holds = new Map<string, { ms: number; method?: string }>();
   let failStatus = 500;
 
@@ -399,7 +400,7 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
     if (key) headers['idempotency-key'] = key;
     const record = (status: number, params: StripeJson, replayed = false) => requests.push({ method, path, status, idempotencyKey: key, replayed, params });
 
-    if (failures > 0) {
+    if (failures > 0 && (failMethod === undefined || failMethod === method)) {
       failures--;
       const type = failStatus === 429 ? 'rate_limit_error' : failStatus >= 500 ? 'api_error' : 'invalid_request_error';
       record(failStatus, {});
@@ -605,9 +606,10 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
     holdAnswer(path, ms, method) {
       holds.set(path, { ms, method });
     },
-    failNext(n, status = 500) {
+    failNext(n, status = 500, method) {
       failures = n;
       failStatus = status;
+      failMethod = method;
     },
     close: () =>
       new Promise((r) => {

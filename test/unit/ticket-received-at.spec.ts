@@ -45,6 +45,7 @@ describe('a ticket\'s receivedAt', () => {
   it('starts the clocks when the customer wrote, never after the ticket opened', () => {
     expect(slaStartOf(null, now)).toBe(now);
     expect(slaStartOf(now - 3_600_000, now)).toBe(now - 3_600_000);
+    expect(slaStartOf(Number.NaN, now)).toBe(now);
     expect(slaStartOf(now + 60_000, now)).toBe(now); // a sender's clock slightly ahead counts as now
   });
 });

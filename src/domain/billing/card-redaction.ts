@@ -9,14 +9,15 @@
  */
 const MIN_DIGITS = 13;
 const MAX_DIGITS = 19;
-// Digit groups joined by one space or dash. The run must stand on its own: no letter, digit or
-// underscore may touch it, nor a dash joining it to one. Otherwise it is part of an identifier —
-// a UUID ("…c2-1234-4567-8901-2345…") or a gateway ID — whose digit stretches pass Luhn one time
-// in ten, and a record full of IDs would read as card data (an activity refusing a refund's own
-// snapshot). A card glued to letters ("cc4242…") is the price: such text is not how people or
-// systems write card numbers.
-const WORD = '[\\p{L}\\p{N}_]';
-const DIGIT_RUN = new RegExp(`(?<!${WORD})(?<!${WORD}-)\\d+(?:[ -]\\d+)*(?!${WORD})(?!-${WORD})`, 'gu');
+// Digit groups joined by one space or dash; no letter or digit may touch the run. A run inside
+// a token of letters and digits (a hex or base32 ID, "cc4242…") is part of that token: such IDs
+// are everywhere in case records and their digit stretches pass Luhn one time in ten. A dash or
+// an underscore does not join ("pan-4111…", "visa-4111 1111 …", "pan_4111…" are found).
+const WORD = '[\\p{L}\\p{N}]';
+const DIGIT_RUN = new RegExp(`(?<!${WORD})\\d+(?:[ -]\\d+)*(?!${WORD})`, 'gu');
+// UUIDs are blanked out before the search: their all-digit segments, joined by dashes, would
+// otherwise form runs (a refund's own snapshot refused as card data, one UUID in ~300).
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const MASK = '••••';
 
 export function luhnValid(digits: string): boolean {
@@ -51,6 +52,9 @@ function cardsInRun(run: string, offset: number): Span[] {
     let hit: Span | null = null;
     let digits = '';
     for (let j = i; j < groups.length && digits.length + groups[j].digits.length <= MAX_DIGITS; j++) {
+      // Printed cards are grouped from a first group of four (4-4-4-4, 4-6-5, 4-6-4…): a stretch
+      // of several groups that starts or continues otherwise is a log line or a list of numbers.
+      if (j > i && (groups[i].digits.length !== 4 || groups[j].digits.length < 3 || groups[j].digits.length > 6)) break;
       digits += groups[j].digits;
       if (digits.length >= MIN_DIGITS && luhnValid(digits)) hit = { start: groups[i].start, end: groups[j].start + groups[j].digits.length, digits };
     }
@@ -66,11 +70,10 @@ function cardsInRun(run: string, offset: number): Span[] {
   return found;
 }
 
-// A UUID made of digits only is still a UUID: its shape says identifier, not card.
-const UUID_SHAPE = /^\d{8}-\d{4}-\d{4}-\d{4}-\d{12}$/;
-
 function findCards(text: string): Span[] {
-  return [...text.matchAll(DIGIT_RUN)].filter((m) => !UUID_SHAPE.test(m[0])).flatMap((m) => cardsInRun(m[0], m.index ?? 0));
+  // Same length, so every offset still points into the original text.
+  const searched = text.replace(UUID, (id) => ' '.repeat(id.length));
+  return [...searched.matchAll(DIGIT_RUN)].flatMap((m) => cardsInRun(m[0], m.index ?? 0));
 }
 
 /** The text with every card number replaced by "•••• 1234" (its last four digits). */

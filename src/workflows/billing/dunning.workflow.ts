@@ -100,7 +100,9 @@ export async function dunningWorkflow(input: DunningInput): Promise<DunningView>
     return snapshot;
   };
   const updateKey = (type: string) => `${input.caseId}:${type}:${currentUpdateInfo()?.id ?? Date.now()}`;
-  const effectiveStatus = (): DunningStatus => (agentCancelling ? 'cancelled' : scheduleCancelling ? 'exhausted' : status);
+  // A refused record ends the case at once for validators: no account change after it (validators
+  // do not run on replay, so this reads live state safely).
+  const effectiveStatus = (): DunningStatus => (refusedPath !== null ? 'manual_remediation' : agentCancelling ? 'cancelled' : scheduleCancelling ? 'exhausted' : status);
   const accountChange = (action: DunningAccountChange) =>
     asBillingFailure(() => checkDunningAccountChange({ status: effectiveStatus(), identity: identity.record, offerApplied: retentionOffer !== null }, action));
 

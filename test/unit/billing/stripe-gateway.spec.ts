@@ -96,18 +96,19 @@ describe('StripeGateway against the Stripe fake', () => {
   });
 
   it('500 and 429 are retryable; the retry with the same key creates one refund', async () => {
-    fake.failNext(1, 500);
+    // The refund request itself fails (the look-up by metadata before it goes through).
+    fake.failNext(1, 500, 'POST');
     const err = await gateway.createRefund(refund()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GatewayUnavailableError);
     expect(err).not.toBeInstanceOf(GatewayRejectedError);
     expect(err).toMatchObject({ name: 'GatewayUnavailableError', status: 500 });
-    fake.failNext(1, 429);
+    fake.failNext(1, 429, 'POST');
     await expect(gateway.createRefund(refund())).rejects.toMatchObject({ name: 'GatewayUnavailableError', status: 429 });
     const ok = await gateway.createRefund(refund());
     expect(ok.status).toBe('pending');
     expect(fake.refundsFor(chargeId)).toBe(1);
-    // The injected failures hit the look-up that comes first; either way one refund.
-    expect(fake.requestCount('POST', '/v1/refunds')).toBe(1);
+    // Three POSTs under the same key: two refused in front of the API, one refund made.
+    expect(fake.requestCount('POST', '/v1/refunds')).toBe(3);
   });
 
   it('a refused connection is retryable', async () => {
