@@ -47,16 +47,19 @@ describe('chargebacks over HTTP', () => {
     return { event, disputeId: String((event.data as { object: { id: string } }).object.id) };
   };
   const read = (id: string) => http('GET', `/v1/disputes/${id}`, { key: agent }).then((r) => r.body);
+  /** The dispute view once it shows this status (waits on the workflow, as an agent's screen would refresh). */
+  const readWhen = (id: string, status: string, what: string, timeoutMs?: number) =>
+    waitFor(async () => {
+      const d = await read(id);
+      return d.status === status ? d : undefined;
+    }, { what, timeoutMs });
 
   it('collects the evidence, submits it exactly once when complete, and records the outcome', async () => {
     const { event, disputeId } = dispute('product_not_received', 60_000);
     const caseId = `dispute-${disputeId}`;
     expect((await deliver(event)).action).toBe(`started ${caseId}`);
     expect((await deliver(event)).duplicate).toBe(true);
-    const staged = await waitFor(async () => {
-      const d = await read(caseId);
-      return d.status === 'evidence_staged' ? d : undefined;
-    }, { what: 'evidence staged' });
+    const staged = await readWhen(caseId, 'evidence_staged', 'evidence staged');
     expect(staged.decision.decision).toBe('contest');
     expect(staged.evidence).toMatchObject({ transaction_id: expect.stringMatching(/^ch_/), authorization_code: 'AUTH77' });
     expect(staged.card).toEqual({ brand: 'visa', last4: '4242', threeDSecure: null });
@@ -72,10 +75,7 @@ describe('chargebacks over HTTP', () => {
     ]) {
       expect((await http('POST', `/v1/disputes/${caseId}/evidence`, { key: agent, body: { item, value } })).status).toBe(200);
     }
-    const submitted = await waitFor(async () => {
-      const d = await read(caseId);
-      return d.status === 'submitted' ? d : undefined;
-    }, { what: 'submitted' });
+    const submitted = await readWhen(caseId, 'submitted', 'submitted');
     // Early, on the complete checklist: before our own deadline, not at it.
     expect(Date.parse(submitted.submittedAt)).toBeLessThanOrEqual(Date.parse(submitted.internalDeadline));
     expect(submitted.missingEvidence).toEqual([]);
@@ -131,10 +131,7 @@ describe('chargebacks over HTTP', () => {
     const { event, disputeId } = dispute('product_not_received', 60_000, { authorizationCode: '4000 0566 5566 5556' });
     const caseId = `dispute-${disputeId}`;
     await deliver(event);
-    const stopped = await waitFor(async () => {
-      const d = await read(caseId);
-      return d.status === 'manual_remediation' ? d : undefined;
-    }, { what: 'manual remediation' });
+    const stopped = await readWhen(caseId, 'manual_remediation', 'manual remediation');
     expect(stopped.remediationReason).toMatch(/card data at snapshot\.evidence\.authorization_code/);
     expect(stopped.evidence.authorization_code).toBe('•••• 5556');
     const row = await waitFor(async () => {
@@ -160,10 +157,7 @@ describe('chargebacks over HTTP', () => {
     await waitFor(async () => (await read(caseId)).status === 'evidence_staged', { what: 'evidence staged' });
     expect((await http('POST', `/v1/disputes/${caseId}/evidence`, { key: agent, body: { item: 'access_log', value: 'https://files.example/access-log.csv' } })).status).toBe(200);
 
-    const submitted = await waitFor(async () => {
-      const d = await read(caseId);
-      return d.status === 'submitted' ? d : undefined;
-    }, { what: 'submitted at the internal deadline', timeoutMs: 60_000 });
+    const submitted = await readWhen(caseId, 'submitted', 'submitted at the internal deadline', 60_000);
     // At the internal deadline (not before: the checklist was incomplete), well ahead of the network's due_by.
     expect(Date.parse(submitted.submittedAt)).toBeGreaterThanOrEqual(Date.parse(submitted.internalDeadline));
     expect(Date.parse(submitted.submittedAt)).toBeLessThan(Date.parse(submitted.dueBy));
@@ -211,10 +205,7 @@ describe('chargebacks over HTTP', () => {
   it('concedes when policy says so: an unprotected fraud claim is accepted, not contested', async () => {
     const { event, disputeId } = dispute('fraudulent', 60_000);
     await deliver(event);
-    const accepted = await waitFor(async () => {
-      const d = await read(`dispute-${disputeId}`);
-      return d.status === 'accepted' ? d : undefined;
-    }, { what: 'accepted' });
+    const accepted = await readWhen(`dispute-${disputeId}`, 'accepted', 'accepted');
     expect(accepted.decision.rule).toMatch(/3-D Secure/);
     expect(accepted.card.threeDSecure).toBeNull();
     expect((stripe.dispute(disputeId) as { status: string }).status).toBe('lost');
@@ -223,10 +214,7 @@ describe('chargebacks over HTTP', () => {
   it('contests a fraud claim on a payment authenticated with 3-D Secure (the charge says so)', async () => {
     const { event, disputeId } = dispute('fraudulent', 60_000, { threeDSecure: 'authenticated' });
     await deliver(event);
-    const staged = await waitFor(async () => {
-      const d = await read(`dispute-${disputeId}`);
-      return d.status === 'evidence_staged' ? d : undefined;
-    }, { what: 'evidence staged' });
+    const staged = await readWhen(`dispute-${disputeId}`, 'evidence_staged', 'evidence staged');
     expect(staged.decision).toEqual({ decision: 'contest', rule: expect.stringMatching(/authenticated with 3-D Secure/) });
     expect(staged.card.threeDSecure).toBe('authenticated');
     expect(stripe.requestCount('POST', `/v1/disputes/${disputeId}/close`)).toBe(0);
@@ -236,10 +224,7 @@ describe('chargebacks over HTTP', () => {
   it('still concedes a fraud claim whose 3-D Secure attempt failed (no liability shift)', async () => {
     const { event, disputeId } = dispute('fraudulent', 60_000, { threeDSecure: 'failed' });
     await deliver(event);
-    const accepted = await waitFor(async () => {
-      const d = await read(`dispute-${disputeId}`);
-      return d.status === 'accepted' ? d : undefined;
-    }, { what: 'accepted' });
+    const accepted = await readWhen(`dispute-${disputeId}`, 'accepted', 'accepted');
     expect(accepted.card.threeDSecure).toBe('failed');
     expect((stripe.dispute(disputeId) as { status: string }).status).toBe('lost');
   });
@@ -252,10 +237,7 @@ describe('chargebacks over HTTP', () => {
     const event = stripe.addDispute({ charge: chargeId, reason: 'fraudulent', dueBy: Date.now() + H48 + 60_000 });
     const disputeId = String((event.data as { object: { id: string } }).object.id);
     await deliver(event);
-    const staged = await waitFor(async () => {
-      const d = await read(`dispute-${disputeId}`);
-      return d.status === 'evidence_staged' ? d : undefined;
-    }, { what: 'evidence staged' });
+    const staged = await readWhen(`dispute-${disputeId}`, 'evidence_staged', 'evidence staged');
     expect(staged.decision).toEqual({ decision: 'contest', rule: expect.stringMatching(/already refunded \(9999 USD/) });
     expect(staged.evidence.refund_issued).toContain(refund.id);
     expect(stripe.requestCount('POST', `/v1/disputes/${disputeId}/close`)).toBe(0);

@@ -8,7 +8,7 @@ import { PolicyRegistry } from '../../src/config/policy-registry';
 import { pinTicketPolicy } from '../../src/domain/policy/ticket-policy';
 import { addBusinessTime, isOpenAt, localDateOf, localInstant, Weekday } from '../../src/domain/sla/calendar';
 import { CaseKind, Priority, SlaBreached } from '../../src/workflows/search-attributes';
-import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
+import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, temporalClient, testConfig, uniqueTaskQueue, useHttpStack } from '../support/harness';
 import { httpClient } from '../support/http';
 import { ticketEvents } from '../support/tickets';
 import { waitFor } from '../support/wait-for';
@@ -531,21 +531,7 @@ describe('business hours over HTTP', () => {
 
 describe('the shipped VIVtone pack over HTTP: a Basic-plan ticket received on Friday at 17:30', () => {
   const shipped = resolve(__dirname, '..', '..', 'policies');
-  const config = testConfig({ POLICY_DIR: shipped, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('shipped') });
-  let ds: DataSource;
-  let worker: RunningWorker;
-  let api: RunningApi;
-
-  beforeAll(async () => {
-    ds = await openDataSource(config);
-    worker = await startWorker(config, ds);
-    api = await startApi(config);
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await worker?.stop();
-    await ds?.destroy();
-  });
+  const stack = useHttpStack(testConfig({ POLICY_DIR: shipped, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('shipped') }));
 
   it('is due the next business morning: the opening after the weekend plus the first-response target', async () => {
     // The pack's own numbers, pinned as the API pins them: Basic plan, e-mail, Severity 3.
@@ -576,8 +562,8 @@ describe('the shipped VIVtone pack over HTTP: a Basic-plan ticket received on Fr
     const expected = morning + target; // the whole target is left: no business time passed since Friday's close
     expect(expected).toBe(addBusinessTime(calendar, friday1730, target)); // the target fits in that morning's window
 
-    const key = await createKey(ds, 'client', 'shipped-vivtone-client');
-    const http = httpClient(api.baseUrl);
+    const key = await createKey(stack.ds, 'client', 'shipped-vivtone-client');
+    const http = httpClient(stack.api.baseUrl);
     const res = await http('POST', '/v1/tickets', {
       key,
       body: {
@@ -614,7 +600,7 @@ describe('the shipped VIVtone pack over HTTP: a Basic-plan ticket received on Fr
         return r.body.sla.firstResponse.state === 'breached' ? r : undefined;
       }, { what: 'breach of a deadline already past' });
       expect(breached.body.sla.firstResponse.deadlineAt).toBe(new Date(expected).toISOString());
-      expect((await ticketEvents(ds, res.body.id)).filter((e) => e.type === 'sla_breached' && e.data.metric === 'firstResponse')).toHaveLength(1);
+      expect((await ticketEvents(stack.ds, res.body.id)).filter((e) => e.type === 'sla_breached' && e.data.metric === 'firstResponse')).toHaveLength(1);
     }
   });
 });
@@ -736,26 +722,15 @@ describe('ticket list filters over HTTP', () => {
   // At risk after 1 % of a 5-minute window (3 s), breached only after 5 minutes: a steady "at risk".
   const brand = 'listco';
   const dir = writePack(brand, 'list-1', ['atRiskAt: 0.01', 'priorities:', '  P1: { label: P1, firstResponse: 5m }', '  P2: { label: P2, firstResponse: 1h }']);
-  const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('list'), POLICY_DIR: dir });
-  let ds: DataSource;
-  let worker: RunningWorker;
-  let api: RunningApi;
+  const stack = useHttpStack(testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('list'), POLICY_DIR: dir }));
   let http: ReturnType<typeof httpClient>;
   const keys: Record<string, string> = {};
 
   beforeAll(async () => {
-    ds = await openDataSource(config);
-    worker = await startWorker(config, ds);
-    api = await startApi(config);
-    http = httpClient(api.baseUrl);
-    for (const role of ['client', 'agent'] as const) keys[role] = await createKey(ds, role, `list-${role}`);
+    http = httpClient(stack.api.baseUrl);
+    for (const role of ['client', 'agent'] as const) keys[role] = await createKey(stack.ds, role, `list-${role}`);
   });
-  afterAll(async () => {
-    await api?.stop();
-    await worker?.stop();
-    await ds?.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const open = async (priority: string) => {
     const res = await http('POST', '/v1/tickets', {

@@ -90,3 +90,28 @@ export async function startApi(config: AppConfig): Promise<RunningApi> {
 export async function createKey(dataSource: DataSource, role: Role, name = `test-${role}`): Promise<string> {
   return (await ApiKeyService.create(dataSource, name, role)).key;
 }
+
+export interface HttpStack {
+  ds: DataSource;
+  worker: RunningWorker;
+  api: RunningApi;
+}
+
+/**
+ * Database, worker and API for one describe block, started before its tests and stopped after
+ * (in reverse). The fields are filled in beforeAll; read them inside tests only.
+ */
+export function useHttpStack(config: AppConfig): HttpStack {
+  const stack = {} as HttpStack;
+  beforeAll(async () => {
+    stack.ds = await openDataSource(config);
+    stack.worker = await startWorker(config, stack.ds);
+    stack.api = await startApi(config);
+  });
+  afterAll(async () => {
+    await stack.api?.stop();
+    await stack.worker?.stop();
+    await stack.ds?.destroy();
+  });
+  return stack;
+}

@@ -555,60 +555,55 @@ class TakedownProceeding {
   }
 
   /**
-   * One page per case, keyed by the case and the step: the activity's retries (a 5xx, a lost
-   * answer, a worker crash) all reach the same PagerDuty alert. The pager's answer is recorded.
+   * One page per case and step, keyed `<case>:page:<step>`: the activity's retries (a 5xx, a lost
+   * answer, a worker crash) all reach the same PagerDuty alert. A refusal (malformed event) is an
+   * answer too: it is returned, not thrown, so the caller records it in the case history.
    */
-  private async pageLegalOnCall(): Promise<void> {
-    const target = this.input.policy.legalOnCall ?? DEFAULT_LEGAL_ON_CALL;
-    const dedupKey = `${this.id}:page:legal-oncall`;
-    const { notice } = this.input;
-    let answer: { pager: string; status: string; message: string };
+  private async page(step: string, target: string, summary: string, details: Record<string, unknown>): Promise<{ dedupKey: string; pager: string; status: string; message: string }> {
+    const dedupKey = `${this.id}:page:${step}`;
     try {
-      answer = await pageLegalOnCall({
-        caseId: this.id,
-        dedupKey,
-        target,
-        brand: this.input.policy.brand,
-        // No personal data: the notifier is named by role, the content by count.
-        summary: `Threat to life or safety reported: takedown ${this.id} (${this.c.regimes.join(' + ')}, ${notice.items.length} item(s), notifier: ${notice.notifier.role})`,
-        details: { legalBasis: this.c.legalBasis, regimes: [...this.c.regimes], items: notice.items.length, claimedJurisdictions: [...notice.claimedJurisdictions], receivedAt: iso(this.c.receivedAt) },
-      });
+      const answer = await pageLegalOnCall({ caseId: this.id, dedupKey, target, brand: this.input.policy.brand, summary, details });
+      return { dedupKey, pager: answer.pager, status: answer.status, message: answer.message };
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
-      answer = { pager: 'pagerduty', status: 'refused', message: err.cause?.message ?? err.message };
+      return { dedupKey, pager: 'pagerduty', status: 'refused', message: err.cause?.message ?? err.message };
     }
-    this.safetyPage = { dedupKey, target, pager: answer.pager, status: answer.status, at: new Date().toISOString() };
-    await this.commit(answer.status === 'refused' ? 'legal_oncall_page_refused' : 'legal_oncall_paged', 'system', { dedupKey, target, pager: answer.pager, status: answer.status, message: answer.message }, `${dedupKey}:recorded`);
+  }
+
+  /** A threat to life or safety at intake pages the legal on-call; the pager's answer is recorded. */
+  private async pageLegalOnCall(): Promise<void> {
+    const target = this.input.policy.legalOnCall ?? DEFAULT_LEGAL_ON_CALL;
+    const { notice } = this.input;
+    const answer = await this.page(
+      'legal-oncall',
+      target,
+      // No personal data: the notifier is named by role, the content by count.
+      `Threat to life or safety reported: takedown ${this.id} (${this.c.regimes.join(' + ')}, ${notice.items.length} item(s), notifier: ${notice.notifier.role})`,
+      { legalBasis: this.c.legalBasis, regimes: [...this.c.regimes], items: notice.items.length, claimedJurisdictions: [...notice.claimedJurisdictions], receivedAt: iso(this.c.receivedAt) },
+    );
+    const { dedupKey, pager, status, message } = answer;
+    this.safetyPage = { dedupKey, target, pager, status, at: new Date().toISOString() };
+    await this.commit(status === 'refused' ? 'legal_oncall_page_refused' : 'legal_oncall_paged', 'system', { dedupKey, target, pager, status, message }, `${dedupKey}:recorded`);
   }
 
   /**
    * An "escalate to safety" decision applied: the safety team's on-call (the pack's safetyTeam) is
-   * paged through the paging adapter, once per case under `<case>:page:safety-team` (a retried
-   * activity reaches the same alert). A refusal is recorded in the case history, as the legal
-   * on-call's is.
+   * paged once per case under `<case>:page:safety-team`. A refusal is recorded in the case
+   * history, as the legal on-call's is.
    */
   private async pageSafetyTeam(authorityInformed: string | null): Promise<void> {
     const target = this.input.policy.safetyTeam ?? DEFAULT_SAFETY_TEAM;
-    const dedupKey = `${this.id}:page:safety-team`;
     const { notice } = this.input;
     const d = this.c.decision!;
-    let answer: { pager: string; status: string; message: string };
-    try {
-      answer = await pageLegalOnCall({
-        caseId: this.id,
-        dedupKey,
-        target,
-        brand: this.input.policy.brand,
-        // No personal data: basis, regimes, measure and counts only.
-        summary: `Takedown ${this.id} escalated to safety (${this.c.legalBasis}, ${this.c.regimes.join(' + ')}, ${notice.items.length} item(s), measure: ${d.measure.kind}, notifier: ${notice.notifier.role})`,
-        details: { legalBasis: this.c.legalBasis, regimes: [...this.c.regimes], items: notice.items.length, measure: d.measure.kind, authorityInformed: authorityInformed !== null, decidedAt: iso(this.c.decidedAt) },
-      });
-    } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
-      answer = { pager: 'pagerduty', status: 'refused', message: err.cause?.message ?? err.message };
-    }
-    this.safetyEscalation = { dedupKey, target, pager: answer.pager, status: answer.status, at: new Date().toISOString() };
-    await this.commit(answer.status === 'refused' ? 'safety_team_page_refused' : 'safety_team_paged', 'system', { dedupKey, target, pager: answer.pager, status: answer.status }, `${dedupKey}:recorded`);
+    const { dedupKey, pager, status } = await this.page(
+      'safety-team',
+      target,
+      // No personal data: basis, regimes, measure and counts only.
+      `Takedown ${this.id} escalated to safety (${this.c.legalBasis}, ${this.c.regimes.join(' + ')}, ${notice.items.length} item(s), measure: ${d.measure.kind}, notifier: ${notice.notifier.role})`,
+      { legalBasis: this.c.legalBasis, regimes: [...this.c.regimes], items: notice.items.length, measure: d.measure.kind, authorityInformed: authorityInformed !== null, decidedAt: iso(this.c.decidedAt) },
+    );
+    this.safetyEscalation = { dedupKey, target, pager, status, at: new Date().toISOString() };
+    await this.commit(status === 'refused' ? 'safety_team_page_refused' : 'safety_team_paged', 'system', { dedupKey, target, pager, status }, `${dedupKey}:recorded`);
   }
 
   /** End states end the workflow; a closed case stays open for counter-notices and complaints until the dispute window ends. */
