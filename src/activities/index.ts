@@ -13,6 +13,8 @@ import { createPlaybackChecklistActivities, PlaybackChecklistDeps } from './play
 import { createSlaCreditActivities } from './sla-credits';
 import { createTakedownActivities, TakedownDeps } from './takedowns';
 import { createTicketReadModelActivities } from './ticket-read-model';
+import { withPermanentFailures } from './permanent-failure';
+import { withStorableMessages } from './storable-text';
 
 export type ActivityDeps = NotificationDeps & PlaybackChecklistDeps & IncidentDeps & BillingDeps & TakedownDeps;
 
@@ -42,6 +44,13 @@ export function activityDepsFromConfig(config: AppConfig, dataSource: DataSource
  * the type of this function, so nothing of the worker's world enters the workflow bundle.
  */
 export function createActivities(deps: ActivityDeps) {
+  return withPermanentFailures(withStorableMessages(createActivityFunctions(deps), MESSAGES_TO_PEOPLE), deps.logger);
+}
+
+/** Activities whose text is a message to people, not a case record (storable-text.ts). */
+const MESSAGES_TO_PEOPLE = ['sendNotification', 'updateCrm', 'sendTakedownCommunication', 'fileBacklogItems', 'sendPage', 'pageLegalOnCall', 'recordSlaCreditFailure'] as const;
+
+function createActivityFunctions(deps: ActivityDeps) {
   return {
     ...createTicketReadModelActivities(deps),
     ...createNotificationActivities(deps),

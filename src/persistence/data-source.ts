@@ -12,6 +12,10 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     migrations: MIGRATIONS,
     synchronize: false, // schema changes only through migrations
     migrationsTransactionMode: 'each',
+    // No query logging, not even of failed queries: TypeORM's log line carries the parameters
+    // (customer references, case snapshots). Failures reach the logs as activity failures that
+    // name the SQLSTATE only (src/activities/permanent-failure.ts).
+    logging: false,
     extra: { max: 10 },
   };
 }

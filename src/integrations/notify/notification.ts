@@ -23,13 +23,14 @@ export interface Notification {
     | 'takedown_deadline_breached'
     | 'takedown_safety_report'
     | 'takedown_preservation_reminder'
-    | 'takedown_preservation_released';
+    | 'takedown_preservation_released'
+    | 'case_needs_attention';
   /** The case: a ticket ID, an incident ID for review notifications, a takedown case ID for takedown deadlines. */
   ticketId: string;
   brand: string;
   priority: string;
   metric: SlaMetric | null;
-  level: EscalationLevel | 'owner' | 'manager' | 'customer' | 'legal_lead';
+  level: EscalationLevel | 'owner' | 'manager' | 'customer' | 'legal_lead' | 'operations';
   /** The agent for assignee-level messages; routing to a team is the receiver's business. */
   recipient: string | null;
   summary: string;

@@ -21,12 +21,14 @@ import {
 import { Brand, CaseKind, CaseStatus, SlaBreached, SlaNextDeadline } from '../search-attributes';
 import { iso } from '../sla-clock-view';
 import { cardDataRemediationReason, onRecordRefused, stopAfterRefusal } from './card-data-guard';
+import { CaseAttention } from '../common/needs-attention';
+import { finalOn, OUTSIDE_SERVICE, READ_MODEL_WRITE } from '../common/retry-policies';
 import { AddEvidenceRequest, addEvidenceUpdate, BillingFailure, disputeClosedSignal, DisputeInput, disputeStatusQuery, DisputeView } from './messages';
 
-const { recordBillingCase, sendNotification, getCharge, listChargeRefunds, stageDisputeEvidence, submitDisputeEvidence, acceptDispute } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['GatewayRejectedError'] },
-});
+const { recordBillingCase } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
+const { sendNotification, getCharge, listChargeRefunds, stageDisputeEvidence, submitDisputeEvidence, acceptDispute } = proxyActivities<ReturnType<typeof createActivities>>(
+  finalOn(OUTSIDE_SERVICE, ['GatewayRejectedError']),
+);
 
 /**
  * One chargeback, keyed by the gateway's dispute ID: collect the evidence (transaction ID and
@@ -59,6 +61,8 @@ class DisputeCase {
   /** The field path of card data that made recordBillingCase refuse the case's record. */
   private refusedPath: string | null = null;
   private remediationReason: string | null = null;
+  /** A record refused for any other reason (a NUL byte) flags the case; it goes on. */
+  private readonly attention = new CaseAttention(() => ({ caseId: this.input.caseId, kind: 'dispute', brand: this.input.brand, priority: 'billing' }));
 
   constructor(
     private readonly input: DisputeInput,
@@ -92,6 +96,7 @@ class DisputeCase {
       history: this.history.map((h) => ({ ...h, at: new Date(h.at).toISOString() })),
       // Only present once a person has to take over (histories from before have no such field).
       ...(this.remediationReason !== null ? { remediationReason: this.remediationReason } : {}),
+      ...this.attention.viewField,
     };
     // Once refused, the case shows (and stores) last four digits only.
     return this.refusedPath === null ? view : redactCardData(view);
@@ -147,15 +152,14 @@ class DisputeCase {
     this.history.push({ type, actor, at: now });
     this.publish();
     const view = this.view();
-    try {
-      await recordBillingCase(
+    // Card data: manual remediation (card-data-guard.ts); any other refusal: flagged, the case goes on.
+    const recorded = await this.attention.record(type, () =>
+      recordBillingCase(
         { kind: 'dispute', id: this.input.caseId, brand: this.input.brand, state: this.status, customerRef: this.input.chargeId, snapshot: view },
         { eventKey: key ?? `${this.input.caseId}:${type}:${currentUpdateInfo()?.id ?? now}`, type, actor, occurredAt: new Date(now).toISOString(), data },
-      );
-    } catch (err) {
-      await onRecordRefused(err, (path) => (this.refusedPath ??= path));
-    }
-    return view;
+      ).catch((err: unknown) => onRecordRefused(err, (path) => (this.refusedPath ??= path))),
+    );
+    return recorded ? view : this.view();
   }
 
   /**
@@ -169,9 +173,13 @@ class DisputeCase {
     const now = Date.now();
     this.history.push({ type: 'card_data_refused', actor: 'system', at: now });
     this.publish();
-    await recordBillingCase(
-      { kind: 'dispute', id: this.input.caseId, brand: this.input.brand, state: this.status, customerRef: this.input.chargeId, snapshot: this.view() },
-      { eventKey: `${this.input.caseId}:card-data-refused`, type: 'card_data_refused', actor: 'system', occurredAt: new Date(now).toISOString(), data: { path } },
+    // The remediation notice below tells a person; the flag makes the case findable.
+    await this.attention.flag('record', { reason: 'card_data_refused', sqlstate: null, field: path }, { notify: false });
+    await this.attention.record('card_data_refused', () =>
+      recordBillingCase(
+        { kind: 'dispute', id: this.input.caseId, brand: this.input.brand, state: this.status, customerRef: this.input.chargeId, snapshot: this.view() },
+        { eventKey: `${this.input.caseId}:card-data-refused`, type: 'card_data_refused', actor: 'system', occurredAt: new Date(now).toISOString(), data: { path } },
+      ),
     );
     await sendNotification({
       key: `${this.input.caseId}:remediation`,

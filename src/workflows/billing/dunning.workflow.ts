@@ -7,12 +7,12 @@ import { iso } from '../sla-clock-view';
 import { redactCardData } from '../../domain/billing/card-redaction';
 import { cardDataRemediationReason, onRecordRefused, stopAfterRefusal } from './card-data-guard';
 import { asBillingFailure, IdentityGate } from './identity-gate';
+import { CaseAttention } from '../common/needs-attention';
+import { finalOn, OUTSIDE_SERVICE, READ_MODEL_WRITE } from '../common/retry-policies';
 import { applyRetentionOfferUpdate, cancelSubscriptionNowUpdate, confirmDunningIdentityUpdate, DunningInput, dunningStatusQuery, DunningView, invoicePaidSignal } from './messages';
 
-const { recordBillingCase, sendNotification, cancelSubscription, updateCrm } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['GatewayRejectedError'] },
-});
+const { recordBillingCase } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
+const { sendNotification, cancelSubscription, updateCrm } = proxyActivities<ReturnType<typeof createActivities>>(finalOn(OUTSIDE_SERVICE, ['GatewayRejectedError']));
 
 const MESSAGES: Record<string, string> = {
   notify_update_card: 'your renewal payment failed: please update your card',
@@ -53,6 +53,8 @@ export async function dunningWorkflow(input: DunningInput): Promise<DunningView>
   /** The field path of card data that made recordBillingCase refuse the case's record. */
   let refusedPath: string | null = null;
   let remediationReason: string | null = null;
+  /** A record refused for any other reason (a NUL byte) flags the case; it goes on. */
+  const attention = new CaseAttention(() => ({ caseId: input.caseId, kind: 'dunning', brand: input.brand, priority: 'billing' }));
   const view = (): DunningView => {
     const v = rawView();
     // Once refused, the case shows (and stores) last four digits only.
@@ -73,6 +75,7 @@ export async function dunningWorkflow(input: DunningInput): Promise<DunningView>
     cancellation,
     closedAt: iso(closedAt),
     ...(remediationReason !== null ? { remediationReason } : {}),
+    ...attention.viewField,
   });
   const record = async (type: string, data: Record<string, unknown>, key: string, actor = 'system'): Promise<DunningView> => {
     const next = schedule.find((s) => !done.has(s.attempt));
@@ -89,15 +92,14 @@ export async function dunningWorkflow(input: DunningInput): Promise<DunningView>
     );
     if (refusedPath !== null) await stopAfterRefusal(refusedPath);
     const snapshot = view();
-    try {
-      await recordBillingCase(
+    // Card data: manual remediation (card-data-guard.ts); any other refusal: flagged, the case goes on.
+    const recorded = await attention.record(type, () =>
+      recordBillingCase(
         { kind: 'dunning', id: input.caseId, brand: input.brand, state: status, customerRef, snapshot },
         { eventKey: key, type, actor, occurredAt: new Date(Date.now()).toISOString(), data },
-      );
-    } catch (err) {
-      await onRecordRefused(err, (path) => (refusedPath ??= path));
-    }
-    return snapshot;
+      ).catch((err: unknown) => onRecordRefused(err, (path) => (refusedPath ??= path))),
+    );
+    return recorded ? snapshot : view();
   };
   const updateKey = (type: string) => `${input.caseId}:${type}:${currentUpdateInfo()?.id ?? Date.now()}`;
   // A refused record ends the case at once for validators: no account change after it (validators
@@ -170,9 +172,14 @@ export async function dunningWorkflow(input: DunningInput): Promise<DunningView>
     { key: CaseStatus, value: status },
     { key: SlaNextDeadline, value: null },
   ]);
-  await recordBillingCase(
-    { kind: 'dunning', id: input.caseId, brand: input.brand, state: status, customerRef: redactCardData(customerRef), snapshot: view() },
-    { eventKey: `${input.caseId}:card-data-refused`, type: 'card_data_refused', actor: 'system', occurredAt: new Date(closedAt).toISOString(), data: { path } },
+  // The remediation notice below tells a person; the flag makes the case findable.
+  await attention.flag('record', { reason: 'card_data_refused', sqlstate: null, field: path }, { notify: false });
+  const refusedAt = closedAt;
+  await attention.record('card_data_refused', () =>
+    recordBillingCase(
+      { kind: 'dunning', id: input.caseId, brand: input.brand, state: status, customerRef: redactCardData(customerRef), snapshot: view() },
+      { eventKey: `${input.caseId}:card-data-refused`, type: 'card_data_refused', actor: 'system', occurredAt: new Date(refusedAt).toISOString(), data: { path } },
+    ),
   );
   await sendNotification({ key: `${input.caseId}:remediation`, kind: 'refund_remediation', ticketId: input.caseId, brand: input.brand, priority: 'billing', metric: null, level: 'owner', recipient: null, summary: `dunning case of invoice ${input.invoiceId} needs a person: ${remediationReason}` });
   return finish();

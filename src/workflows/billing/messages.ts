@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BillingPolicy } from '../../domain/billing/billing-policy';
+import type { NeedsAttentionView } from '../common/needs-attention';
 import type { DisputeEvidence, DisputeStatus, EvidenceItem, ThreeDSecureResult } from '../../domain/billing/dispute';
 import type { DunningStatus } from '../../domain/billing/dunning';
 import type { IdentityConfirmation } from '../../domain/billing/identity';
@@ -54,6 +55,8 @@ export interface RefundView {
   settlement: { warnAt: string; breachAt: string; atRiskSince: string | null; breachedAt: string | null } | null;
   remediationReason: string | null;
   closedAt: string | null;
+  /** Present once a record of the case was refused for good (README "Cases that need attention"). */
+  needsAttention?: NeedsAttentionView;
 }
 
 export interface ConfirmIdentityRequest {
@@ -125,6 +128,8 @@ export interface DisputeView {
   history: { type: string; actor: string; at: string }[];
   /** Why a person has to take over (status manual_remediation); absent otherwise. */
   remediationReason?: string;
+  /** Present once a record of the case was refused for good (README "Cases that need attention"). */
+  needsAttention?: NeedsAttentionView;
 }
 
 export interface AddEvidenceRequest {
@@ -171,6 +176,8 @@ export interface DunningView {
   closedAt: string | null;
   /** Why a person has to take over (status manual_remediation); absent otherwise. */
   remediationReason?: string;
+  /** Present once a record of the case was refused for good (README "Cases that need attention"). */
+  needsAttention?: NeedsAttentionView;
 }
 
 export interface CancelSubscriptionNowRequest {

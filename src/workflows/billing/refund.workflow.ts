@@ -7,19 +7,16 @@ import { iso } from '../sla-clock-view';
 import { redactCardData } from '../../domain/billing/card-redaction';
 import { cardDataRemediationReason, onRecordRefused, stopAfterRefusal } from './card-data-guard';
 import { IdentityGate } from './identity-gate';
+import { CaseAttention } from '../common/needs-attention';
+import { finalOn, OUTSIDE_SERVICE, READ_MODEL_WRITE } from '../common/retry-policies';
 import { BillingFailure, ConfirmIdentityRequest, confirmIdentityUpdate, RefundInput, refundStatusQuery, refundUpdatedSignal, RefundView, retentionAnswerUpdate } from './messages';
 
-const { recordBillingCase, sendNotification, updateCrm, cancelSubscription, getCharge, getRefund } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['GatewayRejectedError'] },
-});
+const { recordBillingCase } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
+const { sendNotification, updateCrm, cancelSubscription, getCharge, getRefund } = proxyActivities<ReturnType<typeof createActivities>>(finalOn(OUTSIDE_SERVICE, ['GatewayRejectedError']));
 // Money moves here. The idempotency key is the business case's (refund:<caseId>), never the run's,
 // so a retried activity, a replay or a reset workflow reaches the same refund at the gateway. The
 // timeout is above the gateway client's own (10 s) so a dead worker's attempt is retried quickly.
-const { createRefund } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['GatewayRejectedError'] },
-});
+const { createRefund } = proxyActivities<ReturnType<typeof createActivities>>({ ...finalOn(OUTSIDE_SERVICE, ['GatewayRejectedError']), startToCloseTimeout: '15 seconds' });
 
 /**
  * A refund case, exactly once: identity first (no money moves before), eligibility from the
@@ -48,6 +45,8 @@ class RefundCase {
   private opened = false;
   /** The field path of card data that made recordBillingCase refuse the case's record. */
   private refusedPath: string | null = null;
+  /** A record refused for any other reason (a NUL byte) flags the case; it goes on. */
+  private readonly attention = new CaseAttention(() => ({ caseId: this.input.caseId, kind: 'refund', brand: this.input.brand, priority: 'billing' }));
 
   constructor(
     private readonly input: RefundInput,
@@ -73,6 +72,7 @@ class RefundCase {
       settlement: this.settlement,
       remediationReason: this.remediationReason,
       closedAt: iso(this.closedAt),
+      ...this.attention.viewField,
     };
     // Once refused, the case shows (and stores) last four digits only.
     return this.refusedPath === null ? view : redactCardData(view);
@@ -136,11 +136,12 @@ class RefundCase {
   }
 
   private async persist(snapshot: RefundView, event: Parameters<typeof recordBillingCase>[1]): Promise<void> {
-    try {
-      await recordBillingCase({ kind: 'refund', id: this.input.caseId, brand: this.input.brand, state: this.state, customerRef: this.input.customerRef, snapshot }, event);
-    } catch (err) {
-      await onRecordRefused(err, (path) => (this.refusedPath ??= path));
-    }
+    // Card data: manual remediation (card-data-guard.ts); any other refusal: flagged, the case goes on.
+    await this.attention.record(event.type, () =>
+      recordBillingCase({ kind: 'refund', id: this.input.caseId, brand: this.input.brand, state: this.state, customerRef: this.input.customerRef, snapshot }, event).catch((err: unknown) =>
+        onRecordRefused(err, (path) => (this.refusedPath ??= path)),
+      ),
+    );
   }
 
   /** The record held card data: stored redacted, in manual remediation, and a person is told. */
@@ -150,10 +151,14 @@ class RefundCase {
     this.remediationReason = cardDataRemediationReason(path);
     this.closedAt ??= Date.now();
     this.publish();
+    // The remediation notice below tells a person; the flag makes the case findable.
+    await this.attention.flag('record', { reason: 'card_data_refused', sqlstate: null, field: path }, { notify: false });
     const now = Date.now();
-    await recordBillingCase(
-      { kind: 'refund', id: this.input.caseId, brand: this.input.brand, state: this.state, customerRef: redactCardData(this.input.customerRef), snapshot: this.view() },
-      { eventKey: `${this.input.caseId}:card-data-refused`, type: 'card_data_refused', actor: 'system', occurredAt: new Date(now).toISOString(), data: { path } },
+    await this.attention.record('card_data_refused', () =>
+      recordBillingCase(
+        { kind: 'refund', id: this.input.caseId, brand: this.input.brand, state: this.state, customerRef: redactCardData(this.input.customerRef), snapshot: this.view() },
+        { eventKey: `${this.input.caseId}:card-data-refused`, type: 'card_data_refused', actor: 'system', occurredAt: new Date(now).toISOString(), data: { path } },
+      ),
     );
     await this.notify('refund_remediation', 'owner', this.input.agent, `refund case needs a person: ${this.remediationReason}`);
     return this.finish();

@@ -3,18 +3,13 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createActivities } from '../../activities';
 import { slaCreditSettlementWorkflowId, startOfUtcMonth } from '../../domain/billing/sla-credit-settlement';
 import { Brand, CaseKind, CaseStatus } from '../search-attributes';
+import { finalOn, OUTSIDE_SERVICE } from '../common/retry-policies';
 import type { SlaCreditSettlement, SlaCreditSweep, SlaCreditSweepInput } from './sla-credit-messages';
 
-const { loadSlaCredit, markSlaCreditSettled, recordSlaCreditFailure, listUnsettledSlaCredits } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const { loadSlaCredit, markSlaCreditSettled, recordSlaCreditFailure, listUnsettledSlaCredits } = proxyActivities<ReturnType<typeof createActivities>>(OUTSIDE_SERVICE);
 // Money moves here: the key is the credit's (sla-credit:<key>). The timeout is above the gateway
 // client's own (10 s), so a dead worker's attempt is retried quickly, with the same key.
-const { issueSlaCreditNote } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['GatewayRejectedError'] },
-});
+const { issueSlaCreditNote } = proxyActivities<ReturnType<typeof createActivities>>({ ...finalOn(OUTSIDE_SERVICE, ['GatewayRejectedError']), startToCloseTimeout: '15 seconds' });
 
 /**
  * Settles one SLA credit, exactly once: a credit note at the gateway under sla-credit:<key>, then

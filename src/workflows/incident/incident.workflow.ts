@@ -55,19 +55,16 @@ import {
   resolveIncidentUpdate,
   reviewIncidentUpdate,
 } from './messages';
+import { CaseAttention } from '../common/needs-attention';
+import { OUTSIDE_SERVICE, PAGE, READ_MODEL_WRITE } from '../common/retry-policies';
 
-const { recordIncident, resolveEscalation, sendNotification, fileBacklogItems } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const { recordIncident } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
+const { resolveEscalation, sendNotification, fileBacklogItems } = proxyActivities<ReturnType<typeof createActivities>>(OUTSIDE_SERVICE);
 // A page is retried until the pager takes it (same dedup key every time, so never a second
 // alert at PagerDuty); a request the pager refuses as malformed is not retried.
 // A page whose worker died is retried after startToCloseTimeout: kept short (the adapter's own
 // HTTP timeout is 10 s) so a crash delays a page by seconds, not minutes.
-const { sendPage, updatePages } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '12 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '20 seconds', nonRetryableErrorTypes: ['PagingRejectedError'] },
-});
+const { sendPage, updatePages } = proxyActivities<ReturnType<typeof createActivities>>(PAGE);
 
 
 interface Page extends Omit<PageView, 'dueAt' | 'sentAt'> {
@@ -110,6 +107,8 @@ class IncidentCase {
   private changed = false;
   private openedRecorded = false;
   private pagingPlanned = false;
+  /** A record the read model refused for good flags the incident; it goes on answering. */
+  private readonly attention = new CaseAttention(() => ({ caseId: this.input.incidentId, kind: 'incident', brand: this.input.brand, priority: this.priority }));
 
   constructor(
     private readonly input: IncidentInput,
@@ -167,6 +166,7 @@ class IncidentCase {
       linkedTickets: [...this.linkedTickets],
       review: this.review && { ...this.review, at: new Date(this.review.at).toISOString() },
       reviewDueAt: iso(this.reviewDueAt),
+      ...this.attention.viewField,
     };
   }
 
@@ -390,14 +390,9 @@ class IncidentCase {
     await condition(() => this.openedRecorded);
     this.publish();
     const view = this.view();
-    await recordIncident(view, {
-      eventKey: eventKey ?? `${this.input.incidentId}:${type}:${currentUpdateInfo()?.id ?? now}`,
-      type,
-      actor,
-      occurredAt: new Date(now).toISOString(),
-      data,
-    });
-    return view;
+    const event = { eventKey: eventKey ?? `${this.input.incidentId}:${type}:${currentUpdateInfo()?.id ?? now}`, type, actor, occurredAt: new Date(now).toISOString(), data };
+    const recorded = await this.attention.record(type, () => recordIncident(view, event));
+    return recorded ? view : this.view();
   }
 
   private publish(): void {
@@ -435,13 +430,16 @@ class IncidentCase {
       { key: Service, value: this.input.services },
     ]);
     this.publish();
-    await recordIncident(this.view(), {
-      eventKey: `${this.input.incidentId}:triggered`,
-      type: 'triggered',
-      actor: this.input.openedBy,
-      occurredAt: new Date(this.openedAt).toISOString(),
-      data: { source: this.input.source, priority: this.priority, fingerprint: this.input.fingerprint, alertCount: this.alertCount },
-    });
+    const triggered = this.view();
+    await this.attention.record('triggered', () =>
+      recordIncident(triggered, {
+        eventKey: `${this.input.incidentId}:triggered`,
+        type: 'triggered',
+        actor: this.input.openedBy,
+        occurredAt: new Date(this.openedAt).toISOString(),
+        data: { source: this.input.source, priority: this.priority, fingerprint: this.input.fingerprint, alertCount: this.alertCount },
+      }),
+    );
     this.openedRecorded = true;
     if (this.input.policy.pagePriorities.includes(this.priority)) await this.planPages(this.openedAt);
 

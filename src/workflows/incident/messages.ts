@@ -3,6 +3,7 @@ import type { AlertSignal, AlertWindow } from '../../domain/incident/alert';
 import type { IncidentMetric, IncidentPolicy } from '../../domain/incident/incident-policy';
 import type { IncidentStatus, PostIncidentReview } from '../../domain/incident/incident';
 import type { SlaMetricView } from '../ticket/messages';
+import type { NeedsAttentionView } from '../common/needs-attention';
 
 /** Signals, queries and updates of incidents and alert groups: defined once, used by workflows and API. */
 
@@ -65,6 +66,8 @@ export interface IncidentView {
   review: (PostIncidentReview & { by: string; at: string }) | null;
   /** P1s: when the post-incident review is due (business time on the review calendar). */
   reviewDueAt: string | null;
+  /** Present once a record of the incident was refused for good (README "Cases that need attention"). */
+  needsAttention?: NeedsAttentionView;
 }
 
 interface Actor {

@@ -5,6 +5,7 @@ import type { LegalBasis, NoticeItem, NotifierRole, TakedownNotice } from '../..
 import type { Completeness, IntakeRoute, Measure, Regime } from '../../domain/takedown/regime';
 import type { TakedownCasePolicy } from '../../domain/takedown/takedown-policy';
 import type { ContentAction } from '../../integrations/content/content-platform';
+import type { NeedsAttentionView } from '../common/needs-attention';
 
 /** Updates and the status query of a takedown case: defined once, used by the workflow and the API. */
 
@@ -70,6 +71,8 @@ export interface TakedownView {
   restrictionLiftedAt?: string | null;
   nextDeadlineAt: string | null;
   lastActionAt: string;
+  /** Present once a record of the case was refused for good (README "Cases that need attention"). */
+  needsAttention?: NeedsAttentionView;
 }
 
 /** Who acts: the API key's name and role. Only `legal` may act; the validator asks the domain. */

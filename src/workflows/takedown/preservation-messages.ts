@@ -2,6 +2,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { NoticeItem } from '../../domain/takedown/notice';
 import type { PreservationPolicy, PreservationState } from '../../domain/takedown/preservation';
 import type { TakedownActorRef } from './messages';
+import type { NeedsAttentionView } from '../common/needs-attention';
 
 /** The preservation hold's update and status query: defined once, used by the workflow and the API. */
 
@@ -39,6 +40,8 @@ export interface PreservationView {
   releasedAt: string | null;
   remindersSent: { expiresAt: string; beforeMs: number; at: string }[];
   nextReminderAt: string | null;
+  /** Present once a record of the hold was refused for good (README "Cases that need attention"). */
+  needsAttention?: NeedsAttentionView;
 }
 
 export interface ExtendPreservationRequest {

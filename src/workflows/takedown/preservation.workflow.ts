@@ -15,11 +15,11 @@ import { TAKEDOWN_SYSTEM_ROLE } from '../../domain/takedown/case';
 import { Brand, CaseKind, CaseStatus, SlaNextDeadline } from '../search-attributes';
 import { TakedownActorRef, TakedownFailure } from './messages';
 import { extendPreservationUpdate, PreservationInput, preservationStatusQuery, PreservationView } from './preservation-messages';
+import { CaseAttention } from '../common/needs-attention';
+import { OUTSIDE_SERVICE, READ_MODEL_WRITE } from '../common/retry-policies';
 
-const { recordPreservation, sendNotification, applyContentAction } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const { recordPreservation } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
+const { sendNotification, applyContentAction } = proxyActivities<ReturnType<typeof createActivities>>(OUTSIDE_SERVICE);
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -50,6 +50,8 @@ class PreservationHoldCase {
   private extension: PreservationView['extension'] = null;
   private remindersSent: PreservationView['remindersSent'] = [];
   private readonly sentReminderKeys = new Set<string>();
+  /** A record the read model refused for good flags the hold; it goes on answering. */
+  private readonly attention = new CaseAttention(() => ({ caseId: this.input.holdId, kind: 'preservation', brand: this.input.brand, priority: 'legal' }));
 
   constructor(private readonly input: PreservationInput) {
     this.hold = openPreservationHold(input.requestedAt, input.policy);
@@ -77,6 +79,7 @@ class PreservationHoldCase {
       releasedAt: hold.releasedAt === null ? null : iso(hold.releasedAt),
       remindersSent: [...this.remindersSent],
       nextReminderAt: next ? iso(next.at) : null,
+      ...this.attention.viewField,
     };
   }
 
@@ -211,8 +214,8 @@ class PreservationHoldCase {
   private async record(type: string, actor: string, data: Record<string, unknown>, eventKey: string, at: number): Promise<PreservationView> {
     this.publish();
     const view = this.view();
-    await recordPreservation({ view, event: { eventKey, type, actor, occurredAt: iso(at), data: { holdId: this.id, ...data } } });
-    return view;
+    const recorded = await this.attention.record(type, () => recordPreservation({ view, event: { eventKey, type, actor, occurredAt: iso(at), data: { holdId: this.id, ...data } } }));
+    return recorded ? view : this.view();
   }
 
   /** No personal data: the authority and its reference stay out of search attributes and details. */

@@ -61,18 +61,15 @@ import {
   TakedownView,
   upholdDecisionUpdate,
 } from './messages';
+import { CaseAttention } from '../common/needs-attention';
+import { OUTSIDE_SERVICE, PAGE, READ_MODEL_WRITE } from '../common/retry-policies';
 
-const { recordTakedown, sendTakedownCommunication, sendNotification, applyContentAction } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const { recordTakedown } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
+const { sendTakedownCommunication, sendNotification, applyContentAction } = proxyActivities<ReturnType<typeof createActivities>>(OUTSIDE_SERVICE);
 
 // The page goes out at once, so retries are quick; the dedup key makes a retry harmless. A
 // malformed event (PagingRejectedError) is not retried: recorded, and the legal lead still hears.
-const { pageLegalOnCall } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '12 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '20 seconds', nonRetryableErrorTypes: ['PagingRejectedError'] },
-});
+const { pageLegalOnCall } = proxyActivities<ReturnType<typeof createActivities>>(PAGE);
 
 /** Who is paged when a pack names no one. */
 const DEFAULT_LEGAL_ON_CALL = 'rotation:legal-oncall';
@@ -116,6 +113,8 @@ class TakedownProceeding {
   /** When a temporary restriction (decision.endsAt) was lifted; null while it stands or where there is none. */
   private restrictionLiftedAt: number | null = null;
   private lastActionAt: number;
+  /** A record the read model refused for good flags the case; it goes on answering. */
+  private readonly attention = new CaseAttention(() => ({ caseId: this.input.caseId, kind: 'takedown', brand: this.input.policy.brand, priority: this.c.tier }));
 
   constructor(private readonly input: TakedownInput) {
     const { notice } = input;
@@ -170,6 +169,7 @@ class TakedownProceeding {
       restrictionLiftedAt: iso(this.restrictionLiftedAt),
       nextDeadlineAt: iso(this.nextDeadline()),
       lastActionAt: new Date(this.lastActionAt).toISOString(),
+      ...this.attention.viewField,
     };
   }
 
@@ -434,17 +434,9 @@ class TakedownProceeding {
     await condition(() => this.intakeRecorded);
     this.publish();
     const view = this.view();
-    await recordTakedown({
-      view,
-      event: {
-        eventKey: eventKey ?? `${this.id}:${type}:${currentUpdateInfo()?.id ?? at}`,
-        type,
-        actor,
-        occurredAt: new Date(at).toISOString(),
-        data: withIsoTimes(data),
-      },
-    });
-    return view;
+    const event = { eventKey: eventKey ?? `${this.id}:${type}:${currentUpdateInfo()?.id ?? at}`, type, actor, occurredAt: new Date(at).toISOString(), data: withIsoTimes(data) };
+    const recorded = await this.attention.record(type, () => recordTakedown({ view, event }));
+    return recorded ? view : this.view();
   }
 
   private publish(): void {
@@ -485,8 +477,9 @@ class TakedownProceeding {
       { key: Regime, value: [...this.c.regimes] },
     ]);
     this.publish();
-    await recordTakedown({
-      view: this.view(),
+    const received = this.view();
+    await this.attention.record('received', () => recordTakedown({
+      view: received,
       event: {
         eventKey: `${this.id}:received`,
         type: 'received',
@@ -505,7 +498,7 @@ class TakedownProceeding {
         },
       },
       notice,
-    });
+    }));
     this.intakeRecorded = true;
     await this.routeAtIntake();
 

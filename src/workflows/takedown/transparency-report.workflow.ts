@@ -4,6 +4,9 @@ import { CaseKind } from '../search-attributes';
 
 const { storeTransparencyReport } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '2 minutes',
+  // Bounded like every activity (common/retry-policies.ts): a report that cannot be stored for a
+  // day fails this run; the schedule's next run counts again.
+  scheduleToCloseTimeout: '24 hours',
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
 });
 

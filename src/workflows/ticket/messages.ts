@@ -4,6 +4,7 @@ import type { TicketPolicy } from '../../domain/policy/ticket-policy';
 import type { PauseReason, SlaClockState } from '../../domain/sla/clock';
 import type { PlaybackCheckResult, PlaybackContext } from '../../domain/playback/checklist';
 import type { PendingReason, TicketCategory, TicketStatus } from '../../domain/ticket';
+import type { NeedsAttentionView } from '../common/needs-attention';
 
 /** Signals, queries and updates of a ticket: defined once, used by the workflow and the API. */
 
@@ -94,6 +95,8 @@ export interface TicketView {
   category: TicketCategory;
   /** Playback tickets: the checklist's verdicts, in checklist order, as they arrive. */
   troubleshooting: PlaybackCheckResult[];
+  /** Present once a record of the ticket was refused for good (README "Cases that need attention"). */
+  needsAttention?: NeedsAttentionView;
 }
 
 export interface IntakeRequest {

@@ -41,6 +41,8 @@ import {
 } from '../../domain/ticket';
 import { iso, slaClockView } from '../sla-clock-view';
 import { Assignee, Brand, CaseKind, CaseStatus, Priority, SlaBreached, SlaNextDeadline } from '../search-attributes';
+import { CaseAttention } from '../common/needs-attention';
+import { OUTSIDE_SERVICE, READ_MODEL_WRITE } from '../common/retry-policies';
 import {
   assignUpdate,
   closeUpdate,
@@ -61,20 +63,17 @@ import {
   TicketView,
 } from './messages';
 
-const { recordTicketTransition: recordTicketTransitionAsTask, sendNotification, recordSlaCredit } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const { recordTicketTransition: recordTicketTransitionAsTask, recordSlaCredit } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
+const { sendNotification } = proxyActivities<ReturnType<typeof createActivities>>(OUTSIDE_SERVICE);
 
 // The read-model write runs as a local activity: one short, idempotent PostgreSQL transaction
 // (an upsert and a keyed insert) that needs no task queue round trip. As a regular activity it
 // cost three more history events and a server dispatch per transition, which on the 2-core bench
 // machine made the dev server the ceiling for ticket intake (make bench SCENARIO=intake).
 // A worker that dies mid-write runs it again on replay; the keys make that harmless.
-const { recordTicketTransition: recordTicketTransitionLocally } = proxyLocalActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+// Bounded (READ_MODEL_WRITE): a local activity retried forever held the workflow task open, so
+// the ticket stopped answering updates; a refused record now flags the ticket instead.
+const { recordTicketTransition: recordTicketTransitionLocally } = proxyLocalActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
 
 /** Tickets opened before the change replay their recorded (regular) activities unchanged. */
 const recordTicketTransition = (...args: Parameters<typeof recordTicketTransitionLocally>): ReturnType<typeof recordTicketTransitionLocally> =>
@@ -141,6 +140,8 @@ class TicketCase {
   private changed = false;
   /** Handlers record their events after the 'opened' event, so the history reads in order. */
   private openedRecorded = false;
+  /** A record the read model refused for good flags the ticket; it goes on answering. */
+  private readonly attention = new CaseAttention(() => ({ caseId: this.input.ticketId, kind: 'ticket', brand: this.input.brand, priority: this.priority }));
 
   /**
    * When the customer wrote: the clocks start here, possibly before the ticket opened (a deadline
@@ -212,6 +213,7 @@ class TicketCase {
       surveyClosesAt: iso(this.surveyClosesAt),
       category: this.input.category ?? 'general',
       troubleshooting: PLAYBACK_CHECKS.flatMap((c) => this.checks[c] ?? []),
+      ...this.attention.viewField,
     };
   }
 
@@ -467,18 +469,17 @@ class TicketCase {
     await condition(() => this.openedRecorded);
     this.publish();
     const view = this.view();
-    await recordTicketTransition(
-      { view, requestHash: this.input.requestHash },
-      {
-        // Handlers' events are keyed by the update's ID, stable across activity retries and replays.
-        eventKey: eventKey ?? `${this.input.ticketId}:${type}:${currentUpdateInfo()?.id ?? now}`,
-        type,
-        actor,
-        occurredAt: new Date(now).toISOString(),
-        data,
-      },
-    );
-    return view;
+    const event = {
+      // Handlers' events are keyed by the update's ID, stable across activity retries and replays.
+      eventKey: eventKey ?? `${this.input.ticketId}:${type}:${currentUpdateInfo()?.id ?? now}`,
+      type,
+      actor,
+      occurredAt: new Date(now).toISOString(),
+      data,
+    };
+    const recorded = await this.attention.record(type, () => recordTicketTransition({ view, requestHash: this.input.requestHash }, event), { local: true });
+    // Flagged by this very record: the caller sees the flag at once.
+    return recorded ? view : this.view();
   }
 
   private publish(): void {
@@ -535,8 +536,9 @@ class TicketCase {
       { key: Brand, value: this.input.brand },
     ]);
     this.publish();
-    await recordTicketTransition(
-      { view: this.view(), requestHash: this.input.requestHash },
+    const opened = this.view();
+    await this.attention.record('opened', () => recordTicketTransition(
+      { view: opened, requestHash: this.input.requestHash },
       {
         eventKey: `${this.input.ticketId}:opened`,
         type: 'opened',
@@ -550,7 +552,7 @@ class TicketCase {
           receivedAt: new Date(this.receivedAt).toISOString(),
         },
       },
-    );
+    ), { local: true });
     this.openedRecorded = true;
     // Runs beside the lifecycle: people may act on the ticket while the checks come in.
     const checklist = this.runPlaybackChecklist();
@@ -724,23 +726,24 @@ class TicketCase {
       this.stepKey(c, 'breached'),
     );
     const credit = slaCreditFor(this.policy, this.priority, c.metric);
-    if (credit && this.policy.credits) {
-      await recordSlaCredit({
+    const credits = this.policy.credits;
+    if (credit && credits) {
+      await this.attention.record('sla_credit', () => recordSlaCredit({
         key: this.stepKey(c, 'credit'),
         ticketId: this.input.ticketId,
         brand: this.input.brand,
         customerRef: this.input.customerRef,
-        plan: this.policy.credits.plan,
+        plan: credits.plan,
         priority: this.priority,
         metric: c.metric,
         percent: credit.percent,
         amountMinor: credit.amountMinor,
         currency: credit.currency,
-        monthlyCapPercent: this.policy.credits.monthlyCapPercent,
-        monthlyFeeMinor: this.policy.credits.monthlyFee.amountMinor,
-        rule: `${this.policy.version}: ${this.priority} ${c.metric} breach = ${credit.percent}% of monthly fee, capped at ${this.policy.credits.monthlyCapPercent}% a month`,
+        monthlyCapPercent: credits.monthlyCapPercent,
+        monthlyFeeMinor: credits.monthlyFee.amountMinor,
+        rule: `${this.policy.version}: ${this.priority} ${c.metric} breach = ${credit.percent}% of monthly fee, capped at ${credits.monthlyCapPercent}% a month`,
         breachedAt: new Date(now).toISOString(),
-      });
+      }));
     }
   }
 }
