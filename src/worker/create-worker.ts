@@ -22,7 +22,11 @@ export function createCaseworksWorker({ config, connection, activities, taskQueu
     taskQueue: taskQueue ?? config.TEMPORAL_TASK_QUEUE,
     ...(bundle
       ? { workflowBundle: { codePath: bundle } }
-      : { workflowsPath: workflowBundleOptions().workflowsPath, bundlerOptions: { webpackConfigHook: workflowBundleOptions().webpackConfigHook } }),
+      : {
+          workflowsPath: workflowBundleOptions().workflowsPath,
+          bundlerOptions: { webpackConfigHook: workflowBundleOptions().webpackConfigHook },
+          interceptors: { workflowModules: workflowBundleOptions().workflowInterceptorModules },
+        }),
     activities,
     dataConverter: dataConverterFor(config),
     shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE_MS,

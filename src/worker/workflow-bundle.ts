@@ -4,11 +4,14 @@ import type { BundleOptions } from '@temporalio/worker';
 
 /**
  * How every workflow bundle is built (the production build, the worker bundling at start, the
- * test run): `zod` is replaced by an inert builder, see inert-zod.ts for why.
+ * test run): `zod` is replaced by an inert builder, see inert-zod.ts for why; the card-data
+ * interceptor is in every bundle.
  */
-export function workflowBundleOptions(): Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook'> {
+export function workflowBundleOptions(): Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook' | 'workflowInterceptorModules'> {
   return {
     workflowsPath: require.resolve('../workflows'),
+    // Every workflow applies the card-data policy to its start input and update arguments.
+    workflowInterceptorModules: [require.resolve('../workflows/card-data.interceptor')],
     webpackConfigHook: (config) => ({
       ...config,
       resolve: { ...config.resolve, alias: { ...(config.resolve?.alias as Record<string, string> | undefined), zod$: resolve(__dirname, 'inert-zod') } },

@@ -2,19 +2,22 @@
  * Agents may see the last four digits of a card, never the number (PAN). Card numbers arrive
  * where we do not expect them: a customer types theirs into chat. Pure.
  *
- * A PAN here is 13–19 digits, written together or in groups split by single spaces or dashes,
- * that passes the Luhn check. Only Luhn-valid runs are masked so order numbers and phone numbers
+ * A PAN here is 13–19 digits, written together or in groups split by a single space, dash,
+ * underscore or dot, that passes the Luhn check. Only Luhn-valid runs are masked so order numbers and phone numbers
  * stay readable; a Luhn-valid run that is not a card (one in ten random ones) is masked anyway,
  * which is the safe way to be wrong.
  */
 const MIN_DIGITS = 13;
 const MAX_DIGITS = 19;
-// Digit groups joined by one space or dash; no letter or digit may touch the run. A run inside
-// a token of letters and digits (a hex or base32 ID, "cc4242…") is part of that token: such IDs
-// are everywhere in case records and their digit stretches pass Luhn one time in ten. A dash or
-// an underscore does not join ("pan-4111…", "visa-4111 1111 …", "pan_4111…" are found).
+// Digit groups joined by one space, dash, underscore or dot ("4242_4242_…" inside a reference
+// like "ch_card_4242_…", "4242.4242.…"); no letter or digit may touch the run. A run inside a
+// token of letters and digits (a hex or base32 ID, "cc4242…", Stripe's "ch_3Px…") is part of that
+// token: such IDs are everywhere in case records and their digit stretches pass Luhn one time in
+// ten. A separator before the run does not join it to a word ("pan-4111…", "pan_4111…" are
+// found). A run right after a "+" that starts a token is a phone number in E.164 form, never a
+// card (after "jane+" in an e-mail address it may be one).
 const WORD = '[\\p{L}\\p{N}]';
-const DIGIT_RUN = new RegExp(`(?<!${WORD})\\d+(?:[ -]\\d+)*(?!${WORD})`, 'gu');
+const DIGIT_RUN = new RegExp(`(?<!${WORD}|(?<!${WORD})\\+)\\d+(?:[ _.\\-]\\d+)*(?!${WORD})`, 'gu');
 // UUIDs are blanked out before the search: their all-digit segments, joined by dashes, would
 // otherwise form runs (a refund's own snapshot refused as card data, one UUID in ~300).
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

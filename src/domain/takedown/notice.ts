@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { last4Only } from '../billing/card-redaction';
 
 /**
  * What a notifier sends to ask for content to come down, checked for shape at intake. Legal
@@ -45,7 +46,8 @@ export const countryCode = z
     const hint = NEAR_MISSES[code];
     ctx.addIssue({
       code: z.ZodIssueCode.custom,
-      message: hint ? `"${code}" is not an ISO 3166-1 country code; use ${hint}` : `"${code}" is not an ISO 3166-1 alpha-2 country code`,
+      // The value is echoed back, so never a card number in full.
+      message: hint ? `"${code}" is not an ISO 3166-1 country code; use ${hint}` : `"${last4Only(code)}" is not an ISO 3166-1 alpha-2 country code`,
     });
   });
 

@@ -54,6 +54,68 @@ describe('last4Only', () => {
     expect(containsCardNumber('3782 822463 10005')).toBe(true); // Amex, 4-6-5
   });
 
+  // Luhn-valid test PANs: Visa, Mastercard, Discover, a 19-digit Visa; 4-4-4-4(-3) printing.
+  const PANS = ['4242424242424242', '5555555555554444', '6011111111111117', '4000056655665556', '4111111111111111003'];
+  const SEPARATORS: Array<[string, string]> = [
+    ['space', ' '],
+    ['dash', '-'],
+    ['underscore', '_'],
+    ['dot', '.'],
+    ['none', ''],
+  ];
+  const grouped = (pan: string, sep: string) => pan.match(/.{1,4}/g)!.join(sep);
+
+  describe.each(SEPARATORS)('a card written with %s between its groups', (_name, sep) => {
+    it.each(PANS)('is found in prose, in a reference and next to punctuation (%s)', (pan) => {
+      const card = grouped(pan, sep);
+      for (const text of [`my card is ${card}, please refund`, `ch_card_${card}_x1`, `(${card})`, `pan_${card}.`, card]) {
+        expect(containsCardNumber(text)).toBe(true);
+        const masked = last4Only(text);
+        expect(masked).toContain(`•••• ${pan.slice(-4)}`);
+        expect(masked.replace(/\D/g, '')).toBe(text.replace(/\D/g, '').replace(pan, pan.slice(-4)));
+      }
+    });
+  });
+
+  it('finds a refund paymentReference written ch_card_4242_4242_4242_4242_…', () => {
+    expect(containsCardNumber('ch_card_4242_4242_4242_4242_xyz')).toBe(true);
+    expect(containsCardNumber('ch_card_4242_4242_4242_4242_4242abc')).toBe(true);
+  });
+
+  it('reads digits after a "+" that starts a token as a phone number, but not after "jane+" in an e-mail address', () => {
+    expect(luhnValid('4930123456786')).toBe(true);
+    expect(containsCardNumber('call +4930123456786')).toBe(false);
+    expect(containsCardNumber('jane+4242424242424242@studio.example')).toBe(true);
+  });
+
+  it('never reads a UUID, a Stripe ID, an ISO date or time, a phone number or an order number as a card', () => {
+    const alnum = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'.split(''));
+    const stripeId = fc
+      .tuple(fc.constantFrom('ch', 'pi', 're', 'py', 'cus', 'sub', 'in', 'evt', 'dp', 'txn'), fc.stringOf(alnum, { minLength: 14, maxLength: 28 }))
+      .map(([prefix, body]) => `${prefix}_3${body}`);
+    const isoTime = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z') }).chain((d) =>
+      fc.constantFrom(d.toISOString(), d.toISOString().slice(0, 10), d.toISOString().replace('Z', '+05:30'), d.toISOString().slice(0, 19).replace('T', ' '), d.toISOString().slice(0, 10).split('-').reverse().join('.')),
+    );
+    const digits = (min: number, max: number) => fc.stringOf(fc.constantFrom(...'0123456789'.split('')), { minLength: min, maxLength: max });
+    const sep = fc.constantFrom(' ', '-', '.', '_');
+    // E.164 (at most 15 digits) and national forms: a country code, an area code, then groups.
+    const phone = fc.oneof(
+      fc.tuple(digits(1, 3), digits(9, 12)).map(([cc, rest]) => `+${cc}${rest}`),
+      fc.tuple(digits(1, 3), sep, digits(2, 3), sep, digits(3, 4), sep, digits(3, 4)).map(([cc, s1, area, s2, a, s3, b]) => `+${cc}${s1}${area}${s2}${a}${s3}${b}`),
+      fc.tuple(digits(3, 4), sep, digits(3, 4), sep, digits(4, 4)).map(([a, s1, b, s2, c]) => `(${a})${s1}${b}${s2}${c}`),
+    );
+    const orderNumber = fc.oneof(
+      digits(4, 12).map((d) => `order #${d}`),
+      fc.tuple(digits(4, 4), digits(4, 8)).map(([y, n]) => `ORD-${y}-${n}`),
+      digits(6, 12).map((d) => `INV_${d}`),
+    );
+    const identifier = fc.oneof(fc.uuid(), stripeId, isoTime, phone, orderNumber);
+    fc.assert(
+      fc.property(identifier, fc.constantFrom('', 'ref ', '"', 'ID: '), (id, before) => !containsCardNumber(`${before}${id}`) && last4Only(`${before}${id}.`) === `${before}${id}.`),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('never leaves more than four digits of a masked card', () => {
     const out = last4Only('4000056655665556');
     expect(out.replace(/\D/g, '')).toBe('5556');
