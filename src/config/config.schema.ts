@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAddressOrCidr } from './ip-address';
 
 /**
  * The one environment schema for api and worker. Every variable either has a safe local default
@@ -30,6 +31,21 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   /** The public takedown form (POST /v1/takedowns without a key): notices per minute per address, on top of the above. */
   TAKEDOWN_INTAKE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  /**
+   * Failed authentications (an unknown, revoked or malformed API key) per client address and
+   * minute; past it the address gets 429 + Retry-After, whatever key it sends, until the minute ends.
+   */
+  AUTH_FAILURE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /**
+   * Proxies whose X-Forwarded-For is believed (express "trust proxy"), comma-separated addresses
+   * or CIDRs, e.g. `10.0.0.0/8,127.0.0.1`. Empty: the client address is the socket's, and
+   * X-Forwarded-For is ignored (anyone could send one).
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .refine((list) => list.every(isAddressOrCidr), 'a comma-separated list of IP addresses or CIDRs (e.g. 10.0.0.0/8,127.0.0.1)'),
 
   /** Folder of SLA policy packs, one file per brand, validated at boot. */
   POLICY_DIR: z.string().min(1).default('policies'),
