@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigModule } from '../config/config.module';
@@ -12,6 +14,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyService } from './auth/api-key.service';
 import { CodecController } from './codec/codec.controller';
 import { HealthController } from './health/health.controller';
+import { requestTarget } from './logging/request-log';
 import { ProblemFilter } from './problem/problem.filter';
 import { RateLimitGuard } from './rate-limit.guard';
 import { BillingModule } from './billing/billing.module';
@@ -22,29 +25,36 @@ import { TicketsModule } from './tickets/tickets.module';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/** The HTTP request log: one line per request, with its ID, path, query parameter names and status. */
+function httpLogOptions(config: AppConfig): Options {
+  return {
+    level: config.LOG_LEVEL,
+    // Honour the caller's X-Request-Id so one ID follows a request across systems.
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'],
+    serializers: {
+      // Path, query parameter names and status only: bodies carry customer text, query
+      // values customer references and, from careless clients, keys (`?api_key=…`).
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, ...requestTarget(req.url) }),
+    },
+  };
+}
+
 @Module({})
 export class ApiModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `logDestination`: where the HTTP log goes (default stdout); tests read it from a stream. */
+  static forRoot(config: AppConfig, options: { logDestination?: DestinationStream } = {}): DynamicModule {
     return {
       module: ApiModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            // Honour the caller's X-Request-Id so one ID follows a request across systems.
-            genReqId: (req: IncomingMessage, res: ServerResponse) => {
-              const given = req.headers['x-request-id'];
-              const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-              res.setHeader('X-Request-Id', id);
-              return id;
-            },
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'],
-            serializers: {
-              // Paths and status only: bodies carry customer text.
-              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-            },
-          },
+          pinoHttp: options.logDestination ? [httpLogOptions(config), options.logDestination] : httpLogOptions(config),
         }),
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }] }),
         PersistenceModule,

@@ -7,11 +7,11 @@ import { constructStripeEvent, WebhookPayloadError, WebhookSignatureError } from
 import type { RefundView } from '../../workflows/billing/messages';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Public, Roles } from '../auth/roles.decorator';
+import { checkIdempotencyKey } from '../idempotency/idempotency-key';
+import { answerCreate } from '../idempotency/replay-response';
 import { Problem } from '../problem/problem';
 import { BillingService } from './billing.service';
 import { ConfirmIdentityDto, CreateRefundDto, EvidenceDto, RetentionAnswerDto } from './refund.dto';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 @ApiTags('billing')
 @ApiBearerAuth()
@@ -24,9 +24,8 @@ export class RefundsController {
   @ApiOperation({ summary: 'Open a refund case: identity, eligibility, retention offer, cancellation, one refund, settlement' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async open(@Body() dto: CreateRefundDto, @Headers('idempotency-key') key: string | undefined, @CurrentPrincipal() caller: Principal, @Res({ passthrough: true }) res: Response): Promise<RefundView> {
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw Problem.validation([{ field: 'header:Idempotency-Key', message: 'must be 1–255 visible ASCII characters' }]);
-    const { refund, replayed } = await this.billing.openRefund(dto, key, caller);
-    res.status(replayed ? 200 : 201).location(`/v1/refunds/${refund.id}`);
+    const { refund, replayed } = await this.billing.openRefund(dto, checkIdempotencyKey(key), caller);
+    answerCreate(res, replayed, `/v1/refunds/${refund.id}`);
     return refund;
   }
 

@@ -11,8 +11,10 @@ import { StripeWebhookEvent } from '../../integrations/billing/stripe-webhook';
 import { disputeWorkflow, dunningWorkflow, refundWorkflow } from '../../workflows';
 import { addEvidenceUpdate, confirmIdentityUpdate, disputeClosedSignal, disputeStatusQuery, DisputeView, invoicePaidSignal, refundStatusQuery, refundUpdatedSignal, RefundView, retentionAnswerUpdate } from '../../workflows/billing/messages';
 import type { Principal } from '../auth/principal';
+import { admitRequest } from '../idempotency/admit-request';
 import { Problem } from '../problem/problem';
 import { billingProblem } from './billing-problems';
+import { endedCaseProblem, isCaseEnded } from '../temporal/ended-case';
 import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
 import { CreateRefundDto } from './refund.dto';
 
@@ -48,6 +50,7 @@ export class BillingService {
     // a retried request reaches the same case and can never cause a second refund.
     const seed = idempotencyKey === undefined ? randomUUID() : `${caller.keyId}\u0000${idempotencyKey}`;
     const caseId = `refund-${createHash('sha256').update(seed).digest('hex').slice(0, 26)}`;
+    if (idempotencyKey !== undefined) await admitRequest(this.dataSource, caseId, dto);
     let replayed = false;
     try {
       await this.temporal.workflow.start(refundWorkflow, {
@@ -77,11 +80,6 @@ export class BillingService {
       replayed = true;
     }
     const refund = await readOnceStarted(() => this.getRefund(caseId));
-    if (replayed && (refund.chargeId !== dto.paymentReference || refund.subscriptionId !== dto.subscriptionId || refund.customerRef !== dto.customerRef)) {
-      throw new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'this Idempotency-Key was already used for a different refund', {
-        errors: [{ field: 'header:Idempotency-Key', message: 'already used for a different refund' }],
-      });
-    }
     return { refund, replayed };
   }
 
@@ -122,11 +120,8 @@ export class BillingService {
     try {
       return await this.temporal.workflow.getHandle(id).executeUpdate(addEvidenceUpdate, { args: [{ actor: caller.name, item: item as never, value }] });
     } catch (err) {
-      if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
-        // A case that has ended (decided, accepted, in manual remediation): its state, not a 404.
-        const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM billing_cases WHERE id = $1 AND kind = 'dispute'`, [id]);
-        if (rows[0]) throw Problem.conflict('invalid-transition', `dispute case is ${rows[0].state}`, { state: rows[0].state, action: 'add_evidence' });
-      }
+      // A case that has ended (decided, accepted, failed), also while this update was in flight: its state, not a 404 or a 500.
+      if (isCaseEnded(err)) throw await endedCaseProblem(this.temporal, 'dispute', id, () => this.recordedState(id, 'dispute'), { action: 'add_evidence' });
       return billingProblem(err, 'dispute', id);
     }
   }
@@ -139,12 +134,14 @@ export class BillingService {
     try {
       return await send(this.temporal.workflow.getHandle<typeof refundWorkflow>(id));
     } catch (err) {
-      if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
-        const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM billing_cases WHERE id = $1`, [id]);
-        if (rows[0]) throw Problem.conflict('invalid-transition', `refund case is ${rows[0].state}`, { state: rows[0].state });
-      }
+      if (isCaseEnded(err)) throw await endedCaseProblem(this.temporal, 'refund', id, () => this.recordedState(id, 'refund'));
       return billingProblem(err, 'refund', id);
     }
+  }
+
+  private async recordedState(id: string, kind: 'refund' | 'dispute'): Promise<string | undefined> {
+    const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM billing_cases WHERE id = $1 AND kind = $2`, [id, kind]);
+    return rows[0]?.state;
   }
 
   /**

@@ -6,6 +6,7 @@ import { dunningWorkflow } from '../../workflows';
 import { applyRetentionOfferUpdate, cancelSubscriptionNowUpdate, confirmDunningIdentityUpdate, dunningStatusQuery, DunningView } from '../../workflows/billing/messages';
 import type { Principal } from '../auth/principal';
 import { Problem } from '../problem/problem';
+import { endedCaseProblem, isCaseEnded } from '../temporal/ended-case';
 import { withTimeout } from '../temporal/with-timeout';
 import { billingProblem } from './billing-problems';
 
@@ -38,10 +39,12 @@ export class DunningService {
     try {
       return await send(this.temporal.workflow.getHandle<typeof dunningWorkflow>(id));
     } catch (err) {
-      if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
-        // A case that has ended (recovered, exhausted, cancelled): its state, not a 404.
-        const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM billing_cases WHERE id = $1 AND kind = 'dunning'`, [id]);
-        if (rows[0]) throw Problem.conflict('invalid-transition', `dunning case is ${rows[0].state}`, { state: rows[0].state });
+      // A case that has ended (recovered, exhausted, cancelled, failed): its state, not a 404 or a 500.
+      if (isCaseEnded(err)) {
+        throw await endedCaseProblem(this.temporal, 'dunning', id, async () => {
+          const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM billing_cases WHERE id = $1 AND kind = 'dunning'`, [id]);
+          return rows[0]?.state;
+        });
       }
       return billingProblem(err, 'dunning case', id);
     }

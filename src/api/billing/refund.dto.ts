@@ -1,17 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsString, Length, Matches } from 'class-validator';
 import { EVIDENCE_ITEMS } from '../../domain/billing/dispute';
 import { PLAN_INTERVALS, REFUND_REASONS } from '../../domain/billing/refund';
+import { IsRealDateTime } from '../input/is-real-date-time';
+import { NestedObject } from '../input/nested-object';
+import { IsMoneyMinor, MAX_MONEY_MINOR } from '../input/safe-numbers';
 
 class PlanDto {
   @ApiProperty({ enum: PLAN_INTERVALS, example: 'year' })
   @IsIn(PLAN_INTERVALS)
   interval: (typeof PLAN_INTERVALS)[number];
 
-  @ApiProperty({ example: 9999, description: 'Price of one period in minor units' })
-  @IsInt()
-  @Min(1)
+  @ApiProperty({ example: 9999, minimum: 1, maximum: MAX_MONEY_MINOR, description: 'Price of one period in minor units' })
+  @IsMoneyMinor(1)
   priceMinor: number;
 
   @ApiProperty({ example: 'USD' })
@@ -20,12 +21,12 @@ class PlanDto {
 }
 
 class PeriodDto {
-  @ApiProperty({ example: '2026-11-20T00:00:00Z' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({ example: '2026-11-20T00:00:00Z', format: 'date-time' })
+  @IsRealDateTime()
   start: string;
 
-  @ApiProperty({ example: '2027-11-20T00:00:00Z' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({ example: '2027-11-20T00:00:00Z', format: 'date-time' })
+  @IsRealDateTime()
   end: string;
 }
 
@@ -45,17 +46,15 @@ export class CreateRefundDto {
   subscriptionId: string;
 
   @ApiProperty({ type: PlanDto })
-  @ValidateNested()
-  @Type(() => PlanDto)
+  @NestedObject(() => PlanDto)
   plan: PlanDto;
 
-  @ApiProperty({ example: '2026-11-20T10:00:00Z', description: 'When the current term was bought' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({ example: '2026-11-20T10:00:00Z', format: 'date-time', description: 'When the current term was bought' })
+  @IsRealDateTime()
   purchasedAt: string;
 
   @ApiProperty({ type: PeriodDto })
-  @ValidateNested()
-  @Type(() => PeriodDto)
+  @NestedObject(() => PeriodDto)
   currentPeriod: PeriodDto;
 
   @ApiProperty({ example: 'ch_3QX', description: "The gateway's charge (transaction) ID — never a card number" })

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.decorator';
+import { KnownPolicyFilters } from '../input/known-policy-filters.pipe';
 import { SettleSlaCreditsDto } from './sla-credits.dto';
 import { SlaCreditsService } from './sla-credits.service';
 
@@ -15,7 +16,7 @@ export class SlaCreditsController {
   @Get()
   @Roles('admin', 'billing')
   @ApiOperation({ summary: 'SLA credits with their settlement: ?settled=true|false&brand=&customerRef=&limit=' })
-  list(@Query() q: { settled?: string; brand?: string; customerRef?: string; limit?: string }) {
+  list(@Query(KnownPolicyFilters) q: { settled?: string; brand?: string; customerRef?: string; limit?: string }) {
     return this.credits.list(q);
   }
 

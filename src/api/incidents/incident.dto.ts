@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { INCIDENT_STATUSES, IncidentStatus, ROOT_CAUSE_CATEGORIES } from '../../domain/incident/incident';
+import { IsRealDate, IsRealDateTime } from '../input/is-real-date-time';
+import { NestedObject } from '../input/nested-object';
+import { IsCount, IsMoneyMinor, MAX_COUNT, MAX_MINUTES, MAX_MONEY_MINOR } from '../input/safe-numbers';
 
 export class CreateIncidentDto {
   @ApiProperty({ example: 'uoozee' })
@@ -78,15 +81,14 @@ class CorrectiveActionDto {
   @Length(1, 200)
   owner: string;
 
-  @ApiProperty({ example: '2026-12-15' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'due must be YYYY-MM-DD' })
+  @ApiProperty({ example: '2026-12-15', format: 'date' })
+  @IsRealDate()
   due: string;
 }
 
 class MoneyDto {
-  @ApiProperty({ example: 125000, description: 'Minor units' })
-  @IsInt()
-  @Min(0)
+  @ApiProperty({ example: 125000, minimum: 0, maximum: MAX_MONEY_MINOR, description: 'Minor units' })
+  @IsMoneyMinor()
   amountMinor: number;
 
   @ApiProperty({ example: 'USD' })
@@ -95,14 +97,12 @@ class MoneyDto {
 }
 
 class ImpactDto {
-  @ApiProperty({ example: 42, description: 'Minutes customers were affected' })
-  @IsInt()
-  @Min(0)
+  @ApiProperty({ example: 42, minimum: 0, maximum: MAX_MINUTES, description: 'Minutes customers were affected' })
+  @IsCount(MAX_MINUTES)
   minutes: number;
 
-  @ApiProperty({ example: 18000 })
-  @IsInt()
-  @Min(0)
+  @ApiProperty({ example: 18000, minimum: 0, maximum: MAX_COUNT })
+  @IsCount()
   affectedUsers: number;
 }
 
@@ -118,20 +118,19 @@ export class ReviewDto {
   rootCauseCategory: (typeof ROOT_CAUSE_CATEGORIES)[number];
 
   @ApiProperty({ type: ImpactDto })
-  @ValidateNested()
-  @Type(() => ImpactDto)
+  @NestedObject(() => ImpactDto)
   impact: ImpactDto;
 
   @ApiProperty({ type: [CorrectiveActionDto] })
   @IsArray()
   @ArrayMinSize(1, { message: 'correctiveActions needs at least one corrective action' })
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => CorrectiveActionDto)
   correctiveActions: CorrectiveActionDto[];
 
   @ApiProperty({ type: MoneyDto })
-  @ValidateNested()
-  @Type(() => MoneyDto)
+  @NestedObject(() => MoneyDto)
   costImpact: MoneyDto;
 }
 
@@ -173,7 +172,7 @@ export class RotationDto {
 
   @ApiProperty({ example: '2026-11-23T09:00:00Z', description: 'When the first shift begins.' })
   @IsString()
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'startsAt must be an ISO-8601 date-time with a zone' })
+  @IsRealDateTime()
   startsAt: string;
 
   @ApiProperty({ example: '1w', description: 'Shift length as a duration (12h, 1d, 1w).' })
@@ -212,6 +211,7 @@ export class EscalationPolicyDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => EscalationLevelDto)
   levels: EscalationLevelDto[];

@@ -4,11 +4,13 @@ import type { Response } from 'express';
 import type { IncidentView } from '../../workflows/incident/messages';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
+import { KnownPolicyFilters } from '../input/known-policy-filters.pipe';
+import { checkIdempotencyKey } from '../idempotency/idempotency-key';
+import { answerCreate } from '../idempotency/replay-response';
 import { Problem } from '../problem/problem';
 import { ActorNoteDto, CreateIncidentDto, EscalationPolicyDto, IncidentPriorityDto, LinkTicketDto, ListIncidentsQuery, ReviewDto, RotationDto, SummaryDto } from './incident.dto';
 import { IncidentsService } from './incidents.service';
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const NAME = /^[A-Za-z0-9._-]{1,100}$/;
 
 /** Each action is a workflow update whose validator asks the domain: a forbidden one is a 409 naming the state. */
@@ -28,18 +30,15 @@ export class IncidentsController {
     @CurrentPrincipal() caller: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<IncidentView> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw Problem.validation([{ field: 'header:Idempotency-Key', message: 'must be 1–255 visible ASCII characters' }]);
-    }
-    const { incident, replayed } = await this.incidents.open(dto, idempotencyKey, caller);
-    res.status(replayed ? 200 : 201).location(`/v1/incidents/${incident.id}`);
+    const { incident, replayed } = await this.incidents.open(dto, checkIdempotencyKey(idempotencyKey), caller);
+    answerCreate(res, replayed, `/v1/incidents/${incident.id}`);
     return incident;
   }
 
   @Get()
   @Roles('sre', 'agent', 'admin')
   @ApiOperation({ summary: 'List incidents (read model), newest first' })
-  list(@Query() q: ListIncidentsQuery) {
+  list(@Query(KnownPolicyFilters) q: ListIncidentsQuery) {
     return this.incidents.list(q);
   }
 

@@ -7,7 +7,7 @@ import { AppConfig } from '../../config/app-config';
 import { PolicyRegistry } from '../../config/policy-registry';
 import { AlertSignal, alertFingerprint } from '../../domain/incident/alert';
 import { IncidentPolicy, pinIncidentPolicy } from '../../domain/incident/incident-policy';
-import { parseDuration } from '../../domain/sla/duration';
+import { InvalidDurationError, parseDuration } from '../../domain/sla/duration';
 import { alertGroupWorkflow, incidentWorkflow } from '../../workflows';
 import { CaseKind } from '../../workflows/search-attributes';
 import {
@@ -27,7 +27,10 @@ import {
   reviewIncidentUpdate,
 } from '../../workflows/incident/messages';
 import type { Principal } from '../auth/principal';
+import { admitRequest } from '../idempotency/admit-request';
+import { requestHash } from '../idempotency/request-hash';
 import { Problem } from '../problem/problem';
+import { endedCaseProblem, isCaseEnded } from '../temporal/ended-case';
 import { problemFromTemporal } from '../temporal/temporal-problems';
 import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
 import { CreateIncidentDto, EscalationPolicyDto, IncidentPriorityDto, ListIncidentsQuery, ReviewDto, RotationDto } from './incident.dto';
@@ -104,7 +107,7 @@ export class IncidentsService {
     }
     const seed = idempotencyKey === undefined ? randomUUID() : `${caller.keyId}\u0000${idempotencyKey}`;
     const incidentId = `incident-${createHash('sha256').update(seed).digest('hex').slice(0, 26)}`;
-    const hash = createHash('sha256').update(JSON.stringify([dto.brand, dto.priority, dto.title, dto.impact ?? null, dto.services])).digest('hex');
+    const hash = idempotencyKey === undefined ? requestHash(dto) : await admitRequest(this.dataSource, incidentId, dto);
     let replayed = false;
     try {
       await this.temporal.workflow.start(incidentWorkflow, {
@@ -135,11 +138,6 @@ export class IncidentsService {
       replayed = true;
     }
     const incident = await readOnceStarted(() => this.get(incidentId));
-    if (replayed && incident.title !== dto.title) {
-      throw new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'this Idempotency-Key was already used for a different request', {
-        errors: [{ field: 'header:Idempotency-Key', message: 'already used for a different request' }],
-      });
-    }
     return { incident, replayed };
   }
 
@@ -238,9 +236,11 @@ export class IncidentsService {
     try {
       return await send(this.temporal.workflow.getHandle<typeof incidentWorkflow>(id));
     } catch (err) {
-      if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
-        const rows: { status: string }[] = await this.dataSource.query(`SELECT status FROM incidents WHERE id = $1`, [id]);
-        if (rows[0]) throw Problem.conflict('invalid-transition', `incident is ${rows[0].status}`, { state: rows[0].status });
+      if (isCaseEnded(err)) {
+        throw await endedCaseProblem(this.temporal, 'incident', id, async () => {
+          const rows: { status: string }[] = await this.dataSource.query(`SELECT status FROM incidents WHERE id = $1`, [id]);
+          return rows[0]?.status;
+        });
       }
       return problemFromTemporal(err, 'incident', id);
     }
@@ -251,7 +251,8 @@ export class IncidentsService {
   async putRotation(name: string, dto: RotationDto): Promise<{ name: string; participants: string[]; startsAt: string; shiftMs: number }> {
     const startsAt = Date.parse(dto.startsAt);
     if (Number.isNaN(startsAt)) throw Problem.validation([{ field: 'startsAt', message: 'not a real date and time' }]);
-    const shiftMs = parseDuration(dto.shift);
+    // Shifts may be written in weeks ("1w", as documented); policy durations stop at days.
+    const shiftMs = durationOf('shift', dto.shift.replace(/^(\d+)w$/, (_, n: string) => `${Number(n) * 7}d`));
     if (shiftMs < 60_000) throw Problem.validation([{ field: 'shift', message: 'at least one minute' }]);
     if (new Set(dto.participants).size !== dto.participants.length) throw Problem.validation([{ field: 'participants', message: 'a participant is listed twice' }]);
     await this.dataSource.query(
@@ -273,7 +274,7 @@ export class IncidentsService {
     const policy = this.policyFor(dto.brand);
     const unknown = dto.priorities.find((p) => !Object.hasOwn(policy.priorities, p));
     if (unknown) throw Problem.validation([{ field: 'priorities', message: `unknown priority "${unknown}" for ${dto.brand}` }], 422);
-    const levels = dto.levels.map((l) => ({ targets: l.targets, ackTimeoutMs: parseDuration(l.ackTimeout) }));
+    const levels = dto.levels.map((l, i) => ({ targets: l.targets, ackTimeoutMs: durationOf(`levels.${i}.ackTimeout`, l.ackTimeout) }));
     const bad = levels.findIndex((l) => l.ackTimeoutMs < 60_000 || l.ackTimeoutMs > 86_400_000);
     if (bad >= 0) throw Problem.validation([{ field: `levels.${bad}.ackTimeout`, message: 'must be between 1m and 1d' }]);
     const loops = dto.loops ?? 1;
@@ -288,5 +289,15 @@ export class IncidentsService {
   async listEscalationPolicies(): Promise<{ items: unknown[] }> {
     const rows: unknown[] = await this.dataSource.query(`SELECT id, brand, priorities, levels, loops, updated_at AS "updatedAt" FROM escalation_policies ORDER BY id`);
     return { items: rows };
+  }
+}
+
+/** A duration from a request ("0h" passes the DTO's pattern but is no duration): the caller's 400, naming the field. */
+function durationOf(field: string, text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    if (err instanceof InvalidDurationError) throw Problem.validation([{ field, message: err.message }]);
+    throw err;
   }
 }

@@ -1,6 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
+import { loggableError } from '../logging/error-log';
+import { problemFromBusyTemporal } from '../temporal/temporal-busy';
+import { problemFromBodyParser } from './body-parser-problems';
 import { Problem, ProblemDetails } from './problem';
 
 /** Every error leaves the API as application/problem+json (RFC 9457). */
@@ -15,9 +18,12 @@ export class ProblemFilter implements ExceptionFilter {
     const req = http.getRequest<Request & { id?: string }>();
     const res = http.getResponse<Response>();
     const problem = this.toProblem(exception);
-    problem.instance = req.originalUrl ?? req.url;
+    // The path only: a query string may carry what no response or proxy log should repeat.
+    problem.instance = (req.originalUrl ?? req.url).split('?')[0];
     if (req.id !== undefined) problem.requestId = String(req.id);
-    if (problem.status >= 500) this.logger.error({ err: exception }, 'request failed');
+    // Never `{ err: exception }`: an error's own fields (a QueryFailedError's SQL parameters, a
+    // client error's request body) would be serialized whole.
+    if (problem.status >= 500) this.logger.error({ error: loggableError(exception), method: req.method, path: problem.instance }, 'request failed');
     if (res.headersSent) return;
     if (typeof problem.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(problem.retryAfterSeconds));
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
@@ -25,6 +31,10 @@ export class ProblemFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof Problem) return exception.toDetails();
+    const unreadableBody = problemFromBodyParser(exception);
+    if (unreadableBody) return unreadableBody.toDetails();
+    const busy = problemFromBusyTemporal(exception);
+    if (busy) return busy.toDetails();
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();

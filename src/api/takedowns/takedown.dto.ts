@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, Equals, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, Equals, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { DECISION_OUTCOMES, DecisionOutcome, TAKEDOWN_STATES, TakedownState } from '../../domain/takedown/case';
 import { REGIMES, Regime } from '../../domain/takedown/regime';
+import { IsRealDateTime } from '../input/is-real-date-time';
+import { NestedObject } from '../input/nested-object';
 
 /**
  * Legal staff's requests. The notice itself is not a DTO: its zod schema (domain/takedown/notice.ts)
@@ -72,9 +74,7 @@ export class DecideTakedownDto {
   territorialScope?: string[];
 
   @ApiPropertyOptional({ type: DecisionGroundDto, description: 'Required unless the outcome is no_action.' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => DecisionGroundDto)
+  @NestedObject(() => DecisionGroundDto, { optional: true })
   ground?: DecisionGroundDto;
 
   @ApiProperty({ example: 'The upload matches the notified episode frame for frame.', description: 'Facts and circumstances relied on (DSA Art. 17(3)(b)).' })
@@ -94,7 +94,7 @@ export class DecideTakedownDto {
 
   @ApiPropertyOptional({ example: '2027-06-01T00:00:00Z', description: 'When a temporary restriction ends; absent = indefinite.' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'endsAt must be an ISO-8601 date-time with a zone' })
+  @IsRealDateTime()
   endsAt?: string;
 }
 
@@ -144,8 +144,7 @@ export class CounterNoticeDto {
   consentToJurisdiction: true;
 
   @ApiProperty({ type: SubscriberDto, description: '§512(g)(3)(D): name, address and telephone number.' })
-  @ValidateNested()
-  @Type(() => SubscriberDto)
+  @NestedObject(() => SubscriberDto)
   subscriber: SubscriberDto;
 }
 
@@ -212,6 +211,7 @@ export class RecordPreservationDto {
   @IsArray()
   @ArrayMinSize(1, { message: 'items names at least one item' })
   @ArrayMaxSize(100)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => PreservationItemDto)
   items: PreservationItemDto[];
@@ -244,7 +244,7 @@ export class ListTakedownsQuery {
 
   @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z', description: 'Only cases whose decision is due before this instant.' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, { message: 'dueBefore must be an ISO-8601 date or date-time with a zone' })
+  @IsRealDateTime({ dateOnly: 'allow' })
   dueBefore?: string;
 
   @ApiPropertyOptional({ default: 50, maximum: 200 })

@@ -5,7 +5,8 @@ import type { TakedownView } from '../../workflows/takedown/messages';
 import type { PreservationView } from '../../workflows/takedown/preservation-messages';
 import { AuthenticatedRequest, CurrentPrincipal, Principal } from '../auth/principal';
 import { IdentifyCallerIfKeyed, Public, Roles } from '../auth/roles.decorator';
-import { Problem } from '../problem/problem';
+import { checkIdempotencyKey } from '../idempotency/idempotency-key';
+import { answerCreate } from '../idempotency/replay-response';
 import { TakedownIntakeRateLimitGuard } from './intake-rate-limit.guard';
 import {
   ApplyDecisionDto,
@@ -23,8 +24,6 @@ import {
   TakedownNoteDto,
 } from './takedown.dto';
 import { TakedownCaseRead, TakedownReceipt, TakedownsService } from './takedowns.service';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** Notice intake: public (no key, its own tighter rate limit) and the same for partners with a key. */
 @ApiTags('takedowns')
@@ -67,11 +66,8 @@ export class TakedownIntakeController {
     @Req() req: AuthenticatedRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TakedownReceipt> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw Problem.validation([{ field: 'header:Idempotency-Key', message: 'must be 1–255 visible ASCII characters' }]);
-    }
-    const { receipt, replayed } = await this.takedowns.intake(body, brand, idempotencyKey, req.principal);
-    if (replayed) res.status(200).setHeader('Idempotent-Replayed', 'true');
+    const { receipt, replayed } = await this.takedowns.intake(body, brand, checkIdempotencyKey(idempotencyKey), req.principal);
+    answerCreate(res, replayed, undefined, 202);
     return receipt;
   }
 }
@@ -191,7 +187,7 @@ export class TakedownsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<PreservationView> {
     const { hold, replayed } = await this.takedowns.recordPreservation(id, dto, caller);
-    if (replayed) res.status(200).setHeader('Idempotent-Replayed', 'true');
+    answerCreate(res, replayed);
     return hold;
   }
 

@@ -6,6 +6,8 @@ import { AppConfig } from '../../config/app-config';
 import { PolicyRegistry } from '../../config/policy-registry';
 import { TAKEDOWN_ROLE, TakedownDecision } from '../../domain/takedown/case';
 import { ISO_COUNTRIES, parseTakedownNotice, TakedownNotice, TakedownNoticeError } from '../../domain/takedown/notice';
+import { CARD_DATA_POLICY } from '../../domain/card-data-policy';
+import { guardCardData } from '../card-data/card-data.pipe';
 import { assessCompleteness, Completeness, IntakeRoute, intakeRoute, Regime, regimesForNotice } from '../../domain/takedown/regime';
 import { pinTakedownCasePolicy, TakedownCasePolicy } from '../../domain/takedown/takedown-policy';
 import { preservationWorkflow, takedownWorkflow } from '../../workflows';
@@ -30,7 +32,9 @@ import {
   upholdDecisionUpdate,
 } from '../../workflows/takedown/messages';
 import type { Principal } from '../auth/principal';
+import { admitRequest } from '../idempotency/admit-request';
 import { Problem } from '../problem/problem';
+import { endedCaseProblem, isCaseEnded } from '../temporal/ended-case';
 import { problemFromTemporal } from '../temporal/temporal-problems';
 import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
 import type { CounterNoticeDto, DecideTakedownDto, ListTakedownsQuery, RecordPreservationDto } from './takedown.dto';
@@ -93,6 +97,8 @@ export class TakedownsService {
       if (err instanceof TakedownNoticeError) throw Problem.validation(err.issues.map((i) => ({ field: i.field, message: i.message })));
       throw err;
     }
+    // The notice is no DTO, so the global card-data pipe does not see it: the same guard, here.
+    notice = guardCardData(CARD_DATA_POLICY.TakedownNotice, notice);
     const policy = this.policyFor(brand);
     const regimes = regimesForNotice(notice, policy.regimeConfig);
     const assessments = regimes.map((r) => assessCompleteness(notice, r));
@@ -101,6 +107,8 @@ export class TakedownsService {
     // Partners may retry with the same Idempotency-Key; the public form always opens a new case.
     const seed = caller && idempotencyKey !== undefined ? `${caller.keyId}\u0000${idempotencyKey}` : randomUUID();
     const caseId = `takedown-${createHash('sha256').update(seed).digest('hex').slice(0, 26)}`;
+    // The notice as parsed (not as spelled), for the brand it was filed with.
+    if (caller && idempotencyKey !== undefined) await admitRequest(this.dataSource, caseId, { brand: policy.brand, notice });
     try {
       await this.temporal.workflow.start(takedownWorkflow, {
         workflowId: caseId,
@@ -168,6 +176,8 @@ export class TakedownsService {
     const { view } = await this.read(caseId);
     const policy = this.policyFor(view.brand);
     const holdId = `preservation-${createHash('sha256').update(`${caseId}\u0000${dto.authority}\u0000${dto.reference}`).digest('hex').slice(0, 26)}`;
+    // The authority's reference is this create's idempotency key: the same reference with other items is refused.
+    await admitRequest(this.dataSource, holdId, dto, 'reference');
     try {
       await this.temporal.workflow.start(preservationWorkflow, {
         workflowId: holdId,
@@ -220,9 +230,11 @@ export class TakedownsService {
         .executeUpdate(extendPreservationUpdate, { args: [{ actor: actorOf(caller), reference: reference ?? null }] });
     } catch (err) {
       // The hold has ended: it was released at expiry.
-      if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
-        const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM takedown_preservations WHERE id = $1`, [holdId]);
-        if (rows[0]) throw Problem.conflict('invalid-transition', `preservation hold is ${rows[0].state}; it can no longer be extended`, { state: rows[0].state, action: 'extend' });
+      if (isCaseEnded(err)) {
+        throw await endedCaseProblem(this.temporal, 'preservation hold', holdId, async () => {
+          const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM takedown_preservations WHERE id = $1`, [holdId]);
+          return rows[0]?.state;
+        }, { action: 'extend' });
       }
       return problemFromTemporal(err, 'preservation hold', holdId);
     }
@@ -304,9 +316,11 @@ export class TakedownsService {
       return await send(this.temporal.workflow.getHandle<typeof takedownWorkflow>(id));
     } catch (err) {
       // The workflow has ended (a final state, or a closed case past its dispute window).
-      if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
-        const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM takedowns WHERE id = $1`, [id]);
-        if (rows[0]) throw Problem.conflict('invalid-transition', `takedown case is ${rows[0].state}; nothing more can happen to it`, { state: rows[0].state });
+      if (isCaseEnded(err)) {
+        throw await endedCaseProblem(this.temporal, 'takedown', id, async () => {
+          const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM takedowns WHERE id = $1`, [id]);
+          return rows[0]?.state;
+        });
       }
       // A refusal with a reason beyond the state (a time limit, the complaint reviewer being the
       // decider, …): the 409 names the state, the action and the reason.

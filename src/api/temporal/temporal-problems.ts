@@ -1,13 +1,14 @@
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { Problem } from '../problem/problem';
+import { isCaseEnded } from './ended-case';
 import { TicketFailure } from '../../workflows/ticket/messages';
 import { TakedownFailure } from '../../workflows/takedown/messages';
 
 /**
  * Maps what a workflow refused to what an API client understands: a validator's
- * InvalidTransition is 409 naming the state; a reused idempotency key is 422. Anything else is
- * rethrown and becomes a 500.
+ * InvalidTransition is 409 naming the state; a reused idempotency key is 422; an update the
+ * workflow closed under is 409. Anything else is rethrown and becomes a 500.
  */
 export function problemFromTemporal(err: unknown, what: string, id: string): never {
   if (err instanceof WorkflowNotFoundError) throw Problem.notFound(what, id);
@@ -24,6 +25,11 @@ export function problemFromTemporal(err: unknown, what: string, id: string): nev
     if (failure.type === TicketFailure.InvalidValue) {
       const field = typeof details.field === 'string' ? details.field : 'body';
       throw Problem.validation([{ field, message: failure.message }], 422);
+    }
+    // The workflow closed under an accepted update: the case has ended, which is the client's
+    // conflict, not our failure. (Update paths that can name the state use endedCaseProblem first.)
+    if (isCaseEnded(err)) {
+      throw Problem.conflict('case-stopped', `${what} ${id} ended before this action completed`, { state: 'closed' });
     }
     if (failure.type === TicketFailure.IdempotencyKeyReused) {
       throw new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', failure.message, {

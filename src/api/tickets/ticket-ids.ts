@@ -16,21 +16,8 @@ export function isTicketId(id: string): boolean {
   return TICKET_ID.test(id);
 }
 
-/** Hash of the request body, canonicalised (keys sorted at every depth), to spot a key reused with a different request. */
-export function requestHash(body: object): string {
-  return createHash('sha256').update(canonicalJson(body)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
+/** The one request hash every create uses (see src/api/idempotency). */
+export { requestHash } from '../idempotency/request-hash';
 
 function base32(bytes: Buffer): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';

@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min } from 'class-validator';
 import { Channel, CHANNELS } from '../../domain/policy/policy.schema';
 import { TICKET_CATEGORIES, TICKET_STATUSES, TicketCategory, TicketStatus } from '../../domain/ticket';
+import { IsRealDateTime } from '../input/is-real-date-time';
+import { NestedObject } from '../input/nested-object';
 
 export class SocialPostDto {
   @ApiProperty({ example: 'https://social.example/someone/status/123' })
@@ -73,9 +75,7 @@ export class CreateTicketDto {
     type: SocialPostDto,
     description: 'Required for channel "social": the public post. The ticket is private; the post is kept with personal data redacted.',
   })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => SocialPostDto)
+  @NestedObject(() => SocialPostDto, { optional: true })
   socialPost?: SocialPostDto;
 
   @ApiPropertyOptional({ enum: TICKET_CATEGORIES, default: 'general', description: 'Playback tickets of a streaming brand run the troubleshooting checklist.' })
@@ -84,9 +84,7 @@ export class CreateTicketDto {
   category?: TicketCategory;
 
   @ApiPropertyOptional({ type: PlaybackContextDto, description: 'Required for category "playback" on brands with a checklist: what the checks look up.' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PlaybackContextDto)
+  @NestedObject(() => PlaybackContextDto, { optional: true })
   playback?: PlaybackContextDto;
 
   @ApiPropertyOptional({
@@ -101,6 +99,7 @@ export class CreateTicketDto {
   @IsOptional()
   @IsString()
   @Length(1, 40)
+  @IsRealDateTime()
   receivedAt?: string;
 }
 

@@ -4,12 +4,12 @@ import type { Response } from 'express';
 import type { TicketView } from '../../workflows/ticket/messages';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
-import { Problem } from '../problem/problem';
+import { KnownPolicyFilters } from '../input/known-policy-filters.pipe';
+import { checkIdempotencyKey } from '../idempotency/idempotency-key';
+import { answerCreate } from '../idempotency/replay-response';
 import { TicketListService, TicketPage } from './ticket-list.service';
 import { AssignDto, CreateTicketDto, CsatDto, ListTicketsQuery, PendingDto, PriorityDto, ReopenDto, ReplyDto, ResolveDto } from './ticket.dto';
 import { TicketsService } from './tickets.service';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * Each action is a workflow update whose validator asks the domain transition rules: an action
@@ -36,19 +36,15 @@ export class TicketsController {
     @CurrentPrincipal() caller: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TicketView> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw Problem.validation([{ field: 'header:Idempotency-Key', message: 'must be 1–255 visible ASCII characters' }]);
-    }
-    const { ticket, replayed } = await this.tickets.open(dto, idempotencyKey, caller);
-    res.status(replayed ? 200 : 201).location(`/v1/tickets/${ticket.id}`);
-    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    const { ticket, replayed } = await this.tickets.open(dto, checkIdempotencyKey(idempotencyKey), caller);
+    answerCreate(res, replayed, `/v1/tickets/${ticket.id}`);
     return ticket;
   }
 
   @Get()
   @Roles('agent')
   @ApiOperation({ summary: 'List tickets (read model), newest first; filter and page with nextCursor' })
-  list(@Query() query: ListTicketsQuery): Promise<TicketPage> {
+  list(@Query(KnownPolicyFilters) query: ListTicketsQuery): Promise<TicketPage> {
     return this.lists.list(query);
   }
 

@@ -26,7 +26,10 @@ import {
   TicketView,
 } from '../../workflows/ticket/messages';
 import type { Principal } from '../auth/principal';
+import { admitRequest } from '../idempotency/admit-request';
+import { idempotencyKeyReused } from '../idempotency/idempotency-key';
 import { Problem } from '../problem/problem';
+import { endedCaseProblem, isCaseEnded } from '../temporal/ended-case';
 import { problemFromTemporal } from '../temporal/temporal-problems';
 import { withTimeout } from '../temporal/with-timeout';
 import { AssignDto, CreateTicketDto, CsatDto, PendingDto, PriorityDto, ReopenDto, ReplyDto, ResolveDto } from './ticket.dto';
@@ -90,7 +93,8 @@ export class TicketsService {
     const pack = this.policies.find(dto.brand)!;
     const ticketId = ticketIdFor(caller.keyId, idempotencyKey);
     // The instant, not its spelling: 17:30-06:00 and 23:30Z are the same request.
-    const hash = requestHash({ ...dto, receivedAt: receivedAt ?? undefined });
+    const request = { ...dto, receivedAt: receivedAt ?? undefined };
+    const hash = idempotencyKey === undefined ? requestHash(request) : await admitRequest(this.dataSource, ticketId, request);
     const startOperation = new WithStartWorkflowOperation(ticketWorkflow, {
       workflowId: ticketId,
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,
@@ -130,9 +134,7 @@ export class TicketsService {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         const closed = await this.readModel(ticketId);
         if (closed.snapshot && closed.hash === hash) return { ticket: closed.snapshot, replayed: true };
-        throw new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'this Idempotency-Key was already used for a different request', {
-          errors: [{ field: 'header:Idempotency-Key', message: 'already used for a different request' }],
-        });
+        throw idempotencyKeyReused();
       }
       return problemFromTemporal(err, 'ticket', ticketId);
     }
@@ -228,11 +230,8 @@ export class TicketsService {
     try {
       return await send(this.temporal.workflow.getHandle<typeof ticketWorkflow>(id));
     } catch (err) {
-      if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
-        // The workflow has ended: the ticket exists but accepts no more actions.
-        const { snapshot } = await this.readModel(id);
-        if (snapshot) throw Problem.conflict('invalid-transition', `ticket is ${snapshot.status}`, { state: snapshot.status });
-      }
+      // The workflow has ended (also while this update was in flight): the ticket exists but accepts no more actions.
+      if (isCaseEnded(err)) throw await endedCaseProblem(this.temporal, 'ticket', id, async () => (await this.readModel(id)).snapshot?.status);
       return problemFromTemporal(err, 'ticket', id);
     }
   }
