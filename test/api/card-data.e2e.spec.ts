@@ -235,6 +235,17 @@ describe('card numbers in free text over HTTP', () => {
     await expectStoredOnlyRedacted(`${REDACTED} (csat)`);
   });
 
+  it('finds a card glued to a word: a description "Visa4242424242424242" is redacted, an assignee "ann4242-4242-4242-4242" is a 422', async () => {
+    const open = await act('client', '/v1/tickets', { brand: 'uoozee', channel: 'email', priority: 'P4', subject: 'glued card', description: 'Visa4242424242424242', customerRef: 'cust_card_glued' });
+    const id = open.body.id as string;
+    const assign = await http('POST', `/v1/tickets/${id}/assign`, { key: keys.agent, body: { assignee: 'ann4242-4242-4242-4242' } });
+    expect([assign.status, assign.body.type, assign.body.errors]).toEqual([422, expect.stringMatching(/\/card-data-refused$/), [expect.objectContaining({ field: 'assignee' })]]);
+    expect(fullCardsIn(assign.body)).toEqual([]);
+    const read = await http('GET', `/v1/tickets/${id}`, { key: keys.agent });
+    expect(read.body.description).toBe('Visa•••• 4242');
+    expect(fullCardsIn(read.body)).toEqual([]);
+  });
+
   it('redacts a card with every separator in every prose field of an incident: not returned, not stored', async () => {
     const open = await act('sre', '/v1/incidents', { brand: 'uoozee', priority: 'P2', title: PROSE_WITH_CARDS, impact: `${PROSE_WITH_CARDS} (impact)`, services: ['search'] });
     const id = open.body.id as string;

@@ -63,6 +63,8 @@ describe('card numbers sent straight through the Temporal client', () => {
     for (const card of CARDS) {
       expect(await refusal(h.executeUpdate(assignUpdate, { args: [{ actor: 'ann', assignee: `ann ${card.written}` }] }))).toEqual({ type: 'InvalidValue', field: 'assignee' });
     }
+    // Glued to a word that is not a hex ID, as QA sent it.
+    expect(await refusal(h.executeUpdate(assignUpdate, { args: [{ actor: 'ann', assignee: 'x4242.4242.4242.4242' }] }))).toEqual({ type: 'InvalidValue', field: 'assignee' });
     expect(await acceptedUpdates(h)).toBe(accepted);
     const view = await h.query(statusQuery);
     expect(view).toMatchObject({ subject: REDACTED, description: `${REDACTED} (description)`, customerRef: 'cust •••• 4242' });

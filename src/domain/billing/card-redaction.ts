@@ -10,14 +10,14 @@
 const MIN_DIGITS = 13;
 const MAX_DIGITS = 19;
 // Digit groups joined by one space, dash, underscore or dot ("4242_4242_…" inside a reference
-// like "ch_card_4242_…", "4242.4242.…"); no letter or digit may touch the run. A run inside a
-// token of letters and digits (a hex or base32 ID, "cc4242…", Stripe's "ch_3Px…") is part of that
-// token: such IDs are everywhere in case records and their digit stretches pass Luhn one time in
-// ten. A separator before the run does not join it to a word ("pan-4111…", "pan_4111…" are
-// found). A run right after a "+" that starts a token is a phone number in E.164 form, never a
-// card (after "jane+" in an e-mail address it may be one).
-const WORD = '[\\p{L}\\p{N}]';
-const DIGIT_RUN = new RegExp(`(?<!${WORD}|(?<!${WORD})\\+)\\d+(?:[ _.\\-]\\d+)*(?!${WORD})`, 'gu');
+// like "ch_card_4242_…", "4242.4242.…"), taken whole: the longest run of such groups.
+const DIGIT_RUN = /\d+(?:[ _.-]\d+)*/g;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+// A token of hex digits (optionally "0x…") is an ID: hashes, hex object IDs, our own case IDs.
+// One random 32-hex ID in ~400 holds a Luhn-valid stretch of 13+ digits, so a run glued to such
+// a token is part of it. A token with any other letter ("Visa4242…", "cust4242-…", "4242…exp1228")
+// is a card glued to a word: base62 and base32 IDs practically never hold 13 digits in a row.
+const HEX_TOKEN = /^(?:0x)?[0-9a-f]+$/i;
 // UUIDs are blanked out before the search: their all-digit segments, joined by dashes, would
 // otherwise form runs (a refund's own snapshot refused as card data, one UUID in ~300).
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
@@ -43,12 +43,16 @@ interface Span {
   digits: string;
 }
 
+interface Group {
+  start: number;
+  digits: string;
+}
+
 /**
  * Card numbers inside one run of digit groups. A run can hold more than a card ("4242…4242 123"
  * with the CVC after it), so every stretch of whole groups is tried, the longest first.
  */
-function cardsInRun(run: string, offset: number): Span[] {
-  const groups = [...run.matchAll(/\d+/g)].map((m) => ({ start: offset + (m.index ?? 0), digits: m[0] }));
+function cardsInGroups(groups: Group[]): Span[] {
   const found: Span[] = [];
   let i = 0;
   while (i < groups.length) {
@@ -73,10 +77,34 @@ function cardsInRun(run: string, offset: number): Span[] {
   return found;
 }
 
+const isWordChar = (ch: string | undefined) => ch !== undefined && WORD_CHAR.test(ch);
+
+/** Whether a group is glued into a hex ID: letters or digits touch it and the whole token is hex. */
+function partOfHexId(text: string, group: Group): boolean {
+  let from = group.start;
+  let to = group.start + group.digits.length;
+  while (isWordChar(text[from - 1])) from--;
+  while (isWordChar(text[to])) to++;
+  return to - from > group.digits.length && HEX_TOKEN.test(text.slice(from, to));
+}
+
+/**
+ * The groups of one run that may hold a card. A run right after a "+" that starts a token is a
+ * phone number in E.164 form, never a card (after "jane+" in an e-mail address it may be one).
+ * An end group glued into a hex ID belongs to that ID; the groups in between may still be a card.
+ */
+function searchableGroups(text: string, run: string, offset: number): Group[] {
+  if (text[offset - 1] === '+' && !isWordChar(text[offset - 2])) return [];
+  const groups = [...run.matchAll(/\d+/g)].map((m) => ({ start: offset + (m.index ?? 0), digits: m[0] }));
+  if (groups.length > 0 && partOfHexId(text, groups[0])) groups.shift();
+  if (groups.length > 0 && partOfHexId(text, groups[groups.length - 1])) groups.pop();
+  return groups;
+}
+
 function findCards(text: string): Span[] {
   // Same length, so every offset still points into the original text.
   const searched = text.replace(UUID, (id) => ' '.repeat(id.length));
-  return [...searched.matchAll(DIGIT_RUN)].flatMap((m) => cardsInRun(m[0], m.index ?? 0));
+  return [...searched.matchAll(DIGIT_RUN)].flatMap((m) => cardsInGroups(searchableGroups(searched, m[0], m.index ?? 0)));
 }
 
 /** The text with every card number replaced by "•••• 1234" (its last four digits). */

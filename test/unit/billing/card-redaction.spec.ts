@@ -47,6 +47,30 @@ describe('last4Only', () => {
     expect(containsCardNumber(`${'b23a9830-2416-4a9f-ac22-19464275076d'} 4111111111111111`)).toBe(true);
   });
 
+  it.each([
+    ['Visa4242424242424242', 'Visa•••• 4242'],
+    ['4242424242424242exp1228', '•••• 4242exp1228'],
+    ['cust4242-4242-4242-4242', 'cust•••• 4242'],
+    ['ann4242-4242-4242-4242', 'ann•••• 4242'],
+    ['MC5555555555554444', 'MC•••• 4444'],
+    ['x4242.4242.4242.4242', 'x•••• 4242'],
+    ['ch_card4242_4242_4242_4242', 'ch_card•••• 4242'],
+    ['card:Amex378282246310005!', 'card:Amex•••• 0005!'],
+  ])('finds a card glued to a word that is not a hex ID: %s', (text, masked) => {
+    expect(containsCardNumber(text)).toBe(true);
+    expect(last4Only(text)).toBe(masked);
+  });
+
+  it('leaves a digit stretch glued into a hex token (a hash, an object ID, 0x…) to that ID', () => {
+    expect(luhnValid('4242424242424242')).toBe(true);
+    for (const id of ['ab4242424242424242', '4242424242424242cd', 'ab4242424242424242cd', '0x4242424242424242', 'DEADBEEF4242424242424242']) {
+      expect(containsCardNumber(id)).toBe(false);
+      expect(containsCardNumber(`ref ${id}.`)).toBe(false);
+    }
+    // The ID's own group stays with it; the groups after it are still searched.
+    expect(last4Only('ab4242 4242 4242 4242 4242')).toBe('ab4242 •••• 4242');
+  });
+
   it('reads groups as a card only when printed like one (a first group of four)', () => {
     // 200+10008+512+2048 passes Luhn; an access-log line pasted as dispute evidence is not a card.
     expect(luhnValid('200100085122048')).toBe(true);
@@ -112,6 +136,26 @@ describe('last4Only', () => {
     const identifier = fc.oneof(fc.uuid(), stripeId, isoTime, phone, orderNumber);
     fc.assert(
       fc.property(identifier, fc.constantFrom('', 'ref ', '"', 'ID: '), (id, before) => !containsCardNumber(`${before}${id}`) && last4Only(`${before}${id}.`) === `${before}${id}.`),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('never reads a random hex ID (32 or 40 characters, bare, 0x… or after a prefix) or a base62/base32 ID as a card', () => {
+    const chars = (alphabet: string, min: number, max: number) => fc.stringOf(fc.constantFrom(...alphabet.split('')), { minLength: min, maxLength: max });
+    // Digit-heavy on purpose: hex IDs whose digit stretches are long enough to be read as a card.
+    const hex = fc.oneof(chars('0123456789abcdef', 32, 32), chars('0123456789ABCDEF', 40, 40), chars('0123456789abcdef', 24, 64), chars('0123456789a', 32, 32));
+    const base62 = chars('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 14, 32);
+    const base32 = chars('abcdefghijklmnopqrstuvwxyz234567', 26, 26);
+    const id = fc.oneof(
+      hex,
+      hex.map((h) => `0x${h}`),
+      fc.tuple(fc.constantFrom('takedown-', 'refund-', 'evt_', 'sha256:', 'id='), hex).map(([p, h]) => p + h),
+      base62,
+      fc.tuple(fc.constantFrom('ch_', 'pi_', 'cus_', 'txn_'), base62).map(([p, b]) => p + b),
+      base32.map((b) => `ticket-${b}`),
+    );
+    fc.assert(
+      fc.property(id, fc.constantFrom('', 'ref ', '"', 'ID: '), (value, before) => !containsCardNumber(`${before}${value}`) && last4Only(`${before}${value}.`) === `${before}${value}.`),
       { numRuns: 20_000 },
     );
   });
