@@ -14,6 +14,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyService } from './auth/api-key.service';
 import { CodecController } from './codec/codec.controller';
 import { HealthController } from './health/health.controller';
+import { BodyParsingModule } from './input/body-parsing.module';
 import { requestTarget } from './logging/request-log';
 import { ProblemFilter } from './problem/problem.filter';
 import { RateLimitGuard } from './rate-limit.guard';
@@ -56,6 +57,7 @@ export class ApiModule {
         LoggerModule.forRoot({
           pinoHttp: options.logDestination ? [httpLogOptions(config), options.logDestination] : httpLogOptions(config),
         }),
+        BodyParsingModule,
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }] }),
         PersistenceModule,
         TemporalClientModule,

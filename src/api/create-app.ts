@@ -2,31 +2,22 @@ import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config/config.schema';
 import { ApiModule } from './app.module';
 import { CardDataPipe } from './card-data/card-data.pipe';
-import { JSON_BODY_LIMIT_BYTES } from './input/body-limits';
-import { refuseUnstorableInput } from './input/input-guard.middleware';
-import { problemFromBodyParser } from './problem/body-parser-problems';
 import { createValidationPipe } from './problem/validation';
 
 /** Builds the API application; main.ts listens on it, the HTTP tests do too. */
 export async function createApiApp(config: AppConfig, options: { logDestination?: DestinationStream } = {}): Promise<INestApplication> {
-  // Body parsers are ours, not Nest's defaults, so the input checks below run right after them.
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, options), { bufferLogs: true, rawBody: true, bodyParser: false });
+  // Body parsers are ours, not Nest's defaults: BodyParsingModule mounts them after the request
+  // logger, with the input checks right after them.
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, options), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   // Query values are single strings: no `a[b]=` objects, and a repeated name is refused (input guard).
   app.set('query parser', 'simple');
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT_BYTES });
-  app.useBodyParser('urlencoded', { extended: true, limit: JSON_BODY_LIMIT_BYTES });
-  // A body the parser could not read becomes its problem (413, 400, 415) before Nest would map it
-  // to a 400 that quotes the body, or to a 500.
-  app.use((err: unknown, _req: Request, _res: Response, next: NextFunction) => next(problemFromBodyParser(err) ?? err));
-  app.use(refuseUnstorableInput);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalPipes(new CardDataPipe()); // after validation: card numbers redacted or refused per field
   // Browsers call only the codec endpoint cross-origin: the Temporal UI decoding payloads.

@@ -187,7 +187,7 @@ describe('incidents over HTTP', () => {
     expect(report).toMatchObject({ week, brand: 'vivtone', incidents: 2, byPriority: { S1: 1, S2: 1 }, pagesSent: 1, escalations: 0 });
     expect(report.timeToMitigateSeconds.n).toBe(0);
     const bad = await http('GET', '/v1/reports/incidents?week=2026-48', { key: keys.sre });
-    expect([bad.status, bad.body.errors[0].field]).toEqual([400, 'week']);
+    expect([bad.status, bad.body.errors[0].field]).toEqual([400, 'query:week']);
   });
 
   it('an overdue P1 review escalates to the manager, and the history shows it', async () => {

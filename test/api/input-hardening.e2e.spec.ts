@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -127,6 +128,52 @@ describe('input the API refuses at the edge', () => {
     expect((await raw('POST', '/v1/tickets', escaped, { authorization: `Bearer ${keys.client}` })).status).toBe(201);
   });
 
+  it('answers a body that does not decode as its Content-Encoding says with 400 (was a 500), and reads one that does', async () => {
+    const client = { authorization: `Bearer ${keys.client}` };
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const res = await raw('POST', '/v1/tickets', JSON.stringify(ticket()), { ...client, 'content-encoding': encoding });
+      expectProblem(res, 400, 'header:Content-Encoding');
+      expect([encoding, res.body.type]).toEqual([encoding, expect.stringMatching(/\/malformed-body$/)]);
+    }
+    expect((await raw('POST', '/v1/tickets', gzipSync(JSON.stringify(ticket())), { ...client, 'content-encoding': 'gzip' })).status).toBe(201);
+    expect((await raw('POST', '/v1/tickets', brotliCompressSync(JSON.stringify(ticket())), { ...client, 'content-encoding': 'br' })).status).toBe(201);
+  });
+
+  it('gives every refused body its request ID, in X-Request-Id and in the problem (the body parser bypassed it)', async () => {
+    const client = { authorization: `Bearer ${keys.client}` };
+    const refused = {
+      encoding: await raw('POST', '/v1/tickets', '{"brand":"uoozee"}', { ...client, 'content-encoding': 'gzip' }),
+      json: await raw('POST', '/v1/tickets', '{"subject": ', client),
+      size: await raw('POST', '/v1/tickets', JSON.stringify(ticket({ description: 'x'.repeat(300 * 1024) })), client),
+      charset: await raw('POST', '/v1/tickets', JSON.stringify(ticket()), { ...client, 'content-type': 'application/json; charset=koi8-r' }),
+      type: await raw('POST', '/v1/tickets', JSON.stringify(ticket()), { ...client, 'content-type': 'text/plain' }),
+      unstorable: await raw('POST', '/v1/tickets', JSON.stringify(ticket({ subject: 'a\u0000b' })), client),
+    };
+    for (const [name, res] of Object.entries(refused)) {
+      const id = res.headers.get('x-request-id');
+      expect([name, res.status >= 400 && res.status < 500, typeof id, res.body.requestId]).toEqual([name, true, 'string', id]);
+    }
+    const given = await raw('POST', '/v1/tickets', '{"brand":"uoozee"}', { ...client, 'content-encoding': 'deflate', 'x-request-id': 'qa-deflate-1' });
+    expect([given.headers.get('x-request-id'), given.body.requestId]).toEqual(['qa-deflate-1', 'qa-deflate-1']);
+  });
+
+  it('answers a body in a type the API does not read with 415 naming Content-Type (was 400 listing every field), and takes a body-less action without one', async () => {
+    const client = { authorization: `Bearer ${keys.client}` };
+    for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/xml', 'multipart/form-data; boundary=x']) {
+      const res = await raw('POST', '/v1/tickets', JSON.stringify(ticket()), { ...client, 'content-type': type });
+      expectProblem(res, 415, 'header:Content-Type');
+      expect([type, res.body.errors.length]).toEqual([type, 1]);
+    }
+    // A body without any Content-Type (fetch sends none for bytes).
+    const untyped = await fetch(stack.api.baseUrl + '/v1/tickets', { method: 'POST', headers: client, body: Buffer.from(JSON.stringify(ticket())) });
+    expect([untyped.status, ((await untyped.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)]).toEqual([415, ['header:Content-Type']]);
+    // JSON is still read, and an action without payload needs no Content-Type at all.
+    const open = await http('POST', '/v1/incidents', { key: keys.sre, body: { brand: 'uoozee', priority: 'P2', title: 'origin errors', services: ['search'] } });
+    expect(open.status).toBe(201);
+    const ack = await fetch(`${stack.api.baseUrl}/v1/incidents/${open.body.id as string}/acknowledge`, { method: 'POST', headers: { authorization: `Bearer ${keys.sre}` } });
+    expect([200, 201]).toContain(ack.status);
+  });
+
   it(`refuses a body nested deeper than ${MAX_JSON_DEPTH} levels with 400 naming the path (5,000 levels was a stack overflow)`, async () => {
     const deep = '{"plan":'.repeat(5_000) + '1' + '}'.repeat(5_000);
     const res = await raw('POST', '/v1/refunds', deep);
@@ -163,7 +210,7 @@ describe('input the API refuses at the edge', () => {
     expectProblem(await http('POST', '/v1/incidents/incident-x/review', { key: keys.sre, body: review({ costImpact: { amountMinor: 2 ** 53 + 1, currency: 'USD' } }) }), 400, 'costImpact.amountMinor');
     expectProblem(await http('POST', '/v1/incidents/incident-x/review', { key: keys.sre, body: review({ impact: { minutes: 1e308, affectedUsers: 1 } }) }), 400, 'impact.minutes');
     expectProblem(await http('POST', '/v1/incidents/incident-x/review', { key: keys.sre, body: review({ impact: { minutes: 1, affectedUsers: 1e300 } }) }), 400, 'impact.affectedUsers');
-    expectProblem(await http('GET', '/v1/tickets?limit=1e308', { key: keys.agent }), 400, 'limit');
+    expectProblem(await http('GET', '/v1/tickets?limit=1e308', { key: keys.agent }), 400, 'query:limit');
   });
 
   it('refuses a date that does not exist (30 February is not 2 March) in every date field', async () => {
@@ -175,8 +222,8 @@ describe('input the API refuses at the edge', () => {
     expectProblem(await http('PUT', '/v1/oncall/rotations/input-rot', { key: keys.sre, body: { participants: ['ana'], startsAt: '2026-02-29T09:00:00Z', shift: '1d' } }), 400, 'startsAt');
     expectProblem(await http('POST', '/v1/incidents/incident-x/review', { key: keys.sre, body: review({ correctiveActions: [{ action: 'a', owner: 'o', due: '2026-02-30' }] }) }), 400, 'correctiveActions.0.due');
     expectProblem(await http('POST', '/v1/billing/sla-credits/settle', { key: keys.billing, body: { breachedBefore: '2026-02-30T00:00:00Z' } }), 400, 'breachedBefore');
-    expectProblem(await http('GET', '/v1/reports/sla?from=2026-02-30', { key: keys.agent }), 400, 'from');
-    expectProblem(await http('GET', '/v1/takedowns?dueBefore=2026-06-31T00:00:00Z', { key: keys.legal }), 400, 'dueBefore');
+    expectProblem(await http('GET', '/v1/reports/sla?from=2026-02-30', { key: keys.agent }), 400, 'query:from');
+    expectProblem(await http('GET', '/v1/takedowns?dueBefore=2026-06-31T00:00:00Z', { key: keys.legal }), 400, 'query:dueBefore');
   });
 
   it('refuses an enum filter the policies do not know with 400 listing the allowed values (was 200 with an empty page)', async () => {
@@ -191,7 +238,7 @@ describe('input the API refuses at the edge', () => {
     expectProblem(await http('GET', '/v1/reports/sla?brand=acme', { key: keys.agent }), 400, 'query:brand');
     expectProblem(await http('GET', '/v1/reports/incidents?brand=acme', { key: keys.sre }), 400, 'query:brand');
     expectProblem(await http('GET', '/v1/billing/sla-credits?brand=acme', { key: keys.billing }), 400, 'query:brand');
-    expectProblem(await http('GET', '/v1/tickets?status=lost', { key: keys.agent }), 400, 'status');
+    expectProblem(await http('GET', '/v1/tickets?status=lost', { key: keys.agent }), 400, 'query:status');
     // Known values still filter.
     expect((await http('GET', '/v1/tickets?brand=vivtone&priority=S1', { key: keys.agent })).status).toBe(200);
   });
@@ -210,6 +257,7 @@ describe('what the API logs', () => {
   let app: INestApplication;
   let ds: DataSource;
   let http: ReturnType<typeof httpClient>;
+  let baseUrl: string;
   let agent: string;
 
   beforeAll(async () => {
@@ -224,7 +272,8 @@ describe('what the API logs', () => {
     });
     app = await createApiApp(config, { logDestination });
     await app.listen(0, '127.0.0.1');
-    http = httpClient(`http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`);
+    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    http = httpClient(baseUrl);
   });
   afterAll(async () => {
     await app?.close();
@@ -241,6 +290,14 @@ describe('what the API logs', () => {
     const all = lines.join('\n');
     expect(all).not.toContain('sk_live_SECRET_4711');
     expect(all).not.toContain('ann-the-agent');
+  });
+
+  it('writes the request log line, with its ID, for a body the parser refused', async () => {
+    const headers = { authorization: `Bearer ${agent}`, 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-request-id': 'qa-log-gzip-1' };
+    const res = await fetch(`${baseUrl}/v1/tickets`, { method: 'POST', headers, body: '{"brand":"uoozee"}' });
+    expect([res.status, res.headers.get('x-request-id')]).toEqual([400, 'qa-log-gzip-1']);
+    const line = await waitFor(() => lines.map((l) => JSON.parse(l) as { req?: { id?: string }; res?: { statusCode?: number } }).find((l) => l.req?.id === 'qa-log-gzip-1'), { what: 'the request log line' });
+    expect(line.res?.statusCode).toBe(400);
   });
 });
 

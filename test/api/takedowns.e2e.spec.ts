@@ -280,7 +280,7 @@ describe('takedowns over HTTP', () => {
     expect((await http('GET', '/v1/reports/transparency?year=2019', { key: keys.agent })).status).toBe(403);
     const bad = await http('GET', '/v1/reports/transparency?year=last', { key: keys.legal });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors[0].field).toBe('year');
+    expect(bad.body.errors[0].field).toBe('query:year');
   });
 
   it('legal staff record an authority’s preservation request and extend it once; a second extension is a 409 naming the state', async () => {

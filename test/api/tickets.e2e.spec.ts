@@ -433,9 +433,9 @@ describe('the ticket lifecycle, lists and reports over HTTP', () => {
 
     const bad = await http('GET', '/v1/tickets?cursor=garbage&breached=maybe', { key: keys.agent });
     expect(bad.status).toBe(400);
-    expect((bad.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['breached']);
+    expect((bad.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['query:breached']);
     const badCursor = await http('GET', '/v1/tickets?cursor=garbage', { key: keys.agent });
-    expect(badCursor.body.errors[0].field).toBe('cursor');
+    expect(badCursor.body.errors[0].field).toBe('query:cursor');
     expect((await http('GET', '/v1/tickets', { key: keys.client })).status).toBe(403);
   });
 
@@ -473,7 +473,7 @@ describe('the ticket lifecycle, lists and reports over HTTP', () => {
     expect(kpis.body.firstContactResolution.resolved).toBe(direct2.resolved);
     expect(kpis.body.firstContactResolution.share).toBe(Math.round((direct2.fcr / direct2.resolved) * 10_000) / 10_000);
     expect(kpis.body.averageHandleTime.seconds).toBeNull();
-    expect((await http('GET', `/v1/reports/sla?from=2026-13-01`, { key: keys.agent })).body.errors[0].field).toBe('from');
+    expect((await http('GET', `/v1/reports/sla?from=2026-13-01`, { key: keys.agent })).body.errors[0].field).toBe('query:from');
   });
 });
 
@@ -765,6 +765,6 @@ describe('ticket list filters over HTTP', () => {
 
     const bad = await http('GET', `/v1/tickets?status=sleeping&at_risk=perhaps`, { key: keys.agent });
     expect(bad.status).toBe(400);
-    expect((bad.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['at_risk', 'status']);
+    expect((bad.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['query:at_risk', 'query:status']);
   });
 });

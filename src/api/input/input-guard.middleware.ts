@@ -47,7 +47,8 @@ export function pathProblems(path: string): FieldError[] {
  * up to MAX_JSON_DEPTH (deeper is refused, so nothing downstream recurses on it).
  */
 export function refuseUnstorableInput(req: Request, _res: Response, next: NextFunction): void {
-  const errors = [...pathProblems(req.path), ...queryProblems(req.query as Record<string, unknown>)];
+  // originalUrl: mounted as Nest middleware, req.path is relative to the mount point.
+  const errors = [...pathProblems(req.originalUrl.split('?')[0]), ...queryProblems(req.query as Record<string, unknown>)];
   if (errors.length === 0 && req.body !== undefined && !Buffer.isBuffer(req.body)) errors.push(...inspectJson(req.body));
   next(errors.length > 0 ? Problem.validation(errors) : undefined);
 }

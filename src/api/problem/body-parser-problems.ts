@@ -13,10 +13,25 @@ function isBodyParserError(err: unknown): err is BodyParserError {
 }
 
 /**
+ * A gzip, deflate or br body that does not decompress: body-parser passes zlib's own error on
+ * (`Z_DATA_ERROR`, `ERR__ERROR_FORMAT_…`) with status 400 but no `type`.
+ */
+function isUndecodableBody(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const { status, type, errno, code } = err as { status?: unknown; type?: unknown; errno?: unknown; code?: unknown };
+  return status === 400 && type === undefined && typeof errno === 'number' && typeof code === 'string' && /^(Z_|ERR_)/.test(code);
+}
+
+/**
  * A body that could not be read, as the problem a client can act on. The parser's own message is
  * not passed on: for malformed JSON it quotes the body.
  */
 export function problemFromBodyParser(err: unknown): Problem | undefined {
+  if (isUndecodableBody(err)) {
+    return new Problem(400, 'malformed-body', 'Malformed body', 'the body does not decode as its Content-Encoding says', {
+      errors: [{ field: 'header:Content-Encoding', message: 'does not match the body' }],
+    });
+  }
   if (!isBodyParserError(err)) return undefined;
   const body = (message: string) => ({ errors: [{ field: 'body', message }] });
   switch (err.type) {

@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, Problem } from './problem';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
@@ -9,9 +9,31 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
+const QUERY = 'query:';
+
+/**
+ * Names a query DTO's errors as every other query check does, `query:<name>`: a body field and a
+ * query parameter may share a name (`priority`). The exceptionFactory sees only the errors, not
+ * where the argument came from, so the prefix is added here, where the metadata is known.
+ */
+class CaseworksValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return await super.transform(value, metadata);
+    } catch (err) {
+      const errors = err instanceof Problem ? (err.extensions.errors as FieldError[] | undefined) : undefined;
+      if (metadata.type !== 'query' || !(err instanceof Problem) || !errors) throw err;
+      throw Problem.validation(
+        errors.map((e) => (e.field.startsWith(QUERY) ? e : { ...e, field: QUERY + e.field })),
+        err.getStatus(),
+      );
+    }
+  }
+}
+
 /** Global validation: unknown fields are rejected, and each message names its field. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new CaseworksValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

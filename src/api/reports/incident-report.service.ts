@@ -24,7 +24,7 @@ export class IncidentReportService {
   async weekly(week: string | undefined, brand: string | undefined, now = Date.now()) {
     const name = week ?? isoWeekOf(now);
     const range = isoWeekRange(name);
-    if (!range) throw Problem.validation([{ field: 'week', message: 'an ISO week like 2026-W48' }]);
+    if (!range) throw Problem.validation([{ field: 'query:week', message: 'an ISO week like 2026-W48' }]);
     const rows: { snapshot: IncidentView }[] = await this.dataSource.query(
       `SELECT snapshot FROM incidents WHERE opened_at >= $1 AND opened_at < $2 AND ($3::text IS NULL OR brand = $3) ORDER BY opened_at`,
       [range.from, range.to, brand ?? null],

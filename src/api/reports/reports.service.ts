@@ -19,8 +19,8 @@ export class ReportsService {
   period(q: ReportPeriodQuery, now = Date.now()): Period {
     const to = q.to ? new Date(q.to) : new Date(now);
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY);
-    if (from >= to) throw Problem.validation([{ field: 'from', message: 'must be before to' }]);
-    if (to.getTime() - from.getTime() > 366 * DAY) throw Problem.validation([{ field: 'to', message: 'a period spans at most 366 days' }]);
+    if (from >= to) throw Problem.validation([{ field: 'query:from', message: 'must be before to' }]);
+    if (to.getTime() - from.getTime() > 366 * DAY) throw Problem.validation([{ field: 'query:to', message: 'a period spans at most 366 days' }]);
     return { from, to, brand: q.brand ?? null };
   }
 

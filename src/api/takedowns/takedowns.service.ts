@@ -253,7 +253,7 @@ export class TakedownsService {
     if (q.regime !== undefined) add((n) => `$${n} = ANY(regimes)`, q.regime);
     if (q.dueBefore !== undefined) {
       const at = Date.parse(q.dueBefore);
-      if (Number.isNaN(at)) throw Problem.validation([{ field: 'dueBefore', message: 'not a real date' }]);
+      if (Number.isNaN(at)) throw Problem.validation([{ field: 'query:dueBefore', message: 'not a real date' }]);
       add((n) => `decision_due_at < $${n} AND decided_at IS NULL`, new Date(at));
     }
     args.push(q.limit ?? 50);

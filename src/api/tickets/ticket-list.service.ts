@@ -80,5 +80,5 @@ function decodeCursor(cursor: string): [string, string] {
   } catch {
     /* fall through */
   }
-  throw Problem.validation([{ field: 'cursor', message: 'not a cursor this API issued' }]);
+  throw Problem.validation([{ field: 'query:cursor', message: 'not a cursor this API issued' }]);
 }
