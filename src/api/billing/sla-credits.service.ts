@@ -29,7 +29,8 @@ export class SlaCreditsService {
 
   async list(q: { settled?: string; brand?: string; customerRef?: string; limit?: string }): Promise<{ items: SlaCreditItem[] }> {
     if (q.settled !== undefined && q.settled !== 'true' && q.settled !== 'false') throw Problem.validation([{ field: 'query:settled', message: 'true or false' }]);
-    const limit = q.limit === undefined ? 100 : Number(q.limit);
+    // Plain digits only: Number() would also read "0x10" or "1e2".
+    const limit = q.limit === undefined ? 100 : /^\d{1,15}$/.test(q.limit) ? Number(q.limit) : NaN;
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw Problem.validation([{ field: 'query:limit', message: 'a whole number 1–500' }]);
     const where: string[] = [];
     const args: unknown[] = [];

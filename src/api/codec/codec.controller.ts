@@ -4,7 +4,7 @@ import type { Payload } from '@temporalio/common';
 import { AppConfig } from '../../config/app-config';
 import { EncryptionCodec } from '../../temporal/encryption-codec';
 import { PublicWhen, Roles } from '../auth/roles.decorator';
-import { Problem } from '../problem/problem';
+import { FieldError, Problem } from '../problem/problem';
 
 /** Proto3 JSON of temporal.api.common.v1.Payloads: bytes as base64. */
 interface JsonPayload {
@@ -52,6 +52,8 @@ export class CodecController {
     if (!body || !Array.isArray(body.payloads)) {
       throw Problem.validation([{ field: 'payloads', message: 'payloads must be an array of Payload (proto3 JSON)' }]);
     }
+    const malformed = payloadsProblems(body);
+    if (malformed.length > 0) throw Problem.validation(malformed);
     if (!this.codec) return body; // nothing is encrypted when no key is configured
     try {
       const out = await run(this.codec, body.payloads.map(fromJson));
@@ -60,6 +62,27 @@ export class CodecController {
       throw Problem.validation([{ field: 'payloads', message: err instanceof Error ? err.message : 'cannot decode' }], 422);
     }
   }
+}
+
+/**
+ * The body has no DTO (the protocol's shape is an interface), so it is checked here: a Payload is
+ * an object with base64 `data` and a `metadata` map of base64 strings, and nothing else — a
+ * `true` in place of a Payload must not be encoded as an empty one.
+ */
+function payloadsProblems(body: JsonPayloads): FieldError[] {
+  const errors: FieldError[] = Object.keys(body)
+    .filter((k) => k !== 'payloads')
+    .map((k) => ({ field: k, message: 'is not a field of Payloads' }));
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  body.payloads.forEach((p: unknown, i) => {
+    if (!isObject(p)) return errors.push({ field: `payloads.${i}`, message: 'must be a Payload object' });
+    for (const k of Object.keys(p).filter((k) => k !== 'metadata' && k !== 'data')) errors.push({ field: `payloads.${i}.${k}`, message: 'is not a field of Payload' });
+    if (p.data !== undefined && typeof p.data !== 'string') errors.push({ field: `payloads.${i}.data`, message: 'must be a base64 string' });
+    if (p.metadata !== undefined && !(isObject(p.metadata) && Object.values(p.metadata).every((v) => typeof v === 'string'))) {
+      errors.push({ field: `payloads.${i}.metadata`, message: 'must be a map of base64 strings' });
+    }
+  });
+  return errors;
 }
 
 function fromJson(p: JsonPayload): Payload {

@@ -4,6 +4,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional,
 import { INCIDENT_STATUSES, IncidentStatus, ROOT_CAUSE_CATEGORIES } from '../../domain/incident/incident';
 import { IsRealDate, IsRealDateTime } from '../input/is-real-date-time';
 import { NestedObject } from '../input/nested-object';
+import { QueryInt } from '../input/query-int';
 import { IsCount, IsMoneyMinor, MAX_COUNT, MAX_MINUTES, MAX_MONEY_MINOR } from '../input/safe-numbers';
 
 export class CreateIncidentDto {
@@ -154,7 +155,7 @@ export class ListIncidentsQuery {
 
   @ApiPropertyOptional({ default: 50, maximum: 200 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   @Max(200)

@@ -5,6 +5,7 @@ import { DECISION_OUTCOMES, DecisionOutcome, TAKEDOWN_STATES, TakedownState } fr
 import { REGIMES, Regime } from '../../domain/takedown/regime';
 import { IsRealDateTime } from '../input/is-real-date-time';
 import { NestedObject } from '../input/nested-object';
+import { QueryInt } from '../input/query-int';
 
 /**
  * Legal staff's requests. The notice itself is not a DTO: its zod schema (domain/takedown/notice.ts)
@@ -249,7 +250,7 @@ export class ListTakedownsQuery {
 
   @ApiPropertyOptional({ default: 50, maximum: 200 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   @Max(200)
@@ -258,7 +259,7 @@ export class ListTakedownsQuery {
 
 export class TransparencyQuery {
   @ApiProperty({ example: 2026 })
-  @Type(() => Number)
+  @QueryInt()
   @IsInt({ message: 'year must be a whole year, e.g. 2026' })
   @Min(2000)
   @Max(2100)

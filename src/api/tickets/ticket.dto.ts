@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min } from 'class-validator';
 import { Channel, CHANNELS } from '../../domain/policy/policy.schema';
 import { TICKET_CATEGORIES, TICKET_STATUSES, TicketCategory, TicketStatus } from '../../domain/ticket';
 import { IsRealDateTime } from '../input/is-real-date-time';
 import { NestedObject } from '../input/nested-object';
+import { QueryInt } from '../input/query-int';
 
 export class SocialPostDto {
   @ApiProperty({ example: 'https://social.example/someone/status/123' })
@@ -209,7 +210,7 @@ export class ListTicketsQuery {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   @Max(100)
