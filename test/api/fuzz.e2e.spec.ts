@@ -90,6 +90,9 @@ describe('fuzz: every operation in the OpenAPI document', () => {
   let ops: Operation[] = [];
   let totalCases = 0;
   let tested = 0;
+  // The run's database is shared with the suites after this one: on-call rotations and escalation
+  // policies this suite stores (a one-level ladder for uoozee P1, say) would change their incidents.
+  let configBefore: { policies: string[]; rotations: string[] } | undefined;
   const started = Date.now();
 
   beforeAll(async () => {
@@ -104,6 +107,10 @@ describe('fuzz: every operation in the OpenAPI document', () => {
       TAKEDOWN_INTAKE_RATE_LIMIT_PER_MINUTE: '1000000',
     });
     ds = await openDataSource(config);
+    configBefore = {
+      policies: ((await ds.query(`SELECT id FROM escalation_policies`)) as { id: string }[]).map((r) => r.id),
+      rotations: ((await ds.query(`SELECT name FROM oncall_rotations`)) as { name: string }[]).map((r) => r.name),
+    };
     worker = await startWorker(config, ds);
     api = await startApi(config);
     for (const role of ROLES) keys[role] = await createKey(ds, role, `fuzz-${role}`);
@@ -116,6 +123,10 @@ describe('fuzz: every operation in the OpenAPI document', () => {
     closeRawAgent();
     await api?.stop();
     await worker?.stop();
+    if (configBefore) {
+      await ds.query(`DELETE FROM escalation_policies WHERE NOT (id = ANY($1))`, [configBefore.policies]);
+      await ds.query(`DELETE FROM oncall_rotations WHERE NOT (name = ANY($1))`, [configBefore.rotations]);
+    }
     await ds?.destroy();
     await stripe?.close();
     const seconds = Math.round((Date.now() - started) / 1000);
