@@ -4,13 +4,33 @@ import { PolicyRegistry } from '../../src/config/policy-registry';
 import { AlertSignal, alertFingerprint } from '../../src/domain/incident/alert';
 import { IncidentPolicy, pinIncidentPolicy } from '../../src/domain/incident/incident-policy';
 import { alertGroupWorkflow } from '../../src/workflows';
-import { alertGroupId, alertSignal } from '../../src/workflows/incident/messages';
+import { alertGroupId, alertSignal, IncidentInput } from '../../src/workflows/incident/messages';
 
 const fixtures = PolicyRegistry.fromDirectory(resolve(__dirname, '..', 'fixtures', 'policies'));
 
 /** The test incident policy (acks due in seconds, silence of 3 s). */
 export function testIncidentPolicy(brand = 'uoozee'): IncidentPolicy {
   return pinIncidentPolicy(fixtures.find(brand)!);
+}
+
+/** A P4 incident opened by hand (no alert group), for starting the workflow straight through the client. */
+export function manualIncidentInput(incidentId: string, overrides: Partial<IncidentInput> = {}): IncidentInput {
+  return {
+    incidentId,
+    brand: 'uoozee',
+    priority: 'P4',
+    title: 'Checkout latency',
+    impact: null,
+    services: ['checkout'],
+    source: 'manual',
+    fingerprint: null,
+    alertGroupId: null,
+    alertCount: 0,
+    policy: testIncidentPolicy(),
+    openedBy: 'sre-kim',
+    requestHash: 'h',
+    ...overrides,
+  };
 }
 
 export function alert(overrides: Partial<AlertSignal> = {}): AlertSignal {

@@ -3,13 +3,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { incidentWorkflow, preservationWorkflow, ticketWorkflow } from '../../src/workflows';
-import { IncidentInput, incidentPriorityUpdate, incidentStatusQuery, noteIncidentUpdate } from '../../src/workflows/incident/messages';
+import { incidentPriorityUpdate, incidentStatusQuery, noteIncidentUpdate } from '../../src/workflows/incident/messages';
 import { assignReviewerUpdate, noteTakedownUpdate, takedownStatusQuery } from '../../src/workflows/takedown/messages';
 import { extendPreservationUpdate, PreservationInput, preservationStatusQuery } from '../../src/workflows/takedown/preservation-messages';
 import { assignUpdate, replyUpdate, statusQuery } from '../../src/workflows/ticket/messages';
 import { CARDS, fullCardsIn, NO_FULL_CARDS, PROSE_WITH_CARDS, REDACTED, tablesHoldingFullCards } from '../support/card-data';
 import { openDataSource, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
-import { testIncidentPolicy } from '../support/incidents';
+import { manualIncidentInput } from '../support/incidents';
 import { copyrightNotice, startTakedown, takedownInput, testTakedownPolicy } from '../support/takedowns';
 import { ticketInput } from '../support/tickets';
 
@@ -73,21 +73,7 @@ describe('card numbers sent straight through the Temporal client', () => {
   });
 
   it('an incident: title and note redacted, a card as priority refused', async () => {
-    const input: IncidentInput = {
-      incidentId: `incident-manual-${id26()}`,
-      brand: 'uoozee',
-      priority: 'P4',
-      title: PROSE_WITH_CARDS,
-      impact: `${PROSE_WITH_CARDS} (impact)`,
-      services: ['checkout'],
-      source: 'manual',
-      fingerprint: null,
-      alertGroupId: null,
-      alertCount: 0,
-      policy: testIncidentPolicy(),
-      openedBy: 'sre-kim',
-      requestHash: 'h',
-    };
+    const input = manualIncidentInput(`incident-manual-${id26()}`, { title: PROSE_WITH_CARDS, impact: `${PROSE_WITH_CARDS} (impact)` });
     const h = await client.workflow.start(incidentWorkflow, { workflowId: input.incidentId, taskQueue, args: [input] });
     const noted = await h.executeUpdate(noteIncidentUpdate, { args: [{ actor: 'sre-kim', text: `${PROSE_WITH_CARDS} (note)` }] });
     expect(noted.notes.map((n) => n.text)).toEqual([`${REDACTED} (note)`]);

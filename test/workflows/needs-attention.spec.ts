@@ -22,7 +22,7 @@ import {
   refundStatusQuery,
 } from '../../src/workflows/billing/messages';
 import type { NeedsAttentionView } from '../../src/workflows/common/needs-attention';
-import { acknowledgeIncidentUpdate, IncidentInput, incidentStatusQuery, noteIncidentUpdate } from '../../src/workflows/incident/messages';
+import { acknowledgeIncidentUpdate, incidentStatusQuery, noteIncidentUpdate } from '../../src/workflows/incident/messages';
 import { NeedsAttention } from '../../src/workflows/search-attributes';
 import { noteTakedownUpdate, takedownStatusQuery } from '../../src/workflows/takedown/messages';
 import { extendPreservationUpdate, PreservationInput, preservationStatusQuery } from '../../src/workflows/takedown/preservation-messages';
@@ -30,7 +30,7 @@ import { assignUpdate, replyUpdate, statusQuery } from '../../src/workflows/tick
 import { NotifyWebhookFake, startNotifyWebhookFake } from '../fakes/notify-webhook';
 import { startStripeFake, StripeFake } from '../fakes/stripe';
 import { openDataSource, realActivities, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
-import { testIncidentPolicy } from '../support/incidents';
+import { manualIncidentInput } from '../support/incidents';
 import { refundInput } from '../support/refunds';
 import { copyrightNotice, startTakedown, takedownInput, testTakedownPolicy } from '../support/takedowns';
 import { ticketInput } from '../support/tickets';
@@ -163,21 +163,7 @@ describe('a case whose record cannot be stored needs attention, and stays answer
   });
 
   it('incident: a NUL in a note (update argument) flags the incident; acknowledging still answers', async () => {
-    const input: IncidentInput = {
-      incidentId: `incident-manual-${id26()}`,
-      brand: 'uoozee',
-      priority: 'P4',
-      title: 'Checkout latency',
-      impact: null,
-      services: ['checkout'],
-      source: 'manual',
-      fingerprint: null,
-      alertGroupId: null,
-      alertCount: 0,
-      policy: testIncidentPolicy(),
-      openedBy: 'sre-kim',
-      requestHash: 'h',
-    };
+    const input = manualIncidentInput(`incident-manual-${id26()}`);
     const h = await client.workflow.start(incidentWorkflow, { workflowId: input.incidentId, taskQueue, args: [input] });
     const noted = await h.executeUpdate(noteIncidentUpdate, { args: [{ actor: 'sre-kim', text: `rolled back${NUL}` }] });
     expect(noted.needsAttention).toMatchObject({ reason: 'record_refused', step: 'note', field: expect.stringContaining('notes') });
