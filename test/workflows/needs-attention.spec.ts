@@ -165,6 +165,8 @@ describe('a case whose record cannot be stored needs attention, and stays answer
   it('incident: a NUL in a note (update argument) flags the incident; acknowledging still answers', async () => {
     const input = manualIncidentInput(`incident-manual-${id26()}`);
     const h = await client.workflow.start(incidentWorkflow, { workflowId: input.incidentId, taskQueue, args: [input] });
+    // The note must land after the opening record; sent earlier, the opening record carries it and is the one refused.
+    await waitFor(async () => (await ds.query(`SELECT 1 FROM incident_events WHERE incident_id = $1`, [input.incidentId])).length > 0, { what: 'the opening record' });
     const noted = await h.executeUpdate(noteIncidentUpdate, { args: [{ actor: 'sre-kim', text: `rolled back${NUL}` }] });
     expect(noted.needsAttention).toMatchObject({ reason: 'record_refused', step: 'note', field: expect.stringContaining('notes') });
     const acked = await h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-kim' }] });

@@ -10,6 +10,7 @@ import { TransparencyReports1764770000000 } from './1764770000000-transparency-r
 import { BillingSlaCreditSettlement1764780000000 } from './1764780000000-billing-sla-credit-settlement';
 import { TakedownEventsAppendOnly1764900000000 } from './1764900000000-takedown-events-append-only';
 import { IdempotencyRequests1764960000000 } from './1764960000000-idempotency-requests';
+import { CaseVersions1765100000000 } from './1765100000000-case-versions';
 
 /** Listed explicitly (not globbed) so the same list works from ts-node, jest and dist/. */
-export const MIGRATIONS = [Foundation1764000000000, SlaEngine1764100000000, PlaybackChecks1764200000000, Incidents1764300000000, IncidentReviews1764400000000, Billing1764500000000, Takedowns1764600000000, TakedownPreservations1764760000000, TransparencyReports1764770000000, BillingSlaCreditSettlement1764780000000, TakedownEventsAppendOnly1764900000000, IdempotencyRequests1764960000000];
+export const MIGRATIONS = [Foundation1764000000000, SlaEngine1764100000000, PlaybackChecks1764200000000, Incidents1764300000000, IncidentReviews1764400000000, Billing1764500000000, Takedowns1764600000000, TakedownPreservations1764760000000, TransparencyReports1764770000000, BillingSlaCreditSettlement1764780000000, TakedownEventsAppendOnly1764900000000, IdempotencyRequests1764960000000, CaseVersions1765100000000];
