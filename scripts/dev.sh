@@ -46,7 +46,9 @@ grep -q 'ready' .data/logs/temporal.log || { echo "Temporal dev server did not s
 
 node dist/scripts/migrate.js
 
-node dist/src/worker/main.js > >(tee .data/logs/worker.log | prefix worker) 2>&1 &
+# The worker runs under a supervisor: when it exits (SIGTERM, a crash) it is started again after a
+# backoff, with a line in its log saying why, while the API and Temporal stay up.
+node dist/scripts/supervise.js worker -- node dist/src/worker/main.js > >(tee .data/logs/worker.log | prefix worker) 2>&1 &
 pids+=($!)
 node dist/src/api/main.js > >(tee .data/logs/api.log | prefix api) 2>&1 &
 pids+=($!)
@@ -65,6 +67,7 @@ cat <<MSG
     Temporal     $TEMPORAL_ADDRESS (namespace default, task queue caseworks)
     PostgreSQL   ${DATABASE_URL%%\?*}
     Logs         .data/logs/{temporal,api,worker}.log
+    Worker       restarted on its own when it exits (see its log for why)
 
   Create a key:  make key ROLE=agent NAME=me      Stop: Ctrl-C
 

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigModule } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
-import { PersistenceModule } from '../persistence/persistence.module';
+import { ApiPersistenceModule } from '../persistence/persistence.module';
 import { TemporalClientModule } from '../temporal/temporal-client.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyService } from './auth/api-key.service';
@@ -18,6 +18,8 @@ import { BodyParsingModule } from './input/body-parsing.module';
 import { requestTarget } from './logging/request-log';
 import { ProblemFilter } from './problem/problem.filter';
 import { RateLimitGuard } from './rate-limit.guard';
+import { RequestBudgetInterceptor } from './resilience/request-budget.interceptor';
+import { ResilienceModule } from './resilience/resilience.module';
 import { BillingModule } from './billing/billing.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { ReportsModule } from './reports/reports.module';
@@ -58,8 +60,9 @@ export class ApiModule {
           pinoHttp: options.logDestination ? [httpLogOptions(config), options.logDestination] : httpLogOptions(config),
         }),
         BodyParsingModule,
+        ResilienceModule,
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }] }),
-        PersistenceModule,
+        ApiPersistenceModule,
         TemporalClientModule,
         TicketsModule,
         IncidentsModule,
@@ -74,6 +77,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: RequestBudgetInterceptor },
       ],
     };
   }

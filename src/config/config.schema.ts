@@ -60,6 +60,25 @@ export const configSchema = z.object({
    * worker may be busy or replaying), marked Caseworks-Source: read-model.
    */
   QUERY_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
+  /**
+   * The longest the API keeps a client waiting: past it the request is answered 503 + Retry-After
+   * (src/api/resilience). Temporal calls made for a request share its deadline, so an unreachable
+   * frontend fails inside it; PostgreSQL waits are bounded by the two settings below.
+   */
+  REQUEST_BUDGET_MS: z.coerce.number().int().min(500).default(5_000),
+  /** Waiting for a PostgreSQL connection (a new one, or a free one from the pool) fails after this. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
+  /**
+   * The API's queries fail after this (client-side: a dropped network answers nothing). The
+   * worker's pool has none: its activities have their own timeouts.
+   */
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+  /**
+   * While PostgreSQL cannot be reached, an API key verified within this window keeps working from
+   * the API's memory (so case actions that need only Temporal keep flowing); a key never verified
+   * by this API process gets 503. Revocation still takes effect within 5 s when PostgreSQL answers.
+   */
+  API_KEY_OUTAGE_GRACE_MS: z.coerce.number().int().nonnegative().default(900_000),
   /** Workflows kept in the worker's memory; beyond it the least recent are evicted and replayed on demand. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(2_000),
   /** How long the worker waits for in-flight activities on SIGTERM before giving up. */

@@ -4,7 +4,19 @@ import { Client } from 'pg';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
-export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+/**
+ * Bounds on waiting for PostgreSQL. Unset: pg waits as long as the network lets it (a dropped
+ * connection can hang a query for minutes), which suits a worker whose activities time out on
+ * their own, not an API answering clients within a budget.
+ */
+export interface PoolLimits {
+  /** A new connection, or a free one from the pool, fails after this (pg-pool connectionTimeoutMillis). */
+  connectTimeoutMs?: number;
+  /** A query with no answer fails after this (pg's client-side query_timeout). */
+  queryTimeoutMs?: number;
+}
+
+export function dataSourceOptions(databaseUrl: string, limits: PoolLimits = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -16,12 +28,18 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     // (customer references, case snapshots). Failures reach the logs as activity failures that
     // name the SQLSTATE only (src/activities/permanent-failure.ts).
     logging: false,
-    extra: { max: 10 },
+    extra: {
+      max: 10,
+      // TCP keepalive: a connection whose peer vanished is found dead instead of kept idle in the pool.
+      keepAlive: true,
+      ...(limits.connectTimeoutMs ? { connectionTimeoutMillis: limits.connectTimeoutMs } : {}),
+      ...(limits.queryTimeoutMs ? { query_timeout: limits.queryTimeoutMs } : {}),
+    },
   };
 }
 
-export function createDataSource(databaseUrl: string): DataSource {
-  return new DataSource(dataSourceOptions(databaseUrl));
+export function createDataSource(databaseUrl: string, limits: PoolLimits = {}): DataSource {
+  return new DataSource(dataSourceOptions(databaseUrl, limits));
 }
 
 /** Creates the database named in the URL if it does not exist yet (needs rights on `postgres`). */

@@ -24,3 +24,22 @@ class DataSourceCloser implements OnApplicationShutdown {
   exports: [DataSource],
 })
 export class PersistenceModule {}
+
+/**
+ * The API's DataSource: connecting and queries are bounded (DATABASE_CONNECT_TIMEOUT_MS,
+ * DATABASE_QUERY_TIMEOUT_MS), so a PostgreSQL outage fails a request inside its budget.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DataSource,
+      inject: [AppConfig],
+      useFactory: async (config: AppConfig) =>
+        createDataSource(config.DATABASE_URL, { connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS }).initialize(),
+    },
+    DataSourceCloser,
+  ],
+  exports: [DataSource],
+})
+export class ApiPersistenceModule {}

@@ -1,5 +1,6 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
+import { deadlineAwareRetryInterceptor, requestDeadlineInterceptor, unavailableAttemptInterceptor } from '../api/resilience/temporal-deadline';
 import { AppConfig } from '../config/app-config';
 import { dataConverterFor } from './temporal-options';
 
@@ -19,7 +20,15 @@ class ConnectionCloser implements OnApplicationShutdown {
       provide: Client,
       inject: [AppConfig],
       useFactory: async (config: AppConfig) => {
-        const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+        const connection = await Connection.connect({
+          address: config.TEMPORAL_ADDRESS,
+          // The SDK's default retries, bounded by the request's deadline (the first interceptor
+          // is the outermost), so an unreachable frontend fails a request inside its budget.
+          interceptors: [requestDeadlineInterceptor(), deadlineAwareRetryInterceptor(), unavailableAttemptInterceptor()],
+          // gRPC's reconnect backoff grows to 120 s: after a longer outage the API would keep
+          // answering 503 for many seconds after Temporal is back. Capped, it reconnects within ~2 s.
+          channelArgs: { 'grpc.max_reconnect_backoff_ms': 2_000 },
+        });
         return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(config) });
       },
     },

@@ -1,28 +1,85 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
 import { ApiKeyRow, Role } from '../../persistence/entities/api-key.entity';
+import { unavailableDependency } from '../resilience/dependency-errors';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from './api-key-format';
 import type { Principal } from './principal';
 
 /** Short, so a revoked key stops working within seconds while hot keys skip the database. */
 const CACHE_TTL_MS = 5_000;
+/**
+ * After PostgreSQL failed a lookup, keys verified within the outage grace answer from memory at
+ * once for this long (re-checked in the background): each ask would wait out the connect timeout.
+ */
+const OUTAGE_RECHECK_MS = 2_000;
+
+interface CachedKey {
+  principal: Principal | null;
+  until: number;
+  /** When PostgreSQL last confirmed this key (valid keys only). */
+  verifiedAt: number;
+}
 
 @Injectable()
 export class ApiKeyService {
-  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+  private readonly cache = new Map<string, CachedKey>();
+  private readonly inFlight = new Map<string, Promise<Principal | null>>();
+  private outageUntil = 0;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
 
+  /**
+   * The key's principal, null for an unknown or revoked key. While PostgreSQL cannot be reached, a
+   * key this process verified within API_KEY_OUTAGE_GRACE_MS keeps its principal (case actions
+   * that need only Temporal keep flowing); any other key fails with the outage (a 503).
+   */
   async authenticate(key: string): Promise<Principal | null> {
     const hash = hashApiKey(key);
     const hit = this.cache.get(hash);
     const now = Date.now();
     if (hit && hit.until > now) return hit.principal;
-    const row = await this.dataSource.getRepository(ApiKeyRow).findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
-    const principal = row ? { keyId: row.id, name: row.name, role: row.role } : null;
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { principal, until: now + CACHE_TTL_MS });
-    return principal;
+    const graced = hit?.principal && now - hit.verifiedAt <= this.config.API_KEY_OUTAGE_GRACE_MS ? hit.principal : null;
+    // PostgreSQL failed a lookup a moment ago (or this key's re-check is under way): a graced key
+    // answers at once and is re-checked in the background, so no request spends its budget
+    // waiting out the connect timeout for it.
+    if (graced && (now < this.outageUntil || this.inFlight.has(hash))) {
+      void this.lookup(hash).catch(() => undefined);
+      return graced;
+    }
+    try {
+      return await this.lookup(hash);
+    } catch (err) {
+      if (graced && unavailableDependency(err) === 'postgresql') return graced;
+      throw err;
+    }
+  }
+
+  /** Reads the key from PostgreSQL and caches the answer; one read per key at a time, shared by its callers. */
+  private lookup(hash: string): Promise<Principal | null> {
+    const pending = this.inFlight.get(hash);
+    if (pending) return pending;
+    const read = (async () => {
+      try {
+        const row = await this.dataSource.getRepository(ApiKeyRow).findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
+        const principal = row ? { keyId: row.id, name: row.name, role: row.role } : null;
+        const now = Date.now();
+        this.outageUntil = 0;
+        if (this.cache.size > 10_000) this.cache.clear();
+        this.cache.set(hash, { principal, until: now + CACHE_TTL_MS, verifiedAt: now });
+        return principal;
+      } catch (err) {
+        if (unavailableDependency(err) === 'postgresql') this.outageUntil = Date.now() + OUTAGE_RECHECK_MS;
+        throw err;
+      } finally {
+        this.inFlight.delete(hash);
+      }
+    })();
+    this.inFlight.set(hash, read);
+    return read;
   }
 
   /** Creates a key and returns it: the only time the plaintext key exists outside the caller. */

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.decorator';
 import { KnownPolicyFilters } from '../input/known-policy-filters.pipe';
+import { RequestBudget } from '../resilience/request-budget.interceptor';
 import { SettleSlaCreditsDto } from './sla-credits.dto';
 import { SlaCreditsService } from './sla-credits.service';
 
@@ -21,6 +22,8 @@ export class SlaCreditsController {
   }
 
   @Post('settle')
+  // Waits up to 25 s for the run's outcome on purpose (SlaCreditsService.settle), then answers its ID.
+  @RequestBudget(30_000)
   @Roles('admin', 'billing')
   @ApiOperation({ summary: 'Settle the credits still owed, each once (200 with the outcome, or 202 with the run ID when it takes longer)' })
   async settle(@Body() dto: SettleSlaCreditsDto, @Res({ passthrough: true }) res: Response) {

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/roles.decorator';
 import { Problem } from '../problem/problem';
+import { OUTAGE_RETRY_AFTER_SECONDS } from '../resilience/dependency-unavailable';
 
 type Check = { status: 'up' | 'down'; error?: string };
 
@@ -31,7 +32,7 @@ export class HealthController {
     ]);
     const checks = { postgres, temporal };
     if (postgres.status === 'down' || temporal.status === 'down') {
-      throw new Problem(503, 'not-ready', 'Not ready', 'a dependency does not answer', { checks });
+      throw new Problem(503, 'not-ready', 'Not ready', 'a dependency does not answer', { checks, retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS });
     }
     return { status: 'ok', checks };
   }

@@ -2,9 +2,12 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from
 import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 import { loggableError } from '../logging/error-log';
+import { problemFromDependencyOutage } from '../resilience/dependency-unavailable';
+import { budgetOf, RequestBudget } from '../resilience/request-budget';
 import { problemFromBusyTemporal } from '../temporal/temporal-busy';
 import { problemFromBodyParser } from './body-parser-problems';
 import { Problem, ProblemDetails } from './problem';
+import { sendProblem } from './send-problem';
 
 /** Every error leaves the API as application/problem+json (RFC 9457). */
 @Catch()
@@ -17,22 +20,31 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request & { id?: string }>();
     const res = http.getResponse<Response>();
-    const problem = this.toProblem(exception);
-    // The path only: a query string may carry what no response or proxy log should repeat.
-    problem.instance = (req.originalUrl ?? req.url).split('?')[0];
-    if (req.id !== undefined) problem.requestId = String(req.id);
+    const problem = this.toProblem(exception, budgetOf(req));
+    const path = (req.originalUrl ?? req.url).split('?')[0];
+    // The request budget answered 503 already; what the handler did after is logged, not sent (a
+    // late success surfaces here as Express refusing to send headers twice).
+    if (budgetOf(req)?.answered) {
+      this.logger.warn({ error: loggableError(exception), status: problem.status, method: req.method, path }, 'request finished after its budget had answered 503');
+      return;
+    }
     // Never `{ err: exception }`: an error's own fields (a QueryFailedError's SQL parameters, a
-    // client error's request body) would be serialized whole.
-    if (problem.status >= 500) this.logger.error({ error: loggableError(exception), method: req.method, path: problem.instance }, 'request failed');
-    if (res.headersSent) return;
-    if (typeof problem.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(problem.retryAfterSeconds));
-    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+    // client error's request body) would be serialized whole. A dependency outage is expected
+    // and counted, not a defect: a warning naming the dependency.
+    if (problem.status === 503 && typeof problem.dependency === 'string') {
+      this.logger.warn({ dependency: problem.dependency, error: loggableError(exception), method: req.method, path }, 'dependency unavailable');
+    } else if (problem.status >= 500) {
+      this.logger.error({ error: loggableError(exception), method: req.method, path }, 'request failed');
+    }
+    sendProblem(req, res, problem);
   }
 
-  private toProblem(exception: unknown): ProblemDetails {
+  private toProblem(exception: unknown, budget: RequestBudget | undefined): ProblemDetails {
     if (exception instanceof Problem) return exception.toDetails();
     const unreadableBody = problemFromBodyParser(exception);
     if (unreadableBody) return unreadableBody.toDetails();
+    const outage = problemFromDependencyOutage(exception, budget);
+    if (outage) return outage.toDetails();
     const busy = problemFromBusyTemporal(exception);
     if (busy) return busy.toDetails();
     if (exception instanceof HttpException) {
