@@ -1,5 +1,5 @@
 import { Client, ScheduleAlreadyRunning, ScheduleHandle, ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
-import { slaCreditSweepWorkflow, transparencyReportWorkflow } from '../workflows';
+import { endedCasesSweepWorkflow, slaCreditSweepWorkflow, transparencyReportWorkflow } from '../workflows';
 
 /** `temporal schedule describe -s caseworks-transparency-report` */
 export const TRANSPARENCY_SCHEDULE_ID = 'caseworks-transparency-report';
@@ -49,9 +49,36 @@ export function slaCreditSchedule(taskQueue: string, scheduleId = SLA_CREDIT_SCH
   };
 }
 
+/** `temporal schedule describe -s caseworks-ended-cases-sweep` */
+export const ENDED_CASES_SCHEDULE_ID = 'caseworks-ended-cases-sweep';
+
+/**
+ * Every minute: endedCasesSweepWorkflow tells operations of case workflows that were terminated,
+ * timed out or failed since the last sweep. No catch-up: the next sweep covers the gap (its window
+ * starts at the last successful sweep's watermark). A sweep that cannot finish in 10 minutes is
+ * stopped, so a stuck one never holds the schedule (overlap SKIP) for long. `since`: where the
+ * very first sweep starts (tests); absent, the last day.
+ */
+export function endedCasesSchedule(taskQueue: string, scheduleId = ENDED_CASES_SCHEDULE_ID, since?: string): ScheduleOptions {
+  return {
+    scheduleId,
+    spec: { intervals: [{ every: '1 minute' }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: endedCasesSweepWorkflow,
+      args: [since === undefined ? {} : { since }],
+      taskQueue,
+      workflowId: 'ended-cases-sweep',
+      workflowRunTimeout: '10 minutes',
+      staticSummary: 'Tells operations of cases whose workflow was terminated, timed out or failed',
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+  };
+}
+
 /** The schedules every deployment has, ensured at worker start. */
 export function caseworksSchedules(taskQueue: string): ScheduleOptions[] {
-  return [transparencySchedule(taskQueue), slaCreditSchedule(taskQueue)];
+  return [transparencySchedule(taskQueue), slaCreditSchedule(taskQueue), endedCasesSchedule(taskQueue)];
 }
 
 /**

@@ -45,7 +45,8 @@ export class WorkerRunner {
   }
 
   /**
-   * The yearly transparency report and the monthly SLA credit settlement. A failure is logged,
+   * The yearly transparency report, the monthly SLA credit settlement and the every-minute sweep
+   * of cases that ended abnormally (schedules.ts). A failure is logged,
    * never a reason not to run cases; the next worker start tries again.
    */
   private async ensureSchedules(connection: NativeConnection): Promise<void> {

@@ -350,7 +350,7 @@ describe('an update to a case whose workflow stops', () => {
     await stripe?.close();
   });
 
-  it('answers 409 naming the stopped state, during the update and after it (was a 500, then the stale state)', async () => {
+  it('answers 410 naming how the case stopped, during the update and after it (was a 500, then the stale state, then a 409)', async () => {
     const charge = stripe.addCharge({ amount: 9999, currency: 'usd', authorizationCode: 'AUTH77', last4: '4242' });
     const event = stripe.addDispute({ charge: String(charge.id), reason: 'product_not_received', dueBy: Date.now() + 48 * 3_600_000 + 600_000 });
     const caseId = `dispute-${String((event.data as { object: { id: string } }).object.id)}`;
@@ -369,11 +369,11 @@ describe('an update to a case whose workflow stops', () => {
       await client.connection.close();
     }
     const raced = await inFlight;
-    expect([raced.status, raced.headers.get('content-type'), raced.body.state]).toEqual([409, expect.stringContaining('application/problem+json'), 'terminated']);
+    expect([raced.status, raced.headers.get('content-type'), raced.body.state]).toEqual([410, expect.stringContaining('application/problem+json'), 'terminated']);
     heldRecord.release();
 
     const after = await http('POST', `/v1/disputes/${caseId}/evidence`, { key: agent, body: { item: 'cancellation_policy', value: 'https://uoozee.example/terms' } });
-    expect([after.status, after.body.state]).toEqual([409, 'terminated']);
+    expect([after.status, after.body.state]).toEqual([410, 'terminated']);
     expect(after.body.detail).toMatch(/stopped/);
   });
 });

@@ -27,7 +27,8 @@ export function problemFromTemporal(err: unknown, what: string, id: string): nev
       throw Problem.validation([{ field, message: failure.message }], 422);
     }
     // The workflow closed under an accepted update: the case has ended, which is the client's
-    // conflict, not our failure. (Update paths that can name the state use endedCaseProblem first.)
+    // conflict, not our failure. (Every case's action path uses endedCaseProblem first, which names
+    // the final state, or answers 410 for a case terminated, timed out or failed; this is the rest.)
     if (isCaseEnded(err)) {
       throw Problem.conflict('case-stopped', `${what} ${id} ended before this action completed`, { state: 'closed' });
     }

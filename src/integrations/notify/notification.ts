@@ -24,7 +24,9 @@ export interface Notification {
     | 'takedown_safety_report'
     | 'takedown_preservation_reminder'
     | 'takedown_preservation_released'
-    | 'case_needs_attention';
+    | 'case_needs_attention'
+    /** A case's workflow was terminated, timed out or failed (src/workflows/ops/ended-cases-sweep.workflow.ts). */
+    | 'case_ended_abnormally';
   /** The case: a ticket ID, an incident ID for review notifications, a takedown case ID for takedown deadlines. */
   ticketId: string;
   brand: string;
@@ -34,6 +36,8 @@ export interface Notification {
   /** The agent for assignee-level messages; routing to a team is the receiver's business. */
   recipient: string | null;
   summary: string;
+  /** An SLA warning given after its moment, once the case could act again (its deadline already passed). */
+  late?: boolean;
   /**
    * Playback tickets whose priority escalates "with logs attached" (P2+): the checklist's
    * verdicts and the player log references and error codes collected so far.
