@@ -6,12 +6,13 @@ import { Scenario } from './harness/scenario';
 import { alertStorm } from './scenarios/alert-storm';
 import { crash } from './scenarios/crash';
 import { growth } from './scenarios/growth';
+import { hotCase } from './scenarios/hot-case';
 import { intake } from './scenarios/intake';
 import { restart } from './scenarios/restart';
 import { slaLag } from './scenarios/sla-lag';
 
 /** `make bench [SCENARIO=name]`: each scenario on a fresh stack; JSON per scenario, one table. */
-const SCENARIOS: Scenario[] = [intake, slaLag, alertStorm, restart, growth, crash];
+const SCENARIOS: Scenario[] = [intake, slaLag, alertStorm, restart, growth, crash, hotCase];
 const SKIPPED: Record<string, string> = {};
 
 async function main(): Promise<void> {
