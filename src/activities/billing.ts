@@ -22,6 +22,12 @@ export interface BillingCaseRecord {
   state: string;
   customerRef: string;
   snapshot: object;
+  /**
+   * The case's change number this snapshot shows (its `seq`, carried across continue-as-new): a
+   * snapshot only replaces one with a lower version. Absent: records of runs from before, guarded
+   * by updated_at as they were.
+   */
+  version?: number;
 }
 
 export interface BillingEventInput {
@@ -30,6 +36,8 @@ export interface BillingEventInput {
   actor: string;
   occurredAt: string;
   data: Record<string, unknown>;
+  /** The case's change number: the order the workflow applied it in (absent: records from before). */
+  seq?: number;
 }
 
 export function createBillingActivities({ dataSource, logger, gateway, crmWebhook }: BillingDeps) {
@@ -50,16 +58,20 @@ export function createBillingActivities({ dataSource, logger, gateway, crmWebhoo
         throw ApplicationFailure.create({ type: CARD_DATA_REFUSED, nonRetryable: true, message: `billing record of ${c.id} refused: card data at ${err.path}`, details: [{ path: err.path }] });
       }
       const recorded = await dataSource.transaction(async (tx) => {
+        const version = c.version ?? null;
+        // Versioned records: the higher change number wins, whatever order retries and a continued
+        // run's queued records arrive in. Unversioned ones (legacy runs): the later write, as before.
         await tx.query(
-          `INSERT INTO billing_cases (id, kind, brand, state, customer_ref, snapshot, opened_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
-           ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at
-           WHERE billing_cases.updated_at <= EXCLUDED.updated_at`,
-          [c.id, c.kind, c.brand, c.state, c.customerRef, JSON.stringify(c.snapshot), new Date(event.occurredAt)],
+          `INSERT INTO billing_cases (id, kind, brand, state, customer_ref, snapshot, opened_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)
+           ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version
+           WHERE CASE WHEN EXCLUDED.version IS NULL THEN billing_cases.version IS NULL AND billing_cases.updated_at <= EXCLUDED.updated_at
+                      ELSE billing_cases.version IS NULL OR billing_cases.version < EXCLUDED.version END`,
+          [c.id, c.kind, c.brand, c.state, c.customerRef, JSON.stringify(c.snapshot), new Date(event.occurredAt), version],
         );
         const inserted: unknown[] = await tx.query(
-          `INSERT INTO billing_case_events (event_key, case_id, type, actor, occurred_at, data) VALUES ($1, $2, $3, $4, $5, $6)
+          `INSERT INTO billing_case_events (event_key, case_id, type, actor, occurred_at, data, seq) VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (event_key) DO NOTHING RETURNING id`,
-          [event.eventKey, c.id, event.type, event.actor, new Date(event.occurredAt), JSON.stringify(event.data)],
+          [event.eventKey, c.id, event.type, event.actor, new Date(event.occurredAt), JSON.stringify(event.data), event.seq ?? null],
         );
         return inserted.length > 0;
       });

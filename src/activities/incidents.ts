@@ -27,6 +27,8 @@ export interface BacklogItem {
 
 export interface IncidentEventInput {
   eventKey: string;
+  /** The workflow's number for the change (absent in records scheduled before numbering existed). */
+  seq?: number;
   type: string;
   actor: string;
   occurredAt: string;
@@ -78,32 +80,45 @@ export function createIncidentActivities({ dataSource, logger, pager, backlogWeb
   }
 
   return {
-    /** Snapshot + keyed event in one transaction; an older snapshot never overwrites a newer one. */
-    async recordIncident(view: IncidentView, event: IncidentEventInput): Promise<{ eventRecorded: boolean }> {
-      const eventRecorded = await dataSource.transaction(async (tx) => {
+    /**
+     * Snapshot + keyed event(s) in one transaction. `version` (the workflow's change number) guards
+     * the snapshot: an older or retried write never overwrites a newer one, even within one
+     * millisecond; records without one (scheduled before numbering) keep the updated_at guard.
+     * Several events: the queue a run left when it continued as new, written in order.
+     */
+    async recordIncident(view: IncidentView, eventOrEvents: IncidentEventInput | IncidentEventInput[], version?: number): Promise<{ eventRecorded: boolean; eventsRecorded: number }> {
+      const events = Array.isArray(eventOrEvents) ? eventOrEvents : [eventOrEvents];
+      const last = events[events.length - 1];
+      const eventsRecorded = await dataSource.transaction(async (tx) => {
         await tx.query(
           `INSERT INTO incidents (id, brand, priority, status, source, fingerprint, alert_count, opened_at, acknowledged_at, mitigated_at,
-                                  resolved_at, closed_at, sla_breached, snapshot, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                                  resolved_at, closed_at, sla_breached, snapshot, updated_at, version)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
            ON CONFLICT (id) DO UPDATE SET priority = EXCLUDED.priority, status = EXCLUDED.status, alert_count = EXCLUDED.alert_count,
              acknowledged_at = EXCLUDED.acknowledged_at, mitigated_at = EXCLUDED.mitigated_at, resolved_at = EXCLUDED.resolved_at,
-             closed_at = EXCLUDED.closed_at, sla_breached = EXCLUDED.sla_breached, snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at
-           WHERE incidents.updated_at <= EXCLUDED.updated_at`,
+             closed_at = EXCLUDED.closed_at, sla_breached = EXCLUDED.sla_breached, snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at,
+             version = COALESCE(EXCLUDED.version, incidents.version)
+           WHERE CASE WHEN EXCLUDED.version IS NULL THEN incidents.updated_at <= EXCLUDED.updated_at
+                      ELSE incidents.version IS NULL OR incidents.version < EXCLUDED.version END`,
           [
             view.id, view.brand, view.priority, view.status, view.source, view.fingerprint, view.alertCount, new Date(view.openedAt),
             date(view.acknowledgedAt), date(view.mitigatedAt), date(view.resolvedAt), date(view.closedAt), view.slaBreached,
-            JSON.stringify(view), new Date(event.occurredAt),
+            JSON.stringify(view), new Date(last.occurredAt), version ?? null,
           ],
         );
-        const inserted: unknown[] = await tx.query(
-          `INSERT INTO incident_events (event_key, incident_id, type, actor, occurred_at, data) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (event_key) DO NOTHING RETURNING id`,
-          [event.eventKey, view.id, event.type, event.actor, new Date(event.occurredAt), JSON.stringify(event.data)],
-        );
-        return inserted.length > 0;
+        let inserted = 0;
+        for (const event of events) {
+          const rows: unknown[] = await tx.query(
+            `INSERT INTO incident_events (event_key, incident_id, type, actor, occurred_at, data, seq) VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (event_key) DO NOTHING RETURNING id`,
+            [event.eventKey, view.id, event.type, event.actor, new Date(event.occurredAt), JSON.stringify(event.data), event.seq ?? null],
+          );
+          inserted += rows.length;
+        }
+        return inserted;
       });
-      logger.info({ incidentId: view.id, event: event.type, eventKey: event.eventKey, eventRecorded }, 'incident transition recorded');
-      return { eventRecorded };
+      logger.info({ incidentId: view.id, events: events.map((e) => e.type), version: version ?? null, eventsRecorded }, 'incident transition recorded');
+      return { eventRecorded: eventsRecorded > 0, eventsRecorded };
     },
 
     /** The brand's stored escalation policy for this priority, else the pack's ladder. */

@@ -7,6 +7,7 @@ import { StripeGateway } from '../integrations/billing/stripe-gateway';
 import { PagerDutyEventsAdapter } from '../integrations/paging/pagerduty-events';
 import { PlaybackDiagnosticsClient } from '../integrations/playback/playback-diagnostics.client';
 import { BillingDeps, createBillingActivities } from './billing';
+import { createEndedCasesActivities, EndedCasesDeps } from './ended-cases';
 import { createIncidentActivities, IncidentDeps } from './incidents';
 import { createNotificationActivities, NotificationDeps } from './notifications';
 import { createPlaybackChecklistActivities, PlaybackChecklistDeps } from './playback-checklist';
@@ -16,7 +17,7 @@ import { createTicketReadModelActivities } from './ticket-read-model';
 import { withPermanentFailures } from './permanent-failure';
 import { withStorableMessages } from './storable-text';
 
-export type ActivityDeps = NotificationDeps & PlaybackChecklistDeps & IncidentDeps & BillingDeps & TakedownDeps;
+export type ActivityDeps = NotificationDeps & PlaybackChecklistDeps & IncidentDeps & BillingDeps & TakedownDeps & EndedCasesDeps;
 
 /** The adapters the configuration asks for; an unset URL means the built-in (recording) default. */
 export function activityDepsFromConfig(config: AppConfig, dataSource: DataSource, logger: Logger): ActivityDeps {
@@ -59,6 +60,7 @@ function createActivityFunctions(deps: ActivityDeps) {
     ...createIncidentActivities(deps),
     ...createBillingActivities(deps),
     ...createTakedownActivities(deps),
+    ...createEndedCasesActivities(deps),
   };
 }
 

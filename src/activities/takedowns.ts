@@ -44,7 +44,17 @@ export interface TakedownEventInput {
   actor: string;
   occurredAt: string;
   data: Record<string, unknown>;
+  /** The case's change number (takedown_events.seq); absent on records of cases started before it existed. */
+  seq?: number;
 }
+
+/**
+ * The snapshot upsert's guard: a numbered record (`version`, the case's change number) replaces
+ * an unnumbered or older one; an unnumbered record (a case started before numbering) keeps the
+ * old rule, the later updated_at wins, and never replaces a numbered one.
+ */
+const newerSnapshot = (table: string) => `WHERE (EXCLUDED.version IS NOT NULL AND (${table}.version IS NULL OR ${table}.version < EXCLUDED.version))
+              OR (EXCLUDED.version IS NULL AND ${table}.version IS NULL AND ${table}.updated_at <= EXCLUDED.updated_at)`;
 
 export interface ContentActionInput {
   caseId: string;
@@ -77,22 +87,22 @@ export function createTakedownActivities({ dataSource, logger, contentPlatform =
       const eventRecorded = await dataSource.transaction(async (tx) => {
         await tx.query(
           `INSERT INTO takedowns (id, brand, state, regimes, legal_basis, tier, channel, reviewer, received_at, decision_due_at, decided_at,
-                                  outcome, sla_breached, notice, snapshot, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                                  outcome, sla_breached, notice, snapshot, updated_at, version)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
            ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, reviewer = EXCLUDED.reviewer, decision_due_at = EXCLUDED.decision_due_at,
              decided_at = EXCLUDED.decided_at, outcome = EXCLUDED.outcome, sla_breached = EXCLUDED.sla_breached,
-             notice = COALESCE(takedowns.notice, EXCLUDED.notice), snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at
-           WHERE takedowns.updated_at <= EXCLUDED.updated_at`,
+             notice = COALESCE(takedowns.notice, EXCLUDED.notice), snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version
+           ${newerSnapshot('takedowns')}`,
           [
             view.id, view.brand, view.state, view.regimes, view.legalBasis, view.tier, view.channel, view.reviewer, new Date(view.receivedAt),
             date(view.decisionDue?.dueAt ?? null), date(view.decidedAt), view.decision?.outcome ?? null, view.slaBreached,
-            notice ? JSON.stringify(notice) : null, JSON.stringify(view), new Date(event.occurredAt),
+            notice ? JSON.stringify(notice) : null, JSON.stringify(view), new Date(event.occurredAt), event.seq ?? null,
           ],
         );
         const inserted: unknown[] = await tx.query(
-          `INSERT INTO takedown_events (event_key, case_id, type, actor, occurred_at, data) VALUES ($1, $2, $3, $4, $5, $6)
+          `INSERT INTO takedown_events (event_key, case_id, type, actor, occurred_at, data, seq) VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (event_key) DO NOTHING RETURNING id`,
-          [event.eventKey, view.id, event.type, event.actor, new Date(event.occurredAt), JSON.stringify(event.data)],
+          [event.eventKey, view.id, event.type, event.actor, new Date(event.occurredAt), JSON.stringify(event.data), event.seq ?? null],
         );
         return inserted.length > 0;
       });
@@ -177,19 +187,23 @@ export function createTakedownActivities({ dataSource, logger, contentPlatform =
       return result;
     },
 
-    /** A preservation hold's snapshot, and its keyed event in its case's history, in one transaction. */
-    async recordPreservation({ view, event }: { view: PreservationView; event: TakedownEventInput }): Promise<{ eventRecorded: boolean }> {
+    /**
+     * A preservation hold's snapshot (`version`: the hold's change number), and its keyed event in
+     * its case's history, in one transaction. The event's `seq` stays empty: the hold numbers its
+     * own changes, not the case's, so its events are ordered by time among the case's.
+     */
+    async recordPreservation({ view, event, version }: { view: PreservationView; event: TakedownEventInput; version?: number }): Promise<{ eventRecorded: boolean }> {
       const eventRecorded = await dataSource.transaction(async (tx) => {
         await tx.query(
           `INSERT INTO takedown_preservations (id, case_id, brand, state, authority, reference, requested_by, requested_at, expires_at,
-                                               extended_at, released_at, snapshot, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                               extended_at, released_at, snapshot, updated_at, version)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
            ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, expires_at = EXCLUDED.expires_at, extended_at = EXCLUDED.extended_at,
-             released_at = EXCLUDED.released_at, snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at
-           WHERE takedown_preservations.updated_at <= EXCLUDED.updated_at`,
+             released_at = EXCLUDED.released_at, snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version
+           ${newerSnapshot('takedown_preservations')}`,
           [
             view.id, view.caseId, view.brand, view.state, view.authority, view.reference, view.requestedBy, new Date(view.requestedAt),
-            new Date(view.expiresAt), date(view.extension?.at ?? null), date(view.releasedAt), JSON.stringify(view), new Date(event.occurredAt),
+            new Date(view.expiresAt), date(view.extension?.at ?? null), date(view.releasedAt), JSON.stringify(view), new Date(event.occurredAt), version ?? null,
           ],
         );
         const inserted: unknown[] = await tx.query(

@@ -11,6 +11,8 @@ export interface TicketEventInput {
   actor: string;
   occurredAt: string;
   data: Record<string, unknown>;
+  /** The ticket's change number: the order the workflow applied its changes in. Absent: older records. */
+  seq?: number;
 }
 
 const date = (s: string | null | undefined): Date | null => (s ? new Date(s) : null);
@@ -18,6 +20,8 @@ const date = (s: string | null | undefined): Date | null => (s ? new Date(s) : n
 export interface TicketRecord {
   view: TicketView;
   requestHash: string;
+  /** The change number this view shows (the event's seq): an older one never overwrites a newer. Absent: older records. */
+  version?: number;
 }
 
 export interface TicketReadModelDeps {
@@ -31,7 +35,7 @@ export function createTicketReadModelActivities({ dataSource, logger }: TicketRe
      * Writes the ticket's current view and appends the event, in one transaction. Safe to retry:
      * the snapshot is an upsert and the event is keyed.
      */
-    async recordTicketTransition({ view, requestHash }: TicketRecord, event: TicketEventInput): Promise<{ eventRecorded: boolean }> {
+    async recordTicketTransition({ view, requestHash, version }: TicketRecord, event: TicketEventInput): Promise<{ eventRecorded: boolean }> {
       // The first-response record survives in history once met; the current clock if not.
       const firstResponse = view.sla.firstResponse ?? view.slaHistory.find((c) => c.metric === 'firstResponse');
       const eventRecorded = await dataSource.transaction(async (tx) => {
@@ -64,14 +68,26 @@ export function createTicketReadModelActivities({ dataSource, logger }: TicketRe
             snapshot: view,
             requestHash,
             updatedAt: new Date(event.occurredAt),
+            version: version === undefined ? null : String(version),
           })
           .orUpdate(
             [
               'priority', 'status', 'policy_version', 'assignee', 'at_risk', 'next_deadline_at', 'closed_at', 'agent_replies',
               'reopen_count', 'first_contact_resolution', 'csat_score', 'first_response_due_at', 'first_response_at',
-              'sla_breached', 'resolved_at', 'snapshot', 'updated_at',
+              'sla_breached', 'resolved_at', 'snapshot', 'updated_at', 'version',
             ],
             ['id'],
+            {
+              // Records land in any order (activities run side by side, are retried, a carried run
+              // writes its queue late): only a newer change replaces the snapshot. Records without a
+              // version (from workflow code before issue 20) fall back to the time they happened.
+              overwriteCondition: {
+                where:
+                  version === undefined
+                    ? '"tickets"."version" IS NULL AND "tickets"."updated_at" <= EXCLUDED."updated_at"'
+                    : '("tickets"."version" IS NULL OR "tickets"."version" < EXCLUDED."version")',
+              },
+            },
           )
           .execute();
         const inserted = await tx
@@ -85,6 +101,7 @@ export function createTicketReadModelActivities({ dataSource, logger }: TicketRe
             actor: event.actor,
             occurredAt: new Date(event.occurredAt),
             data: event.data as TicketEventRow['data'] & object,
+            seq: event.seq === undefined ? null : String(event.seq),
           } as QueryDeepPartialEntity<TicketEventRow>)
           .orIgnore()
           .execute();

@@ -9,3 +9,4 @@ export { slaCreditSettlementWorkflow, slaCreditSweepWorkflow } from './billing/s
 export { takedownWorkflow } from './takedown/takedown.workflow';
 export { preservationWorkflow } from './takedown/preservation.workflow';
 export { transparencyReportWorkflow } from './takedown/transparency-report.workflow';
+export { endedCasesSweepWorkflow } from './ops/ended-cases-sweep.workflow';

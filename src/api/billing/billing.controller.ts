@@ -11,6 +11,7 @@ import { checkIdempotencyKey } from '../idempotency/idempotency-key';
 import { answerCreate } from '../idempotency/replay-response';
 import { Problem } from '../problem/problem';
 import { BillingService } from './billing.service';
+import { BillingEventsQuery } from './billing-events';
 import { ConfirmIdentityDto, CreateRefundDto, EvidenceDto, RetentionAnswerDto } from './refund.dto';
 
 @ApiTags('billing')
@@ -37,8 +38,9 @@ export class RefundsController {
 
   @Get(':id/events')
   @Roles('agent', 'admin')
-  events(@Param('id') id: string) {
-    return this.billing.events(id);
+  @ApiOperation({ summary: "The refund case's history from the read model, in the order the case applied it" })
+  events(@Param('id') id: string, @Query() q: BillingEventsQuery) {
+    return this.billing.events(id, q);
   }
 
   @Post(':id/confirm-identity')
@@ -69,6 +71,13 @@ export class DisputesController {
   @ApiOperation({ summary: 'A chargeback case: deadline, decision, evidence collected and missing, status' })
   get(@Param('id') id: string) {
     return this.billing.getDispute(id);
+  }
+
+  @Get(':id/events')
+  @Roles('agent', 'admin')
+  @ApiOperation({ summary: "The dispute's whole history (the view holds its last 20 steps), each evidence value as it was added; paged by cursor" })
+  events(@Param('id') id: string, @Query() q: BillingEventsQuery) {
+    return this.billing.disputeEvents(id, q);
   }
 
   @Post(':id/evidence')

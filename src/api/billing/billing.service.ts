@@ -14,7 +14,8 @@ import type { Principal } from '../auth/principal';
 import { admitRequest } from '../idempotency/admit-request';
 import { Problem } from '../problem/problem';
 import { billingProblem } from './billing-problems';
-import { endedCaseProblem, isCaseEnded } from '../temporal/ended-case';
+import { billingCaseEvents, BillingEventPage, BillingEventsQuery } from './billing-events';
+import { endedCaseProblem, endedCaseView, isCaseEnded } from '../temporal/ended-case';
 import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
 import { CreateRefundDto } from './refund.dto';
 
@@ -85,6 +86,9 @@ export class BillingService {
 
   async getRefund(id: string): Promise<RefundView> {
     if (!REFUND_ID.test(id)) throw Problem.notFound('refund', id);
+    // Terminated (the server's limits, an operator), timed out or failed: the last record, marked ended.
+    const ended = await endedCaseView<RefundView>(this.temporal, id, 'state', () => this.recordedView<RefundView>(id, 'refund'));
+    if (ended) return ended;
     const live = await withTimeout(this.temporal.workflow.getHandle<typeof refundWorkflow>(id).query(refundStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
     if (live) return live;
     const rows: { snapshot: RefundView }[] = await this.dataSource.query(`SELECT snapshot FROM billing_cases WHERE id = $1 AND kind = 'refund'`, [id]);
@@ -92,17 +96,21 @@ export class BillingService {
     return rows[0].snapshot;
   }
 
-  async events(id: string) {
+  async events(id: string, q: BillingEventsQuery = {}): Promise<BillingEventPage> {
     await this.getRefund(id);
-    const rows: { type: string; actor: string; occurred_at: Date; data: unknown }[] = await this.dataSource.query(
-      `SELECT type, actor, occurred_at, data FROM billing_case_events WHERE case_id = $1 ORDER BY id`,
-      [id],
-    );
-    return { items: rows.map((r) => ({ type: r.type, actor: r.actor, occurredAt: r.occurred_at.toISOString(), data: r.data })) };
+    return billingCaseEvents(this.dataSource, id, q);
+  }
+
+  /** A dispute's whole history (its view holds the last steps only), each evidence value as added. */
+  async disputeEvents(id: string, q: BillingEventsQuery): Promise<BillingEventPage> {
+    await this.getDispute(id);
+    return billingCaseEvents(this.dataSource, id, q);
   }
 
   async getDispute(id: string): Promise<DisputeView> {
     if (!/^dispute-[A-Za-z0-9_]{1,100}$/.test(id)) throw Problem.notFound('dispute', id);
+    const ended = await endedCaseView<DisputeView>(this.temporal, id, 'status', () => this.recordedView<DisputeView>(id, 'dispute'));
+    if (ended) return ended;
     const live = await withTimeout(this.temporal.workflow.getHandle(id).query(disputeStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
     if (live) return live;
     const rows: { snapshot: DisputeView }[] = await this.dataSource.query(`SELECT snapshot FROM billing_cases WHERE id = $1 AND kind = 'dispute'`, [id]);
@@ -137,6 +145,11 @@ export class BillingService {
       if (isCaseEnded(err)) throw await endedCaseProblem(this.temporal, 'refund', id, () => this.recordedState(id, 'refund'));
       return billingProblem(err, 'refund', id);
     }
+  }
+
+  private async recordedView<V>(id: string, kind: 'refund' | 'dispute'): Promise<V | undefined> {
+    const rows: { snapshot: V }[] = await this.dataSource.query(`SELECT snapshot FROM billing_cases WHERE id = $1 AND kind = $2`, [id, kind]);
+    return rows[0]?.snapshot;
   }
 
   private async recordedState(id: string, kind: 'refund' | 'dispute'): Promise<string | undefined> {

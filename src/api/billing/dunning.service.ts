@@ -6,7 +6,7 @@ import { dunningWorkflow } from '../../workflows';
 import { applyRetentionOfferUpdate, cancelSubscriptionNowUpdate, confirmDunningIdentityUpdate, dunningStatusQuery, DunningView } from '../../workflows/billing/messages';
 import type { Principal } from '../auth/principal';
 import { Problem } from '../problem/problem';
-import { endedCaseProblem, isCaseEnded } from '../temporal/ended-case';
+import { endedCaseProblem, endedCaseView, isCaseEnded } from '../temporal/ended-case';
 import { withTimeout } from '../temporal/with-timeout';
 import { billingProblem } from './billing-problems';
 
@@ -23,6 +23,11 @@ export class DunningService {
 
   async get(id: string): Promise<DunningView> {
     if (!DUNNING_ID.test(id)) throw Problem.notFound('dunning case', id);
+    // Terminated (the server's limits, an operator), timed out or failed: the last record, marked ended.
+    const ended = await endedCaseView<DunningView>(this.temporal, id, 'status', async () =>
+      ((await this.dataSource.query(`SELECT snapshot FROM billing_cases WHERE id = $1 AND kind = 'dunning'`, [id])) as { snapshot: DunningView }[])[0]?.snapshot,
+    );
+    if (ended) return ended;
     const live = await withTimeout(this.temporal.workflow.getHandle<typeof dunningWorkflow>(id).query(dunningStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
     if (live) return live;
     const rows: { snapshot: DunningView }[] = await this.dataSource.query(`SELECT snapshot FROM billing_cases WHERE id = $1 AND kind = 'dunning'`, [id]);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { IncidentView } from '../../workflows/incident/messages';
 import { CurrentPrincipal, Principal } from '../auth/principal';
@@ -8,7 +8,8 @@ import { KnownPolicyFilters } from '../input/known-policy-filters.pipe';
 import { checkIdempotencyKey } from '../idempotency/idempotency-key';
 import { answerCreate } from '../idempotency/replay-response';
 import { Problem } from '../problem/problem';
-import { ActorNoteDto, CreateIncidentDto, EscalationPolicyDto, IncidentPriorityDto, LinkTicketDto, ListIncidentsQuery, ReviewDto, RotationDto, SummaryDto } from './incident.dto';
+import { ActorNoteDto, CreateIncidentDto, EscalationPolicyDto, IncidentPriorityDto, LinkTicketDto, ListIncidentNotesQuery, ListIncidentsQuery, ReviewDto, RotationDto, SummaryDto } from './incident.dto';
+import { IncidentNotesPage } from './incident-notes';
 import { IncidentsService } from './incidents.service';
 
 const NAME = /^[A-Za-z0-9._-]{1,100}$/;
@@ -56,6 +57,14 @@ export class IncidentsController {
   @ApiOperation({ summary: 'The incident history: every action with actor and time, every page and SLA event' })
   events(@Param('id') id: string) {
     return this.incidents.events(id);
+  }
+
+  @Get(':id/notes')
+  @Roles('sre', 'agent', 'admin')
+  @ApiOperation({ summary: "Every note in full, oldest first, paginated (the incident's view shows the last 20, each cut to 500 characters)" })
+  @ApiOkResponse({ type: IncidentNotesPage })
+  notes(@Param('id') id: string, @Query() q: ListIncidentNotesQuery): Promise<IncidentNotesPage> {
+    return this.incidents.notes(id, q);
   }
 
   @Post(':id/acknowledge')

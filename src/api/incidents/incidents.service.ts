@@ -30,10 +30,13 @@ import type { Principal } from '../auth/principal';
 import { admitRequest } from '../idempotency/admit-request';
 import { requestHash } from '../idempotency/request-hash';
 import { Problem } from '../problem/problem';
-import { endedCaseProblem, isCaseEnded } from '../temporal/ended-case';
+import { endedCaseProblem, endedCaseView, isCaseEnded } from '../temporal/ended-case';
 import { problemFromTemporal } from '../temporal/temporal-problems';
 import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
-import { CreateIncidentDto, EscalationPolicyDto, IncidentPriorityDto, ListIncidentsQuery, ReviewDto, RotationDto } from './incident.dto';
+import { CreateIncidentDto, EscalationPolicyDto, IncidentPriorityDto, ListIncidentNotesQuery, ListIncidentsQuery, ReviewDto, RotationDto } from './incident.dto';
+import { decodeSeqCursor, encodeSeqCursor } from '../input/seq-cursor';
+import { IncidentNotesPage } from './incident-notes';
+import { sendUpdateOnce } from './send-update';
 
 const INCIDENT_ID = /^incident-[a-z0-9]{26}$/;
 type IncidentHandle = WorkflowHandle<typeof incidentWorkflow>;
@@ -144,6 +147,11 @@ export class IncidentsService {
   /** The running workflow answers; a finished one (or a slow one) is read from the read model. */
   async read(id: string): Promise<{ incident: IncidentView; source: 'workflow' | 'read-model' }> {
     if (!INCIDENT_ID.test(id)) throw Problem.notFound('incident', id);
+    // Terminated (the server's limits, an operator), timed out or failed: the last record, marked ended.
+    const ended = await endedCaseView<IncidentView>(this.temporal, id, 'status', async () =>
+      ((await this.dataSource.query(`SELECT snapshot FROM incidents WHERE id = $1`, [id])) as { snapshot: IncidentView }[])[0]?.snapshot,
+    );
+    if (ended) return { incident: ended, source: 'read-model' };
     const live = await withTimeout(this.temporal.workflow.getHandle<typeof incidentWorkflow>(id).query(incidentStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
     if (live) return { incident: live, source: 'workflow' };
     const rows: { snapshot: IncidentView }[] = await this.dataSource.query(`SELECT snapshot FROM incidents WHERE id = $1`, [id]);
@@ -176,29 +184,57 @@ export class IncidentsService {
   async events(id: string): Promise<{ items: { type: string; actor: string; occurredAt: string; data: unknown }[] }> {
     await this.get(id);
     const rows: { type: string; actor: string; occurred_at: Date; data: unknown }[] = await this.dataSource.query(
-      `SELECT type, actor, occurred_at, data FROM incident_events WHERE incident_id = $1 ORDER BY id`,
+      // The workflow's order (seq); rows from before numbering (NULL) came first.
+      `SELECT type, actor, occurred_at, data FROM incident_events WHERE incident_id = $1 ORDER BY seq NULLS FIRST, id`,
       [id],
     );
     return { items: rows.map((r) => ({ type: r.type, actor: r.actor, occurredAt: r.occurred_at.toISOString(), data: r.data })) };
   }
 
-  acknowledge = (id: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: caller.name }] }));
-  note = (id: string, text: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(noteIncidentUpdate, { args: [{ actor: caller.name, text }] }));
-  mitigate = (id: string, summary: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(mitigateIncidentUpdate, { args: [{ actor: caller.name, summary }] }));
-  resolve = (id: string, summary: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(resolveIncidentUpdate, { args: [{ actor: caller.name, summary }] }));
+  /**
+   * Every note in full, oldest first, from the read model: the incident's view shows only the
+   * last few (cut to a preview) so that its history stays small however long the incident runs.
+   */
+  async notes(id: string, q: ListIncidentNotesQuery): Promise<IncidentNotesPage> {
+    if (!INCIDENT_ID.test(id)) throw Problem.notFound('incident', id);
+    const known: unknown[] = await this.dataSource.query(`SELECT 1 FROM incidents WHERE id = $1`, [id]);
+    if (known.length === 0) await this.get(id); // not recorded yet: its workflow answers, or 404
+    const limit = q.limit ?? 50;
+    const after = q.cursor === undefined ? null : decodeSeqCursor(q.cursor);
+    const rows: { id: string; order_seq: string; actor: string; occurred_at: Date; data: { text?: unknown } }[] = await this.dataSource.query(
+      `SELECT id, COALESCE(seq, 0) AS order_seq, actor, occurred_at, data FROM incident_events
+       WHERE incident_id = $1 AND type = 'note' AND ($2::bigint IS NULL OR (COALESCE(seq, 0), id) > ($2::bigint, $3::bigint))
+       ORDER BY COALESCE(seq, 0), id LIMIT $4`,
+      [id, after?.seq ?? null, after?.id ?? null, limit + 1],
+    );
+    const total: { n: string }[] = await this.dataSource.query(`SELECT count(*) AS n FROM incident_events WHERE incident_id = $1 AND type = 'note'`, [id]);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => ({ actor: r.actor, text: typeof r.data.text === 'string' ? r.data.text : '', at: r.occurred_at.toISOString(), seq: Number(r.order_seq) || null })),
+      total: Number(total[0].n),
+      nextCursor: rows.length > limit && last ? encodeSeqCursor({ seq: Number(last.order_seq), id: Number(last.id) }) : null,
+    };
+  }
+
+  acknowledge = (id: string, caller: Principal) => this.update(id, (h, updateId) => h.executeUpdate(acknowledgeIncidentUpdate, { updateId, args: [{ actor: caller.name }] }));
+  note = (id: string, text: string, caller: Principal) => this.update(id, (h, updateId) => h.executeUpdate(noteIncidentUpdate, { updateId, args: [{ actor: caller.name, text }] }));
+  mitigate = (id: string, summary: string, caller: Principal) => this.update(id, (h, updateId) => h.executeUpdate(mitigateIncidentUpdate, { updateId, args: [{ actor: caller.name, summary }] }));
+  resolve = (id: string, summary: string, caller: Principal) => this.update(id, (h, updateId) => h.executeUpdate(resolveIncidentUpdate, { updateId, args: [{ actor: caller.name, summary }] }));
   priority = (id: string, dto: IncidentPriorityDto, caller: Principal) =>
-    this.update(id, (h) => h.executeUpdate(incidentPriorityUpdate, { args: [{ actor: caller.name, priority: dto.priority, reason: dto.reason }] }));
+    this.update(id, (h, updateId) => h.executeUpdate(incidentPriorityUpdate, { updateId, args: [{ actor: caller.name, priority: dto.priority, reason: dto.reason }] }));
   /** Only a ticket that exists can be linked: the incident's resolve will signal its workflow. */
   linkTicket = async (id: string, ticketId: string, caller: Principal): Promise<IncidentView> => {
     if (!INCIDENT_ID.test(id)) throw Problem.notFound('incident', id);
     if (!(await this.ticketExists(ticketId))) {
       throw new Problem(404, 'not-found', 'Not found', `ticket ${ticketId} does not exist`, { errors: [{ field: 'ticketId', message: `no ticket ${ticketId}` }] });
     }
-    return this.update(id, (h) => h.executeUpdate(linkTicketUpdate, { args: [{ actor: caller.name, ticketId }] }));
+    return this.update(id, (h, updateId) => h.executeUpdate(linkTicketUpdate, { updateId, args: [{ actor: caller.name, ticketId }] }));
   };
   review = (id: string, dto: ReviewDto, caller: Principal) =>
-    this.update(id, (h) =>
+    this.update(id, (h, updateId) =>
       h.executeUpdate(reviewIncidentUpdate, {
+        updateId,
         args: [
           {
             actor: caller.name,
@@ -213,7 +249,7 @@ export class IncidentsService {
         ],
       }),
     );
-  close = (id: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(closeIncidentUpdate, { args: [{ actor: caller.name }] }));
+  close = (id: string, caller: Principal) => this.update(id, (h, updateId) => h.executeUpdate(closeIncidentUpdate, { updateId, args: [{ actor: caller.name }] }));
 
   /**
    * The read model first; a ticket opened a moment ago may not be recorded there yet (its intake
@@ -231,10 +267,11 @@ export class IncidentsService {
     }
   }
 
-  private async update(id: string, send: (h: IncidentHandle) => Promise<IncidentView>): Promise<IncidentView> {
+  private async update(id: string, send: (h: IncidentHandle, updateId: string) => Promise<IncidentView>): Promise<IncidentView> {
     if (!INCIDENT_ID.test(id)) throw Problem.notFound('incident', id);
     try {
-      return await send(this.temporal.workflow.getHandle<typeof incidentWorkflow>(id));
+      const handle = this.temporal.workflow.getHandle<typeof incidentWorkflow>(id);
+      return await sendUpdateOnce((updateId) => send(handle, updateId));
     } catch (err) {
       if (isCaseEnded(err)) {
         throw await endedCaseProblem(this.temporal, 'incident', id, async () => {

@@ -38,11 +38,21 @@ export class ReportsService {
              UNION ALL
              SELECT value FROM jsonb_each(coalesce(t.snapshot->'sla', '{}'::jsonb))
            ) c
+          WHERE t.opened_at >= $1 AND t.opened_at < $2 AND ($3::text IS NULL OR t.brand = $3)),
+       -- A long conversation's oldest settled clocks are only counted (TicketView.slaHistoryEarlier).
+       earlier AS (
+         SELECT t.brand, t.priority, e.key AS metric, (e.value->>'met')::int AS met, (e.value->>'breached')::int AS breached
+           FROM tickets t
+           CROSS JOIN LATERAL jsonb_each(coalesce(t.snapshot->'slaHistoryEarlier', '{}'::jsonb)) e
           WHERE t.opened_at >= $1 AND t.opened_at < $2 AND ($3::text IS NULL OR t.brand = $3))
-       SELECT brand, priority, clock->>'metric' AS metric,
-              count(*) FILTER (WHERE clock->>'state' = 'met')::int AS met,
-              count(*) FILTER (WHERE clock->>'state' = 'breached')::int AS breached
-         FROM clocks WHERE clock->>'state' IN ('met', 'breached')
+       SELECT brand, priority, metric, sum(met)::int AS met, sum(breached)::int AS breached
+         FROM (
+           SELECT brand, priority, clock->>'metric' AS metric,
+                  (clock->>'state' = 'met')::int AS met, (clock->>'state' = 'breached')::int AS breached
+             FROM clocks WHERE clock->>'state' IN ('met', 'breached')
+           UNION ALL
+           SELECT brand, priority, metric, met, breached FROM earlier
+         ) settled
         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       [p.from, p.to, p.brand],
     );

@@ -257,6 +257,23 @@ export class ListTakedownsQuery {
   limit?: number;
 }
 
+/** `GET /v1/takedowns/:id/notes?limit=&cursor=`: a page of the case's notes, oldest first. */
+export class ListTakedownNotesQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  cursor?: string;
+}
+
 export class TransparencyQuery {
   @ApiProperty({ example: 2026 })
   @QueryInt()

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { TakedownView } from '../../workflows/takedown/messages';
+import { NOTES_IN_VIEW, TakedownView } from '../../workflows/takedown/messages';
 import type { PreservationView } from '../../workflows/takedown/preservation-messages';
 import { AuthenticatedRequest, CurrentPrincipal, Principal } from '../auth/principal';
 import { IdentifyCallerIfKeyed, Public, Roles } from '../auth/roles.decorator';
@@ -17,12 +17,14 @@ import {
   DecideTakedownDto,
   ExtendPreservationDto,
   InformationReceivedDto,
+  ListTakedownNotesQuery,
   ListTakedownsQuery,
   RecordPreservationDto,
   RequestInformationDto,
   SuitFiledDto,
   TakedownNoteDto,
 } from './takedown.dto';
+import { TakedownNotesPage } from './takedown-notes';
 import { TakedownCaseRead, TakedownReceipt, TakedownsService } from './takedowns.service';
 
 /** Notice intake: public (no key, its own tighter rate limit) and the same for partners with a key. */
@@ -98,6 +100,13 @@ export class TakedownsController {
   @ApiOperation({ summary: 'The append-only history: every action with actor and time, every clock and effect' })
   history(@Param('id') id: string) {
     return this.takedowns.history(id);
+  }
+
+  @Get(':id/notes')
+  @ApiOperation({ summary: `Every note in full, oldest first, paginated (the case's view shows the latest ${NOTES_IN_VIEW}, with notesTotal)` })
+  @ApiOkResponse({ type: TakedownNotesPage })
+  notes(@Param('id') id: string, @Query() q: ListTakedownNotesQuery): Promise<TakedownNotesPage> {
+    return this.takedowns.notes(id, q);
   }
 
   @Post(':id/assign')

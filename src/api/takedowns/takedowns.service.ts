@@ -34,10 +34,13 @@ import {
 import type { Principal } from '../auth/principal';
 import { admitRequest } from '../idempotency/admit-request';
 import { Problem } from '../problem/problem';
-import { endedCaseProblem, isCaseEnded } from '../temporal/ended-case';
+import { caseEndOf } from '../../temporal/case-end';
+import { caseGone, endedCaseProblem, endedCaseView, EndedView, isCaseEnded, markEnded } from '../temporal/ended-case';
 import { problemFromTemporal } from '../temporal/temporal-problems';
 import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
-import type { CounterNoticeDto, DecideTakedownDto, ListTakedownsQuery, RecordPreservationDto } from './takedown.dto';
+import type { CounterNoticeDto, DecideTakedownDto, ListTakedownNotesQuery, ListTakedownsQuery, RecordPreservationDto } from './takedown.dto';
+import { decodeSeqCursor, encodeSeqCursor } from '../input/seq-cursor';
+import { TakedownNotesPage } from './takedown-notes';
 
 type TakedownHandle = WorkflowHandle<typeof takedownWorkflow>;
 
@@ -146,6 +149,11 @@ export class TakedownsService {
   /** The running workflow answers; a finished one (or a slow one) is read from the read model. */
   async read(id: string): Promise<{ view: TakedownView; source: 'workflow' | 'read-model' }> {
     if (!TAKEDOWN_ID.test(id)) throw Problem.notFound('takedown', id);
+    // Terminated (the server's limits, an operator), timed out or failed: the last record, marked ended.
+    const ended = await endedCaseView<TakedownView>(this.temporal, id, 'state', async () =>
+      ((await this.dataSource.query(`SELECT snapshot FROM takedowns WHERE id = $1`, [id])) as { snapshot: TakedownView }[])[0]?.snapshot,
+    );
+    if (ended) return { view: ended, source: 'read-model' };
     const live = await withTimeout(this.temporal.workflow.getHandle<typeof takedownWorkflow>(id).query(takedownStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
     if (live) return { view: live, source: 'workflow' };
     const rows: { snapshot: TakedownView }[] = await this.dataSource.query(`SELECT snapshot FROM takedowns WHERE id = $1`, [id]);
@@ -174,6 +182,9 @@ export class TakedownsService {
     const missing = dto.items.findIndex((i) => i.contentId === undefined && i.url === undefined);
     if (missing >= 0) throw Problem.validation([{ field: `items.${missing}`, message: 'give a contentId, a url, or both' }]);
     const { view } = await this.read(caseId);
+    // A case whose workflow was terminated, timed out or failed takes no new hold either.
+    const ended = (view as Partial<EndedView<TakedownView>>).ended;
+    if (ended) throw caseGone('takedown', caseId, ended, { action: 'preserve' });
     const policy = this.policyFor(view.brand);
     const holdId = `preservation-${createHash('sha256').update(`${caseId}\u0000${dto.authority}\u0000${dto.reference}`).digest('hex').slice(0, 26)}`;
     // The authority's reference is this create's idempotency key: the same reference with other items is refused.
@@ -210,7 +221,10 @@ export class TakedownsService {
   /** A hold of this case: the running workflow answers; a released one is read from takedown_preservations. */
   async readPreservation(caseId: string, holdId: string): Promise<PreservationView> {
     if (!PRESERVATION_ID.test(holdId)) throw Problem.notFound('preservation hold', holdId);
-    const live = await withTimeout(this.temporal.workflow.getHandle<typeof preservationWorkflow>(holdId).query(preservationStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
+    const recorded = async () => ((await this.dataSource.query(`SELECT snapshot FROM takedown_preservations WHERE id = $1`, [holdId])) as { snapshot: PreservationView }[])[0]?.snapshot;
+    // Terminated, timed out or failed: the last record, marked ended.
+    const ended = await endedCaseView<PreservationView>(this.temporal, holdId, 'state', recorded);
+    const live = ended ?? (await withTimeout(this.temporal.workflow.getHandle<typeof preservationWorkflow>(holdId).query(preservationStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined));
     const hold = live ?? ((await this.dataSource.query(`SELECT snapshot FROM takedown_preservations WHERE id = $1`, [holdId])) as { snapshot: PreservationView }[])[0]?.snapshot;
     if (!hold || hold.caseId !== caseId) throw Problem.notFound('preservation hold', holdId);
     return hold;
@@ -218,7 +232,13 @@ export class TakedownsService {
 
   async preservations(caseId: string): Promise<PreservationView[]> {
     const rows: { snapshot: PreservationView }[] = await this.dataSource.query(`SELECT snapshot FROM takedown_preservations WHERE case_id = $1 ORDER BY requested_at, id`, [caseId]);
-    return rows.map((r) => r.snapshot);
+    // A hold recorded as held or extended whose workflow was terminated, timed out or failed shows so.
+    return Promise.all(
+      rows.map(async ({ snapshot }) => {
+        const end = snapshot.state === 'released' ? undefined : await caseEndOf(this.temporal, snapshot.id);
+        return end ? markEnded(snapshot, 'state', end) : snapshot;
+      }),
+    );
   }
 
   /** The authority renewed its request: the hold runs one more period, once (a second is a 409 naming the state). */
@@ -265,14 +285,41 @@ export class TakedownsService {
     return { items: rows.map((r) => r.snapshot) };
   }
 
-  /** The append-only history: every action with its actor and time, every clock and effect. */
-  async history(id: string): Promise<{ items: { type: string; actor: string; occurredAt: string; data: unknown }[] }> {
+  /**
+   * The append-only history: every action with its actor and time, every clock and effect. In
+   * time order; changes of one instant in the order the case applied them (`seq`; a preservation
+   * hold's events and records from before numbering have none).
+   */
+  async history(id: string): Promise<{ items: { type: string; actor: string; occurredAt: string; seq: number | null; data: unknown }[] }> {
     await this.read(id);
-    const rows: { type: string; actor: string; occurred_at: Date; data: unknown }[] = await this.dataSource.query(
-      `SELECT type, actor, occurred_at, data FROM takedown_events WHERE case_id = $1 ORDER BY occurred_at, id`,
+    const rows: { type: string; actor: string; occurred_at: Date; seq: string | null; data: unknown }[] = await this.dataSource.query(
+      `SELECT type, actor, occurred_at, seq, data FROM takedown_events WHERE case_id = $1 ORDER BY occurred_at, seq, id`,
       [id],
     );
-    return { items: rows.map((r) => ({ type: r.type, actor: r.actor, occurredAt: r.occurred_at.toISOString(), data: r.data })) };
+    return { items: rows.map((r) => ({ type: r.type, actor: r.actor, occurredAt: r.occurred_at.toISOString(), seq: r.seq === null ? null : Number(r.seq), data: r.data })) };
+  }
+
+  /** Every note of the case in full, oldest first (the view holds the latest few): keyset pages over (seq, row id). */
+  async notes(id: string, q: ListTakedownNotesQuery): Promise<TakedownNotesPage> {
+    if (!TAKEDOWN_ID.test(id)) throw Problem.notFound('takedown', id);
+    const known: unknown[] = await this.dataSource.query(`SELECT 1 FROM takedowns WHERE id = $1`, [id]);
+    if (known.length === 0) await this.read(id); // not recorded yet: its workflow answers, or 404
+    const limit = q.limit ?? 50;
+    const after = q.cursor === undefined ? null : decodeSeqCursor(q.cursor);
+    const rows: { id: string; order_seq: string; actor: string; occurred_at: Date; data: { text?: unknown } }[] = await this.dataSource.query(
+      `SELECT id, COALESCE(seq, 0) AS order_seq, actor, occurred_at, data FROM takedown_events
+       WHERE case_id = $1 AND type = 'note' AND ($2::bigint IS NULL OR (COALESCE(seq, 0), id) > ($2::bigint, $3::bigint))
+       ORDER BY COALESCE(seq, 0), id LIMIT $4`,
+      [id, after?.seq ?? null, after?.id ?? null, limit + 1],
+    );
+    const total: { n: string }[] = await this.dataSource.query(`SELECT count(*) AS n FROM takedown_events WHERE case_id = $1 AND type = 'note'`, [id]);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => ({ actor: r.actor, text: typeof r.data.text === 'string' ? r.data.text : '', at: r.occurred_at.toISOString(), seq: Number(r.order_seq) || null })),
+      total: Number(total[0].n),
+      nextCursor: rows.length > limit && last ? encodeSeqCursor({ seq: Number(last.order_seq), id: Number(last.id) }) : null,
+    };
   }
 
   // ---- legal staff's actions: each a workflow update whose validator asks the domain ---------

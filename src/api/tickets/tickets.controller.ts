@@ -5,6 +5,7 @@ import type { TicketView } from '../../workflows/ticket/messages';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { KnownPolicyFilters } from '../input/known-policy-filters.pipe';
+import { ActionKey } from '../idempotency/action-key';
 import { checkIdempotencyKey } from '../idempotency/idempotency-key';
 import { answerCreate } from '../idempotency/replay-response';
 import { TicketListService, TicketPage } from './ticket-list.service';
@@ -61,71 +62,71 @@ export class TicketsController {
   @HttpCode(200)
   @Roles('agent')
   @ApiOperation({ summary: 'Assign (or reassign) the ticket' })
-  assign(@Param('id') id: string, @Body() dto: AssignDto, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
-    return this.tickets.assign(id, dto, caller);
+  assign(@Param('id') id: string, @Body() dto: AssignDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+    return this.tickets.assign(id, dto, caller, key);
   }
 
   @Post(':id/reply')
   @HttpCode(200)
   @Roles('agent', 'client')
   @ApiOperation({ summary: "Record a reply: an agent's fulfils first/next response; a client's (the customer) resumes paused clocks" })
-  reply(@Param('id') id: string, @Body() dto: ReplyDto, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
-    return this.tickets.reply(id, dto, caller);
+  reply(@Param('id') id: string, @Body() dto: ReplyDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+    return this.tickets.reply(id, dto, caller, key);
   }
 
   @Post(':id/pending')
   @HttpCode(200)
   @Roles('agent')
   @ApiOperation({ summary: 'Wait on the customer or a vendor: the resolution clock pauses' })
-  pending(@Param('id') id: string, @Body() dto: PendingDto, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
-    return this.tickets.pending(id, dto, caller);
+  pending(@Param('id') id: string, @Body() dto: PendingDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+    return this.tickets.pending(id, dto, caller, key);
   }
 
   @Post(':id/priority')
   @HttpCode(200)
   @Roles('agent')
   @ApiOperation({ summary: 'Change priority: the new targets apply to the time already spent' })
-  priority(@Param('id') id: string, @Body() dto: PriorityDto, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
-    return this.tickets.priority(id, dto, caller);
+  priority(@Param('id') id: string, @Body() dto: PriorityDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+    return this.tickets.priority(id, dto, caller, key);
   }
 
   @Post(':id/resolve')
   @HttpCode(200)
   @Roles('agent')
   @ApiOperation({ summary: 'Resolve; opens the CSAT survey and the reopen window' })
-  resolve(@Param('id') id: string, @Body() dto: ResolveDto, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
-    return this.tickets.resolve(id, dto, caller);
+  resolve(@Param('id') id: string, @Body() dto: ResolveDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+    return this.tickets.resolve(id, dto, caller, key);
   }
 
   @Post(':id/reopen')
   @HttpCode(200)
   @Roles('agent', 'client')
   @ApiOperation({ summary: 'Reopen within the policy window: a new resolution cycle; the old one stays on record' })
-  reopen(@Param('id') id: string, @Body() dto: ReopenDto, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
-    return this.tickets.reopen(id, dto, caller);
+  reopen(@Param('id') id: string, @Body() dto: ReopenDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+    return this.tickets.reopen(id, dto, caller, key);
   }
 
   @Post(':id/close')
   @HttpCode(200)
   @Roles('agent')
   @ApiOperation({ summary: 'Close a resolved ticket now (otherwise it closes after the policy window)' })
-  close(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
-    return this.tickets.close(id, caller);
+  close(@Param('id') id: string, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+    return this.tickets.close(id, caller, key);
   }
 
   @Post(':id/csat')
   @HttpCode(200)
   @Roles('client')
   @ApiOperation({ summary: "The customer's satisfaction score (1–5), while the survey is open" })
-  csat(@Param('id') id: string, @Body() dto: CsatDto, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
-    return this.tickets.csat(id, dto, caller);
+  csat(@Param('id') id: string, @Body() dto: CsatDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+    return this.tickets.csat(id, dto, caller, key);
   }
 
   @Post(':id/repin')
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({ summary: "Move the ticket to its brand's current policy version (explicit and recorded)" })
-  repin(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<TicketView> {
-    return this.tickets.repin(id, caller);
+  repin(@Param('id') id: string, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+    return this.tickets.repin(id, caller, key);
   }
 }

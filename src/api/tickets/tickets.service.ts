@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Client, WithStartWorkflowOperation, WorkflowHandle } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { Client, WithStartWorkflowOperation, WorkflowHandle, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
@@ -27,13 +27,30 @@ import {
 } from '../../workflows/ticket/messages';
 import type { Principal } from '../auth/principal';
 import { admitRequest } from '../idempotency/admit-request';
+import { actionUpdateId } from '../idempotency/action-key';
+import { timeLeftInRequest } from '../resilience/request-budget';
 import { idempotencyKeyReused } from '../idempotency/idempotency-key';
 import { Problem } from '../problem/problem';
-import { endedCaseProblem, isCaseEnded } from '../temporal/ended-case';
+import { CaseEnd, caseEndFrom } from '../../temporal/case-end';
+import { endedCaseProblem, isCaseEnded, markEnded } from '../temporal/ended-case';
 import { problemFromTemporal } from '../temporal/temporal-problems';
 import { withTimeout } from '../temporal/with-timeout';
 import { AssignDto, CreateTicketDto, CsatDto, PendingDto, PriorityDto, ReopenDto, ReplyDto, ResolveDto } from './ticket.dto';
 import { isTicketId, requestHash, ticketIdFor } from './ticket-ids';
+
+/** The server's own rejection of an update no worker processed (temporal server errors_failures.go). */
+const UNPROCESSED_UPDATE = 'UnprocessedUpdate';
+const UPDATE_ATTEMPTS = 5;
+
+/**
+ * Outcomes that say nothing about the action yet, so the same update (same ID) is sent again:
+ * the server dropped the task that carried it (UnprocessedUpdate: it did not happen), or the call
+ * timed out on the server's side while the update waited behind others on a busy ticket.
+ */
+function isUndecidedUpdate(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === UNPROCESSED_UPDATE;
+}
 
 export interface OpenedTicket {
   ticket: TicketView;
@@ -161,11 +178,19 @@ export class TicketsService {
     if (!isTicketId(id)) throw Problem.notFound('ticket', id);
     const handle = this.temporal.workflow.getHandle(id);
     let running = false;
+    let end: CaseEnd | undefined;
     try {
-      running = (await handle.describe()).status.name === 'RUNNING';
+      const described = await handle.describe();
+      running = described.status.name === 'RUNNING';
+      // Terminated (the server's limits, an operator), timed out or failed: the last record, marked ended.
+      end = await caseEndFrom(this.temporal, described);
     } catch (err) {
       // Not found in Temporal (e.g. past retention): the read model may still know it.
       if (!(err instanceof Error && err.name === 'WorkflowNotFoundError')) throw err;
+    }
+    if (end) {
+      const { snapshot } = await this.readModel(id);
+      if (snapshot) return { ticket: markEnded(snapshot, 'status', end), source: 'read-model' };
     }
     if (running) {
       // A query that fails or lags (busy worker, replay after eviction) is no reason to fail a
@@ -182,54 +207,76 @@ export class TicketsService {
     return { ticket: snapshot, source: 'read-model' };
   }
 
-  assign(id: string, dto: AssignDto, caller: Principal) {
-    return this.update(id, (h) => h.executeUpdate(assignUpdate, { args: [{ actor: caller.name, assignee: dto.assignee }] }));
+  assign(id: string, dto: AssignDto, caller: Principal, key?: string) {
+    return this.update(id, actionUpdateId(caller, id, 'assign', dto, key), (h, updateId) => h.executeUpdate(assignUpdate, { updateId, args: [{ actor: caller.name, assignee: dto.assignee }] }));
   }
 
   /** An agent's reply answers the customer; a client's (the customer's) resumes paused clocks. */
-  reply(id: string, dto: ReplyDto, caller: Principal) {
+  reply(id: string, dto: ReplyDto, caller: Principal, key?: string) {
     const author = caller.role === 'client' ? 'customer' : 'agent';
-    return this.update(id, (h) => h.executeUpdate(replyUpdate, { args: [{ actor: caller.name, author, message: dto.message }] }));
+    return this.update(id, actionUpdateId(caller, id, 'reply', dto, key), (h, updateId) => h.executeUpdate(replyUpdate, { updateId, args: [{ actor: caller.name, author, message: dto.message }] }));
   }
 
-  pending(id: string, dto: PendingDto, caller: Principal) {
-    return this.update(id, (h) =>
-      h.executeUpdate(pendingUpdate, { args: [{ actor: caller.name, reason: dto.reason, message: dto.message ?? null }] }),
+  pending(id: string, dto: PendingDto, caller: Principal, key?: string) {
+    return this.update(id, actionUpdateId(caller, id, 'pending', dto, key), (h, updateId) =>
+      h.executeUpdate(pendingUpdate, { updateId, args: [{ actor: caller.name, reason: dto.reason, message: dto.message ?? null }] }),
     );
   }
 
-  priority(id: string, dto: PriorityDto, caller: Principal) {
-    return this.update(id, (h) => h.executeUpdate(priorityUpdate, { args: [{ actor: caller.name, priority: dto.priority, reason: dto.reason }] }));
+  priority(id: string, dto: PriorityDto, caller: Principal, key?: string) {
+    return this.update(id, actionUpdateId(caller, id, 'priority', dto, key), (h, updateId) => h.executeUpdate(priorityUpdate, { updateId, args: [{ actor: caller.name, priority: dto.priority, reason: dto.reason }] }));
   }
 
-  resolve(id: string, dto: ResolveDto, caller: Principal) {
-    return this.update(id, (h) => h.executeUpdate(resolveUpdate, { args: [{ actor: caller.name, resolution: dto.resolution }] }));
+  resolve(id: string, dto: ResolveDto, caller: Principal, key?: string) {
+    return this.update(id, actionUpdateId(caller, id, 'resolve', dto, key), (h, updateId) => h.executeUpdate(resolveUpdate, { updateId, args: [{ actor: caller.name, resolution: dto.resolution }] }));
   }
 
-  reopen(id: string, dto: ReopenDto, caller: Principal) {
-    return this.update(id, (h) => h.executeUpdate(reopenUpdate, { args: [{ actor: caller.name, reason: dto.reason }] }));
+  reopen(id: string, dto: ReopenDto, caller: Principal, key?: string) {
+    return this.update(id, actionUpdateId(caller, id, 'reopen', dto, key), (h, updateId) => h.executeUpdate(reopenUpdate, { updateId, args: [{ actor: caller.name, reason: dto.reason }] }));
   }
 
-  close(id: string, caller: Principal) {
-    return this.update(id, (h) => h.executeUpdate(closeUpdate, { args: [{ actor: caller.name }] }));
+  close(id: string, caller: Principal, key?: string) {
+    return this.update(id, actionUpdateId(caller, id, 'close', null, key), (h, updateId) => h.executeUpdate(closeUpdate, { updateId, args: [{ actor: caller.name }] }));
   }
 
-  csat(id: string, dto: CsatDto, caller: Principal) {
-    return this.update(id, (h) => h.executeUpdate(csatUpdate, { args: [{ actor: caller.name, score: dto.score, comment: dto.comment ?? null }] }));
+  csat(id: string, dto: CsatDto, caller: Principal, key?: string) {
+    return this.update(id, actionUpdateId(caller, id, 'csat', dto, key), (h, updateId) => h.executeUpdate(csatUpdate, { updateId, args: [{ actor: caller.name, score: dto.score, comment: dto.comment ?? null }] }));
   }
 
   /** Moves an open ticket to its brand's current policy version, on the record. */
-  async repin(id: string, caller: Principal): Promise<TicketView> {
+  async repin(id: string, caller: Principal, key?: string): Promise<TicketView> {
     const current = await this.get(id);
     const policy = this.pinPolicy(current.brand, current.priority, current.channel, current.plan);
-    return this.update(id, (h) => h.executeUpdate(repinUpdate, { args: [{ actor: caller.name, policy }] }));
+    return this.update(id, actionUpdateId(caller, id, 'repin', null, key), (h, updateId) => h.executeUpdate(repinUpdate, { updateId, args: [{ actor: caller.name, policy }] }));
   }
 
-  private async update(id: string, send: (handle: TicketHandle) => Promise<TicketView>): Promise<TicketView> {
+  /**
+   * Sends one action under one update ID, chosen here (issue 20). The server may reject an update
+   * it handed to a worker whose workflow task it then dropped ("UnprocessedUpdate": nothing of it
+   * entered history) — on main that surfaced as a 500 — or its call may time out while the update
+   * waits on a busy ticket. Sent again under the same ID, an update is admitted afresh, or, had it
+   * been accepted meanwhile, the server answers its outcome instead of running it twice. Bounded:
+   * after the last try the caller gets a 503 to retry with, never a 500.
+   */
+  private async update(id: string, updateId: string, send: (handle: TicketHandle, updateId: string) => Promise<TicketView>): Promise<TicketView> {
     if (!isTicketId(id)) throw Problem.notFound('ticket', id);
+    const handle = this.temporal.workflow.getHandle<typeof ticketWorkflow>(id);
     try {
-      return await send(this.temporal.workflow.getHandle<typeof ticketWorkflow>(id));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await send(handle, updateId);
+        } catch (err) {
+          if (!isUndecidedUpdate(err)) throw err;
+          // Out of tries, or of the request's budget: a 503 now beats one from the budget after a pointless wait.
+          if (attempt >= UPDATE_ATTEMPTS || (timeLeftInRequest() ?? Infinity) < 250 * attempt) {
+            if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw err; // busy: the API's 503 (temporal-busy.ts)
+            throw new Problem(503, 'ticket-busy', 'Ticket busy', `ticket ${id} did not take this action (not applied); retry shortly (with the same Idempotency-Key to be sure it happens once)`, { retryAfterSeconds: 1 });
+          }
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        }
+      }
     } catch (err) {
+      if (err instanceof Problem) throw err;
       // The workflow has ended (also while this update was in flight): the ticket exists but accepts no more actions.
       if (isCaseEnded(err)) throw await endedCaseProblem(this.temporal, 'ticket', id, async () => (await this.readModel(id)).snapshot?.status);
       return problemFromTemporal(err, 'ticket', id);

@@ -29,6 +29,10 @@ export class TicketEventRow {
   @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
   data: Record<string, unknown>;
 
+  /** The ticket's change number: events read in the order the workflow applied them. Null: older events. */
+  @Column({ type: 'bigint', nullable: true })
+  seq: string | null;
+
   @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz' })
   recordedAt: Date;
 }

@@ -81,4 +81,8 @@ export class TicketRow {
 
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+
+  /** The ticket's change number this snapshot shows (its last event's seq); null: written before it existed. */
+  @Column({ type: 'bigint', nullable: true })
+  version: string | null;
 }

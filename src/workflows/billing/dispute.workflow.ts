@@ -1,4 +1,4 @@
-import { ApplicationFailure, allHandlersFinished, condition, currentUpdateInfo, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, currentUpdateInfo, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { containsCardNumber, redactCardData } from '../../domain/billing/card-redaction';
 import {
@@ -22,8 +22,9 @@ import { Brand, CaseKind, CaseStatus, SlaBreached, SlaNextDeadline } from '../se
 import { iso } from '../sla-clock-view';
 import { cardDataRemediationReason, onRecordRefused, stopAfterRefusal } from './card-data-guard';
 import { CaseAttention } from '../common/needs-attention';
+import { RunBudget } from '../common/run-budget';
 import { finalOn, OUTSIDE_SERVICE, READ_MODEL_WRITE } from '../common/retry-policies';
-import { AddEvidenceRequest, addEvidenceUpdate, BillingFailure, disputeClosedSignal, DisputeInput, disputeStatusQuery, DisputeView } from './messages';
+import { AddEvidenceRequest, addEvidenceUpdate, BillingFailure, BillingRecord, DisputeCarried, disputeClosedSignal, DisputeInput, disputeStatusQuery, DisputeView } from './messages';
 
 const { recordBillingCase } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
 const { sendNotification, getCharge, listChargeRefunds, stageDisputeEvidence, submitDisputeEvidence, acceptDispute } = proxyActivities<ReturnType<typeof createActivities>>(
@@ -39,10 +40,14 @@ const { sendNotification, getCharge, listChargeRefunds, stageDisputeEvidence, su
  * money never goes back twice.
  */
 export async function disputeWorkflow(input: DisputeInput): Promise<DisputeView> {
-  const c = new DisputeCase(input, Date.now());
+  // The budget first, before any await (it decides, once per run, whether this run may continue as new).
+  const c = new DisputeCase(input, Date.now(), new RunBudget(input.runLimits));
   c.registerHandlers();
   return c.run();
 }
+
+/** How many of the case's steps its view (and the state carried between runs) holds. */
+export const DISPUTE_HISTORY_IN_VIEW = 20;
 
 class DisputeCase {
   private status: DisputeStatus = 'needs_response';
@@ -54,20 +59,89 @@ class DisputeCase {
   /** The submission is on its way to the gateway: evidence arriving now would not go with it. */
   private submitting = false;
   private closedAt: number | null = null;
+  /** The last DISPUTE_HISTORY_IN_VIEW steps (the read model keeps them all) and how many there were. */
   private history: { type: string; actor: string; at: number }[] = [];
+  private historyTotal = 0;
   private closedBy: string | null = null;
   private changed = false;
+  /** Records wait for this: the 'opened' record, or a continued run's queue, goes first. */
   private opened = false;
   /** The field path of card data that made recordBillingCase refuse the case's record. */
   private refusedPath: string | null = null;
   private remediationReason: string | null = null;
   /** A record refused for any other reason (a NUL byte) flags the case; it goes on. */
-  private readonly attention = new CaseAttention(() => ({ caseId: this.input.caseId, kind: 'dispute', brand: this.input.brand, priority: 'billing' }));
+  private readonly attention: CaseAttention;
+  private readonly openedAt: number;
+  /** The contest loop's progress: reminder times, how many went out, whether the missed deadline was told. */
+  private reminders: number[] | null = null;
+  private sentReminders = 0;
+  private missedNotified = false;
+  /** JSON of the evidence as last staged at the gateway ('' before the first staging). */
+  private stagedFingerprint = '';
+  /** The case's change number: every record carries the one it applied (read model order and version). */
+  private seq = 0;
+  /** Records of changes applied while the run drained: the next run writes them first, in order. */
+  private unrecorded: BillingRecord[] = [];
+  private readonly carried: DisputeCarried | undefined;
 
   constructor(
     private readonly input: DisputeInput,
-    private readonly openedAt: number,
-  ) {}
+    now: number,
+    private readonly budget: RunBudget,
+  ) {
+    const carried = (this.carried = input.carried);
+    this.attention = new CaseAttention(() => ({ caseId: this.input.caseId, kind: 'dispute', brand: this.input.brand, priority: 'billing' }), carried?.attention ?? null);
+    if (!carried) {
+      this.openedAt = now;
+      return;
+    }
+    // A later run of the same dispute: what the earlier runs decided and did, nothing started again.
+    this.openedAt = carried.openedAt;
+    this.status = carried.status;
+    this.evidence = carried.evidence;
+    this.stagedFingerprint = carried.evidenceStaged ? JSON.stringify(carried.evidence) : '';
+    this.decision = carried.decision;
+    this.card = carried.card;
+    this.paymentIntentId = carried.paymentIntentId;
+    this.submittedAt = carried.submittedAt;
+    this.closedAt = carried.closedAt;
+    this.closedBy = carried.closedBy;
+    this.history = carried.history;
+    this.historyTotal = carried.historyTotal;
+    this.reminders = carried.reminders;
+    this.sentReminders = carried.sentReminders;
+    this.missedNotified = carried.missedNotified;
+    this.refusedPath = carried.refusedPath;
+    this.remediationReason = carried.remediationReason;
+    this.seq = carried.seq;
+    this.unrecorded = carried.unrecorded;
+  }
+
+  /** Everything the next run needs that its input does not hold. */
+  private carry(): DisputeCarried {
+    return {
+      openedAt: this.openedAt,
+      status: this.status,
+      evidence: this.evidence,
+      evidenceStaged: this.stagedFingerprint === JSON.stringify(this.evidence),
+      decision: this.decision,
+      card: this.card,
+      paymentIntentId: this.paymentIntentId,
+      submittedAt: this.submittedAt,
+      closedAt: this.closedAt,
+      closedBy: this.closedBy,
+      history: this.history,
+      historyTotal: this.historyTotal,
+      reminders: this.reminders ?? [],
+      sentReminders: this.sentReminders,
+      missedNotified: this.missedNotified,
+      refusedPath: this.refusedPath,
+      remediationReason: this.remediationReason,
+      attention: this.attention.state,
+      seq: this.seq,
+      unrecorded: this.unrecorded,
+    };
+  }
 
   private get deadline(): number {
     return internalDeadline(this.input.dueBy, this.input.policy.disputes);
@@ -94,6 +168,8 @@ class DisputeCase {
       submittedAt: iso(this.submittedAt),
       closedAt: iso(this.closedAt),
       history: this.history.map((h) => ({ ...h, at: new Date(h.at).toISOString() })),
+      historyTotal: this.historyTotal,
+      historyTruncated: this.historyTotal > this.history.length,
       // Only present once a person has to take over (histories from before have no such field).
       ...(this.remediationReason !== null ? { remediationReason: this.remediationReason } : {}),
       ...this.attention.viewField,
@@ -107,9 +183,11 @@ class DisputeCase {
     setHandler(
       addEvidenceUpdate,
       async ({ actor, item, value }: AddEvidenceRequest) => {
+        this.budget.countUpdate();
         this.evidence = { ...this.evidence, [item]: value };
         this.changed = true;
-        return this.record('evidence_added', actor, { item });
+        // The value goes on the event (the read model keeps every version); the view shows the latest per item.
+        return this.record('evidence_added', actor, { item, value });
       },
       {
         validator: ({ item, value }: AddEvidenceRequest) => {
@@ -145,21 +223,47 @@ class DisputeCase {
     }
   }
 
+  private pushHistory(type: string, actor: string, at: number): void {
+    this.history.push({ type, actor, at });
+    this.historyTotal++;
+    // Bounded: the view (returned by every update and stored with every record) does not grow with the case.
+    if (this.history.length > DISPUTE_HISTORY_IN_VIEW) this.history.splice(0, this.history.length - DISPUTE_HISTORY_IN_VIEW);
+  }
+
   private async record(type: string, actor: string, data: Record<string, unknown>, key?: string): Promise<DisputeView> {
     await condition(() => this.opened || type === 'opened' || this.refusedPath !== null);
     if (this.refusedPath !== null) await stopAfterRefusal(this.refusedPath);
     const now = Date.now();
-    this.history.push({ type, actor, at: now });
+    const seq = ++this.seq;
+    this.pushHistory(type, actor, now);
     this.publish();
     const view = this.view();
+    const event: BillingRecord = { seq, eventKey: key ?? `${this.input.caseId}:${type}:${currentUpdateInfo()?.id ?? now}`, type, actor, occurredAt: new Date(now).toISOString(), data };
+    // The run is handing over: the next run writes this record first (no new activity now, so draining ends).
+    if (this.budget.isDraining) {
+      this.unrecorded.push(event);
+      return view;
+    }
+    return (await this.write(event, view, seq)) ? view : this.view();
+  }
+
+  /** One record: the snapshot (`version`: the newest change it shows) and its keyed event. */
+  private write(event: BillingRecord, snapshot: DisputeView, version: number): Promise<boolean> {
     // Card data: manual remediation (card-data-guard.ts); any other refusal: flagged, the case goes on.
-    const recorded = await this.attention.record(type, () =>
+    return this.attention.record(event.type, () =>
       recordBillingCase(
-        { kind: 'dispute', id: this.input.caseId, brand: this.input.brand, state: this.status, customerRef: this.input.chargeId, snapshot: view },
-        { eventKey: key ?? `${this.input.caseId}:${type}:${currentUpdateInfo()?.id ?? now}`, type, actor, occurredAt: new Date(now).toISOString(), data },
+        { kind: 'dispute', id: this.input.caseId, brand: this.input.brand, state: this.status, customerRef: this.input.chargeId, snapshot, version },
+        { eventKey: event.eventKey, type: event.type, actor: event.actor, occurredAt: event.occurredAt, data: event.data, seq: event.seq },
       ).catch((err: unknown) => onRecordRefused(err, (path) => (this.refusedPath ??= path))),
     );
-    return recorded ? view : this.view();
+  }
+
+  /** A continued run writes what the previous one applied while draining, in order, before anything else. */
+  private async writeUnrecorded(): Promise<void> {
+    while (this.unrecorded.length > 0) {
+      await this.write(this.unrecorded[0], this.view(), this.seq);
+      this.unrecorded.shift();
+    }
   }
 
   /**
@@ -171,14 +275,15 @@ class DisputeCase {
     this.status = 'manual_remediation';
     this.remediationReason = cardDataRemediationReason(path);
     const now = Date.now();
-    this.history.push({ type: 'card_data_refused', actor: 'system', at: now });
+    const seq = ++this.seq;
+    this.pushHistory('card_data_refused', 'system', now);
     this.publish();
     // The remediation notice below tells a person; the flag makes the case findable.
     await this.attention.flag('record', { reason: 'card_data_refused', sqlstate: null, field: path }, { notify: false });
     await this.attention.record('card_data_refused', () =>
       recordBillingCase(
-        { kind: 'dispute', id: this.input.caseId, brand: this.input.brand, state: this.status, customerRef: this.input.chargeId, snapshot: this.view() },
-        { eventKey: `${this.input.caseId}:card-data-refused`, type: 'card_data_refused', actor: 'system', occurredAt: new Date(now).toISOString(), data: { path } },
+        { kind: 'dispute', id: this.input.caseId, brand: this.input.brand, state: this.status, customerRef: this.input.chargeId, snapshot: this.view(), version: seq },
+        { eventKey: `${this.input.caseId}:card-data-refused`, type: 'card_data_refused', actor: 'system', occurredAt: new Date(now).toISOString(), data: { path }, seq },
       ),
     );
     await sendNotification({
@@ -226,6 +331,31 @@ class DisputeCase {
   }
 
   private async runCase(): Promise<DisputeView> {
+    if (this.carried) {
+      // A continued run: the opening, the gateway's facts and the decision are done; what the last
+      // run applied while draining is written first, then the case goes on where it was.
+      upsertSearchAttributes([
+        { key: CaseKind, value: 'dispute' },
+        { key: Brand, value: this.input.brand },
+      ]);
+      this.publish();
+      await this.writeUnrecorded();
+      this.opened = true;
+    } else {
+      const accepted = await this.open();
+      if (accepted) return accepted;
+    }
+    if (this.status === 'needs_response' || this.status === 'evidence_staged') await this.contest();
+    await condition(() => this.closedBy !== null);
+    const outcome = this.closedBy === 'won' ? 'won' : 'lost';
+    if (this.status === 'submitted') this.move(outcome);
+    this.closedAt = Date.now();
+    await this.record(outcome, 'gateway', { gatewayStatus: this.closedBy }, `${this.input.caseId}:closed`);
+    return this.finish();
+  }
+
+  /** The first run: record the opening, read the charge, decide; a conceded dispute ends here (its view returned). */
+  private async open(): Promise<DisputeView | null> {
     upsertSearchAttributes([
       { key: CaseKind, value: 'dispute' },
       { key: Brand, value: this.input.brand },
@@ -259,60 +389,64 @@ class DisputeCase {
       await this.record('accepted', 'system', { rule: this.decision.rule }, `${this.input.caseId}:accepted`);
       return this.finish();
     }
+    return null;
+  }
 
-    // Contest: stage what we have, remind before our deadline, submit once when complete.
-    const reminders = reminderTimes(this.input.dueBy, Date.now(), this.input.policy.disputes);
-    let sentReminders = 0;
-    let missedNotified = false;
-    let stagedFingerprint = '';
+  /**
+   * Contest: stage what we have, remind before our deadline, submit once — when complete or at the
+   * internal deadline. Each turn, once the due work is done, a run that has gathered enough history
+   * drains its handlers and continues as new with the case's state (reminders sent, evidence staged,
+   * change number), so nothing is staged, reminded or submitted twice across the boundary.
+   */
+  private async contest(): Promise<void> {
+    const decision = this.decision!.decision;
+    this.reminders ??= reminderTimes(this.input.dueBy, Date.now(), this.input.policy.disputes);
+    const reminders = this.reminders;
     while (this.status === 'needs_response' || this.status === 'evidence_staged') {
       const fingerprint = JSON.stringify(this.evidence);
-      if (fingerprint !== stagedFingerprint) {
+      if (fingerprint !== this.stagedFingerprint) {
         await stageDisputeEvidence({ disputeId: this.input.disputeId, evidence: this.evidence });
-        stagedFingerprint = fingerprint;
+        this.stagedFingerprint = fingerprint;
         if (this.status === 'needs_response') this.move('stage_evidence');
       }
       if (missingEvidence(this.evidence).length === 0) {
         await this.submit('checklist_complete', []);
-        break;
+        return;
       }
       const now = Date.now();
-      while (sentReminders < reminders.length && reminders[sentReminders] <= now) {
-        await this.notify('dispute_reminder', sentReminders, `dispute ${this.input.disputeId}: evidence missing (${missingEvidence(this.evidence).join(', ')}), internal deadline ${new Date(this.deadline).toISOString()}`);
-        await this.record('reminder', 'system', { missing: missingEvidence(this.evidence) }, `${this.input.caseId}:reminder:${sentReminders}`);
-        sentReminders++;
+      while (this.sentReminders < reminders.length && reminders[this.sentReminders] <= now) {
+        await this.notify('dispute_reminder', this.sentReminders, `dispute ${this.input.disputeId}: evidence missing (${missingEvidence(this.evidence).join(', ')}), internal deadline ${new Date(this.deadline).toISOString()}`);
+        await this.record('reminder', 'system', { missing: missingEvidence(this.evidence) }, `${this.input.caseId}:reminder:${this.sentReminders}`);
+        this.sentReminders++;
       }
       // The internal deadline came with the checklist incomplete: what is staged goes now, once, rather
       // than losing the dispute by default. Patched: cases that passed their deadline before only
       // notified (and submit later if the checklist is completed), as their history says.
-      const due = disputeSubmission(this.evidence, this.decision.decision, now, this.deadline);
-      if (due.submit && due.trigger === 'internal_deadline' && !missedNotified && patched('dispute-submit-at-internal-deadline')) {
+      const due = disputeSubmission(this.evidence, decision, now, this.deadline);
+      if (due.submit && due.trigger === 'internal_deadline' && !this.missedNotified && patched('dispute-submit-at-internal-deadline')) {
         await this.submit('internal_deadline', due.missing);
         await this.notify(
           'dispute_deadline_missed',
           0,
           `dispute ${this.input.disputeId}: internal deadline reached with evidence missing (${due.missing.join(', ')}); the staged evidence was submitted; the network's due_by is ${new Date(this.input.dueBy).toISOString()}`,
         );
-        break;
+        return;
       }
-      if (!missedNotified && now >= this.deadline) {
-        missedNotified = true;
+      if (!this.missedNotified && now >= this.deadline) {
+        this.missedNotified = true;
         await this.notify('dispute_deadline_missed', 0, `dispute ${this.input.disputeId}: internal deadline passed with evidence missing; the network's due_by is ${new Date(this.input.dueBy).toISOString()}`);
         await this.record('internal_deadline_missed', 'system', { missing: missingEvidence(this.evidence) }, `${this.input.caseId}:deadline-missed`);
       }
-      const next = [reminders[sentReminders], missedNotified ? undefined : this.deadline].filter((t): t is number => t !== undefined);
+      const next = [reminders[this.sentReminders], this.missedNotified ? undefined : this.deadline].filter((t): t is number => t !== undefined);
       this.changed = false;
-      if (this.closedBy) break;
+      if (this.closedBy) return;
+      if (this.budget.spent()) {
+        await this.budget.drain();
+        await continueAsNew<typeof disputeWorkflow>({ ...this.input, carried: this.carry() });
+      }
       if (next.length) await condition(() => this.changed, Math.max(1, Math.min(...next) - Date.now()));
       else await condition(() => this.changed);
     }
-
-    await condition(() => this.closedBy !== null);
-    const outcome = this.closedBy === 'won' ? 'won' : 'lost';
-    if (this.status === 'submitted') this.move(outcome);
-    this.closedAt = Date.now();
-    await this.record(outcome, 'gateway', { gatewayStatus: this.closedBy }, `${this.input.caseId}:closed`);
-    return this.finish();
   }
 
   /**

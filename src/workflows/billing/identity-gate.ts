@@ -10,7 +10,12 @@ import { BillingFailure, ConfirmIdentityRequest } from './messages';
  * validators until it is on the record, so a refused change never enters history.
  */
 export class IdentityGate {
-  private confirmation: IdentityConfirmation | null = null;
+  private confirmation: IdentityConfirmation | null;
+
+  /** `restored`: the confirmation a case carried across continue-as-new. */
+  constructor(restored: IdentityConfirmation | null = null) {
+    this.confirmation = restored;
+  }
 
   get record(): IdentityConfirmation | null {
     return this.confirmation;

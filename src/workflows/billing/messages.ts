@@ -5,6 +5,7 @@ import type { DisputeEvidence, DisputeStatus, EvidenceItem, ThreeDSecureResult }
 import type { DunningStatus } from '../../domain/billing/dunning';
 import type { IdentityConfirmation } from '../../domain/billing/identity';
 import type { PlanInterval, RefundEligibility, RefundReason, RefundState } from '../../domain/billing/refund';
+import type { RunLimits } from '../common/run-budget';
 
 /** Signals, queries and updates of billing cases: defined once, used by workflows and API. */
 
@@ -22,6 +23,33 @@ export interface RefundInput {
   agent: string;
   policy: BillingPolicy;
   openedBy: string;
+  /** Set by the run that continued as new (a refund settling for long): the case as it stood. */
+  carried?: RefundCarried;
+  /** Tests only (the API never sets it): smaller per-run limits, to continue as new sooner. */
+  runLimits?: Partial<RunLimits>;
+}
+
+/**
+ * A refund's state handed to the next run. Only a settling refund continues as new (its polling
+ * is what can run long): the refund exists at the gateway, so the next run goes straight back to
+ * settling it and never asks for it again.
+ */
+export interface RefundCarried {
+  openedAt: number;
+  state: RefundState;
+  identity: IdentityConfirmation | null;
+  eligibility: RefundEligibility | null;
+  retention: RefundView['retention'];
+  charge: RefundView['charge'];
+  refund: RefundView['refund'];
+  settlement: RefundView['settlement'];
+  remediationReason: string | null;
+  closedAt: number | null;
+  /** The gateway's webhook news not yet acted on. */
+  gatewayUpdate: { status: string; failureReason: string | null } | null;
+  attention: NeedsAttentionView | null;
+  seq: number;
+  unrecorded: BillingRecord[];
 }
 
 export interface RefundView {
@@ -97,6 +125,48 @@ export interface DisputeInput {
   /** The network's deadline (epoch ms). */
   dueBy: number;
   policy: BillingPolicy;
+  /** Set by the run that continued as new: the case as it stood (absent on the first run). */
+  carried?: DisputeCarried;
+  /** Tests only (the API never sets it): smaller per-run limits, to continue as new sooner. */
+  runLimits?: Partial<RunLimits>;
+}
+
+/** One record (keyed event) a run applied while draining; the next run writes it first, in order. */
+export interface BillingRecord {
+  seq: number;
+  eventKey: string;
+  type: string;
+  actor: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+/** A dispute's state handed from one run to the next (continue-as-new); the pinned policy stays in the input. */
+export interface DisputeCarried {
+  openedAt: number;
+  status: DisputeStatus;
+  /** The checklist as collected: at most one value per item (bounded by EVIDENCE_ITEMS, 20,000 characters each). */
+  evidence: DisputeEvidence;
+  /** Whether `evidence` is what the gateway has staged (the next run stages again otherwise). */
+  evidenceStaged: boolean;
+  decision: DisputeView['decision'];
+  card: DisputeView['card'];
+  paymentIntentId: string | null;
+  submittedAt: number | null;
+  closedAt: number | null;
+  closedBy: string | null;
+  /** The last DISPUTE_HISTORY_IN_VIEW entries, and how many there were in all. */
+  history: { type: string; actor: string; at: number }[];
+  historyTotal: number;
+  reminders: number[];
+  sentReminders: number;
+  missedNotified: boolean;
+  refusedPath: string | null;
+  remediationReason: string | null;
+  attention: NeedsAttentionView | null;
+  /** The last change number applied (every record carries its own). */
+  seq: number;
+  unrecorded: BillingRecord[];
 }
 
 export interface DisputeView {
@@ -125,7 +195,14 @@ export interface DisputeView {
   missingEvidence: string[];
   submittedAt: string | null;
   closedAt: string | null;
+  /**
+   * The case's last 20 steps, oldest first (`historyTotal` counts them all; `historyTruncated`
+   * says older ones are left out). Every step, with each evidence value as it was added, is in
+   * GET /v1/disputes/{id}/events.
+   */
   history: { type: string; actor: string; at: string }[];
+  historyTotal: number;
+  historyTruncated: boolean;
   /** Why a person has to take over (status manual_remediation); absent otherwise. */
   remediationReason?: string;
   /** Present once a record of the case was refused for good (README "Cases that need attention"). */
@@ -157,6 +234,27 @@ export interface DunningInput {
   policy: BillingPolicy;
   /** Stripe's hosted invoice page (hosted_invoice_url): where the customer pays with a new card. */
   hostedInvoiceUrl?: string | null;
+  /** Set by the run that continued as new: the case as it stood (the schedule is derived from the input again). */
+  carried?: DunningCarried;
+  /** Tests only (the API never sets it): smaller per-run limits, to continue as new sooner. */
+  runLimits?: Partial<RunLimits>;
+}
+
+/** A dunning case's state handed to the next run: the steps taken, what agents did, the change number. */
+export interface DunningCarried {
+  status: DunningStatus;
+  paid: boolean;
+  agentCancelling: boolean;
+  /** Attempts of the schedule already taken (each happens once). */
+  done: number[];
+  identity: IdentityConfirmation | null;
+  retentionOffer: DunningView['retentionOffer'];
+  cancellation: DunningView['cancellation'];
+  closedAt: number | null;
+  remediationReason: string | null;
+  attention: NeedsAttentionView | null;
+  seq: number;
+  unrecorded: BillingRecord[];
 }
 
 export interface DunningView {

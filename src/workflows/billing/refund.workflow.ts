@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, currentUpdateInfo, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, currentUpdateInfo, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { settlementWindow } from '../../domain/billing/billing-policy';
 import { checkRefundAction, InvalidRefundTransitionError, RefundAction, refundEligibility, refundIdempotencyKey, RefundState } from '../../domain/billing/refund';
@@ -8,8 +8,9 @@ import { redactCardData } from '../../domain/billing/card-redaction';
 import { cardDataRemediationReason, onRecordRefused, stopAfterRefusal } from './card-data-guard';
 import { IdentityGate } from './identity-gate';
 import { CaseAttention } from '../common/needs-attention';
+import { RunBudget } from '../common/run-budget';
 import { finalOn, OUTSIDE_SERVICE, READ_MODEL_WRITE } from '../common/retry-policies';
-import { BillingFailure, ConfirmIdentityRequest, confirmIdentityUpdate, RefundInput, refundStatusQuery, refundUpdatedSignal, RefundView, retentionAnswerUpdate } from './messages';
+import { BillingFailure, BillingRecord, ConfirmIdentityRequest, confirmIdentityUpdate, RefundCarried, RefundInput, refundStatusQuery, refundUpdatedSignal, RefundView, retentionAnswerUpdate } from './messages';
 
 const { recordBillingCase } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
 const { sendNotification, updateCrm, cancelSubscription, getCharge, getRefund } = proxyActivities<ReturnType<typeof createActivities>>(finalOn(OUTSIDE_SERVICE, ['GatewayRejectedError']));
@@ -26,14 +27,15 @@ const { createRefund } = proxyActivities<ReturnType<typeof createActivities>>({ 
  * with the gateway's reason.
  */
 export async function refundWorkflow(input: RefundInput): Promise<RefundView> {
-  const c = new RefundCase(input, Date.now());
+  // The budget first, before any await (it decides, once per run, whether this run may continue as new).
+  const c = new RefundCase(input, Date.now(), new RunBudget(input.runLimits));
   c.registerHandlers();
   return c.run();
 }
 
 class RefundCase {
   private state: RefundState = 'identity_pending';
-  private readonly identity = new IdentityGate();
+  private readonly identity: IdentityGate;
   private eligibility: RefundView['eligibility'] = null;
   private retention: RefundView['retention'] = null;
   private charge: RefundView['charge'] = null;
@@ -42,16 +44,65 @@ class RefundCase {
   private remediationReason: string | null = null;
   private closedAt: number | null = null;
   private gatewayUpdate: { status: string; failureReason: string | null } | null = null;
+  /** Records wait for this: the 'opened' record, or a continued run's queue, goes first. */
   private opened = false;
+  /** The case's change number: every record carries the one it applied (read model order and snapshot version). */
+  private seq = 0;
+  /** Records of changes applied while the run drained: the next run writes them first, in order. */
+  private unrecorded: BillingRecord[] = [];
   /** The field path of card data that made recordBillingCase refuse the case's record. */
   private refusedPath: string | null = null;
   /** A record refused for any other reason (a NUL byte) flags the case; it goes on. */
-  private readonly attention = new CaseAttention(() => ({ caseId: this.input.caseId, kind: 'refund', brand: this.input.brand, priority: 'billing' }));
+  private readonly attention: CaseAttention;
+  private readonly openedAt: number;
+  private readonly carried: RefundCarried | undefined;
 
   constructor(
     private readonly input: RefundInput,
-    private readonly openedAt: number,
-  ) {}
+    now: number,
+    private readonly budget: RunBudget,
+  ) {
+    const carried = (this.carried = input.carried);
+    this.attention = new CaseAttention(() => ({ caseId: this.input.caseId, kind: 'refund', brand: this.input.brand, priority: 'billing' }), carried?.attention ?? null);
+    this.identity = new IdentityGate(carried?.identity ?? null);
+    if (!carried) {
+      this.openedAt = now;
+      return;
+    }
+    // A later run of a settling refund: everything the earlier runs did, the refund at the gateway included.
+    this.openedAt = carried.openedAt;
+    this.state = carried.state;
+    this.eligibility = carried.eligibility;
+    this.retention = carried.retention;
+    this.charge = carried.charge;
+    this.refund = carried.refund;
+    this.settlement = carried.settlement;
+    this.remediationReason = carried.remediationReason;
+    this.closedAt = carried.closedAt;
+    this.gatewayUpdate = carried.gatewayUpdate;
+    this.seq = carried.seq;
+    this.unrecorded = carried.unrecorded;
+  }
+
+  /** Everything the next run needs that its input does not hold. */
+  private carry(): RefundCarried {
+    return {
+      openedAt: this.openedAt,
+      state: this.state,
+      identity: this.identity.record,
+      eligibility: this.eligibility,
+      retention: this.retention,
+      charge: this.charge,
+      refund: this.refund,
+      settlement: this.settlement,
+      remediationReason: this.remediationReason,
+      closedAt: this.closedAt,
+      gatewayUpdate: this.gatewayUpdate,
+      attention: this.attention.state,
+      seq: this.seq,
+      unrecorded: this.unrecorded,
+    };
+  }
 
   view(): RefundView {
     const view: RefundView = {
@@ -83,6 +134,7 @@ class RefundCase {
     setHandler(
       confirmIdentityUpdate,
       async (request) => {
+        this.budget.countUpdate();
         const { method } = this.identity.confirm(request);
         return this.move('confirm_identity', request.actor, { method });
       },
@@ -96,6 +148,7 @@ class RefundCase {
     setHandler(
       retentionAnswerUpdate,
       async ({ actor, accepted }) => {
+        this.budget.countUpdate();
         this.retention = { ...this.retention!, answer: accepted ? 'accepted' : 'declined', answeredAt: new Date(Date.now()).toISOString() };
         return this.move(accepted ? 'accept_offer' : 'decline_offer', actor, {});
       },
@@ -128,17 +181,30 @@ class RefundCase {
     await condition(() => this.opened || this.refusedPath !== null);
     if (this.refusedPath !== null) await stopAfterRefusal(this.refusedPath);
     const now = Date.now();
+    const seq = ++this.seq;
     if (['settled', 'failed', 'retained', 'manual_remediation'].includes(this.state) && this.closedAt === null) this.closedAt = now;
     this.publish();
     const view = this.view();
-    await this.persist(view, { eventKey: key ?? `${this.input.caseId}:${type}:${currentUpdateInfo()?.id ?? now}`, type, actor, occurredAt: new Date(now).toISOString(), data });
+    const event: BillingRecord = { seq, eventKey: key ?? `${this.input.caseId}:${type}:${currentUpdateInfo()?.id ?? now}`, type, actor, occurredAt: new Date(now).toISOString(), data };
+    // The run is handing over: the next run writes this record first (no new activity now, so draining ends).
+    if (this.budget.isDraining) this.unrecorded.push(event);
+    else await this.persist(view, event);
     return view;
   }
 
-  private async persist(snapshot: RefundView, event: Parameters<typeof recordBillingCase>[1]): Promise<void> {
+  /** A continued run writes what the previous one applied while draining, in order, before anything else. */
+  private async writeUnrecorded(): Promise<void> {
+    while (this.unrecorded.length > 0) {
+      await this.persist(this.view(), this.unrecorded[0], this.seq);
+      this.unrecorded.shift();
+    }
+  }
+
+  /** `version`: the newest change the snapshot shows (the newer snapshot wins in the read model); the event's own by default. */
+  private async persist(snapshot: RefundView, event: BillingRecord, version = event.seq): Promise<void> {
     // Card data: manual remediation (card-data-guard.ts); any other refusal: flagged, the case goes on.
     await this.attention.record(event.type, () =>
-      recordBillingCase({ kind: 'refund', id: this.input.caseId, brand: this.input.brand, state: this.state, customerRef: this.input.customerRef, snapshot }, event).catch((err: unknown) =>
+      recordBillingCase({ kind: 'refund', id: this.input.caseId, brand: this.input.brand, state: this.state, customerRef: this.input.customerRef, snapshot, version }, event).catch((err: unknown) =>
         onRecordRefused(err, (path) => (this.refusedPath ??= path)),
       ),
     );
@@ -154,10 +220,11 @@ class RefundCase {
     // The remediation notice below tells a person; the flag makes the case findable.
     await this.attention.flag('record', { reason: 'card_data_refused', sqlstate: null, field: path }, { notify: false });
     const now = Date.now();
+    const seq = ++this.seq;
     await this.attention.record('card_data_refused', () =>
       recordBillingCase(
-        { kind: 'refund', id: this.input.caseId, brand: this.input.brand, state: this.state, customerRef: redactCardData(this.input.customerRef), snapshot: this.view() },
-        { eventKey: `${this.input.caseId}:card-data-refused`, type: 'card_data_refused', actor: 'system', occurredAt: new Date(now).toISOString(), data: { path } },
+        { kind: 'refund', id: this.input.caseId, brand: this.input.brand, state: this.state, customerRef: redactCardData(this.input.customerRef), snapshot: this.view(), version: seq },
+        { eventKey: `${this.input.caseId}:card-data-refused`, type: 'card_data_refused', actor: 'system', occurredAt: new Date(now).toISOString(), data: { path }, seq },
       ),
     );
     await this.notify('refund_remediation', 'owner', this.input.agent, `refund case needs a person: ${this.remediationReason}`);
@@ -220,8 +287,15 @@ class RefundCase {
   }
 
   private async runCase(): Promise<RefundView> {
+    if (this.carried) {
+      // A continued run (only a settling refund continues as new): what the last run applied while
+      // draining is written first, then the settlement goes on; the refund is never requested again.
+      await this.writeUnrecorded();
+      this.opened = true;
+      return this.settle();
+    }
     const policy = this.input.policy;
-    await this.persist(this.view(), { eventKey: `${this.input.caseId}:opened`, type: 'opened', actor: this.input.openedBy, occurredAt: new Date(this.openedAt).toISOString(), data: { reason: this.input.reason, policyVersion: policy.version } });
+    await this.persist(this.view(), { seq: ++this.seq, eventKey: `${this.input.caseId}:opened`, type: 'opened', actor: this.input.openedBy, occurredAt: new Date(this.openedAt).toISOString(), data: { reason: this.input.reason, policyVersion: policy.version } });
     this.opened = true;
 
     // 1. Identity first: nothing happens to the account, and no money moves, before it.
@@ -305,13 +379,26 @@ class RefundCase {
     const { warnAt, breachAt } = settlementWindow(this.input.policy, requestedAt);
     this.settlement = { warnAt: new Date(warnAt).toISOString(), breachAt: new Date(breachAt).toISOString(), atRiskSince: null, breachedAt: null };
     if (created.status === 'pending') await this.move('refund_pending', 'system', { refundId: created.id, amountMinor: created.amountMinor }, `${this.input.caseId}:refund-requested`);
+    return this.settle({ status: created.status, failureReason: created.failureReason });
+  }
 
-    // Settlement: the gateway's webhook (signal) or, failing that, polling; warn and breach on the way.
-    let status: string = created.status;
-    let failureReason = created.failureReason;
+  /**
+   * Settlement: the gateway's webhook (signal) or, failing that, polling; warn and breach on the
+   * way. Polling a refund that stays pending for weeks would fill the run's history, so each turn,
+   * once the due clocks are handled, a run that has gathered enough continues as new with the
+   * refund's ID and clocks (at-risk and breach sent once, the refund requested once).
+   * `outcome`: the gateway's answer to the request (absent on a continued run: still pending).
+   */
+  private async settle(outcome: { status: string; failureReason: string | null } = { status: 'pending', failureReason: null }): Promise<RefundView> {
+    const e = this.eligibility!;
+    const refundId = this.refund!.gatewayRefundId!;
+    const warnAt = Date.parse(this.settlement!.warnAt);
+    const breachAt = Date.parse(this.settlement!.breachAt);
+    let { status, failureReason } = outcome;
     while (status === 'pending') {
+      const settlement = this.settlement!;
       const now = Date.now();
-      const nextClock = this.settlement.atRiskSince === null ? warnAt : this.settlement.breachedAt === null ? breachAt : Infinity;
+      const nextClock = settlement.atRiskSince === null ? warnAt : settlement.breachedAt === null ? breachAt : Infinity;
       const wait = Math.max(1, Math.min(this.input.policy.settlementPollEveryMs, nextClock - now));
       await condition(() => this.gatewayUpdate !== null, wait);
       if (this.gatewayUpdate) {
@@ -320,40 +407,45 @@ class RefundCase {
         continue;
       }
       const at = Date.now();
-      if (this.settlement.atRiskSince === null && at >= warnAt) {
-        this.settlement = { ...this.settlement, atRiskSince: new Date(at).toISOString() };
+      if (this.settlement!.atRiskSince === null && at >= warnAt) {
+        this.settlement = { ...this.settlement!, atRiskSince: new Date(at).toISOString() };
         await Promise.all([
           this.record('settlement_at_risk', 'system', { warnAt: this.settlement.warnAt }, `${this.input.caseId}:settlement-at-risk`),
-          this.notify('refund_settlement_at_risk', 'owner', this.input.agent, `refund ${created.id} not settled by day ${this.input.policy.refunds.settlementWarnBusinessDays}`),
+          this.notify('refund_settlement_at_risk', 'owner', this.input.agent, `refund ${refundId} not settled by day ${this.input.policy.refunds.settlementWarnBusinessDays}`),
         ]);
       }
-      if (this.settlement.breachedAt === null && at >= breachAt) {
-        this.settlement = { ...this.settlement, breachedAt: new Date(at).toISOString() };
+      if (this.settlement!.breachedAt === null && at >= breachAt) {
+        this.settlement = { ...this.settlement!, breachedAt: new Date(at).toISOString() };
         await Promise.all([
           this.record('settlement_breached', 'system', { breachAt: this.settlement.breachAt }, `${this.input.caseId}:settlement-breached`),
-          this.notify('refund_settlement_breached', 'manager', null, `refund ${created.id} not settled within ${this.input.policy.refunds.settlementBreachBusinessDays} business days`),
+          this.notify('refund_settlement_breached', 'manager', null, `refund ${refundId} not settled within ${this.input.policy.refunds.settlementBreachBusinessDays} business days`),
         ]);
       }
-      const polled = await getRefund({ refundId: created.id });
+      const polled = await getRefund({ refundId });
       ({ status, failureReason } = polled);
-      this.refund = { ...this.refund, traceNumber: polled.traceNumber ?? null };
+      this.refund = { ...this.refund!, traceNumber: polled.traceNumber ?? null };
+      if (status === 'pending' && this.gatewayUpdate === null && this.budget.spent()) {
+        await this.budget.drain();
+        await continueAsNew<typeof refundWorkflow>({ ...this.input, carried: this.carry() });
+      }
     }
 
+    const refund = this.refund!;
     if (status === 'succeeded') {
       // Settled by the webhook: the trace number (ARN) is read from the gateway once. Patched, so
       // cases that settled before this step existed replay as they ran.
-      if (this.refund.traceNumber === null && patched('refund-trace-number')) {
-        this.refund = { ...this.refund, traceNumber: (await getRefund({ refundId: created.id })).traceNumber ?? null };
+      if (refund.traceNumber === null && patched('refund-trace-number')) {
+        this.refund = { ...refund, traceNumber: (await getRefund({ refundId })).traceNumber ?? null };
       }
-      this.refund = { ...this.refund, status: 'succeeded', settledAt: new Date(Date.now()).toISOString() };
-      await this.move('refund_succeeded', 'system', { refundId: created.id, traceNumber: this.refund.traceNumber }, `${this.input.caseId}:refund-succeeded`);
-      await this.notify('refund_receipt', 'customer', this.input.customerRef, `refund of ${e.amountMinor} ${e.currency} (minor units) sent; reference ${created.id}`);
-      await this.crm('refunded', { refundId: created.id, amountMinor: e.amountMinor, currency: e.currency });
+      this.refund = { ...this.refund!, status: 'succeeded', settledAt: new Date(Date.now()).toISOString() };
+      await this.move('refund_succeeded', 'system', { refundId, traceNumber: this.refund.traceNumber }, `${this.input.caseId}:refund-succeeded`);
+      await this.notify('refund_receipt', 'customer', this.input.customerRef, `refund of ${e.amountMinor} ${e.currency} (minor units) sent; reference ${refundId}`);
+      await this.crm('refunded', { refundId, amountMinor: e.amountMinor, currency: e.currency });
       return this.finish();
     }
-    this.refund = { ...this.refund, status: status === 'canceled' ? 'canceled' : 'failed', failureReason: failureReason ?? status };
-    await this.move('refund_failed', 'system', { refundId: created.id, failureReason: this.refund.failureReason }, `${this.input.caseId}:refund-failed`);
-    await this.remediate(`refund ${created.id} ${status}: ${this.refund.failureReason}`);
+    this.refund = { ...refund, status: status === 'canceled' ? 'canceled' : 'failed', failureReason: failureReason ?? status };
+    await this.move('refund_failed', 'system', { refundId, failureReason: this.refund.failureReason }, `${this.input.caseId}:refund-failed`);
+    await this.remediate(`refund ${refundId} ${status}: ${this.refund.failureReason}`);
     return this.finish();
   }
 

@@ -49,9 +49,20 @@ export interface Refusal {
  * catches up once a record is storable again. Patched: histories from before failed instead.
  */
 export class CaseAttention {
-  private flagged: NeedsAttentionView | null = null;
+  private flagged: NeedsAttentionView | null;
 
-  constructor(private readonly subject: () => AttentionSubject) {}
+  /** `restored`: the flag a case carried across continue-as-new (absent: not flagged). */
+  constructor(
+    private readonly subject: () => AttentionSubject,
+    restored: NeedsAttentionView | null = null,
+  ) {
+    this.flagged = restored === null ? null : { ...restored };
+  }
+
+  /** The flag as it stands, for a case to carry into its next run. */
+  get state(): NeedsAttentionView | null {
+    return this.flagged === null ? null : { ...this.flagged };
+  }
 
   /** For the case's view: `{ needsAttention }` once flagged, nothing before (older views unchanged). */
   get viewField(): { needsAttention?: NeedsAttentionView } {

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  continueAsNew,
   currentUpdateInfo,
   getExternalWorkflowHandle,
   patched,
@@ -38,9 +39,20 @@ import { Assignee, Brand, CaseKind, CaseStatus, Priority, Service, SlaBreached, 
 import { iso, slaClockView } from '../sla-clock-view';
 import { incidentResolvedSignal } from '../ticket/messages';
 import {
+  AcknowledgeRequest,
   acknowledgeIncidentUpdate,
   alertsClearedSignal,
+  CloseIncidentRequest,
+  IncidentPriorityRequest,
+  LinkTicketRequest,
+  MitigateRequest,
+  NoteRequest,
+  ResolveIncidentRequest,
+  ReviewRequest,
+  CarriedPage,
   closeIncidentUpdate,
+  IncidentCarried,
+  IncidentEventRecord,
   IncidentFailure,
   IncidentInput,
   incidentEndedSignal,
@@ -51,11 +63,14 @@ import {
   mitigateIncidentUpdate,
   moreAlertsSignal,
   noteIncidentUpdate,
+  NOTE_PREVIEW_CHARS,
+  NOTES_IN_VIEW,
   PageView,
   resolveIncidentUpdate,
   reviewIncidentUpdate,
 } from './messages';
 import { CaseAttention } from '../common/needs-attention';
+import { RunBudget } from '../common/run-budget';
 import { OUTSIDE_SERVICE, PAGE, READ_MODEL_WRITE } from '../common/retry-policies';
 
 const { recordIncident } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
@@ -66,11 +81,11 @@ const { resolveEscalation, sendNotification, fileBacklogItems } = proxyActivitie
 // HTTP timeout is 10 s) so a crash delays a page by seconds, not minutes.
 const { sendPage, updatePages } = proxyActivities<ReturnType<typeof createActivities>>(PAGE);
 
-
-interface Page extends Omit<PageView, 'dueAt' | 'sentAt'> {
-  dueAt: number;
-  sentAt: number | null;
-}
+type Page = CarriedPage;
+/** Bounds the IDs carried for redelivered updates: a run's worth at the default budget and some (about 37 KB). */
+const MAX_CARRIED_UPDATE_IDS = 600;
+const REDELIVERY_WINDOW_MS = 3_600_000;
+type RecentNote = IncidentCarried['recentNotes'][number];
 
 /**
  * One incident: paging through the escalation ladder until a person acknowledges, the response /
@@ -78,7 +93,9 @@ interface Page extends Omit<PageView, 'dueAt' | 'sentAt'> {
  * it in the Temporal UI by CaseKind=incident, Priority, CaseStatus; its details show the pages.
  */
 export async function incidentWorkflow(input: IncidentInput): Promise<IncidentView> {
-  const incident = new IncidentCase(input, Date.now());
+  // Before any await: the budget's patch marker must sit at the same point of every history.
+  const budget = new RunBudget(input.runLimits);
+  const incident = new IncidentCase(input, budget, input.carried?.openedAt ?? Date.now());
   incident.registerHandlers();
   return incident.run();
 }
@@ -96,7 +113,9 @@ class IncidentCase {
   private resolvedAt: number | null = null;
   private resolvedBy: string | null = null;
   private closedAt: number | null = null;
-  private notes: { actor: string; text: string; at: number }[] = [];
+  /** The last NOTES_IN_VIEW notes as previews: the full texts live in the read model only. */
+  private recentNotes: RecentNote[] = [];
+  private notesTotal = 0;
   private linkedTickets: string[] = [];
   private review: (PostIncidentReview & { by: string; at: number }) | null = null;
   private reviewDueAt: number | null = null;
@@ -105,19 +124,108 @@ class IncidentCase {
   /** Metrics whose breach has been escalated: once per incident and metric, whatever retargeting follows. */
   private breachEscalated: IncidentMetric[] = [];
   private changed = false;
+  /** Records wait for this: the opening record (first run), or the previous run's queue (later runs). */
   private openedRecorded = false;
   private pagingPlanned = false;
+  private pendingAutoResolve: string | null = null;
+  /** The number of the last change recorded: each event's `seq`, the snapshot's `version`. */
+  private seq = 0;
+  /** Records of changes made while draining, for the next run to write first. */
+  private unrecorded: IncidentEventRecord[] = [];
+  private readonly runNumber: number;
+  /** Update IDs earlier runs completed in their last workflow task, not sent again yet, with when (see updateHandler). */
+  private readonly redelivered: Map<string, number>;
+  /** Updates this run completed, with when: the next run answers them, never applies them, if sent again. */
+  private completedUpdates: { id: string; at: number }[] = [];
+  /** Search attributes last upserted: an action that changes none of them adds no event. */
+  private published: string | null = null;
+  /**
+   * Fixed at the run's start (after the budget's patch): histories from before replay their
+   * per-action upserts and their handlers' old shape; this is true whenever the budget is on.
+   */
+  private readonly leanRecords = patched('incident-lean-records');
   /** A record the read model refused for good flags the incident; it goes on answering. */
-  private readonly attention = new CaseAttention(() => ({ caseId: this.input.incidentId, kind: 'incident', brand: this.input.brand, priority: this.priority }));
+  private readonly attention: CaseAttention;
 
   constructor(
     private readonly input: IncidentInput,
+    private readonly budget: RunBudget,
     private readonly openedAt: number,
   ) {
+    const subject = () => ({ caseId: this.input.incidentId, kind: 'incident', brand: this.input.brand, priority: this.priority });
+    const carried = input.carried;
+    this.attention = new CaseAttention(subject, carried?.attention ?? null);
+    this.runNumber = carried ? carried.run : 1;
+    this.redelivered = new Map((carried?.handedOverUpdates ?? []).map((u) => [u.id, u.at]));
     this.priority = input.priority;
     this.alertCount = input.alertCount;
+    if (carried) {
+      this.restore(carried);
+      return;
+    }
     if (input.alertCount > 0) this.lastAlertAt = openedAt;
     for (const metric of INCIDENT_METRICS) this.startClock(metric, openedAt);
+  }
+
+  private restore(c: IncidentCarried): void {
+    this.status = c.status;
+    this.priority = c.priority;
+    this.clocks = { ...c.clocks };
+    this.pages = c.pages.map((p) => ({ ...p }));
+    this.pagingPlanned = c.pagingPlanned;
+    this.alertCount = c.alertCount;
+    this.lastAlertAt = c.lastAlertAt;
+    this.acknowledgedBy = c.acknowledgedBy;
+    this.acknowledgedAt = c.acknowledgedAt;
+    this.mitigatedAt = c.mitigatedAt;
+    this.resolvedAt = c.resolvedAt;
+    this.resolvedBy = c.resolvedBy;
+    this.closedAt = c.closedAt;
+    this.recentNotes = c.recentNotes.map((n) => ({ ...n }));
+    this.notesTotal = c.notesTotal;
+    this.linkedTickets = [...c.linkedTickets];
+    this.review = c.review;
+    this.reviewDueAt = c.reviewDueAt;
+    this.reviewReminders = c.reviewReminders.map((r) => ({ ...r }));
+    this.reviewOverdueSent = c.reviewOverdueSent;
+    this.breachEscalated = [...c.breachEscalated];
+    this.pendingAutoResolve = c.pendingAutoResolve;
+    this.seq = c.seq;
+    this.unrecorded = [...c.unrecorded];
+  }
+
+  /** The state the next run starts from (see IncidentCarried). */
+  private carry(): IncidentCarried {
+    return {
+      openedAt: this.openedAt,
+      status: this.status,
+      priority: this.priority,
+      clocks: { ...this.clocks },
+      pages: this.pages.map((p) => ({ ...p })),
+      pagingPlanned: this.pagingPlanned,
+      alertCount: this.alertCount,
+      lastAlertAt: this.lastAlertAt,
+      acknowledgedBy: this.acknowledgedBy,
+      acknowledgedAt: this.acknowledgedAt,
+      mitigatedAt: this.mitigatedAt,
+      resolvedAt: this.resolvedAt,
+      resolvedBy: this.resolvedBy,
+      closedAt: this.closedAt,
+      recentNotes: this.recentNotes.map((n) => ({ ...n })),
+      notesTotal: this.notesTotal,
+      linkedTickets: [...this.linkedTickets],
+      review: this.review,
+      reviewDueAt: this.reviewDueAt,
+      reviewReminders: this.reviewReminders.map((r) => ({ ...r })),
+      reviewOverdueSent: this.reviewOverdueSent,
+      breachEscalated: [...this.breachEscalated],
+      pendingAutoResolve: this.pendingAutoResolve,
+      attention: this.attention.state,
+      seq: this.seq,
+      unrecorded: [...this.unrecorded],
+      run: this.runNumber + 1,
+      handedOverUpdates: this.updatesToCarry(),
+    };
   }
 
   private get calendar(): BusinessCalendar {
@@ -162,7 +270,8 @@ class IncidentCase {
       nextDeadlineAt: iso(deadlines.length ? Math.min(...deadlines) : null),
       sla,
       pages: this.pages.map((p) => ({ ...p, dueAt: new Date(p.dueAt).toISOString(), sentAt: iso(p.sentAt) })),
-      notes: this.notes.map((n) => ({ ...n, at: new Date(n.at).toISOString() })),
+      notes: this.recentNotes.map((n) => ({ ...n, at: new Date(n.at).toISOString() })),
+      notesTotal: this.notesTotal,
       linkedTickets: [...this.linkedTickets],
       review: this.review && { ...this.review, at: new Date(this.review.at).toISOString() },
       reviewDueAt: iso(this.reviewDueAt),
@@ -191,7 +300,7 @@ class IncidentCase {
 
     setHandler(
       acknowledgeIncidentUpdate,
-      async ({ actor }) => {
+      this.updateHandler(async ({ actor }: AcknowledgeRequest) => {
         const now = Date.now();
         this.status = applyIncidentAction(this.status, 'acknowledge', this.priority);
         this.acknowledgedBy = actor;
@@ -199,43 +308,44 @@ class IncidentCase {
         this.fulfil('firstResponse', now);
         await this.stopPaging('acknowledge');
         return this.commit('acknowledged', actor, {});
-      },
+      }),
       { validator: this.validator('acknowledge') },
     );
 
     setHandler(
       noteIncidentUpdate,
-      async ({ actor, text }) => {
-        this.notes.push({ actor, text, at: Date.now() });
+      this.updateHandler(async ({ actor, text }: NoteRequest) => {
+        this.addNote(actor, text, Date.now());
+        // The full text goes to the read model with the event; the workflow keeps a preview.
         return this.commit('note', actor, { text });
-      },
+      }),
       { validator: this.validator('note') },
     );
 
     setHandler(
       mitigateIncidentUpdate,
-      async ({ actor, summary }) => {
+      this.updateHandler(async ({ actor, summary }: MitigateRequest) => {
         const now = Date.now();
         this.status = applyIncidentAction(this.status, 'mitigate', this.priority);
         this.mitigatedAt = now;
         this.fulfil('mitigation', now);
         return this.commit('mitigated', actor, { summary });
-      },
+      }),
       { validator: this.validator('mitigate') },
     );
 
     setHandler(
       resolveIncidentUpdate,
-      async ({ actor, summary }) => {
+      this.updateHandler(async ({ actor, summary }: ResolveIncidentRequest) => {
         await this.resolve(actor, summary);
         return this.view();
-      },
+      }),
       { validator: this.validator('resolve') },
     );
 
     setHandler(
       incidentPriorityUpdate,
-      async ({ actor, priority, reason }) => {
+      this.updateHandler(async ({ actor, priority, reason }: IncidentPriorityRequest) => {
         const now = Date.now();
         const from = this.priority;
         const oldCalendar = this.calendar;
@@ -249,9 +359,10 @@ class IncidentCase {
         // Raised to a paging priority before anyone acknowledged: page now.
         if (!this.pagingPlanned && this.status === 'triggered' && this.input.policy.pagePriorities.includes(priority)) await this.planPages(now);
         return this.commit('priority_changed', actor, { from, to: priority, reason });
-      },
+      }),
       {
         validator: ({ priority }) => {
+          if (this.isRedelivered()) return;
           this.check('priority');
           if (!Object.hasOwn(this.input.policy.priorities, priority)) {
             throw ApplicationFailure.nonRetryable(`unknown priority ${priority}; known: ${Object.keys(this.input.policy.priorities).join(', ')}`, IncidentFailure.InvalidValue, { field: 'priority' });
@@ -263,16 +374,16 @@ class IncidentCase {
 
     setHandler(
       linkTicketUpdate,
-      async ({ actor, ticketId }) => {
+      this.updateHandler(async ({ actor, ticketId }: LinkTicketRequest) => {
         if (!this.linkedTickets.includes(ticketId)) this.linkedTickets.push(ticketId);
         return this.commit('ticket_linked', actor, { ticketId });
-      },
+      }),
       { validator: this.validator('link_ticket') },
     );
 
     setHandler(
       reviewIncidentUpdate,
-      async ({ actor, review }) => {
+      this.updateHandler(async ({ actor, review }: ReviewRequest) => {
         const now = Date.now();
         this.status = applyIncidentAction(this.status, 'review', this.priority);
         this.review = { ...review, by: actor, at: now };
@@ -298,9 +409,10 @@ class IncidentCase {
           })),
         });
         return view;
-      },
+      }),
       {
         validator: ({ review }) => {
+          if (this.isRedelivered()) return;
           this.check('review');
           const problem = reviewProblem(review);
           if (problem) throw ApplicationFailure.nonRetryable(problem.message, IncidentFailure.InvalidValue, { field: `review.${problem.field}` });
@@ -310,17 +422,22 @@ class IncidentCase {
 
     setHandler(
       closeIncidentUpdate,
-      async ({ actor }) => {
+      this.updateHandler(async ({ actor }: CloseIncidentRequest) => {
         const reviewAccepted = this.status === 'review_pending';
         this.status = applyIncidentAction(this.status, 'close', this.priority);
         this.closedAt = Date.now();
         return this.commit('closed', actor, { reviewAccepted });
-      },
+      }),
       { validator: this.validator('close') },
     );
   }
 
-  private pendingAutoResolve: string | null = null;
+  private addNote(actor: string, text: string, at: number): void {
+    this.notesTotal++;
+    const truncated = text.length > NOTE_PREVIEW_CHARS;
+    this.recentNotes.push({ actor, text: truncated ? text.slice(0, NOTE_PREVIEW_CHARS) : text, at, ...(truncated ? { truncated } : {}) });
+    if (this.recentNotes.length > NOTES_IN_VIEW) this.recentNotes.splice(0, this.recentNotes.length - NOTES_IN_VIEW);
+  }
 
   private check(action: IncidentAction): void {
     try {
@@ -334,7 +451,48 @@ class IncidentCase {
   }
 
   private validator(action: IncidentAction) {
-    return (_request: unknown): void => this.check(action);
+    return (_request: unknown): void => {
+      if (!this.isRedelivered()) this.check(action);
+    };
+  }
+
+  /**
+   * Every update handler: counted against the run's budget, and applied once across runs. The
+   * server may lose the answer to an update completed shortly before the continue-as-new (seen
+   * for ones completed in the same workflow task, temporalio/temporal#6375) and the client then
+   * sends it again, same ID, to the next run: that run answers it with its view instead of
+   * applying it a second time (update IDs are only unique within a run).
+   */
+  private updateHandler<A extends unknown[]>(apply: (...args: A) => Promise<IncidentView>): (...args: A) => Promise<IncidentView> {
+    // Histories from before ran the handlers bare (and never continue as new): they replay that way.
+    if (!this.leanRecords) return apply;
+    return async (...args: A): Promise<IncidentView> => {
+      this.budget.countUpdate();
+      const id = currentUpdateInfo()?.id;
+      if (id !== undefined && this.redelivered.delete(id)) return this.view();
+      try {
+        return await apply(...args);
+      } finally {
+        if (id !== undefined) this.completedUpdates.push({ id, at: Date.now() });
+      }
+    };
+  }
+
+  /** An update the previous run completed in its last workflow task, sent again. */
+  private isRedelivered(): boolean {
+    const id = currentUpdateInfo()?.id;
+    return id !== undefined && this.redelivered.has(id);
+  }
+
+  /**
+   * What the next run must not apply again: the updates this run completed (newest first), and
+   * those of earlier runs not sent again yet. A client resends within minutes (its retries back
+   * off, so a burst of short runs may pass first); after an hour an ID is dropped.
+   */
+  private updatesToCarry(): { id: string; at: number }[] {
+    const now = Date.now();
+    const earlier = [...this.redelivered].filter(([, at]) => now - at < REDELIVERY_WINDOW_MS).map(([id, at]) => ({ id, at }));
+    return [...[...this.completedUpdates].reverse(), ...earlier].slice(0, MAX_CARRIED_UPDATE_IDS);
   }
 
   private fulfil(metric: IncidentMetric, now: number): void {
@@ -348,8 +506,9 @@ class IncidentCase {
     this.resolvedAt = now;
     this.resolvedBy = actor;
     for (const metric of INCIDENT_METRICS) this.fulfil(metric, now);
-    await this.stopPaging('resolve');
+    // Before the pager call: a record another action makes meanwhile shows the review's due date.
     if (requiresPostIncidentReview(this.priority)) this.scheduleReview(now);
+    await this.stopPaging('resolve');
     await this.commit('resolved', actor, { summary, reviewDueAt: iso(this.reviewDueAt) });
     // Linked customer tickets get the update and resolve through their own workflows.
     for (const ticketId of this.linkedTickets) {
@@ -384,26 +543,51 @@ class IncidentCase {
     if (sent.length) await updatePages({ incidentId: this.input.incidentId, action, dedupKeys: sent });
   }
 
+  /**
+   * Records one change: its event (numbered `seq`, keyed by the update's ID or the timer's step)
+   * and the bounded snapshot as of that number, one activity. While the run drains, the record is
+   * queued for the next run instead, so draining ends under a steady stream of updates.
+   */
   private async commit(type: string, actor: string, data: Record<string, unknown>, eventKey?: string): Promise<IncidentView> {
     const now = Date.now();
     this.changed = true;
-    await condition(() => this.openedRecorded);
+    // Histories from before always yielded here: they replay that way (command order).
+    if (!this.openedRecorded || !this.leanRecords) await condition(() => this.openedRecorded);
+    // Numbered, published and snapshotted in one synchronous step: the snapshot of version n
+    // shows every change numbered up to n.
+    const seq = ++this.seq;
     this.publish();
     const view = this.view();
-    const event = { eventKey: eventKey ?? `${this.input.incidentId}:${type}:${currentUpdateInfo()?.id ?? now}`, type, actor, occurredAt: new Date(now).toISOString(), data };
-    const recorded = await this.attention.record(type, () => recordIncident(view, event));
+    const event: IncidentEventRecord = {
+      eventKey: eventKey ?? `${this.input.incidentId}:${type}:${currentUpdateInfo()?.id ?? `seq-${seq}`}`,
+      seq,
+      type,
+      actor,
+      occurredAt: new Date(now).toISOString(),
+      data,
+    };
+    if (this.budget.isDraining) {
+      this.unrecorded.push(event);
+      return view;
+    }
+    const recorded = await this.attention.record(type, () => recordIncident(view, event, seq));
     return recorded ? view : this.view();
   }
 
   private publish(): void {
     const deadlines = this.liveClocks().flatMap((c) => (c.state === 'running' && c.deadlineAt !== null ? [c.deadlineAt] : []));
-    upsertSearchAttributes([
+    const attributes = [
       { key: CaseStatus, value: this.status },
       { key: Priority, value: this.priority },
       { key: SlaBreached, value: this.liveClocks().some((c) => c.state === 'breached') },
       { key: SlaNextDeadline, value: deadlines.length ? new Date(Math.min(...deadlines)) : null },
       { key: Assignee, value: this.acknowledgedBy },
-    ]);
+    ] as const;
+    const published = JSON.stringify(attributes.map((a) => a.value));
+    // A note changes none of them: no upsert, one event less per action (histories from before
+    // this upserted every time, and replay that way).
+    if (!this.leanRecords || published !== this.published) upsertSearchAttributes([...attributes]);
+    this.published = published;
     const clockRows = this.liveClocks().map((c) => `| ${c.metric === 'firstResponse' ? 'response (ack)' : c.metric} | ${c.deadlineAt === null ? '—' : new Date(c.deadlineAt).toISOString()} | ${c.state} |`);
     const pageRows = this.pages.map((p) => `| ${p.step + 1} | ${p.targets.join(', ')} | ${new Date(p.dueAt).toISOString()} | ${p.state}${p.response ? ` (${p.response.pager}: ${p.response.status})` : ''} |`);
     setCurrentDetails(
@@ -430,24 +614,41 @@ class IncidentCase {
       { key: Service, value: this.input.services },
     ]);
     this.publish();
-    const triggered = this.view();
-    await this.attention.record('triggered', () =>
-      recordIncident(triggered, {
-        eventKey: `${this.input.incidentId}:triggered`,
-        type: 'triggered',
-        actor: this.input.openedBy,
-        occurredAt: new Date(this.openedAt).toISOString(),
-        data: { source: this.input.source, priority: this.priority, fingerprint: this.input.fingerprint, alertCount: this.alertCount },
-      }),
-    );
-    this.openedRecorded = true;
-    if (this.input.policy.pagePriorities.includes(this.priority)) await this.planPages(this.openedAt);
+    if (this.input.carried) {
+      // A later run: nothing of intake again (no 'triggered', no second paging plan); the
+      // previous run's queued records first, in order, before any new one.
+      await this.writeUnrecorded();
+    } else {
+      const seq = ++this.seq;
+      const triggered = this.view();
+      await this.attention.record('triggered', () =>
+        recordIncident(
+          triggered,
+          {
+            eventKey: `${this.input.incidentId}:triggered`,
+            seq,
+            type: 'triggered',
+            actor: this.input.openedBy,
+            occurredAt: new Date(this.openedAt).toISOString(),
+            data: { source: this.input.source, priority: this.priority, fingerprint: this.input.fingerprint, alertCount: this.alertCount },
+          },
+          seq,
+        ),
+      );
+      this.openedRecorded = true;
+      if (this.input.policy.pagePriorities.includes(this.priority)) await this.planPages(this.openedAt);
+    }
 
     while (this.status !== 'closed') {
       if (this.pendingAutoResolve !== null) {
         const reason = this.pendingAutoResolve;
         this.pendingAutoResolve = null;
         if (this.status === 'triggered' || this.status === 'acknowledged' || this.status === 'mitigated') await this.resolve('system', reason);
+      }
+      // Timers due and handled, nothing in flight of the loop's own: hand over before any limit.
+      if (this.budget.spent()) {
+        await this.budget.drain();
+        return continueAsNew<typeof incidentWorkflow>({ ...this.input, carried: this.carry() });
       }
       const wake = this.nextWakeAt();
       this.changed = false;
@@ -457,6 +658,17 @@ class IncidentCase {
     }
     await condition(allHandlersFinished);
     return this.view();
+  }
+
+  /** The previous run's queued events and the snapshot as of its last change, in one record. */
+  private async writeUnrecorded(): Promise<void> {
+    const events = this.unrecorded;
+    if (events.length > 0) {
+      const snapshot = this.view();
+      await this.attention.record(events[0].type, () => recordIncident(snapshot, events, this.seq));
+    }
+    this.unrecorded = [];
+    this.openedRecorded = true;
   }
 
   /** The ladder: from the brand's stored escalation policy, else the pack's; each step's time in the priority's coverage. */

@@ -2,8 +2,10 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AlertSignal, AlertWindow } from '../../domain/incident/alert';
 import type { IncidentMetric, IncidentPolicy } from '../../domain/incident/incident-policy';
 import type { IncidentStatus, PostIncidentReview } from '../../domain/incident/incident';
+import type { SlaClock } from '../../domain/sla/clock';
 import type { SlaMetricView } from '../ticket/messages';
 import type { NeedsAttentionView } from '../common/needs-attention';
+import type { RunLimits } from '../common/run-budget';
 
 /** Signals, queries and updates of incidents and alert groups: defined once, used by workflows and API. */
 
@@ -22,6 +24,87 @@ export interface IncidentInput {
   policy: IncidentPolicy;
   openedBy: string;
   requestHash: string;
+  /** Set by the workflow itself when it continues as new: the state the next run starts from. */
+  carried?: IncidentCarried;
+  /** Tests only (the API never sets it): smaller limits so a run continues as new sooner. */
+  runLimits?: Partial<RunLimits>;
+}
+
+/**
+ * How many notes the view shows, and how much of each: the view is recorded with every action
+ * (snapshot, update result), so it must not grow with the incident. Every note, in full, is in
+ * the read model (`GET /v1/incidents/:id/notes`).
+ */
+export const NOTES_IN_VIEW = 20;
+export const NOTE_PREVIEW_CHARS = 500;
+
+export interface IncidentNoteView {
+  actor: string;
+  /** The note's text, cut to NOTE_PREVIEW_CHARS characters when longer (then `truncated` is true). */
+  text: string;
+  at: string;
+  truncated?: boolean;
+}
+
+/** One event of the incident's history, numbered by the workflow (`seq`: the order it applied them). */
+export interface IncidentEventRecord {
+  eventKey: string;
+  seq: number;
+  type: string;
+  actor: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+/** A page as the workflow holds it (times in epoch ms). */
+export interface CarriedPage extends Omit<PageView, 'dueAt' | 'sentAt'> {
+  dueAt: number;
+  sentAt: number | null;
+}
+
+/**
+ * Everything a run hands to the next when it continues as new (all that is not derivable from the
+ * input): lifecycle, clocks, the paging plan with each page's state (a sent page is never sent
+ * again, a scheduled one is sent by the next run), review timers, breach escalations done, the
+ * change counter and the records not yet written. Free text only as bounded note previews.
+ */
+export interface IncidentCarried {
+  openedAt: number;
+  status: IncidentStatus;
+  priority: string;
+  clocks: Partial<Record<IncidentMetric, SlaClock>>;
+  pages: CarriedPage[];
+  pagingPlanned: boolean;
+  alertCount: number;
+  lastAlertAt: number | null;
+  acknowledgedBy: string | null;
+  acknowledgedAt: number | null;
+  mitigatedAt: number | null;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+  closedAt: number | null;
+  recentNotes: { actor: string; text: string; at: number; truncated?: boolean }[];
+  notesTotal: number;
+  linkedTickets: string[];
+  review: (PostIncidentReview & { by: string; at: number }) | null;
+  reviewDueAt: number | null;
+  reviewReminders: { at: number; sent: boolean }[];
+  reviewOverdueSent: boolean;
+  breachEscalated: IncidentMetric[];
+  pendingAutoResolve: string | null;
+  attention: NeedsAttentionView | null;
+  /** The number of the last change applied (events' `seq`, the snapshot's `version`). */
+  seq: number;
+  /** Records of changes made while the previous run drained: written first by the next run, in order. */
+  unrecorded: IncidentEventRecord[];
+  /** Which run of the incident this is (1 = the first). */
+  run: number;
+  /**
+   * Updates earlier runs completed (and when), not sent again yet: applied already, so answered
+   * with the view if the client sends one again (its answer may have been lost in the hand-over).
+   * Kept for an hour, at most 600.
+   */
+  handedOverUpdates?: { id: string; at: number }[];
 }
 
 export interface PageView {
@@ -61,7 +144,10 @@ export interface IncidentView {
   nextDeadlineAt: string | null;
   sla: Partial<Record<IncidentMetric, SlaMetricView>>;
   pages: PageView[];
-  notes: { actor: string; text: string; at: string }[];
+  /** The last NOTES_IN_VIEW notes, oldest first, each cut to NOTE_PREVIEW_CHARS; all of them: GET /v1/incidents/:id/notes. */
+  notes: IncidentNoteView[];
+  /** How many notes the incident has in all (older snapshots lack it). */
+  notesTotal?: number;
   linkedTickets: string[];
   review: (PostIncidentReview & { by: string; at: string }) | null;
   /** P1s: when the post-incident review is due (business time on the review calendar). */

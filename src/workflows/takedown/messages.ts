@@ -1,11 +1,13 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { TakedownDecision, TakedownState } from '../../domain/takedown/case';
+import type { TakedownCase, TakedownDecision, TakedownState } from '../../domain/takedown/case';
 import type { DeadlineStatus, TakedownTier } from '../../domain/takedown/deadlines';
 import type { LegalBasis, NoticeItem, NotifierRole, TakedownNotice } from '../../domain/takedown/notice';
 import type { Completeness, IntakeRoute, Measure, Regime } from '../../domain/takedown/regime';
 import type { TakedownCasePolicy } from '../../domain/takedown/takedown-policy';
 import type { ContentAction } from '../../integrations/content/content-platform';
 import type { NeedsAttentionView } from '../common/needs-attention';
+import type { RunLimits } from '../common/run-budget';
+import type { TakedownEventInput } from '../../activities/takedowns';
 
 /** Updates and the status query of a takedown case: defined once, used by the workflow and the API. */
 
@@ -28,6 +30,69 @@ export interface TakedownInput {
   assessments: Completeness[];
   route: IntakeRoute;
   policy: TakedownCasePolicy;
+  /** Set by the workflow when it continues as new: the case as the previous run left it (README "Long-lived cases"). */
+  carried?: TakedownCarried;
+  /** Tests only (the API never sets it): smaller run limits, so a case continues as new after a few actions. */
+  runLimits?: Partial<RunLimits>;
+}
+
+/**
+ * How many notes the view (and the workflow) holds, and how much of each: the view is recorded
+ * with every action (snapshot, update result), so it must not grow with the case. Every note, in
+ * full, is in the read model: `GET /v1/takedowns/:id/notes`.
+ */
+export const NOTES_IN_VIEW = 5;
+export const NOTE_PREVIEW_CHARS = 500;
+/** How many sent messages the view and the workflow hold; every one is in takedown_communications and the history. */
+export const COMMUNICATIONS_IN_VIEW = 20;
+
+/** A note as the view shows it: the latest NOTES_IN_VIEW only. */
+export interface TakedownNoteView {
+  actor: string;
+  at: string;
+  /** The note's text, cut to NOTE_PREVIEW_CHARS characters when longer (then `truncated` is true). */
+  text: string;
+  truncated?: boolean;
+}
+
+/** A record (snapshot + event) the run had no time to write: the next run writes it first, in order. */
+export interface UnrecordedTakedownRecord {
+  view: TakedownView;
+  event: TakedownEventInput;
+}
+
+/**
+ * Everything a takedown case holds that its input does not: handed from one run to the next at
+ * continue-as-new. Bounded: the domain case without its history (only counters derived from it),
+ * the latest notes and messages, and the records still to write.
+ */
+export interface TakedownCarried {
+  /** The domain case; its `history` is empty (the read model has it). */
+  c: TakedownCase;
+  /** Number of the last change applied (event `seq`, snapshot `version`). */
+  seq: number;
+  slaBreached: boolean;
+  atRiskSentFor: number | null;
+  breachSentFor: number | null;
+  informationRequested: { missing: string[]; lapsesAt: number } | null;
+  decidedBy: string | null;
+  contentActions: TakedownView['contentActions'];
+  communications: TakedownView['communications'];
+  communicationsTotal: number;
+  safetyPage: TakedownView['safetyPage'];
+  safetyEscalation: TakedownView['safetyEscalation'];
+  restrictionLiftedAt: number | null;
+  lastActionAt: number;
+  notes: TakedownNoteView[];
+  notesTotal: number;
+  /** request_info rounds so far: each round's message has its own key. */
+  infoRequestRounds: number;
+  /** Who made the latest complaint: the complaint decision goes to them. */
+  lastComplaintBy: 'notifier' | 'uploader' | null;
+  attention: NeedsAttentionView | null;
+  unrecorded: UnrecordedTakedownRecord[];
+  /** IDs of the latest updates applied (retried-updates.ts): one sent again after continue-as-new is not applied twice. */
+  updates: string[];
 }
 
 export type DecisionClockStatus = DeadlineStatus | 'met' | 'missed' | 'paused';
@@ -62,7 +127,17 @@ export interface TakedownView {
   /** §512(g)(2)(C): restored no earlier than notBefore unless the notifier reports a lawsuit. */
   restoreWindow: { notBefore: string; notAfter: string } | null;
   contentActions: { key: string; action: ContentAction; items: number; countries: string[] | null; at: string }[];
+  /** The latest COMMUNICATIONS_IN_VIEW messages sent, oldest first; `communicationsTotal` counts all. */
   communications: { kind: string; recipient: 'uploader' | 'notifier'; at: string }[];
+  communicationsTotal?: number;
+  /**
+   * The latest NOTES_IN_VIEW notes, oldest first; `notesTotal` counts every note and
+   * `notesTruncated` says older ones are left out (all are at GET /v1/takedowns/:id/notes).
+   * Absent on older cases.
+   */
+  notes?: TakedownNoteView[];
+  notesTotal?: number;
+  notesTruncated?: boolean;
   /** A threat to life or safety: the page to the legal on-call and the pager's answer (absent on older cases). */
   safetyPage?: { dedupKey: string; target: string; pager: string; status: string; at: string } | null;
   /** An "escalate to safety" decision applied: the page to the safety team's on-call (absent on older cases). */

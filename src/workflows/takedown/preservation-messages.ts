@@ -3,6 +3,9 @@ import type { NoticeItem } from '../../domain/takedown/notice';
 import type { PreservationPolicy, PreservationState } from '../../domain/takedown/preservation';
 import type { TakedownActorRef } from './messages';
 import type { NeedsAttentionView } from '../common/needs-attention';
+import type { RunLimits } from '../common/run-budget';
+import type { PreservationHold } from '../../domain/takedown/preservation';
+import type { TakedownEventInput } from '../../activities/takedowns';
 
 /** The preservation hold's update and status query: defined once, used by the workflow and the API. */
 
@@ -23,6 +26,26 @@ export interface PreservationInput {
   policy: PreservationPolicy;
   /** The legal lead, reminded before expiry and told of the release. */
   escalateTo: string;
+  /** Set by the workflow when it continues as new: the hold as the previous run left it. */
+  carried?: PreservationCarried;
+  /** Tests only (the API never sets it): smaller run limits, so a hold continues as new sooner. */
+  runLimits?: Partial<RunLimits>;
+}
+
+/** Everything a hold holds that its input does not, handed to the next run at continue-as-new. */
+export interface PreservationCarried {
+  hold: PreservationHold;
+  /** Number of the hold's last change (takedown_preservations.version). */
+  seq: number;
+  extension: PreservationView['extension'];
+  remindersSent: PreservationView['remindersSent'];
+  /** Keys of the reminders already sent: none is sent twice. */
+  sentReminderKeys: string[];
+  attention: NeedsAttentionView | null;
+  /** Records made while the run drained, written first by the next run. */
+  unrecorded: { view: PreservationView; event: TakedownEventInput; version: number }[];
+  /** IDs of the latest updates applied (retried-updates.ts): an extension sent again after continue-as-new is not refused as a second one. */
+  updates: string[];
 }
 
 export interface PreservationView {

@@ -1,4 +1,4 @@
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import {
   applyPreservationAction,
@@ -14,8 +14,10 @@ import {
 import { TAKEDOWN_SYSTEM_ROLE } from '../../domain/takedown/case';
 import { Brand, CaseKind, CaseStatus, SlaNextDeadline } from '../search-attributes';
 import { TakedownActorRef, TakedownFailure } from './messages';
-import { extendPreservationUpdate, PreservationInput, preservationStatusQuery, PreservationView } from './preservation-messages';
+import { extendPreservationUpdate, PreservationCarried, PreservationInput, preservationStatusQuery, PreservationView } from './preservation-messages';
 import { CaseAttention } from '../common/needs-attention';
+import { RunBudget } from '../common/run-budget';
+import { RetriedUpdates } from '../common/retried-updates';
 import { OUTSIDE_SERVICE, READ_MODEL_WRITE } from '../common/retry-policies';
 
 const { recordPreservation } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
@@ -46,15 +48,47 @@ export async function preservationWorkflow(input: PreservationInput): Promise<Pr
 class PreservationHoldCase {
   private hold: PreservationHold;
   private changed = false;
+  /** Records wait for this: the request's own record, or a continued run's queue of the previous run's records. */
   private requestRecorded = false;
   private extension: PreservationView['extension'] = null;
   private remindersSent: PreservationView['remindersSent'] = [];
   private readonly sentReminderKeys = new Set<string>();
+  /** Constructed first (before any await): its patched() marks the runs that may continue as new. */
+  private readonly budget: RunBudget;
+  private readonly retries: RetriedUpdates;
+  /** Number of the hold's last change: its snapshot's `version`. */
+  private seq = 0;
+  private unrecorded: PreservationCarried['unrecorded'] = [];
   /** A record the read model refused for good flags the hold; it goes on answering. */
-  private readonly attention = new CaseAttention(() => ({ caseId: this.input.holdId, kind: 'preservation', brand: this.input.brand, priority: 'legal' }));
+  private readonly attention: CaseAttention;
 
   constructor(private readonly input: PreservationInput) {
+    this.budget = new RunBudget(input.runLimits);
+    this.retries = new RetriedUpdates(input.carried?.updates);
+    this.attention = new CaseAttention(() => ({ caseId: this.input.holdId, kind: 'preservation', brand: this.input.brand, priority: 'legal' }), input.carried?.attention ?? null);
     this.hold = openPreservationHold(input.requestedAt, input.policy);
+    const k = input.carried;
+    if (k) {
+      this.hold = k.hold;
+      this.seq = k.seq;
+      this.extension = k.extension;
+      this.remindersSent = k.remindersSent;
+      for (const key of k.sentReminderKeys) this.sentReminderKeys.add(key);
+      this.unrecorded = k.unrecorded;
+    }
+  }
+
+  private carry(): PreservationCarried {
+    return {
+      hold: this.hold,
+      seq: this.seq,
+      extension: this.extension,
+      remindersSent: this.remindersSent,
+      sentReminderKeys: [...this.sentReminderKeys],
+      attention: this.attention.state,
+      unrecorded: this.unrecorded,
+      updates: this.retries.carry(),
+    };
   }
 
   private get id(): string {
@@ -88,6 +122,8 @@ class PreservationHoldCase {
     setHandler(
       extendPreservationUpdate,
       async ({ actor, reference }) => {
+        this.budget.countUpdate();
+        if (this.retries.alreadyApplied()) return this.view();
         this.act('extend', actor);
         this.extension = { at: iso(this.hold.extendedAt!), by: actor.id, reference };
         await condition(() => this.requestRecorded);
@@ -108,6 +144,8 @@ class PreservationHoldCase {
   }
 
   private check(action: PreservationAction, actor: TakedownActorRef): void {
+    // Applied by an earlier run and sent again after continue-as-new: answered, not refused.
+    if (this.retries.isRetry()) return;
     try {
       checkPreservationAction(this.hold, action, actor.role, Date.now());
     } catch (err) {
@@ -122,6 +160,7 @@ class PreservationHoldCase {
     } catch (err) {
       throw this.toFailure(err);
     }
+    this.retries.applied();
     this.changed = true;
   }
 
@@ -140,18 +179,32 @@ class PreservationHoldCase {
       { key: Brand, value: input.brand },
     ]);
     this.publish();
-    // The hold takes effect at the platform first: nothing may be purged from here on.
-    await applyContentAction({ caseId: input.caseId, actionKey: `${this.id}:preserve`, action: 'preserve', items: input.items, countries: null });
-    await this.record(
-      'preservation_requested',
-      input.requestedBy,
-      { authority: input.authority, reference: input.reference, items: input.items.length, expiresAt: iso(this.hold.expiresAt) },
-      `${this.id}:requested`,
-      input.requestedAt,
-    );
+    if (input.carried) {
+      // Continued: the hold took effect in the first run; write what the previous run queued.
+      while (this.unrecorded.length > 0) {
+        const { view, event, version } = this.unrecorded[0];
+        await this.attention.record(event.type, () => recordPreservation({ view, event, version }));
+        this.unrecorded.shift();
+      }
+    } else {
+      // The hold takes effect at the platform first: nothing may be purged from here on.
+      await applyContentAction({ caseId: input.caseId, actionKey: `${this.id}:preserve`, action: 'preserve', items: input.items, countries: null });
+      await this.record(
+        'preservation_requested',
+        input.requestedBy,
+        { authority: input.authority, reference: input.reference, items: input.items.length, expiresAt: iso(this.hold.expiresAt) },
+        `${this.id}:requested`,
+        input.requestedAt,
+      );
+    }
     this.requestRecorded = true;
 
     while (this.hold.state !== 'released') {
+      // At each turn, after the previous turn's due reminders: a spent run hands the hold over.
+      if (this.budget.spent()) {
+        await this.budget.drain();
+        return continueAsNew<typeof preservationWorkflow>({ ...this.input, carried: this.carry() });
+      }
       const wake = Math.min(this.hold.expiresAt, ...this.pendingReminders().map((r) => r.at));
       this.changed = false;
       if (wake > Date.now()) {
@@ -212,9 +265,16 @@ class PreservationHoldCase {
 
   /** Snapshot and keyed event in the case's history, through one activity: the workflow is the only writer. */
   private async record(type: string, actor: string, data: Record<string, unknown>, eventKey: string, at: number): Promise<PreservationView> {
+    const version = ++this.seq;
     this.publish();
     const view = this.view();
-    const recorded = await this.attention.record(type, () => recordPreservation({ view, event: { eventKey, type, actor, occurredAt: iso(at), data: { holdId: this.id, ...data } } }));
+    const event = { eventKey, type, actor, occurredAt: iso(at), data: { holdId: this.id, ...data } };
+    // Draining for continue-as-new: the next run writes it first.
+    if (this.budget.isDraining) {
+      this.unrecorded.push({ view, event, version });
+      return view;
+    }
+    const recorded = await this.attention.record(type, () => recordPreservation({ view, event, version }));
     return recorded ? view : this.view();
   }
 

@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  continueAsNew,
   currentUpdateInfo,
   patched,
   proxyActivities,
@@ -46,22 +47,30 @@ import {
   applyDecisionUpdate,
   assignReviewerUpdate,
   closeTakedownUpdate,
+  COMMUNICATIONS_IN_VIEW,
   complaintUpdate,
   counterNoticeUpdate,
   decideTakedownUpdate,
   DecisionClockStatus,
   informationReceivedUpdate,
+  NOTE_PREVIEW_CHARS,
   noteTakedownUpdate,
+  NOTES_IN_VIEW,
   requestInformationUpdate,
   reverseDecisionUpdate,
   suitFiledUpdate,
+  TakedownCarried,
   TakedownFailure,
   TakedownInput,
+  TakedownNoteView,
   takedownStatusQuery,
   TakedownView,
+  UnrecordedTakedownRecord,
   upholdDecisionUpdate,
 } from './messages';
 import { CaseAttention } from '../common/needs-attention';
+import { RunBudget } from '../common/run-budget';
+import { RetriedUpdates } from '../common/retried-updates';
 import { OUTSIDE_SERVICE, PAGE, READ_MODEL_WRITE } from '../common/retry-policies';
 
 const { recordTakedown } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
@@ -96,10 +105,47 @@ export async function takedownWorkflow(input: TakedownInput): Promise<TakedownVi
   return proceeding.run();
 }
 
+// A NUL or a lone surrogate: PostgreSQL refuses them (activities/storable-text.ts).
+// eslint-disable-next-line no-control-regex -- replacing the control character is the point
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A note as the view shows it: its text cut to NOTE_PREVIEW_CHARS (the full note is in the read
+ * model). An unstorable character becomes U+FFFD in the preview only: the note's own record is
+ * refused and the case flagged as before, but every later snapshot (which shows the preview)
+ * is stored again.
+ */
+function notePreview(actor: string, at: number, text: string): TakedownNoteView {
+  const cut = text.length > NOTE_PREVIEW_CHARS;
+  const shown = (cut ? text.slice(0, NOTE_PREVIEW_CHARS) : text).replace(UNSTORABLE, '\uFFFD');
+  return { actor, at: new Date(at).toISOString(), text: shown, ...(cut ? { truncated: true } : {}) };
+}
+
+/** The latest `n` of a list, for the bounded parts of the view. */
+const lastOf = <T>(list: readonly T[], n: number): T[] => list.slice(Math.max(0, list.length - n));
+
 class TakedownProceeding {
   private c: TakedownCase;
   private changed = false;
+  /**
+   * Records wait for this: the first run's intake record (it carries the notice), or a continued
+   * run's queue of records the previous run left. So the read model gets them in order.
+   */
   private intakeRecorded = false;
+  /** Constructed first (before any await): its patched() marks the runs that may continue as new. */
+  private readonly budget: RunBudget;
+  private readonly retries: RetriedUpdates;
+  /** Number of the last change applied: each record's event `seq` and snapshot `version`. */
+  private seq = 0;
+  /** Records made while the run drains, written first by the next run (carried). */
+  private unrecorded: UnrecordedTakedownRecord[] = [];
+  /** The latest NOTES_IN_VIEW notes; every note is in takedown_events. */
+  private notes: TakedownNoteView[] = [];
+  private notesTotal = 0;
+  private communicationsTotal = 0;
+  /** Kept instead of the domain's growing history: what the workflow needs from it. */
+  private infoRequestRounds = 0;
+  private lastComplaintBy: 'notifier' | 'uploader' | null = null;
   private slaBreached = false;
   /** The decision deadline (dueAt) each escalation was sent for: one of each per deadline. */
   private atRiskSentFor: number | null = null;
@@ -113,10 +159,18 @@ class TakedownProceeding {
   /** When a temporary restriction (decision.endsAt) was lifted; null while it stands or where there is none. */
   private restrictionLiftedAt: number | null = null;
   private lastActionAt: number;
+  /** The search attribute values last upserted (publish()); null: none yet in this run. */
+  private lastPublished: string | null = null;
   /** A record the read model refused for good flags the case; it goes on answering. */
-  private readonly attention = new CaseAttention(() => ({ caseId: this.input.caseId, kind: 'takedown', brand: this.input.policy.brand, priority: this.c.tier }));
+  private readonly attention: CaseAttention;
 
   constructor(private readonly input: TakedownInput) {
+    this.budget = new RunBudget(input.runLimits);
+    this.retries = new RetriedUpdates(input.carried?.updates);
+    this.attention = new CaseAttention(
+      () => ({ caseId: this.input.caseId, kind: 'takedown', brand: this.input.policy.brand, priority: this.c.tier }),
+      input.carried?.attention ?? null,
+    );
     const { notice } = input;
     this.c = openTakedownCase({
       regimes: input.regimes,
@@ -125,6 +179,57 @@ class TakedownProceeding {
       receivedAt: input.receivedAt,
     });
     this.lastActionAt = input.receivedAt;
+    if (input.carried) this.restore(input.carried);
+  }
+
+  /** The case as the previous run left it (continue-as-new). */
+  private restore(k: TakedownCarried): void {
+    this.c = { ...k.c, history: [] };
+    this.seq = k.seq;
+    this.slaBreached = k.slaBreached;
+    this.atRiskSentFor = k.atRiskSentFor;
+    this.breachSentFor = k.breachSentFor;
+    this.informationRequested = k.informationRequested;
+    this.decidedBy = k.decidedBy;
+    this.contentActions = k.contentActions;
+    this.communications = k.communications;
+    this.communicationsTotal = k.communicationsTotal;
+    this.safetyPage = k.safetyPage;
+    this.safetyEscalation = k.safetyEscalation;
+    this.restrictionLiftedAt = k.restrictionLiftedAt;
+    this.lastActionAt = k.lastActionAt;
+    this.notes = k.notes;
+    this.notesTotal = k.notesTotal;
+    this.infoRequestRounds = k.infoRequestRounds;
+    this.lastComplaintBy = k.lastComplaintBy;
+    this.unrecorded = k.unrecorded;
+  }
+
+  /** Everything the next run needs that its input does not hold; bounded (no history, the latest notes only). */
+  private carry(): TakedownCarried {
+    return {
+      c: { ...this.c, history: [] },
+      seq: this.seq,
+      slaBreached: this.slaBreached,
+      atRiskSentFor: this.atRiskSentFor,
+      breachSentFor: this.breachSentFor,
+      informationRequested: this.informationRequested,
+      decidedBy: this.decidedBy,
+      contentActions: this.contentActions,
+      communications: this.communications,
+      communicationsTotal: this.communicationsTotal,
+      safetyPage: this.safetyPage,
+      safetyEscalation: this.safetyEscalation,
+      restrictionLiftedAt: this.restrictionLiftedAt,
+      lastActionAt: this.lastActionAt,
+      notes: this.notes,
+      notesTotal: this.notesTotal,
+      infoRequestRounds: this.infoRequestRounds,
+      lastComplaintBy: this.lastComplaintBy,
+      attention: this.attention.state,
+      unrecorded: this.unrecorded,
+      updates: this.retries.carry(),
+    };
   }
 
   private get id(): string {
@@ -164,6 +269,10 @@ class TakedownProceeding {
       restoreWindow: c.restoreWindow && { notBefore: iso(c.restoreWindow.notBefore)!, notAfter: iso(c.restoreWindow.notAfter)! },
       contentActions: [...this.contentActions],
       communications: [...this.communications],
+      communicationsTotal: this.communicationsTotal,
+      notes: this.notes.map((n) => ({ ...n })),
+      notesTotal: this.notesTotal,
+      notesTruncated: this.notesTotal > this.notes.length,
       safetyPage: this.safetyPage && { ...this.safetyPage },
       safetyEscalation: this.safetyEscalation && { ...this.safetyEscalation },
       restrictionLiftedAt: iso(this.restrictionLiftedAt),
@@ -208,19 +317,29 @@ class TakedownProceeding {
 
     setHandler(
       assignReviewerUpdate,
-      async ({ actor, reviewer }) => this.commitEntry(this.act({ action: 'assign', reviewer }, actor)),
+      async ({ actor, reviewer }) => {
+        this.budget.countUpdate();
+        if (this.retries.alreadyApplied()) return this.view();
+        return this.commitEntry(this.act({ action: 'assign', reviewer }, actor));
+      },
       { validator: ({ actor, reviewer }) => this.check({ action: 'assign', reviewer }, actor) },
     );
 
     setHandler(
       requestInformationUpdate,
-      async ({ actor, missing, message }) => this.requestInformation(missing, actor, message),
+      async ({ actor, missing, message }) => {
+        this.budget.countUpdate();
+        if (this.retries.alreadyApplied()) return this.view();
+        return this.requestInformation(missing, actor, message);
+      },
       { validator: ({ actor, missing }) => this.check({ action: 'request_info', missing }, actor) },
     );
 
     setHandler(
       informationReceivedUpdate,
       async ({ actor, note }) => {
+        this.budget.countUpdate();
+        if (this.retries.alreadyApplied()) return this.view();
         const entry = this.act({ action: 'info_received' }, actor);
         this.informationRequested = null;
         return this.commitEntry(entry, { note });
@@ -231,6 +350,8 @@ class TakedownProceeding {
     setHandler(
       decideTakedownUpdate,
       async ({ actor, decision }) => {
+        this.budget.countUpdate();
+        if (this.retries.alreadyApplied()) return this.view();
         const entry = this.act({ action: 'decide', decision }, actor);
         this.decidedBy = actor.id;
         const due = this.c.decisionDue;
@@ -245,6 +366,8 @@ class TakedownProceeding {
     setHandler(
       applyDecisionUpdate,
       async ({ actor, authorityInformed }) => {
+        this.budget.countUpdate();
+        if (this.retries.alreadyApplied()) return this.view();
         const entry = this.act({ action: 'apply', ...(authorityInformed ? { authorityInformed } : {}) }, actor);
         await this.commitEntry(entry);
         const measure = this.c.decision!.measure;
@@ -263,13 +386,19 @@ class TakedownProceeding {
 
     setHandler(
       closeTakedownUpdate,
-      async ({ actor }) => this.commitEntry(this.act({ action: 'close' }, actor)),
+      async ({ actor }) => {
+        this.budget.countUpdate();
+        if (this.retries.alreadyApplied()) return this.view();
+        return this.commitEntry(this.act({ action: 'close' }, actor));
+      },
       { validator: ({ actor }) => this.check({ action: 'close' }, actor) },
     );
 
     setHandler(
       counterNoticeUpdate,
       async ({ actor, counterNotice }) => {
+        this.budget.countUpdate();
+        if (this.retries.alreadyApplied()) return this.view();
         const received = this.act({ action: 'counter_notice' }, actor);
         await this.commitEntry(received);
         // §512(g)(2)(B): promptly forward a copy to the notifier, with the restore date. The
@@ -282,19 +411,29 @@ class TakedownProceeding {
 
     setHandler(
       suitFiledUpdate,
-      async ({ actor, court }) => this.commitEntry(this.act({ action: 'suit_filed', ...(court ? { court } : {}) }, actor)),
+      async ({ actor, court }) => {
+        this.budget.countUpdate();
+        if (this.retries.alreadyApplied()) return this.view();
+        return this.commitEntry(this.act({ action: 'suit_filed', ...(court ? { court } : {}) }, actor));
+      },
       { validator: ({ actor }) => this.check({ action: 'suit_filed' }, actor) },
     );
 
     setHandler(
       complaintUpdate,
-      async ({ actor, by, grounds }) => this.commitEntry(this.act({ action: 'complaint', by, grounds }, actor)),
+      async ({ actor, by, grounds }) => {
+        this.budget.countUpdate();
+        if (this.retries.alreadyApplied()) return this.view();
+        return this.commitEntry(this.act({ action: 'complaint', by, grounds }, actor));
+      },
       { validator: ({ actor, by, grounds }) => this.check({ action: 'complaint', by, grounds }, actor) },
     );
 
     setHandler(
       upholdDecisionUpdate,
       async ({ actor, reasons }) => {
+        this.budget.countUpdate();
+        if (this.retries.alreadyApplied()) return this.view();
         const complainant = this.complainant();
         await this.commitEntry(this.act({ action: 'uphold', reasons }, actor));
         await this.communicate(complainant, 'complaint_decision', complaintDecisionMessage(this.id, 'upheld', reasons), `${this.id}:complaint-decision`);
@@ -306,6 +445,8 @@ class TakedownProceeding {
     setHandler(
       reverseDecisionUpdate,
       async ({ actor, reasons }) => {
+        this.budget.countUpdate();
+        if (this.retries.alreadyApplied()) return this.view();
         const complainant = this.complainant();
         await this.commitEntry(this.act({ action: 'reverse', reasons }, actor));
         // Art. 20(4): a reversal undoes the restriction without undue delay.
@@ -321,7 +462,11 @@ class TakedownProceeding {
 
     setHandler(
       noteTakedownUpdate,
-      async ({ actor, text }) => this.commitEntry(this.act({ action: 'note', text }, actor)),
+      async ({ actor, text }) => {
+        this.budget.countUpdate();
+        if (this.retries.alreadyApplied()) return this.view();
+        return this.commitEntry(this.act({ action: 'note', text }, actor));
+      },
       { validator: ({ actor, text }) => this.check({ action: 'note', text }, actor) },
     );
   }
@@ -338,6 +483,8 @@ class TakedownProceeding {
   }
 
   private check(command: TakedownCommand, actor: TakedownActor): void {
+    // Applied by an earlier run and sent again after continue-as-new: answered, not applied again.
+    if (this.retries.isRetry()) return;
     try {
       checkTakedownCommand(this.c, command, actor, Date.now());
     } catch (err) {
@@ -353,7 +500,18 @@ class TakedownProceeding {
       throw this.toFailure(err);
     }
     this.changed = true;
-    return this.c.history[this.c.history.length - 1];
+    this.retries.applied();
+    const entry = this.c.history[this.c.history.length - 1];
+    // The domain appends every entry (notes' text included); the workflow keeps only the latest,
+    // and what it needs of the rest as counters, so its state does not grow with the case.
+    this.c = { ...this.c, history: [entry] };
+    if (entry.action === 'request_info') this.infoRequestRounds++;
+    if (entry.action === 'complaint') this.lastComplaintBy = entry.data.by === 'notifier' ? 'notifier' : 'uploader';
+    if (entry.action === 'note') {
+      this.notesTotal++;
+      this.notes = lastOf([...this.notes, notePreview(entry.actor, entry.at, String(entry.data.text))], NOTES_IN_VIEW);
+    }
+    return entry;
   }
 
   /**
@@ -369,15 +527,14 @@ class TakedownProceeding {
   }
 
   private complainant(): 'notifier' | 'uploader' {
-    const complaint = [...this.c.history].reverse().find((h) => h.action === 'complaint');
-    return complaint?.data.by === 'notifier' ? 'notifier' : 'uploader';
+    return this.lastComplaintBy ?? 'uploader';
   }
 
   private async requestInformation(missing: string[], actor: TakedownActor, note: string | null, eventKey?: string): Promise<TakedownView> {
     const entry = this.act({ action: 'request_info', missing }, actor);
     this.informationRequested = { missing: [...missing], lapsesAt: this.c.infoRequestLapsesAt! };
     await this.commitEntry(entry, {}, eventKey);
-    const round = this.c.history.filter((h) => h.action === 'request_info').length;
+    const round = this.infoRequestRounds;
     await this.communicate('notifier', 'information_request', informationRequestMessage(this.id, missing, this.c.infoRequestLapsesAt!, note), `${this.id}:information-request:${round}`);
     return this.view();
   }
@@ -417,7 +574,8 @@ class TakedownProceeding {
 
   private async communicate(recipient: 'uploader' | 'notifier', kind: string, body: CaseMessage, key: string): Promise<void> {
     const { sentAt } = await sendTakedownCommunication({ caseId: this.id, key, recipient, kind, body });
-    this.communications.push({ kind, recipient, at: sentAt });
+    this.communications = lastOf([...this.communications, { kind, recipient, at: sentAt }], COMMUNICATIONS_IN_VIEW);
+    this.communicationsTotal++;
     await this.commit('communication_sent', 'system', { kind, recipient, key }, `${key}:sent`);
   }
 
@@ -427,26 +585,51 @@ class TakedownProceeding {
     return this.commit(entry.action, entry.actor, { ...entry.data, ...extra }, eventKey, entry.at);
   }
 
-  /** Snapshot and keyed history event through one activity; the workflow is the only writer. */
+  /**
+   * Snapshot and keyed history event through one activity; the workflow is the only writer. The
+   * change gets its number now, before any await; an update's event is keyed by the update's ID.
+   * While the run drains, the record is queued for the next run instead (continue-as-new).
+   */
   private async commit(type: string, actor: string, data: Record<string, unknown>, eventKey?: string, at = Date.now()): Promise<TakedownView> {
     this.lastActionAt = at;
     this.changed = true;
+    const seq = ++this.seq;
+    const key = eventKey ?? `${this.id}:${type}:${currentUpdateInfo()?.id ?? at}`;
     await condition(() => this.intakeRecorded);
     this.publish();
     const view = this.view();
-    const event = { eventKey: eventKey ?? `${this.id}:${type}:${currentUpdateInfo()?.id ?? at}`, type, actor, occurredAt: new Date(at).toISOString(), data: withIsoTimes(data) };
+    const event = { eventKey: key, type, actor, occurredAt: new Date(at).toISOString(), data: withIsoTimes(data), seq };
+    if (this.budget.isDraining) {
+      this.unrecorded.push({ view, event });
+      return view;
+    }
     const recorded = await this.attention.record(type, () => recordTakedown({ view, event }));
     return recorded ? view : this.view();
   }
 
+  /** A continued run first writes what the previous run queued while draining, in order. */
+  private async writeUnrecorded(): Promise<void> {
+    while (this.unrecorded.length > 0) {
+      const { view, event } = this.unrecorded[0];
+      await this.attention.record(event.type, () => recordTakedown({ view, event }));
+      this.unrecorded.shift();
+    }
+  }
+
   private publish(): void {
     const next = this.nextDeadline();
-    upsertSearchAttributes([
-      { key: CaseStatus, value: this.c.state },
-      { key: SlaBreached, value: this.slaBreached },
-      { key: SlaNextDeadline, value: next === null ? null : new Date(next) },
-      { key: Assignee, value: this.c.reviewer },
-    ]);
+    // Each upsert is a history event: only a change is upserted (a note changes none of these).
+    // Patched: cases recorded before upserted at every record, and replay so.
+    const published = JSON.stringify([this.c.state, this.slaBreached, next, this.c.reviewer]);
+    if (published !== this.lastPublished || !patched('takedown-publish-on-change')) {
+      upsertSearchAttributes([
+        { key: CaseStatus, value: this.c.state },
+        { key: SlaBreached, value: this.slaBreached },
+        { key: SlaNextDeadline, value: next === null ? null : new Date(next) },
+        { key: Assignee, value: this.c.reviewer },
+      ]);
+      this.lastPublished = published;
+    }
     const due = this.c.decisionDue;
     const rows = [
       `| decision | ${iso(due?.dueAt) ?? '—'} | ${due ? this.decisionClockStatus() : 'not started'} |`,
@@ -469,7 +652,7 @@ class TakedownProceeding {
   // ---- intake and timers ------------------------------------------------------------------
 
   async run(): Promise<TakedownView> {
-    const { notice, policy } = this.input;
+    const { policy } = this.input;
     upsertSearchAttributes([
       { key: CaseKind, value: 'takedown' },
       { key: Brand, value: policy.brand },
@@ -477,10 +660,39 @@ class TakedownProceeding {
       { key: Regime, value: [...this.c.regimes] },
     ]);
     this.publish();
+    if (this.input.carried) {
+      // Continued: intake (receipt, pages, routing) happened in the first run.
+      await this.writeUnrecorded();
+      this.intakeRecorded = true;
+    } else {
+      await this.intake();
+    }
+
+    while (!this.finished()) {
+      const wake = this.nextWakeAt();
+      this.changed = false;
+      if (wake === null) await condition(() => this.changed);
+      else if (wake > Date.now()) await condition(() => this.changed, wake - Date.now());
+      await this.fireDue(Date.now());
+      if (this.budget.spent()) {
+        // Handlers finish first (their records queue meanwhile); nothing of the main loop is in flight.
+        await this.budget.drain();
+        return continueAsNew<typeof takedownWorkflow>({ ...this.input, carried: this.carry() });
+      }
+    }
+    await condition(allHandlersFinished);
+    return this.view();
+  }
+
+  /** The first run's start: the notice recorded (with the notifier's contact), then intake's route taken. */
+  private async intake(): Promise<void> {
+    const { notice } = this.input;
     const received = this.view();
+    const seq = ++this.seq;
     await this.attention.record('received', () => recordTakedown({
       view: received,
       event: {
+        seq,
         eventKey: `${this.id}:received`,
         type: 'received',
         actor: this.input.submittedBy ?? 'public',
@@ -501,16 +713,6 @@ class TakedownProceeding {
     }));
     this.intakeRecorded = true;
     await this.routeAtIntake();
-
-    while (!this.finished()) {
-      const wake = this.nextWakeAt();
-      this.changed = false;
-      if (wake === null) await condition(() => this.changed);
-      else if (wake > Date.now()) await condition(() => this.changed, wake - Date.now());
-      await this.fireDue(Date.now());
-    }
-    await condition(allHandlersFinished);
-    return this.view();
   }
 
   /** Completeness decided the route at intake (assessCompleteness per regime); the system takes it. */

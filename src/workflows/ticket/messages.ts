@@ -1,10 +1,14 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Channel, EscalationLevel, SlaMetric } from '../../domain/policy/policy.schema';
 import type { TicketPolicy } from '../../domain/policy/ticket-policy';
-import type { PauseReason, SlaClockState } from '../../domain/sla/clock';
-import type { PlaybackCheckResult, PlaybackContext } from '../../domain/playback/checklist';
+import type { EarlierClocks } from '../../domain/sla/bounded-history';
+import type { PauseReason, SlaClock, SlaClockState } from '../../domain/sla/clock';
+import type { PlaybackCheck, PlaybackCheckResult, PlaybackContext } from '../../domain/playback/checklist';
 import type { PendingReason, TicketCategory, TicketStatus } from '../../domain/ticket';
+import type { Notification } from '../../integrations/notify/notification';
+import type { TicketEventInput } from '../../activities/ticket-read-model';
 import type { NeedsAttentionView } from '../common/needs-attention';
+import type { RunLimits } from '../common/run-budget';
 
 /** Signals, queries and updates of a ticket: defined once, used by the workflow and the API. */
 
@@ -33,6 +37,69 @@ export interface TicketInput {
    * start from it. Absent (the default, and tickets opened before it existed): when the workflow started.
    */
   receivedAt?: string | null;
+  /** Set by the ticket itself when it continues as new: the state the next run starts from. */
+  carried?: TicketCarried;
+  /** Tests only (the API never sets it): smaller limits, so a test sees the ticket continue as new. */
+  runLimits?: Partial<RunLimits>;
+}
+
+/** A step of the escalation chain a breach scheduled. */
+export interface TicketEscalation {
+  metric: SlaMetric;
+  cycle: number;
+  step: number;
+  level: EscalationLevel;
+  dueAt: number;
+  state: 'scheduled' | 'notified' | 'cancelled';
+}
+
+/** A non-urgent warning that fell outside the coverage window: sent at its next opening. */
+export interface TicketDeferredNotification {
+  metric: SlaMetric;
+  cycle: number;
+  dueAt: number;
+  notification: Notification;
+  state: 'scheduled' | 'sent' | 'cancelled';
+}
+
+/**
+ * What a ticket hands to its next run (continue-as-new): every decision its earlier runs made —
+ * clocks and their history, scheduled escalations and deferred warnings (so none fires twice or
+ * never), counters, the checklist's verdicts, the attention flag, the change number — and the
+ * records applied while the run drained, which the next run writes first. No description or
+ * subject: those stay in the input.
+ */
+export interface TicketCarried {
+  openedAt: number;
+  receivedAt: number;
+  status: TicketStatus;
+  priority: string;
+  assignee: string | null;
+  clocks: Partial<Record<SlaMetric, SlaClock>>;
+  history: SlaClock[];
+  /** Settled clocks no longer listed, counted (absent in runs carried before it existed). */
+  earlierClocks?: EarlierClocks;
+  escalations: TicketEscalation[];
+  deferred: TicketDeferredNotification[];
+  resolutionCycle: number;
+  agentReplies: number;
+  customerReplies: number;
+  reopenCount: number;
+  resolvedAt: number | null;
+  closedAt: number | null;
+  surveyClosesAt: number | null;
+  csat: { score: number; comment: string | null; at: number } | null;
+  fcr: boolean | null;
+  /** Intake updates answered so far: a repeated create after a boundary still answers firstIntake false. */
+  intakes: number;
+  checks: Partial<Record<PlaybackCheck, PlaybackCheckResult>>;
+  attention: NeedsAttentionView | null;
+  /** Number of the last change applied. */
+  seq: number;
+  /** Records of changes applied while the previous run drained (a few, bounded by that moment's updates). */
+  unrecorded: TicketEventInput[];
+  /** IDs of the latest updates applied (retried-updates.ts): one delivered again to a later run is answered, not applied twice. */
+  updates?: string[];
 }
 
 export interface SlaMetricView {
@@ -86,6 +153,11 @@ export interface TicketView {
   sla: Partial<Record<SlaMetric, SlaMetricView>>;
   /** Settled clocks of earlier cycles (a reopened ticket keeps its first resolution's record). */
   slaHistory: SlaMetricView[];
+  /**
+   * Present once the ticket settled more than 10 clocks of a metric (a long conversation): the
+   * oldest are no longer listed in slaHistory, only counted here per metric (met, breached, count).
+   */
+  slaHistoryEarlier?: EarlierClocks;
   escalations: EscalationView[];
   agentReplies: number;
   reopenCount: number;

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  continueAsNew,
   currentUpdateInfo,
   proxyActivities,
   patched,
@@ -43,11 +44,14 @@ import { iso, slaClockView } from '../sla-clock-view';
 import { Assignee, Brand, CaseKind, CaseStatus, Priority, SlaBreached, SlaNextDeadline } from '../search-attributes';
 import { CaseAttention } from '../common/needs-attention';
 import { OUTSIDE_SERVICE, READ_MODEL_WRITE } from '../common/retry-policies';
+import { anyBreached, boundSettledClocks, EarlierClocks, SETTLED_CLOCKS_LISTED, settledCount } from '../../domain/sla/bounded-history';
+import { RetriedUpdates } from '../common/retried-updates';
+import { RunBudget } from '../common/run-budget';
+import type { TicketEventInput } from '../../activities/ticket-read-model';
 import {
   assignUpdate,
   closeUpdate,
   csatUpdate,
-  EscalationView,
   intakeUpdate,
   pendingUpdate,
   priorityUpdate,
@@ -58,6 +62,9 @@ import {
   resolveUpdate,
   SlaMetricView,
   statusQuery,
+  TicketCarried,
+  TicketEscalation as Escalation,
+  TicketDeferredNotification as DeferredNotification,
   TicketFailure,
   TicketInput,
   TicketView,
@@ -66,18 +73,33 @@ import {
 const { recordTicketTransition: recordTicketTransitionAsTask, recordSlaCredit } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
 const { sendNotification } = proxyActivities<ReturnType<typeof createActivities>>(OUTSIDE_SERVICE);
 
-// The read-model write runs as a local activity: one short, idempotent PostgreSQL transaction
-// (an upsert and a keyed insert) that needs no task queue round trip. As a regular activity it
-// cost three more history events and a server dispatch per transition, which on the 2-core bench
-// machine made the dev server the ceiling for ticket intake (make bench SCENARIO=intake).
-// A worker that dies mid-write runs it again on replay; the keys make that harmless.
-// Bounded (READ_MODEL_WRITE): a local activity retried forever held the workflow task open, so
-// the ticket stopped answering updates; a refused record now flags the ticket instead.
+// Tickets that recorded through a local activity (patch 'read-model-local-activity') replay it:
+// one short PostgreSQL transaction with no task queue round trip, chosen for intake throughput
+// (a regular activity costs three more history events and a server dispatch per transition).
+// Bounded (READ_MODEL_WRITE): a local activity retried forever held the workflow task open.
 const { recordTicketTransition: recordTicketTransitionLocally } = proxyLocalActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
 
-/** Tickets opened before the change replay their recorded (regular) activities unchanged. */
-const recordTicketTransition = (...args: Parameters<typeof recordTicketTransitionLocally>): ReturnType<typeof recordTicketTransitionLocally> =>
-  patched('read-model-local-activity') ? recordTicketTransitionLocally(...args) : recordTicketTransitionAsTask(...args);
+// Issue 20: back to a regular activity (patch 'ticket-record-as-task'). A local activity runs
+// inside the workflow task that carries an update, before the server has accepted that update;
+// when the server dropped that (speculative) task, the row was written anyway and the update
+// retried on other state: records of refused actions, a reply recorded twice, a forked assign
+// chain. A regular activity is scheduled only once its task is accepted. The cost: about six
+// more history events per transition (measured 10.3 → 16.2 events, 4.4 → 7.1 KB per update).
+// Tickets already past either patch point replay as they ran.
+interface Recorder {
+  write: typeof recordTicketTransitionAsTask;
+  /** A local activity's failure arrives unwrapped (CaseAttention.record). */
+  local: boolean;
+  /** Events of updates keyed by the update's ID alone (never by a type computed from state). */
+  keyByUpdate: boolean;
+}
+
+function recorder(): Recorder {
+  if (patched('ticket-record-as-task')) return { write: recordTicketTransitionAsTask, local: false, keyByUpdate: true };
+  return patched('read-model-local-activity')
+    ? { write: recordTicketTransitionLocally, local: true, keyByUpdate: false }
+    : { write: recordTicketTransitionAsTask, local: false, keyByUpdate: false };
+}
 
 // The checklist reads a service that may be down: a few tries, then the check is "unavailable"
 // and the agent runs it by hand. It must not hold the ticket hostage the way a record must.
@@ -87,31 +109,15 @@ const { runPlaybackCheck } = proxyActivities<ReturnType<typeof createActivities>
 });
 
 
-interface Escalation {
-  metric: SlaMetric;
-  cycle: number;
-  step: number;
-  level: EscalationView['level'];
-  dueAt: number;
-  state: EscalationView['state'];
-}
-
-/** A non-urgent warning that fell outside the coverage window: sent at its next opening. */
-interface DeferredNotification {
-  metric: SlaMetric;
-  cycle: number;
-  dueAt: number;
-  notification: Notification;
-  state: 'scheduled' | 'sent' | 'cancelled';
-}
-
 /**
  * One support ticket: its lifecycle, its SLA clocks (durable timers, no scanner), at-risk
  * warnings, breaches, the escalation chain and credits. The workflow is the only writer of the
  * ticket's rows; every external effect carries a key derived from the ticket and the step.
  */
 export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
-  const ticket = new TicketCase(input, Date.now());
+  // First, before any await: it decides (patched) whether this run may continue as new.
+  const budget = new RunBudget(input.runLimits);
+  const ticket = new TicketCase(input, Date.now(), budget);
   ticket.registerHandlers();
   return ticket.run();
 }
@@ -123,6 +129,10 @@ class TicketCase {
   private assignee: string | null = null;
   private clocks: Partial<Record<SlaMetric, SlaClock>> = {};
   private history: SlaClock[] = [];
+  /** Settled clocks no longer listed in `history`, counted (bounded-history.ts). */
+  private earlierClocks: EarlierClocks = {};
+  /** Fixed at the start of the run: tickets opened before this code keep their whole list when they replay. */
+  private readonly boundedHistory = patched('ticket-bounded-sla-history');
   private escalations: Escalation[] = [];
   private deferred: DeferredNotification[] = [];
   private resolutionCycle = 1;
@@ -136,12 +146,18 @@ class TicketCase {
   private fcr: boolean | null = null;
   private intakes = 0;
   private checks: Partial<Record<PlaybackCheck, PlaybackCheckResult>> = {};
+  /** Number of the last change applied (carried): each record carries it, the snapshot as its version. */
+  private seq = 0;
+  /** Records of changes applied while the run drained, written first by the next run, in order. */
+  private unrecorded: TicketEventInput[] = [];
+  /** The latest updates applied (carried): one delivered again to a later run is answered, not applied twice. */
+  private readonly retries: RetriedUpdates;
   /** Set by every handler that changes what the main loop waits for. */
   private changed = false;
-  /** Handlers record their events after the 'opened' event, so the history reads in order. */
+  /** Handlers record their events after the 'opened' event (and a carried run's queue), so the history reads in order. */
   private openedRecorded = false;
   /** A record the read model refused for good flags the ticket; it goes on answering. */
-  private readonly attention = new CaseAttention(() => ({ caseId: this.input.ticketId, kind: 'ticket', brand: this.input.brand, priority: this.priority }));
+  private readonly attention: CaseAttention;
 
   /**
    * When the customer wrote: the clocks start here, possibly before the ticket opened (a deadline
@@ -150,15 +166,82 @@ class TicketCase {
    * so their histories replay unchanged without a patch marker.
    */
   private readonly receivedAt: number;
+  private readonly openedAt: number;
 
   constructor(
     private readonly input: TicketInput,
-    private readonly openedAt: number,
+    now: number,
+    private readonly budget: RunBudget,
   ) {
     this.policy = input.policy;
     this.priority = input.priority;
-    this.receivedAt = slaStartOf(input.receivedAt ? Date.parse(input.receivedAt) : null, openedAt);
+    const carried = input.carried;
+    this.retries = new RetriedUpdates(carried?.updates);
+    this.attention = new CaseAttention(
+      () => ({ caseId: this.input.ticketId, kind: 'ticket', brand: this.input.brand, priority: this.priority }),
+      carried?.attention ?? null,
+    );
+    if (carried) {
+      // A later run of the same ticket: everything the earlier runs decided, nothing started again.
+      this.openedAt = carried.openedAt;
+      this.receivedAt = carried.receivedAt;
+      this.status = carried.status;
+      this.priority = carried.priority;
+      this.assignee = carried.assignee;
+      this.clocks = carried.clocks;
+      this.history = carried.history;
+      this.earlierClocks = carried.earlierClocks ?? {};
+      this.escalations = carried.escalations;
+      this.deferred = carried.deferred;
+      this.resolutionCycle = carried.resolutionCycle;
+      this.agentReplies = carried.agentReplies;
+      this.customerReplies = carried.customerReplies;
+      this.reopenCount = carried.reopenCount;
+      this.resolvedAt = carried.resolvedAt;
+      this.closedAt = carried.closedAt;
+      this.surveyClosesAt = carried.surveyClosesAt;
+      this.csat = carried.csat;
+      this.fcr = carried.fcr;
+      this.intakes = carried.intakes;
+      this.checks = carried.checks;
+      this.seq = carried.seq;
+      this.unrecorded = carried.unrecorded;
+      return;
+    }
+    this.openedAt = now;
+    this.receivedAt = slaStartOf(input.receivedAt ? Date.parse(input.receivedAt) : null, now);
     for (const metric of ['firstResponse', 'resolution', 'mitigation'] as const) this.startClock(metric, this.receivedAt, 1);
+  }
+
+  /** Everything the next run needs that its input does not hold (the pinned policy travels in the input). */
+  private carry(): TicketCarried {
+    return {
+      openedAt: this.openedAt,
+      receivedAt: this.receivedAt,
+      status: this.status,
+      priority: this.priority,
+      assignee: this.assignee,
+      clocks: this.clocks,
+      history: this.history,
+      earlierClocks: this.earlierClocks,
+      escalations: this.escalations,
+      deferred: this.deferred,
+      resolutionCycle: this.resolutionCycle,
+      agentReplies: this.agentReplies,
+      customerReplies: this.customerReplies,
+      reopenCount: this.reopenCount,
+      resolvedAt: this.resolvedAt,
+      closedAt: this.closedAt,
+      surveyClosesAt: this.surveyClosesAt,
+      csat: this.csat,
+      fcr: this.fcr,
+      intakes: this.intakes,
+      checks: this.checks,
+      attention: this.attention.state,
+      seq: this.seq,
+      unrecorded: this.unrecorded,
+      updates: this.retries.carry(),
+    };
   }
 
   private get calendar(): BusinessCalendar {
@@ -200,11 +283,13 @@ class TicketCase {
       receivedAt: new Date(this.receivedAt).toISOString(),
       resolvedAt: iso(this.resolvedAt),
       closedAt: iso(this.closedAt),
-      slaBreached: all.some((c) => c.state === 'breached'),
+      slaBreached: anyBreached(all, this.earlierClocks),
       atRisk: this.liveClocks().some((c) => c.state === 'running' && c.atRiskSince !== null),
       nextDeadlineAt: iso(this.nextDeadline()),
       sla,
       slaHistory: this.history.map(clockView),
+      // Present once a long conversation's oldest clocks are only counted (older views unchanged).
+      ...(Object.keys(this.earlierClocks).length ? { slaHistoryEarlier: this.earlierClocks } : {}),
       escalations: this.escalations.map((e) => ({ metric: e.metric, cycle: e.cycle, level: e.level, dueAt: new Date(e.dueAt).toISOString(), state: e.state })),
       agentReplies: this.agentReplies,
       reopenCount: this.reopenCount,
@@ -234,8 +319,14 @@ class TicketCase {
     // The status query first, so the ticket is readable from its first moment.
     setHandler(statusQuery, () => this.view());
 
-    setHandler(intakeUpdate, () => ({ ticket: this.view(), firstIntake: ++this.intakes === 1 }), {
+    setHandler(intakeUpdate, () => {
+      this.budget.countUpdate();
+      if (this.appliedByPreviousRun()) return { ticket: this.view(), firstIntake: this.intakes === 1 };
+      this.retries.applied();
+      return { ticket: this.view(), firstIntake: ++this.intakes === 1 };
+    }, {
       validator: ({ requestHash }) => {
+        if (this.appliedByPreviousRun()) return;
         if (requestHash !== this.input.requestHash) {
           throw ApplicationFailure.nonRetryable('this Idempotency-Key was already used for a different request', TicketFailure.IdempotencyKeyReused);
         }
@@ -245,6 +336,8 @@ class TicketCase {
     setHandler(
       assignUpdate,
       async ({ actor, assignee }) => {
+        this.budget.countUpdate();
+        if (this.appliedByPreviousRun()) return this.view();
         const previous = this.assignee;
         this.status = applyTicketAction(this.status, 'assign');
         this.assignee = assignee;
@@ -256,6 +349,8 @@ class TicketCase {
     setHandler(
       replyUpdate,
       async ({ actor, author, message }) => {
+        this.budget.countUpdate();
+        if (this.appliedByPreviousRun()) return this.view();
         const now = Date.now();
         if (author === 'agent') {
           this.status = applyTicketAction(this.status, 'agent_reply');
@@ -280,17 +375,21 @@ class TicketCase {
         // The customer wrote again: an answer is owed (next response), unless one already is.
         const next = this.clocks.nextResponse;
         if ((!next || isSettled(next)) && this.clocks.firstResponse?.fulfilledAt !== null) {
-          const cycle = (next?.cycle ?? 0) + 1;
+          // Numbered after every earlier cycle: an answered clock has left `clocks` for the history,
+          // so counting from the live one alone numbered every cycle 1 (and keyed their warnings alike).
+          const cycle = this.boundedHistory ? Math.max(next?.cycle ?? 0, settledCount(this.history, this.earlierClocks, 'nextResponse')) + 1 : (next?.cycle ?? 0) + 1;
           this.startClock('nextResponse', now, cycle);
         }
         return this.commit('customer_reply', actor, { message });
       },
-      { validator: ({ author }) => this.check(author === 'agent' ? 'agent_reply' : 'customer_reply') },
+      { validator: ({ author }) => this.appliedByPreviousRun() || this.check(author === 'agent' ? 'agent_reply' : 'customer_reply') },
     );
 
     setHandler(
       pendingUpdate,
       async ({ actor, reason, message }) => {
+        this.budget.countUpdate();
+        if (this.appliedByPreviousRun()) return this.view();
         const now = Date.now();
         this.status = applyTicketAction(this.status, 'pending', reason);
         const pauseReason = reason === 'vendor' ? 'pending_vendor' : 'pending_customer';
@@ -306,6 +405,8 @@ class TicketCase {
     setHandler(
       priorityUpdate,
       async ({ actor, priority, reason }) => {
+        this.budget.countUpdate();
+        if (this.appliedByPreviousRun()) return this.view();
         const now = Date.now();
         const previous = this.priority;
         const oldCalendar = this.calendar;
@@ -315,6 +416,7 @@ class TicketCase {
       },
       {
         validator: ({ priority }) => {
+          if (this.appliedByPreviousRun()) return;
           this.check('priority');
           if (!Object.hasOwn(this.policy.priorities, priority)) {
             throw ApplicationFailure.nonRetryable(`unknown priority ${priority}; known: ${Object.keys(this.policy.priorities).join(', ')}`, TicketFailure.InvalidValue, { field: 'priority' });
@@ -329,6 +431,8 @@ class TicketCase {
     setHandler(
       repinUpdate,
       async ({ actor, policy }) => {
+        this.budget.countUpdate();
+        if (this.appliedByPreviousRun()) return this.view();
         const now = Date.now();
         const from = this.policy.version;
         const oldCalendar = this.calendar;
@@ -338,6 +442,7 @@ class TicketCase {
       },
       {
         validator: ({ policy }) => {
+          if (this.appliedByPreviousRun()) return;
           if (this.status === 'closed') this.check('priority'); // throws: closed tickets keep their policy
           if (policy.version === this.policy.version) {
             throw ApplicationFailure.nonRetryable(`the ticket is already on policy ${policy.version}`, TicketFailure.InvalidValue, { field: 'policy' });
@@ -349,7 +454,15 @@ class TicketCase {
       },
     );
 
-    setHandler(resolveUpdate, async ({ actor, resolution }) => this.resolve(actor, resolution, {}), { validator: this.validator('resolve') });
+    setHandler(
+      resolveUpdate,
+      async ({ actor, resolution }) => {
+        this.budget.countUpdate();
+        if (this.appliedByPreviousRun()) return this.view();
+        return this.resolve(actor, resolution, {});
+      },
+      { validator: this.validator('resolve') },
+    );
 
     // Signals carry no validator: a ticket that cannot resolve now (already resolved) only records the update.
     setHandler(incidentResolvedSignal, async ({ incidentId, summary }) => {
@@ -360,6 +473,8 @@ class TicketCase {
     setHandler(
       reopenUpdate,
       async ({ actor, reason }) => {
+        this.budget.countUpdate();
+        if (this.appliedByPreviousRun()) return this.view();
         const now = Date.now();
         this.status = applyTicketAction(this.status, 'reopen');
         this.reopenCount++;
@@ -369,7 +484,7 @@ class TicketCase {
         // A new resolution cycle; the old cycle's clocks stay on the record.
         for (const c of this.liveClocks()) if (c.metric !== 'firstResponse') this.settleIntoHistory(c.metric, c);
         this.startClock('resolution', now, this.resolutionCycle);
-        this.startClock('nextResponse', now, (this.history.filter((c) => c.metric === 'nextResponse').length || 0) + 1);
+        this.startClock('nextResponse', now, settledCount(this.history, this.earlierClocks, 'nextResponse') + 1);
         return this.commit('reopened', actor, { reason, cycle: this.resolutionCycle });
       },
       { validator: this.validator('reopen') },
@@ -378,6 +493,8 @@ class TicketCase {
     setHandler(
       closeUpdate,
       async ({ actor }) => {
+        this.budget.countUpdate();
+        if (this.appliedByPreviousRun()) return this.view();
         this.close(Date.now());
         return this.commit('closed', actor, {});
       },
@@ -387,11 +504,14 @@ class TicketCase {
     setHandler(
       csatUpdate,
       async ({ actor, score, comment }) => {
+        this.budget.countUpdate();
+        if (this.appliedByPreviousRun()) return this.view();
         this.csat = { score, comment, at: Date.now() };
         return this.commit('csat', actor, { score, comment });
       },
       {
         validator: ({ score }) => {
+          if (this.appliedByPreviousRun()) return;
           this.check('csat');
           if (!Number.isInteger(score) || score < 1 || score > 5) {
             throw ApplicationFailure.nonRetryable('score must be an integer from 1 to 5', TicketFailure.InvalidValue, { field: 'score' });
@@ -432,7 +552,20 @@ class TicketCase {
   }
 
   private validator(action: TicketAction) {
-    return (_request: unknown): void => this.check(action);
+    return (_request: unknown): void => {
+      if (!this.appliedByPreviousRun()) this.check(action);
+    };
+  }
+
+  /**
+   * An update an earlier run applied, delivered again: one whose handler ran or finished in the
+   * task that continued as new may be aborted by the server with that run (seen on server 1.29 even
+   * once completed), and a client resending an action under its Idempotency-Key (the same update
+   * ID) may land on a later run. Its change is already in the carried state, so it is answered,
+   * neither refused nor applied twice (src/workflows/common/retried-updates.ts).
+   */
+  private appliedByPreviousRun(): boolean {
+    return this.retries.isRetry();
   }
 
   private resumeClocks(now: number): void {
@@ -455,6 +588,14 @@ class TicketCase {
   private settleIntoHistory(metric: SlaMetric, clock: SlaClock): void {
     this.history.push(clock);
     delete this.clocks[metric];
+    if (!this.boundedHistory) return;
+    // Only the last few settled clocks of a metric stay listed; a clock whose breach still has an
+    // escalation scheduled stays, since that escalation checks whether it was answered since.
+    const pinned = (c: SlaClock) => this.escalations.some((e) => e.state === 'scheduled' && e.metric === c.metric && e.cycle === c.cycle);
+    ({ history: this.history, earlier: this.earlierClocks } = boundSettledClocks(this.history, this.earlierClocks, metric, pinned));
+    // Escalations and deferred warnings already decided are kept for the last few only, likewise.
+    this.escalations = keepLatestSettled(this.escalations, (e) => e.state === 'scheduled');
+    this.deferred = keepLatestSettled(this.deferred, (d) => d.state === 'scheduled');
   }
 
   private close(now: number): void {
@@ -462,24 +603,65 @@ class TicketCase {
     this.closedAt = now;
   }
 
-  /** Publishes the new state to the UI and records it (snapshot + keyed event) in one activity. */
+  /**
+   * Publishes the new state to the UI and records it (snapshot + keyed event) in one activity.
+   * Called synchronously after the change it records, so `seq` numbers changes in the order
+   * they were applied and the status/assignee it read before is what the change started from.
+   */
   private async commit(type: string, actor: string, data: Record<string, unknown>, eventKey?: string): Promise<TicketView> {
     const now = Date.now();
     this.changed = true;
-    await condition(() => this.openedRecorded);
-    this.publish();
-    const view = this.view();
-    const event = {
-      // Handlers' events are keyed by the update's ID, stable across activity retries and replays.
-      eventKey: eventKey ?? `${this.input.ticketId}:${type}:${currentUpdateInfo()?.id ?? now}`,
+    const seq = ++this.seq;
+    this.retries.applied();
+    const { write, local, keyByUpdate } = recorder();
+    const updateId = currentUpdateInfo()?.id;
+    const event: TicketEventInput = {
+      // An update's event is keyed by the update's ID alone: a retried or re-executed update
+      // (even one that would now compute another type) writes nothing new.
+      eventKey: keyByUpdate && updateId !== undefined ? `${this.input.ticketId}:update:${updateId}` : (eventKey ?? `${this.input.ticketId}:${type}:${updateId ?? now}`),
       type,
       actor,
       occurredAt: new Date(now).toISOString(),
-      data,
+      data: { ...data, ...this.transitionSinceLastRecord() },
+      seq,
     };
-    const recorded = await this.attention.record(type, () => recordTicketTransition({ view, requestHash: this.input.requestHash }, event), { local: true });
+    if (this.budget.isDraining) {
+      // The run is ending: the next run writes this first, so draining ends under any stream of updates.
+      this.unrecorded.push(event);
+      this.publish();
+      return this.view();
+    }
+    await condition(() => this.openedRecorded);
+    this.publish();
+    const view = this.view();
+    const recorded = await this.attention.record(type, () => write({ view, requestHash: this.input.requestHash, version: seq }, event), { local });
     // Flagged by this very record: the caller sees the flag at once.
     return recorded ? view : this.view();
+  }
+
+  private recordedStatus: TicketStatus | null = null;
+  private recordedAssignee: string | null | undefined = undefined;
+
+  /** What this record changed from: the status and assignee as of the previous record (issue 20, part 3). */
+  private transitionSinceLastRecord(): Record<string, unknown> {
+    const change: Record<string, unknown> = {};
+    const status = this.recordedStatus ?? this.status;
+    if (status !== this.status) Object.assign(change, { statusFrom: status, statusTo: this.status });
+    const assignee = this.recordedAssignee === undefined ? this.assignee : this.recordedAssignee;
+    if (assignee !== this.assignee) Object.assign(change, { assigneeFrom: assignee, assigneeTo: this.assignee });
+    this.recordedStatus = this.status;
+    this.recordedAssignee = this.assignee;
+    return change;
+  }
+
+  /** A carried run first writes what its predecessor applied while draining, in order. */
+  private async writeUnrecorded(): Promise<void> {
+    const view = this.view();
+    for (const event of this.unrecorded) {
+      const { write, local } = recorder();
+      await this.attention.record(event.type, () => write({ view, requestHash: this.input.requestHash, version: event.seq ?? this.seq }, event), { local });
+    }
+    this.unrecorded = [];
   }
 
   private publish(): void {
@@ -487,7 +669,7 @@ class TicketCase {
     upsertSearchAttributes([
       { key: CaseStatus, value: this.status },
       { key: Priority, value: this.priority },
-      { key: SlaBreached, value: [...this.history, ...this.liveClocks()].some((c) => c.state === 'breached') },
+      { key: SlaBreached, value: anyBreached([...this.history, ...this.liveClocks()], this.earlierClocks) },
       // Cleared once no clock runs, so "SlaNextDeadline < now+1h" lists only live obligations.
       { key: SlaNextDeadline, value: next === null ? null : new Date(next) },
       { key: Assignee, value: this.assignee },
@@ -531,28 +713,14 @@ class TicketCase {
   }
 
   async run(): Promise<TicketView> {
+    // Search attributes and details travel with continue-as-new; set again, they cost nothing.
     upsertSearchAttributes([
       { key: CaseKind, value: 'ticket' },
       { key: Brand, value: this.input.brand },
     ]);
     this.publish();
-    const opened = this.view();
-    await this.attention.record('opened', () => recordTicketTransition(
-      { view: opened, requestHash: this.input.requestHash },
-      {
-        eventKey: `${this.input.ticketId}:opened`,
-        type: 'opened',
-        actor: this.input.openedBy,
-        occurredAt: new Date(this.openedAt).toISOString(),
-        data: {
-          channel: this.input.channel,
-          priority: this.input.priority,
-          plan: this.input.plan,
-          policyVersion: this.policy.version,
-          receivedAt: new Date(this.receivedAt).toISOString(),
-        },
-      },
-    ), { local: true });
+    if (this.input.carried) await this.writeUnrecorded();
+    else await this.recordOpened();
     this.openedRecorded = true;
     // Runs beside the lifecycle: people may act on the ticket while the checks come in.
     const checklist = this.runPlaybackChecklist();
@@ -570,10 +738,40 @@ class TicketCase {
         throw new Error(`ticket ${this.input.ticketId}: item due at ${iso(wake)} was not handled`);
       } else overdue = wake;
       await this.fireDue(Date.now());
+      if (this.budget.spent()) {
+        // Handlers finish here (new ones queue their records); a playback check still in flight
+        // is abandoned and asked again by the next run (its verdict was not in yet).
+        await this.budget.drain();
+        return continueAsNew<typeof ticketWorkflow>({ ...this.input, policy: this.policy, carried: this.carry() });
+      }
     }
     await checklist;
     await condition(allHandlersFinished);
     return this.view();
+  }
+
+  private async recordOpened(): Promise<void> {
+    const opened = this.view();
+    const { write, local } = recorder();
+    const seq = ++this.seq;
+    this.transitionSinceLastRecord();
+    await this.attention.record('opened', () => write(
+      { view: opened, requestHash: this.input.requestHash, version: seq },
+      {
+        seq,
+        eventKey: `${this.input.ticketId}:opened`,
+        type: 'opened',
+        actor: this.input.openedBy,
+        occurredAt: new Date(this.openedAt).toISOString(),
+        data: {
+          channel: this.input.channel,
+          priority: this.input.priority,
+          plan: this.input.plan,
+          policyVersion: this.policy.version,
+          receivedAt: new Date(this.receivedAt).toISOString(),
+        },
+      },
+    ), { local });
   }
 
   /** Playback tickets: each checklist item as its own activity, each verdict attached as it lands. */
@@ -582,7 +780,8 @@ class TicketCase {
     const context = this.input.playback;
     if (this.input.category !== 'playback' || !thresholds || !context) return;
     await Promise.all(
-      PLAYBACK_CHECKS.map(async (check) => {
+      // A carried run asks only what no earlier run has a verdict for.
+      PLAYBACK_CHECKS.filter((check) => this.checks[check] === undefined).map(async (check) => {
         let result: PlaybackCheckResult;
         try {
           result = await runPlaybackCheck({ ticketId: this.input.ticketId, check, context, thresholds });
@@ -628,7 +827,12 @@ class TicketCase {
 
   private async fireDue(now: number): Promise<void> {
     for (const c of this.liveClocks()) {
-      if (c.state === 'running' && c.atRiskAt !== null && c.atRiskAt <= now && (c.deadlineAt === null || c.deadlineAt > now)) {
+      if (c.state !== 'running' || c.atRiskAt === null || c.atRiskAt > now) continue;
+      const late = c.deadlineAt !== null && c.deadlineAt <= now;
+      // A warning whose moment passed while the ticket could not act (its worker or database
+      // down) is still given, marked late, before the breach; a window already over when the
+      // ticket opened (receivedAt long ago) gets none.
+      if (!late || (c.atRiskAt >= this.openedAt && patched('ticket-late-at-risk-warning'))) {
         this.clocks[c.metric] = markSlaClockAtRisk(c, now);
         const notification: Notification = {
           key: this.stepKey(c, 'at-risk'),
@@ -639,10 +843,16 @@ class TicketCase {
           metric: c.metric,
           level: 'assignee',
           recipient: this.assignee,
-          summary: `${c.metric} of ${this.priority} ticket is at risk; deadline ${iso(c.deadlineAt)}`,
+          summary: `${c.metric} of ${this.priority} ticket is at risk; deadline ${iso(c.deadlineAt)}${late ? ' (late warning: the deadline has passed)' : ''}`,
+          ...(late ? { late: true } : {}),
         };
         const sendAt = this.notifyAt(now);
-        const record = this.commit('sla_at_risk', 'system', { metric: c.metric, cycle: c.cycle, deadlineAt: iso(c.deadlineAt), notifyAt: iso(sendAt) }, this.stepKey(c, 'at-risk'));
+        const record = this.commit(
+          'sla_at_risk',
+          'system',
+          { metric: c.metric, cycle: c.cycle, deadlineAt: iso(c.deadlineAt), notifyAt: iso(sendAt), ...(late ? { late: true, dueAt: iso(c.atRiskAt) } : {}) },
+          this.stepKey(c, 'at-risk'),
+        );
         if (sendAt > now) {
           // The warning is on the record now; the person hears of it when the coverage window opens.
           this.deferred.push({ metric: c.metric, cycle: c.cycle, dueAt: sendAt, notification, state: 'scheduled' });
@@ -752,4 +962,12 @@ function fmtDuration(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   return `${ms / 1000}s`;
+}
+
+/** Keeps every item still pending and the latest SETTLED_CLOCKS_LISTED of the others, in order. */
+function keepLatestSettled<T>(items: T[], pending: (item: T) => boolean): T[] {
+  const settled = items.filter((i) => !pending(i));
+  if (settled.length <= SETTLED_CLOCKS_LISTED) return items;
+  const dropped = new Set(settled.slice(0, settled.length - SETTLED_CLOCKS_LISTED));
+  return items.filter((i) => !dropped.has(i));
 }
