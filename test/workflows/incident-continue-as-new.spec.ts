@@ -314,9 +314,11 @@ describe('incidents continue as new: state, pages and records carried across run
       batches.push({ events: (s1.events - s0.events) / 100, bytes: (s1.bytes - s0.bytes) / 100 });
     }
     console.log(`[measure] 300 × 100-char notes, 8 clients: per note by batch of 100 ${batches.map((b) => `${b.events.toFixed(1)} events, ${(b.bytes / 1024).toFixed(2)} KiB`).join(' | ')}`);
+    // Bounds with headroom for a loaded machine (workflow tasks retried under contention add events);
+    // main cost 21.9 KiB per note in the first hundred and 85 KiB in the third.
     for (const b of batches) {
-      expect(b.events).toBeLessThan(10);
-      expect(b.bytes).toBeLessThan(12 * 1024);
+      expect(b.events).toBeLessThan(12);
+      expect(b.bytes).toBeLessThan(16 * 1024);
     }
     // Linear: the last hundred cost about what the first did (main: +180 B per note per note already made).
     expect(batches[2].bytes).toBeLessThan(batches[0].bytes * 1.25);
