@@ -34,7 +34,7 @@ import { endedCaseProblem, endedCaseView, isCaseEnded } from '../temporal/ended-
 import { problemFromTemporal } from '../temporal/temporal-problems';
 import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
 import { CreateIncidentDto, EscalationPolicyDto, IncidentPriorityDto, ListIncidentNotesQuery, ListIncidentsQuery, ReviewDto, RotationDto } from './incident.dto';
-import { decodeSeqCursor, encodeSeqCursor } from '../input/seq-cursor';
+import { caseNotesPage } from '../input/seq-cursor';
 import { IncidentNotesPage } from './incident-notes';
 import { sendUpdateOnce } from './send-update';
 
@@ -199,22 +199,7 @@ export class IncidentsService {
     if (!INCIDENT_ID.test(id)) throw Problem.notFound('incident', id);
     const known: unknown[] = await this.dataSource.query(`SELECT 1 FROM incidents WHERE id = $1`, [id]);
     if (known.length === 0) await this.get(id); // not recorded yet: its workflow answers, or 404
-    const limit = q.limit ?? 50;
-    const after = q.cursor === undefined ? null : decodeSeqCursor(q.cursor);
-    const rows: { id: string; order_seq: string; actor: string; occurred_at: Date; data: { text?: unknown } }[] = await this.dataSource.query(
-      `SELECT id, COALESCE(seq, 0) AS order_seq, actor, occurred_at, data FROM incident_events
-       WHERE incident_id = $1 AND type = 'note' AND ($2::bigint IS NULL OR (COALESCE(seq, 0), id) > ($2::bigint, $3::bigint))
-       ORDER BY COALESCE(seq, 0), id LIMIT $4`,
-      [id, after?.seq ?? null, after?.id ?? null, limit + 1],
-    );
-    const total: { n: string }[] = await this.dataSource.query(`SELECT count(*) AS n FROM incident_events WHERE incident_id = $1 AND type = 'note'`, [id]);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((r) => ({ actor: r.actor, text: typeof r.data.text === 'string' ? r.data.text : '', at: r.occurred_at.toISOString(), seq: Number(r.order_seq) || null })),
-      total: Number(total[0].n),
-      nextCursor: rows.length > limit && last ? encodeSeqCursor({ seq: Number(last.order_seq), id: Number(last.id) }) : null,
-    };
+    return caseNotesPage(this.dataSource, { table: 'incident_events', caseColumn: 'incident_id' }, id, q);
   }
 
   acknowledge = (id: string, caller: Principal) => this.update(id, (h, updateId) => h.executeUpdate(acknowledgeIncidentUpdate, { updateId, args: [{ actor: caller.name }] }));

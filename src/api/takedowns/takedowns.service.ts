@@ -39,7 +39,7 @@ import { caseGone, endedCaseProblem, endedCaseView, EndedView, isCaseEnded, mark
 import { problemFromTemporal } from '../temporal/temporal-problems';
 import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
 import type { CounterNoticeDto, DecideTakedownDto, ListTakedownNotesQuery, ListTakedownsQuery, RecordPreservationDto } from './takedown.dto';
-import { decodeSeqCursor, encodeSeqCursor } from '../input/seq-cursor';
+import { caseNotesPage } from '../input/seq-cursor';
 import { TakedownNotesPage } from './takedown-notes';
 
 type TakedownHandle = WorkflowHandle<typeof takedownWorkflow>;
@@ -304,22 +304,7 @@ export class TakedownsService {
     if (!TAKEDOWN_ID.test(id)) throw Problem.notFound('takedown', id);
     const known: unknown[] = await this.dataSource.query(`SELECT 1 FROM takedowns WHERE id = $1`, [id]);
     if (known.length === 0) await this.read(id); // not recorded yet: its workflow answers, or 404
-    const limit = q.limit ?? 50;
-    const after = q.cursor === undefined ? null : decodeSeqCursor(q.cursor);
-    const rows: { id: string; order_seq: string; actor: string; occurred_at: Date; data: { text?: unknown } }[] = await this.dataSource.query(
-      `SELECT id, COALESCE(seq, 0) AS order_seq, actor, occurred_at, data FROM takedown_events
-       WHERE case_id = $1 AND type = 'note' AND ($2::bigint IS NULL OR (COALESCE(seq, 0), id) > ($2::bigint, $3::bigint))
-       ORDER BY COALESCE(seq, 0), id LIMIT $4`,
-      [id, after?.seq ?? null, after?.id ?? null, limit + 1],
-    );
-    const total: { n: string }[] = await this.dataSource.query(`SELECT count(*) AS n FROM takedown_events WHERE case_id = $1 AND type = 'note'`, [id]);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((r) => ({ actor: r.actor, text: typeof r.data.text === 'string' ? r.data.text : '', at: r.occurred_at.toISOString(), seq: Number(r.order_seq) || null })),
-      total: Number(total[0].n),
-      nextCursor: rows.length > limit && last ? encodeSeqCursor({ seq: Number(last.order_seq), id: Number(last.id) }) : null,
-    };
+    return caseNotesPage(this.dataSource, { table: 'takedown_events', caseColumn: 'case_id' }, id, q);
   }
 
   // ---- legal staff's actions: each a workflow update whose validator asks the domain ---------
