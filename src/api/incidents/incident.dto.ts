@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NotesPageQuery } from '../input/notes-page-query';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { INCIDENT_STATUSES, IncidentStatus, ROOT_CAUSE_CATEGORIES } from '../../domain/incident/incident';
@@ -225,18 +226,5 @@ export class EscalationPolicyDto {
   loops?: number;
 }
 
-export class ListIncidentNotesQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @QueryInt()
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
-}
+/** `GET /v1/incidents/:id/notes?limit=&cursor=`: a page of the incident's notes, oldest first. */
+export class ListIncidentNotesQuery extends NotesPageQuery {}

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NotesPageQuery } from '../input/notes-page-query';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, Equals, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { DECISION_OUTCOMES, DecisionOutcome, TAKEDOWN_STATES, TakedownState } from '../../domain/takedown/case';
@@ -258,21 +259,7 @@ export class ListTakedownsQuery {
 }
 
 /** `GET /v1/takedowns/:id/notes?limit=&cursor=`: a page of the case's notes, oldest first. */
-export class ListTakedownNotesQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @QueryInt()
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
-}
+export class ListTakedownNotesQuery extends NotesPageQuery {}
 
 export class TransparencyQuery {
   @ApiProperty({ example: 2026 })
