@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const ROLES = ['client', 'agent', 'sre', 'legal', 'admin', 'billing'] as const;
+/** `privacy`: the data-protection officer's role (subject export and erasure). */
+export const ROLES = ['client', 'agent', 'sre', 'legal', 'admin', 'billing', 'privacy'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** An API key. Only its SHA-256 is stored; the key itself is shown once, when created. */
