@@ -40,8 +40,8 @@ typecheck: $(NODE_STAMP)
 migrate: $(NODE_STAMP) ## create the database if needed and apply migrations
 	npx ts-node --transpile-only scripts/migrate.ts
 
-key: $(NODE_STAMP) ## create an API key: make key ROLE=agent NAME=ann (printed once)
-	@ROLE="$(ROLE)" NAME="$(NAME)" npx ts-node --transpile-only scripts/create-api-key.ts
+key: $(NODE_STAMP) ## create an API key: make key ROLE=agent NAME=ann [BRAND=uoozee], ROLE=client NAME=x ACCOUNT=acme BRAND=uoozee (printed once)
+	@ROLE="$(ROLE)" NAME="$(NAME)" ACCOUNT="$(ACCOUNT)" ACCOUNT_NAME="$(ACCOUNT_NAME)" BRAND="$(BRAND)" npx ts-node --transpile-only scripts/create-api-key.ts
 
 bench: install build ## run the benchmarks (bench/), SCENARIO=<name> for one
 	@bash bench/run.sh $(SCENARIO)

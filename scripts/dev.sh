@@ -12,9 +12,16 @@ export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/caseworks}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 # The Web UI decodes encrypted payloads (summaries, details, inputs) through the API's codec
-# endpoint; on this localhost-only dev stack it needs no key.
+# endpoint, as the person signed in: sign in once at /auth/sign-in (a cookie for /codec), then
+# tick "include cross-origin credentials" in the UI's codec settings. Dev IdP: scripts/dev-idp.mjs.
 export TEMPORAL_UI_CODEC_ENDPOINT="${TEMPORAL_UI_CODEC_ENDPOINT:-http://127.0.0.1:$API_PORT/codec}"
-export CODEC_ALLOW_ANONYMOUS="${CODEC_ALLOW_ANONYMOUS:-true}"
+export IDP_PORT="${IDP_PORT:-3001}"
+start_dev_idp=false
+if [ -z "${OIDC_ISSUER_URL:-}" ]; then
+  start_dev_idp=true
+  export OIDC_ISSUER_URL="http://127.0.0.1:$IDP_PORT"
+  export OIDC_RESOURCE="${OIDC_RESOURCE:-urn:caseworks:api}"
+fi
 # Payload encryption in dev too, with a key made once and kept beside the dev data.
 if [ -z "${PAYLOAD_ENCRYPTION_KEY:-}" ]; then
   [ -s .data/payload.key ] || node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64"))' > .data/payload.key
@@ -30,9 +37,11 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-for port in "$API_PORT" "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT"; do
+ports=("$API_PORT" "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT")
+$start_dev_idp && ports+=("$IDP_PORT")
+for port in "${ports[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "port $port is already in use (another make dev?). Set API_PORT / TEMPORAL_PORT / TEMPORAL_UI_PORT." >&2; exit 1
+    echo "port $port is already in use (another make dev?). Set API_PORT / TEMPORAL_PORT / TEMPORAL_UI_PORT / IDP_PORT." >&2; exit 1
   fi
 done
 
@@ -45,6 +54,14 @@ for _ in $(seq 1 120); do grep -q 'ready' .data/logs/temporal.log 2>/dev/null &&
 grep -q 'ready' .data/logs/temporal.log || { echo "Temporal dev server did not start; see .data/logs/temporal.log" >&2; exit 1; }
 
 node dist/scripts/migrate.js
+
+if $start_dev_idp; then
+  echo "starting the development OpenID provider..."
+  node scripts/dev-idp.mjs > >(tee .data/logs/idp.log | prefix idp) 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 60); do grep -q '"ready"' .data/logs/idp.log 2>/dev/null && break; sleep 0.5; done
+  grep -q '"ready"' .data/logs/idp.log || { echo "the dev OpenID provider did not start; see .data/logs/idp.log" >&2; exit 1; }
+fi
 
 # The worker runs under a supervisor: when it exits (SIGTERM, a crash) it is started again after a
 # backoff, with a line in its log saying why, while the API and Temporal stay up.
@@ -66,8 +83,14 @@ cat <<MSG
     Temporal UI  http://127.0.0.1:$TEMPORAL_UI_PORT
     Temporal     $TEMPORAL_ADDRESS (namespace default, task queue caseworks)
     PostgreSQL   ${DATABASE_URL%%\?*}
-    Logs         .data/logs/{temporal,api,worker}.log
+    Sign in      $api/auth/sign-in   (IdP $OIDC_ISSUER_URL; dev logins: ann-agent, sam-sre, lee-legal, ada-admin, any password)
+    Logs         .data/logs/{temporal,api,worker,idp}.log
     Worker       restarted on its own when it exits (see its log for why)
+
+  Encrypted payloads in the Temporal UI: sign in once (link above), then in the UI's codec
+  settings (the data-encoder icon) set the endpoint $TEMPORAL_UI_CODEC_ENDPOINT and tick
+  "Include cross-origin credentials". Each role sees what it may: an SRE incidents, legal
+  takedowns, an agent tickets and billing cases.
 
   Create a key:  make key ROLE=agent NAME=me      Stop: Ctrl-C
 

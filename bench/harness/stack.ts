@@ -7,6 +7,7 @@ import { ApiKeyService } from '../../src/api/auth/api-key.service';
 import { createDataSource, migrate } from '../../src/persistence/data-source';
 import { dataConverterFor } from '../../src/temporal/temporal-options';
 import { RunningDevServer, startTemporalDevServer } from '../../scripts/dev-server';
+import { trustedTestSigner } from '../../test/support/trusted-signer';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
@@ -103,7 +104,8 @@ export async function startStack({ api = false, dbFilename, extraEnv = {} }: { a
   };
   const ds = await createDataSource(databaseUrl).initialize();
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, dataConverter: dataConverterFor({ PAYLOAD_ENCRYPTION_KEY: env.PAYLOAD_ENCRYPTION_KEY }) });
+  // The bench drives workflows as the service would (src/temporal/actor-binding.ts): it vouches for the actor each payload names.
+  const client = new Client({ connection, dataConverter: dataConverterFor({ PAYLOAD_ENCRYPTION_KEY: env.PAYLOAD_ENCRYPTION_KEY, DATABASE_URL: databaseUrl }, { identity: trustedTestSigner }) });
 
   // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker (node refuses
   // --cpu-prof in NODE_OPTIONS); the profile is written when the scenario stops the worker.
@@ -121,7 +123,7 @@ export async function startStack({ api = false, dbFilename, extraEnv = {} }: { a
     await apiProcess.start();
     apiUrl = `http://127.0.0.1:${port}`;
     await until(async () => (await fetch(`${apiUrl}/health/ready`).catch(() => null))?.ok === true, 60_000, 'api ready');
-    apiKey = (await ApiKeyService.create(ds, 'bench', 'client')).key;
+    apiKey = (await ApiKeyService.create(ds, 'bench', 'client', { account: 'bench' })).key; // a client key sees its account's tickets only
   }
   const stack: Stack = {
     server,

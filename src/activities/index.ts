@@ -8,6 +8,8 @@ import { PagerDutyEventsAdapter } from '../integrations/paging/pagerduty-events'
 import { PlaybackDiagnosticsClient } from '../integrations/playback/playback-diagnostics.client';
 import { BillingDeps, createBillingActivities } from './billing';
 import { createEndedCasesActivities, EndedCasesDeps } from './ended-cases';
+import { createRetentionActivities, RetentionDeps } from './retention';
+import { PolicyRegistry } from '../config/policy-registry';
 import { createIncidentActivities, IncidentDeps } from './incidents';
 import { createNotificationActivities, NotificationDeps } from './notifications';
 import { createPlaybackChecklistActivities, PlaybackChecklistDeps } from './playback-checklist';
@@ -17,7 +19,7 @@ import { createTicketReadModelActivities } from './ticket-read-model';
 import { withPermanentFailures } from './permanent-failure';
 import { withStorableMessages } from './storable-text';
 
-export type ActivityDeps = NotificationDeps & PlaybackChecklistDeps & IncidentDeps & BillingDeps & TakedownDeps & EndedCasesDeps;
+export type ActivityDeps = NotificationDeps & PlaybackChecklistDeps & IncidentDeps & BillingDeps & TakedownDeps & EndedCasesDeps & RetentionDeps;
 
 /** The adapters the configuration asks for; an unset URL means the built-in (recording) default. */
 export function activityDepsFromConfig(config: AppConfig, dataSource: DataSource, logger: Logger): ActivityDeps {
@@ -37,6 +39,11 @@ export function activityDepsFromConfig(config: AppConfig, dataSource: DataSource
         ? new PagerDutyEventsAdapter({ baseUrl: config.PAGERDUTY_EVENTS_URL, routingKey: config.PAGERDUTY_LEGAL_ROUTING_KEY })
         : undefined,
     playbackDiagnostics: config.PLAYBACK_DIAGNOSTICS_URL ? new PlaybackDiagnosticsClient(config.PLAYBACK_DIAGNOSTICS_URL, config.PLAYBACK_DIAGNOSTICS_TOKEN) : undefined,
+    // Read when a purge run starts, so an edited pack applies from the next run on.
+    retentionPolicies: () => {
+      const packs = PolicyRegistry.fromDirectory(config.POLICY_DIR);
+      return Object.fromEntries(packs.brands().map((brand) => [brand, packs.find(brand)!.retention]));
+    },
   };
 }
 
@@ -61,6 +68,7 @@ function createActivityFunctions(deps: ActivityDeps) {
     ...createBillingActivities(deps),
     ...createTakedownActivities(deps),
     ...createEndedCasesActivities(deps),
+    ...createRetentionActivities(deps),
   };
 }
 

@@ -54,6 +54,7 @@ export function createTicketReadModelActivities({ dataSource, logger }: TicketRe
             plan: view.plan,
             assignee: view.assignee,
             customerRef: view.customerRef,
+            accountId: view.account ?? null,
             atRisk: view.atRisk,
             nextDeadlineAt: date(view.nextDeadlineAt),
             closedAt: date(view.closedAt),

@@ -10,9 +10,11 @@ import { ConfigModule } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { ApiPersistenceModule } from '../persistence/persistence.module';
 import { TemporalClientModule } from '../temporal/temporal-client.module';
+import { AccessLogModule } from './access-log/access-log.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyService } from './auth/api-key.service';
-import { CodecController } from './codec/codec.controller';
+import { OidcModule } from './auth/oidc.module';
+import { CodecModule } from './codec/codec.module';
 import { HealthController } from './health/health.controller';
 import { BodyParsingModule } from './input/body-parsing.module';
 import { requestTarget } from './logging/request-log';
@@ -24,6 +26,8 @@ import { BillingModule } from './billing/billing.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { ReportsModule } from './reports/reports.module';
 import { TakedownsModule } from './takedowns/takedowns.module';
+import { ErasureModule } from './privacy/erasure.module';
+import { PrivacyExportModule } from './privacy/privacy-export.module';
 import { TicketsModule } from './tickets/tickets.module';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -64,13 +68,18 @@ export class ApiModule {
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }] }),
         ApiPersistenceModule,
         TemporalClientModule,
+        AccessLogModule,
+        OidcModule,
+        CodecModule,
         TicketsModule,
         IncidentsModule,
         BillingModule,
         ReportsModule,
         TakedownsModule,
+        ErasureModule,
+        PrivacyExportModule,
       ],
-      controllers: [HealthController, CodecController],
+      controllers: [HealthController],
       providers: [
         ApiKeyService,
         // Order matters: authenticate first, so the rate limit can count per key.

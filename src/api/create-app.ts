@@ -7,6 +7,8 @@ import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config/config.schema';
 import { ApiModule } from './app.module';
+import { requestContextMiddleware } from './auth/request-context';
+import { describeOperationRoles } from './auth/openapi-roles';
 import { CardDataPipe } from './card-data/card-data.pipe';
 import { createValidationPipe } from './problem/validation';
 
@@ -15,6 +17,7 @@ export async function createApiApp(config: AppConfig, options: { logDestination?
   // Body parsers are ours, not Nest's defaults: BodyParsingModule mounts them after the request
   // logger, with the input checks right after them.
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, options), { bufferLogs: true, bodyParser: false });
+  app.use(requestContextMiddleware); // before every other middleware: the caller the Temporal client binds to updates
   app.useLogger(app.get(Logger));
   // Query values are single strings: no `a[b]=` objects, and a repeated name is refused (input guard).
   app.set('query parser', 'simple');
@@ -40,6 +43,7 @@ export async function createApiApp(config: AppConfig, options: { logDestination?
       .addBearerAuth()
       .build(),
   );
+  describeOperationRoles(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -24,6 +24,12 @@ export const configSchema = z.object({
     .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('caseworks'),
+  /**
+   * `policy`: at start the worker sets the namespace's workflow-execution retention to match the
+   * policy packs (the shortest case retention; src/worker/namespace-retention.ts). `unmanaged`: it
+   * leaves it alone (a namespace managed elsewhere, e.g. Temporal Cloud or Terraform).
+   */
+  TEMPORAL_NAMESPACE_RETENTION: z.enum(['policy', 'unmanaged']).default('policy'),
 
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
@@ -139,14 +145,38 @@ export const configSchema = z.object({
     .string()
     .default('http://127.0.0.1:8233,http://localhost:8233')
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
+
   /**
-   * Lets the codec endpoint answer without an API key. Only for a dev stack on localhost, where
-   * the Temporal UI sends no credentials; production refuses it.
+   * People sign in with the organisation's OpenID provider: the API accepts its JWT access tokens
+   * (`Authorization: Bearer <jwt>`, or the sign-in cookie on /codec) besides API keys. The issuer
+   * URL exactly as tokens name it in `iss`; its discovery document gives the JWKS. Unset: tokens
+   * are not accepted, only API keys. `make dev` runs scripts/dev-idp.mjs and sets it.
    */
-  CODEC_ALLOW_ANONYMOUS: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  OIDC_ISSUER_URL: z.string().url().optional(),
+  /** The `aud` a token must carry to be accepted here (the IdP's name for this API). */
+  OIDC_AUDIENCE: z.string().min(1).default('caseworks-api'),
+  /** The token claim holding the caller's roles or groups (a string or an array of strings). */
+  OIDC_ROLE_CLAIM: z.string().min(1).default('caseworks_roles'),
+  /**
+   * IdP groups to Caseworks roles, `group=role,...` (e.g. `support-tier1=agent,legal-team=legal`).
+   * A claim value that is itself a role name counts as that role. The first value that maps wins.
+   */
+  OIDC_ROLE_MAP: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .refine((pairs) => pairs.every((p) => /^[^=\s]+=(client|agent|sre|legal|admin|billing|privacy)$/.test(p)), 'pairs group=role with a Caseworks role (client, agent, sre, legal, admin, billing, privacy)')
+    .transform((pairs) => Object.fromEntries(pairs.map((p) => p.split('=') as [string, string]))),
+  /** Allowed clock difference between this host and the IdP when checking exp/nbf, in seconds. */
+  OIDC_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  /**
+   * The public client (authorization code + PKCE) GET /auth/sign-in uses, registered at the IdP
+   * with redirect URI `<API>/auth/callback`. Sign-in sets an HttpOnly cookie the codec endpoint
+   * accepts, so the Temporal UI (codec setting "include cross-origin credentials") decodes as you.
+   */
+  OIDC_CLIENT_ID: z.string().min(1).default('caseworks-ui'),
+  /** The RFC 8707 resource indicator sign-in asks tokens for (the IdP's identifier of this API). Unset: none sent. */
+  OIDC_RESOURCE: z.string().url().optional(),
 
   /**
    * 32 random bytes, base64: encrypts workflow payloads (ticket text, customer references) so no
@@ -163,9 +193,6 @@ export const configSchema = z.object({
 export const appConfigSchema = configSchema.superRefine((c, ctx) => {
   if (c.NODE_ENV === 'production' && !c.PAYLOAD_ENCRYPTION_KEY) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['PAYLOAD_ENCRYPTION_KEY'], message: 'required when NODE_ENV=production' });
-  }
-  if (c.NODE_ENV === 'production' && c.CODEC_ALLOW_ANONYMOUS) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['CODEC_ALLOW_ANONYMOUS'], message: 'must be false when NODE_ENV=production' });
   }
 });
 

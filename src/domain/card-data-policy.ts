@@ -27,6 +27,7 @@ export const CARD_DATA_POLICY = {
     subject: 'redact',
     description: 'redact',
     customerRef: 'refuse',
+    account: 'refuse',
     'socialPost.url': 'refuse',
     'socialPost.text': 'redact',
     'playback.userId': 'refuse',

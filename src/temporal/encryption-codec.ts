@@ -15,9 +15,13 @@ const decoder = new TextDecoder();
  */
 export class EncryptionCodec implements PayloadCodec {
   private readonly keyId: string;
+  // An ECMAScript private field: not enumerable, so the SDK's debug log of the worker's options
+  // (dataConverter included) does not print the key.
+  readonly #key: Buffer;
 
-  constructor(private readonly key: Buffer) {
+  constructor(key: Buffer) {
     if (key.length !== 32) throw new Error('encryption key must be 32 bytes');
+    this.#key = key;
     this.keyId = createHash('sha256').update(key).digest('hex').slice(0, 12);
   }
 
@@ -28,7 +32,7 @@ export class EncryptionCodec implements PayloadCodec {
   async encode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
       const iv = randomBytes(12);
-      const cipher = createCipheriv(ALGORITHM, this.key, iv);
+      const cipher = createCipheriv(ALGORITHM, this.#key, iv);
       const plain = temporal.api.common.v1.Payload.encode(payload).finish();
       const body = Buffer.concat([cipher.update(plain), cipher.final()]);
       return {
@@ -50,7 +54,7 @@ export class EncryptionCodec implements PayloadCodec {
         throw new Error(`payload sealed with key ${decoder.decode(keyId)}, this process has ${this.keyId}`);
       }
       const data = Buffer.from(payload.data ?? new Uint8Array());
-      const decipher = createDecipheriv(ALGORITHM, this.key, data.subarray(0, 12));
+      const decipher = createDecipheriv(ALGORITHM, this.#key, data.subarray(0, 12));
       decipher.setAuthTag(data.subarray(12, 28));
       const plain = Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]);
       return temporal.api.common.v1.Payload.decode(plain);

@@ -1,8 +1,9 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { deadlineAwareRetryInterceptor, requestDeadlineInterceptor, unavailableAttemptInterceptor } from '../api/resilience/temporal-deadline';
+import { currentCaller } from '../api/auth/request-context';
 import { AppConfig } from '../config/app-config';
-import { dataConverterFor } from './temporal-options';
+import { caseClientInterceptorsFor, dataConverterFor } from './temporal-options';
 
 @Injectable()
 class ConnectionCloser implements OnApplicationShutdown {
@@ -29,7 +30,7 @@ class ConnectionCloser implements OnApplicationShutdown {
           // answering 503 for many seconds after Temporal is back. Capped, it reconnects within ~2 s.
           channelArgs: { 'grpc.max_reconnect_backoff_ms': 2_000 },
         });
-        return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(config) });
+        return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(config, { identity: () => currentCaller() }), interceptors: caseClientInterceptorsFor(config) });
       },
     },
     ConnectionCloser,

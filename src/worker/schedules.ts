@@ -1,5 +1,5 @@
 import { Client, ScheduleAlreadyRunning, ScheduleHandle, ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
-import { endedCasesSweepWorkflow, slaCreditSweepWorkflow, transparencyReportWorkflow } from '../workflows';
+import { endedCasesSweepWorkflow, retentionPurgeWorkflow, slaCreditSweepWorkflow, transparencyReportWorkflow } from '../workflows';
 
 /** `temporal schedule describe -s caseworks-transparency-report` */
 export const TRANSPARENCY_SCHEDULE_ID = 'caseworks-transparency-report';
@@ -76,9 +76,33 @@ export function endedCasesSchedule(taskQueue: string, scheduleId = ENDED_CASES_S
   };
 }
 
+/** `temporal schedule describe -s caseworks-retention-purge` */
+export const RETENTION_PURGE_SCHEDULE_ID = 'caseworks-retention-purge';
+
+/**
+ * Daily at 03:00 UTC: retentionPurgeWorkflow deletes the closed cases past their retention
+ * (policy packs' `retention`) and counts them in retention_purges. A one-day catch-up window: an
+ * outage still purges once it is over; a missed day is covered by the next run anyway.
+ */
+export function retentionPurgeSchedule(taskQueue: string, scheduleId = RETENTION_PURGE_SCHEDULE_ID): ScheduleOptions {
+  return {
+    scheduleId,
+    spec: { calendars: [{ hour: 3, minute: 0, comment: 'purge closed cases past their retention' }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: retentionPurgeWorkflow,
+      args: [{}],
+      taskQueue,
+      workflowId: 'retention-purge',
+      staticSummary: 'Daily purge of closed cases past retention (counted in retention_purges)',
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+  };
+}
+
 /** The schedules every deployment has, ensured at worker start. */
 export function caseworksSchedules(taskQueue: string): ScheduleOptions[] {
-  return [transparencySchedule(taskQueue), slaCreditSchedule(taskQueue), endedCasesSchedule(taskQueue)];
+  return [transparencySchedule(taskQueue), slaCreditSchedule(taskQueue), endedCasesSchedule(taskQueue), retentionPurgeSchedule(taskQueue)];
 }
 
 /**

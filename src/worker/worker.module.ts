@@ -11,6 +11,8 @@ import { PersistenceModule } from '../persistence/persistence.module';
 import { dataConverterFor } from '../temporal/temporal-options';
 import { createCaseworksWorker } from './create-worker';
 import { caseworksSchedules, ensureSchedule } from './schedules';
+import { ensureNamespaceRetention } from './namespace-retention';
+import { PolicyRegistry } from '../config/policy-registry';
 
 export const ACTIVITY_LOGGER = Symbol('ACTIVITY_LOGGER');
 
@@ -45,8 +47,9 @@ export class WorkerRunner {
   }
 
   /**
-   * The yearly transparency report, the monthly SLA credit settlement and the every-minute sweep
-   * of cases that ended abnormally (schedules.ts). A failure is logged,
+   * The yearly transparency report, the monthly SLA credit settlement, the every-minute sweep
+   * of cases that ended abnormally and the daily retention purge (schedules.ts), then the
+   * namespace's retention (namespace-retention.ts). A failure is logged,
    * never a reason not to run cases; the next worker start tries again.
    */
   private async ensureSchedules(connection: NativeConnection): Promise<void> {
@@ -57,6 +60,15 @@ export class WorkerRunner {
         this.logger.info({ scheduleId: schedule.scheduleId, created }, 'schedule ready');
       } catch (err) {
         this.logger.error({ scheduleId: schedule.scheduleId, err: err instanceof Error ? err.message : String(err) }, 'schedule not ensured');
+      }
+    }
+    if (this.config.TEMPORAL_NAMESPACE_RETENTION === 'policy') {
+      try {
+        const packs = PolicyRegistry.fromDirectory(this.config.POLICY_DIR);
+        const retention = await ensureNamespaceRetention(client, packs.brands().map((b) => packs.find(b)!.retention));
+        this.logger.info(retention, 'namespace retention matches the policy packs');
+      } catch (err) {
+        this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'namespace retention not set');
       }
     }
   }

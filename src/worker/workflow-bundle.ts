@@ -4,14 +4,17 @@ import type { BundleOptions } from '@temporalio/worker';
 
 /**
  * How every workflow bundle is built (the production build, the worker bundling at start, the
- * test run): `zod` is replaced by an inert builder, see inert-zod.ts for why; the card-data
- * interceptor is in every bundle.
+ * test run): `zod` is replaced by an inert builder, see inert-zod.ts for why; the verified-actor
+ * and card-data interceptors and the Caseworks payload converter are in every bundle.
  */
-export function workflowBundleOptions(): Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook' | 'workflowInterceptorModules'> {
+export function workflowBundleOptions(): Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook' | 'workflowInterceptorModules' | 'payloadConverterPath'> {
   return {
     workflowsPath: require.resolve('../workflows'),
-    // Every workflow applies the card-data policy to its start input and update arguments.
-    workflowInterceptorModules: [require.resolve('../workflows/card-data.interceptor')],
+    // Every update must come from a caller the service vouches for (first: outermost), and every
+    // workflow applies the card-data policy to its start input and update arguments.
+    workflowInterceptorModules: [require.resolve('../workflows/verified-actor.interceptor'), require.resolve('../workflows/card-data.interceptor')],
+    // The same converter as the worker's and the clients' data converter (the verified caller).
+    payloadConverterPath: require.resolve('../temporal/payload-converter'),
     webpackConfigHook: (config) => ({
       ...config,
       resolve: { ...config.resolve, alias: { ...(config.resolve?.alias as Record<string, string> | undefined), zod$: resolve(__dirname, 'inert-zod') } },

@@ -10,3 +10,4 @@ export { takedownWorkflow } from './takedown/takedown.workflow';
 export { preservationWorkflow } from './takedown/preservation.workflow';
 export { transparencyReportWorkflow } from './takedown/transparency-report.workflow';
 export { endedCasesSweepWorkflow } from './ops/ended-cases-sweep.workflow';
+export { retentionPurgeWorkflow } from './ops/retention-purge.workflow';

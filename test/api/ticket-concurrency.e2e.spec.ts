@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { TicketEventRow } from '../../src/persistence/entities';
 import { ticketWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/ticket/messages';
-import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
+import { RunningApi, RunningWorker, TEST_ACCOUNT, createKey, openDataSource, startApi, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
 import { httpClient, HttpResult } from '../support/http';
 import { testPolicy, ticketInput, ticketRow } from '../support/tickets';
 import { waitFor } from '../support/wait-for';
@@ -68,7 +68,8 @@ describe('one ticket under concurrent conflicting actions, over HTTP', () => {
   it('answers each of 100 + 20 + 20 conflicting actions cleanly; successes are recorded once each, in one linear order that GET agrees with', async () => {
     // Opened through the client only to pin a policy that does not auto-close within the test (the
     // fixture's closes a resolved ticket after 3 s, which would decide round 3 before it starts).
-    const input = ticketInput({ priority: 'P4', policy: { ...testPolicy(), autoCloseAfterMs: 3_600_000 } });
+    // For the customer's account, so its key may reopen it (another account's ticket is a 404).
+    const input = ticketInput({ priority: 'P4', account: TEST_ACCOUNT, policy: { ...testPolicy(), autoCloseAfterMs: 3_600_000 } });
     await client.workflow.start(ticketWorkflow, { workflowId: input.ticketId, taskQueue: config.TEMPORAL_TASK_QUEUE, args: [input] });
     const id = input.ticketId;
     expect((await http('GET', `/v1/tickets/${id}`, { key: agent })).status).toBe(200);

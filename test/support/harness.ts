@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { Activities, activityDepsFromConfig, createActivities } from '../../src/activities';
-import { ApiKeyService } from '../../src/api/auth/api-key.service';
+import { ApiKeyService, KeyScope } from '../../src/api/auth/api-key.service';
 import { createApiApp } from '../../src/api/create-app';
 import { loadConfig } from '../../src/config/load-config';
 import type { AppConfig } from '../../src/config/config.schema';
@@ -14,6 +14,7 @@ import { Role } from '../../src/persistence/entities/api-key.entity';
 import { createDataSource } from '../../src/persistence/data-source';
 import { dataConverterFor } from '../../src/temporal/temporal-options';
 import { createCaseworksWorker } from '../../src/worker/create-worker';
+import { trustedTestSigner } from './trusted-signer';
 
 /** Configuration for a test, from the environment global-setup prepared, plus overrides. */
 export function testConfig(overrides: Partial<Record<keyof AppConfig, string>> = {}): AppConfig {
@@ -28,9 +29,10 @@ export async function openDataSource(config = testConfig()): Promise<DataSource>
   return createDataSource(config.DATABASE_URL).initialize();
 }
 
+/** A client that signs as the service: payloads are bound to the actor they claim (trusted-signer.ts). */
 export async function temporalClient(config = testConfig()): Promise<Client> {
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(config) });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(config, { identity: trustedTestSigner }) });
 }
 
 let runtimeInstalled = false;
@@ -87,8 +89,15 @@ export async function startApi(config: AppConfig): Promise<RunningApi> {
   return { app, baseUrl: `http://127.0.0.1:${port}`, stop: () => app.close() };
 }
 
-export async function createKey(dataSource: DataSource, role: Role, name = `test-${role}`): Promise<string> {
-  return (await ApiKeyService.create(dataSource, name, role)).key;
+/** The account client keys belong to unless a test names one (bound to no brand, so any brand's tickets open). */
+export const TEST_ACCOUNT = 'test-account';
+
+/**
+ * A new key. Client keys belong to TEST_ACCOUNT unless the scope names another account (or `{}`:
+ * none); other roles are unscoped (every brand) unless the scope names a brand.
+ */
+export async function createKey(dataSource: DataSource, role: Role, name = `test-${role}`, scope?: KeyScope): Promise<string> {
+  return (await ApiKeyService.create(dataSource, name, role, scope ?? (role === 'client' ? { account: TEST_ACCOUNT } : {}))).key;
 }
 
 export interface HttpStack {

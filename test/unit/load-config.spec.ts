@@ -24,7 +24,7 @@ describe('loadConfig defaults', () => {
     expect(config.TEMPORAL_NAMESPACE).toBe('default');
     expect(config.TEMPORAL_TASK_QUEUE).toBe('caseworks');
     expect(config.POLICY_DIR).toBe('policies');
-    expect(config.CODEC_ALLOW_ANONYMOUS).toBe(false);
+    expect(config.OIDC_ISSUER_URL).toBeUndefined(); // IdP tokens off until an issuer is configured
     expect(config.PAYLOAD_ENCRYPTION_KEY).toBeUndefined();
   });
 
@@ -121,8 +121,8 @@ describe('PAYLOAD_ENCRYPTION_KEY', () => {
     }
   });
 
-  it('production also refuses CODEC_ALLOW_ANONYMOUS=true', () => {
-    const err = configError({ NODE_ENV: 'production', PAYLOAD_ENCRYPTION_KEY: KEY, CODEC_ALLOW_ANONYMOUS: 'true' });
-    expect(err.variables).toEqual(['CODEC_ALLOW_ANONYMOUS']);
+  it('reads OIDC_ROLE_MAP as group=role pairs and refuses a pair naming no Caseworks role', () => {
+    expect(loadConfig({ OIDC_ROLE_MAP: 'support-tier1=agent, legal-team=legal' }).OIDC_ROLE_MAP).toEqual({ 'support-tier1': 'agent', 'legal-team': 'legal' });
+    expect(configError({ OIDC_ROLE_MAP: 'support-tier1=superuser' }).variables).toEqual(['OIDC_ROLE_MAP']);
   });
 });

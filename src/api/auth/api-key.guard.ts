@@ -2,12 +2,13 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config';
-import type { Role } from '../../persistence/entities/api-key.entity';
 import { Problem } from '../problem/problem';
 import { ApiKeyService } from './api-key.service';
 import { AuthFailureBudget, AuthFailureLimiter } from './auth-failure-limiter';
+import { looksLikeJwt } from './oidc-roles';
+import { OidcTokenVerifier } from './oidc-token.verifier';
 import type { AuthenticatedRequest } from './principal';
-import { IDENTIFY_KEY, PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
+import { IDENTIFY_KEY, PUBLIC_KEY, routeRoles } from './roles.decorator';
 
 /**
  * Registered once, globally: every route needs `Authorization: Bearer <key>` unless @Public.
@@ -23,6 +24,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyService,
+    private readonly oidc: OidcTokenVerifier,
     private readonly config: AppConfig,
   ) {
     this.failures = new AuthFailureLimiter(config.AUTH_FAILURE_LIMIT_PER_MINUTE);
@@ -53,16 +55,18 @@ export class ApiKeyGuard implements CanActivate {
       setBudgetHeaders(res, this.failures.recordFailure(address));
       throw new Problem(401, 'unauthenticated', 'Unauthenticated', 'send an API key as "Authorization: Bearer <key>"');
     }
-    const principal = await this.keys.authenticate(match[1]);
+    // A JWT is an IdP access token (a person signed in); anything else is an API key (never dotted).
+    const principal = looksLikeJwt(match[1]) ? await this.oidc.authenticate(match[1]) : await this.keys.authenticate(match[1]);
     if (!principal) {
       setBudgetHeaders(res, this.failures.recordFailure(address));
       throw new Problem(401, 'unauthenticated', 'Unauthenticated', 'the API key is unknown or revoked');
     }
     req.principal = principal;
 
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (roles && principal.role !== 'admin' && !roles.includes(principal.role)) {
-      throw new Problem(403, 'forbidden', 'Forbidden', `this action needs one of the roles: ${roles.join(', ')}`, {
+    // The role table decides (src/api/auth/role-table.ts); no role, admin included, is implied.
+    const roles = routeRoles(this.reflector, targets);
+    if (!roles.includes(principal.role)) {
+      throw new Problem(403, 'forbidden', 'Forbidden', roles.length > 0 ? `this action needs one of the roles: ${roles.join(', ')}` : 'this action is in no row of the role table', {
         role: principal.role,
       });
     }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, IsNull, Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { AccountRow } from '../../persistence/entities/account.entity';
 import { ApiKeyRow, Role } from '../../persistence/entities/api-key.entity';
 import { unavailableDependency } from '../resilience/dependency-errors';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from './api-key-format';
@@ -65,7 +66,7 @@ export class ApiKeyService {
     const read = (async () => {
       try {
         const row = await this.dataSource.getRepository(ApiKeyRow).findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
-        const principal = row ? { keyId: row.id, name: row.name, role: row.role } : null;
+        const principal = row ? principalOf(row) : null;
         const now = Date.now();
         this.outageUntil = 0;
         if (this.cache.size > 10_000) this.cache.clear();
@@ -82,12 +83,69 @@ export class ApiKeyService {
     return read;
   }
 
-  /** Creates a key and returns it: the only time the plaintext key exists outside the caller. */
-  static async create(dataSource: DataSource, name: string, role: Role): Promise<{ key: string; id: string }> {
+  /**
+   * Creates a key and returns it: the only time the plaintext key exists outside the caller. A
+   * client key names its account (created on first use, with the brand given); an agent key may
+   * name its brand.
+   */
+  static async create(dataSource: DataSource, name: string, role: Role, scope: KeyScope = {}): Promise<{ key: string; id: string }> {
     const key = generateApiKey();
-    const row = await dataSource
-      .getRepository(ApiKeyRow)
-      .save({ name, role, keyHash: hashApiKey(key), keyPrefix: apiKeyPrefix(key), revokedAt: null });
+    const row = await dataSource.transaction(async (tx) => {
+      const { accountId, brand } = await resolveScope(tx.getRepository(AccountRow), role, scope);
+      return tx.getRepository(ApiKeyRow).save({ name, role, keyHash: hashApiKey(key), keyPrefix: apiKeyPrefix(key), revokedAt: null, accountId, brand });
+    });
     return { key, id: row.id };
   }
+}
+
+/** What a new key may see: a client key's account, an agent key's brand. */
+export interface KeyScope {
+  account?: string;
+  /** The account's brand when it is created here (client), or the agent's brand. */
+  brand?: string;
+  /** The account's display name when it is created here (default: its ID). */
+  accountName?: string;
+}
+
+/** A scope a key cannot have (another role's scope, an account of another brand): names the variable. */
+export class KeyScopeError extends Error {
+  constructor(
+    readonly field: 'account' | 'brand',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const ACCOUNT_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const BRAND = /^[a-z][a-z0-9-]*$/;
+
+async function resolveScope(accounts: Repository<AccountRow>, role: Role, scope: KeyScope): Promise<{ accountId: string | null; brand: string | null }> {
+  if (scope.brand !== undefined && !BRAND.test(scope.brand)) throw new KeyScopeError('brand', 'a brand is a lower-case slug (uoozee)');
+  if (role !== 'client') {
+    if (scope.account !== undefined) throw new KeyScopeError('account', 'only client keys belong to an account');
+    if (scope.brand !== undefined && role !== 'agent') throw new KeyScopeError('brand', 'only agent and client keys are scoped to a brand');
+    return { accountId: null, brand: scope.brand ?? null };
+  }
+  if (scope.account === undefined) {
+    if (scope.brand !== undefined) throw new KeyScopeError('brand', "a client key's brand is its account's: name the account");
+    return { accountId: null, brand: null };
+  }
+  if (!ACCOUNT_ID.test(scope.account)) throw new KeyScopeError('account', 'an account ID is 1–64 lower-case letters, digits, . _ or -');
+  await accounts.createQueryBuilder().insert().into(AccountRow).values({ id: scope.account, brand: scope.brand ?? null, name: scope.accountName ?? scope.account }).orIgnore().execute();
+  const account = await accounts.findOneByOrFail({ id: scope.account });
+  if (scope.brand !== undefined && account.brand !== scope.brand) {
+    throw new KeyScopeError('brand', `account ${account.id} belongs to ${account.brand ? `brand ${account.brand}` : 'no brand'}, not ${scope.brand}`);
+  }
+  return { accountId: account.id, brand: account.brand };
+}
+
+function principalOf(row: ApiKeyRow): Principal {
+  return {
+    keyId: row.id,
+    name: row.name,
+    role: row.role,
+    ...(row.accountId ? { account: row.accountId } : {}),
+    ...(row.brand ? { brand: row.brand } : {}),
+  };
 }

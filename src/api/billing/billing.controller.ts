@@ -6,7 +6,8 @@ import { AppConfig } from '../../config/app-config';
 import { constructStripeEvent, WebhookPayloadError, WebhookSignatureError } from '../../integrations/billing/stripe-webhook';
 import type { RefundView } from '../../workflows/billing/messages';
 import { CurrentPrincipal, Principal } from '../auth/principal';
-import { Public, Roles } from '../auth/roles.decorator';
+import { BILLING_WEBHOOK_CALLER, runAsCaller } from '../auth/request-context';
+import { Operation } from '../auth/roles.decorator';
 import { checkIdempotencyKey } from '../idempotency/idempotency-key';
 import { answerCreate } from '../idempotency/replay-response';
 import { Problem } from '../problem/problem';
@@ -21,7 +22,7 @@ export class RefundsController {
   constructor(private readonly billing: BillingService) {}
 
   @Post()
-  @Roles('agent', 'admin')
+  @Operation('refunds.open')
   @ApiOperation({ summary: 'Open a refund case: identity, eligibility, retention offer, cancellation, one refund, settlement' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async open(@Body() dto: CreateRefundDto, @Headers('idempotency-key') key: string | undefined, @CurrentPrincipal() caller: Principal, @Res({ passthrough: true }) res: Response): Promise<RefundView> {
@@ -31,29 +32,29 @@ export class RefundsController {
   }
 
   @Get(':id')
-  @Roles('agent', 'admin')
-  get(@Param('id') id: string) {
-    return this.billing.getRefund(id);
+  @Operation('refunds.read')
+  get(@Param('id') id: string, @CurrentPrincipal() caller: Principal) {
+    return this.billing.getRefund(id, caller);
   }
 
   @Get(':id/events')
-  @Roles('agent', 'admin')
+  @Operation('refunds.events')
   @ApiOperation({ summary: "The refund case's history from the read model, in the order the case applied it" })
-  events(@Param('id') id: string, @Query() q: BillingEventsQuery) {
-    return this.billing.events(id, q);
+  events(@Param('id') id: string, @Query() q: BillingEventsQuery, @CurrentPrincipal() caller: Principal) {
+    return this.billing.events(id, caller, q);
   }
 
   @Post(':id/confirm-identity')
+  @Operation('refunds.confirmIdentity')
   @HttpCode(200)
-  @Roles('agent', 'admin')
   @ApiOperation({ summary: 'The agent confirmed the customer is who they say (nothing moves before this)' })
   confirmIdentity(@Param('id') id: string, @Body() dto: ConfirmIdentityDto, @CurrentPrincipal() caller: Principal) {
     return this.billing.confirmIdentity(id, dto.method, caller);
   }
 
   @Post(':id/retention')
+  @Operation('refunds.retention')
   @HttpCode(200)
-  @Roles('agent', 'admin')
   @ApiOperation({ summary: "The customer's answer to the retention offer (accepted: no cancellation, no refund)" })
   retention(@Param('id') id: string, @Body() dto: RetentionAnswerDto, @CurrentPrincipal() caller: Principal) {
     return this.billing.retentionAnswer(id, dto.accepted, caller);
@@ -67,22 +68,22 @@ export class DisputesController {
   constructor(private readonly billing: BillingService) {}
 
   @Get(':id')
-  @Roles('agent', 'admin')
+  @Operation('disputes.read')
   @ApiOperation({ summary: 'A chargeback case: deadline, decision, evidence collected and missing, status' })
-  get(@Param('id') id: string) {
-    return this.billing.getDispute(id);
+  get(@Param('id') id: string, @CurrentPrincipal() caller: Principal) {
+    return this.billing.getDispute(id, caller);
   }
 
   @Get(':id/events')
-  @Roles('agent', 'admin')
+  @Operation('disputes.events')
   @ApiOperation({ summary: "The dispute's whole history (the view holds its last 20 steps), each evidence value as it was added; paged by cursor" })
-  events(@Param('id') id: string, @Query() q: BillingEventsQuery) {
-    return this.billing.disputeEvents(id, q);
+  events(@Param('id') id: string, @Query() q: BillingEventsQuery, @CurrentPrincipal() caller: Principal) {
+    return this.billing.disputeEvents(id, caller, q);
   }
 
   @Post(':id/evidence')
+  @Operation('disputes.evidence')
   @HttpCode(200)
-  @Roles('agent', 'admin')
   @ApiOperation({ summary: 'Add one evidence item (access log, cancellation policy, customer communication…); submitted once complete' })
   evidence(@Param('id') id: string, @Body() dto: EvidenceDto, @CurrentPrincipal() caller: Principal) {
     return this.billing.addEvidence(id, dto.item, dto.value, caller);
@@ -99,7 +100,7 @@ export class BillingWebhookController {
   ) {}
 
   @Post()
-  @Public()
+  @Operation('billing.webhook')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stripe webhook endpoint (Stripe-Signature verified; duplicates ignored)' })
   async receive(@Req() req: RawBodyRequest<Request>, @Headers('stripe-signature') signature: string | undefined, @Query('brand') brand: string | undefined) {
@@ -114,7 +115,7 @@ export class BillingWebhookController {
       if (err instanceof WebhookPayloadError) throw Problem.validation([{ field: err.field, message: err.message }]);
       throw err;
     }
-    const { duplicate, action } = await this.billing.applyWebhook(event, brand);
+    const { duplicate, action } = await runAsCaller(BILLING_WEBHOOK_CALLER, () => this.billing.applyWebhook(event, brand));
     return { received: true, duplicate, action };
   }
 }

@@ -14,6 +14,7 @@ import type { Principal } from '../auth/principal';
 import { admitRequest } from '../idempotency/admit-request';
 import { Problem } from '../problem/problem';
 import { billingProblem } from './billing-problems';
+import { assertBillingScope, scopedView } from './billing-scope';
 import { billingCaseEvents, BillingEventPage, BillingEventsQuery } from './billing-events';
 import { endedCaseProblem, endedCaseView, isCaseEnded } from '../temporal/ended-case';
 import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
@@ -43,6 +44,9 @@ export class BillingService {
   }
 
   async openRefund(dto: CreateRefundDto, idempotencyKey: string | undefined, caller: Principal): Promise<{ refund: RefundView; replayed: boolean }> {
+    if (caller.brand !== undefined && dto.brand !== caller.brand) {
+      throw Problem.validation([{ field: 'brand', message: `this key works for brand ${caller.brand} only` }], 422);
+    }
     const policy = this.policyFor(dto.brand);
     const start = Date.parse(dto.currentPeriod.start);
     const end = Date.parse(dto.currentPeriod.end);
@@ -80,11 +84,16 @@ export class BillingService {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       replayed = true;
     }
-    const refund = await readOnceStarted(() => this.getRefund(caseId));
+    const refund = await readOnceStarted(() => this.getRefund(caseId, caller));
     return { refund, replayed };
   }
 
-  async getRefund(id: string): Promise<RefundView> {
+  /** A refund the caller may see (an agent of one brand: that brand's). */
+  async getRefund(id: string, caller: Principal): Promise<RefundView> {
+    return scopedView(caller, 'refund', id, await this.refundView(id));
+  }
+
+  private async refundView(id: string): Promise<RefundView> {
     if (!REFUND_ID.test(id)) throw Problem.notFound('refund', id);
     // Terminated (the server's limits, an operator), timed out or failed: the last record, marked ended.
     const ended = await endedCaseView<RefundView>(this.temporal, id, 'state', () => this.recordedView<RefundView>(id, 'refund'));
@@ -96,18 +105,23 @@ export class BillingService {
     return rows[0].snapshot;
   }
 
-  async events(id: string, q: BillingEventsQuery = {}): Promise<BillingEventPage> {
-    await this.getRefund(id);
+  async events(id: string, caller: Principal, q: BillingEventsQuery = {}): Promise<BillingEventPage> {
+    await this.getRefund(id, caller);
     return billingCaseEvents(this.dataSource, id, q);
   }
 
   /** A dispute's whole history (its view holds the last steps only), each evidence value as added. */
-  async disputeEvents(id: string, q: BillingEventsQuery): Promise<BillingEventPage> {
-    await this.getDispute(id);
+  async disputeEvents(id: string, caller: Principal, q: BillingEventsQuery): Promise<BillingEventPage> {
+    await this.getDispute(id, caller);
     return billingCaseEvents(this.dataSource, id, q);
   }
 
-  async getDispute(id: string): Promise<DisputeView> {
+  /** A dispute the caller may see (an agent of one brand: that brand's). */
+  async getDispute(id: string, caller: Principal): Promise<DisputeView> {
+    return scopedView(caller, 'dispute', id, await this.disputeView(id));
+  }
+
+  private async disputeView(id: string): Promise<DisputeView> {
     if (!/^dispute-[A-Za-z0-9_]{1,100}$/.test(id)) throw Problem.notFound('dispute', id);
     const ended = await endedCaseView<DisputeView>(this.temporal, id, 'status', () => this.recordedView<DisputeView>(id, 'dispute'));
     if (ended) return ended;
@@ -124,7 +138,7 @@ export class BillingService {
     if (containsCardNumber(value)) {
       throw Problem.validation([{ field: 'value', message: `the ${item} evidence must not contain a card number (give the last four digits at most)` }], 422);
     }
-    await this.getDispute(id);
+    await this.getDispute(id, caller);
     try {
       return await this.temporal.workflow.getHandle(id).executeUpdate(addEvidenceUpdate, { args: [{ actor: caller.name, item: item as never, value }] });
     } catch (err) {
@@ -134,11 +148,12 @@ export class BillingService {
     }
   }
 
-  confirmIdentity = (id: string, method: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(confirmIdentityUpdate, { args: [{ actor: caller.name, method }] }));
-  retentionAnswer = (id: string, accepted: boolean, caller: Principal) => this.update(id, (h) => h.executeUpdate(retentionAnswerUpdate, { args: [{ actor: caller.name, accepted }] }));
+  confirmIdentity = (id: string, method: string, caller: Principal) => this.update(id, caller, (h) => h.executeUpdate(confirmIdentityUpdate, { args: [{ actor: caller.name, method }] }));
+  retentionAnswer = (id: string, accepted: boolean, caller: Principal) => this.update(id, caller, (h) => h.executeUpdate(retentionAnswerUpdate, { args: [{ actor: caller.name, accepted }] }));
 
-  private async update(id: string, send: (h: WorkflowHandle<typeof refundWorkflow>) => Promise<RefundView>): Promise<RefundView> {
+  private async update(id: string, caller: Principal, send: (h: WorkflowHandle<typeof refundWorkflow>) => Promise<RefundView>): Promise<RefundView> {
     if (!REFUND_ID.test(id)) throw Problem.notFound('refund', id);
+    await assertBillingScope(this.dataSource, caller, 'refund', id, () => this.refundView(id));
     try {
       return await send(this.temporal.workflow.getHandle<typeof refundWorkflow>(id));
     } catch (err) {

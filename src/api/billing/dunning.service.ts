@@ -9,6 +9,7 @@ import { Problem } from '../problem/problem';
 import { endedCaseProblem, endedCaseView, isCaseEnded } from '../temporal/ended-case';
 import { withTimeout } from '../temporal/with-timeout';
 import { billingProblem } from './billing-problems';
+import { assertBillingScope, scopedView } from './billing-scope';
 
 const DUNNING_ID = /^dunning-[A-Za-z0-9_]{1,120}$/;
 
@@ -21,7 +22,12 @@ export class DunningService {
     private readonly dataSource: DataSource,
   ) {}
 
-  async get(id: string): Promise<DunningView> {
+  /** A dunning case the caller may see (an agent of one brand: that brand's). */
+  async get(id: string, caller: Principal): Promise<DunningView> {
+    return scopedView(caller, 'dunning', id, await this.view(id));
+  }
+
+  private async view(id: string): Promise<DunningView> {
     if (!DUNNING_ID.test(id)) throw Problem.notFound('dunning case', id);
     // Terminated (the server's limits, an operator), timed out or failed: the last record, marked ended.
     const ended = await endedCaseView<DunningView>(this.temporal, id, 'status', async () =>
@@ -35,12 +41,13 @@ export class DunningService {
     return rows[0].snapshot;
   }
 
-  confirmIdentity = (id: string, method: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(confirmDunningIdentityUpdate, { args: [{ actor: caller.name, method }] }));
-  cancelNow = (id: string, reason: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(cancelSubscriptionNowUpdate, { args: [{ actor: caller.name, reason }] }));
-  applyOffer = (id: string, offer: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(applyRetentionOfferUpdate, { args: [{ actor: caller.name, offer }] }));
+  confirmIdentity = (id: string, method: string, caller: Principal) => this.update(id, caller, (h) => h.executeUpdate(confirmDunningIdentityUpdate, { args: [{ actor: caller.name, method }] }));
+  cancelNow = (id: string, reason: string, caller: Principal) => this.update(id, caller, (h) => h.executeUpdate(cancelSubscriptionNowUpdate, { args: [{ actor: caller.name, reason }] }));
+  applyOffer = (id: string, offer: string, caller: Principal) => this.update(id, caller, (h) => h.executeUpdate(applyRetentionOfferUpdate, { args: [{ actor: caller.name, offer }] }));
 
-  private async update(id: string, send: (h: WorkflowHandle<typeof dunningWorkflow>) => Promise<DunningView>): Promise<DunningView> {
+  private async update(id: string, caller: Principal, send: (h: WorkflowHandle<typeof dunningWorkflow>) => Promise<DunningView>): Promise<DunningView> {
     if (!DUNNING_ID.test(id)) throw Problem.notFound('dunning case', id);
+    await assertBillingScope(this.dataSource, caller, 'dunning', id, () => this.view(id));
     try {
       return await send(this.temporal.workflow.getHandle<typeof dunningWorkflow>(id));
     } catch (err) {

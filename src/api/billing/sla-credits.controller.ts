@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Roles } from '../auth/roles.decorator';
+import { Operation } from '../auth/roles.decorator';
 import { KnownPolicyFilters } from '../input/known-policy-filters.pipe';
 import { RequestBudget } from '../resilience/request-budget.interceptor';
 import { SettleSlaCreditsDto } from './sla-credits.dto';
@@ -15,16 +15,16 @@ export class SlaCreditsController {
   constructor(private readonly credits: SlaCreditsService) {}
 
   @Get()
-  @Roles('admin', 'billing')
+  @Operation('slaCredits.list')
   @ApiOperation({ summary: 'SLA credits with their settlement: ?settled=true|false&brand=&customerRef=&limit=' })
   list(@Query(KnownPolicyFilters) q: { settled?: string; brand?: string; customerRef?: string; limit?: string }) {
     return this.credits.list(q);
   }
 
   @Post('settle')
+  @Operation('slaCredits.settle')
   // Waits up to 25 s for the run's outcome on purpose (SlaCreditsService.settle), then answers its ID.
   @RequestBudget(30_000)
-  @Roles('admin', 'billing')
   @ApiOperation({ summary: 'Settle the credits still owed, each once (200 with the outcome, or 202 with the run ID when it takes longer)' })
   async settle(@Body() dto: SettleSlaCreditsDto, @Res({ passthrough: true }) res: Response) {
     const run = await this.credits.settle(dto);

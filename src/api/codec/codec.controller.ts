@@ -1,100 +1,109 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Payload } from '@temporalio/common';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config';
-import { EncryptionCodec } from '../../temporal/encryption-codec';
-import { PublicWhen, Roles } from '../auth/roles.decorator';
-import { FieldError, Problem } from '../problem/problem';
+import { dataConverterFor } from '../../temporal/temporal-options';
+import { AccessLogService } from '../access-log/access-log.service';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { currentCaller } from '../auth/request-context';
+import { Operation } from '../auth/roles.decorator';
+import { Problem } from '../problem/problem';
+import { assertPayloads, fromJson, type JsonPayloads, toJson } from './codec-payloads';
+import { viewForReader } from './decode-for-reader';
+import { SESSION_COOKIE } from '../auth/session-cookie';
 
-/** Proto3 JSON of temporal.api.common.v1.Payloads: bytes as base64. */
-interface JsonPayload {
-  metadata?: Record<string, string>;
-  data?: string;
-}
-interface JsonPayloads {
-  payloads: JsonPayload[];
-}
+/** How many payloads of a decode answer stayed sealed because the caller's role may not read them. */
+export const WITHHELD_HEADER = 'Caseworks-Withheld-Payloads';
 
 /**
- * Temporal's remote codec protocol, so people with a key (and the Temporal UI pointed here) can
- * read encrypted payloads — summaries, details, inputs — without the key leaving this service.
+ * Temporal's remote codec protocol, so people (and the Temporal UI pointed here) can read encrypted
+ * payloads — summaries, details, inputs — without the key leaving this service. Need to know:
+ * callers authenticate (API key, IdP access token, or the sign-in cookie), and each payload is
+ * decoded only as far as the caller's role may read it (src/domain/redaction-by-role.ts).
  */
 @ApiTags('codec')
 @ApiBearerAuth()
+@ApiCookieAuth(SESSION_COOKIE)
 @Controller('codec')
-@Roles('agent', 'sre', 'legal')
-@PublicWhen((config) => config.CODEC_ALLOW_ANONYMOUS)
 export class CodecController {
-  private readonly codec?: EncryptionCodec;
+  /**
+   * The same codec chain as the API's and the worker's data converter; what /codec/encode seals
+   * is bound to the caller (src/temporal/actor-binding.ts), like any payload the API sends.
+   */
+  private readonly codecs: PayloadCodec[];
 
-  constructor(config: AppConfig) {
-    if (config.PAYLOAD_ENCRYPTION_KEY) this.codec = EncryptionCodec.fromBase64(config.PAYLOAD_ENCRYPTION_KEY);
+  constructor(
+    config: AppConfig,
+    private readonly accessLog: AccessLogService,
+  ) {
+    this.codecs = dataConverterFor(config, { identity: () => currentCaller() }).payloadCodecs ?? [];
   }
 
+  /**
+   * A payload of a case the caller's role may not read comes back as sent (still encrypted), not
+   * as a 403: the Temporal UI shows an error for the whole page on a non-2xx answer, while
+   * per-payload it shows what the caller may read decoded and the rest encoded.
+   */
   @Post('decode')
+  @Operation('codec.decode')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Decode payloads (Temporal remote codec protocol)' })
-  decode(@Body() body: JsonPayloads): Promise<JsonPayloads> {
-    return this.transform(body, (codec, p) => codec.decode(p));
+  @ApiOperation({ summary: 'Decode payloads (Temporal remote codec protocol), as far as your role may read them' })
+  async decode(
+    @Body() body: JsonPayloads,
+    @CurrentPrincipal() caller: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<JsonPayloads> {
+    assertPayloads(body);
+    const sealed = body.payloads.map(fromJson);
+    const opened = await this.run(sealed, (p) => this.decodeChain(p));
+    const view = viewForReader(caller.role, sealed, opened);
+    // One entry per case whose data was shown, before the answer leaves.
+    for (const group of view.groups) {
+      await this.accessLog.record({
+        actor: caller.name,
+        actorId: caller.subject ?? caller.keyId,
+        via: caller.via ?? 'api-key',
+        role: caller.role,
+        caseId: group.caseId,
+        caseKind: group.workflowType ? group.workflowType.replace(/Workflow$/, '') : null,
+        operation: 'codec.decode',
+        address: req.ip ?? null,
+        requestId: req.id === undefined ? null : String(req.id),
+        status: 200,
+      });
+    }
+    res.setHeader(WITHHELD_HEADER, String(view.withheld));
+    return { payloads: view.payloads.map(toJson) };
   }
 
   @Post('encode')
+  @Operation('codec.encode')
   @HttpCode(200)
   @ApiOperation({ summary: 'Encode payloads (Temporal remote codec protocol)' })
-  encode(@Body() body: JsonPayloads): Promise<JsonPayloads> {
-    return this.transform(body, (codec, p) => codec.encode(p));
+  async encode(@Body() body: JsonPayloads): Promise<JsonPayloads> {
+    assertPayloads(body);
+    const out = await this.run(body.payloads.map(fromJson), (p) => this.encodeChain(p));
+    return { payloads: out.map(toJson) };
   }
 
-  private async transform(
-    body: JsonPayloads,
-    run: (codec: EncryptionCodec, p: Payload[]) => Promise<Payload[]>,
-  ): Promise<JsonPayloads> {
-    if (!body || !Array.isArray(body.payloads)) {
-      throw Problem.validation([{ field: 'payloads', message: 'payloads must be an array of Payload (proto3 JSON)' }]);
-    }
-    const malformed = payloadsProblems(body);
-    if (malformed.length > 0) throw Problem.validation(malformed);
-    if (!this.codec) return body; // nothing is encrypted when no key is configured
+  /** Encode runs the chain in order, decode in reverse (as the SDK's data converter does). */
+  private async encodeChain(payloads: Payload[]): Promise<Payload[]> {
+    for (const codec of this.codecs) payloads = await codec.encode(payloads);
+    return payloads;
+  }
+
+  private async decodeChain(payloads: Payload[]): Promise<Payload[]> {
+    for (const codec of [...this.codecs].reverse()) payloads = await codec.decode(payloads);
+    return payloads;
+  }
+
+  private async run(payloads: Payload[], chain: (p: Payload[]) => Promise<Payload[]>): Promise<Payload[]> {
     try {
-      const out = await run(this.codec, body.payloads.map(fromJson));
-      return { payloads: out.map(toJson) };
+      return await chain(payloads);
     } catch (err) {
       throw Problem.validation([{ field: 'payloads', message: err instanceof Error ? err.message : 'cannot decode' }], 422);
     }
   }
-}
-
-/**
- * The body has no DTO (the protocol's shape is an interface), so it is checked here: a Payload is
- * an object with base64 `data` and a `metadata` map of base64 strings, and nothing else — a
- * `true` in place of a Payload must not be encoded as an empty one.
- */
-function payloadsProblems(body: JsonPayloads): FieldError[] {
-  const errors: FieldError[] = Object.keys(body)
-    .filter((k) => k !== 'payloads')
-    .map((k) => ({ field: k, message: 'is not a field of Payloads' }));
-  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-  body.payloads.forEach((p: unknown, i) => {
-    if (!isObject(p)) return errors.push({ field: `payloads.${i}`, message: 'must be a Payload object' });
-    for (const k of Object.keys(p).filter((k) => k !== 'metadata' && k !== 'data')) errors.push({ field: `payloads.${i}.${k}`, message: 'is not a field of Payload' });
-    if (p.data !== undefined && typeof p.data !== 'string') errors.push({ field: `payloads.${i}.data`, message: 'must be a base64 string' });
-    if (p.metadata !== undefined && !(isObject(p.metadata) && Object.values(p.metadata).every((v) => typeof v === 'string'))) {
-      errors.push({ field: `payloads.${i}.metadata`, message: 'must be a map of base64 strings' });
-    }
-  });
-  return errors;
-}
-
-function fromJson(p: JsonPayload): Payload {
-  return {
-    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
-    data: Buffer.from(p.data ?? '', 'base64'),
-  };
-}
-
-function toJson(p: Payload): JsonPayload {
-  return {
-    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])),
-    data: Buffer.from(p.data ?? []).toString('base64'),
-  };
 }

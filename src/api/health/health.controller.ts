@@ -2,14 +2,13 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Client, Connection } from '@temporalio/client';
 import { DataSource } from 'typeorm';
-import { Public } from '../auth/roles.decorator';
+import { Operation } from '../auth/roles.decorator';
 import { Problem } from '../problem/problem';
 import { OUTAGE_RETRY_AFTER_SECONDS } from '../resilience/dependency-unavailable';
 
 type Check = { status: 'up' | 'down'; error?: string };
 
 @ApiTags('health')
-@Public()
 @Controller('health')
 export class HealthController {
   constructor(
@@ -18,12 +17,14 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @Operation('health.live')
   @ApiOperation({ summary: 'The process is up' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @Operation('health.ready')
   @ApiOperation({ summary: 'PostgreSQL and Temporal answer' })
   async ready(): Promise<{ status: 'ok'; checks: Record<string, Check> }> {
     const [postgres, temporal] = await Promise.all([

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AlertFieldError, AlertSignal, ALERT_SEVERITIES, fromPagerDutyEvent, normalizeAlertKind } from '../../domain/incident/alert';
-import { Roles } from '../auth/roles.decorator';
+import { Operation } from '../auth/roles.decorator';
 import { Problem } from '../problem/problem';
 import { IncidentsService } from './incidents.service';
 
@@ -36,8 +36,8 @@ export class AlertsController {
    * accepted as is (with ?brand=), so existing monitors can point at Caseworks unchanged.
    */
   @Post()
+  @Operation('alerts.ingest')
   @HttpCode(202)
-  @Roles('sre', 'admin')
   @ApiOperation({ summary: 'Ingest an alert (Caseworks shape, or a PagerDuty Events API v2 body with ?brand=)' })
   @ApiQuery({ name: 'brand', required: false, description: 'For PagerDuty-shaped bodies: whose rules apply.' })
   @ApiBody({

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '
 import type { Response } from 'express';
 import type { IncidentView } from '../../workflows/incident/messages';
 import { CurrentPrincipal, Principal } from '../auth/principal';
-import { Roles } from '../auth/roles.decorator';
+import { Operation } from '../auth/roles.decorator';
 import { KnownPolicyFilters } from '../input/known-policy-filters.pipe';
 import { checkIdempotencyKey } from '../idempotency/idempotency-key';
 import { answerCreate } from '../idempotency/replay-response';
@@ -22,7 +22,7 @@ export class IncidentsController {
   constructor(private readonly incidents: IncidentsService) {}
 
   @Post()
-  @Roles('sre', 'agent', 'admin')
+  @Operation('incidents.declare')
   @ApiOperation({ summary: 'Declare an incident by hand; paging starts at once for paging priorities' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async open(
@@ -37,89 +37,89 @@ export class IncidentsController {
   }
 
   @Get()
-  @Roles('sre', 'agent', 'admin')
+  @Operation('incidents.list')
   @ApiOperation({ summary: 'List incidents (read model), newest first' })
-  list(@Query(KnownPolicyFilters) q: ListIncidentsQuery) {
-    return this.incidents.list(q);
+  list(@Query(KnownPolicyFilters) q: ListIncidentsQuery, @CurrentPrincipal() caller: Principal) {
+    return this.incidents.list(q, caller);
   }
 
   @Get(':id')
-  @Roles('sre', 'agent', 'admin')
+  @Operation('incidents.read')
   @ApiOperation({ summary: 'Read an incident: status, SLA clocks, pages sent and their answers' })
-  async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<IncidentView> {
-    const { incident, source } = await this.incidents.read(id);
+  async get(@Param('id') id: string, @CurrentPrincipal() caller: Principal, @Res({ passthrough: true }) res: Response): Promise<IncidentView> {
+    const { incident, source } = await this.incidents.read(id, caller);
     res.setHeader('Caseworks-Source', source);
     return incident;
   }
 
   @Get(':id/events')
-  @Roles('sre', 'agent', 'admin')
+  @Operation('incidents.events')
   @ApiOperation({ summary: 'The incident history: every action with actor and time, every page and SLA event' })
-  events(@Param('id') id: string) {
-    return this.incidents.events(id);
+  events(@Param('id') id: string, @CurrentPrincipal() caller: Principal) {
+    return this.incidents.events(id, caller);
   }
 
   @Get(':id/notes')
-  @Roles('sre', 'agent', 'admin')
+  @Operation('incidents.notes')
   @ApiOperation({ summary: "Every note in full, oldest first, paginated (the incident's view shows the last 20, each cut to 500 characters)" })
   @ApiOkResponse({ type: IncidentNotesPage })
-  notes(@Param('id') id: string, @Query() q: ListIncidentNotesQuery): Promise<IncidentNotesPage> {
-    return this.incidents.notes(id, q);
+  notes(@Param('id') id: string, @Query() q: ListIncidentNotesQuery, @CurrentPrincipal() caller: Principal): Promise<IncidentNotesPage> {
+    return this.incidents.notes(id, q, caller);
   }
 
   @Post(':id/acknowledge')
+  @Operation('incidents.acknowledge')
   @HttpCode(200)
-  @Roles('sre', 'admin')
   acknowledge(@Param('id') id: string, @CurrentPrincipal() caller: Principal) {
     return this.incidents.acknowledge(id, caller);
   }
 
   @Post(':id/note')
+  @Operation('incidents.note')
   @HttpCode(200)
-  @Roles('sre', 'agent', 'admin')
   note(@Param('id') id: string, @Body() dto: ActorNoteDto, @CurrentPrincipal() caller: Principal) {
     return this.incidents.note(id, dto.text, caller);
   }
 
   @Post(':id/mitigate')
+  @Operation('incidents.mitigate')
   @HttpCode(200)
-  @Roles('sre', 'admin')
   mitigate(@Param('id') id: string, @Body() dto: SummaryDto, @CurrentPrincipal() caller: Principal) {
     return this.incidents.mitigate(id, dto.summary, caller);
   }
 
   @Post(':id/resolve')
+  @Operation('incidents.resolve')
   @HttpCode(200)
-  @Roles('sre', 'admin')
   resolve(@Param('id') id: string, @Body() dto: SummaryDto, @CurrentPrincipal() caller: Principal) {
     return this.incidents.resolve(id, dto.summary, caller);
   }
 
   @Post(':id/priority')
+  @Operation('incidents.priority')
   @HttpCode(200)
-  @Roles('sre', 'admin')
   priority(@Param('id') id: string, @Body() dto: IncidentPriorityDto, @CurrentPrincipal() caller: Principal) {
     return this.incidents.priority(id, dto, caller);
   }
 
   @Post(':id/link-ticket')
+  @Operation('incidents.linkTicket')
   @HttpCode(200)
-  @Roles('sre', 'agent', 'admin')
   linkTicket(@Param('id') id: string, @Body() dto: LinkTicketDto, @CurrentPrincipal() caller: Principal) {
     return this.incidents.linkTicket(id, dto.ticketId, caller);
   }
 
   @Post(':id/review')
+  @Operation('incidents.review')
   @HttpCode(200)
-  @Roles('sre', 'admin')
   @ApiOperation({ summary: 'Submit the post-incident review (required before a P1 closes)' })
   review(@Param('id') id: string, @Body() dto: ReviewDto, @CurrentPrincipal() caller: Principal) {
     return this.incidents.review(id, dto, caller);
   }
 
   @Post(':id/close')
+  @Operation('incidents.close')
   @HttpCode(200)
-  @Roles('sre', 'admin')
   close(@Param('id') id: string, @CurrentPrincipal() caller: Principal) {
     return this.incidents.close(id, caller);
   }
@@ -133,7 +133,7 @@ export class OnCallController {
   constructor(private readonly incidents: IncidentsService) {}
 
   @Put('oncall/rotations/:name')
-  @Roles('sre', 'admin')
+  @Operation('oncall.rotations.put')
   @ApiOperation({ summary: 'Create or replace a rotation (participants hand over every `shift`)' })
   putRotation(@Param('name') name: string, @Body() dto: RotationDto) {
     if (!NAME.test(name)) throw Problem.validation([{ field: 'path:name', message: 'letters, digits, . _ - (1–100)' }]);
@@ -141,13 +141,13 @@ export class OnCallController {
   }
 
   @Get('oncall/rotations')
-  @Roles('sre', 'agent', 'admin')
+  @Operation('oncall.rotations.list')
   listRotations() {
     return this.incidents.listRotations();
   }
 
   @Put('escalation-policies/:id')
-  @Roles('sre', 'admin')
+  @Operation('escalationPolicies.put')
   @ApiOperation({ summary: 'Create or replace an escalation policy for a brand and its priorities' })
   putPolicy(@Param('id') id: string, @Body() dto: EscalationPolicyDto) {
     if (!NAME.test(id)) throw Problem.validation([{ field: 'path:id', message: 'letters, digits, . _ - (1–100)' }]);
@@ -155,7 +155,7 @@ export class OnCallController {
   }
 
   @Get('escalation-policies')
-  @Roles('sre', 'agent', 'admin')
+  @Operation('escalationPolicies.list')
   listPolicies() {
     return this.incidents.listEscalationPolicies();
   }

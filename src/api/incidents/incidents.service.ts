@@ -26,6 +26,7 @@ import {
   resolveIncidentUpdate,
   reviewIncidentUpdate,
 } from '../../workflows/incident/messages';
+import { inScope, isScoped } from '../auth/case-scope';
 import type { Principal } from '../auth/principal';
 import { admitRequest } from '../idempotency/admit-request';
 import { requestHash } from '../idempotency/request-hash';
@@ -104,6 +105,9 @@ export class IncidentsService {
   }
 
   async open(dto: CreateIncidentDto, idempotencyKey: string | undefined, caller: Principal): Promise<{ incident: IncidentView; replayed: boolean }> {
+    if (caller.brand !== undefined && dto.brand !== caller.brand) {
+      throw Problem.validation([{ field: 'brand', message: `this key works for brand ${caller.brand} only` }], 422);
+    }
     const policy = this.policyFor(dto.brand);
     if (!Object.hasOwn(policy.priorities, dto.priority)) {
       throw Problem.validation([{ field: 'priority', message: `unknown priority for ${dto.brand}; known: ${Object.keys(policy.priorities).join(', ')}` }], 422);
@@ -144,8 +148,15 @@ export class IncidentsService {
     return { incident, replayed };
   }
 
+  /** An incident the caller may see (an agent of one brand: that brand's); another brand's is not found. */
+  async read(id: string, caller: Principal): Promise<{ incident: IncidentView; source: 'workflow' | 'read-model' }> {
+    const found = await this.readCase(id);
+    if (!inScope(caller, found.incident)) throw Problem.notFound('incident', id);
+    return found;
+  }
+
   /** The running workflow answers; a finished one (or a slow one) is read from the read model. */
-  async read(id: string): Promise<{ incident: IncidentView; source: 'workflow' | 'read-model' }> {
+  private async readCase(id: string): Promise<{ incident: IncidentView; source: 'workflow' | 'read-model' }> {
     if (!INCIDENT_ID.test(id)) throw Problem.notFound('incident', id);
     // Terminated (the server's limits, an operator), timed out or failed: the last record, marked ended.
     const ended = await endedCaseView<IncidentView>(this.temporal, id, 'status', async () =>
@@ -159,14 +170,23 @@ export class IncidentsService {
     return { incident: rows[0].snapshot, source: 'read-model' };
   }
 
-  async get(id: string): Promise<IncidentView> {
-    return (await this.read(id)).incident;
+  private async get(id: string): Promise<IncidentView> {
+    return (await this.readCase(id)).incident;
   }
 
-  async list(q: ListIncidentsQuery): Promise<{ items: IncidentView[] }> {
+  /** Refuses, as not found, an incident outside the caller's brand: from the read model, else the workflow. */
+  private async assertInScope(id: string, caller: Principal): Promise<void> {
+    if (!isScoped(caller)) return;
+    const rows: { brand: string }[] = await this.dataSource.query(`SELECT brand FROM incidents WHERE id = $1`, [id]);
+    const brand = rows[0]?.brand ?? (await this.get(id)).brand;
+    if (!inScope(caller, { brand })) throw Problem.notFound('incident', id);
+  }
+
+  async list(q: ListIncidentsQuery, caller: Principal): Promise<{ items: IncidentView[] }> {
     const where: string[] = [];
     const args: unknown[] = [];
-    for (const [column, value] of [['status', q.status], ['priority', q.priority], ['brand', q.brand]] as const) {
+    // An agent of one brand lists that brand's incidents only (another brand asked for: an empty list).
+    for (const [column, value] of [['status', q.status], ['priority', q.priority], ['brand', q.brand], ['brand', caller.brand]] as const) {
       if (value !== undefined) {
         args.push(value);
         where.push(`${column} = $${args.length}`);
@@ -181,8 +201,8 @@ export class IncidentsService {
   }
 
   /** The append-only history: every action with actor and time, every page and SLA event. */
-  async events(id: string): Promise<{ items: { type: string; actor: string; occurredAt: string; data: unknown }[] }> {
-    await this.get(id);
+  async events(id: string, caller: Principal): Promise<{ items: { type: string; actor: string; occurredAt: string; data: unknown }[] }> {
+    await this.read(id, caller);
     const rows: { type: string; actor: string; occurred_at: Date; data: unknown }[] = await this.dataSource.query(
       // The workflow's order (seq); rows from before numbering (NULL) came first.
       `SELECT type, actor, occurred_at, data FROM incident_events WHERE incident_id = $1 ORDER BY seq NULLS FIRST, id`,
@@ -195,29 +215,31 @@ export class IncidentsService {
    * Every note in full, oldest first, from the read model: the incident's view shows only the
    * last few (cut to a preview) so that its history stays small however long the incident runs.
    */
-  async notes(id: string, q: ListIncidentNotesQuery): Promise<IncidentNotesPage> {
+  async notes(id: string, q: ListIncidentNotesQuery, caller: Principal): Promise<IncidentNotesPage> {
     if (!INCIDENT_ID.test(id)) throw Problem.notFound('incident', id);
     const known: unknown[] = await this.dataSource.query(`SELECT 1 FROM incidents WHERE id = $1`, [id]);
     if (known.length === 0) await this.get(id); // not recorded yet: its workflow answers, or 404
+    await this.assertInScope(id, caller);
     return caseNotesPage(this.dataSource, { table: 'incident_events', caseColumn: 'incident_id' }, id, q);
   }
 
-  acknowledge = (id: string, caller: Principal) => this.update(id, (h, updateId) => h.executeUpdate(acknowledgeIncidentUpdate, { updateId, args: [{ actor: caller.name }] }));
-  note = (id: string, text: string, caller: Principal) => this.update(id, (h, updateId) => h.executeUpdate(noteIncidentUpdate, { updateId, args: [{ actor: caller.name, text }] }));
-  mitigate = (id: string, summary: string, caller: Principal) => this.update(id, (h, updateId) => h.executeUpdate(mitigateIncidentUpdate, { updateId, args: [{ actor: caller.name, summary }] }));
-  resolve = (id: string, summary: string, caller: Principal) => this.update(id, (h, updateId) => h.executeUpdate(resolveIncidentUpdate, { updateId, args: [{ actor: caller.name, summary }] }));
+  acknowledge = (id: string, caller: Principal) => this.update(id, caller, (h, updateId) => h.executeUpdate(acknowledgeIncidentUpdate, { updateId, args: [{ actor: caller.name }] }));
+  note = (id: string, text: string, caller: Principal) => this.update(id, caller, (h, updateId) => h.executeUpdate(noteIncidentUpdate, { updateId, args: [{ actor: caller.name, text }] }));
+  mitigate = (id: string, summary: string, caller: Principal) => this.update(id, caller, (h, updateId) => h.executeUpdate(mitigateIncidentUpdate, { updateId, args: [{ actor: caller.name, summary }] }));
+  resolve = (id: string, summary: string, caller: Principal) => this.update(id, caller, (h, updateId) => h.executeUpdate(resolveIncidentUpdate, { updateId, args: [{ actor: caller.name, summary }] }));
   priority = (id: string, dto: IncidentPriorityDto, caller: Principal) =>
-    this.update(id, (h, updateId) => h.executeUpdate(incidentPriorityUpdate, { updateId, args: [{ actor: caller.name, priority: dto.priority, reason: dto.reason }] }));
+    this.update(id, caller, (h, updateId) => h.executeUpdate(incidentPriorityUpdate, { updateId, args: [{ actor: caller.name, priority: dto.priority, reason: dto.reason }] }));
   /** Only a ticket that exists can be linked: the incident's resolve will signal its workflow. */
   linkTicket = async (id: string, ticketId: string, caller: Principal): Promise<IncidentView> => {
     if (!INCIDENT_ID.test(id)) throw Problem.notFound('incident', id);
+    await this.assertInScope(id, caller);
     if (!(await this.ticketExists(ticketId))) {
       throw new Problem(404, 'not-found', 'Not found', `ticket ${ticketId} does not exist`, { errors: [{ field: 'ticketId', message: `no ticket ${ticketId}` }] });
     }
-    return this.update(id, (h, updateId) => h.executeUpdate(linkTicketUpdate, { updateId, args: [{ actor: caller.name, ticketId }] }));
+    return this.update(id, caller, (h, updateId) => h.executeUpdate(linkTicketUpdate, { updateId, args: [{ actor: caller.name, ticketId }] }));
   };
   review = (id: string, dto: ReviewDto, caller: Principal) =>
-    this.update(id, (h, updateId) =>
+    this.update(id, caller, (h, updateId) =>
       h.executeUpdate(reviewIncidentUpdate, {
         updateId,
         args: [
@@ -234,7 +256,7 @@ export class IncidentsService {
         ],
       }),
     );
-  close = (id: string, caller: Principal) => this.update(id, (h, updateId) => h.executeUpdate(closeIncidentUpdate, { updateId, args: [{ actor: caller.name }] }));
+  close = (id: string, caller: Principal) => this.update(id, caller, (h, updateId) => h.executeUpdate(closeIncidentUpdate, { updateId, args: [{ actor: caller.name }] }));
 
   /**
    * The read model first; a ticket opened a moment ago may not be recorded there yet (its intake
@@ -252,8 +274,9 @@ export class IncidentsService {
     }
   }
 
-  private async update(id: string, send: (h: IncidentHandle, updateId: string) => Promise<IncidentView>): Promise<IncidentView> {
+  private async update(id: string, caller: Principal, send: (h: IncidentHandle, updateId: string) => Promise<IncidentView>): Promise<IncidentView> {
     if (!INCIDENT_ID.test(id)) throw Problem.notFound('incident', id);
+    await this.assertInScope(id, caller);
     try {
       const handle = this.temporal.workflow.getHandle<typeof incidentWorkflow>(id);
       return await sendUpdateOnce((updateId) => send(handle, updateId));

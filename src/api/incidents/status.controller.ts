@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import type { IncidentView } from '../../workflows/incident/messages';
-import { Public } from '../auth/roles.decorator';
+import { Operation } from '../auth/roles.decorator';
 
 /** What the public may see of an incident: no notes, no people, no pages, no fingerprints. */
 export interface PublicIncident {
@@ -17,12 +17,12 @@ export interface PublicIncident {
 
 /** The public status page's data: active incidents only, with their public fields. */
 @ApiTags('status')
-@Public()
 @Controller('v1/status')
 export class StatusController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get()
+  @Operation('status.read')
   @ApiOperation({ summary: 'Public status: active incidents with title, impact, status and updates (no key needed)' })
   async status(): Promise<{ status: 'operational' | 'incident'; incidents: PublicIncident[] }> {
     const rows: { snapshot: IncidentView }[] = await this.dataSource.query(

@@ -1,3 +1,5 @@
+import { withoutSubjectRef } from '../privacy/subject-path';
+
 /**
  * What the HTTP log says of a request: its path and the NAMES of its query parameters. Query
  * values are never logged: they carry customer references and, from careless clients, keys
@@ -5,7 +7,7 @@
  */
 export function requestTarget(url: string): { path: string; query?: string[] } {
   const at = url.indexOf('?');
-  if (at < 0) return { path: url };
+  if (at < 0) return { path: withoutSubjectRef(url) };
   const names = new Set<string>();
   for (const pair of url.slice(at + 1).split('&')) {
     if (pair === '') continue;
@@ -20,5 +22,5 @@ export function requestTarget(url: string): { path: string; query?: string[] } {
     // eslint-disable-next-line no-control-regex -- stripping control characters is the point
     names.add(name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 64));
   }
-  return { path: url.slice(0, at), query: [...names] };
+  return { path: withoutSubjectRef(url.slice(0, at)), query: [...names] };
 }

@@ -8,6 +8,7 @@ import { problemFromBusyTemporal } from '../temporal/temporal-busy';
 import { problemFromBodyParser } from './body-parser-problems';
 import { Problem, ProblemDetails } from './problem';
 import { sendProblem } from './send-problem';
+import { withoutSubjectRef } from '../privacy/subject-path';
 
 /** Every error leaves the API as application/problem+json (RFC 9457). */
 @Catch()
@@ -21,7 +22,7 @@ export class ProblemFilter implements ExceptionFilter {
     const req = http.getRequest<Request & { id?: string }>();
     const res = http.getResponse<Response>();
     const problem = this.toProblem(exception, budgetOf(req));
-    const path = (req.originalUrl ?? req.url).split('?')[0];
+    const path = withoutSubjectRef((req.originalUrl ?? req.url).split('?')[0]);
     // The request budget answered 503 already; what the handler did after is logged, not sent (a
     // late success surfaces here as Express refusing to send headers twice).
     if (budgetOf(req)?.answered) {

@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { sendProblem } from '../problem/send-problem';
 import { budgetExceeded } from './dependency-unavailable';
 import { startBudget } from './request-budget';
+import { withoutSubjectRef } from '../privacy/subject-path';
 
 const ANSWER_HEADERS = ['location', 'caseworks-source', 'idempotent-replayed'];
 
@@ -26,7 +27,7 @@ export class RequestBudgetMiddleware implements NestMiddleware {
   use(req: Request, res: Response, next: NextFunction): void {
     const budget = startBudget(req, res, this.config.REQUEST_BUDGET_MS, () => {
       if (res.headersSent) return;
-      this.logger.warn({ method: req.method, path: (req.originalUrl ?? req.url).split('?')[0], budgetMs: budget.budgetMs }, 'request budget exceeded: answered 503');
+      this.logger.warn({ method: req.method, path: withoutSubjectRef((req.originalUrl ?? req.url).split('?')[0]), budgetMs: budget.budgetMs }, 'request budget exceeded: answered 503');
       // Headers the handler set for the answer it had not yet given describe that answer, not this one.
       for (const name of ANSWER_HEADERS) res.removeHeader(name);
       sendProblem(req, res, budgetExceeded(budget.budgetMs).toDetails());

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { NOTES_IN_VIEW, TakedownView } from '../../workflows/takedown/messages';
 import type { PreservationView } from '../../workflows/takedown/preservation-messages';
 import { AuthenticatedRequest, CurrentPrincipal, Principal } from '../auth/principal';
-import { IdentifyCallerIfKeyed, Public, Roles } from '../auth/roles.decorator';
+import { Operation } from '../auth/roles.decorator';
 import { checkIdempotencyKey } from '../idempotency/idempotency-key';
 import { answerCreate } from '../idempotency/replay-response';
 import { TakedownIntakeRateLimitGuard } from './intake-rate-limit.guard';
@@ -34,8 +34,7 @@ export class TakedownIntakeController {
   constructor(private readonly takedowns: TakedownsService) {}
 
   @Post()
-  @Public()
-  @IdentifyCallerIfKeyed()
+  @Operation('takedowns.file')
   @UseGuards(TakedownIntakeRateLimitGuard)
   @HttpCode(202)
   @ApiOperation({
@@ -78,17 +77,18 @@ export class TakedownIntakeController {
 @ApiTags('takedowns')
 @ApiBearerAuth()
 @Controller('v1/takedowns')
-@Roles('legal')
 export class TakedownsController {
   constructor(private readonly takedowns: TakedownsService) {}
 
   @Get()
+  @Operation('takedowns.list')
   @ApiOperation({ summary: 'The review queue (read model): by decision deadline, then time received' })
   list(@Query() q: ListTakedownsQuery) {
     return this.takedowns.list(q);
   }
 
   @Get(':id')
+  @Operation('takedowns.read')
   @ApiOperation({ summary: 'A case: state, regimes, clocks, decision, content actions, messages sent; the notifier’s contact' })
   async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<TakedownCaseRead> {
     const { takedown, source } = await this.takedowns.get(id);
@@ -97,12 +97,14 @@ export class TakedownsController {
   }
 
   @Get(':id/history')
+  @Operation('takedowns.history')
   @ApiOperation({ summary: 'The append-only history: every action with actor and time, every clock and effect' })
   history(@Param('id') id: string) {
     return this.takedowns.history(id);
   }
 
   @Get(':id/notes')
+  @Operation('takedowns.notes')
   @ApiOperation({ summary: `Every note in full, oldest first, paginated (the case's view shows the latest ${NOTES_IN_VIEW}, with notesTotal)` })
   @ApiOkResponse({ type: TakedownNotesPage })
   notes(@Param('id') id: string, @Query() q: ListTakedownNotesQuery): Promise<TakedownNotesPage> {
@@ -110,12 +112,14 @@ export class TakedownsController {
   }
 
   @Post(':id/assign')
+  @Operation('takedowns.assign')
   @HttpCode(200)
   assign(@Param('id') id: string, @Body() dto: AssignReviewerDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
     return this.takedowns.assign(id, dto.reviewer, caller);
   }
 
   @Post(':id/request-info')
+  @Operation('takedowns.requestInformation')
   @HttpCode(200)
   @ApiOperation({ summary: 'Ask the notifier for missing fields; the case lapses if they do not answer in time' })
   requestInformation(@Param('id') id: string, @Body() dto: RequestInformationDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
@@ -123,6 +127,7 @@ export class TakedownsController {
   }
 
   @Post(':id/info-received')
+  @Operation('takedowns.informationReceived')
   @HttpCode(200)
   @ApiOperation({ summary: 'The notifier supplied what was missing: back to triage, the decision clock starts' })
   informationReceived(@Param('id') id: string, @Body() dto: InformationReceivedDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
@@ -130,6 +135,7 @@ export class TakedownsController {
   }
 
   @Post(':id/decide')
+  @Operation('takedowns.decide')
   @HttpCode(200)
   @ApiOperation({ summary: 'Decide: remove / restrict (territorial scope) / no_action / escalate_safety, with ground and explanation' })
   decide(@Param('id') id: string, @Body() dto: DecideTakedownDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
@@ -137,6 +143,7 @@ export class TakedownsController {
   }
 
   @Post(':id/apply')
+  @Operation('takedowns.apply')
   @HttpCode(200)
   @ApiOperation({ summary: 'Apply the decision: statement of reasons to the uploader, then the content action per item' })
   apply(@Param('id') id: string, @Body() dto: ApplyDecisionDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
@@ -144,12 +151,14 @@ export class TakedownsController {
   }
 
   @Post(':id/close')
+  @Operation('takedowns.close')
   @HttpCode(200)
   close(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
     return this.takedowns.close(id, caller);
   }
 
   @Post(':id/counter-notice')
+  @Operation('takedowns.counterNotice')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a DMCA counter-notice: forwarded to the notifier; content restored 10–14 business days later unless a suit is reported' })
   counterNotice(@Param('id') id: string, @Body() dto: CounterNoticeDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
@@ -157,6 +166,7 @@ export class TakedownsController {
   }
 
   @Post(':id/suit-filed')
+  @Operation('takedowns.suitFiled')
   @HttpCode(200)
   @ApiOperation({ summary: 'The notifier reports a court action within the restore window: the content stays down (legal hold)' })
   suitFiled(@Param('id') id: string, @Body() dto: SuitFiledDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
@@ -164,6 +174,7 @@ export class TakedownsController {
   }
 
   @Post(':id/complaint')
+  @Operation('takedowns.complaint')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a DSA Art. 20 internal complaint (within the complaint window)' })
   complaint(@Param('id') id: string, @Body() dto: ComplaintDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
@@ -171,6 +182,7 @@ export class TakedownsController {
   }
 
   @Post(':id/uphold')
+  @Operation('takedowns.uphold')
   @HttpCode(200)
   @ApiOperation({ summary: 'Decide a complaint: the decision stands' })
   uphold(@Param('id') id: string, @Body() dto: ComplaintDecisionDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
@@ -178,6 +190,7 @@ export class TakedownsController {
   }
 
   @Post(':id/reverse')
+  @Operation('takedowns.reverse')
   @HttpCode(200)
   @ApiOperation({ summary: 'Decide a complaint: the decision is reversed and restricted content restored' })
   reverse(@Param('id') id: string, @Body() dto: ComplaintDecisionDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
@@ -185,6 +198,7 @@ export class TakedownsController {
   }
 
   @Post(':id/preservations')
+  @Operation('takedowns.preservations.record')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Record an authority’s preservation (retention) request: the items are held for the pack’s period (90 days), with reminders to the legal lead before expiry',
@@ -201,6 +215,7 @@ export class TakedownsController {
   }
 
   @Get(':id/preservations')
+  @Operation('takedowns.preservations.list')
   @ApiOperation({ summary: 'The case’s preservation holds: state, expiry, extension, reminders sent' })
   async preservations(@Param('id') id: string): Promise<{ items: PreservationView[] }> {
     await this.takedowns.read(id);
@@ -208,6 +223,7 @@ export class TakedownsController {
   }
 
   @Post(':id/preservations/:holdId/extend')
+  @Operation('takedowns.preservations.extend')
   @HttpCode(200)
   @ApiOperation({ summary: 'The authority renewed its request: extend the hold once by the pack’s period (a second extension is a 409 naming the state)' })
   extendPreservation(@Param('id') id: string, @Param('holdId') holdId: string, @Body() dto: ExtendPreservationDto, @CurrentPrincipal() caller: Principal): Promise<PreservationView> {
@@ -215,6 +231,7 @@ export class TakedownsController {
   }
 
   @Post(':id/note')
+  @Operation('takedowns.note')
   @HttpCode(200)
   note(@Param('id') id: string, @Body() dto: TakedownNoteDto, @CurrentPrincipal() caller: Principal): Promise<TakedownView> {
     return this.takedowns.note(id, dto.text, caller);

@@ -1,18 +1,18 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Roles } from '../auth/roles.decorator';
+import { Operation } from '../auth/roles.decorator';
 import { TransparencyQuery } from './takedown.dto';
 import { TransparencyReport, transparencyCsv, TransparencyService } from './transparency.service';
 
 @ApiTags('reports')
 @ApiBearerAuth()
 @Controller('v1/reports/transparency')
-@Roles('legal')
 export class TransparencyController {
   constructor(private readonly transparency: TransparencyService) {}
 
   @Get()
+  @Operation('reports.transparency')
   @ApiOperation({
     summary:
       'Yearly takedown transparency counts: notices by legal basis, regime, claimed jurisdiction and notifier role, decisions, actions by measure (remove / geo-restrict / restore / no action) and ground (legal / contractual), median and p90 time to decision, counter-notices, complaints, retention requests, safety escalations and legal on-call pages (JSON or CSV). ' +

@@ -4,6 +4,7 @@ import { Problem } from '../problem/problem';
 import { isCaseEnded } from './ended-case';
 import { TicketFailure } from '../../workflows/ticket/messages';
 import { TakedownFailure } from '../../workflows/takedown/messages';
+import { UNVERIFIED_ACTOR_FAILURE } from '../../domain/verified-actor';
 
 /**
  * Maps what a workflow refused to what an API client understands: a validator's
@@ -21,6 +22,11 @@ export function problemFromTemporal(err: unknown, what: string, id: string): nev
     // A role the case's own rules refuse (takedowns: legal staff only, admins included).
     if (failure.type === TakedownFailure.Forbidden) {
       throw new Problem(403, 'forbidden', 'Forbidden', failure.message, { role: details.role, action: details.action });
+    }
+    // Not sent as a caller the service vouches for: the API's and the worker's PAYLOAD_ENCRYPTION_KEY
+    // differ (or are unset), or the action waited over 5 minutes for a worker. Never the client's input.
+    if (failure.type === UNVERIFIED_ACTOR_FAILURE) {
+      throw new Problem(403, 'unverified-actor', 'Unverified actor', failure.message, { errors: [{ field: 'actor', message: failure.message }] });
     }
     if (failure.type === TicketFailure.InvalidValue) {
       const field = typeof details.field === 'string' ? details.field : 'body';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TicketRow } from '../../persistence/entities';
+import type { Principal } from '../auth/principal';
 import { Problem } from '../problem/problem';
 import type { ListTicketsQuery } from './ticket.dto';
 
@@ -28,9 +29,12 @@ export interface TicketPage {
 export class TicketListService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(q: ListTicketsQuery): Promise<TicketPage> {
+  /** The tickets the caller may see (its account's, its brand's), filtered and paged. */
+  async list(q: ListTicketsQuery, caller: Principal): Promise<TicketPage> {
     const limit = q.limit ?? 25;
     const qb = this.dataSource.getRepository(TicketRow).createQueryBuilder('t');
+    if (caller.role === 'client') qb.andWhere('t.account_id = :scopeAccount', { scopeAccount: caller.account ?? null }); // no account: = NULL matches nothing
+    if (caller.brand !== undefined) qb.andWhere('t.brand = :scopeBrand', { scopeBrand: caller.brand });
     if (q.status) qb.andWhere('t.status = :status', { status: q.status });
     if (q.priority) qb.andWhere('t.priority = :priority', { priority: q.priority });
     if (q.brand) qb.andWhere('t.brand = :brand', { brand: q.brand });

@@ -73,6 +73,15 @@ export class CreateTicketDto {
   customerRef: string;
 
   @ApiPropertyOptional({
+    example: 'acme',
+    description: "The customer account (organisation) the ticket is for; its client keys then see it. Agents only: a client key's tickets are its own account's.",
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'account must be an account ID (lower-case slug)' })
+  account?: string;
+
+  @ApiPropertyOptional({
     type: SocialPostDto,
     description: 'Required for channel "social": the public post. The ticket is private; the post is kept with personal data redacted.',
   })

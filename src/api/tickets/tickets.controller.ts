@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@n
 import type { Response } from 'express';
 import type { TicketView } from '../../workflows/ticket/messages';
 import { CurrentPrincipal, Principal } from '../auth/principal';
-import { Roles } from '../auth/roles.decorator';
+import { Operation } from '../auth/roles.decorator';
 import { KnownPolicyFilters } from '../input/known-policy-filters.pipe';
 import { ActionKey } from '../idempotency/action-key';
 import { checkIdempotencyKey } from '../idempotency/idempotency-key';
@@ -26,7 +26,7 @@ export class TicketsController {
   ) {}
 
   @Post()
-  @Roles('client', 'agent')
+  @Operation('tickets.open')
   @ApiOperation({ summary: 'Open a ticket; its SLA clocks start at receivedAt (when the customer wrote), default now' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key (per API key) → same ticket, never a second one.' })
   @ApiResponse({ status: 201, description: 'Opened' })
@@ -43,88 +43,88 @@ export class TicketsController {
   }
 
   @Get()
-  @Roles('agent')
+  @Operation('tickets.list')
   @ApiOperation({ summary: 'List tickets (read model), newest first; filter and page with nextCursor' })
-  list(@Query(KnownPolicyFilters) query: ListTicketsQuery): Promise<TicketPage> {
-    return this.lists.list(query);
+  list(@Query(KnownPolicyFilters) query: ListTicketsQuery, @CurrentPrincipal() caller: Principal): Promise<TicketPage> {
+    return this.lists.list(query, caller);
   }
 
   @Get(':id')
-  @Roles('client', 'agent')
+  @Operation('tickets.read')
   @ApiOperation({ summary: 'Read a ticket: status and each SLA metric with deadline, remaining business time and state' })
-  async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<TicketView> {
-    const { ticket, source } = await this.tickets.read(id);
+  async get(@Param('id') id: string, @CurrentPrincipal() caller: Principal, @Res({ passthrough: true }) res: Response): Promise<TicketView> {
+    const { ticket, source } = await this.tickets.read(id, caller);
     res.setHeader('Caseworks-Source', source);
     return ticket;
   }
 
   @Post(':id/assign')
+  @Operation('tickets.assign')
   @HttpCode(200)
-  @Roles('agent')
   @ApiOperation({ summary: 'Assign (or reassign) the ticket' })
   assign(@Param('id') id: string, @Body() dto: AssignDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
     return this.tickets.assign(id, dto, caller, key);
   }
 
   @Post(':id/reply')
+  @Operation('tickets.reply')
   @HttpCode(200)
-  @Roles('agent', 'client')
   @ApiOperation({ summary: "Record a reply: an agent's fulfils first/next response; a client's (the customer) resumes paused clocks" })
   reply(@Param('id') id: string, @Body() dto: ReplyDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
     return this.tickets.reply(id, dto, caller, key);
   }
 
   @Post(':id/pending')
+  @Operation('tickets.pending')
   @HttpCode(200)
-  @Roles('agent')
   @ApiOperation({ summary: 'Wait on the customer or a vendor: the resolution clock pauses' })
   pending(@Param('id') id: string, @Body() dto: PendingDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
     return this.tickets.pending(id, dto, caller, key);
   }
 
   @Post(':id/priority')
+  @Operation('tickets.priority')
   @HttpCode(200)
-  @Roles('agent')
   @ApiOperation({ summary: 'Change priority: the new targets apply to the time already spent' })
   priority(@Param('id') id: string, @Body() dto: PriorityDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
     return this.tickets.priority(id, dto, caller, key);
   }
 
   @Post(':id/resolve')
+  @Operation('tickets.resolve')
   @HttpCode(200)
-  @Roles('agent')
   @ApiOperation({ summary: 'Resolve; opens the CSAT survey and the reopen window' })
   resolve(@Param('id') id: string, @Body() dto: ResolveDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
     return this.tickets.resolve(id, dto, caller, key);
   }
 
   @Post(':id/reopen')
+  @Operation('tickets.reopen')
   @HttpCode(200)
-  @Roles('agent', 'client')
   @ApiOperation({ summary: 'Reopen within the policy window: a new resolution cycle; the old one stays on record' })
   reopen(@Param('id') id: string, @Body() dto: ReopenDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
     return this.tickets.reopen(id, dto, caller, key);
   }
 
   @Post(':id/close')
+  @Operation('tickets.close')
   @HttpCode(200)
-  @Roles('agent')
   @ApiOperation({ summary: 'Close a resolved ticket now (otherwise it closes after the policy window)' })
   close(@Param('id') id: string, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
     return this.tickets.close(id, caller, key);
   }
 
   @Post(':id/csat')
+  @Operation('tickets.csat')
   @HttpCode(200)
-  @Roles('client')
   @ApiOperation({ summary: "The customer's satisfaction score (1–5), while the survey is open" })
   csat(@Param('id') id: string, @Body() dto: CsatDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
     return this.tickets.csat(id, dto, caller, key);
   }
 
   @Post(':id/repin')
+  @Operation('tickets.repin')
   @HttpCode(200)
-  @Roles('admin')
   @ApiOperation({ summary: "Move the ticket to its brand's current policy version (explicit and recorded)" })
   repin(@Param('id') id: string, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
     return this.tickets.repin(id, caller, key);

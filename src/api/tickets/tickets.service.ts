@@ -9,7 +9,7 @@ import { UnknownPriorityError } from '../../domain/policy/resolve-targets';
 import { pinTicketPolicy, PolicyFieldError, TicketPolicy } from '../../domain/policy/ticket-policy';
 import { redactPersonalData, redactPostUrl } from '../../domain/redaction';
 import { checkReceivedAt } from '../../domain/ticket-received-at';
-import { TicketRow } from '../../persistence/entities';
+import { AccountRow, TicketRow } from '../../persistence/entities';
 import { ticketWorkflow } from '../../workflows';
 import {
   assignUpdate,
@@ -25,7 +25,9 @@ import {
   statusQuery,
   TicketView,
 } from '../../workflows/ticket/messages';
+import { CaseOwner, inScope, isScoped } from '../auth/case-scope';
 import type { Principal } from '../auth/principal';
+import { unavailableDependency } from '../resilience/dependency-errors';
 import { admitRequest } from '../idempotency/admit-request';
 import { actionUpdateId } from '../idempotency/action-key';
 import { timeLeftInRequest } from '../resilience/request-budget';
@@ -108,6 +110,7 @@ export class TicketsService {
     // Redacted here, before the workflow starts, so the raw post is in no history and no table.
     const socialPost = dto.socialPost ? { url: redactPostUrl(dto.socialPost.url), text: redactPersonalData(dto.socialPost.text) } : null;
     const pack = this.policies.find(dto.brand)!;
+    const account = await this.accountFor(dto, caller);
     const ticketId = ticketIdFor(caller.keyId, idempotencyKey);
     // The instant, not its spelling: 17:30-06:00 and 23:30Z are the same request.
     const request = { ...dto, receivedAt: receivedAt ?? undefined };
@@ -125,6 +128,7 @@ export class TicketsService {
           subject: dto.subject,
           description: dto.description,
           customerRef: dto.customerRef,
+          account,
           policy,
           socialPost,
           requestHash: hash,
@@ -157,6 +161,32 @@ export class TicketsService {
     }
   }
 
+  /**
+   * The account a new ticket belongs to: a client key's own (one of its account's brand); the one
+   * an agent names, checked against the accounts; or none (only agents will see it).
+   */
+  private async accountFor(dto: CreateTicketDto, caller: Principal): Promise<string | null> {
+    if (caller.brand !== undefined && dto.brand !== caller.brand) {
+      throw Problem.validation([{ field: 'brand', message: `this key works for brand ${caller.brand} only` }], 422);
+    }
+    if (caller.role === 'client') {
+      if (caller.account === undefined) {
+        throw new Problem(403, 'key-without-account', 'Key without account', 'this client key belongs to no account, so it opens and sees no tickets; use a key made for your account');
+      }
+      if (dto.account !== undefined && dto.account !== caller.account) {
+        throw Problem.validation([{ field: 'account', message: "a client key opens tickets for its own account only" }], 422);
+      }
+      return caller.account;
+    }
+    if (dto.account === undefined) return null;
+    const account = await this.dataSource.getRepository(AccountRow).findOne({ where: { id: dto.account } });
+    if (!account) throw Problem.validation([{ field: 'account', message: 'no such account' }], 422);
+    if (account.brand !== null && account.brand !== dto.brand) {
+      throw Problem.validation([{ field: 'account', message: `account ${account.id} is a customer of brand ${account.brand}, not ${dto.brand}` }], 422);
+    }
+    return account.id;
+  }
+
   /** The customer's receivedAt as a UTC ISO instant (null when not given); a bad value is a 400 naming the field. */
   private receivedAt(text: string | undefined): string | null {
     if (text === undefined) return null;
@@ -166,7 +196,32 @@ export class TicketsService {
   }
 
   async get(id: string): Promise<TicketView> {
-    return (await this.read(id)).ticket;
+    return (await this.readCase(id)).ticket;
+  }
+
+  /** A ticket the caller may see; one outside its scope (another account's, another brand's) is not found. */
+  async read(id: string, caller: Principal): Promise<{ ticket: TicketView; source: 'workflow' | 'read-model' }> {
+    const found = await this.readCase(id);
+    if (!inScope(caller, found.ticket)) throw Problem.notFound('ticket', id);
+    return found;
+  }
+
+  /**
+   * Refuses, as not found, an action on a ticket outside the caller's scope. Its owner comes from
+   * the read model (one indexed row); a ticket not recorded yet, or PostgreSQL unreachable, asks
+   * the workflow instead, so actions that need only Temporal keep working during an outage.
+   */
+  private async assertInScope(id: string, caller: Principal): Promise<void> {
+    if (!isScoped(caller)) return;
+    let owner: CaseOwner | undefined;
+    try {
+      const row = await this.dataSource.getRepository(TicketRow).findOne({ select: { id: true, brand: true, accountId: true }, where: { id } });
+      if (row) owner = { brand: row.brand, account: row.accountId };
+    } catch (err) {
+      if (unavailableDependency(err) !== 'postgresql') throw err;
+    }
+    owner ??= (await this.readCase(id)).ticket;
+    if (!inScope(caller, owner)) throw Problem.notFound('ticket', id);
   }
 
   /**
@@ -174,7 +229,7 @@ export class TicketsService {
    * that does not answer within QUERY_TIMEOUT_MS, is read from the read model, which holds the
    * state as of its last transition.
    */
-  async read(id: string): Promise<{ ticket: TicketView; source: 'workflow' | 'read-model' }> {
+  private async readCase(id: string): Promise<{ ticket: TicketView; source: 'workflow' | 'read-model' }> {
     if (!isTicketId(id)) throw Problem.notFound('ticket', id);
     const handle = this.temporal.workflow.getHandle(id);
     let running = false;
@@ -208,46 +263,46 @@ export class TicketsService {
   }
 
   assign(id: string, dto: AssignDto, caller: Principal, key?: string) {
-    return this.update(id, actionUpdateId(caller, id, 'assign', dto, key), (h, updateId) => h.executeUpdate(assignUpdate, { updateId, args: [{ actor: caller.name, assignee: dto.assignee }] }));
+    return this.update(id, caller, actionUpdateId(caller, id, 'assign', dto, key), (h, updateId) => h.executeUpdate(assignUpdate, { updateId, args: [{ actor: caller.name, assignee: dto.assignee }] }));
   }
 
   /** An agent's reply answers the customer; a client's (the customer's) resumes paused clocks. */
   reply(id: string, dto: ReplyDto, caller: Principal, key?: string) {
     const author = caller.role === 'client' ? 'customer' : 'agent';
-    return this.update(id, actionUpdateId(caller, id, 'reply', dto, key), (h, updateId) => h.executeUpdate(replyUpdate, { updateId, args: [{ actor: caller.name, author, message: dto.message }] }));
+    return this.update(id, caller, actionUpdateId(caller, id, 'reply', dto, key), (h, updateId) => h.executeUpdate(replyUpdate, { updateId, args: [{ actor: caller.name, author, message: dto.message }] }));
   }
 
   pending(id: string, dto: PendingDto, caller: Principal, key?: string) {
-    return this.update(id, actionUpdateId(caller, id, 'pending', dto, key), (h, updateId) =>
+    return this.update(id, caller, actionUpdateId(caller, id, 'pending', dto, key), (h, updateId) =>
       h.executeUpdate(pendingUpdate, { updateId, args: [{ actor: caller.name, reason: dto.reason, message: dto.message ?? null }] }),
     );
   }
 
   priority(id: string, dto: PriorityDto, caller: Principal, key?: string) {
-    return this.update(id, actionUpdateId(caller, id, 'priority', dto, key), (h, updateId) => h.executeUpdate(priorityUpdate, { updateId, args: [{ actor: caller.name, priority: dto.priority, reason: dto.reason }] }));
+    return this.update(id, caller, actionUpdateId(caller, id, 'priority', dto, key), (h, updateId) => h.executeUpdate(priorityUpdate, { updateId, args: [{ actor: caller.name, priority: dto.priority, reason: dto.reason }] }));
   }
 
   resolve(id: string, dto: ResolveDto, caller: Principal, key?: string) {
-    return this.update(id, actionUpdateId(caller, id, 'resolve', dto, key), (h, updateId) => h.executeUpdate(resolveUpdate, { updateId, args: [{ actor: caller.name, resolution: dto.resolution }] }));
+    return this.update(id, caller, actionUpdateId(caller, id, 'resolve', dto, key), (h, updateId) => h.executeUpdate(resolveUpdate, { updateId, args: [{ actor: caller.name, resolution: dto.resolution }] }));
   }
 
   reopen(id: string, dto: ReopenDto, caller: Principal, key?: string) {
-    return this.update(id, actionUpdateId(caller, id, 'reopen', dto, key), (h, updateId) => h.executeUpdate(reopenUpdate, { updateId, args: [{ actor: caller.name, reason: dto.reason }] }));
+    return this.update(id, caller, actionUpdateId(caller, id, 'reopen', dto, key), (h, updateId) => h.executeUpdate(reopenUpdate, { updateId, args: [{ actor: caller.name, reason: dto.reason }] }));
   }
 
   close(id: string, caller: Principal, key?: string) {
-    return this.update(id, actionUpdateId(caller, id, 'close', null, key), (h, updateId) => h.executeUpdate(closeUpdate, { updateId, args: [{ actor: caller.name }] }));
+    return this.update(id, caller, actionUpdateId(caller, id, 'close', null, key), (h, updateId) => h.executeUpdate(closeUpdate, { updateId, args: [{ actor: caller.name }] }));
   }
 
   csat(id: string, dto: CsatDto, caller: Principal, key?: string) {
-    return this.update(id, actionUpdateId(caller, id, 'csat', dto, key), (h, updateId) => h.executeUpdate(csatUpdate, { updateId, args: [{ actor: caller.name, score: dto.score, comment: dto.comment ?? null }] }));
+    return this.update(id, caller, actionUpdateId(caller, id, 'csat', dto, key), (h, updateId) => h.executeUpdate(csatUpdate, { updateId, args: [{ actor: caller.name, score: dto.score, comment: dto.comment ?? null }] }));
   }
 
   /** Moves an open ticket to its brand's current policy version, on the record. */
   async repin(id: string, caller: Principal, key?: string): Promise<TicketView> {
     const current = await this.get(id);
     const policy = this.pinPolicy(current.brand, current.priority, current.channel, current.plan);
-    return this.update(id, actionUpdateId(caller, id, 'repin', null, key), (h, updateId) => h.executeUpdate(repinUpdate, { updateId, args: [{ actor: caller.name, policy }] }));
+    return this.update(id, caller, actionUpdateId(caller, id, 'repin', null, key), (h, updateId) => h.executeUpdate(repinUpdate, { updateId, args: [{ actor: caller.name, policy }] }));
   }
 
   /**
@@ -258,8 +313,9 @@ export class TicketsService {
    * been accepted meanwhile, the server answers its outcome instead of running it twice. Bounded:
    * after the last try the caller gets a 503 to retry with, never a 500.
    */
-  private async update(id: string, updateId: string, send: (handle: TicketHandle, updateId: string) => Promise<TicketView>): Promise<TicketView> {
+  private async update(id: string, caller: Principal, updateId: string, send: (handle: TicketHandle, updateId: string) => Promise<TicketView>): Promise<TicketView> {
     if (!isTicketId(id)) throw Problem.notFound('ticket', id);
+    await this.assertInScope(id, caller);
     const handle = this.temporal.workflow.getHandle<typeof ticketWorkflow>(id);
     try {
       for (let attempt = 1; ; attempt++) {

@@ -7,6 +7,7 @@ import { dunningPolicySchema } from '../billing/dunning';
 import { refundPolicySchema } from '../billing/refund';
 import { takedownPolicySchema } from '../takedown/deadlines';
 import { regimeConfigSchema } from '../takedown/regime';
+import { DEFAULT_RETENTION, retentionPolicySchema } from '../retention/retention';
 
 const duration = z.string().refine(isDuration, 'must be a duration like 30s, 15m, 4h');
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case slug');
@@ -169,6 +170,8 @@ export const policyPackSchema = z
       })
       .strict()
       .optional(),
+    /** How long closed cases stay in the read model (calendar months after closing), per support plan. */
+    retention: retentionPolicySchema.default(DEFAULT_RETENTION),
     /** Streaming brands: the playback troubleshooting checklist's thresholds (run on playback tickets). */
     playbackChecklist: z
       .object({
@@ -207,6 +210,9 @@ export const policyPackSchema = z
     }
     for (const [i, rule] of [...(pack.incidents?.alerting.rules ?? []), ...(pack.incidents ? [pack.incidents.alerting.default] : [])].entries()) {
       if (!Object.hasOwn(pack.priorities, rule.priority)) ctx.addIssue({ code: 'custom', path: ['incidents', 'alerting', i, 'priority'], message: `unknown priority "${rule.priority}"` });
+    }
+    for (const plan of Object.keys(pack.retention.plans)) {
+      if (!Object.hasOwn(pack.plans, plan)) ctx.addIssue({ code: 'custom', path: ['retention', 'plans', plan], message: `unknown plan "${plan}"` });
     }
     for (const [i, priority] of (pack.playbackChecklist?.attachLogsFor ?? []).entries()) {
       if (!Object.hasOwn(pack.priorities, priority)) ctx.addIssue({ code: 'custom', path: ['playbackChecklist', 'attachLogsFor', i], message: `unknown priority "${priority}"` });

@@ -29,4 +29,15 @@ export class ApiKeyRow {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
+
+  /** A client key's account (accounts.id): the only tickets it sees. NULL on a client key: it sees none. */
+  @Column({ name: 'account_id', type: 'text', nullable: true })
+  accountId: string | null;
+
+  /**
+   * The brand the key works for: an agent key sees that brand's cases only (NULL: every brand's).
+   * On a client key, its account's brand, copied when the key is made.
+   */
+  @Column({ type: 'text', nullable: true })
+  brand: string | null;
 }

@@ -37,6 +37,10 @@ export class TicketRow {
   @Column({ name: 'customer_ref', type: 'text', nullable: true })
   customerRef: string | null;
 
+  /** The customer account whose client keys see the ticket (NULL: none; agents only). Set when it opens, never changed. */
+  @Column({ name: 'account_id', type: 'text', nullable: true })
+  accountId: string | null;
+
   @Column({ name: 'at_risk', type: 'boolean', default: false })
   atRisk: boolean;
 

@@ -21,6 +21,8 @@ export interface TicketInput {
   subject: string;
   description: string;
   customerRef: string;
+  /** The customer account it was opened for (a client key's, or named by the agent): whose client keys see it. */
+  account?: string | null;
   /** The policy this ticket lives by, pinned when it opened. */
   policy: TicketPolicy;
   /** For social-media intake: the public post, already redacted by the API (the raw text never enters history). */
@@ -137,6 +139,8 @@ export interface TicketView {
   subject: string;
   description: string;
   customerRef: string;
+  /** The customer account the ticket belongs to; absent: none (only agents see it). */
+  account?: string;
   /** Social-media tickets are private; the public post is kept redacted. */
   socialPost: { url: string; text: string } | null;
   policyVersion: string;

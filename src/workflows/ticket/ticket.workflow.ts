@@ -277,6 +277,8 @@ class TicketCase {
       subject: this.input.subject,
       description: this.input.description,
       customerRef: this.input.customerRef,
+      // Only when set, so the views of tickets opened without an account read as before.
+      ...(this.input.account ? { account: this.input.account } : {}),
       socialPost: this.input.socialPost ?? null,
       policyVersion: this.policy.version,
       openedAt: new Date(this.openedAt).toISOString(),

@@ -55,7 +55,8 @@ export interface HotCase {
 }
 
 export async function createHotKeys(ds: DataSource): Promise<HotKeys> {
-  const make = async (role: 'sre' | 'agent' | 'client' | 'legal', name: string) => (await ApiKeyService.create(ds, name, role)).key;
+  // The customer's key belongs to an account: a client key sees its account's tickets only.
+  const make = async (role: 'sre' | 'agent' | 'client' | 'legal', name: string) => (await ApiKeyService.create(ds, name, role, role === 'client' ? { account: 'hot-account' } : {})).key;
   return { sre: await make('sre', 'hot-sre'), agent: await make('agent', 'hot-agent'), client: await make('client', 'hot-customer'), legal: await make('legal', 'hot-legal') };
 }
 

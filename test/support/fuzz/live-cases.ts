@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StripeFake } from '../../fakes/stripe';
 import type { Role } from '../../../src/persistence/entities/api-key.entity';
+import { TEST_ACCOUNT } from '../harness';
 import { copyrightNotice } from '../takedowns';
 import { waitFor } from '../wait-for';
 import { rawRequest } from './raw-request';
@@ -85,7 +86,8 @@ export class LiveCases {
     const body = (b: unknown) => b as Record<string, unknown>;
     switch (kind) {
       case 'ticket': {
-        const res = await this.call('POST', '/v1/tickets', 'agent', { brand: 'uoozee', channel: 'email', priority: 'P3', subject: 'Fuzz target', description: 'A live case for the fuzz suite', customerRef: 'cust_fuzz' });
+        // For the test account, so the client key (the first role some ticket routes name) sees it too.
+        const res = await this.call('POST', '/v1/tickets', 'agent', { brand: 'uoozee', channel: 'email', priority: 'P3', subject: 'Fuzz target', description: 'A live case for the fuzz suite', customerRef: 'cust_fuzz', account: TEST_ACCOUNT });
         return this.created(kind, res, body(res.body)?.id);
       }
       case 'incident': {
@@ -191,6 +193,8 @@ export class LiveCases {
       if (upsert?.[name]) out[name] = upsert[name];
       else if (name === 'id' && kind) out[name] = await this.idOf(kind);
       else if (name === 'holdId' && kind === 'takedown') out[name] = await this.holdIdOf();
+      // Privacy routes (export, erase): a subject of its own, never cust_fuzz — erasing it would end the live cases.
+      else if (name === 'customerRef') out[name] = 'cust_fuzz_privacy';
       else throw new Error(`fuzz: no live value for {${name}} of ${opKey}: add its case kind to test/support/fuzz/live-cases.ts`);
     }
     return out;

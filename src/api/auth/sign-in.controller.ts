@@ -1,0 +1,123 @@
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { createHash, randomBytes } from 'node:crypto';
+import { AppConfig } from '../../config/app-config';
+import { Problem } from '../problem/problem';
+import { identityProviderUnavailable, OidcTokenVerifier } from './oidc-token.verifier';
+import { Operation, Public } from './roles.decorator';
+import { readCookie, SESSION_COOKIE, SIGN_IN_COOKIE } from './session-cookie';
+
+const SIGN_IN_TTL_SECONDS = 600;
+
+/**
+ * A person signs in with the organisation's IdP (authorization code + PKCE, public client
+ * OIDC_CLIENT_ID) so that the Temporal UI, calling /codec from their browser with "include
+ * cross-origin credentials", decodes as them. The IdP's access token becomes an HttpOnly cookie
+ * for /codec only; it is checked on every request like a bearer token (src/api/auth/session-cookie.ts).
+ */
+@ApiExcludeController()
+@Controller('auth')
+@Public()
+export class SignInController {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly verifier: OidcTokenVerifier,
+  ) {}
+
+  @Get('sign-in')
+  @Operation('auth.signIn')
+  async signIn(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const idp = await this.metadata();
+    const state = randomBytes(16).toString('base64url');
+    const verifier = randomBytes(32).toString('base64url');
+    const url = new URL(idp.authorization_endpoint);
+    url.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: this.config.OIDC_CLIENT_ID,
+      redirect_uri: callbackUrl(req),
+      scope: 'openid profile',
+      state,
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+      ...(this.config.OIDC_RESOURCE ? { resource: this.config.OIDC_RESOURCE } : {}),
+    }).toString();
+    res.cookie(SIGN_IN_COOKIE, `${state}.${verifier}`, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      path: '/auth/callback',
+      maxAge: SIGN_IN_TTL_SECONDS * 1000,
+    });
+    res.redirect(302, url.toString());
+  }
+
+  @Get('callback')
+  @Operation('auth.callback')
+  async callback(@Req() req: Request, @Res() res: Response, @Query('code') code?: string, @Query('state') state?: string): Promise<void> {
+    const [expected, verifier] = (readCookie(req, SIGN_IN_COOKIE) ?? '').split('.');
+    if (!code || !state || !expected || state !== expected || !verifier) {
+      throw new Problem(400, 'sign-in-failed', 'Sign-in failed', 'no sign-in in progress in this browser, or the state does not match; start again at /auth/sign-in', {
+        errors: [{ field: 'state', message: 'does not match the sign-in started in this browser' }],
+      });
+    }
+    const idp = await this.metadata();
+    const tokens = await this.exchange(idp.token_endpoint, code, verifier, callbackUrl(req));
+    // The token must open this API (issuer, audience, role) before it becomes a cookie; a 401/403 otherwise.
+    const principal = await this.verifier.authenticate(tokens.access_token);
+    if (!principal) throw new Problem(401, 'unauthenticated', 'Unauthenticated', 'the identity provider issued a token this API does not accept (issuer or audience)');
+    res.clearCookie(SIGN_IN_COOKIE, { path: '/auth/callback' });
+    res.cookie(SESSION_COOKIE, tokens.access_token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      path: '/codec',
+      maxAge: Math.max(1, tokens.expires_in ?? 300) * 1000,
+    });
+    res.status(200).json({ signedInAs: principal.name, role: principal.role, brand: principal.brand ?? null, expiresInSeconds: tokens.expires_in ?? null });
+  }
+
+  @Get('sign-out')
+  @Operation('auth.signOut')
+  signOut(@Res() res: Response): void {
+    res.clearCookie(SESSION_COOKIE, { path: '/codec' });
+    res.status(200).json({ signedOut: true });
+  }
+
+  private async metadata() {
+    if (!this.verifier.enabled) throw new Problem(404, 'sign-in-unavailable', 'Not found', 'sign-in needs OIDC_ISSUER_URL; this API accepts API keys only');
+    return this.verifier.metadata();
+  }
+
+  private async exchange(tokenEndpoint: string, code: string, verifier: string, redirectUri: string): Promise<{ access_token: string; expires_in?: number }> {
+    let res: globalThis.Response;
+    try {
+      res = await fetch(tokenEndpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: redirectUri,
+          client_id: this.config.OIDC_CLIENT_ID,
+          code_verifier: verifier,
+          ...(this.config.OIDC_RESOURCE ? { resource: this.config.OIDC_RESOURCE } : {}),
+        }),
+        signal: AbortSignal.timeout(5_000),
+      });
+    } catch {
+      throw identityProviderUnavailable();
+    }
+    const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string };
+    if (!res.ok || typeof body.access_token !== 'string') {
+      // The IdP's error code only (invalid_grant: a used or expired code): never the code itself.
+      throw new Problem(400, 'sign-in-failed', 'Sign-in failed', `the identity provider refused the code (${body.error ?? res.status}); start again at /auth/sign-in`);
+    }
+    return { access_token: body.access_token, expires_in: body.expires_in };
+  }
+}
+
+/** Where the IdP sends the browser back: this API's own callback, as the browser reached it. */
+function callbackUrl(req: Request): string {
+  return `${req.protocol}://${req.get('host') ?? '127.0.0.1'}/auth/callback`;
+}

@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Problem } from '../problem/problem';
+
+/** Cases per query page: the export streams page by page, so its memory does not grow with the subject's history. */
+const PAGE = 100;
+
+/**
+ * What the export covers, said in the document itself, so the subject and the privacy office read
+ * the same rule. Kept in step with the erasure (erasure.service.ts `casesOf`).
+ */
+export const EXPORT_COVERS = {
+  tickets: 'tickets whose customer_ref is the subject, with every event (their messages and the agents’ replies), playback check results and notifications about them',
+  billingCases:
+    'refunds and failed renewals whose customer_ref is the subject (a dunning case carries the gateway customer ID), chargebacks on the charges of the subject’s refunds, each with its events and CRM updates',
+  takedowns: 'takedown notices whose notifier e-mail address is the subject, with their events and the messages sent about them',
+  slaCredits: 'SLA credits owed to the subject (Enterprise contracts)',
+  notCovered: 'incidents (they name no customer); access and erasure logs (records about staff actions, kept as evidence)',
+} as const;
+
+/** Export section names, also the access-log entry's `fields`. */
+export const EXPORT_SECTIONS = ['tickets', 'ticketEvents', 'ticketChecks', 'notifications', 'billingCases', 'billingCaseEvents', 'crmUpdates', 'takedowns', 'takedownEvents', 'takedownCommunications', 'slaCredits'] as const;
+
+type Row = Record<string, unknown>;
+
+/**
+ * Everything the read model holds about one data subject, as one JSON document written piece by
+ * piece (GET /v1/privacy/subjects/{customerRef}/export). Reads only; what it reads is what the
+ * API serves elsewhere, decrypted nowhere (the read model is stored in the clear).
+ */
+@Injectable()
+export class PrivacyExportService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** A reference or e-mail address: 1–320 characters, no control characters (it is matched, never interpreted). */
+  static checkSubject(ref: string): string {
+    // eslint-disable-next-line no-control-regex
+    if (ref.length === 0 || ref.length > 320 || /[\u0000-\u001f\u007f]/.test(ref)) {
+      throw Problem.validation([{ field: 'path:customerRef', message: 'a customer reference or e-mail address of 1 to 320 characters, without control characters' }]);
+    }
+    return ref;
+  }
+
+  /** Whether any section of the document would hold a row (the same conditions as document()). */
+  async holdsAnything(subject: string): Promise<boolean> {
+    const [row]: { held: boolean }[] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM tickets WHERE customer_ref = $1)
+           OR EXISTS (SELECT 1 FROM billing_cases WHERE customer_ref = $1)
+           OR EXISTS (SELECT 1 FROM takedowns WHERE lower(notice->'notifier'->>'email') = lower($1))
+           OR EXISTS (SELECT 1 FROM sla_credits WHERE customer_ref = $1) AS held`,
+      [subject],
+    );
+    return row.held;
+  }
+
+  /** The document, as chunks of JSON text; the caller streams them. */
+  async *document(subject: string, now = new Date()): AsyncGenerator<string> {
+    yield `{"subject":${JSON.stringify(subject)},"generatedAt":${JSON.stringify(now.toISOString())},"covers":${JSON.stringify(EXPORT_COVERS)}`;
+    yield* this.section('tickets', `SELECT * FROM tickets WHERE customer_ref = $1`, [subject], async (ids) => ({
+      events: await this.byCase(`SELECT * FROM ticket_events WHERE ticket_id = ANY($1) ORDER BY ticket_id, seq NULLS FIRST, id`, ids, 'ticket_id'),
+      checks: await this.byCase(`SELECT * FROM ticket_checks WHERE ticket_id = ANY($1) ORDER BY ticket_id, checked_at`, ids, 'ticket_id'),
+      notifications: await this.byCase(`SELECT * FROM notifications WHERE ticket_id = ANY($1) ORDER BY ticket_id, created_at`, ids, 'ticket_id'),
+    }));
+    yield* this.section(
+      'billingCases',
+      `SELECT * FROM billing_cases b
+        WHERE b.customer_ref = $1
+           OR (b.kind = 'dispute' AND b.customer_ref IN (SELECT r.snapshot->>'chargeId' FROM billing_cases r WHERE r.kind = 'refund' AND r.customer_ref = $1))`,
+      [subject],
+      async (ids) => ({
+        events: await this.byCase(`SELECT * FROM billing_case_events WHERE case_id = ANY($1) ORDER BY case_id, seq NULLS FIRST, id`, ids, 'case_id'),
+        crmUpdates: await this.byCase(`SELECT * FROM crm_updates WHERE case_id = ANY($1) ORDER BY case_id, created_at`, ids, 'case_id'),
+        notifications: await this.byCase(`SELECT * FROM notifications WHERE ticket_id = ANY($1) ORDER BY ticket_id, created_at`, ids, 'ticket_id'),
+      }),
+    );
+    yield* this.section('takedowns', `SELECT * FROM takedowns WHERE lower(notice->'notifier'->>'email') = lower($1)`, [subject], async (ids) => ({
+      events: await this.byCase(`SELECT * FROM takedown_events WHERE case_id = ANY($1) ORDER BY case_id, seq NULLS FIRST, id`, ids, 'case_id'),
+      communications: await this.byCase(`SELECT * FROM takedown_communications WHERE case_id = ANY($1) ORDER BY case_id, sent_at`, ids, 'case_id'),
+    }));
+    yield* this.section('slaCredits', `SELECT * FROM sla_credits WHERE customer_ref = $1`, [subject], null, 'key');
+    yield '}';
+  }
+
+  /**
+   * One array of the document: the rows of `query` (keyset-paged on `keyColumn`), each with what
+   * `attach` finds for its page.
+   */
+  private async *section(
+    name: string,
+    query: string,
+    params: unknown[],
+    attach: ((ids: string[]) => Promise<Record<string, Map<string, Row[]>>>) | null,
+    keyColumn = 'id',
+  ): AsyncGenerator<string> {
+    yield `,${JSON.stringify(name)}:[`;
+    let after: string | null = null;
+    let first = true;
+    for (;;) {
+      const n = params.length;
+      const rows: Row[] = await this.dataSource.query(
+        `SELECT * FROM (${query}) page WHERE ($${n + 1}::text IS NULL OR page.${keyColumn} > $${n + 1}) ORDER BY page.${keyColumn} LIMIT ${PAGE}`,
+        [...params, after],
+      );
+      if (rows.length === 0) break;
+      const ids = rows.map((r) => String(r[keyColumn]));
+      const attached = attach ? await attach(ids) : {};
+      for (const row of rows) {
+        const extra = Object.fromEntries(Object.entries(attached).map(([key, byCase]) => [key, byCase.get(String(row[keyColumn])) ?? []]));
+        yield `${first ? '' : ','}${JSON.stringify({ ...row, ...extra })}`;
+        first = false;
+      }
+      if (rows.length < PAGE) break;
+      after = ids[ids.length - 1];
+    }
+    yield ']';
+  }
+
+  private async byCase(query: string, ids: string[], caseColumn: string): Promise<Map<string, Row[]>> {
+    const rows: Row[] = await this.dataSource.query(query, [ids]);
+    const byCase = new Map<string, Row[]>();
+    for (const row of rows) {
+      const key = String(row[caseColumn]);
+      byCase.set(key, [...(byCase.get(key) ?? []), row]);
+    }
+    return byCase;
+  }
+}

@@ -1,0 +1,164 @@
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
+import { METADATA_ENCODING_KEY } from '@temporalio/common';
+import { ACTOR_BINDING_MAC_METADATA, ACTOR_BINDING_METADATA, BoundCaller, VERIFIED_CALLER_METADATA } from './payload-metadata';
+
+/** Who the service says is acting: the API's authenticated principal, or a named system route. */
+export interface Caller {
+  name: string;
+  role: string;
+}
+
+/**
+ * Where the encoding side learns who is acting. The API asks its request context (the payload is
+ * not needed); the test harness reads the actor the payload claims (see test/support/trusted-signer.ts).
+ * Undefined: bind nothing (the worker, a process with no caller).
+ */
+export type CallerSource = (payload: Payload) => Caller | undefined;
+
+export interface ActorBindingOptions {
+  /** PAYLOAD_ENCRYPTION_KEY (base64). Without it nothing is bound and nothing verifies. */
+  encryptionKey?: string;
+  identity?: CallerSource;
+  /** The clock that stamps bindings (tests move it). */
+  now?: () => number;
+}
+
+const HKDF_INFO = 'caseworks actor binding';
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Binds payloads the service sends to the identity it vouches for, and tells the workflows which
+ * payloads carry such a binding. Anyone who can reach the Temporal frontend (the Web UI's "Send an
+ * Update", the CLI, an SDK) can write any `actor` into an update; only the API and the worker hold
+ * the binding key (derived from PAYLOAD_ENCRYPTION_KEY), so only the API can make a binding.
+ *
+ * Encode (first codec, before encryption, so the binding travels sealed): when `identity` names a
+ * caller, adds `caseworks-binding` = canonical JSON `{name, role, at, case?}` and
+ * `caseworks-binding-mac` = HMAC-SHA256(key, keyId | binding | sha256(encoding) | sha256(data)).
+ * `case` is the workflow ID the client addressed (the SDK's serialization context), so a binding
+ * copied onto another case does not verify.
+ *
+ * Decode (last codec, after decryption): always removes `caseworks-caller`, `caseworks-binding`
+ * and `caseworks-binding-mac` from what it returns; sets `caseworks-caller` = the binding only
+ * when the MAC verifies and the binding is for this case. The workflow interceptor
+ * (src/workflows/verified-actor.interceptor.ts) refuses updates without it, with an actor that
+ * differs from it, or with a binding too old in workflow time (a replayed payload).
+ */
+export class ActorBindingCodec implements PayloadCodec {
+  // An ECMAScript private field: never enumerable, so the SDK's debug log of the worker's options
+  // (which prints its data converter) cannot print the binding key.
+  readonly #key?: Buffer;
+  private readonly keyId?: string;
+  private readonly identity?: CallerSource;
+  private readonly now: () => number;
+
+  constructor(options: ActorBindingOptions) {
+    if (options.encryptionKey) {
+      this.#key = deriveBindingKey(options.encryptionKey);
+      this.keyId = createHash('sha256').update(this.#key).digest('hex').slice(0, 12);
+    }
+    this.identity = options.identity;
+    this.now = options.now ?? Date.now;
+  }
+
+  async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
+    const key = this.#key;
+    const identity = this.identity;
+    if (!key || !identity) return payloads;
+    const target = workflowIdOf(context);
+    return payloads.map((payload) => {
+      const caller = identity(payload);
+      if (!caller) return payload;
+      const binding = canonicalBinding({ name: caller.name, role: caller.role, at: this.now(), ...(target !== undefined ? { case: target } : {}) });
+      return {
+        ...payload,
+        metadata: {
+          ...withoutBindingMetadata(payload.metadata),
+          [ACTOR_BINDING_METADATA]: encoder.encode(binding),
+          [ACTOR_BINDING_MAC_METADATA]: this.mac(key, binding, payload),
+        },
+      };
+    });
+  }
+
+  async decode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
+    const target = workflowIdOf(context);
+    return payloads.map((payload) => {
+      const metadata = payload.metadata;
+      if (!metadata) return payload;
+      const verified = this.verifiedBinding(payload, target);
+      const stripped = withoutBindingMetadata(metadata);
+      // The untouched payload when nothing was removed: most payloads (the worker's own) carry none.
+      if (verified === undefined && Object.keys(stripped).length === Object.keys(metadata).length) return payload;
+      return { ...payload, metadata: verified === undefined ? stripped : { ...stripped, [VERIFIED_CALLER_METADATA]: encoder.encode(verified) } };
+    });
+  }
+
+  /** The binding JSON when this payload's MAC verifies under our key and it is for `target`. */
+  private verifiedBinding(payload: Payload, target: string | undefined): string | undefined {
+    const raw = payload.metadata?.[ACTOR_BINDING_METADATA];
+    const mac = payload.metadata?.[ACTOR_BINDING_MAC_METADATA];
+    if (!this.#key || !raw || !mac) return undefined;
+    const binding = decoder.decode(raw);
+    const expected = this.mac(this.#key, binding, payload);
+    if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) return undefined;
+    const parsed = parseBoundCaller(binding);
+    if (!parsed) return undefined;
+    // A binding made for another case: somebody copied a payload across cases.
+    if (parsed.case !== undefined && target !== undefined && parsed.case !== target) return undefined;
+    return binding;
+  }
+
+  private mac(key: Buffer, binding: string, payload: Payload): Buffer {
+    const encoding = payload.metadata?.[METADATA_ENCODING_KEY] ?? new Uint8Array();
+    const data = payload.data ?? new Uint8Array();
+    // Newline-separated: the binding is JSON (no raw newlines), the rest hex or the key ID.
+    return createHmac('sha256', key)
+      .update(`${this.keyId}\n${binding}\n${sha256Hex(encoding)}\n${sha256Hex(data)}`)
+      .digest();
+  }
+}
+
+/** HKDF-SHA256 from the payload encryption key: a separate key, so the MAC never reuses the AES key. */
+export function deriveBindingKey(encryptionKeyBase64: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', Buffer.from(encryptionKeyBase64, 'base64'), new Uint8Array(), HKDF_INFO, 32));
+}
+
+/** Fixed key order, so the same binding always has the same bytes. */
+export function canonicalBinding(b: BoundCaller): string {
+  return JSON.stringify({ name: b.name, role: b.role, at: b.at, ...(b.case !== undefined ? { case: b.case } : {}) });
+}
+
+/** The binding's fields when it has the shape this codec writes. */
+export function parseBoundCaller(json: string): BoundCaller | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.name !== 'string' || typeof v.role !== 'string' || typeof v.at !== 'number' || !Number.isFinite(v.at)) return undefined;
+  if (v.case !== undefined && typeof v.case !== 'string') return undefined;
+  return { name: v.name, role: v.role, at: v.at, ...(typeof v.case === 'string' ? { case: v.case } : {}) };
+}
+
+/** Payload metadata without anything only this codec may write (a forger's copies included). */
+export function withoutBindingMetadata(metadata: Payload['metadata']): Record<string, Uint8Array> {
+  const rest: Record<string, Uint8Array> = {};
+  for (const [name, value] of Object.entries(metadata ?? {})) {
+    if (name !== ACTOR_BINDING_METADATA && name !== ACTOR_BINDING_MAC_METADATA && name !== VERIFIED_CALLER_METADATA) rest[name] = value;
+  }
+  return rest;
+}
+
+function workflowIdOf(context: SerializationContext | undefined): string | undefined {
+  return context?.type === 'workflow' ? context.workflowId : undefined;
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
