@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import type { AccessLogRow } from '../../src/api/access-log/access-log-query.service';
 import { createApiApp } from '../../src/api/create-app';
 import { encryptedPayloadsOf } from '../support/codec';
 import { createKey, temporalClient, testConfig, uniqueTaskQueue, useHttpStack } from '../support/harness';
@@ -9,21 +10,7 @@ import { httpClient } from '../support/http';
 import { startTcpRelay, TcpRelay } from '../support/tcp-relay';
 import { waitFor } from '../support/wait-for';
 
-interface LogRow {
-  id: string;
-  occurred_at: Date;
-  actor: string;
-  actor_id: string | null;
-  role: string;
-  via: string;
-  case_id: string | null;
-  case_kind: string | null;
-  operation: string;
-  fields: string[] | null;
-  address: string | null;
-  request_id: string | null;
-  status: number | null;
-}
+type LogRow = Omit<AccessLogRow, 'at_us'>;
 
 /**
  * The access log (issue 12 §3): every read and write of case data leaves one entry naming who,

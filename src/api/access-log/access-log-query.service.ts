@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { Problem } from '../problem/problem';
 import type { AccessLogEntryDto, AccessLogPageDto, AccessLogQuery } from './access-log.dto';
 
-interface Row {
+/** An access_log row as PostgreSQL returns it (`at_us`: the query's keyset column). */
+export interface AccessLogRow {
   id: string;
   occurred_at: Date;
   at_us: string;
@@ -35,7 +36,7 @@ export class AccessLogQueryService {
     const to = q.to === undefined ? null : new Date(q.to).toISOString();
     if (from && to && from >= to) throw Problem.validation([{ field: 'query:to', message: 'must be after query:from' }]);
     const after = q.cursor === undefined ? null : decodeCursor(q.cursor);
-    const rows: Row[] = await this.dataSource.query(
+    const rows: AccessLogRow[] = await this.dataSource.query(
       `SELECT id, occurred_at, (extract(epoch FROM occurred_at) * 1000000)::bigint AS at_us, actor, actor_id, role, via,
               case_id, case_kind, operation, fields, address, request_id, status
        FROM access_log
@@ -55,7 +56,7 @@ export class AccessLogQueryService {
   }
 }
 
-function entry(r: Row): AccessLogEntryDto {
+function entry(r: AccessLogRow): AccessLogEntryDto {
   return {
     id: r.id,
     occurredAt: r.occurred_at.toISOString(),

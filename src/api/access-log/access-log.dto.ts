@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsOptional, IsString, Length } from 'class-validator';
 import { IsRealDateTime } from '../input/is-real-date-time';
-import { QueryInt } from '../input/query-int';
+import { PageQuery } from '../input/notes-page-query';
 
-export class AccessLogQuery {
+/** Filters of the access log; `limit` and `cursor` as every keyset-paged list. */
+export class AccessLogQuery extends PageQuery {
   @ApiPropertyOptional({ name: 'case', description: 'Entries about this case ID', example: 'ticket-6f1c…' })
   @IsOptional()
   @IsString()
@@ -31,20 +32,6 @@ export class AccessLogQuery {
   @IsOptional()
   @IsRealDateTime({ dateOnly: 'allow' })
   to?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @QueryInt()
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
 }
 
 export class AccessLogEntryDto {

@@ -2,8 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { QueryInt } from './query-int';
 
-/** `?limit=&cursor=` of a case's notes (src/api/input/seq-cursor.ts): one shape for every case kind. */
-export class NotesPageQuery {
+/** `?limit=&cursor=`: one page shape for every keyset-paged list (a case's notes, the access log). */
+export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @QueryInt()
@@ -18,3 +18,6 @@ export class NotesPageQuery {
   @Length(1, 200)
   cursor?: string;
 }
+
+/** A case's notes (src/api/input/seq-cursor.ts): one shape for every case kind. */
+export class NotesPageQuery extends PageQuery {}
