@@ -56,10 +56,11 @@ export class ApiKeyGuard implements CanActivate {
       throw new Problem(401, 'unauthenticated', 'Unauthenticated', 'send an API key as "Authorization: Bearer <key>"');
     }
     // A JWT is an IdP access token (a person signed in); anything else is an API key (never dotted).
-    const principal = looksLikeJwt(match[1]) ? await this.oidc.authenticate(match[1]) : await this.keys.authenticate(match[1]);
+    const isToken = looksLikeJwt(match[1]);
+    const principal = isToken ? await this.oidc.authenticate(match[1]) : await this.keys.authenticate(match[1]);
     if (!principal) {
       setBudgetHeaders(res, this.failures.recordFailure(address));
-      throw new Problem(401, 'unauthenticated', 'Unauthenticated', 'the API key is unknown or revoked');
+      throw new Problem(401, 'unauthenticated', 'Unauthenticated', isToken ? 'the access token is not valid here (signature, issuer, audience or expiry)' : 'the API key is unknown or revoked');
     }
     req.principal = principal;
 
