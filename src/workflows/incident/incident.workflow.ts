@@ -469,7 +469,9 @@ class IncidentCase {
     return async (...args: A): Promise<IncidentView> => {
       this.budget.countUpdate();
       const id = currentUpdateInfo()?.id;
-      if (id !== undefined && this.redelivered.delete(id)) return this.view();
+      // Kept, not deleted, once seen: under load the same update reaches a third run too
+      // (measured: accepted in three runs), and each must answer without applying it.
+      if (id !== undefined && this.redelivered.has(id)) return this.view();
       try {
         return await apply(...args);
       } finally {
@@ -486,7 +488,7 @@ class IncidentCase {
 
   /**
    * What the next run must not apply again: the updates this run completed (newest first), and
-   * those of earlier runs not sent again yet. A client resends within minutes (its retries back
+   * those of earlier runs (sent again or not: a third run may get one too). A client resends within minutes (its retries back
    * off, so a burst of short runs may pass first); after an hour an ID is dropped.
    */
   private updatesToCarry(): { id: string; at: number }[] {
