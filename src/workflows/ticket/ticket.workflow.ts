@@ -114,6 +114,9 @@ const { runPlaybackCheck } = proxyActivities<ReturnType<typeof createActivities>
  * warnings, breaches, the escalation chain and credits. The workflow is the only writer of the
  * ticket's rows; every external effect carries a key derived from the ticket and the step.
  */
+/** The opening record's place in a ticket's history (every later change counts on from it). */
+const OPENING_SEQ = 1;
+
 export async function ticketWorkflow(input: TicketInput): Promise<TicketView> {
   // First, before any await: it decides (patched) whether this run may continue as new.
   const budget = new RunBudget(input.runLimits);
@@ -208,6 +211,9 @@ class TicketCase {
       this.unrecorded = carried.unrecorded;
       return;
     }
+    // seq 1 is the opening record's: an update that arrived with the start is handled as its
+    // handler is registered, before run() records the opening (seen under load: assign seq 1, opened 2).
+    this.seq = OPENING_SEQ;
     this.openedAt = now;
     this.receivedAt = slaStartOf(input.receivedAt ? Date.parse(input.receivedAt) : null, now);
     for (const metric of ['firstResponse', 'resolution', 'mitigation'] as const) this.startClock(metric, this.receivedAt, 1);
@@ -755,7 +761,7 @@ class TicketCase {
   private async recordOpened(): Promise<void> {
     const opened = this.view();
     const { write, local } = recorder();
-    const seq = ++this.seq;
+    const seq = OPENING_SEQ;
     this.transitionSinceLastRecord();
     await this.attention.record('opened', () => write(
       { view: opened, requestHash: this.input.requestHash, version: seq },
