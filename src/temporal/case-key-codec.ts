@@ -3,14 +3,14 @@ import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/co
 import { METADATA_ENCODING_KEY } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { CaseKeySource } from './case-keys.store';
+// The payload converter tags what a workflow writes with its workflow ID: the fallback when the SDK gives no context.
+import { CASE_ID_METADATA } from './payload-metadata';
 
 export const CASE_SEALED_ENCODING = 'binary/case-sealed';
 /** Outer metadata: whose key sealed the payload (a workflow ID; the master-key codec wraps it again). */
 export const CASE_KEY_METADATA = 'caseworks-case-key';
 /** On a tombstone: the case whose key was destroyed. */
 export const ERASED_METADATA = 'caseworks-erased';
-/** Helper A's payload converter tags payloads a workflow writes with its workflow ID (fallback when no context). */
-const CASE_TAG_METADATA = 'caseworks-case';
 export const ERASED_VALUE = '[erased]';
 
 const ALGORITHM = 'aes-256-gcm';
@@ -40,7 +40,7 @@ export class CaseKeyCodec implements PayloadCodec {
   async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
     return Promise.all(
       payloads.map(async (payload) => {
-        const caseId = context?.workflowId ?? metadataText(payload, CASE_TAG_METADATA);
+        const caseId = context?.workflowId ?? metadataText(payload, CASE_ID_METADATA);
         if (!caseId || !isCase(caseId) || metadataText(payload, METADATA_ENCODING_KEY) === CASE_SEALED_ENCODING) return payload;
         const key = await this.keys.keyForWriting(caseId);
         if (key.state !== 'live') throw new CaseErasedError(caseId);

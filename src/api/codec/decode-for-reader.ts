@@ -2,7 +2,7 @@ import type { Payload } from '@temporalio/common';
 import { METADATA_ENCODING_KEY } from '@temporalio/common';
 import { mayReadWorkflowPayload, redactForRole } from '../../domain/redaction-by-role';
 import { metadataText, samePayload } from './codec-payloads';
-import { BINDING_METADATA_PREFIX, CASE_ID_METADATA, CASE_KIND_METADATA } from './payload-tags';
+import { ACTOR_BINDING_METADATA, CASE_ID_METADATA, CASE_KIND_METADATA } from '../../temporal/payload-metadata';
 
 /** The case a group of decoded payloads belongs to; null/null for untagged payloads. */
 export interface DecodedGroup {
@@ -49,7 +49,7 @@ export function viewForReader(role: string, sealed: Payload[], opened: Payload[]
 }
 
 function withoutBinding(p: Payload): Payload {
-  const metadata = Object.fromEntries(Object.entries(p.metadata ?? {}).filter(([k]) => !k.startsWith(BINDING_METADATA_PREFIX)));
+  const metadata = Object.fromEntries(Object.entries(p.metadata ?? {}).filter(([k]) => !k.startsWith(ACTOR_BINDING_METADATA)));
   return { ...p, metadata };
 }
 
