@@ -18,14 +18,21 @@ import { createTakedownActivities, TakedownDeps } from './takedowns';
 import { createTicketReadModelActivities } from './ticket-read-model';
 import { withPermanentFailures } from './permanent-failure';
 import { withStorableMessages } from './storable-text';
+import { ReadModelSealer } from '../persistence/read-model-sealer';
 
-export type ActivityDeps = NotificationDeps & PlaybackChecklistDeps & IncidentDeps & BillingDeps & TakedownDeps & EndedCasesDeps & RetentionDeps;
+/** Every activity that writes personal data into the read model seals it under the case's key (read-model-sealer.ts). */
+export interface SealingDeps {
+  sealer: ReadModelSealer;
+}
+
+export type ActivityDeps = NotificationDeps & PlaybackChecklistDeps & IncidentDeps & BillingDeps & TakedownDeps & EndedCasesDeps & RetentionDeps & SealingDeps;
 
 /** The adapters the configuration asks for; an unset URL means the built-in (recording) default. */
 export function activityDepsFromConfig(config: AppConfig, dataSource: DataSource, logger: Logger): ActivityDeps {
   return {
     dataSource,
     logger,
+    sealer: ReadModelSealer.for(config),
     webhook: config.NOTIFY_WEBHOOK_URL ? new WebhookNotificationSender(config.NOTIFY_WEBHOOK_URL, config.NOTIFY_WEBHOOK_SECRET) : undefined,
     gateway: config.STRIPE_API_KEY ? new StripeGateway({ apiKey: config.STRIPE_API_KEY, baseUrl: config.STRIPE_API_BASE, timeoutMs: 10_000 }) : new SandboxGateway(dataSource),
     crmWebhook: config.CRM_WEBHOOK_URL ? new WebhookNotificationSender(config.CRM_WEBHOOK_URL, config.NOTIFY_WEBHOOK_SECRET) : undefined,

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { QueryFailedError } from 'typeorm';
 import { ZodError } from 'zod';
 import { CARD_DATA_REFUSED, CardDataError } from '../domain/billing/card-redaction';
+import { CaseErasedError } from '../temporal/case-key-codec';
 
 /** The failure type of a record that can never be stored as it is: retrying cannot help. */
 export const UNSTORABLE_RECORD = 'UnstorableRecord';
@@ -36,6 +37,10 @@ export function asPermanentFailure(err: unknown, args: unknown[] = []): unknown 
   }
   if (err instanceof CardDataError) {
     return ApplicationFailure.create({ type: CARD_DATA_REFUSED, nonRetryable: true, message: `the record was refused: card data at ${err.path}`, details: [{ path: err.path }] });
+  }
+  if (err instanceof CaseErasedError) {
+    // The case's key is destroyed: nothing more is written about it, whatever the retry.
+    return ApplicationFailure.create({ type: 'CaseErased', nonRetryable: true, message: `case ${err.caseId} was erased: nothing more is recorded about it`, details: [{ caseId: err.caseId }] });
   }
   if (err instanceof ZodError) {
     const field = err.issues[0]?.path.join('.') || undefined;

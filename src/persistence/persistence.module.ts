@@ -2,6 +2,7 @@ import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nest
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { createDataSource } from './data-source';
+import { ReadModelSealer } from './read-model-sealer';
 
 @Injectable()
 class DataSourceCloser implements OnApplicationShutdown {
@@ -38,8 +39,10 @@ export class PersistenceModule {}
       useFactory: async (config: AppConfig) =>
         createDataSource(config.DATABASE_URL, { connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS }).initialize(),
     },
+    // Opens the read model's sealed personal data for the services that answer with it.
+    { provide: ReadModelSealer, inject: [AppConfig], useFactory: (config: AppConfig) => ReadModelSealer.for(config) },
     DataSourceCloser,
   ],
-  exports: [DataSource],
+  exports: [DataSource, ReadModelSealer],
 })
 export class ApiPersistenceModule {}
