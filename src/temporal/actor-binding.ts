@@ -1,7 +1,8 @@
-import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { METADATA_ENCODING_KEY } from '@temporalio/common';
-import { ACTOR_BINDING_MAC_METADATA, ACTOR_BINDING_METADATA, BoundCaller, VERIFIED_CALLER_METADATA } from './payload-metadata';
+import { WORKER_IDENTITY } from '../domain/verified-signal';
+import { ACTOR_BINDING_MAC_METADATA, ACTOR_BINDING_METADATA, BINDING_SCOPE_METADATA, BoundCaller, VERIFIED_CALLER_METADATA } from './payload-metadata';
 
 /** Who the service says is acting: the API's authenticated principal, or a named system route. */
 export interface Caller {
@@ -11,10 +12,26 @@ export interface Caller {
 
 /**
  * Where the encoding side learns who is acting. The API asks its request context (the payload is
- * not needed); the test harness reads the actor the payload claims (see test/support/trusted-signer.ts).
- * Undefined: bind nothing (the worker, a process with no caller).
+ * not needed); the test harness reads the actor the payload claims (see test/support/trusted-signer.ts);
+ * the worker looks at where the payload goes (`context`, see workerCallerSource).
+ * Undefined: bind nothing.
  */
-export type CallerSource = (payload: Payload) => Caller | undefined;
+export type CallerSource = (payload: Payload, context?: SerializationContext) => Caller | undefined;
+
+/**
+ * The worker's own identity: what its workflows send to workflows (child workflow and
+ * continue-as-new inputs, signals to other cases) and the schedules it creates. No API caller
+ * can be it: the API binds authenticated principals and its named system routes only.
+ */
+export const WORKER_CALLER: Caller = WORKER_IDENTITY;
+
+/**
+ * The worker binds payloads that go to a workflow (the SDK's `workflow` serialization context:
+ * child starts, continue-as-new, signals to other workflows, and also its own results, update
+ * results and query answers, which it cannot tell apart from continue-as-new input here), never
+ * activity inputs and results (`activity` context), which no workflow reads as an action.
+ */
+export const workerCallerSource: CallerSource = (_payload, context) => (context?.type === 'workflow' ? WORKER_CALLER : undefined);
 
 export interface ActorBindingOptions {
   /** PAYLOAD_ENCRYPTION_KEY (base64). Without it nothing is bound and nothing verifies. */
@@ -22,6 +39,8 @@ export interface ActorBindingOptions {
   identity?: CallerSource;
   /** The clock that stamps bindings (tests move it). */
   now?: () => number;
+  /** A fresh single-use nonce per bound payload (tests fix it). */
+  nonce?: () => string;
 }
 
 const HKDF_INFO = 'caseworks actor binding';
@@ -35,10 +54,13 @@ const decoder = new TextDecoder();
  * the binding key (derived from PAYLOAD_ENCRYPTION_KEY), so only the API can make a binding.
  *
  * Encode (first codec, before encryption, so the binding travels sealed): when `identity` names a
- * caller, adds `caseworks-binding` = canonical JSON `{name, role, at, case?}` and
+ * caller, adds `caseworks-binding` = canonical JSON `{name, role, at, nonce, case?, schedule?}` and
  * `caseworks-binding-mac` = HMAC-SHA256(key, keyId | binding | sha256(encoding) | sha256(data)).
  * `case` is the workflow ID the client addressed (the SDK's serialization context), so a binding
- * copied onto another case does not verify.
+ * copied onto another case does not verify. A schedule's action (hint `caseworks-binding-scope`
+ * = `schedule`) is bound with `schedule: true`: it verifies on the runs the schedule starts, whose
+ * IDs are the action's workflow ID plus `-<nominal time>`. `nonce` makes each bound payload
+ * single-use within a run (the workflow interceptor remembers the nonces it applied).
  *
  * Decode (last codec, after decryption): always removes `caseworks-caller`, `caseworks-binding`
  * and `caseworks-binding-mac` from what it returns; sets `caseworks-caller` = the binding only
@@ -53,6 +75,7 @@ export class ActorBindingCodec implements PayloadCodec {
   private readonly keyId?: string;
   private readonly identity?: CallerSource;
   private readonly now: () => number;
+  private readonly nonce: () => string;
 
   constructor(options: ActorBindingOptions) {
     if (options.encryptionKey) {
@@ -61,6 +84,7 @@ export class ActorBindingCodec implements PayloadCodec {
     }
     this.identity = options.identity;
     this.now = options.now ?? Date.now;
+    this.nonce = options.nonce ?? (() => randomBytes(12).toString('base64url'));
   }
 
   async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
@@ -69,9 +93,17 @@ export class ActorBindingCodec implements PayloadCodec {
     if (!key || !identity) return payloads;
     const target = workflowIdOf(context);
     return payloads.map((payload) => {
-      const caller = identity(payload);
+      const caller = identity(payload, context);
       if (!caller) return payload;
-      const binding = canonicalBinding({ name: caller.name, role: caller.role, at: this.now(), ...(target !== undefined ? { case: target } : {}) });
+      const scheduled = target !== undefined && decoder.decode(payload.metadata?.[BINDING_SCOPE_METADATA] ?? new Uint8Array()) === 'schedule';
+      const binding = canonicalBinding({
+        name: caller.name,
+        role: caller.role,
+        at: this.now(),
+        nonce: this.nonce(),
+        ...(target !== undefined ? { case: target } : {}),
+        ...(scheduled ? { schedule: true as const } : {}),
+      });
       return {
         ...payload,
         metadata: {
@@ -107,7 +139,7 @@ export class ActorBindingCodec implements PayloadCodec {
     const parsed = parseBoundCaller(binding);
     if (!parsed) return undefined;
     // A binding made for another case: somebody copied a payload across cases.
-    if (parsed.case !== undefined && target !== undefined && parsed.case !== target) return undefined;
+    if (parsed.case !== undefined && target !== undefined && !bindingCovers(parsed, target)) return undefined;
     return binding;
   }
 
@@ -128,7 +160,20 @@ export function deriveBindingKey(encryptionKeyBase64: string): Buffer {
 
 /** Fixed key order, so the same binding always has the same bytes. */
 export function canonicalBinding(b: BoundCaller): string {
-  return JSON.stringify({ name: b.name, role: b.role, at: b.at, ...(b.case !== undefined ? { case: b.case } : {}) });
+  return JSON.stringify({
+    name: b.name,
+    role: b.role,
+    at: b.at,
+    ...(b.nonce !== undefined ? { nonce: b.nonce } : {}),
+    ...(b.case !== undefined ? { case: b.case } : {}),
+    ...(b.schedule === true ? { schedule: true } : {}),
+  });
+}
+
+/** The binding's case is the target, or a schedule's workflow ID of which the target is a run (`<id>-<time>`). */
+function bindingCovers(b: BoundCaller, target: string): boolean {
+  if (b.case === target) return true;
+  return b.schedule === true && b.case !== undefined && target.startsWith(`${b.case}-`);
 }
 
 /** The binding's fields when it has the shape this codec writes. */
@@ -143,14 +188,23 @@ export function parseBoundCaller(json: string): BoundCaller | undefined {
   const v = value as Record<string, unknown>;
   if (typeof v.name !== 'string' || typeof v.role !== 'string' || typeof v.at !== 'number' || !Number.isFinite(v.at)) return undefined;
   if (v.case !== undefined && typeof v.case !== 'string') return undefined;
-  return { name: v.name, role: v.role, at: v.at, ...(typeof v.case === 'string' ? { case: v.case } : {}) };
+  if (v.nonce !== undefined && (typeof v.nonce !== 'string' || v.nonce.length === 0)) return undefined;
+  if (v.schedule !== undefined && v.schedule !== true) return undefined;
+  return {
+    name: v.name,
+    role: v.role,
+    at: v.at,
+    ...(typeof v.nonce === 'string' ? { nonce: v.nonce } : {}),
+    ...(typeof v.case === 'string' ? { case: v.case } : {}),
+    ...(v.schedule === true ? { schedule: true as const } : {}),
+  };
 }
 
 /** Payload metadata without anything only this codec may write (a forger's copies included). */
 export function withoutBindingMetadata(metadata: Payload['metadata']): Record<string, Uint8Array> {
   const rest: Record<string, Uint8Array> = {};
   for (const [name, value] of Object.entries(metadata ?? {})) {
-    if (name !== ACTOR_BINDING_METADATA && name !== ACTOR_BINDING_MAC_METADATA && name !== VERIFIED_CALLER_METADATA) rest[name] = value;
+    if (name !== ACTOR_BINDING_METADATA && name !== ACTOR_BINDING_MAC_METADATA && name !== VERIFIED_CALLER_METADATA && name !== BINDING_SCOPE_METADATA) rest[name] = value;
   }
   return rest;
 }

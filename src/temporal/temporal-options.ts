@@ -1,6 +1,6 @@
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import type { AppConfig } from '../config/config.schema';
-import { ActorBindingCodec, CallerSource } from './actor-binding';
+import { ActorBindingCodec, CallerSource, workerCallerSource } from './actor-binding';
 import type { ClientInterceptors } from '@temporalio/client';
 import { CaseKeyCodec } from './case-key-codec';
 import { SubjectHasher } from './case-subject';
@@ -10,10 +10,19 @@ import { EncryptionCodec } from './encryption-codec';
 
 /**
  * The data converter shared by api (client) and worker: both must seal and open alike.
- * `identity`: who the API acts for (see actor-binding.ts); the worker passes none and binds nothing.
+ * `identity`: who the sender acts for (see actor-binding.ts); none binds nothing (a reader).
  */
 export function dataConverterFor(config: CodecConfig, binding: { identity?: CallerSource } = {}): DataConverter {
   return { payloadConverterPath: PAYLOAD_CONVERTER_PATH, payloadCodecs: payloadCodecsFor(config, binding) };
+}
+
+/**
+ * The worker's data converter, also for the client it creates the schedules with: binds what
+ * goes to a workflow to the worker identity (`system:worker`), so child workflows,
+ * continue-as-new, signals between cases and scheduled runs pass the verified-actor interceptor.
+ */
+export function workerDataConverterFor(config: CodecConfig): DataConverter {
+  return dataConverterFor(config, { identity: workerCallerSource });
 }
 
 /** Caseworks' payload converter (verified caller on decoded values; case metadata from workflows). */

@@ -1,7 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { AppConfig } from '../config/config.schema';
 import type { Activities } from '../activities';
-import { dataConverterFor } from '../temporal/temporal-options';
+import { workerDataConverterFor } from '../temporal/temporal-options';
 import { workflowBundleOptions } from './workflow-bundle';
 
 export interface CaseworksWorkerOptions {
@@ -28,7 +28,8 @@ export function createCaseworksWorker({ config, connection, activities, taskQueu
           interceptors: { workflowModules: workflowBundleOptions().workflowInterceptorModules },
         }),
     activities,
-    dataConverter: dataConverterFor(config),
+    // Binds what its workflows send to workflows (children, continue-as-new, signals) to the worker identity.
+    dataConverter: workerDataConverterFor(config),
     shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE_MS,
     // Bounded: an open ticket costs memory while cached (measured: make bench SCENARIO=growth).
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,

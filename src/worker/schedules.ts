@@ -1,4 +1,8 @@
 import { Client, ScheduleAlreadyRunning, ScheduleHandle, ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
+import { RawValue } from '@temporalio/common';
+import { encode } from '@temporalio/common/lib/encoding';
+import { BINDING_SCOPE_METADATA, VERIFIED_CALLER } from '../temporal/payload-metadata';
+import { payloadConverter } from '../temporal/payload-converter';
 import { endedCasesSweepWorkflow, retentionPurgeWorkflow, slaCreditSweepWorkflow, transparencyReportWorkflow } from '../workflows';
 
 /** `temporal schedule describe -s caseworks-transparency-report` */
@@ -18,7 +22,7 @@ export function transparencySchedule(taskQueue: string, scheduleId = TRANSPARENC
     action: {
       type: 'startWorkflow',
       workflowType: transparencyReportWorkflow,
-      args: [{}],
+      args: [scheduledInput({})],
       taskQueue,
       // The schedule appends the nominal time, so each year's run has its own ID.
       workflowId: 'transparency-report',
@@ -40,7 +44,7 @@ export function slaCreditSchedule(taskQueue: string, scheduleId = SLA_CREDIT_SCH
     action: {
       type: 'startWorkflow',
       workflowType: slaCreditSweepWorkflow,
-      args: [{ cutoff: 'start_of_month' }],
+      args: [scheduledInput({ cutoff: 'start_of_month' })],
       taskQueue,
       workflowId: 'sla-credit-sweep',
       staticSummary: 'Monthly settlement of Enterprise SLA credits (credit notes)',
@@ -66,7 +70,7 @@ export function endedCasesSchedule(taskQueue: string, scheduleId = ENDED_CASES_S
     action: {
       type: 'startWorkflow',
       workflowType: endedCasesSweepWorkflow,
-      args: [since === undefined ? {} : { since }],
+      args: [scheduledInput(since === undefined ? {} : { since })],
       taskQueue,
       workflowId: 'ended-cases-sweep',
       workflowRunTimeout: '10 minutes',
@@ -91,13 +95,24 @@ export function retentionPurgeSchedule(taskQueue: string, scheduleId = RETENTION
     action: {
       type: 'startWorkflow',
       workflowType: retentionPurgeWorkflow,
-      args: [{}],
+      args: [scheduledInput({})],
       taskQueue,
       workflowId: 'retention-purge',
       staticSummary: 'Daily purge of closed cases past retention (counted in retention_purges)',
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
   };
+}
+
+/**
+ * A schedule action's input, marked for the actor-binding codec (src/temporal/actor-binding.ts):
+ * the client that creates the schedule binds it to its identity (the worker's) for the action's
+ * workflow ID and every run the schedule starts from it (`<id>-<nominal time>`), so the scheduled
+ * runs pass the verified-actor check on starts. The binding has no age limit for starts.
+ */
+export function scheduledInput(value: object): RawValue {
+  const payload = payloadConverter.toPayload(value);
+  return RawValue.fromPayload({ ...payload, metadata: { ...payload.metadata, [BINDING_SCOPE_METADATA]: encode('schedule') } });
 }
 
 /** The schedules every deployment has, ensured at worker start. */
@@ -109,12 +124,24 @@ export function caseworksSchedules(taskQueue: string): ScheduleOptions[] {
  * Creates the schedule when missing. An existing one is left as it is (its runs, pauses and any
  * operator edits survive a restart); to change a definition, delete the schedule and restart a
  * worker. Overlap SKIP in each: one run at a time.
+ *
+ * One exception: an existing schedule whose input carries no binding this client can verify (made
+ * before starts were checked, or by hand) would start runs that fail at once as unverified, so its
+ * input is replaced with this definition's, bound by `client`; nothing else of it changes.
+ * `rebound`: that happened.
  */
-export async function ensureSchedule(client: Client, options: ScheduleOptions): Promise<{ handle: ScheduleHandle; created: boolean }> {
+export async function ensureSchedule(client: Client, options: ScheduleOptions): Promise<{ handle: ScheduleHandle; created: boolean; rebound: boolean }> {
   try {
-    return { handle: await client.schedule.create(options), created: true };
+    return { handle: await client.schedule.create(options), created: true, rebound: false };
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    return { handle: client.schedule.getHandle(options.scheduleId), created: false };
+    const handle = client.schedule.getHandle(options.scheduleId);
+    const { action } = await handle.describe();
+    const input: unknown = action.type === 'startWorkflow' ? action.args?.[0] : undefined;
+    const bound = typeof input === 'object' && input !== null && VERIFIED_CALLER in input;
+    if (bound || action.type !== 'startWorkflow' || options.action.type !== 'startWorkflow') return { handle, created: false, rebound: false };
+    const args = options.action.args;
+    await handle.update((previous) => ({ ...previous, action: { ...previous.action, args } }));
+    return { handle, created: false, rebound: true };
   }
 }

@@ -8,7 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import type { AppConfig as ParsedConfig } from '../config/config.schema';
 import { PersistenceModule } from '../persistence/persistence.module';
-import { dataConverterFor } from '../temporal/temporal-options';
+import { workerDataConverterFor } from '../temporal/temporal-options';
 import { createCaseworksWorker } from './create-worker';
 import { caseworksSchedules, ensureSchedule } from './schedules';
 import { ensureNamespaceRetention } from './namespace-retention';
@@ -53,7 +53,8 @@ export class WorkerRunner {
    * never a reason not to run cases; the next worker start tries again.
    */
   private async ensureSchedules(connection: NativeConnection): Promise<void> {
-    const client = new Client({ connection, namespace: this.config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(this.config) });
+    // The worker's converter: the schedules' inputs are bound to the worker identity (schedules.ts).
+    const client = new Client({ connection, namespace: this.config.TEMPORAL_NAMESPACE, dataConverter: workerDataConverterFor(this.config) });
     for (const schedule of caseworksSchedules(this.config.TEMPORAL_TASK_QUEUE)) {
       try {
         const { created } = await ensureSchedule(client, schedule);

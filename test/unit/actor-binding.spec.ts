@@ -1,20 +1,22 @@
 import { METADATA_ENCODING_KEY, Payload, SerializationContext } from '@temporalio/common';
 import { randomBytes } from 'node:crypto';
 import { BINDING_MAX_AGE_MS, unverifiedActorReason } from '../../src/domain/verified-actor';
+import { unverifiedSignalReason, unverifiedStartReason, WORKER_IDENTITY } from '../../src/domain/verified-signal';
 import { BILLING_WEBHOOK_CALLER, currentCaller, requestContextMiddleware, runAsCaller } from '../../src/api/auth/request-context';
-import { ActorBindingCodec, canonicalBinding, deriveBindingKey } from '../../src/temporal/actor-binding';
+import { ActorBindingCodec, canonicalBinding, deriveBindingKey, parseBoundCaller, WORKER_CALLER, workerCallerSource } from '../../src/temporal/actor-binding';
 import { EncryptionCodec } from '../../src/temporal/encryption-codec';
-import { ACTOR_BINDING_MAC_METADATA, ACTOR_BINDING_METADATA, CASE_ID_METADATA, CASE_KIND_METADATA, VERIFIED_CALLER, VERIFIED_CALLER_METADATA } from '../../src/temporal/payload-metadata';
+import { ACTOR_BINDING_MAC_METADATA, ACTOR_BINDING_METADATA, BINDING_SCOPE_METADATA, CASE_ID_METADATA, CASE_KIND_METADATA, VERIFIED_CALLER, VERIFIED_CALLER_METADATA } from '../../src/temporal/payload-metadata';
 import { payloadConverter } from '../../src/temporal/payload-converter';
 
 const KEY = randomBytes(32).toString('base64');
 const OTHER_KEY = randomBytes(32).toString('base64');
 const LEGAL = { name: 'legal-ines', role: 'legal' };
 const NOW = 1_790_000_000_000;
+const NONCE = 'nonce-1';
 const CASE: SerializationContext = { type: 'workflow', namespace: 'default', workflowId: 'takedown-1' };
 const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? new Uint8Array()).toString('utf8');
 const note = (words = 'a note') => payloadConverter.toPayload({ actor: { id: LEGAL.name, role: LEGAL.role }, text: words });
-const signer = (key = KEY, now = () => NOW) => new ActorBindingCodec({ encryptionKey: key, identity: () => LEGAL, now });
+const signer = (key = KEY, now = () => NOW) => new ActorBindingCodec({ encryptionKey: key, identity: () => LEGAL, now, nonce: () => NONCE });
 const verifier = (key = KEY) => new ActorBindingCodec({ encryptionKey: key });
 const keyless = () => new ActorBindingCodec({});
 
@@ -34,14 +36,14 @@ describe('ActorBindingCodec', () => {
   it('binds a payload to the caller, the time and the case it is sent to; the data is untouched', async () => {
     const original = note();
     const p = await bound(original);
-    expect(text(p.metadata![ACTOR_BINDING_METADATA])).toBe(canonicalBinding({ ...LEGAL, at: NOW, case: 'takedown-1' }));
-    expect(JSON.parse(text(p.metadata![ACTOR_BINDING_METADATA]))).toEqual({ name: 'legal-ines', role: 'legal', at: NOW, case: 'takedown-1' });
+    expect(text(p.metadata![ACTOR_BINDING_METADATA])).toBe(canonicalBinding({ ...LEGAL, at: NOW, nonce: NONCE, case: 'takedown-1' }));
+    expect(JSON.parse(text(p.metadata![ACTOR_BINDING_METADATA]))).toEqual({ name: 'legal-ines', role: 'legal', at: NOW, nonce: NONCE, case: 'takedown-1' });
     expect(p.metadata![ACTOR_BINDING_MAC_METADATA]).toHaveLength(32);
     expect(Buffer.from(p.data!)).toEqual(Buffer.from(original.data!));
   });
 
   it('verifies its own binding: decode names the caller and drops the binding', async () => {
-    expect(await callerOf(await bound())).toBe(canonicalBinding({ ...LEGAL, at: NOW, case: 'takedown-1' }));
+    expect(await callerOf(await bound())).toBe(canonicalBinding({ ...LEGAL, at: NOW, nonce: NONCE, case: 'takedown-1' }));
   });
 
   it('binds nothing without a caller (the worker) or without a key', async () => {
@@ -69,9 +71,9 @@ describe('ActorBindingCodec', () => {
     const p = await bound();
     expect(await callerOf({ ...p, data: note('words legal never wrote').data })).toBeUndefined();
     expect(await callerOf(withMetadata(p, { [METADATA_ENCODING_KEY]: Buffer.from('binary/plain') }))).toBeUndefined();
-    const promoted = canonicalBinding({ name: 'legal-ines', role: 'admin', at: NOW, case: 'takedown-1' });
+    const promoted = canonicalBinding({ name: 'legal-ines', role: 'admin', at: NOW, nonce: NONCE, case: 'takedown-1' });
     expect(await callerOf(withMetadata(p, { [ACTOR_BINDING_METADATA]: Buffer.from(promoted) }))).toBeUndefined();
-    const later = canonicalBinding({ ...LEGAL, at: NOW + 60_000, case: 'takedown-1' });
+    const later = canonicalBinding({ ...LEGAL, at: NOW + 60_000, nonce: NONCE, case: 'takedown-1' });
     expect(await callerOf(withMetadata(p, { [ACTOR_BINDING_METADATA]: Buffer.from(later) }))).toBeUndefined();
     expect(await callerOf(withMetadata(p, { [ACTOR_BINDING_MAC_METADATA]: Buffer.alloc(32) }))).toBeUndefined();
     expect(await callerOf(withMetadata(p, { [ACTOR_BINDING_MAC_METADATA]: Buffer.alloc(3) }))).toBeUndefined();
@@ -101,7 +103,7 @@ describe('the payload converter', () => {
   it('hands the verified caller to the decoded object under a symbol no copy or JSON carries', async () => {
     const [decoded] = await verifier().decode([await bound()], CASE);
     const value = payloadConverter.fromPayload<Record<string | symbol, unknown>>(decoded);
-    expect(value[VERIFIED_CALLER]).toEqual({ ...LEGAL, at: NOW, case: 'takedown-1' });
+    expect(value[VERIFIED_CALLER]).toEqual({ ...LEGAL, at: NOW, nonce: NONCE, case: 'takedown-1' });
     expect(Object.keys(value)).toEqual(['actor', 'text']);
     expect(JSON.stringify(value)).toBe(JSON.stringify({ actor: { id: LEGAL.name, role: LEGAL.role }, text: 'a note' }));
     expect({ ...value }[VERIFIED_CALLER]).toBeUndefined();
@@ -121,7 +123,7 @@ describe('the payload converter', () => {
 });
 
 describe('unverifiedActorReason (the workflow rule)', () => {
-  const caller = { name: 'legal-ines', role: 'legal', at: NOW };
+  const caller = { name: 'legal-ines', role: 'legal', at: NOW, nonce: NONCE };
   const ok = (arg: unknown, c: unknown = caller, now = NOW) => unverifiedActorReason(arg, c, now) === undefined;
 
   it('accepts the caller by name, as {id, role}, or no actor at all (a system action)', () => {
@@ -148,6 +150,84 @@ describe('unverifiedActorReason (the workflow rule)', () => {
     expect(ok({ actor: 'legal-ines' }, caller, NOW + BINDING_MAX_AGE_MS + 1)).toBe(false);
     expect(ok({ actor: 'legal-ines' }, caller, NOW - BINDING_MAX_AGE_MS - 1)).toBe(false);
     expect(unverifiedActorReason({ actor: 'legal-ines' }, caller, NOW + BINDING_MAX_AGE_MS + 1)).toMatch(/5 minutes/);
+  });
+
+  it('refuses a nonce this run already applied, and a binding without one', () => {
+    const applied = new Set([NONCE]);
+    expect(unverifiedActorReason({ actor: 'legal-ines' }, caller, NOW, (n) => applied.has(n))).toMatch(/already applied/);
+    expect(unverifiedActorReason({ actor: 'legal-ines' }, { ...caller, nonce: 'nonce-2' }, NOW, (n) => applied.has(n))).toBeUndefined();
+    expect(unverifiedActorReason({ actor: 'legal-ines' }, { name: 'legal-ines', role: 'legal', at: NOW }, NOW)).toMatch(/nonce/);
+    expect(ok({ actor: 'legal-ines' }, { ...caller, nonce: '' })).toBe(false);
+  });
+});
+
+describe('single-use bindings, the worker identity and schedules', () => {
+  it('gives every bound payload its own nonce', async () => {
+    const codec = new ActorBindingCodec({ encryptionKey: KEY, identity: () => LEGAL });
+    const [a, b] = await codec.encode([note(), note()], CASE);
+    const nonceOf = (p: Payload) => parseBoundCaller(text(p.metadata![ACTOR_BINDING_METADATA]))!.nonce;
+    expect(nonceOf(a)).toMatch(/^[\w-]{16}$/);
+    expect(nonceOf(a)).not.toBe(nonceOf(b));
+  });
+
+  it('the worker binds what goes to a workflow, never activity payloads', async () => {
+    const worker = new ActorBindingCodec({ encryptionKey: KEY, identity: workerCallerSource });
+    const [toWorkflow] = await worker.encode([note()], { type: 'workflow', namespace: 'default', workflowId: 'ticket-1' });
+    expect(parseBoundCaller(text(toWorkflow.metadata![ACTOR_BINDING_METADATA]))).toMatchObject({ ...WORKER_CALLER, case: 'ticket-1' });
+    const [toActivity] = await worker.encode([note()], { type: 'activity', namespace: 'default', workflowId: 'ticket-1', isLocal: false });
+    expect(toActivity.metadata?.[ACTOR_BINDING_METADATA]).toBeUndefined();
+    expect(WORKER_CALLER).toEqual(WORKER_IDENTITY);
+  });
+
+  it("a schedule's input verifies on the runs it starts (<id>-<time>), an ordinary binding does not", async () => {
+    const hinted = withMetadata(note(), { [BINDING_SCOPE_METADATA]: Buffer.from('schedule') });
+    const scheduleContext: SerializationContext = { type: 'workflow', namespace: 'default', workflowId: 'retention-purge' };
+    const run: SerializationContext = { type: 'workflow', namespace: 'default', workflowId: 'retention-purge-2026-12-03T03:00:00Z' };
+    const scheduled = await bound(hinted, signer(), scheduleContext);
+    expect(scheduled.metadata?.[BINDING_SCOPE_METADATA]).toBeUndefined();
+    expect(JSON.parse(text(scheduled.metadata![ACTOR_BINDING_METADATA]))).toMatchObject({ case: 'retention-purge', schedule: true });
+    expect(await callerOf(scheduled, verifier(), run)).toBeDefined();
+    expect(await callerOf(scheduled, verifier(), { ...run, workflowId: 'retention-purger' })).toBeUndefined();
+    expect(await callerOf(await bound(note(), signer(), scheduleContext), verifier(), run)).toBeUndefined();
+    // The flag is under the MAC: a forger cannot widen an ordinary binding into a schedule's.
+    const plain = await bound(note(), signer(), scheduleContext);
+    const widened = canonicalBinding({ ...parseBoundCaller(text(plain.metadata![ACTOR_BINDING_METADATA]))!, schedule: true });
+    expect(await callerOf(withMetadata(plain, { [ACTOR_BINDING_METADATA]: Buffer.from(widened) }), verifier(), run)).toBeUndefined();
+  });
+});
+
+describe('unverifiedSignalReason and unverifiedStartReason (the workflow rules)', () => {
+  const worker = { ...WORKER_IDENTITY, at: NOW, nonce: 'w1' };
+  const webhook = { name: 'system:billing-webhook', role: 'system', at: NOW, nonce: 'b1' };
+  const sre = { name: 'sre-sam', role: 'sre', at: NOW, nonce: 's1' };
+  const none = () => false;
+
+  it('drops a signal without a verified caller or a nonce, or whose nonce was applied', () => {
+    expect(unverifiedSignalReason('alert', [{ title: 'x' }], undefined, none)).toMatch(/not sent by the Caseworks service/);
+    expect(unverifiedSignalReason('alert', [], sre, none)).toMatch(/one JSON object/);
+    expect(unverifiedSignalReason('alert', [{ a: 1 }, { b: 2 }], sre, none)).toMatch(/one JSON object/);
+    expect(unverifiedSignalReason('alert', [{}], { ...sre, nonce: undefined }, none)).toMatch(/nonce/);
+    expect(unverifiedSignalReason('alert', [{}], sre, (n) => n === 's1')).toMatch(/already applied/);
+    expect(unverifiedSignalReason('alert', [{}], sre, none)).toBeUndefined();
+  });
+
+  it('workflow signals come from the worker only; billing signals from a system route only', () => {
+    for (const signal of ['moreAlerts', 'alertsCleared', 'incidentResolved', 'incidentEnded']) {
+      expect(unverifiedSignalReason(signal, [{}], worker, none)).toBeUndefined();
+      expect(unverifiedSignalReason(signal, [{}], webhook, none)).toBe(`only the case workflows send ${signal}`);
+      expect(unverifiedSignalReason(signal, [{}], { ...sre, name: 'system:worker' }, none)).toBeDefined();
+    }
+    for (const signal of ['invoicePaid', 'disputeClosed', 'refundUpdated']) {
+      expect(unverifiedSignalReason(signal, [{}], webhook, none)).toBeUndefined();
+      expect(unverifiedSignalReason(signal, [{}], sre, none)).toBe(`only the billing webhook sends ${signal}`);
+    }
+  });
+
+  it('a start needs one JSON object bound to a verified caller, of any age', () => {
+    expect(unverifiedStartReason([{}], { ...worker, at: NOW - 365 * 86_400_000 })).toBeUndefined();
+    expect(unverifiedStartReason([{}], undefined)).toMatch(/not started by the Caseworks service/);
+    expect(unverifiedStartReason([], undefined)).toMatch(/one JSON object/);
+    expect(unverifiedStartReason(['x'], worker)).toMatch(/one JSON object/);
   });
 });
 

@@ -40,3 +40,6 @@ export function runAsCaller<T>(caller: Caller, fn: () => T): T {
 
 /** The billing gateway's webhook (Stripe-Signature verified) signalling billing cases. */
 export const BILLING_WEBHOOK_CALLER: Caller = { name: 'system:billing-webhook', role: 'system' };
+
+/** The public notice intake (no key: anyone may file a takedown notice) starting a takedown case. */
+export const PUBLIC_INTAKE_CALLER: Caller = { name: 'system:public-intake', role: 'system' };

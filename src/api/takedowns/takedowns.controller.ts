@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { NOTES_IN_VIEW, TakedownView } from '../../workflows/takedown/messages';
 import type { PreservationView } from '../../workflows/takedown/preservation-messages';
 import { AuthenticatedRequest, CurrentPrincipal, Principal } from '../auth/principal';
+import { PUBLIC_INTAKE_CALLER, runAsCaller } from '../auth/request-context';
 import { Operation } from '../auth/roles.decorator';
 import { checkIdempotencyKey } from '../idempotency/idempotency-key';
 import { answerCreate } from '../idempotency/replay-response';
@@ -67,7 +68,10 @@ export class TakedownIntakeController {
     @Req() req: AuthenticatedRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TakedownReceipt> {
-    const { receipt, replayed } = await this.takedowns.intake(body, brand, checkIdempotencyKey(idempotencyKey), req.principal);
+    const intake = () => this.takedowns.intake(body, brand, checkIdempotencyKey(idempotencyKey), req.principal);
+    // A notice filed without a key still opens its case through the service: the case's start is
+    // bound to the public intake, as every start must be (src/workflows/verified-actor.interceptor.ts).
+    const { receipt, replayed } = req.principal ? await intake() : await runAsCaller(PUBLIC_INTAKE_CALLER, intake);
     answerCreate(res, replayed, undefined, 202);
     return receipt;
   }
