@@ -11,6 +11,7 @@ import type { AppConfig } from '../config/config.schema';
 import { ApiPersistenceModule } from '../persistence/persistence.module';
 import { TemporalClientModule } from '../temporal/temporal-client.module';
 import { AccessLogModule } from './access-log/access-log.module';
+import { AccountsModule } from './accounts/accounts.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyService } from './auth/api-key.service';
 import { OidcModule } from './auth/oidc.module';
@@ -69,6 +70,7 @@ export class ApiModule {
         ApiPersistenceModule,
         TemporalClientModule,
         AccessLogModule,
+        AccountsModule,
         OidcModule,
         CodecModule,
         TicketsModule,

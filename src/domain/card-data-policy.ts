@@ -76,6 +76,10 @@ export const CARD_DATA_POLICY = {
   CancelNowDto: { reason: 'refuse' },
   RetentionOfferDto: { offer: 'refuse' },
   SettleSlaCreditsDto: { breachedBefore: 'refuse', 'keys[]': 'refuse' },
+  // customer accounts and the backfill onto them (operations): IDs and references only
+  CreateAccountDto: { id: 'refuse', brand: 'refuse', name: 'refuse' },
+  AssignKeyAccountDto: { account: 'refuse' },
+  AdoptTicketsDto: { 'customerRefs[]': 'refuse', 'ticketIds[]': 'refuse' },
   // takedowns and preservation holds
   TakedownNotice: {
     'notifier.name': 'refuse',

@@ -48,7 +48,7 @@ describe('card numbers in free text over HTTP', () => {
   afterAll(() => stripe?.close());
 
   /** A valid body and a route per request body with refuse-fields; the card-data pipe runs before any case is looked up. */
-  const REFUSE_ROUTES: Record<string, { method: 'POST' | 'PUT'; path: string; body: () => Record<string, unknown> }> = {
+  const REFUSE_ROUTES: Record<string, { method: 'POST' | 'PUT' | 'PATCH'; path: string; body: () => Record<string, unknown> }> = {
     CreateTicketDto: {
       method: 'POST',
       path: '/v1/tickets',
@@ -103,6 +103,9 @@ describe('card numbers in free text over HTTP', () => {
     RetentionOfferDto: { method: 'POST', path: '/v1/dunning/dunning-x/retention-offer', body: () => ({ offer: 'o' }) },
     EvidenceDto: { method: 'POST', path: '/v1/disputes/dispute-x/evidence', body: () => ({ item: 'access_log', value: 'v' }) },
     SettleSlaCreditsDto: { method: 'POST', path: '/v1/billing/sla-credits/settle', body: () => ({ breachedBefore: '2026-12-01T00:00:00Z', keys: ['k'] }) },
+    CreateAccountDto: { method: 'POST', path: '/v1/accounts', body: () => ({ id: 'card-test', brand: 'uoozee', name: 'n' }) },
+    AssignKeyAccountDto: { method: 'PATCH', path: '/v1/api-keys/00000000-0000-4000-8000-000000000000', body: () => ({ account: 'card-test' }) },
+    AdoptTicketsDto: { method: 'POST', path: '/v1/accounts/card-test/tickets/adopt', body: () => ({ customerRefs: ['cust_1'], ticketIds: [`ticket-${'a'.repeat(26)}`] }) },
     TakedownNotice: { method: 'POST', path: '/v1/takedowns', body: () => copyrightNotice() as unknown as Record<string, unknown> },
     AssignReviewerDto: { method: 'POST', path: '/v1/takedowns/takedown-x/assign', body: () => ({ reviewer: 'legal-ines' }) },
     RequestInformationDto: { method: 'POST', path: '/v1/takedowns/takedown-x/request-info', body: () => ({ missing: ['statements.signature'], message: 'm' }) },

@@ -84,6 +84,14 @@ export class ApiKeyService {
   }
 
   /**
+   * Drops this process's cached principal of a key whose scope changed (assignAccount), so its
+   * next request reads the new scope; other API processes see it within CACHE_TTL_MS.
+   */
+  forget(keyId: string): void {
+    for (const [hash, cached] of this.cache) if (cached.principal?.keyId === keyId) this.cache.delete(hash);
+  }
+
+  /**
    * Creates a key and returns it: the only time the plaintext key exists outside the caller. A
    * client key names its account (created on first use, with the brand given); an agent key may
    * name its brand.
@@ -96,7 +104,57 @@ export class ApiKeyService {
     });
     return { key, id: row.id };
   }
+
+  /**
+   * Puts an existing client key into an account (the backfill of keys made before accounts
+   * existed, which see no tickets). The key takes the account's brand, as a key made for the
+   * account would. Assigning the account it already has changes nothing (`changed: false`); a key
+   * of another account is not moved: its holder would suddenly see another organisation's tickets.
+   * Callers holding the key's principal in their cache see the account within CACHE_TTL_MS.
+   */
+  static async assignAccount(dataSource: DataSource, keyId: string, accountId: string): Promise<{ key: ApiKeyRow; changed: boolean }> {
+    if (!KEY_ID.test(keyId)) throw new KeyAssignmentError('not-found', `API key ${keyId} does not exist`);
+    if (!ACCOUNT_ID.test(accountId)) throw new KeyScopeError('account', 'an account ID is 1–64 lower-case letters, digits, . _ or -');
+    return dataSource.transaction(async (tx) => {
+      const keys = tx.getRepository(ApiKeyRow);
+      const key = await keys.findOne({ where: { id: keyId }, lock: { mode: 'pessimistic_write' } });
+      if (!key) throw new KeyAssignmentError('not-found', `API key ${keyId} does not exist`);
+      if (key.revokedAt !== null) throw new KeyAssignmentError('revoked', `API key ${keyId} is revoked`);
+      if (key.role !== 'client') throw new KeyScopeError('account', `only client keys belong to an account; this is a ${key.role} key`);
+      const account = await tx.getRepository(AccountRow).findOneBy({ id: accountId });
+      if (!account) throw new KeyScopeError('account', `no such account: ${accountId}`);
+      if (key.accountId === account.id) return { key, changed: false };
+      if (key.accountId !== null) {
+        throw new KeyAssignmentError('has-account', `API key ${keyId} already belongs to account ${key.accountId}; make a new key for ${account.id}`);
+      }
+      if (key.brand !== null && account.brand !== key.brand) {
+        throw new KeyScopeError('account', `account ${account.id} is a customer of ${account.brand ? `brand ${account.brand}` : 'no brand'}; this key works for brand ${key.brand}`);
+      }
+      await keys.update({ id: key.id }, { accountId: account.id, brand: account.brand });
+      return { key: { ...key, accountId: account.id, brand: account.brand }, changed: true };
+    });
+  }
+
+  /** Live client keys without an account (they see no tickets), oldest first: what the account backfill has left to do. */
+  static async clientKeysWithoutAccount(dataSource: DataSource, limit: number): Promise<{ total: number; keys: ApiKeyRow[] }> {
+    const where = { role: 'client' as const, accountId: IsNull(), revokedAt: IsNull() };
+    const [keys, total] = await dataSource.getRepository(ApiKeyRow).findAndCount({ where, order: { createdAt: 'ASC', id: 'ASC' }, take: limit });
+    return { total, keys };
+  }
 }
+
+/** Why a key cannot be put into an account, other than a bad `account` (KeyScopeError). */
+export class KeyAssignmentError extends Error {
+  constructor(
+    readonly reason: 'not-found' | 'revoked' | 'has-account',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** API key IDs are UUIDs (api_keys.id); anything else names no key (and must not reach a uuid cast). */
+const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What a new key may see: a client key's account, an agent key's brand. */
 export interface KeyScope {

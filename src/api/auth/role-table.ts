@@ -116,6 +116,12 @@ export const ROLE_TABLE = {
   'codec.decode': ['agent', 'sre', 'legal', 'admin'],
   'codec.encode': ['agent', 'sre', 'legal', 'admin'],
 
+  // Customer accounts, and moving keys and tickets made before accounts existed onto them.
+  'accounts.create': OPERATIONS,
+  'accounts.backfill': OPERATIONS,
+  'accounts.adoptTickets': OPERATIONS,
+  'apiKeys.assignAccount': OPERATIONS,
+
   // The access log and the data-protection office.
   'accessLog.list': OPERATIONS,
   'privacy.export': PRIVACY_OFFICE,

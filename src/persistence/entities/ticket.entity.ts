@@ -37,7 +37,7 @@ export class TicketRow {
   @Column({ name: 'customer_ref', type: 'text', nullable: true })
   customerRef: string | null;
 
-  /** The customer account whose client keys see the ticket (NULL: none; agents only). Set when it opens, never changed. */
+  /** The customer account whose client keys see the ticket (NULL: none; agents only). Set when it opens, or once by an adoption (POST /v1/accounts/{id}/tickets/adopt); the workflow's records never overwrite it. */
   @Column({ name: 'account_id', type: 'text', nullable: true })
   accountId: string | null;
 

@@ -54,6 +54,8 @@ type Keys = Record<Role, string>;
 export class LiveCases {
   private readonly ids = new Map<CaseKind, string>();
   private holdId: string | undefined;
+  private accountId: string | undefined;
+  private clientKeyId: string | undefined;
 
   constructor(
     private readonly baseUrl: string,
@@ -167,6 +169,30 @@ export class LiveCases {
     return this.holdId;
   }
 
+  /** The fuzz suite's own customer account, for `/v1/accounts/{id}/…` operations (created on first use). */
+  async accountIdOf(): Promise<string> {
+    if (!this.accountId) {
+      const res = await this.call('POST', '/v1/accounts', 'admin', { id: 'fuzz-account', brand: 'uoozee' });
+      this.accountId = await this.created('account', res, (res.body as Record<string, unknown>)?.id);
+    }
+    return this.accountId;
+  }
+
+  /**
+   * The client key's ID, for `/v1/api-keys/{id}`: no route lists keys with an account, so it is
+   * read from the access log, which records the key's ID with each call the key makes.
+   */
+  async clientKeyIdOf(): Promise<string> {
+    if (!this.clientKeyId) {
+      const ticket = await this.idOf('ticket');
+      await this.call('GET', `/v1/tickets/${ticket}`, 'client');
+      const res = await this.call('GET', `/v1/access-log?case=${ticket}&limit=200`, 'admin');
+      const items = (res.body as { items?: { role: string; actorId: string | null }[] } | undefined)?.items ?? [];
+      this.clientKeyId = await this.created('client key ID', res, items.find((e) => e.role === 'client')?.actorId);
+    }
+    return this.clientKeyId;
+  }
+
   /** GET status of the live case of a kind (200 expected after any fuzzing). */
   async readBack(kind: CaseKind): Promise<{ status: number; text: string }> {
     const id = this.ids.get(kind);
@@ -191,6 +217,9 @@ export class LiveCases {
     const kind = caseKindOf(path);
     for (const name of params) {
       if (upsert?.[name]) out[name] = upsert[name];
+      // Operations records, not cases: an account of the suite's own and its client key (never moved: it has an account).
+      else if (name === 'id' && path.startsWith('/v1/accounts/{id}/')) out[name] = await this.accountIdOf();
+      else if (name === 'id' && path === '/v1/api-keys/{id}') out[name] = await this.clientKeyIdOf();
       else if (name === 'id' && kind) out[name] = await this.idOf(kind);
       else if (name === 'holdId' && kind === 'takedown') out[name] = await this.holdIdOf();
       // Privacy routes (export, erase): a subject of its own, never cust_fuzz — erasing it would end the live cases.

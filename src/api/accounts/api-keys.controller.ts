@@ -1,0 +1,56 @@
+import { Body, Controller, Param, Patch } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { ApiKeyService, KeyAssignmentError, KeyScopeError } from '../auth/api-key.service';
+import { Operation } from '../auth/roles.decorator';
+import { Problem } from '../problem/problem';
+import { AssignKeyAccountDto } from './account.dto';
+
+/** An API key as operations see it: never the key or its hash. */
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  role: string;
+  keyPrefix: string;
+  account: string | null;
+  brand: string | null;
+  createdAt: string;
+}
+
+@ApiTags('accounts')
+@ApiBearerAuth()
+@Controller('v1/api-keys')
+export class ApiKeysController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  @Patch(':id')
+  @Operation('apiKeys.assignAccount')
+  @ApiOperation({
+    summary:
+      "Put an existing client key into an account (keys made before accounts existed see no tickets); it takes the account's brand and sees that account's tickets (other API instances: within 5 seconds)",
+  })
+  @ApiParam({ name: 'id', description: "The key's ID (as `make key` printed it, or from GET /v1/accounts/backfill)" })
+  @ApiResponse({ status: 200, description: 'Assigned (or it was this account’s already)' })
+  @ApiResponse({ status: 404, description: 'No such key' })
+  @ApiResponse({ status: 409, description: 'The key is revoked, or belongs to another account already' })
+  @ApiResponse({ status: 422, description: 'Not a client key, no such account, or an account of another brand than the key’s (field account)' })
+  async assign(@Param('id') id: string, @Body() dto: AssignKeyAccountDto): Promise<ApiKeyView> {
+    try {
+      const { key, changed } = await ApiKeyService.assignAccount(this.dataSource, id, dto.account);
+      // The guard's key cache is the root module's (app.module.ts): found across modules.
+      if (changed) this.moduleRef.get(ApiKeyService, { strict: false }).forget(key.id);
+      return { id: key.id, name: key.name, role: key.role, keyPrefix: key.keyPrefix, account: key.accountId, brand: key.brand, createdAt: key.createdAt.toISOString() };
+    } catch (err) {
+      if (err instanceof KeyScopeError) throw Problem.validation([{ field: err.field, message: err.message }], 422);
+      if (err instanceof KeyAssignmentError) {
+        if (err.reason === 'not-found') throw Problem.notFound('API key', id);
+        throw Problem.conflict(err.reason === 'revoked' ? 'key-revoked' : 'key-has-account', err.message, { errors: [{ field: 'account', message: err.message }] });
+      }
+      throw err;
+    }
+  }
+}
