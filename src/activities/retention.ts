@@ -10,6 +10,7 @@ import {
   PURGE_KINDS,
   PurgeKind,
 } from '../domain/retention/purge-kinds';
+import { accessLogRetentionMonths } from '../domain/retention/access-log-retention';
 import { DEFAULT_RETENTION, isPastRetention, latestPurgeable, RetentionPolicy } from '../domain/retention/retention';
 
 export interface RetentionDeps {
@@ -19,6 +20,8 @@ export interface RetentionDeps {
   retentionPolicies?: () => Record<string, RetentionPolicy>;
   /** The client that describes and deletes executions; by default the worker's own (the activity's context). */
   retentionClient?: () => Client;
+  /** ACCESS_LOG_RETENTION_MONTHS; unset: the longest case retention in the policies (access-log-retention.ts). */
+  accessLogRetentionMonths?: number;
 }
 
 /** Where a kind's scan stopped: the last case looked at, in (closed_at, id) order. */
@@ -123,7 +126,24 @@ function billingKind(kind: string, ended: readonly string[]): KindTable {
   };
 }
 
-export function createRetentionActivities({ dataSource, logger, retentionPolicies = () => ({}), retentionClient = () => Context.current().client }: RetentionDeps) {
+export interface AccessLogPurgeInput {
+  runId: string;
+  asOf: string;
+  /** The run's pinned policies: the access log's retention follows the longest case retention in them. */
+  policies: Record<string, RetentionPolicy>;
+  batchSize: number;
+}
+
+export interface AccessLogPurgeResult {
+  /** Entries deleted by this batch. */
+  entries: number;
+  /** Entries older than the cutoff remain: call again. */
+  more: boolean;
+  retentionMonths: number;
+  cutoff: string;
+}
+
+export function createRetentionActivities({ dataSource, logger, retentionPolicies = () => ({}), retentionClient = () => Context.current().client, accessLogRetentionMonths: configuredAccessLogMonths }: RetentionDeps) {
   return {
     /** Opens the run's rows in retention_purges (zero counts; kept as they are on a retry) and pins the policies it applies. */
     async beginRetentionPurge({ runId, asOf }: { runId: string; asOf: string }): Promise<{ policies: Record<string, RetentionPolicy> }> {
@@ -206,6 +226,42 @@ export function createRetentionActivities({ dataSource, logger, retentionPolicie
       });
       logger.info({ runId: input.runId, kind: input.kind, scanned: result.scanned, purged: result.cases, events: result.events, keptHeld: result.keptHeld, keptRunning: result.keptRunning }, 'retention batch');
       return result;
+    },
+
+    /**
+     * One bounded batch of the access log: entries older than the run's cutoff (asOf minus the
+     * access log's retention), oldest first, at most about `batchSize` of them, deleted through
+     * purge_access_log — the table's only way out — in one transaction with the run's count.
+     * The batch ends just after the batchSize-th oldest entry's instant (microseconds, in SQL),
+     * so entries sharing that instant go together and every batch makes progress. The cutoff is
+     * also held at the database's own floor (12 months before its clock), so a run whose asOf is
+     * ahead of the database never asks for a cutoff it refuses.
+     */
+    async purgeAccessLogBatch(input: AccessLogPurgeInput): Promise<AccessLogPurgeResult> {
+      const months = accessLogRetentionMonths(Object.values(input.policies), configuredAccessLogMonths);
+      // Entries at or before latestPurgeable are past retention; purge_access_log deletes those strictly before its cutoff.
+      const cutoff = new Date(latestPurgeable(Date.parse(input.asOf), months) + 1);
+      return dataSource.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO retention_access_log_purges (run_id, as_of, retention_months, cutoff) VALUES ($1, $2, $3, $4) ON CONFLICT (run_id) DO NOTHING`,
+          [input.runId, new Date(input.asOf), months, cutoff],
+        );
+        const [{ purged }]: { purged: string }[] = await tx.query(
+          `WITH lim AS (SELECT least($1::timestamptz, now() - interval '12 months') AS cutoff),
+                edge AS (SELECT a.occurred_at + interval '1 microsecond' AS bound FROM access_log a, lim
+                          WHERE a.occurred_at < lim.cutoff ORDER BY a.occurred_at OFFSET $2 - 1 LIMIT 1)
+           SELECT purge_access_log(least((SELECT cutoff FROM lim), coalesce((SELECT bound FROM edge), 'infinity'))) AS purged`,
+          [cutoff, input.batchSize],
+        );
+        const [{ more }]: { more: boolean }[] = await tx.query(
+          `SELECT EXISTS (SELECT 1 FROM access_log WHERE occurred_at < least($1::timestamptz, now() - interval '12 months')) AS more`,
+          [cutoff],
+        );
+        const entries = Number(purged);
+        await tx.query(`UPDATE retention_access_log_purges SET entries = entries + $2, updated_at = now() WHERE run_id = $1`, [input.runId, entries]);
+        logger.info({ runId: input.runId, purged: entries, more, retentionMonths: months, cutoff: cutoff.toISOString() }, 'access log retention batch');
+        return { entries, more, retentionMonths: months, cutoff: cutoff.toISOString() };
+      });
     },
 
     /** Marks the run finished (idempotent: the first finish time stays). */

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { ACCESS_LOG_MIN_MONTHS, accessLogRetentionProblem } from '../domain/retention/access-log-retention';
+import type { RetentionPolicy } from '../domain/retention/retention';
 import { isAddressOrCidr } from './ip-address';
+import { PolicyRegistry } from './policy-registry';
 
 /**
  * The one environment schema for api and worker. Every variable either has a safe local default
@@ -30,6 +33,13 @@ export const configSchema = z.object({
    * leaves it alone (a namespace managed elsewhere, e.g. Temporal Cloud or Terraform).
    */
   TEMPORAL_NAMESPACE_RETENTION: z.enum(['policy', 'unmanaged']).default('policy'),
+  /**
+   * Calendar months the access log (who read or wrote which case) is kept before the daily
+   * retention purge deletes it. Unset: the longest retention any policy pack keeps a case (an
+   * access entry is the evidence of who saw the case, so it outlives the case data). Set, it may
+   * only lengthen that: a shorter value is refused at start (src/domain/retention/access-log-retention.ts).
+   */
+  ACCESS_LOG_RETENTION_MONTHS: z.coerce.number().int().min(ACCESS_LOG_MIN_MONTHS).max(240).optional(),
 
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
@@ -189,12 +199,30 @@ export const configSchema = z.object({
     .optional(),
 });
 
-/** Cross-field rules: production refuses to run without payload encryption. */
+/**
+ * Cross-field rules: production refuses to run without payload encryption; an access-log
+ * retention shorter than the longest case retention in POLICY_DIR's packs is refused.
+ */
 export const appConfigSchema = configSchema.superRefine((c, ctx) => {
   if (c.NODE_ENV === 'production' && !c.PAYLOAD_ENCRYPTION_KEY) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['PAYLOAD_ENCRYPTION_KEY'], message: 'required when NODE_ENV=production' });
   }
+  const accessLogProblem = c.ACCESS_LOG_RETENTION_MONTHS === undefined ? null : accessLogRetentionProblem(packRetentions(c.POLICY_DIR), c.ACCESS_LOG_RETENTION_MONTHS);
+  if (accessLogProblem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ACCESS_LOG_RETENTION_MONTHS'], message: accessLogProblem });
 });
+
+/**
+ * The packs' retention sections, read only when ACCESS_LOG_RETENTION_MONTHS is set. Unreadable
+ * packs give none here: the boot's own pack validation reports them with the file and field.
+ */
+function packRetentions(dir: string): RetentionPolicy[] {
+  try {
+    const packs = PolicyRegistry.fromDirectory(dir);
+    return packs.brands().map((b) => packs.find(b)!.retention);
+  } catch {
+    return [];
+  }
+}
 
 export type AppConfig = z.output<typeof configSchema>;
 export type ConfigKey = keyof AppConfig;

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
 import { PolicyRegistry } from '../../config/policy-registry';
+import { accessLogRetentionMonths } from '../../domain/retention/access-log-retention';
 import { PURGE_KINDS } from '../../domain/retention/purge-kinds';
 import type { RetentionPolicy } from '../../domain/retention/retention';
 import { Problem } from '../problem/problem';
@@ -26,6 +28,20 @@ export interface RetentionCounts {
   keptRunning: number;
 }
 
+interface AccessLogRow {
+  run_id: string;
+  retention_months: number;
+  cutoff: Date;
+  entries: string;
+}
+
+/** What a run deleted from the access log: entries older than `cutoff` (asOf minus `retentionMonths`). */
+export interface AccessLogPurgeCounts {
+  entries: number;
+  retentionMonths: number;
+  cutoff: string;
+}
+
 export interface RetentionRun {
   runId: string;
   asOf: string;
@@ -34,20 +50,28 @@ export interface RetentionRun {
   finishedAt: string | null;
   total: RetentionCounts;
   byKind: Record<string, RetentionCounts>;
+  /** Null: the run has not reached the access log yet (or began before the access log was purged). */
+  accessLog: AccessLogPurgeCounts | null;
 }
 
 export interface RetentionReport {
   /** Months per brand and plan, as the packs say now. */
   policies: Record<string, RetentionPolicy>;
+  /** The access log's retention now: ACCESS_LOG_RETENTION_MONTHS, or the longest case retention above. */
+  accessLog: { retentionMonths: number; configured: boolean };
   runs: RetentionRun[];
 }
 
-/** What the retention purge deleted, run by run (retention_purges), newest first. Counts only. */
+/**
+ * What the retention purge deleted, run by run (retention_purges per case kind,
+ * retention_access_log_purges for the access log), newest first. Counts only.
+ */
 @Injectable()
 export class RetentionReportService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly policies: PolicyRegistry,
+    private readonly config: AppConfig,
   ) {}
 
   async report(limitText?: string): Promise<RetentionReport> {
@@ -64,7 +88,7 @@ export class RetentionReportService {
     for (const r of rows) {
       let run = runs.get(r.run_id);
       if (!run) {
-        run = { runId: r.run_id, asOf: r.as_of.toISOString(), startedAt: r.started_at.toISOString(), finishedAt: r.finished_at?.toISOString() ?? null, total: zero(), byKind: {} };
+        run = { runId: r.run_id, asOf: r.as_of.toISOString(), startedAt: r.started_at.toISOString(), finishedAt: r.finished_at?.toISOString() ?? null, total: zero(), byKind: {}, accessLog: null };
         runs.set(r.run_id, run);
       }
       const counts = { cases: r.cases, events: r.events, executions: r.executions, keptHeld: r.kept_held, keptRunning: r.kept_running };
@@ -75,8 +99,18 @@ export class RetentionReportService {
       // Kinds in the purge's order, so every run reads alike.
       run.byKind = Object.fromEntries(PURGE_KINDS.filter((k) => run.byKind[k]).map((k) => [k, run.byKind[k]]));
     }
+    const logRows: AccessLogRow[] = runs.size === 0 ? [] : await this.dataSource.query(
+      `SELECT run_id, retention_months, cutoff, entries FROM retention_access_log_purges WHERE run_id = ANY($1)`,
+      [[...runs.keys()]],
+    );
+    for (const r of logRows) {
+      runs.get(r.run_id)!.accessLog = { entries: Number(r.entries), retentionMonths: r.retention_months, cutoff: r.cutoff.toISOString() };
+    }
+    const policies = Object.fromEntries(this.policies.brands().map((b) => [b, this.policies.find(b)!.retention]));
+    const configured = this.config.ACCESS_LOG_RETENTION_MONTHS;
     return {
-      policies: Object.fromEntries(this.policies.brands().map((b) => [b, this.policies.find(b)!.retention])),
+      policies,
+      accessLog: { retentionMonths: accessLogRetentionMonths(Object.values(policies), configured), configured: configured !== undefined },
       runs: [...runs.values()],
     };
   }

@@ -1,4 +1,4 @@
-import { continueAsNew, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import type { PurgeCursor } from '../../activities/retention';
 import { PURGE_KINDS, PurgeKind } from '../../domain/retention/purge-kinds';
@@ -7,7 +7,7 @@ import type { RetentionPolicy } from '../../domain/retention/retention';
 // A batch deletes at most batchSize cases in one transaction, after describing each one's
 // execution: a few minutes is plenty. Bounded retries: a purge that keeps failing fails this run,
 // and the next day's run starts over (nothing is half-deleted: each batch commits or not at all).
-const { beginRetentionPurge, purgeRetentionBatch, finishRetentionPurge } = proxyActivities<ReturnType<typeof createActivities>>({
+const { beginRetentionPurge, purgeRetentionBatch, purgeAccessLogBatch, finishRetentionPurge } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
 });
@@ -16,6 +16,8 @@ export interface RetentionPurgeInput {
   /** The run's "now" (ISO 8601). Absent: the workflow's start time. Tests set it (a controllable clock). */
   asOf?: string;
   batchSize?: number;
+  /** Access-log entries per batch (default 5,000): small rows, deleted by index range. */
+  accessLogBatchSize?: number;
   /** Tests only: continue as new past this many history events (default 2,000). */
   continueAsNewAfterEvents?: number;
   /** Set by a run that continued as new: where it had got to. */
@@ -38,23 +40,41 @@ export interface RetentionPurgeProgress {
   cursor: PurgeCursor | null;
   totals: Partial<Record<PurgeKind, KindTotals>>;
   batches: number;
+  /** The access log's purge, after the cases (absent in runs started before it existed). */
+  accessLog?: AccessLogTotals;
 }
 
-export type RetentionPurgeResult = Pick<RetentionPurgeProgress, 'runId' | 'asOf' | 'totals' | 'batches'>;
+export interface AccessLogTotals {
+  entries: number;
+  done: boolean;
+  retentionMonths?: number;
+  cutoff?: string;
+}
+
+export type RetentionPurgeResult = Pick<RetentionPurgeProgress, 'runId' | 'asOf' | 'totals' | 'batches' | 'accessLog'>;
 
 const DEFAULT_BATCH = 200;
+const DEFAULT_ACCESS_LOG_BATCH = 5_000;
+/**
+ * Runs that reach the end of the case kinds with this code also purge the access log; a history
+ * recorded before it went straight to finishRetentionPurge, and still replays that way.
+ */
+const ACCESS_LOG_PATCH = 'retention-purge-access-log';
 /** Continue as new well before the history gets heavy (each batch adds a handful of events). */
 const HISTORY_EVENTS_BEFORE_CONTINUE = 2_000;
 
 /**
  * Deletes from the read model (and Temporal) the closed cases past their retention, kind by kind
- * in bounded batches; counts per kind land in retention_purges (GET /v1/reports/retention).
+ * in bounded batches, then the access-log entries past the access log's retention (the longest
+ * case retention, or ACCESS_LOG_RETENTION_MONTHS); counts per kind land in retention_purges, the
+ * access log's in retention_access_log_purges (both in GET /v1/reports/retention).
  * Started daily by the schedule `caseworks-retention-purge`. Resumable: the cursor lives in the
  * workflow (and is carried across continue-as-new), each batch commits its deletions and counts
  * together, and a second run over the same data finds nothing to purge.
  */
 export async function retentionPurgeWorkflow(input: RetentionPurgeInput = {}): Promise<RetentionPurgeResult> {
   const batchSize = input.batchSize ?? DEFAULT_BATCH;
+  const accessLogBatchSize = input.accessLogBatchSize ?? DEFAULT_ACCESS_LOG_BATCH;
   const continueAfter = input.continueAsNewAfterEvents ?? HISTORY_EVENTS_BEFORE_CONTINUE;
   let progress = input.carried;
   if (!progress) {
@@ -78,12 +98,28 @@ export async function retentionPurgeWorkflow(input: RetentionPurgeInput = {}): P
     if (batch.next === null) progress.kindIndex++;
     setCurrentDetails(progressDetails(progress, kind));
     if (progress.kindIndex < PURGE_KINDS.length && workflowInfo().historyLength > continueAfter) {
-      await continueAsNew<typeof retentionPurgeWorkflow>({ batchSize, continueAsNewAfterEvents: input.continueAsNewAfterEvents, carried: progress });
+      await continueAsNew<typeof retentionPurgeWorkflow>({ batchSize, accessLogBatchSize: input.accessLogBatchSize, continueAsNewAfterEvents: input.continueAsNewAfterEvents, carried: progress });
+    }
+  }
+  if (patched(ACCESS_LOG_PATCH)) {
+    // After the cases: an access entry outlives the case it is about, never the other way round.
+    const log = (progress.accessLog ??= { entries: 0, done: false });
+    while (!log.done) {
+      const batch = await purgeAccessLogBatch({ runId: progress.runId, asOf: progress.asOf, policies: progress.policies, batchSize: accessLogBatchSize });
+      log.entries += batch.entries;
+      log.done = !batch.more;
+      log.retentionMonths = batch.retentionMonths;
+      log.cutoff = batch.cutoff;
+      progress.batches++;
+      setCurrentDetails(progressDetails(progress, null));
+      if (!log.done && workflowInfo().historyLength > continueAfter) {
+        await continueAsNew<typeof retentionPurgeWorkflow>({ batchSize, accessLogBatchSize: input.accessLogBatchSize, continueAsNewAfterEvents: input.continueAsNewAfterEvents, carried: progress });
+      }
     }
   }
   await finishRetentionPurge({ runId: progress.runId });
   setCurrentDetails(`${progressDetails(progress, null)} — done`);
-  return { runId: progress.runId, asOf: progress.asOf, totals: progress.totals, batches: progress.batches };
+  return { runId: progress.runId, asOf: progress.asOf, totals: progress.totals, batches: progress.batches, accessLog: progress.accessLog };
 }
 
 /** Counts and kinds only: what the Temporal UI shows while the run goes. */
@@ -92,6 +128,7 @@ function progressDetails(p: RetentionPurgeProgress, current: PurgeKind | null): 
     const t = p.totals[k]!;
     return `- ${k}: ${t.cases} purged (${t.events} events, ${t.executions} executions), kept ${t.keptHeld} on legal hold, ${t.keptRunning} still running`;
   });
+  if (p.accessLog) lines.push(`- access log: ${p.accessLog.entries} entries purged (older than ${p.accessLog.retentionMonths ?? '?'} months)`);
   const where = current ? `working on ${current}, ` : '';
   return `Retention purge as of ${p.asOf}: ${where}${p.batches} batches\n${lines.join('\n')}`;
 }
