@@ -5,6 +5,8 @@ import { assertNoCardData, CARD_DATA_REFUSED, CardDataError } from '../domain/bi
 import type { DisputeEvidence } from '../domain/billing/dispute';
 import type { BillingGateway, CreateRefundRequest, GatewayCharge, GatewayRefund } from '../integrations/billing/stripe-gateway';
 import type { WebhookNotificationSender } from '../integrations/notify/webhook-sender';
+import type { ReadModelSealer } from '../persistence/read-model-sealer';
+import { refuseUnstorable } from './permanent-failure';
 import { createSlaCreditSettlementActivities } from './sla-credit-settlement';
 
 export interface BillingDeps {
@@ -13,6 +15,8 @@ export interface BillingDeps {
   gateway: BillingGateway;
   /** The CRM's webhook; absent: updates are recorded in crm_updates only. */
   crmWebhook?: WebhookNotificationSender;
+  /** Seals the personal data of what is stored under the case's key (read-model-sealer.ts). */
+  sealer: ReadModelSealer;
 }
 
 export interface BillingCaseRecord {
@@ -40,9 +44,19 @@ export interface BillingEventInput {
   seq?: number;
 }
 
-export function createBillingActivities({ dataSource, logger, gateway, crmWebhook }: BillingDeps) {
+/**
+ * What a billing case's `customer_ref` column stores. A refund's or a dunning case's reference
+ * names the customer: the pseudonym (joins with tickets and the per-subject lookups keep working).
+ * A dispute's is the disputed charge's ID, which names a payment: kept, so a subject's chargebacks
+ * are still found through the charge of their refunds (the snapshot's `chargeId` stays clear too).
+ */
+export function storedCustomerRef(sealer: ReadModelSealer, kind: BillingCaseRecord['kind'], ref: string): string {
+  return kind === 'dispute' ? ref : sealer.pseudonym(ref);
+}
+
+export function createBillingActivities({ dataSource, logger, gateway, crmWebhook, sealer }: BillingDeps) {
   return {
-    ...createSlaCreditSettlementActivities({ dataSource, logger, gateway }),
+    ...createSlaCreditSettlementActivities({ dataSource, logger, gateway, sealer }),
 
     /** Snapshot + keyed event in one transaction; an older snapshot never overwrites a newer one. */
     async recordBillingCase(c: BillingCaseRecord, event: BillingEventInput): Promise<{ eventRecorded: boolean }> {
@@ -57,6 +71,13 @@ export function createBillingActivities({ dataSource, logger, gateway, crmWebhoo
         logger.warn({ caseId: c.id, kind: c.kind, event: event.type, path: err.path }, 'billing record refused: card data');
         throw ApplicationFailure.create({ type: CARD_DATA_REFUSED, nonRetryable: true, message: `billing record of ${c.id} refused: card data at ${err.path}`, details: [{ path: err.path }] });
       }
+      // Sealed after the card-data guard (which must see the plaintext), before anything is stored.
+      refuseUnstorable(c, event);
+      const customerRef = storedCustomerRef(sealer, c.kind, c.customerRef);
+      const snapshot = await sealer.seal(c.id, c.snapshot);
+      const data = await sealer.seal(c.id, event.data);
+      // Agents and 'system' act on cases; should the customer ever be the actor, the row names their pseudonym.
+      const actor = event.actor === c.customerRef ? customerRef : event.actor;
       const recorded = await dataSource.transaction(async (tx) => {
         const version = c.version ?? null;
         // Versioned records: the higher change number wins, whatever order retries and a continued
@@ -66,12 +87,12 @@ export function createBillingActivities({ dataSource, logger, gateway, crmWebhoo
            ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version
            WHERE CASE WHEN EXCLUDED.version IS NULL THEN billing_cases.version IS NULL AND billing_cases.updated_at <= EXCLUDED.updated_at
                       ELSE billing_cases.version IS NULL OR billing_cases.version < EXCLUDED.version END`,
-          [c.id, c.kind, c.brand, c.state, c.customerRef, JSON.stringify(c.snapshot), new Date(event.occurredAt), version],
+          [c.id, c.kind, c.brand, c.state, customerRef, JSON.stringify(snapshot), new Date(event.occurredAt), version],
         );
         const inserted: unknown[] = await tx.query(
           `INSERT INTO billing_case_events (event_key, case_id, type, actor, occurred_at, data, seq) VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (event_key) DO NOTHING RETURNING id`,
-          [event.eventKey, c.id, event.type, event.actor, new Date(event.occurredAt), JSON.stringify(event.data), event.seq ?? null],
+          [event.eventKey, c.id, event.type, actor, new Date(event.occurredAt), JSON.stringify(data), event.seq ?? null],
         );
         return inserted.length > 0;
       });
@@ -123,11 +144,15 @@ export function createBillingActivities({ dataSource, logger, gateway, crmWebhoo
       logger.info({ disputeId }, 'dispute accepted');
     },
 
-    /** Tells the CRM what happened to the customer's account: recorded once per key, then delivered. */
+    /**
+     * Tells the CRM what happened to the customer's account: recorded once per key, then delivered.
+     * The CRM (an outside system that knows the customer) gets the reference itself; the row stores
+     * the pseudonym and the data sealed under the case's key.
+     */
     async updateCrm(u: { key: string; caseId: string; customerRef: string; event: string; data: Record<string, unknown> }): Promise<void> {
       await dataSource.query(
         `INSERT INTO crm_updates (key, case_id, customer_ref, event, data) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING`,
-        [u.key, u.caseId, u.customerRef, u.event, JSON.stringify(u.data)],
+        [u.key, u.caseId, sealer.pseudonym(u.customerRef), u.event, JSON.stringify(await sealer.seal(u.caseId, u.data))],
       );
       if (crmWebhook) {
         const message = { ...u, kind: 'crm_update' };

@@ -51,6 +51,7 @@ export function activityDepsFromConfig(config: AppConfig, dataSource: DataSource
       const packs = PolicyRegistry.fromDirectory(config.POLICY_DIR);
       return Object.fromEntries(packs.brands().map((brand) => [brand, packs.find(brand)!.retention]));
     },
+    accessLogRetentionMonths: config.ACCESS_LOG_RETENTION_MONTHS,
   };
 }
 

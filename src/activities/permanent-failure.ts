@@ -72,6 +72,20 @@ export function unstorableFieldOf(value: unknown, path: string[] = [], depth = 0
   return undefined;
 }
 
+/**
+ * Refuses, before it is sealed, a record PostgreSQL could not hold in clear (a NUL, a lone
+ * surrogate): sealed, it reaches the database as ciphertext and would be stored, and UTF-8 would
+ * silently replace a surrogate. So a case is flagged for the same input as before sealing, with
+ * or without PAYLOAD_ENCRYPTION_KEY (workflows/common/needs-attention.ts). The failure names
+ * SQLSTATE 22P05 (what jsonb answers for such text) and the field path as asPermanentFailure
+ * names it for the activity's arguments, never the text.
+ */
+export function refuseUnstorable(...records: unknown[]): void {
+  const field = records.map((r) => unstorableFieldOf(r)).find((f) => f !== undefined);
+  if (field === undefined) return;
+  throw unstorable(`the record was refused: PostgreSQL cannot hold it (SQLSTATE 22P05) at ${field}`, { sqlstate: '22P05', field });
+}
+
 type ActivityFunctions = Record<string, (...args: never[]) => unknown>;
 
 /**

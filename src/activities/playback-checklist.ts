@@ -9,10 +9,12 @@ import {
   unavailableResult,
 } from '../domain/playback/checklist';
 import { EvidenceInvalidError, EvidenceNotFoundError, PlaybackDiagnosticsClient } from '../integrations/playback/playback-diagnostics.client';
+import type { ReadModelSealer } from '../persistence/read-model-sealer';
 
 export interface PlaybackChecklistDeps {
   dataSource: DataSource;
   logger: Logger;
+  sealer: ReadModelSealer;
   /** Absent: no diagnostics source is configured; every check is recorded as unavailable. */
   playbackDiagnostics?: PlaybackDiagnosticsClient;
 }
@@ -24,7 +26,7 @@ export interface PlaybackCheckRequest {
   thresholds: PlaybackThresholds;
 }
 
-export function createPlaybackChecklistActivities({ dataSource, logger, playbackDiagnostics }: PlaybackChecklistDeps) {
+export function createPlaybackChecklistActivities({ dataSource, logger, sealer, playbackDiagnostics }: PlaybackChecklistDeps) {
   return {
     /**
      * Fetches one check's evidence, applies the brand's rules and attaches the verdict (with the
@@ -45,13 +47,16 @@ export function createPlaybackChecklistActivities({ dataSource, logger, playback
           result = unavailableResult(check, err.message, Date.now());
         }
       }
+      // Findings, advice and the evidence (log URLs, device and session IDs) are sealed under the
+      // ticket's key; the check and its outcome, what is counted, stay in clear.
+      const [findings, advice, sealedEvidence] = await Promise.all([sealer.seal(ticketId, result.findings), sealer.seal(ticketId, result.advice), sealer.seal(ticketId, evidence)]);
       // Keyed by (ticket, check): a retried activity overwrites its own row, never adds one.
       await dataSource.query(
         `INSERT INTO ticket_checks (ticket_id, "check", outcome, findings, advice, evidence, checked_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (ticket_id, "check") DO UPDATE SET outcome = EXCLUDED.outcome, findings = EXCLUDED.findings,
            advice = EXCLUDED.advice, evidence = EXCLUDED.evidence, checked_at = EXCLUDED.checked_at`,
-        [ticketId, check, result.outcome, JSON.stringify(result.findings), JSON.stringify(result.advice), evidence === null ? null : JSON.stringify(evidence), result.checkedAt],
+        [ticketId, check, result.outcome, JSON.stringify(findings), JSON.stringify(advice), sealedEvidence === null ? null : JSON.stringify(sealedEvidence), result.checkedAt],
       );
       logger.info({ ticketId, check, outcome: result.outcome }, 'playback check');
       return result;

@@ -2,15 +2,26 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { slaCreditIdempotencyKey, slaCreditMemo } from '../domain/billing/sla-credit-settlement';
 import type { BillingGateway, GatewayCreditNote } from '../integrations/billing/stripe-gateway';
+import type { ReadModelSealer } from '../persistence/read-model-sealer';
 import { OwedSlaCredit, SlaCreditRow, toOwedSlaCredit } from '../persistence/sla-credit-rows';
+import { ERASED_TEXT } from '../persistence/sealed-text';
+import { CaseErasedError } from '../temporal/case-key-codec';
 
 export type { OwedSlaCredit };
 
 /** Settlement of the SLA credits in sla_credits: read, issue at the gateway, mark settled. */
-export function createSlaCreditSettlementActivities({ dataSource, logger, gateway }: { dataSource: DataSource; logger: Logger; gateway: BillingGateway }) {
+export interface SlaCreditSettlementDeps {
+  dataSource: DataSource;
+  logger: Logger;
+  gateway: BillingGateway;
+  sealer: ReadModelSealer;
+}
+
+export function createSlaCreditSettlementActivities({ dataSource, logger, gateway, sealer }: SlaCreditSettlementDeps) {
   return {
+    /** The credit, its customer's real reference opened (the gateway pays that one, not the pseudonym). */
     async loadSlaCredit({ key }: { key: string }): Promise<OwedSlaCredit | null> {
-      const rows: SlaCreditRow[] = await dataSource.query(`SELECT * FROM sla_credits WHERE key = $1`, [key]);
+      const rows: SlaCreditRow[] = await sealer.open(await dataSource.query(`SELECT * FROM sla_credits WHERE key = $1`, [key]));
       return rows[0] ? toOwedSlaCredit(rows[0]) : null;
     },
 
@@ -28,6 +39,8 @@ export function createSlaCreditSettlementActivities({ dataSource, logger, gatewa
      * the answer lost) returns the first note instead of a second one.
      */
     async issueSlaCreditNote(c: OwedSlaCredit): Promise<GatewayCreditNote> {
+      // The customer was erased after the breach: nobody left to pay (a permanent failure, recorded on the credit).
+      if (c.customerRef === ERASED_TEXT) throw new CaseErasedError(c.ticketId);
       const note = await gateway.issueCreditNote({
         customerId: c.customerRef,
         amountMinor: c.owedMinor,

@@ -3,13 +3,21 @@ import type { Logger } from 'pino';
 import type { TakedownNotice } from '../domain/takedown/notice';
 import { ContentAction, ContentActionResult, ContentItemRef, ContentPlatformAdapter, RecordingContentPlatform } from '../integrations/content/content-platform';
 import type { PagingAdapter } from '../integrations/paging/pagerduty-events';
+import type { ReadModelSealer } from '../persistence/read-model-sealer';
 import { computeTransparencyCounts, storeTransparencySnapshot, TransparencySnapshot } from '../persistence/takedown-transparency';
 import type { TakedownView } from '../workflows/takedown/messages';
 import type { PreservationView } from '../workflows/takedown/preservation-messages';
+import { refuseUnstorable } from './permanent-failure';
 
 export interface TakedownDeps {
   dataSource: DataSource;
   logger: Logger;
+  /**
+   * Seals the notifier's data under the takedown's key (read-model-sealer.ts): the notice, the
+   * snapshot, event data, message bodies and content items. Preservation holds' rows stay in
+   * clear: they hold the authority's request, not the notifier's data, and must outlive erasure.
+   */
+  sealer: ReadModelSealer;
   /** Absent: the built-in platform only records each action (table content_actions). */
   contentPlatform?: ContentPlatformAdapter;
   /**
@@ -76,33 +84,39 @@ export interface TakedownCommunication {
 
 const date = (s: string | null): Date | null => (s ? new Date(s) : null);
 
-export function createTakedownActivities({ dataSource, logger, contentPlatform = new RecordingContentPlatform(), legalPager }: TakedownDeps) {
+export function createTakedownActivities({ dataSource, logger, sealer, contentPlatform = new RecordingContentPlatform(), legalPager }: TakedownDeps) {
   return {
     /**
      * Snapshot + keyed event in one transaction; an older snapshot never overwrites a newer one.
      * The notice (with the notifier's contact) comes with the first call only and is never
-     * overwritten; the snapshot carries no contact details.
+     * overwritten; the snapshot carries no contact details. All three are sealed under the
+     * case's key; what the transparency report counts by stays in clear columns.
      */
     async recordTakedown({ view, event, notice }: { view: TakedownView; event: TakedownEventInput; notice?: TakedownNotice }): Promise<{ eventRecorded: boolean }> {
+      refuseUnstorable({ view, event, notice });
+      // Sealed before the transaction: a key lookup (one INSERT on the case's first record) holds no row lock.
+      const [sealedView, sealedData, sealedNotice] = await Promise.all([sealer.seal(view.id, view), sealer.seal(view.id, event.data), notice ? sealer.seal(view.id, notice) : null]);
       const eventRecorded = await dataSource.transaction(async (tx) => {
         await tx.query(
           `INSERT INTO takedowns (id, brand, state, regimes, legal_basis, tier, channel, reviewer, received_at, decision_due_at, decided_at,
-                                  outcome, sla_breached, notice, snapshot, updated_at, version)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                                  outcome, sla_breached, notice, snapshot, updated_at, version, notifier_role, claimed_jurisdictions)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
            ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, reviewer = EXCLUDED.reviewer, decision_due_at = EXCLUDED.decision_due_at,
              decided_at = EXCLUDED.decided_at, outcome = EXCLUDED.outcome, sla_breached = EXCLUDED.sla_breached,
-             notice = COALESCE(takedowns.notice, EXCLUDED.notice), snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version
+             notice = COALESCE(takedowns.notice, EXCLUDED.notice), snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version,
+             notifier_role = EXCLUDED.notifier_role, claimed_jurisdictions = EXCLUDED.claimed_jurisdictions
            ${newerSnapshot('takedowns')}`,
           [
             view.id, view.brand, view.state, view.regimes, view.legalBasis, view.tier, view.channel, view.reviewer, new Date(view.receivedAt),
             date(view.decisionDue?.dueAt ?? null), date(view.decidedAt), view.decision?.outcome ?? null, view.slaBreached,
-            notice ? JSON.stringify(notice) : null, JSON.stringify(view), new Date(event.occurredAt), event.seq ?? null,
+            sealedNotice ? JSON.stringify(sealedNotice) : null, JSON.stringify(sealedView), new Date(event.occurredAt), event.seq ?? null,
+            view.notifierRole ?? null, view.claimedJurisdictions ?? null,
           ],
         );
         const inserted: unknown[] = await tx.query(
           `INSERT INTO takedown_events (event_key, case_id, type, actor, occurred_at, data, seq) VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (event_key) DO NOTHING RETURNING id`,
-          [event.eventKey, view.id, event.type, event.actor, new Date(event.occurredAt), JSON.stringify(event.data), event.seq ?? null],
+          [event.eventKey, view.id, event.type, event.actor, new Date(event.occurredAt), JSON.stringify(sealedData), event.seq ?? null],
         );
         return inserted.length > 0;
       });
@@ -112,19 +126,21 @@ export function createTakedownActivities({ dataSource, logger, contentPlatform =
 
     /**
      * Removes, geo-restricts or restores each item through the content platform, once per item
-     * and action key: a retried activity finds the items already acted on and skips them.
+     * and action key: a retried activity finds the items already acted on and skips them. The
+     * row keeps the item sealed (the notifier named it); the platform gets it as given.
      */
     async applyContentAction(input: ContentActionInput): Promise<{ applied: number; alreadyApplied: number; results: ContentActionResult[] }> {
       let applied = 0;
       let alreadyApplied = 0;
       const results: ContentActionResult[] = [];
+      refuseUnstorable(input);
       for (const [index, item] of input.items.entries()) {
         const key = `${input.caseId}:${input.actionKey}:item:${index}`;
         const rows: { applied_at: Date | null; platform: string | null; status: string | null; reference: string | null }[] = await dataSource.query(
           `INSERT INTO content_actions (action_key, case_id, action, item, countries) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (action_key) DO UPDATE SET attempts = content_actions.attempts + 1
            RETURNING applied_at, platform, status, reference`,
-          [key, input.caseId, input.action, JSON.stringify(item), input.countries],
+          [key, input.caseId, input.action, JSON.stringify(await sealer.seal(input.caseId, item)), input.countries],
         );
         if (rows[0]?.applied_at) {
           alreadyApplied++;
@@ -148,14 +164,16 @@ export function createTakedownActivities({ dataSource, logger, contentPlatform =
     /**
      * Records a message to the uploader or the notifier under its key (once). Delivery is the
      * built-in channel: the record is the message; addresses are looked up by whoever sends it,
-     * so none passes through here.
+     * so none passes through here: `recipient` is the role ('uploader' | 'notifier'), kept in
+     * clear; the body is sealed under the case's key.
      */
     async sendTakedownCommunication(c: TakedownCommunication): Promise<{ firstAttempt: boolean; sentAt: string }> {
+      refuseUnstorable(c);
       const rows: { sent_at: Date; inserted: boolean }[] = await dataSource.query(
         `INSERT INTO takedown_communications (key, case_id, recipient, kind, body) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (key) DO UPDATE SET attempts = takedown_communications.attempts + 1
          RETURNING sent_at, (xmax = 0) AS inserted`,
-        [c.key, c.caseId, c.recipient, c.kind, JSON.stringify(c.body)],
+        [c.key, c.caseId, c.recipient, c.kind, JSON.stringify(await sealer.seal(c.caseId, c.body))],
       );
       logger.info({ caseId: c.caseId, workflowId: c.caseId, kind: c.kind, recipient: c.recipient, key: c.key, firstAttempt: rows[0].inserted }, 'takedown communication');
       return { firstAttempt: rows[0].inserted, sentAt: rows[0].sent_at.toISOString() };
@@ -191,8 +209,12 @@ export function createTakedownActivities({ dataSource, logger, contentPlatform =
      * A preservation hold's snapshot (`version`: the hold's change number), and its keyed event in
      * its case's history, in one transaction. The event's `seq` stays empty: the hold numbers its
      * own changes, not the case's, so its events are ordered by time among the case's.
+     * The event is sealed under the case's key, like every row of takedown_events; the hold's
+     * own row stays in clear (the authority's request: no notifier data; erasure must find it).
      */
     async recordPreservation({ view, event, version }: { view: PreservationView; event: TakedownEventInput; version?: number }): Promise<{ eventRecorded: boolean }> {
+      refuseUnstorable({ view, event, version });
+      const sealedData = await sealer.seal(view.caseId, event.data);
       const eventRecorded = await dataSource.transaction(async (tx) => {
         await tx.query(
           `INSERT INTO takedown_preservations (id, case_id, brand, state, authority, reference, requested_by, requested_at, expires_at,
@@ -209,7 +231,7 @@ export function createTakedownActivities({ dataSource, logger, contentPlatform =
         const inserted: unknown[] = await tx.query(
           `INSERT INTO takedown_events (event_key, case_id, type, actor, occurred_at, data) VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (event_key) DO NOTHING RETURNING id`,
-          [event.eventKey, view.caseId, event.type, event.actor, new Date(event.occurredAt), JSON.stringify(event.data)],
+          [event.eventKey, view.caseId, event.type, event.actor, new Date(event.occurredAt), JSON.stringify(sealedData)],
         );
         return inserted.length > 0;
       });

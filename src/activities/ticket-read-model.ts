@@ -2,7 +2,9 @@ import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Logger } from 'pino';
 import { TicketEventRow, TicketRow } from '../persistence/entities';
+import type { ReadModelSealer } from '../persistence/read-model-sealer';
 import type { TicketView } from '../workflows/ticket/messages';
+import { refuseUnstorable } from './permanent-failure';
 
 export interface TicketEventInput {
   /** Business key of the event (case + step): the same event is never recorded twice. */
@@ -27,9 +29,10 @@ export interface TicketRecord {
 export interface TicketReadModelDeps {
   dataSource: DataSource;
   logger: Logger;
+  sealer: ReadModelSealer;
 }
 
-export function createTicketReadModelActivities({ dataSource, logger }: TicketReadModelDeps) {
+export function createTicketReadModelActivities({ dataSource, logger, sealer }: TicketReadModelDeps) {
   return {
     /**
      * Writes the ticket's current view and appends the event, in one transaction. Safe to retry:
@@ -37,7 +40,15 @@ export function createTicketReadModelActivities({ dataSource, logger }: TicketRe
      */
     async recordTicketTransition({ view, requestHash, version }: TicketRecord, event: TicketEventInput): Promise<{ eventRecorded: boolean }> {
       // The first-response record survives in history once met; the current clock if not.
+      refuseUnstorable({ view }, event);
       const firstResponse = view.sla.firstResponse ?? view.slaHistory.find((c) => c.metric === 'firstResponse');
+      // Personal data only sealed under the ticket's key: the snapshot's and the event's text, and
+      // the customer's reference as its pseudonym (lists, caps and retention match on it). The
+      // columns reports count by (brand, priority, status, times) and the clocks' vocabulary stay in clear.
+      const snapshot = await sealer.seal(view.id, view);
+      const data = await sealer.seal(view.id, event.data);
+      // A customer acting under their own reference is named by it: the pseudonym, as in customer_ref.
+      const actor = event.actor === view.customerRef ? sealer.pseudonym(event.actor) : event.actor;
       const eventRecorded = await dataSource.transaction(async (tx) => {
         await tx
           .createQueryBuilder()
@@ -53,7 +64,7 @@ export function createTicketReadModelActivities({ dataSource, logger }: TicketRe
             openedAt: new Date(view.openedAt),
             plan: view.plan,
             assignee: view.assignee,
-            customerRef: view.customerRef,
+            customerRef: sealer.pseudonym(view.customerRef),
             accountId: view.account ?? null,
             atRisk: view.atRisk,
             nextDeadlineAt: date(view.nextDeadlineAt),
@@ -66,7 +77,7 @@ export function createTicketReadModelActivities({ dataSource, logger }: TicketRe
             firstResponseAt: date(firstResponse?.fulfilledAt),
             slaBreached: view.slaBreached,
             resolvedAt: date(view.resolvedAt),
-            snapshot: view,
+            snapshot,
             requestHash,
             updatedAt: new Date(event.occurredAt),
             version: version === undefined ? null : String(version),
@@ -99,9 +110,9 @@ export function createTicketReadModelActivities({ dataSource, logger }: TicketRe
             eventKey: event.eventKey,
             ticketId: view.id,
             type: event.type,
-            actor: event.actor,
+            actor,
             occurredAt: new Date(event.occurredAt),
-            data: event.data as TicketEventRow['data'] & object,
+            data: data as TicketEventRow['data'] & object,
             seq: event.seq === undefined ? null : String(event.seq),
           } as QueryDeepPartialEntity<TicketEventRow>)
           .orIgnore()
@@ -114,3 +125,4 @@ export function createTicketReadModelActivities({ dataSource, logger }: TicketRe
     },
   };
 }
+

@@ -1,9 +1,15 @@
+import { pseudonymOf } from './read-model-sealer';
+import { ERASED_TEXT } from './sealed-text';
+
 /** A row of sla_credits as pg returns it (numeric and bigint arrive as strings). */
 export interface SlaCreditRow {
   key: string;
   ticket_id: string;
   brand: string;
+  /** The customer's pseudonym (rows written before sealing: the reference itself). */
   customer_ref: string;
+  /** The reference the gateway pays, sealed under the ticket's key (opened by the reader); NULL before sealing. */
+  customer_ref_sealed?: string | null;
   priority: string;
   metric: string;
   percent: string;
@@ -32,12 +38,25 @@ export interface OwedSlaCredit {
   settlementRef: string | null;
 }
 
+/** What every pseudonym starts with (read-model-sealer.ts). */
+const PSEUDONYM_PREFIX = pseudonymOf('');
+
+/**
+ * The reference the credit is owed to, from a row opened by ReadModelSealer.open: the sealed
+ * copy's (or "[erased]"); in rows from before sealing, customer_ref itself — unless erasure has
+ * since replaced it with the pseudonym, which names nobody the gateway knows.
+ */
+function customerRefOf(r: SlaCreditRow): string {
+  if (r.customer_ref_sealed) return r.customer_ref_sealed;
+  return r.customer_ref.startsWith(PSEUDONYM_PREFIX) ? ERASED_TEXT : r.customer_ref;
+}
+
 export function toOwedSlaCredit(r: SlaCreditRow): OwedSlaCredit {
   return {
     key: r.key,
     ticketId: r.ticket_id,
     brand: r.brand,
-    customerRef: r.customer_ref,
+    customerRef: customerRefOf(r),
     priority: r.priority,
     metric: r.metric,
     percent: Number(r.percent),

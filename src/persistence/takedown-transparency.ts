@@ -3,6 +3,7 @@ import type { DecisionGround, DecisionOutcome, TakedownState } from '../domain/t
 import type { LegalBasis, NotifierRole } from '../domain/takedown/notice';
 import type { Measure, Regime } from '../domain/takedown/regime';
 import { ReportedMeasure, transparencyCounts, TransparencyCounts } from '../domain/takedown/statement-of-reasons';
+import { sealedCaseId } from './sealed-text';
 
 /**
  * The yearly transparency report's reads and its stored snapshot, shared by the API (live
@@ -11,8 +12,11 @@ import { ReportedMeasure, transparencyCounts, TransparencyCounts } from '../doma
 export async function computeTransparencyCounts(dataSource: DataSource, year: number): Promise<TransparencyCounts> {
   const from = new Date(Date.UTC(year, 0, 1));
   const to = new Date(Date.UTC(year + 1, 0, 1));
-  // The breakdowns come from the snapshot (the case view: no contact details) and the content
-  // platform's record of what was actually done to the items.
+  // The breakdowns come from clear columns, the snapshot's vocabulary (decision kinds: kept in
+  // clear when the snapshot is sealed) and the content platform's record of what was actually done
+  // to the items. Jurisdictions and the notifier's role have columns (migration 1765620000000): the
+  // sealed snapshot holds them sealed; rows without the columns (seeded, or written by an older
+  // worker) still have them in their plaintext snapshot.
   const cases: {
     received_at: Date;
     legal_basis: LegalBasis;
@@ -29,8 +33,8 @@ export async function computeTransparencyCounts(dataSource: DataSource, year: nu
   }[] = await dataSource.query(
     `SELECT t.received_at, t.legal_basis, t.regimes, t.state, t.outcome, t.decided_at,
             EXISTS (SELECT 1 FROM takedown_events e WHERE e.case_id = t.id AND e.type = 'legal_oncall_paged') AS paged,
-            t.snapshot -> 'claimedJurisdictions' AS jurisdictions,
-            t.snapshot ->> 'notifierRole' AS notifier_role,
+            COALESCE(to_jsonb(t.claimed_jurisdictions), t.snapshot -> 'claimedJurisdictions') AS jurisdictions,
+            COALESCE(t.notifier_role, t.snapshot ->> 'notifierRole') AS notifier_role,
             t.snapshot -> 'decision' -> 'measure' ->> 'kind' AS measure,
             t.snapshot -> 'decision' -> 'ground' ->> 'kind' AS ground,
             ARRAY(SELECT DISTINCT a.action FROM content_actions a WHERE a.case_id = t.id AND a.applied_at IS NOT NULL ORDER BY a.action) AS content_actions
@@ -50,8 +54,8 @@ export async function computeTransparencyCounts(dataSource: DataSource, year: nu
       outcome: r.outcome,
       decidedAt: r.decided_at?.getTime() ?? null,
       legalOnCallPaged: r.paged,
-      claimedJurisdictions: Array.isArray(r.jurisdictions) ? r.jurisdictions.filter((j): j is string => typeof j === 'string') : [],
-      notifierRole: r.notifier_role,
+      claimedJurisdictions: Array.isArray(r.jurisdictions) ? r.jurisdictions.filter((j): j is string => typeof j === 'string' && !isSealed(j)) : [],
+      notifierRole: r.notifier_role !== null && isSealed(r.notifier_role) ? null : r.notifier_role,
       measure: r.measure,
       ground: r.ground,
       contentActions: r.content_actions,
@@ -114,3 +118,6 @@ export async function readTransparencySnapshot(dataSource: DataSource, year: num
   );
   return rows[0] ? fromRow(rows[0]) : null;
 }
+
+/** A sealed value is nobody's vocabulary: counted as unknown, never as a jurisdiction or role of its own. */
+const isSealed = (value: string): boolean => sealedCaseId(value) !== undefined;

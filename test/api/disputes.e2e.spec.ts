@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { addEvidenceUpdate } from '../../src/workflows/billing/messages';
 import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
 import { httpClient } from '../support/http';
+import { queryOpened } from '../support/sealed-rows';
 import { waitFor } from '../support/wait-for';
 
 const H48 = 48 * 3_600_000;
@@ -86,7 +87,7 @@ describe('chargebacks over HTTP', () => {
     expect(submissions.map((r) => r.status)).toEqual([200]);
     expect(submissions[0].idempotencyKey).toMatch(new RegExp(`^dispute-evidence:${disputeId}:submit:`));
     const recorded = await waitFor(async () => {
-      const rows: { data: Record<string, unknown> }[] = await ds.query(`SELECT data FROM billing_case_events WHERE event_key = $1`, [`${caseId}:submitted`]);
+      const rows = await queryOpened<{ data: Record<string, unknown> }>(ds, `SELECT data FROM billing_case_events WHERE event_key = $1`, [`${caseId}:submitted`]);
       return rows[0];
     }, { what: 'the submitted event row' });
     expect(recorded.data).toMatchObject({ trigger: 'checklist_complete', missing: [], beforeInternalDeadline: true });
@@ -122,8 +123,10 @@ describe('chargebacks over HTTP', () => {
     }
     const after = await read(caseId);
     expect(after.evidence.customer_communication).toBeUndefined();
-    const stored: { n: string }[] = await ds.query(`SELECT count(*) AS n FROM billing_case_events WHERE case_id = $1 AND data::text LIKE '%4242 4242%'`, [caseId]);
-    expect(Number(stored[0].n)).toBe(0);
+    // Opened (event data is stored sealed): no stored event holds the card number in its plaintext.
+    const stored = await queryOpened<{ data: unknown }>(ds, `SELECT data FROM billing_case_events WHERE case_id = $1`, [caseId]);
+    expect(stored.length).toBeGreaterThan(0);
+    expect(JSON.stringify(stored)).not.toContain('4242 4242');
   });
 
   it('a gateway answer holding a card number stops the case in manual remediation, not in a retry loop', async () => {
@@ -135,9 +138,10 @@ describe('chargebacks over HTTP', () => {
     expect(stopped.remediationReason).toMatch(/card data at snapshot\.evidence\.authorization_code/);
     expect(stopped.evidence.authorization_code).toBe('•••• 5556');
     const row = await waitFor(async () => {
-      const rows: { state: string; snapshot: unknown }[] = await ds.query(`SELECT state, snapshot FROM billing_cases WHERE id = $1 AND state = 'manual_remediation'`, [caseId]);
+      const rows = await queryOpened<{ state: string; snapshot: { evidence: Record<string, unknown> } }>(ds, `SELECT state, snapshot FROM billing_cases WHERE id = $1 AND state = 'manual_remediation'`, [caseId]);
       return rows[0];
     }, { what: 'remediation recorded' });
+    expect(row.snapshot.evidence.authorization_code).toBe('•••• 5556');
     expect(JSON.stringify(row.snapshot)).not.toContain('4000 0566');
     const told = await waitFor(async () => {
       const rows: { kind: string }[] = await ds.query(`SELECT kind FROM notifications WHERE ticket_id = $1`, [caseId]);
@@ -164,7 +168,7 @@ describe('chargebacks over HTTP', () => {
     expect(submitted.missingEvidence).toEqual(['cancellation_policy', 'customer_communication']);
     expect(submitted.history.map((h: { type: string }) => h.type)).not.toContain('internal_deadline_missed');
     const recorded = await waitFor(async () => {
-      const rows: { data: Record<string, unknown> }[] = await ds.query(`SELECT data FROM billing_case_events WHERE event_key = $1`, [`${caseId}:submitted`]);
+      const rows = await queryOpened<{ data: Record<string, unknown> }>(ds, `SELECT data FROM billing_case_events WHERE event_key = $1`, [`${caseId}:submitted`]);
       return rows[0];
     }, { what: 'the submitted event row' });
     expect(recorded.data).toMatchObject({ trigger: 'internal_deadline', missing: ['cancellation_policy', 'customer_communication'], beforeInternalDeadline: false, beforeDueBy: true });
@@ -183,7 +187,7 @@ describe('chargebacks over HTTP', () => {
 
     // The reminder before, and a person told what was missing when it went.
     const sent = await waitFor(async () => {
-      const rows: { kind: string; summary: string }[] = await ds.query(`SELECT kind, summary FROM notifications WHERE ticket_id = $1 ORDER BY created_at`, [caseId]);
+      const rows = await queryOpened<{ kind: string; summary: string }>(ds, `SELECT kind, summary FROM notifications WHERE ticket_id = $1 ORDER BY created_at`, [caseId]);
       return rows.length >= 2 ? rows : undefined;
     }, { what: 'notifications' });
     expect(sent.map((n) => n.kind)).toEqual(['dispute_reminder', 'dispute_deadline_missed']);
@@ -245,7 +249,7 @@ describe('chargebacks over HTTP', () => {
     expect(atGateway.status).toBe('needs_response');
     expect(atGateway.evidence.uncategorized_text).toContain(`Refund issued: Refunded 9999 USD (minor units) before the dispute: ${refund.id}`);
     // Why, on the record.
-    const [decided]: { data: { rule: string; amountRefundedMinor: number } }[] = await ds.query(`SELECT data FROM billing_case_events WHERE event_key = $1`, [`dispute-${disputeId}:decided`]);
+    const [decided] = await queryOpened<{ data: { rule: string; amountRefundedMinor: number } }>(ds, `SELECT data FROM billing_case_events WHERE event_key = $1`, [`dispute-${disputeId}:decided`]);
     expect(decided.data).toMatchObject({ decision: 'contest', amountRefundedMinor: 9999 });
   });
 
@@ -263,7 +267,7 @@ describe('chargebacks over HTTP', () => {
     await waitFor(() => stripe.subscription(String(lost.id))?.status === 'canceled', { what: 'cancelled at the end of dunning' });
     // The cancellation and the last notice are separate steps: wait for the third message.
     const steps = await waitFor(async () => {
-      const found: { kind: string; summary: string }[] = await ds.query(`SELECT kind, summary FROM notifications WHERE ticket_id = $1 ORDER BY created_at`, [lostCase]);
+      const found = await queryOpened<{ kind: string; summary: string }>(ds, `SELECT kind, summary FROM notifications WHERE ticket_id = $1 ORDER BY created_at`, [lostCase]);
       return found.length >= 3 ? found : undefined;
     }, { what: 'three dunning messages' });
     expect(steps).toHaveLength(3);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -9,6 +10,7 @@ import { payloadCodecsFor } from '../../src/temporal/temporal-options';
 import { startStripeFake, StripeFake } from '../fakes/stripe';
 import { createKey, openDataSource, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
 import { httpClient } from '../support/http';
+import { queryOpened, testSealer } from '../support/sealed-rows';
 import { copyrightNotice } from '../support/takedowns';
 import { waitFor } from '../support/wait-for';
 import { AppProcess, spawnAppProcess, spawnWorkerProcess } from '../support/worker-process';
@@ -42,10 +44,12 @@ function payloadsIn(value: unknown, found: Payload[] = []): Payload[] {
 /**
  * A unique marker goes in through every case kind that names a data subject — a ticket (subject,
  * description, a reply), a refund (the agent's identity note), a takedown notice (the notifier's
- * name, e-mail and explanation) — is readable before erasure through the API, the read model and
- * the codec, and after erasure is found nowhere: not in any text/json column of any table, not in
- * the raw Temporal histories, not through the codec, not through the API, not in the logs of the
- * API and worker processes this test runs (LOG_LEVEL=debug).
+ * name, e-mail and explanation) — is readable before erasure through the API, the read model
+ * (opened with the case keys) and the codec, yet never stored in clear: not in any column, not in
+ * a pg_dump of the database, not in raw histories. After erasure it is found nowhere: not in any
+ * text/json column of any table, not in the dump taken BEFORE the erasure (a backup: its sealed
+ * strings no longer open), not in the raw Temporal histories, not through the codec, not through
+ * the API, not in the logs of the API and worker processes this test runs (LOG_LEVEL=debug).
  */
 describe('erasure: crypto-shredding a data subject', () => {
   const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('erasure') });
@@ -109,6 +113,16 @@ describe('erasure: crypto-shredding a data subject', () => {
       if (row.n > 0) hits.push(`${table_name}.${column_name}`);
     }
     return hits;
+  }
+
+  /** The database as a backup holds it (pg_dump's plain format: every row of every table). */
+  function dumpDatabase(): string {
+    return execFileSync('pg_dump', ['--data-only', '--no-owner', `--dbname=${config.DATABASE_URL}`], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  }
+
+  /** The sealed strings in `dump` that belong to `caseIds`. */
+  function sealedStringsOf(dump: string, caseIds: string[]): string[] {
+    return caseIds.flatMap((id) => dump.match(new RegExp(`sealed:v1:${id}:[A-Za-z0-9_-]+`, 'g')) ?? []);
   }
 
   async function rawHistory(workflowId: string): Promise<proto.api.history.v1.IHistory> {
@@ -197,10 +211,20 @@ describe('erasure: crypto-shredding a data subject', () => {
       const r = await http('GET', `/v1/takedowns/${takedownId}`, { key: keys.legal });
       return r.status === 200 && JSON.stringify(r.body).includes(marker);
     }, { what: 'the marker through GET takedown' });
-    await waitFor(async () => {
-      const hits = await tablesHolding(marker);
-      return ['tickets.snapshot', 'billing_case_events.data', 'takedowns.notice'].every((t) => hits.includes(t)) && hits;
-    }, { what: 'the marker in the read model' });
+    const opened = async (sql: string, id: string) => JSON.stringify(await queryOpened(ds, sql, [id], config)).includes(marker);
+    await waitFor(
+      async () =>
+        (await opened(`SELECT snapshot FROM tickets WHERE id = $1`, ticketId)) &&
+        (await opened(`SELECT data FROM billing_case_events WHERE case_id = $1`, refundId)) &&
+        (await opened(`SELECT notice FROM takedowns WHERE id = $1`, takedownId)),
+      { what: 'the marker in the read model, opened with the case keys' },
+    );
+    // … and stored sealed: no column and no dump (a backup) holds it, nor the subjects' references, in clear.
+    for (const needle of [marker, customerRef, notifierEmail, gatewayCustomer]) expect(await tablesHolding(needle)).toEqual([]);
+    const backup = dumpDatabase();
+    for (const needle of [marker, customerRef, notifierEmail, gatewayCustomer]) expect(backup).not.toContain(needle);
+    const backupSealed = sealedStringsOf(backup, caseIds);
+    expect((await testSealer(config).open(backupSealed)).join('\n')).toContain(marker);
     for (const id of caseIds) {
       await waitFor(async () => (await decodedHistory(id)).includes(marker), { what: `the marker through the codec in ${id}'s history` });
       expect(await rawBytes(id)).not.toContain(marker);
@@ -228,8 +252,13 @@ describe('erasure: crypto-shredding a data subject', () => {
     expect(gateway.status).toBe(201);
     expect(gateway.body).toMatchObject({ cases: { dunning: 1 }, caseIds: [dunningId], keysDestroyed: 1 });
 
-    // After: nowhere in PostgreSQL.
+    // After: nowhere in PostgreSQL, and the backup taken before no longer opens (once this process's key cache expires).
     for (const needle of [marker, customerRef, notifierEmail, gatewayCustomer]) expect(await tablesHolding(needle)).toEqual([]);
+    const fromBackup = await waitFor(async () => {
+      const texts = await testSealer(config).open(backupSealed);
+      return texts.every((t) => t === '[erased]') && texts;
+    }, { what: 'the backup unreadable' });
+    expect(fromBackup.length).toBe(backupSealed.length);
     // Nowhere in the histories, raw or through the codec; the codec gives tombstones (after at most the key cache's TTL).
     for (const id of caseIds) {
       const raw = await rawBytes(id);

@@ -6,6 +6,7 @@ import { ticketWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/ticket/messages';
 import { RunningApi, RunningWorker, TEST_ACCOUNT, createKey, openDataSource, startApi, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
 import { httpClient, HttpResult } from '../support/http';
+import { testSealer } from '../support/sealed-rows';
 import { testPolicy, ticketInput, ticketRow } from '../support/tickets';
 import { waitFor } from '../support/wait-for';
 
@@ -49,8 +50,9 @@ describe('one ticket under concurrent conflicting actions, over HTTP', () => {
     await ds?.destroy();
   });
 
-  const eventsBySeq = (ticketId: string) =>
-    ds.getRepository(TicketEventRow).createQueryBuilder('e').where('e.ticketId = :ticketId', { ticketId }).orderBy('e.seq', 'ASC').getMany();
+  // Event data is sealed under the ticket's key: opened as the API would.
+  const eventsBySeq = async (ticketId: string) =>
+    testSealer().open(await ds.getRepository(TicketEventRow).createQueryBuilder('e').where('e.ticketId = :ticketId', { ticketId }).orderBy('e.seq', 'ASC').getMany());
 
   interface Sent {
     what: string;

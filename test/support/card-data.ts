@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { testSealer } from './sealed-rows';
 import { waitFor } from './wait-for';
 
 /** One Luhn-valid test card per separator, written as people write them. */
@@ -21,13 +22,22 @@ export function fullCardsIn(value: unknown): string[] {
   return CARDS.filter((c) => digits.includes(c.pan)).map((c) => c.separator);
 }
 
-/** The tables with a row whose text (separators taken out) matches a LIKE pattern. */
-async function tablesMatching(ds: DataSource, pattern: string): Promise<string[]> {
+/**
+ * The tables with a row whose text (separators taken out) holds `needle`. Rows are read opened:
+ * personal data is stored sealed under case keys, and card data must not be in it either.
+ */
+async function tablesMatching(ds: DataSource, needle: string): Promise<string[]> {
   const tables: { table_name: string }[] = await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+  const sealer = testSealer();
   const hits: string[] = [];
   for (const { table_name } of tables) {
-    const rows: { n: string }[] = await ds.query(`SELECT count(*) AS n FROM "${table_name}" t WHERE regexp_replace(t::text, '[ _.-]', '', 'g') LIKE $1`, [pattern]);
-    if (Number(rows[0].n) > 0) hits.push(table_name);
+    // In clear, or sealed (opened below): the rest cannot hold it.
+    const rows: { row: unknown }[] = await ds.query(
+      `SELECT row_to_json(t) AS row FROM "${table_name}" t WHERE t::text LIKE '%sealed:v1:%' OR regexp_replace(t::text, '[ _.-]', '', 'g') LIKE $1`,
+      [`%${needle}%`],
+    );
+    const opened = await sealer.open(rows.map((r) => r.row));
+    if (opened.some((row) => JSON.stringify(row).replace(/[ _.-]/g, '').includes(needle))) hits.push(table_name);
   }
   return hits;
 }
@@ -37,9 +47,9 @@ async function tablesMatching(ds: DataSource, pattern: string): Promise<string[]
  * tables that hold a test card in full: every list should be empty.
  */
 export async function tablesHoldingFullCards(ds: DataSource, marker: string): Promise<Record<string, string[]>> {
-  await waitFor(async () => (await tablesMatching(ds, `%${marker.replace(/[ _.-]/g, '')}%`)).length > 0, { what: `a stored row with ${marker}` });
+  await waitFor(async () => (await tablesMatching(ds, marker.replace(/[ _.-]/g, ''))).length > 0, { what: `a stored row with ${marker}`, intervalMs: 500 });
   const found: Record<string, string[]> = {};
-  for (const card of CARDS) found[card.separator] = await tablesMatching(ds, `%${card.pan}%`);
+  for (const card of CARDS) found[card.separator] = await tablesMatching(ds, card.pan);
   return found;
 }
 

@@ -124,3 +124,66 @@ export function useHttpStack(config: AppConfig): HttpStack {
   });
   return stack;
 }
+
+type ConfigOverrides = Partial<Record<keyof AppConfig, string>>;
+
+/** A fake server a stack starts before the configuration (its URL may go in) and closes last. */
+export interface Closable {
+  close(): Promise<void>;
+}
+
+export interface WorkerStackOptions<F> {
+  /** Fake servers, started in order before everything else and closed (in reverse) after it. */
+  fakes?: { [K in keyof F]: () => Promise<F[K]> };
+  /** The task queue's label (uniqueTaskQueue); the queue is `stack.taskQueue`. */
+  label?: string;
+  /** The in-process worker's activities; default the real ones (realActivities). */
+  activities?: (config: AppConfig, dataSource: DataSource) => Activities;
+  /** false: no in-process worker, for specs that spawn (and kill) worker processes themselves. */
+  worker?: boolean;
+}
+
+export interface WorkerStack<F> {
+  /** Known at once (tests and workflow starts may name it at describe time); the rest after beforeAll. */
+  taskQueue: string;
+  config: AppConfig;
+  ds: DataSource;
+  client: Client;
+  /** Absent with `worker: false`. */
+  worker: RunningWorker;
+  fakes: F;
+  /** Runs `fn` at teardown before the stack stops (the last registered first), e.g. deleting a schedule a test created. */
+  onTeardown(fn: () => unknown): void;
+}
+
+/**
+ * Fake servers, configuration, database, Temporal client and a worker on a fresh task queue for
+ * one describe block, started before its tests and stopped after (in reverse: teardown
+ * callbacks, worker, client, database, fakes). `config` is the overrides for testConfig, or a
+ * function of the started fakes giving them (their URLs); TEMPORAL_TASK_QUEUE is the stack's
+ * own queue, so an API or worker process started from `stack.config` serves the same queue.
+ * The fields are filled in beforeAll; read them inside tests and hooks only.
+ */
+export function useWorkerStack<F extends Record<string, Closable> = Record<string, never>>(
+  config: ConfigOverrides | ((fakes: F) => ConfigOverrides) = {},
+  options: WorkerStackOptions<F> = {},
+): WorkerStack<F> {
+  const teardown: (() => unknown)[] = [];
+  const stack = { taskQueue: uniqueTaskQueue(options.label ?? 'worker'), fakes: {} as F } as WorkerStack<F>;
+  stack.onTeardown = (fn) => void teardown.push(fn);
+  beforeAll(async () => {
+    for (const [name, start] of Object.entries(options.fakes ?? {}) as [keyof F, () => Promise<F[keyof F]>][]) stack.fakes[name] = await start();
+    stack.config = testConfig({ TEMPORAL_TASK_QUEUE: stack.taskQueue, ...(typeof config === 'function' ? config(stack.fakes) : config) });
+    stack.ds = await openDataSource(stack.config);
+    stack.client = await temporalClient(stack.config);
+    if (options.worker !== false) stack.worker = await startWorker(stack.config, stack.ds, stack.taskQueue, options.activities?.(stack.config, stack.ds));
+  });
+  afterAll(async () => {
+    for (const fn of teardown.reverse()) await fn();
+    await stack.worker?.stop();
+    await stack.client?.connection.close();
+    await stack.ds?.destroy();
+    for (const fake of Object.values(stack.fakes).reverse()) await fake?.close();
+  });
+  return stack;
+}

@@ -10,6 +10,7 @@ import type { TakedownDecision } from '../../src/domain/takedown/case';
 import { takedownWorkflow } from '../../src/workflows';
 import type { TakedownInput } from '../../src/workflows/takedown/messages';
 import { copyrightNotice } from '../unit/takedown/fixtures';
+import { queryOpened } from './sealed-rows';
 
 const fixtures = PolicyRegistry.fromDirectory(resolve(__dirname, '..', 'fixtures', 'policies'));
 
@@ -72,8 +73,9 @@ export interface TakedownEventRow {
   data: Record<string, unknown>;
 }
 
+/** The case's events with their data opened (the read model keeps it sealed under the case's key). */
 export async function takedownEvents(ds: DataSource, caseId: string): Promise<TakedownEventRow[]> {
-  return ds.query(`SELECT type, actor, occurred_at, data FROM takedown_events WHERE case_id = $1 ORDER BY occurred_at, id`, [caseId]);
+  return queryOpened(ds, `SELECT type, actor, occurred_at, data FROM takedown_events WHERE case_id = $1 ORDER BY occurred_at, id`, [caseId]);
 }
 
 export interface ContentActionRow {
@@ -88,6 +90,7 @@ export async function contentActions(ds: DataSource, caseId: string): Promise<Co
   return ds.query(`SELECT action_key, action, countries, attempts, applied_at FROM content_actions WHERE case_id = $1 ORDER BY created_at, action_key`, [caseId]);
 }
 
+/** The messages recorded for the case, bodies opened. */
 export async function communications(ds: DataSource, caseId: string): Promise<{ kind: string; recipient: string; sent_at: Date; body: Record<string, unknown> }[]> {
-  return ds.query(`SELECT kind, recipient, sent_at, body FROM takedown_communications WHERE case_id = $1 ORDER BY sent_at`, [caseId]);
+  return queryOpened(ds, `SELECT kind, recipient, sent_at, body FROM takedown_communications WHERE case_id = $1 ORDER BY sent_at`, [caseId]);
 }

@@ -6,6 +6,7 @@ import type { Channel } from '../../src/domain/policy/policy.schema';
 import { pinTicketPolicy, TicketPolicy } from '../../src/domain/policy/ticket-policy';
 import { TicketEventRow, TicketRow } from '../../src/persistence/entities';
 import type { TicketInput } from '../../src/workflows/ticket/messages';
+import { testSealer } from './sealed-rows';
 
 const fixtures = PolicyRegistry.fromDirectory(resolve(__dirname, '..', 'fixtures', 'policies'));
 
@@ -40,10 +41,12 @@ export function ticketInput(overrides: Partial<TicketInput> = {}, targets: Parti
   };
 }
 
+/** The ticket's events as the API would read them: their data opened (it is sealed under the ticket's key). */
 export async function ticketEvents(ds: DataSource, ticketId: string): Promise<TicketEventRow[]> {
-  return ds.getRepository(TicketEventRow).find({ where: { ticketId }, order: { id: 'ASC' } });
+  return testSealer().open(await ds.getRepository(TicketEventRow).find({ where: { ticketId }, order: { id: 'ASC' } }));
 }
 
+/** The ticket's row with its snapshot opened; `customerRef` stays the column's pseudonym. */
 export async function ticketRow(ds: DataSource, ticketId: string): Promise<TicketRow | null> {
-  return ds.getRepository(TicketRow).findOne({ where: { id: ticketId } });
+  return testSealer().open(await ds.getRepository(TicketRow).findOne({ where: { id: ticketId } }));
 }

@@ -26,6 +26,7 @@ import { NotifyWebhookFake, startNotifyWebhookFake } from '../fakes/notify-webho
 import { startStripeFake, StripeFake } from '../fakes/stripe';
 import { openDataSource, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
 import { refundInput } from '../support/refunds';
+import { queryOpened } from '../support/sealed-rows';
 import { waitFor } from '../support/wait-for';
 
 const fixtures = PolicyRegistry.fromDirectory(resolve(__dirname, '..', 'fixtures', 'policies'));
@@ -94,7 +95,8 @@ describe('billing cases continue as new with their state (issue 20)', () => {
     return { h, input, disputeId };
   };
   const events = (caseId: string) =>
-    ds.query(`SELECT event_key, type, seq::int AS seq, data FROM billing_case_events WHERE case_id = $1 ORDER BY seq`, [caseId]) as Promise<{ event_key: string; type: string; seq: number; data: Record<string, unknown> }[]>;
+    // Event data is stored sealed under the case's key: opened as the API opens it.
+    queryOpened<{ event_key: string; type: string; seq: number; data: Record<string, unknown> }>(ds, `SELECT event_key, type, seq::int AS seq, data FROM billing_case_events WHERE case_id = $1 ORDER BY seq`, [caseId]);
   const addEvidence = (h: WorkflowHandle, item: 'access_log' | 'cancellation_policy' | 'customer_communication', value: string) =>
     h.executeUpdate(addEvidenceUpdate, { args: [{ actor: 'agent-bo', item, value }] });
 

@@ -1,14 +1,13 @@
-import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { incidentWorkflow, preservationWorkflow, ticketWorkflow } from '../../src/workflows';
 import { incidentPriorityUpdate, incidentStatusQuery, noteIncidentUpdate } from '../../src/workflows/incident/messages';
 import { assignReviewerUpdate, noteTakedownUpdate, takedownStatusQuery } from '../../src/workflows/takedown/messages';
 import { extendPreservationUpdate, PreservationInput, preservationStatusQuery } from '../../src/workflows/takedown/preservation-messages';
 import { assignUpdate, replyUpdate, statusQuery } from '../../src/workflows/ticket/messages';
 import { CARDS, fullCardsIn, NO_FULL_CARDS, PROSE_WITH_CARDS, REDACTED, tablesHoldingFullCards } from '../support/card-data';
-import { openDataSource, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
+import { useWorkerStack } from '../support/harness';
 import { manualIncidentInput } from '../support/incidents';
 import { copyrightNotice, startTakedown, takedownInput, testTakedownPolicy } from '../support/takedowns';
 import { ticketInput } from '../support/tickets';
@@ -23,22 +22,8 @@ const LEGAL = { id: 'legal-ines', role: 'legal' };
  * it enters history), and a start's fields redacted, since a start cannot be refused.
  */
 describe('card numbers sent straight through the Temporal client', () => {
-  const taskQueue = uniqueTaskQueue('card-data');
-  const config = testConfig();
-  let ds: DataSource;
-  let client: Client;
-  let worker: RunningWorker;
-
-  beforeAll(async () => {
-    ds = await openDataSource(config);
-    client = await temporalClient(config);
-    worker = await startWorker(config, ds, taskQueue);
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await client?.connection.close();
-    await ds?.destroy();
-  });
+  const stack = useWorkerStack({}, { label: 'card-data' });
+  const { taskQueue } = stack;
 
   /** The update's refusal: its failure type and field, and proof it never entered history. */
   async function refusal(p: Promise<unknown>): Promise<{ type: string | undefined; field: unknown }> {
@@ -56,7 +41,7 @@ describe('card numbers sent straight through the Temporal client', () => {
 
   it('a ticket: start input and reply redacted, a card as assignee refused with every separator; nothing stored in full', async () => {
     const input = ticketInput({ subject: PROSE_WITH_CARDS, description: `${PROSE_WITH_CARDS} (description)`, customerRef: `cust ${CARDS[0].written}` });
-    const h = await client.workflow.start(ticketWorkflow, { workflowId: input.ticketId, taskQueue, args: [input] });
+    const h = await stack.client.workflow.start(ticketWorkflow, { workflowId: input.ticketId, taskQueue, args: [input] });
     const replied = await h.executeUpdate(replyUpdate, { args: [{ actor: 'ann', author: 'agent', message: `${PROSE_WITH_CARDS} (reply)` }] });
     expect(fullCardsIn(replied)).toEqual([]);
     const accepted = await acceptedUpdates(h);
@@ -69,12 +54,12 @@ describe('card numbers sent straight through the Temporal client', () => {
     const view = await h.query(statusQuery);
     expect(view).toMatchObject({ subject: REDACTED, description: `${REDACTED} (description)`, customerRef: 'cust •••• 4242' });
     expect(fullCardsIn(view)).toEqual([]);
-    expect(await tablesHoldingFullCards(ds, `${REDACTED} (description)`)).toEqual(NO_FULL_CARDS);
+    expect(await tablesHoldingFullCards(stack.ds, `${REDACTED} (description)`)).toEqual(NO_FULL_CARDS);
   });
 
   it('an incident: title and note redacted, a card as priority refused', async () => {
     const input = manualIncidentInput(`incident-manual-${id26()}`, { title: PROSE_WITH_CARDS, impact: `${PROSE_WITH_CARDS} (impact)` });
-    const h = await client.workflow.start(incidentWorkflow, { workflowId: input.incidentId, taskQueue, args: [input] });
+    const h = await stack.client.workflow.start(incidentWorkflow, { workflowId: input.incidentId, taskQueue, args: [input] });
     const noted = await h.executeUpdate(noteIncidentUpdate, { args: [{ actor: 'sre-kim', text: `${PROSE_WITH_CARDS} (note)` }] });
     expect(noted.notes.map((n) => n.text)).toEqual([`${REDACTED} (note)`]);
     for (const card of CARDS) {
@@ -83,14 +68,14 @@ describe('card numbers sent straight through the Temporal client', () => {
     const view = await h.query(incidentStatusQuery);
     expect(view.title).toBe(REDACTED);
     expect(fullCardsIn(view)).toEqual([]);
-    expect(await tablesHoldingFullCards(ds, `${REDACTED} (note)`)).toEqual(NO_FULL_CARDS);
+    expect(await tablesHoldingFullCards(stack.ds, `${REDACTED} (note)`)).toEqual(NO_FULL_CARDS);
   });
 
   it('a takedown and a preservation hold: notice prose redacted at start, a note redacted, a card as reviewer or reference refused', async () => {
     const input = takedownInput(copyrightNotice({ explanation: `${PROSE_WITH_CARDS} (explanation)` }));
     // As a client bypassing the API might send it: a card in the notifier's e-mail too (redacted, since a start cannot be refused).
     input.notice.notifier.email = `jane+${CARDS[1].written}@studio.example`;
-    const h = await startTakedown(client, taskQueue, input);
+    const h = await startTakedown(stack.client, taskQueue, input);
     const noted = await h.executeUpdate(noteTakedownUpdate, { args: [{ actor: LEGAL, text: `${PROSE_WITH_CARDS} (takedown note)` }] });
     expect(fullCardsIn(noted)).toEqual([]);
     for (const card of CARDS) {
@@ -111,13 +96,13 @@ describe('card numbers sent straight through the Temporal client', () => {
       policy: policy.clocks.preservation!,
       escalateTo: policy.escalateTo,
     };
-    const p = await client.workflow.start(preservationWorkflow, { workflowId: hold.holdId, taskQueue, args: [hold] });
+    const p = await stack.client.workflow.start(preservationWorkflow, { workflowId: hold.holdId, taskQueue, args: [hold] });
     for (const card of CARDS) {
       expect(await refusal(p.executeUpdate(extendPreservationUpdate, { args: [{ actor: LEGAL, reference: card.written }] }))).toEqual({ type: 'InvalidValue', field: 'reference' });
     }
     const held = await p.query(preservationStatusQuery);
     expect(held.authority).toBe('Polizei Berlin •••• 1117');
-    expect(await tablesHoldingFullCards(ds, `${REDACTED} (takedown note)`)).toEqual(NO_FULL_CARDS);
-    expect(await tablesHoldingFullCards(ds, 'Polizei Berlin •••• 1117')).toEqual(NO_FULL_CARDS);
+    expect(await tablesHoldingFullCards(stack.ds, `${REDACTED} (takedown note)`)).toEqual(NO_FULL_CARDS);
+    expect(await tablesHoldingFullCards(stack.ds, 'Polizei Berlin •••• 1117')).toEqual(NO_FULL_CARDS);
   });
 });

@@ -1,26 +1,13 @@
-import { Client } from '@temporalio/client';
-import { DataSource } from 'typeorm';
 import { crashRecovery } from '../../bench/harness/crash-recovery';
-import { openDataSource, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
+import { useWorkerStack } from '../support/harness';
 import { spawnWorkerProcess, WorkerProcess } from '../support/worker-process';
 
 /** The small version of `make bench SCENARIO=crash`, in every test run: same logic, same checks. */
 describe('crash recovery (small)', () => {
-  const taskQueue = uniqueTaskQueue('crashsmall');
-  const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue });
-  let ds: DataSource;
-  let client: Client;
+  const stack = useWorkerStack({}, { label: 'crashsmall', worker: false });
+  const { taskQueue } = stack;
   let worker: WorkerProcess | undefined;
-
-  beforeAll(async () => {
-    ds = await openDataSource(config);
-    client = await temporalClient(config);
-  });
-  afterAll(async () => {
-    if (worker?.child.exitCode === null) worker.child.kill('SIGKILL');
-    await client?.connection.close();
-    await ds?.destroy();
-  });
+  stack.onTeardown(() => worker?.child.exitCode === null && worker.child.kill('SIGKILL'));
 
   it('10 tickets, 3 refunds, 3 incidents and 3 takedowns, 2 SIGKILLs of the worker: every case at its expected end, each effect once', async () => {
     const spawn = async () => {
@@ -28,8 +15,8 @@ describe('crash recovery (small)', () => {
     };
     await spawn();
     const result = await crashRecovery({
-      client,
-      ds,
+      client: stack.client,
+      ds: stack.ds,
       taskQueue,
       worker: {
         kill: async () => {

@@ -1,14 +1,13 @@
-import { Client, ScheduleHandle } from '@temporalio/client';
+import { ScheduleHandle } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { ensureSchedule, endedCasesSchedule } from '../../src/worker/schedules';
 import { incidentWorkflow, preservationWorkflow, ticketWorkflow } from '../../src/workflows';
 import { noteIncidentUpdate } from '../../src/workflows/incident/messages';
 import type { EndedCasesSweepResult } from '../../src/workflows/ops/ended-cases-sweep.workflow';
 import type { PreservationInput } from '../../src/workflows/takedown/preservation-messages';
-import { startNotifyWebhookFake, NotifyWebhookFake } from '../fakes/notify-webhook';
+import { startNotifyWebhookFake } from '../fakes/notify-webhook';
 import { manualIncidentInput } from '../support/incidents';
-import { openDataSource, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
+import { useWorkerStack } from '../support/harness';
 import { testTakedownPolicy } from '../support/takedowns';
 import { ticketInput } from '../support/tickets';
 import { waitFor } from '../support/wait-for';
@@ -22,31 +21,14 @@ const hex26 = () => randomUUID().replace(/-/g, '').slice(0, 26);
  * continued as new. Counted at the notification relay (the webhook fake), which sees every delivery.
  */
 describe('ended cases sweep', () => {
-  const taskQueue = uniqueTaskQueue('ended-sweep');
+  const stack = useWorkerStack(({ notify }) => ({ NOTIFY_WEBHOOK_URL: notify.url }), { label: 'ended-sweep', fakes: { notify: startNotifyWebhookFake } });
+  const { taskQueue } = stack;
   const scheduleId = `test-ended-cases-${randomUUID().slice(0, 8)}`;
-  let notify: NotifyWebhookFake;
-  let ds: DataSource;
-  let client: Client;
-  let worker: RunningWorker;
   let schedule: ScheduleHandle | undefined;
+  stack.onTeardown(() => schedule?.delete());
 
-  beforeAll(async () => {
-    notify = await startNotifyWebhookFake();
-    const config = testConfig({ NOTIFY_WEBHOOK_URL: notify.url });
-    ds = await openDataSource(config);
-    client = await temporalClient(config);
-    worker = await startWorker(config, ds, taskQueue);
-  });
-  afterAll(async () => {
-    await schedule?.delete();
-    await worker?.stop();
-    await client?.connection.close();
-    await ds?.destroy();
-    await notify?.close();
-  });
-
-  const told = (workflowId: string) => notify.accepted.filter((n) => n.body.kind === 'case_ended_abnormally' && n.body.ticketId === workflowId);
-  const deliveriesOf = (workflowId: string) => [...notify.deliveries].filter(([key]) => key.startsWith(`case-ended:${workflowId}:`)).reduce((sum, [, n]) => sum + n, 0);
+  const told = (workflowId: string) => stack.fakes.notify.accepted.filter((n) => n.body.kind === 'case_ended_abnormally' && n.body.ticketId === workflowId);
+  const deliveriesOf = (workflowId: string) => [...stack.fakes.notify.deliveries].filter(([key]) => key.startsWith(`case-ended:${workflowId}:`)).reduce((sum, [, n]) => sum + n, 0);
 
   /** Triggers a sweep and returns its result; waits for the one before to end (overlap SKIP would drop the trigger). */
   async function sweep(): Promise<EndedCasesSweepResult> {
@@ -57,7 +39,7 @@ describe('ended cases sweep', () => {
       async () => (await schedule!.describe()).info.recentActions.map((a) => a.action.workflow).find((w) => !before.has(w.firstExecutionRunId)),
       { what: 'the triggered sweep to start' },
     );
-    return client.workflow.getHandle(run.workflowId, run.firstExecutionRunId).result();
+    return stack.client.workflow.getHandle(run.workflowId, run.firstExecutionRunId).result();
   }
 
   it('tells operations once per terminated or timed-out run, with the reason; not of completed or continued cases', async () => {
@@ -65,20 +47,20 @@ describe('ended cases sweep', () => {
 
     // A ticket terminated as the server terminates one whose history outgrew its limits.
     const ticket = ticketInput();
-    const ticketHandle = await client.workflow.start(ticketWorkflow, { workflowId: ticket.ticketId, taskQueue, args: [ticket] });
-    await waitFor(async () => (await ds.query(`SELECT 1 FROM tickets WHERE id = $1`, [ticket.ticketId])).length > 0, { what: 'the ticket recorded' });
+    const ticketHandle = await stack.client.workflow.start(ticketWorkflow, { workflowId: ticket.ticketId, taskQueue, args: [ticket] });
+    await waitFor(async () => (await stack.ds.query(`SELECT 1 FROM tickets WHERE id = $1`, [ticket.ticketId])).length > 0, { what: 'the ticket recorded' });
     await ticketHandle.terminate(REASON);
 
     // A ticket whose execution timeout passed.
     const late = ticketInput();
-    await client.workflow.start(ticketWorkflow, { workflowId: late.ticketId, taskQueue, args: [late], workflowExecutionTimeout: '2 seconds' });
+    await stack.client.workflow.start(ticketWorkflow, { workflowId: late.ticketId, taskQueue, args: [late], workflowExecutionTimeout: '2 seconds' });
 
     // An incident that continued as new, then was terminated: told once, for the run that ended.
     const movedOn = `incident-${hex26()}`;
-    const movedOnHandle = await client.workflow.start(incidentWorkflow, { workflowId: movedOn, taskQueue, args: [manualIncidentInput(movedOn, { runLimits: { updates: 2 } })] });
+    const movedOnHandle = await stack.client.workflow.start(incidentWorkflow, { workflowId: movedOn, taskQueue, args: [manualIncidentInput(movedOn, { runLimits: { updates: 2 } })] });
     // An incident that continued as new and runs on: never told.
     const running = `incident-${hex26()}`;
-    const runningHandle = await client.workflow.start(incidentWorkflow, { workflowId: running, taskQueue, args: [manualIncidentInput(running, { runLimits: { updates: 2 } })] });
+    const runningHandle = await stack.client.workflow.start(incidentWorkflow, { workflowId: running, taskQueue, args: [manualIncidentInput(running, { runLimits: { updates: 2 } })] });
     for (const h of [movedOnHandle, runningHandle]) {
       for (const text of ['first look', 'second look']) await h.executeUpdate(noteIncidentUpdate, { args: [{ actor: 'sre-kim', text }] });
     }
@@ -88,7 +70,7 @@ describe('ended cases sweep', () => {
     };
     const movedOnRun = await waitFor(() => continued(movedOnHandle), { what: 'the first incident to continue as new' });
     await waitFor(() => continued(runningHandle), { what: 'the second incident to continue as new' });
-    await client.workflow.getHandle(movedOn).terminate(REASON);
+    await stack.client.workflow.getHandle(movedOn).terminate(REASON);
 
     // A preservation hold that ran its course (released at expiry): completed, not ended abnormally.
     const policy = testTakedownPolicy();
@@ -104,10 +86,10 @@ describe('ended cases sweep', () => {
       policy: policy.clocks.preservation!,
       escalateTo: policy.escalateTo,
     };
-    await (await client.workflow.start(preservationWorkflow, { workflowId: hold.holdId, taskQueue, args: [hold] })).result();
-    await waitFor(async () => ((await client.workflow.getHandle(late.ticketId).describe()).status.name === 'TIMED_OUT' ? true : undefined), { what: 'the late ticket to time out' });
+    await (await stack.client.workflow.start(preservationWorkflow, { workflowId: hold.holdId, taskQueue, args: [hold] })).result();
+    await waitFor(async () => ((await stack.client.workflow.getHandle(late.ticketId).describe()).status.name === 'TIMED_OUT' ? true : undefined), { what: 'the late ticket to time out' });
 
-    schedule = (await ensureSchedule(client, endedCasesSchedule(taskQueue, scheduleId, since))).handle;
+    schedule = (await ensureSchedule(stack.client, endedCasesSchedule(taskQueue, scheduleId, since))).handle;
     const described = await schedule.describe();
     expect(described.spec.intervals?.map((i) => i.every)).toEqual([60_000]);
     expect(described.policies.overlap).toBe('SKIP');
@@ -138,12 +120,12 @@ describe('ended cases sweep', () => {
       expect(told(id)).toHaveLength(1);
       expect(deliveriesOf(id)).toBe(1);
     }
-    const rows: { ticket_id: string; level: string }[] = await ds.query(
+    const rows: { ticket_id: string; level: string }[] = await stack.ds.query(
       `SELECT ticket_id, level FROM notifications WHERE kind = 'case_ended_abnormally' AND ticket_id = ANY($1) ORDER BY ticket_id`,
       [[ticket.ticketId, late.ticketId, movedOn, running, hold.holdId]],
     );
     expect(rows.map((r) => r.ticket_id).sort()).toEqual([ticket.ticketId, late.ticketId, movedOn].sort());
 
-    await client.workflow.getHandle(running).terminate('test done');
+    await stack.client.workflow.getHandle(running).terminate('test done');
   });
 });

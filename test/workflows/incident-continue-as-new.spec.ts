@@ -1,7 +1,6 @@
 import { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { incidentWorkflow } from '../../src/workflows';
 import { sendUpdateOnce } from '../../src/api/incidents/send-update';
 import { RUN_LIMITS } from '../../src/workflows/common/run-budget';
@@ -19,8 +18,8 @@ import {
   NOTES_IN_VIEW,
   resolveIncidentUpdate,
 } from '../../src/workflows/incident/messages';
-import { PagerDutyFake, startPagerDutyFake } from '../fakes/pagerduty-events';
-import { openDataSource, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
+import { startPagerDutyFake } from '../fakes/pagerduty-events';
+import { useWorkerStack } from '../support/harness';
 import { manualIncidentInput, testIncidentPolicy } from '../support/incidents';
 import { waitFor } from '../support/wait-for';
 
@@ -58,34 +57,17 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
 const id26 = () => randomUUID().replace(/-/g, '').slice(0, 26);
 
 describe('incidents continue as new: state, pages and records carried across runs', () => {
-  const taskQueue = uniqueTaskQueue('incident-can');
-  let pd: PagerDutyFake;
-  let ds: DataSource;
-  let client: Client;
-  let worker: RunningWorker;
-
-  beforeAll(async () => {
-    pd = await startPagerDutyFake();
-    const config = testConfig({ PAGERDUTY_EVENTS_URL: pd.url, PAGERDUTY_ROUTING_KEY: pd.routingKey });
-    ds = await openDataSource(config);
-    client = await temporalClient(config);
-    worker = await startWorker(config, ds, taskQueue);
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await client?.connection.close();
-    await ds?.destroy();
-    await pd?.close();
-  });
+  const stack = useWorkerStack(({ pd }) => ({ PAGERDUTY_EVENTS_URL: pd.url, PAGERDUTY_ROUTING_KEY: pd.routingKey }), { label: 'incident-can', fakes: { pd: startPagerDutyFake } });
+  const { taskQueue } = stack;
 
   async function start(overrides: Partial<IncidentInput>): Promise<{ h: WorkflowHandle<typeof incidentWorkflow>; input: IncidentInput; firstRunId: string }> {
     const input = manualIncidentInput(`incident-${id26()}`, overrides);
-    const h = await client.workflow.start(incidentWorkflow, { workflowId: input.incidentId, taskQueue, args: [input] });
+    const h = await stack.client.workflow.start(incidentWorkflow, { workflowId: input.incidentId, taskQueue, args: [input] });
     return { h, input, firstRunId: h.firstExecutionRunId };
   }
 
   const events = async (incidentId: string) =>
-    (await ds.query(`SELECT event_key, seq, type, actor, data FROM incident_events WHERE incident_id = $1 ORDER BY seq`, [incidentId])) as {
+    (await stack.ds.query(`SELECT event_key, seq, type, actor, data FROM incident_events WHERE incident_id = $1 ORDER BY seq`, [incidentId])) as {
       event_key: string;
       seq: string;
       type: string;
@@ -124,9 +106,9 @@ describe('incidents continue as new: state, pages and records carried across run
     await h.executeUpdate(resolveIncidentUpdate, { args: [{ actor: 'sre-kim', summary: 'fixed' }] });
     const closed = await h.executeUpdate(closeIncidentUpdate, { args: [{ actor: 'sre-kim' }] });
     expect(closed.status).toBe('closed');
-    const final: IncidentView = await client.workflow.getHandle<typeof incidentWorkflow>(input.incidentId).result();
+    const final: IncidentView = await stack.client.workflow.getHandle<typeof incidentWorkflow>(input.incidentId).result();
 
-    const runs = await runsOf(client, input.incidentId, firstRunId);
+    const runs = await runsOf(stack.client, input.incidentId, firstRunId);
     expect(runs.filter((r) => r.continuedAsNew).length).toBeGreaterThanOrEqual(3);
 
     // The state the actions imply, whatever run answered.
@@ -142,7 +124,7 @@ describe('incidents continue as new: state, pages and records carried across run
     const seqs = rows.map((r) => Number(r.seq));
     expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
     expect(seqs[0]).toBe(1);
-    const triggered: { occurred_at: Date }[] = await ds.query(`SELECT occurred_at FROM incident_events WHERE incident_id = $1 AND type = 'triggered'`, [input.incidentId]);
+    const triggered: { occurred_at: Date }[] = await stack.ds.query(`SELECT occurred_at FROM incident_events WHERE incident_id = $1 AND type = 'triggered'`, [input.incidentId]);
     expect(final.openedAt).toBe(triggered[0].occurred_at.toISOString()); // the first run's, carried
     expect(rows.map((r) => r.type).filter((t) => t !== 'note')).toEqual([
       'triggered',
@@ -153,7 +135,7 @@ describe('incidents continue as new: state, pages and records carried across run
       'closed',
     ]);
     expect(rows.filter((r) => r.type === 'note').map((r) => r.data.text)).toEqual(notes); // full texts, in order
-    const snapshot: { version: string; snapshot: IncidentView }[] = await ds.query(`SELECT version, snapshot FROM incidents WHERE id = $1`, [input.incidentId]);
+    const snapshot: { version: string; snapshot: IncidentView }[] = await stack.ds.query(`SELECT version, snapshot FROM incidents WHERE id = $1`, [input.incidentId]);
     expect(Number(snapshot[0].version)).toBe(Math.max(...seqs));
     expect(snapshot[0].snapshot).toMatchObject({ status: 'closed', notesTotal: notes.length, linkedTickets: tickets });
   });
@@ -167,11 +149,11 @@ describe('incidents continue as new: state, pages and records carried across run
     policy.priorities.P1.targets.mitigation = 3_600_000;
     const { h, input, firstRunId } = await start({ priority: 'P1', policy, runLimits: { updates: 3 } });
     const key = (step: number) => `${input.incidentId}:page:${step}`;
-    const triggers = (step: number) => pd.received.filter((e) => e.body?.event_action === 'trigger' && e.body.dedup_key === key(step)).length;
+    const triggers = (step: number) => stack.fakes.pd.received.filter((e) => e.body?.event_action === 'trigger' && e.body.dedup_key === key(step)).length;
     await waitFor(() => triggers(0) === 1, { what: 'the first page' });
 
     for (let i = 0; i < 7; i++) await note(h, `while paging ${i}`);
-    const before = await runsOf(client, input.incidentId, firstRunId);
+    const before = await runsOf(stack.client, input.incidentId, firstRunId);
     expect(before.filter((r) => r.continuedAsNew).length).toBeGreaterThanOrEqual(2);
     const pending = await h.query(incidentStatusQuery);
     // The second step and the breach really were still pending when the runs handed over.
@@ -181,17 +163,17 @@ describe('incidents continue as new: state, pages and records carried across run
 
     await waitFor(() => triggers(1) === 1, { what: 'the second page, from a later run', timeoutMs: 30_000 });
     const escalations = async () =>
-      (await ds.query(`SELECT key FROM notifications WHERE ticket_id = $1 AND kind = 'sla_escalation'`, [input.incidentId])) as { key: string }[];
+      (await stack.ds.query(`SELECT key FROM notifications WHERE ticket_id = $1 AND kind = 'sla_escalation'`, [input.incidentId])) as { key: string }[];
     await waitFor(async () => (await escalations()).length === 1, { what: 'the acknowledgement breach escalated', timeoutMs: 30_000 });
 
     // More boundaries after both fired: nothing fires again.
     for (let i = 0; i < 4; i++) await note(h, `after paging ${i}`);
     await h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-lead' }] });
-    await waitFor(() => [...pd.incidents().values()].filter((a) => a.dedupKey.startsWith(`${input.incidentId}:page:`)).every((a) => a.state === 'acknowledged'), { what: 'pages acknowledged at PagerDuty' });
-    const after = await runsOf(client, input.incidentId, firstRunId);
+    await waitFor(() => [...stack.fakes.pd.incidents().values()].filter((a) => a.dedupKey.startsWith(`${input.incidentId}:page:`)).every((a) => a.state === 'acknowledged'), { what: 'pages acknowledged at PagerDuty' });
+    const after = await runsOf(stack.client, input.incidentId, firstRunId);
     expect(after.filter((r) => r.continuedAsNew).length).toBeGreaterThan(before.filter((r) => r.continuedAsNew).length);
     expect([triggers(0), triggers(1)]).toEqual([1, 1]);
-    expect([...pd.incidents().values()].filter((a) => a.dedupKey.startsWith(`${input.incidentId}:page:`)).map((a) => a.openings)).toEqual([1, 1]);
+    expect([...stack.fakes.pd.incidents().values()].filter((a) => a.dedupKey.startsWith(`${input.incidentId}:page:`)).map((a) => a.openings)).toEqual([1, 1]);
     expect((await escalations()).map((r) => r.key)).toEqual([`${input.incidentId}:firstResponse:breach-escalation`]);
     const rows = await waitFor(async () => {
       const found = await events(input.incidentId);
@@ -212,14 +194,14 @@ describe('incidents continue as new: state, pages and records carried across run
     const { h, input, firstRunId } = await start({ priority: 'P1', policy, runLimits: { updates: 3 } });
     await h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-ben' }] });
     const resolved = await h.executeUpdate(resolveIncidentUpdate, { args: [{ actor: 'sre-ben', summary: 'fixed' }] });
-    const sent = async () => (await ds.query(`SELECT key, kind FROM notifications WHERE ticket_id = $1 ORDER BY created_at`, [input.incidentId])) as { key: string; kind: string }[];
+    const sent = async () => (await stack.ds.query(`SELECT key, kind FROM notifications WHERE ticket_id = $1 ORDER BY created_at`, [input.incidentId])) as { key: string; kind: string }[];
     for (let i = 0; i < 7; i++) await note(h, `after resolve ${i}`);
-    const runs = await runsOf(client, input.incidentId, firstRunId);
+    const runs = await runsOf(stack.client, input.incidentId, firstRunId);
     expect(runs.filter((r) => r.continuedAsNew).length).toBeGreaterThanOrEqual(2);
     expect(await sent()).toEqual([]); // both still pending when the runs handed over
     await waitFor(async () => (await sent()).length === 2, { what: 'reminder and overdue escalation', timeoutMs: 30_000 });
     for (let i = 0; i < 4; i++) await note(h, `after overdue ${i}`); // another boundary after both fired
-    expect((await runsOf(client, input.incidentId, firstRunId)).length).toBeGreaterThan(runs.length);
+    expect((await runsOf(stack.client, input.incidentId, firstRunId)).length).toBeGreaterThan(runs.length);
     expect((await sent()).map((r) => [r.key, r.kind])).toEqual([
       [`${input.incidentId}:review:reminder:0`, 'review_reminder'],
       [`${input.incidentId}:review:overdue`, 'review_overdue'],
@@ -237,9 +219,9 @@ describe('incidents continue as new: state, pages and records carried across run
     // On failure, each run's updates as the server recorded them: which run accepted and completed
     // which update ID (a known rare flake under load re-applies an update in a later run).
     if (failures.length > 0 || (await h.query(incidentStatusQuery)).notesTotal !== 20) {
-      const runs0 = await runsOf(client, input.incidentId, firstRunId);
+      const runs0 = await runsOf(stack.client, input.incidentId, firstRunId);
       for (const r of runs0) {
-        const hist = await client.workflow.getHandle(input.incidentId, r.runId).fetchHistory();
+        const hist = await stack.client.workflow.getHandle(input.incidentId, r.runId).fetchHistory();
         const lines = (hist.events ?? []).map((e) => {
           const name = EventType[e.eventType!];
           const acc = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId;
@@ -251,7 +233,7 @@ describe('incidents continue as new: state, pages and records carried across run
       console.log('FAILURES', failures.join(' | '));
     }
     expect(failures).toEqual([]);
-    const runs = await runsOf(client, input.incidentId, firstRunId);
+    const runs = await runsOf(stack.client, input.incidentId, firstRunId);
     expect(runs.filter((r) => r.continuedAsNew).length).toBeGreaterThanOrEqual(2);
     expect((await h.query(incidentStatusQuery)).notesTotal).toBe(20);
     const rows = await waitFor(async () => {
@@ -268,14 +250,14 @@ describe('incidents continue as new: state, pages and records carried across run
   it('200 notes of 10,000 characters from eight clients (default limits): the incident runs on, every note recorded once, each run far under the limits', async () => {
     const { h, input, firstRunId } = await start({ priority: 'P1', policy: longP1Policy() });
     await h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-ana' }] });
-    const before = (await runsOf(client, input.incidentId, firstRunId))[0];
+    const before = (await runsOf(stack.client, input.incidentId, firstRunId))[0];
     const texts = Array.from({ length: 200 }, (_, i) => `${String(i).padStart(3, '0')} ${'n'.repeat(9_996)}`);
     const started = Date.now();
     await pool(texts, 8, (t) => note(h, t));
     const ms = Date.now() - started;
     const described = await h.describe();
     expect(described.status.name).toBe('RUNNING');
-    const runs = await runsOf(client, input.incidentId, firstRunId);
+    const runs = await runsOf(stack.client, input.incidentId, firstRunId);
     for (const r of runs) {
       expect(r.events).toBeLessThan(RUN_LIMITS.historyEvents + 200);
       expect(r.bytes).toBeLessThan(RUN_LIMITS.historyBytes + 1024 * 1024); // the server's hard limit is 50 MiB
@@ -303,7 +285,7 @@ describe('incidents continue as new: state, pages and records carried across run
   it('history per 100-character note is small and does not grow with the number of notes', async () => {
     const { h, input, firstRunId } = await start({ priority: 'P1', policy: longP1Policy() });
     await h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-ana' }] });
-    const sample = async () => (await runsOf(client, input.incidentId, firstRunId)).reduce((s, r) => ({ events: s.events + r.events, bytes: s.bytes + r.bytes }), { events: 0, bytes: 0 });
+    const sample = async () => (await runsOf(stack.client, input.incidentId, firstRunId)).reduce((s, r) => ({ events: s.events + r.events, bytes: s.bytes + r.bytes }), { events: 0, bytes: 0 });
     const text = (i: number) => `${String(i).padStart(4, '0')} ${'t'.repeat(95)}`;
     const batches: { events: number; bytes: number }[] = [];
     let n = 0;

@@ -1,51 +1,35 @@
-import { Client } from '@temporalio/client';
-import { DataSource } from 'typeorm';
 import { incidentWorkflow } from '../../src/workflows';
 import { alertGroupQuery, incidentStatusQuery } from '../../src/workflows/incident/messages';
-import { PagerDutyFake, startPagerDutyFake } from '../fakes/pagerduty-events';
-import { openDataSource, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
+import { startPagerDutyFake } from '../fakes/pagerduty-events';
+import { useWorkerStack } from '../support/harness';
 import { alert, sendAlert } from '../support/incidents';
 import { waitFor } from '../support/wait-for';
 import { spawnWorkerProcess, WorkerProcess } from '../support/worker-process';
 
 describe('worker killed mid-page', () => {
-  const taskQueue = uniqueTaskQueue('incident-crash');
-  const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue });
-  let ds: DataSource;
-  let client: Client;
-  let pd: PagerDutyFake;
+  const stack = useWorkerStack({}, { label: 'incident-crash', fakes: { pd: startPagerDutyFake }, worker: false });
+  const { taskQueue } = stack;
   const spawned: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    ds = await openDataSource(config);
-    client = await temporalClient(config);
-    pd = await startPagerDutyFake();
-  });
-  afterAll(async () => {
-    for (const w of spawned) if (w.child.exitCode === null) w.child.kill('SIGKILL');
-    await client?.connection.close();
-    await ds?.destroy();
-    await pd?.close();
-  });
+  stack.onTeardown(() => spawned.filter((w) => w.child.exitCode === null).forEach((w) => w.child.kill('SIGKILL')));
 
   const spawn = async () => {
-    const w = await spawnWorkerProcess({ TEMPORAL_TASK_QUEUE: taskQueue, PAGERDUTY_EVENTS_URL: pd.url, PAGERDUTY_ROUTING_KEY: pd.routingKey });
+    const w = await spawnWorkerProcess({ TEMPORAL_TASK_QUEUE: taskQueue, PAGERDUTY_EVENTS_URL: stack.fakes.pd.url, PAGERDUTY_ROUTING_KEY: stack.fakes.pd.routingKey });
     spawned.push(w);
     return w;
   };
 
   it('each page opens one PagerDuty alert, though the worker died before hearing back', async () => {
     const first = await spawn();
-    pd.delayAnswers(1, 120_000); // PagerDuty takes the first page; its answer never reaches the first worker
-    const groupId = await sendAlert(client, taskQueue, alert({ service: `crash-${Date.now()}`, count: 5 }));
-    const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    stack.fakes.pd.delayAnswers(1, 120_000); // PagerDuty takes the first page; its answer never reaches the first worker
+    const groupId = await sendAlert(stack.client, taskQueue, alert({ service: `crash-${Date.now()}`, count: 5 }));
+    const incidentId = await waitFor(async () => (await stack.client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
     const firstPage = `${incidentId}:page:0`;
-    await waitFor(() => pd.received.some((r) => r.body?.dedup_key === firstPage), { what: 'the first page at PagerDuty' });
+    await waitFor(() => stack.fakes.pd.received.some((r) => r.body?.dedup_key === firstPage), { what: 'the first page at PagerDuty' });
     first.child.kill('SIGKILL');
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
 
     await spawn();
-    const handle = client.workflow.getHandle<typeof incidentWorkflow>(incidentId);
+    const handle = stack.client.workflow.getHandle<typeof incidentWorkflow>(incidentId);
     const view = await waitFor(async () => {
       const v = await handle.query(incidentStatusQuery);
       return v.pages.every((p) => p.response !== null) ? v : undefined;
@@ -53,13 +37,13 @@ describe('worker killed mid-page', () => {
 
     expect(view.pages.map((p) => p.dedupKey)).toEqual([firstPage, `${incidentId}:page:1`]);
     // The retried page reached PagerDuty again under the same dedup key: one alert, never two.
-    expect(pd.received.filter((r) => r.body?.dedup_key === firstPage && r.body?.event_action === 'trigger').length).toBeGreaterThanOrEqual(2);
-    const alerts = [...pd.incidents().values()].filter((a) => a.dedupKey.startsWith(`${incidentId}:page:`));
+    expect(stack.fakes.pd.received.filter((r) => r.body?.dedup_key === firstPage && r.body?.event_action === 'trigger').length).toBeGreaterThanOrEqual(2);
+    const alerts = [...stack.fakes.pd.incidents().values()].filter((a) => a.dedupKey.startsWith(`${incidentId}:page:`));
     expect(alerts.map((a) => [a.dedupKey, a.openings])).toEqual([
       [firstPage, 1],
       [`${incidentId}:page:1`, 1],
     ]);
-    const rows: { dedup_key: string; attempts: number }[] = await ds.query(`SELECT dedup_key, attempts FROM pages WHERE incident_id = $1 ORDER BY step`, [incidentId]);
+    const rows: { dedup_key: string; attempts: number }[] = await stack.ds.query(`SELECT dedup_key, attempts FROM pages WHERE incident_id = $1 ORDER BY step`, [incidentId]);
     expect(rows.map((r) => r.dedup_key)).toEqual([firstPage, `${incidentId}:page:1`]);
   });
 });

@@ -1,8 +1,8 @@
-import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { DataSource } from 'typeorm';
 import { incidentWorkflow, ticketWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/ticket/messages';
+import { queryOpened } from '../support/sealed-rows';
 import { ticketEvents, ticketInput } from '../support/tickets';
 import {
   acknowledgeIncidentUpdate,
@@ -15,8 +15,8 @@ import {
   reviewIncidentUpdate,
 } from '../../src/workflows/incident/messages';
 import { CaseKind, CaseStatus, Priority, Service, SlaBreached } from '../../src/workflows/search-attributes';
-import { PagerDutyFake, startPagerDutyFake } from '../fakes/pagerduty-events';
-import { openDataSource, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
+import { startPagerDutyFake } from '../fakes/pagerduty-events';
+import { useWorkerStack } from '../support/harness';
 import { alert, sendAlert, testIncidentPolicy } from '../support/incidents';
 import { waitFor } from '../support/wait-for';
 
@@ -28,36 +28,19 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
 }
 
 describe('incidents from alerts, paging through PagerDuty Events v2', () => {
-  const taskQueue = uniqueTaskQueue('incident');
-  let pd: PagerDutyFake;
-  let ds: DataSource;
-  let client: Client;
-  let worker: RunningWorker;
+  const stack = useWorkerStack(({ pd }) => ({ PAGERDUTY_EVENTS_URL: pd.url, PAGERDUTY_ROUTING_KEY: pd.routingKey }), { label: 'incident', fakes: { pd: startPagerDutyFake } });
+  const { taskQueue } = stack;
 
-  beforeAll(async () => {
-    pd = await startPagerDutyFake();
-    const config = testConfig({ PAGERDUTY_EVENTS_URL: pd.url, PAGERDUTY_ROUTING_KEY: pd.routingKey });
-    ds = await openDataSource(config);
-    client = await temporalClient(config);
-    worker = await startWorker(config, ds, taskQueue);
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await client?.connection.close();
-    await ds?.destroy();
-    await pd?.close();
-  });
-
-  const incidentHandle = (id: string) => client.workflow.getHandle<typeof incidentWorkflow>(id);
-  const pagesAtFake = (incidentId: string) => [...pd.incidents().values()].filter((a) => a.dedupKey.startsWith(`${incidentId}:page:`));
+  const incidentHandle = (id: string) => stack.client.workflow.getHandle<typeof incidentWorkflow>(id);
+  const pagesAtFake = (incidentId: string) => [...stack.fakes.pd.incidents().values()].filter((a) => a.dedupKey.startsWith(`${incidentId}:page:`));
 
   it('1,000 concurrent alerts with one fingerprint make one incident counting 1,000 alerts, paged once', async () => {
     const service = `checkout-${Date.now()}`;
     let groupId = '';
     await pool(Array.from({ length: 1000 }, (_, i) => i), 32, async () => {
-      groupId = await sendAlert(client, taskQueue, alert({ service }));
+      groupId = await sendAlert(stack.client, taskQueue, alert({ service }));
     });
-    const group = client.workflow.getHandle(groupId);
+    const group = stack.client.workflow.getHandle(groupId);
     const incidentId = await waitFor(async () => (await group.query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
     const view = await waitFor(async () => {
       const v = await incidentHandle(incidentId).query(incidentStatusQuery);
@@ -76,24 +59,24 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
   it('below the threshold there is no incident; crossing it opens one', async () => {
     const service = `search-${Date.now()}`;
     let groupId = '';
-    for (let i = 0; i < 4; i++) groupId = await sendAlert(client, taskQueue, alert({ service }));
-    const group = client.workflow.getHandle(groupId);
+    for (let i = 0; i < 4; i++) groupId = await sendAlert(stack.client, taskQueue, alert({ service }));
+    const group = stack.client.workflow.getHandle(groupId);
     await waitFor(async () => (await group.query(alertGroupQuery)).alertsTotal === 4, { what: 'four alerts counted' });
     expect((await group.query(alertGroupQuery)).incidentId).toBeNull();
-    await sendAlert(client, taskQueue, alert({ service }));
+    await sendAlert(stack.client, taskQueue, alert({ service }));
     const incidentId = await waitFor(async () => (await group.query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
     expect((await incidentHandle(incidentId).query(incidentStatusQuery)).alertCount).toBe(5);
     await incidentHandle(incidentId).executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-ana' }] });
   });
 
   it('pages the next level when nobody acknowledges, stops on acknowledgement, and survives pager errors', async () => {
-    pd.failNext(2, 500); // the first page is retried under the same dedup key
+    stack.fakes.pd.failNext(2, 500); // the first page is retried under the same dedup key
     // The acknowledgement comes after two ack timeouts (2 s each), so this incident's response
     // target must outlast them; the test policy's 2 s P1 target would make "met" a race.
     const policy = testIncidentPolicy();
     policy.priorities.P1.targets.firstResponse = 60_000;
-    const groupId = await sendAlert(client, taskQueue, alert({ service: `edge-${Date.now()}`, count: 5 }), policy);
-    const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const groupId = await sendAlert(stack.client, taskQueue, alert({ service: `edge-${Date.now()}`, count: 5 }), policy);
+    const incidentId = await waitFor(async () => (await stack.client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
     const h = incidentHandle(incidentId);
     await waitFor(() => pagesAtFake(incidentId).length === 2, { what: 'level 2 paged after the ack timeout' });
     const view = await h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-lead' }] });
@@ -104,7 +87,7 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
     // The level-2 row is written by sendPage after PagerDuty answered it, possibly after the
     // acknowledgement (which only waits for the pager calls): wait for both rows.
     const rows = await waitFor(async () => {
-      const found: { dedup_key: string; paged: string[]; response: { status: string } }[] = await ds.query(`SELECT dedup_key, paged, response FROM pages WHERE incident_id = $1 ORDER BY step`, [incidentId]);
+      const found: { dedup_key: string; paged: string[]; response: { status: string } }[] = await stack.ds.query(`SELECT dedup_key, paged, response FROM pages WHERE incident_id = $1 ORDER BY step`, [incidentId]);
       return found.length >= 2 ? found : undefined;
     }, { what: 'both page rows' });
     expect(rows.map((r) => r.response.status)).toEqual(['success', 'success']);
@@ -118,8 +101,8 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
     policy.escalation = { levels: [{ targets: ['rotation:sre-primary'], ackTimeoutMs: 5_000 }, { targets: ['user:sre-lead'], ackTimeoutMs: 5_000 }], loops: 1 };
     policy.priorities.P1.targets.firstResponse = 60_000;
     policy.priorities.P1.targets.mitigation = 8_000;
-    const groupId = await sendAlert(client, taskQueue, alert({ service: `ack-stop-${Date.now()}`, count: 5 }), policy);
-    const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const groupId = await sendAlert(stack.client, taskQueue, alert({ service: `ack-stop-${Date.now()}`, count: 5 }), policy);
+    const incidentId = await waitFor(async () => (await stack.client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
     const h = incidentHandle(incidentId);
     await waitFor(() => pagesAtFake(incidentId).length === 1, { what: 'first page at PagerDuty' });
     const acked = await h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-ana' }] });
@@ -133,16 +116,16 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
     }, { what: 'mitigation breach, after the second step was due' });
     expect(Date.parse(later.sla.mitigation!.breachedAt!)).toBeGreaterThan(secondDueAt);
     expect(later.pages.map((p) => [p.step, p.state])).toEqual([[0, 'sent'], [1, 'cancelled']]);
-    const triggers = pd.received.filter((e) => e.body?.event_action === 'trigger' && String(e.body.dedup_key).startsWith(`${incidentId}:page:`));
+    const triggers = stack.fakes.pd.received.filter((e) => e.body?.event_action === 'trigger' && String(e.body.dedup_key).startsWith(`${incidentId}:page:`));
     expect(triggers.map((e) => e.body!.dedup_key)).toEqual([`${incidentId}:page:0`]);
     expect(pagesAtFake(incidentId).map((a) => [a.dedupKey, a.state, a.openings])).toEqual([[`${incidentId}:page:0`, 'acknowledged', 1]]);
-    const rows: { step: number }[] = await ds.query(`SELECT step FROM pages WHERE incident_id = $1`, [incidentId]);
+    const rows: { step: number }[] = await stack.ds.query(`SELECT step FROM pages WHERE incident_id = $1`, [incidentId]);
     expect(rows.map((r) => r.step)).toEqual([0]);
   });
 
   it('a P3 does not page; raised to P1 before anyone acknowledged, it pages at once', async () => {
-    const groupId = await sendAlert(client, taskQueue, alert({ service: `drm-${Date.now()}`, kind: 'drm_license_failure' }));
-    const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const groupId = await sendAlert(stack.client, taskQueue, alert({ service: `drm-${Date.now()}`, kind: 'drm_license_failure' }));
+    const incidentId = await waitFor(async () => (await stack.client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
     const h = incidentHandle(incidentId);
     const before = await h.query(incidentStatusQuery);
     expect([before.priority, before.pages]).toEqual(['P3', []]);
@@ -153,16 +136,16 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
 
   it('auto-resolves after silence; the next alert with the same fingerprint opens a new incident', async () => {
     const service = `cdn-${Date.now()}`;
-    const groupId = await sendAlert(client, taskQueue, alert({ service, kind: 'custom_probe', severity: 'warning' }));
-    const first = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const groupId = await sendAlert(stack.client, taskQueue, alert({ service, kind: 'custom_probe', severity: 'warning' }));
+    const first = await waitFor(async () => (await stack.client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
     const resolved = await waitFor(async () => {
       const v = await incidentHandle(first).query(incidentStatusQuery);
       return v.status === 'resolved' ? v : undefined;
     }, { what: 'auto-resolve after 3 s of silence' });
     expect(resolved.resolvedBy).toBe('system');
-    await sendAlert(client, taskQueue, alert({ service, kind: 'custom_probe', severity: 'warning' }));
+    await sendAlert(stack.client, taskQueue, alert({ service, kind: 'custom_probe', severity: 'warning' }));
     const second = await waitFor(async () => {
-      const id = (await client.workflow.getHandle(groupId).query(alertGroupQuery).catch(() => undefined))?.incidentId;
+      const id = (await stack.client.workflow.getHandle(groupId).query(alertGroupQuery).catch(() => undefined))?.incidentId;
       return id && id !== first ? id : undefined;
     }, { what: 'a second incident' });
     expect(second).not.toBe(first);
@@ -171,8 +154,8 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
   it('records a mitigation breach at the deadline when an acknowledged P1 is not mitigated in time', async () => {
     const policy = testIncidentPolicy();
     policy.priorities.P1.targets.firstResponse = 60_000; // the ack must not race a 2 s window on a loaded machine
-    const groupId = await sendAlert(client, taskQueue, alert({ service: `origin-${Date.now()}`, count: 5 }), policy);
-    const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const groupId = await sendAlert(stack.client, taskQueue, alert({ service: `origin-${Date.now()}`, count: 5 }), policy);
+    const incidentId = await waitFor(async () => (await stack.client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
     const h = incidentHandle(incidentId);
     await h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-ana' }] });
     const view = await waitFor(async () => {
@@ -184,7 +167,7 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
     expect(view.slaBreached).toBe(true);
     // The event row is written by an activity after the state the query shows: wait for it.
     const rows = await waitFor(async () => {
-      const found: { data: { metric: string } }[] = await ds.query(`SELECT data FROM incident_events WHERE incident_id = $1 AND type = 'sla_breached'`, [incidentId]);
+      const found: { data: { metric: string } }[] = await stack.ds.query(`SELECT data FROM incident_events WHERE incident_id = $1 AND type = 'sla_breached'`, [incidentId]);
       return found.length ? found : undefined;
     }, { what: 'the sla_breached event row' });
     expect(rows.map((r) => r.data.metric)).toEqual(['mitigation']);
@@ -194,11 +177,12 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
     const service = `ingest-${Date.now()}`;
     const policy = testIncidentPolicy(); // P1: acknowledgement 2 s, mitigation 6 s; breachEscalateTo sre-manager
     expect(policy.breachEscalateTo).toBe('sre-manager');
-    const groupId = await sendAlert(client, taskQueue, alert({ service, count: 5 }), policy);
-    const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const groupId = await sendAlert(stack.client, taskQueue, alert({ service, count: 5 }), policy);
+    const incidentId = await waitFor(async () => (await stack.client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
     const h = incidentHandle(incidentId);
     const notified = await waitFor(async () => {
-      const rows: { key: string; kind: string; level: string; recipient: string; payload: { metric: string } }[] = await ds.query(
+      const rows = await queryOpened<{ key: string; kind: string; level: string; recipient: string; payload: { metric: string } }>(
+        stack.ds,
         `SELECT key, kind, level, recipient, payload FROM notifications WHERE ticket_id = $1 AND kind = 'sla_escalation' ORDER BY created_at`,
         [incidentId],
       );
@@ -210,7 +194,7 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
     ]);
     // The notification and the event are written by two activities in parallel: wait for both events.
     const events = await waitFor(async () => {
-      const found: { type: string; data: { metric: string; escalatedTo: string } }[] = await ds.query(
+      const found: { type: string; data: { metric: string; escalatedTo: string } }[] = await stack.ds.query(
         `SELECT type, data FROM incident_events WHERE incident_id = $1 AND type IN ('sla_breached', 'sla_breach_escalated') ORDER BY id`,
         [incidentId],
       );
@@ -237,15 +221,15 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
     }, { what: 'CaseStatus acknowledged' });
     expect(acknowledged.get(SlaBreached)).toBe(true);
     // Still one escalation per metric.
-    const again: { n: string }[] = await ds.query(`SELECT count(*) AS n FROM notifications WHERE ticket_id = $1 AND kind = 'sla_escalation'`, [incidentId]);
+    const again: { n: string }[] = await stack.ds.query(`SELECT count(*) AS n FROM notifications WHERE ticket_id = $1 AND kind = 'sla_escalation'`, [incidentId]);
     expect(Number(again[0].n)).toBe(2);
   });
 
   it('resolving an incident updates and resolves each linked ticket through its own workflow', async () => {
     const ticket = ticketInput({ priority: 'P3' }, { firstResponse: 60_000 });
-    const ticketHandle = await client.workflow.start(ticketWorkflow, { workflowId: ticket.ticketId, taskQueue, args: [ticket] });
-    const groupId = await sendAlert(client, taskQueue, alert({ service: `login-${Date.now()}`, count: 5 }));
-    const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const ticketHandle = await stack.client.workflow.start(ticketWorkflow, { workflowId: ticket.ticketId, taskQueue, args: [ticket] });
+    const groupId = await sendAlert(stack.client, taskQueue, alert({ service: `login-${Date.now()}`, count: 5 }));
+    const incidentId = await waitFor(async () => (await stack.client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
     const h = incidentHandle(incidentId);
     expect((await h.executeUpdate(linkTicketUpdate, { args: [{ actor: 'agent-bo', ticketId: ticket.ticketId }] })).linkedTickets).toEqual([ticket.ticketId]);
     await h.executeUpdate(resolveIncidentUpdate, { args: [{ actor: 'sre-ana', summary: 'login service restored' }] });
@@ -254,21 +238,21 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
       return v.status === 'resolved' ? v : undefined;
     }, { what: 'linked ticket resolved' });
     expect(resolved.sla.firstResponse?.state).toBe('met');
-    const resolvedEvent = await waitFor(async () => (await ticketEvents(ds, ticket.ticketId)).find((e) => e.type === 'resolved'), { what: 'resolved event recorded' });
+    const resolvedEvent = await waitFor(async () => (await ticketEvents(stack.ds, ticket.ticketId)).find((e) => e.type === 'resolved'), { what: 'resolved event recorded' });
     expect(resolvedEvent.actor).toBe('system');
     expect(resolvedEvent.data.incidentId).toBe(incidentId);
-    expect((await ticketEvents(ds, ticket.ticketId)).map((e) => e.type)).toContain('incident_update');
+    expect((await ticketEvents(stack.ds, ticket.ticketId)).map((e) => e.type)).toContain('incident_update');
   });
 
   it('reminds the owner before a P1 review is due and escalates to the manager when it is overdue', async () => {
-    const groupId = await sendAlert(client, taskQueue, alert({ service: `billing-${Date.now()}`, count: 5 }));
-    const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const groupId = await sendAlert(stack.client, taskQueue, alert({ service: `billing-${Date.now()}`, count: 5 }));
+    const incidentId = await waitFor(async () => (await stack.client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
     const h = incidentHandle(incidentId);
     await h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-ben' }] });
     const resolved = await h.executeUpdate(resolveIncidentUpdate, { args: [{ actor: 'sre-ben', summary: 'fixed' }] });
     expect(Date.parse(resolved.reviewDueAt!) - Date.parse(resolved.resolvedAt!)).toBe(4_000);
     const sent = await waitFor(async () => {
-      const rows: { kind: string; recipient: string; created_at: Date }[] = await ds.query(`SELECT kind, recipient, created_at FROM notifications WHERE ticket_id = $1 ORDER BY created_at`, [incidentId]);
+      const rows = await queryOpened<{ kind: string; recipient: string; created_at: Date }>(stack.ds, `SELECT kind, recipient, created_at FROM notifications WHERE ticket_id = $1 ORDER BY created_at`, [incidentId]);
       return rows.length === 2 ? rows : undefined;
     }, { what: 'reminder and overdue escalation' });
     expect(sent.map((r) => [r.kind, r.recipient])).toEqual([
@@ -279,8 +263,8 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
   });
 
   it('a P1 cannot close without a post-incident review', async () => {
-    const groupId = await sendAlert(client, taskQueue, alert({ service: `api-${Date.now()}`, count: 5 }));
-    const incidentId = await waitFor(async () => (await client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+    const groupId = await sendAlert(stack.client, taskQueue, alert({ service: `api-${Date.now()}`, count: 5 }));
+    const incidentId = await waitFor(async () => (await stack.client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
     const h = incidentHandle(incidentId);
     await h.executeUpdate(resolveIncidentUpdate, { args: [{ actor: 'sre-ana', summary: 'rolled back' }] });
     const refused = await h.executeUpdate(closeIncidentUpdate, { args: [{ actor: 'sre-ana' }] }).catch((e: unknown) => e);
@@ -310,7 +294,7 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
       ],
     });
     expect(reviewed.status).toBe('review_pending');
-    const backlog: { key: string; triage_owner: string; triage_by: Date }[] = await ds.query(`SELECT key, triage_owner, triage_by FROM backlog_items WHERE incident_id = $1 ORDER BY key`, [incidentId]);
+    const backlog: { key: string; triage_owner: string; triage_by: Date }[] = await stack.ds.query(`SELECT key, triage_owner, triage_by FROM backlog_items WHERE incident_id = $1 ORDER BY key`, [incidentId]);
     expect(backlog.map((b) => [b.key, b.triage_owner])).toEqual([
       [`${incidentId}:action:0`, 'product-triage'],
       [`${incidentId}:action:1`, 'product-triage'],
@@ -322,7 +306,7 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
     // ('paged') by the run loop, after the updates answered: wait for both.
     const expectedTypes = ['triggered', 'paged', 'resolved', 'reviewed', 'closed'];
     const types = await waitFor(async () => {
-      const found: { type: string }[] = await ds.query(`SELECT type FROM incident_events WHERE incident_id = $1 ORDER BY id`, [incidentId]);
+      const found: { type: string }[] = await stack.ds.query(`SELECT type FROM incident_events WHERE incident_id = $1 ORDER BY id`, [incidentId]);
       const seen = found.map((t) => t.type);
       return expectedTypes.every((t) => seen.includes(t)) && pagesAtFake(incidentId).every((a) => a.state === 'resolved') ? found : undefined;
     }, { what: 'the paged event and the pages resolved at PagerDuty' });

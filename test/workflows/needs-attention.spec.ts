@@ -1,10 +1,9 @@
 import { Context } from '@temporalio/activity';
-import { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { DataSource } from 'typeorm';
 import type { Activities } from '../../src/activities';
 import { UNSTORABLE_RECORD } from '../../src/activities/permanent-failure';
 import { PolicyRegistry } from '../../src/config/policy-registry';
@@ -27,9 +26,9 @@ import { NeedsAttention } from '../../src/workflows/search-attributes';
 import { noteTakedownUpdate, takedownStatusQuery } from '../../src/workflows/takedown/messages';
 import { extendPreservationUpdate, PreservationInput, preservationStatusQuery } from '../../src/workflows/takedown/preservation-messages';
 import { assignUpdate, replyUpdate, statusQuery } from '../../src/workflows/ticket/messages';
-import { NotifyWebhookFake, startNotifyWebhookFake } from '../fakes/notify-webhook';
-import { startStripeFake, StripeFake } from '../fakes/stripe';
-import { openDataSource, realActivities, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
+import { startNotifyWebhookFake } from '../fakes/notify-webhook';
+import { startStripeFake } from '../fakes/stripe';
+import { realActivities, useWorkerStack } from '../support/harness';
 import { manualIncidentInput } from '../support/incidents';
 import { refundInput } from '../support/refunds';
 import { copyrightNotice, startTakedown, takedownInput, testTakedownPolicy } from '../support/takedowns';
@@ -48,43 +47,28 @@ const id26 = () => randomUUID().replace(/-/g, '').slice(0, 26);
  * answering, and nothing is retried in a loop.
  */
 describe('a case whose record cannot be stored needs attention, and stays answerable', () => {
-  const taskQueue = uniqueTaskQueue('attention');
-  let notify: NotifyWebhookFake;
-  let stripe: StripeFake;
-  let ds: DataSource;
-  let client: Client;
-  let worker: RunningWorker;
   let activities: Activities;
   /** Attempts per workflow and activity type, counted around the real activities. */
   const attempts = new Map<string, number>();
   const attemptsOf = (workflowId: string, activity: string) => attempts.get(`${workflowId}:${activity}`) ?? 0;
-
-  beforeAll(async () => {
-    notify = await startNotifyWebhookFake();
-    stripe = await startStripeFake();
-    const config = testConfig({ NOTIFY_WEBHOOK_URL: notify.url, STRIPE_API_KEY: stripe.apiKey, STRIPE_API_BASE: stripe.url });
-    ds = await openDataSource(config);
-    client = await temporalClient(config);
-    activities = realActivities(config, ds);
-    const counted = Object.fromEntries(
-      Object.entries(activities).map(([name, fn]) => [
-        name,
-        (...args: unknown[]) => {
-          const key = `${Context.current().info.workflowExecution?.workflowId}:${name}`;
-          attempts.set(key, (attempts.get(key) ?? 0) + 1);
-          return (fn as (...a: unknown[]) => unknown)(...args);
-        },
-      ]),
-    ) as Activities;
-    worker = await startWorker(config, ds, taskQueue, counted);
+  const stack = useWorkerStack(({ notify, stripe }) => ({ NOTIFY_WEBHOOK_URL: notify.url, STRIPE_API_KEY: stripe.apiKey, STRIPE_API_BASE: stripe.url }), {
+    label: 'attention',
+    fakes: { notify: startNotifyWebhookFake, stripe: startStripeFake },
+    activities(config, ds) {
+      activities = realActivities(config, ds);
+      return Object.fromEntries(
+        Object.entries(activities).map(([name, fn]) => [
+          name,
+          (...args: unknown[]) => {
+            const key = `${Context.current().info.workflowExecution?.workflowId}:${name}`;
+            attempts.set(key, (attempts.get(key) ?? 0) + 1);
+            return (fn as (...a: unknown[]) => unknown)(...args);
+          },
+        ]),
+      ) as Activities;
+    },
   });
-  afterAll(async () => {
-    await worker?.stop();
-    await client?.connection.close();
-    await ds?.destroy();
-    await stripe?.close();
-    await notify?.close();
-  });
+  const { taskQueue } = stack;
 
   const flagged = async (h: WorkflowHandle) => (await h.describe()).typedSearchAttributes.get(NeedsAttention) === true;
 
@@ -99,8 +83,8 @@ describe('a case whose record cannot be stored needs attention, and stays answer
     expect(view.needsAttention).toMatchObject({ reason: 'record_refused', step });
     expect(view.needsAttention!.sqlstate).toMatch(/^22/);
     const key = `${h.workflowId}:needs-attention`;
-    await waitFor(() => notify.deliveries.get(key) === 1, { what: `the operations notification of ${h.workflowId}` });
-    const sent = notify.accepted.filter((n) => n.key === key);
+    await waitFor(() => stack.fakes.notify.deliveries.get(key) === 1, { what: `the operations notification of ${h.workflowId}` });
+    const sent = stack.fakes.notify.accepted.filter((n) => n.key === key);
     expect(sent).toHaveLength(1);
     expect(sent[0].body).toMatchObject({ kind: 'case_needs_attention', level: 'operations', ticketId: h.workflowId });
     expect(JSON.stringify(sent[0].body)).not.toContain(NUL);
@@ -129,7 +113,7 @@ describe('a case whose record cannot be stored needs attention, and stays answer
 
   it('ticket: a NUL in the subject (start input) flags the ticket; the local activity no longer jams its task', async () => {
     const input = ticketInput({ subject: `Playback${NUL}stops`, customerRef: SECRET_REF }, { firstResponse: 3_600_000, resolution: 7_200_000 });
-    const h = await client.workflow.start(ticketWorkflow, { workflowId: input.ticketId, taskQueue, args: [input] });
+    const h = await stack.client.workflow.start(ticketWorkflow, { workflowId: input.ticketId, taskQueue, args: [input] });
     await waitFor(() => flagged(h), { what: 'the ticket flagged' });
     const first = await h.query(statusQuery);
     expect(first.needsAttention).toMatchObject({ field: 'view.subject', failedRecords: 1 });
@@ -164,9 +148,9 @@ describe('a case whose record cannot be stored needs attention, and stays answer
 
   it('incident: a NUL in a note (update argument) flags the incident; acknowledging still answers', async () => {
     const input = manualIncidentInput(`incident-manual-${id26()}`);
-    const h = await client.workflow.start(incidentWorkflow, { workflowId: input.incidentId, taskQueue, args: [input] });
+    const h = await stack.client.workflow.start(incidentWorkflow, { workflowId: input.incidentId, taskQueue, args: [input] });
     // The note must land after the opening record; sent earlier, the opening record carries it and is the one refused.
-    await waitFor(async () => (await ds.query(`SELECT 1 FROM incident_events WHERE incident_id = $1`, [input.incidentId])).length > 0, { what: 'the opening record' });
+    await waitFor(async () => (await stack.ds.query(`SELECT 1 FROM incident_events WHERE incident_id = $1`, [input.incidentId])).length > 0, { what: 'the opening record' });
     const noted = await h.executeUpdate(noteIncidentUpdate, { args: [{ actor: 'sre-kim', text: `rolled back${NUL}` }] });
     expect(noted.needsAttention).toMatchObject({ reason: 'record_refused', step: 'note', field: expect.stringContaining('notes') });
     const acked = await h.executeUpdate(acknowledgeIncidentUpdate, { args: [{ actor: 'sre-kim' }] });
@@ -181,7 +165,7 @@ describe('a case whose record cannot be stored needs attention, and stays answer
       // Long waits: the case stays where the test can act on it.
       policy: { ...policy, refunds: { ...policy.refunds, identityTimeoutMs: 600_000, retentionOfferWindowMs: 600_000 } },
     });
-    const h = await client.workflow.start(refundWorkflow, { workflowId: input.caseId, taskQueue, args: [input] });
+    const h = await stack.client.workflow.start(refundWorkflow, { workflowId: input.caseId, taskQueue, args: [input] });
     await waitFor(() => flagged(h), { what: 'the refund flagged' });
     const confirmed = await h.executeUpdate(confirmIdentityUpdate, { args: [{ actor: 'agent-bo', method: 'email code' }] });
     expect(confirmed.identity).not.toBeNull();
@@ -190,7 +174,7 @@ describe('a case whose record cannot be stored needs attention, and stays answer
   });
 
   it('dispute: a NUL in evidence (update argument) flags the case; more evidence still answers', async () => {
-    const charge = stripe.addCharge({ amount: 9999, currency: 'usd', authorizationCode: 'AUTH91' });
+    const charge = stack.fakes.stripe.addCharge({ amount: 9999, currency: 'usd', authorizationCode: 'AUTH91' });
     const disputeId = `dp_${id26()}`;
     const policy = pinBillingPolicy(fixtures.find('uoozee')!);
     const input: DisputeInput = {
@@ -204,8 +188,8 @@ describe('a case whose record cannot be stored needs attention, and stays answer
       dueBy: Date.now() + 10 * 86_400_000,
       policy,
     };
-    stripe.addDispute({ id: disputeId, charge: String(charge.id), dueBy: input.dueBy });
-    const h = await client.workflow.start(disputeWorkflow, { workflowId: input.caseId, taskQueue, args: [input] });
+    stack.fakes.stripe.addDispute({ id: disputeId, charge: String(charge.id), dueBy: input.dueBy });
+    const h = await stack.client.workflow.start(disputeWorkflow, { workflowId: input.caseId, taskQueue, args: [input] });
     await waitFor(async () => (await h.query(disputeStatusQuery)).status === 'evidence_staged', { what: 'evidence staged' });
     const added = await h.executeUpdate(addEvidenceUpdate, { args: [{ actor: 'agent-x', item: 'access_log', value: `login 10:02${NUL}` }] });
     expect(added.needsAttention).toMatchObject({ reason: 'record_refused', step: 'evidence_added' });
@@ -215,7 +199,7 @@ describe('a case whose record cannot be stored needs attention, and stays answer
   });
 
   it('dunning: a NUL in the identity method (update argument) flags the case; the retention offer still answers', async () => {
-    const sub = String(stripe.addSubscription().id);
+    const sub = String(stack.fakes.stripe.addSubscription().id);
     const invoiceId = `in_${id26().slice(0, 16)}`;
     const policy = pinBillingPolicy(fixtures.find('uoozee')!);
     const input: DunningInput = {
@@ -229,9 +213,9 @@ describe('a case whose record cannot be stored needs attention, and stays answer
       failedAt: Date.now(),
       policy: { ...policy, dunning: { steps: [{ afterMs: 600_000, kind: 'notify_update_card' }, { afterMs: 1_200_000, kind: 'cancel' }] } },
     };
-    const h = await client.workflow.start(dunningWorkflow, { workflowId: input.caseId, taskQueue, args: [input] });
+    const h = await stack.client.workflow.start(dunningWorkflow, { workflowId: input.caseId, taskQueue, args: [input] });
     // Opened on the record first, so the refusal is the update's own.
-    await waitFor(async () => (await ds.query(`SELECT 1 FROM billing_case_events WHERE case_id = $1 AND type = 'opened'`, [input.caseId])).length === 1, { what: 'the opened event' });
+    await waitFor(async () => (await stack.ds.query(`SELECT 1 FROM billing_case_events WHERE case_id = $1 AND type = 'opened'`, [input.caseId])).length === 1, { what: 'the opened event' });
     const confirmed = await h.executeUpdate(confirmDunningIdentityUpdate, { args: [{ actor: 'agent-bo', method: `email${NUL}code` }] });
     expect(confirmed.needsAttention).toMatchObject({ reason: 'record_refused', step: 'confirm_identity' });
     const offered = await h.executeUpdate(applyRetentionOfferUpdate, { args: [{ actor: 'agent-bo', offer: 'two months at half price' }] });
@@ -242,14 +226,14 @@ describe('a case whose record cannot be stored needs attention, and stays answer
 
   it('takedown: a NUL in a note (update argument) flags the case; the next note is stored again', async () => {
     const input = takedownInput(copyrightNotice(), { policy: testTakedownPolicy() });
-    const h = await startTakedown(client, taskQueue, input);
+    const h = await startTakedown(stack.client, taskQueue, input);
     const noted = await h.executeUpdate(noteTakedownUpdate, { args: [{ actor: { id: 'legal-omar', role: 'legal' }, text: `see ${NUL}ticket` }] });
     expect(noted.needsAttention).toMatchObject({ reason: 'record_refused', step: 'note', field: 'event.data.text' });
     const again = await h.executeUpdate(noteTakedownUpdate, { args: [{ actor: { id: 'legal-omar', role: 'legal' }, text: 'checked the upload' }] });
     expect(again.id).toBe(input.caseId);
     await expectFlaggedOnce(h, await h.query(takedownStatusQuery), 'recordTakedown', 'note');
     // The note without a NUL was stored: the read model catches up once a record is storable.
-    const notes: { type: string }[] = await ds.query(`SELECT type FROM takedown_events WHERE case_id = $1 AND type = 'note'`, [input.caseId]);
+    const notes: { type: string }[] = await stack.ds.query(`SELECT type FROM takedown_events WHERE case_id = $1 AND type = 'note'`, [input.caseId]);
     expect(notes).toHaveLength(1);
   });
 
@@ -267,7 +251,7 @@ describe('a case whose record cannot be stored needs attention, and stays answer
       policy: policy.clocks.preservation!,
       escalateTo: policy.escalateTo,
     };
-    const h = await client.workflow.start(preservationWorkflow, { workflowId: input.holdId, taskQueue, args: [input] });
+    const h = await stack.client.workflow.start(preservationWorkflow, { workflowId: input.holdId, taskQueue, args: [input] });
     await waitFor(() => flagged(h), { what: 'the hold flagged' });
     const extended = await h.executeUpdate(extendPreservationUpdate, { args: [{ actor: { id: 'legal-ines', role: 'legal' }, reference: 'renewed-1' }] });
     expect(extended.extension?.reference).toBe('renewed-1');

@@ -6,6 +6,7 @@ import { arnFor, StripeFake } from '../fakes/stripe';
 import { uniqueTaskQueue } from '../support/harness';
 import { stripeWorkflowEnv } from '../support/stripe-worker-env';
 import { refundInput } from '../support/refunds';
+import { queryOpened, testSealer } from '../support/sealed-rows';
 import { waitFor } from '../support/wait-for';
 
 const DAY = 86_400_000;
@@ -56,7 +57,7 @@ describe('refund cases against a Stripe-speaking gateway', () => {
     // Settled by the webhook: the trace number is read from the gateway and recorded on the case.
     expect(settled.refund!.traceNumber).toBe(arnFor(settling.refund!.gatewayRefundId!));
     const [row]: { snapshot: RefundView }[] = await waitFor(async () => {
-      const rows: { snapshot: RefundView }[] = await ds.query(`SELECT snapshot FROM billing_cases WHERE id = $1 AND state = 'settled'`, [input.caseId]);
+      const rows = await queryOpened<{ snapshot: RefundView }>(ds, `SELECT snapshot FROM billing_cases WHERE id = $1 AND state = 'settled'`, [input.caseId]);
       return rows.length ? rows : undefined;
     }, { what: 'settled snapshot' });
     expect(row.snapshot.refund!.traceNumber).toBe(settled.refund!.traceNumber);
@@ -69,7 +70,7 @@ describe('refund cases against a Stripe-speaking gateway', () => {
       return rows.length ? rows : undefined;
     }, { what: 'CRM updated' });
     expect(crm.map((c) => c.event)).toEqual(['refunded']);
-    const receipt: { kind: string; recipient: string }[] = await ds.query(`SELECT kind, recipient FROM notifications WHERE ticket_id = $1`, [input.caseId]);
+    const receipt = await queryOpened<{ kind: string; recipient: string }>(ds, `SELECT kind, recipient FROM notifications WHERE ticket_id = $1`, [input.caseId]);
     expect(receipt).toEqual([{ kind: 'refund_receipt', recipient: 'cust_4711' }]);
     const types = await eventTypes(input.caseId);
     expect(types.slice(0, 7)).toEqual(['opened', 'confirm_identity', 'eligibility', 'offer_retention', 'decline_offer', 'subscription_cancelled', 'refund_pending']);
@@ -155,8 +156,11 @@ describe('refund cases against a Stripe-speaking gateway', () => {
     const history = await h.fetchHistory();
     const failed = (history.events ?? []).filter((e) => e.activityTaskFailedEventAttributes);
     expect(failed).toHaveLength(1);
-    const [row]: { state: string; customer_ref: string; snapshot: RefundView }[] = await ds.query(`SELECT state, customer_ref, snapshot FROM billing_cases WHERE id = $1`, [input.caseId]);
+    // Opened (the snapshot is sealed): the plaintext itself must hold no card number.
+    const [row] = await queryOpened<{ state: string; customer_ref: string; snapshot: RefundView }>(ds, `SELECT state, customer_ref, snapshot FROM billing_cases WHERE id = $1`, [input.caseId]);
     expect(row.state).toBe('manual_remediation');
+    expect(row.snapshot.customerRef).toBe('cust •••• 4242');
+    expect(row.customer_ref).toBe(testSealer().pseudonym('cust •••• 4242'));
     expect(JSON.stringify(row)).not.toContain('4242 4242 4242 4242');
     expect(await eventTypes(input.caseId)).toEqual(['card_data_refused']);
     const told: { kind: string }[] = await ds.query(`SELECT kind FROM notifications WHERE ticket_id = $1`, [input.caseId]);

@@ -20,6 +20,7 @@ import { extendPreservationUpdate, PreservationInput, preservationStatusQuery } 
 import { NotifyWebhookFake, startNotifyWebhookFake } from '../fakes/notify-webhook';
 import { openDataSource, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
 import { communications, contentActions, copyrightNotice, COUNTER_NOTICE, removal, startTakedown, takedownInput, testTakedownPolicy } from '../support/takedowns';
+import { queryOpened } from '../support/sealed-rows';
 import { waitFor } from '../support/wait-for';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -87,7 +88,7 @@ describe('takedown workflows continue as new', () => {
 
   /** The case's own events in the order it applied them (a preservation hold's events carry no case seq). */
   const eventsBySeq = (caseId: string): Promise<EventRow[]> =>
-    ds.query(`SELECT event_key, type, seq, data FROM takedown_events WHERE case_id = $1 AND seq IS NOT NULL ORDER BY seq`, [caseId]);
+    queryOpened<EventRow>(ds, `SELECT event_key, type, seq, data FROM takedown_events WHERE case_id = $1 AND seq IS NOT NULL ORDER BY seq`, [caseId]);
 
   const expectEachOnceInOrder = (events: EventRow[]) => {
     const seqs = events.map((e) => Number(e.seq));

@@ -7,6 +7,7 @@ import { CaseKind, CaseStatus } from '../../src/workflows/search-attributes';
 import { extendPreservationUpdate, PreservationInput, preservationStatusQuery, PreservationView } from '../../src/workflows/takedown/preservation-messages';
 import { openDataSource, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
 import { contentActions, takedownEvents, testTakedownPolicy } from '../support/takedowns';
+import { queryOpened } from '../support/sealed-rows';
 import { waitFor } from '../support/wait-for';
 
 const LEGAL = { id: 'legal-ines', role: 'legal' };
@@ -46,8 +47,9 @@ describe('preservation hold workflow', () => {
     };
   }
   const start = (input: PreservationInput) => client.workflow.start(preservationWorkflow, { workflowId: input.holdId, taskQueue, args: [input] });
+  // The recipient is sealed under the case's key: opened as the API would.
   const notifications = (caseId: string): Promise<{ key: string; kind: string; level: string; recipient: string }[]> =>
-    ds.query(`SELECT key, kind, level, recipient FROM notifications WHERE ticket_id = $1 ORDER BY created_at, key`, [caseId]);
+    queryOpened(ds, `SELECT key, kind, level, recipient FROM notifications WHERE ticket_id = $1 ORDER BY created_at, key`, [caseId]);
   const refusal = async (p: Promise<unknown>): Promise<ApplicationFailure> => {
     const err = await p.then(
       () => undefined,

@@ -22,6 +22,7 @@ import {
 } from '../../src/workflows/takedown/messages';
 import { openDataSource, realActivities, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
 import { communications, contentActions, copyrightNotice, COUNTER_NOTICE, removal, startTakedown, takedownEvents, takedownInput } from '../support/takedowns';
+import { queryOpened } from '../support/sealed-rows';
 import { waitFor } from '../support/wait-for';
 import { PagerDutyFake, startPagerDutyFake } from '../fakes/pagerduty-events';
 
@@ -102,7 +103,9 @@ describe('takedown case workflow', () => {
     expect(breached).toMatchObject({ tier: 'safety', state: 'triage', regimes: ['platform_terms'] });
     expect(breached.decisionDue?.status).toBe('overdue');
     const sent: { kind: string; level: string; recipient: string; created_at: Date }[] = await waitFor(async () => {
-      const rows: { kind: string; level: string; recipient: string; created_at: Date }[] = await ds.query(
+      // The recipient is sealed under the case's key: opened as the API would.
+      const rows = await queryOpened<{ kind: string; level: string; recipient: string; created_at: Date }>(
+        ds,
         `SELECT kind, level, recipient, created_at FROM notifications WHERE ticket_id = $1 ORDER BY created_at`,
         [input.caseId],
       );

@@ -22,6 +22,7 @@ import {
 import { TicketEventRow } from '../../src/persistence/entities';
 import { startNotifyWebhookFake, NotifyWebhookFake } from '../fakes/notify-webhook';
 import { openDataSource, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
+import { testSealer } from '../support/sealed-rows';
 import { ticketInput, ticketRow } from '../support/tickets';
 import { waitFor } from '../support/wait-for';
 
@@ -53,9 +54,9 @@ describe('ticketWorkflow continues as new', () => {
 
   const start = (input: TicketInput) => client.workflow.start(ticketWorkflow, { workflowId: input.ticketId, taskQueue, args: [input] });
 
-  /** Events in the order the workflow applied them. */
+  /** Events in the order the workflow applied them, their data opened (it is sealed under the ticket's key). */
   const eventsBySeq = async (ticketId: string): Promise<TicketEventRow[]> =>
-    ds.getRepository(TicketEventRow).createQueryBuilder('e').where('e.ticketId = :ticketId', { ticketId }).orderBy('e.seq', 'ASC').getMany();
+    testSealer().open(await ds.getRepository(TicketEventRow).createQueryBuilder('e').where('e.ticketId = :ticketId', { ticketId }).orderBy('e.seq', 'ASC').getMany());
 
   /** Every run of the workflow, first to latest, following continued-as-new links; with each run's history. */
   const runChain = async (workflowId: string, firstRunId: string) => {

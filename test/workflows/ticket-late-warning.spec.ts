@@ -6,6 +6,7 @@ import { ticketWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/ticket/messages';
 import { startNotifyWebhookFake, NotifyWebhookFake } from '../fakes/notify-webhook';
 import { openDataSource, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
+import { testSealer } from '../support/sealed-rows';
 import { ticketInput } from '../support/tickets';
 import { waitFor } from '../support/wait-for';
 
@@ -35,8 +36,9 @@ describe('ticketWorkflow: a late at-risk warning', () => {
     await notify?.close();
   });
 
-  const eventsBySeq = (ticketId: string) =>
-    ds.getRepository(TicketEventRow).createQueryBuilder('e').where('e.ticketId = :ticketId', { ticketId }).orderBy('e.seq', 'ASC').getMany();
+  // Event data is sealed under the ticket's key: opened as the API would.
+  const eventsBySeq = async (ticketId: string) =>
+    testSealer().open(await ds.getRepository(TicketEventRow).createQueryBuilder('e').where('e.ticketId = :ticketId', { ticketId }).orderBy('e.seq', 'ASC').getMany());
 
   it('records and sends the missed warning once, marked late, before the breach', async () => {
     // First response 4 s: at risk at 2 s (test policy atRiskAt 0.5), breached at 4 s.

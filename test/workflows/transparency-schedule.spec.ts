@@ -1,41 +1,26 @@
-import { Client, ScheduleHandle } from '@temporalio/client';
+import { ScheduleHandle } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { computeTransparencyCounts, readTransparencySnapshot } from '../../src/persistence/takedown-transparency';
 import { ensureSchedule, transparencySchedule } from '../../src/worker/schedules';
-import { openDataSource, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
+import { useWorkerStack } from '../support/harness';
 import { waitFor } from '../support/wait-for';
 
 /** The yearly Temporal Schedule on the real dev server: triggered by hand, it stores the year just ended. */
 describe('yearly transparency report schedule', () => {
-  const taskQueue = uniqueTaskQueue('transparency');
+  const stack = useWorkerStack({}, { label: 'transparency' });
+  const { taskQueue } = stack;
   const scheduleId = `test-transparency-${randomUUID().slice(0, 8)}`;
-  const config = testConfig();
   // The schedule reports the year before its run: the only takedowns of that year are seeded here.
   const year = new Date().getUTCFullYear() - 1;
   const day = 86_400_000;
-  let ds: DataSource;
-  let client: Client;
-  let worker: RunningWorker;
   let schedule: ScheduleHandle | undefined;
-
-  beforeAll(async () => {
-    ds = await openDataSource(config);
-    client = await temporalClient(config);
-    worker = await startWorker(config, ds, taskQueue);
-  });
-  afterAll(async () => {
-    await schedule?.delete();
-    await worker?.stop();
-    await client?.connection.close();
-    await ds?.destroy();
-  });
+  stack.onTeardown(() => schedule?.delete());
 
   it('is created once (idempotently), and a triggered run stores the year’s report as one row, replaced by a re-run', async () => {
-    const first = await ensureSchedule(client, transparencySchedule(taskQueue, scheduleId));
+    const first = await ensureSchedule(stack.client, transparencySchedule(taskQueue, scheduleId));
     schedule = first.handle;
     expect(first.created).toBe(true);
-    expect((await ensureSchedule(client, transparencySchedule(taskQueue, scheduleId))).created).toBe(false);
+    expect((await ensureSchedule(stack.client, transparencySchedule(taskQueue, scheduleId))).created).toBe(false);
     const described = await schedule.describe();
     expect(described.spec.calendars?.[0]).toMatchObject({ month: [{ start: 'JANUARY', end: 'JANUARY', step: 1 }], dayOfMonth: [{ start: 1, end: 1, step: 1 }] });
     expect(described.policies.overlap).toBe('SKIP');
@@ -49,21 +34,21 @@ describe('yearly transparency report schedule', () => {
     ];
     for (const [i, [state, outcome, days]] of seed.entries()) {
       const received = at(5, 1 + i);
-      await ds.query(
+      await stack.ds.query(
         `INSERT INTO takedowns (id, brand, state, regimes, legal_basis, tier, channel, received_at, decided_at, outcome, snapshot, updated_at)
          VALUES ($1, 'uoozee', $2, '{dmca}', 'copyright', 'standard', 'public', $3, $4, $5, '{}', now())`,
         [`${scheduleId}-${i}`, state, received, days === null ? null : new Date(received.getTime() + days * day), outcome],
       );
     }
-    await ds.query(
+    await stack.ds.query(
       `INSERT INTO takedown_preservations (id, case_id, brand, state, authority, reference, requested_by, requested_at, expires_at, extended_at, snapshot, updated_at)
        VALUES ($1, $2, 'uoozee', 'extended', 'Court', 'ref-1', 'legal-ines', $3, $4, $5, '{}', now())`,
       [`${scheduleId}-hold`, `${scheduleId}-0`, at(6, 1), at(12, 1), at(8, 1)],
     );
-    expect(await readTransparencySnapshot(ds, year)).toBeNull();
+    expect(await readTransparencySnapshot(stack.ds, year)).toBeNull();
 
     await schedule.trigger();
-    const stored = await waitFor(() => readTransparencySnapshot(ds, year).then((s) => s ?? undefined), { what: `the ${year} snapshot row` });
+    const stored = await waitFor(() => readTransparencySnapshot(stack.ds, year).then((s) => s ?? undefined), { what: `the ${year} snapshot row` });
     expect(stored.counts).toMatchObject({
       year,
       notices: 3,
@@ -75,19 +60,19 @@ describe('yearly transparency report schedule', () => {
       retentionRequests: 1,
       retentionExtensions: 1,
     });
-    expect(stored.counts).toEqual(await computeTransparencyCounts(ds, year));
+    expect(stored.counts).toEqual(await computeTransparencyCounts(stack.ds, year));
     expect(stored.generations).toBe(1);
     expect(stored.generatedBy).toMatch(/^transparency-report-/);
-    const [{ rows }] = await ds.query(`SELECT count(*)::int AS rows FROM transparency_reports WHERE year = $1`, [year]);
+    const [{ rows }] = await stack.ds.query(`SELECT count(*)::int AS rows FROM transparency_reports WHERE year = $1`, [year]);
     expect(rows).toBe(1);
 
     // A re-run replaces the figures in the same row and keeps when it was first produced.
-    await ds.query(`UPDATE takedowns SET state = 'closed', outcome = 'no_action', decided_at = received_at + interval '5 days' WHERE id = $1`, [`${scheduleId}-2`]);
+    await stack.ds.query(`UPDATE takedowns SET state = 'closed', outcome = 'no_action', decided_at = received_at + interval '5 days' WHERE id = $1`, [`${scheduleId}-2`]);
     // The row is stored a moment before the run ends; a trigger while it runs is skipped (overlap
     // SKIP), and the schedule may still count the first run as running a moment after describe()
     // stopped listing it (seen under load): trigger again whenever nothing runs and no re-run landed.
     const rerun = await waitFor(async () => {
-      const s = await readTransparencySnapshot(ds, year);
+      const s = await readTransparencySnapshot(stack.ds, year);
       if (s && s.generations >= 2) return s; // a late extra trigger may make it 3: still one row, replaced
       if ((await schedule!.describe()).info.runningActions.length === 0) await schedule!.trigger();
       return undefined;
@@ -95,6 +80,6 @@ describe('yearly transparency report schedule', () => {
     expect(rerun.counts).toMatchObject({ undecided: 0, byDecision: { no_action: 1 }, medianTimeToDecisionMs: 3 * day, p90TimeToDecisionMs: 5 * day });
     expect(rerun.firstGeneratedAt).toBe(stored.firstGeneratedAt);
     expect(Date.parse(rerun.generatedAt)).toBeGreaterThanOrEqual(Date.parse(stored.generatedAt));
-    expect((await ds.query(`SELECT count(*)::int AS rows FROM transparency_reports WHERE year = $1`, [year]))[0].rows).toBe(1);
+    expect((await stack.ds.query(`SELECT count(*)::int AS rows FROM transparency_reports WHERE year = $1`, [year]))[0].rows).toBe(1);
   });
 });

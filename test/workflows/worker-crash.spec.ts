@@ -1,11 +1,9 @@
-import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { DataSource } from 'typeorm';
 import { ticketWorkflow } from '../../src/workflows';
 import { SlaBreached } from '../../src/workflows/search-attributes';
 import { statusQuery } from '../../src/workflows/ticket/messages';
-import { NotifyWebhookFake, startNotifyWebhookFake } from '../fakes/notify-webhook';
-import { openDataSource, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
+import { startNotifyWebhookFake } from '../fakes/notify-webhook';
+import { useWorkerStack } from '../support/harness';
 import { ticketEvents, ticketInput } from '../support/tickets';
 import { waitFor } from '../support/wait-for';
 import { spawnWorkerProcess, WorkerProcess } from '../support/worker-process';
@@ -13,27 +11,13 @@ import { spawnWorkerProcess, WorkerProcess } from '../support/worker-process';
 const EventType = temporal.api.enums.v1.EventType;
 
 describe('worker killed while an SLA timer is pending, and between escalation steps', () => {
-  const taskQueue = uniqueTaskQueue('crash');
-  const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue });
-  let ds: DataSource;
-  let client: Client;
-  let notify: NotifyWebhookFake;
+  const stack = useWorkerStack({}, { label: 'crash', fakes: { notify: startNotifyWebhookFake }, worker: false });
+  const { taskQueue } = stack;
   const spawned: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    ds = await openDataSource(config);
-    client = await temporalClient(config);
-    notify = await startNotifyWebhookFake();
-  });
-  afterAll(async () => {
-    for (const w of spawned) if (w.child.exitCode === null) w.child.kill('SIGKILL');
-    await client?.connection.close();
-    await ds?.destroy();
-    await notify?.close();
-  });
+  stack.onTeardown(() => spawned.filter((w) => w.child.exitCode === null).forEach((w) => w.child.kill('SIGKILL')));
 
   const spawn = async () => {
-    const w = await spawnWorkerProcess({ TEMPORAL_TASK_QUEUE: taskQueue, NOTIFY_WEBHOOK_URL: notify.url });
+    const w = await spawnWorkerProcess({ TEMPORAL_TASK_QUEUE: taskQueue, NOTIFY_WEBHOOK_URL: stack.fakes.notify.url });
     spawned.push(w);
     return w;
   };
@@ -41,13 +25,13 @@ describe('worker killed while an SLA timer is pending, and between escalation st
     w.child.kill('SIGKILL');
     expect(await w.exited).toEqual({ code: null, signal: 'SIGKILL' });
   };
-  const count = async (id: string, type: string) => (await ticketEvents(ds, id)).filter((e) => e.type === type).length;
+  const count = async (id: string, type: string) => (await ticketEvents(stack.ds, id)).filter((e) => e.type === type).length;
 
   it('records the breach once and each escalation step once across two SIGKILLs; SIGTERM exits 0', async () => {
     const first = await spawn();
     // Escalation in the test policy: assignee at once, team lead after 1 s, level 2 after 2 s.
     const input = ticketInput({ priority: 'P2' }, { firstResponse: 3_000, resolution: 600_000 });
-    const handle = await client.workflow.start(ticketWorkflow, { workflowId: input.ticketId, taskQueue, args: [input] });
+    const handle = await stack.client.workflow.start(ticketWorkflow, { workflowId: input.ticketId, taskQueue, args: [input] });
     await waitFor(async () => ((await handle.fetchHistory()).events ?? []).some((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED), {
       what: 'SLA timer pending',
     });
@@ -61,7 +45,7 @@ describe('worker killed while an SLA timer is pending, and between escalation st
     const third = await spawn();
     await waitFor(async () => (await count(input.ticketId, 'escalated')) === 3, { timeoutMs: 30_000, what: 'all three steps' });
 
-    const events = await ticketEvents(ds, input.ticketId);
+    const events = await ticketEvents(stack.ds, input.ticketId);
     expect(events.filter((e) => e.type === 'sla_breached')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'escalated').map((e) => e.data.level)).toEqual(['assignee', 'team_lead', 'level2']);
     const view = await handle.query(statusQuery);
@@ -73,9 +57,9 @@ describe('worker killed while an SLA timer is pending, and between escalation st
     // same Idempotency-Key; the relay drops the repeat), and PostgreSQL holds one row per step.
     // Each step's notification runs beside its 'escalated' event (Promise.all): the third may be
     // recorded and delivered a moment after the event the wait above saw. Wait for all three.
-    const escalationKeysAtRelay = () => notify.accepted.filter((n) => n.body.ticketId === input.ticketId && n.body.kind === 'sla_escalation').map((n) => n.key);
+    const escalationKeysAtRelay = () => stack.fakes.notify.accepted.filter((n) => n.body.ticketId === input.ticketId && n.body.kind === 'sla_escalation').map((n) => n.key);
     const countRows = async () =>
-      ((await ds.query(`SELECT count(*)::int AS n FROM notifications WHERE ticket_id = $1 AND kind = 'sla_escalation'`, [input.ticketId])) as { n: number }[])[0].n;
+      ((await stack.ds.query(`SELECT count(*)::int AS n FROM notifications WHERE ticket_id = $1 AND kind = 'sla_escalation'`, [input.ticketId])) as { n: number }[])[0].n;
     await waitFor(async () => escalationKeysAtRelay().length >= 3 && (await countRows()) >= 3, { what: 'all three escalation notifications recorded and delivered' });
     const escalationKeys = escalationKeysAtRelay();
     expect(escalationKeys).toEqual([0, 1, 2].map((i) => `${input.ticketId}:firstResponse:c1:escalation:${i}`));

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import type { DataSource } from 'typeorm';
+import type { ReadModelSealer } from '../../persistence/read-model-sealer';
 import { QueryInt } from '../input/query-int';
 import { decodeSeqCursor, encodeSeqCursor } from '../input/seq-cursor';
 
@@ -29,9 +30,10 @@ export interface BillingEventPage {
 /**
  * A billing case's whole history from the read model, in the order the case applied it (its
  * change number `seq`; rows from before it existed have none and come first, in insertion order).
- * The case's own view holds its last steps only: this is where the rest is read.
+ * The case's own view holds its last steps only: this is where the rest is read. Event data is
+ * stored sealed under the case's key: opened here (an erased case's reads "[erased]").
  */
-export async function billingCaseEvents(dataSource: DataSource, caseId: string, q: BillingEventsQuery): Promise<BillingEventPage> {
+export async function billingCaseEvents(dataSource: DataSource, sealer: ReadModelSealer, caseId: string, q: BillingEventsQuery): Promise<BillingEventPage> {
   const limit = q.limit ?? 100;
   const after = q.cursor ? decodeSeqCursor(q.cursor) : { seq: -1, id: 0 };
   const rows: { id: string; seq: string | null; type: string; actor: string; occurred_at: Date; data: unknown }[] = await dataSource.query(
@@ -40,10 +42,23 @@ export async function billingCaseEvents(dataSource: DataSource, caseId: string, 
      ORDER BY COALESCE(seq, 0), id LIMIT $4`,
     [caseId, after.seq, after.id, limit + 1],
   );
-  const page = rows.slice(0, limit);
+  const page = await sealer.open(rows.slice(0, limit));
   const last = page[page.length - 1];
+  const actorOf = await customerActor(dataSource, sealer, caseId, page);
   return {
-    items: page.map((r) => ({ seq: r.seq === null ? null : Number(r.seq), type: r.type, actor: r.actor, occurredAt: r.occurred_at.toISOString(), data: r.data })),
+    items: page.map((r) => ({ seq: r.seq === null ? null : Number(r.seq), type: r.type, actor: actorOf(r.actor), occurredAt: r.occurred_at.toISOString(), data: r.data })),
     nextCursor: rows.length > limit && last ? encodeSeqCursor({ seq: Number(last.seq ?? 0), id: Number(last.id) }) : null,
   };
+}
+
+/**
+ * An event whose actor was the customer stores their pseudonym (the case's customer_ref): the
+ * answer names the reference itself, read from the case's sealed snapshot (a refund's
+ * `customerRef`). Nothing to read when no actor is a pseudonym (agents and 'system' act on cases).
+ */
+async function customerActor(dataSource: DataSource, sealer: ReadModelSealer, caseId: string, rows: { actor: string }[]): Promise<(actor: string) => string> {
+  if (!rows.some((r) => r.actor.startsWith('subject:'))) return (actor) => actor;
+  const [row] = await sealer.open((await dataSource.query(`SELECT customer_ref, snapshot FROM billing_cases WHERE id = $1`, [caseId])) as { customer_ref: string; snapshot: { customerRef?: unknown } }[]);
+  const ref = row?.snapshot?.customerRef;
+  return (actor) => (row && typeof ref === 'string' && actor === row.customer_ref ? ref : actor);
 }

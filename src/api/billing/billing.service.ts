@@ -4,6 +4,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
+import { ReadModelSealer } from '../../persistence/read-model-sealer';
 import { PolicyRegistry } from '../../config/policy-registry';
 import { BillingPolicy, pinBillingPolicy } from '../../domain/billing/billing-policy';
 import { containsCardNumber } from '../../domain/billing/card-redaction';
@@ -32,6 +33,7 @@ export class BillingService {
     private readonly config: AppConfig,
     private readonly policies: PolicyRegistry,
     private readonly dataSource: DataSource,
+    private readonly sealer: ReadModelSealer,
   ) {}
 
   private policyFor(brand: string): BillingPolicy {
@@ -100,20 +102,20 @@ export class BillingService {
     if (ended) return ended;
     const live = await withTimeout(this.temporal.workflow.getHandle<typeof refundWorkflow>(id).query(refundStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
     if (live) return live;
-    const rows: { snapshot: RefundView }[] = await this.dataSource.query(`SELECT snapshot FROM billing_cases WHERE id = $1 AND kind = 'refund'`, [id]);
-    if (!rows[0]) throw Problem.notFound('refund', id);
-    return rows[0].snapshot;
+    const snapshot = await this.recordedView<RefundView>(id, 'refund');
+    if (!snapshot) throw Problem.notFound('refund', id);
+    return snapshot;
   }
 
   async events(id: string, caller: Principal, q: BillingEventsQuery = {}): Promise<BillingEventPage> {
     await this.getRefund(id, caller);
-    return billingCaseEvents(this.dataSource, id, q);
+    return billingCaseEvents(this.dataSource, this.sealer, id, q);
   }
 
   /** A dispute's whole history (its view holds the last steps only), each evidence value as added. */
   async disputeEvents(id: string, caller: Principal, q: BillingEventsQuery): Promise<BillingEventPage> {
     await this.getDispute(id, caller);
-    return billingCaseEvents(this.dataSource, id, q);
+    return billingCaseEvents(this.dataSource, this.sealer, id, q);
   }
 
   /** A dispute the caller may see (an agent of one brand: that brand's). */
@@ -127,9 +129,9 @@ export class BillingService {
     if (ended) return ended;
     const live = await withTimeout(this.temporal.workflow.getHandle(id).query(disputeStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
     if (live) return live;
-    const rows: { snapshot: DisputeView }[] = await this.dataSource.query(`SELECT snapshot FROM billing_cases WHERE id = $1 AND kind = 'dispute'`, [id]);
-    if (!rows[0]) throw Problem.notFound('dispute', id);
-    return rows[0].snapshot;
+    const snapshot = await this.recordedView<DisputeView>(id, 'dispute');
+    if (!snapshot) throw Problem.notFound('dispute', id);
+    return snapshot;
   }
 
   async addEvidence(id: string, item: string, value: string, caller: Principal): Promise<DisputeView> {
@@ -162,9 +164,10 @@ export class BillingService {
     }
   }
 
+  /** The case's last recorded view, its personal data opened (stored sealed under the case's key). */
   private async recordedView<V>(id: string, kind: 'refund' | 'dispute'): Promise<V | undefined> {
     const rows: { snapshot: V }[] = await this.dataSource.query(`SELECT snapshot FROM billing_cases WHERE id = $1 AND kind = $2`, [id, kind]);
-    return rows[0]?.snapshot;
+    return rows[0] ? this.sealer.open(rows[0].snapshot) : undefined;
   }
 
   private async recordedState(id: string, kind: 'refund' | 'dispute'): Promise<string | undefined> {

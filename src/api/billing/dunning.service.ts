@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Client, WorkflowHandle } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { ReadModelSealer } from '../../persistence/read-model-sealer';
 import { dunningWorkflow } from '../../workflows';
 import { applyRetentionOfferUpdate, cancelSubscriptionNowUpdate, confirmDunningIdentityUpdate, dunningStatusQuery, DunningView } from '../../workflows/billing/messages';
 import type { Principal } from '../auth/principal';
@@ -20,6 +21,7 @@ export class DunningService {
     private readonly temporal: Client,
     private readonly config: AppConfig,
     private readonly dataSource: DataSource,
+    private readonly sealer: ReadModelSealer,
   ) {}
 
   /** A dunning case the caller may see (an agent of one brand: that brand's). */
@@ -30,15 +32,19 @@ export class DunningService {
   private async view(id: string): Promise<DunningView> {
     if (!DUNNING_ID.test(id)) throw Problem.notFound('dunning case', id);
     // Terminated (the server's limits, an operator), timed out or failed: the last record, marked ended.
-    const ended = await endedCaseView<DunningView>(this.temporal, id, 'status', async () =>
-      ((await this.dataSource.query(`SELECT snapshot FROM billing_cases WHERE id = $1 AND kind = 'dunning'`, [id])) as { snapshot: DunningView }[])[0]?.snapshot,
-    );
+    const ended = await endedCaseView<DunningView>(this.temporal, id, 'status', () => this.recordedView(id));
     if (ended) return ended;
     const live = await withTimeout(this.temporal.workflow.getHandle<typeof dunningWorkflow>(id).query(dunningStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
     if (live) return live;
+    const snapshot = await this.recordedView(id);
+    if (!snapshot) throw Problem.notFound('dunning case', id);
+    return snapshot;
+  }
+
+  /** The case's last recorded view, its personal data opened (stored sealed under the case's key). */
+  private async recordedView(id: string): Promise<DunningView | undefined> {
     const rows: { snapshot: DunningView }[] = await this.dataSource.query(`SELECT snapshot FROM billing_cases WHERE id = $1 AND kind = 'dunning'`, [id]);
-    if (!rows[0]) throw Problem.notFound('dunning case', id);
-    return rows[0].snapshot;
+    return rows[0] ? this.sealer.open(rows[0].snapshot) : undefined;
   }
 
   confirmIdentity = (id: string, method: string, caller: Principal) => this.update(id, caller, (h) => h.executeUpdate(confirmDunningIdentityUpdate, { args: [{ actor: caller.name, method }] }));

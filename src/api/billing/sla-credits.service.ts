@@ -8,6 +8,7 @@ import type { SlaCreditSweep } from '../../workflows/billing/sla-credit-messages
 import { Problem } from '../problem/problem';
 import { withTimeout } from '../temporal/with-timeout';
 import { OwedSlaCredit, SlaCreditRow, toOwedSlaCredit } from '../../persistence/sla-credit-rows';
+import { ReadModelSealer } from '../../persistence/read-model-sealer';
 
 /** How long POST …/settle waits for the run before answering 202 with the run's ID. */
 const SETTLE_WAIT_MS = 25_000;
@@ -25,6 +26,7 @@ export class SlaCreditsService {
     private readonly temporal: Client,
     private readonly config: AppConfig,
     private readonly dataSource: DataSource,
+    private readonly sealer: ReadModelSealer,
   ) {}
 
   async list(q: { settled?: string; brand?: string; customerRef?: string; limit?: string }): Promise<{ items: SlaCreditItem[] }> {
@@ -36,12 +38,14 @@ export class SlaCreditsService {
     const args: unknown[] = [];
     if (q.settled !== undefined) where.push(`settled_at IS ${q.settled === 'true' ? 'NOT ' : ''}NULL`);
     if (q.brand) where.push(`brand = $${args.push(q.brand)}`);
-    if (q.customerRef) where.push(`customer_ref = $${args.push(q.customerRef)}`);
-    const rows: SlaCreditRow[] = await this.dataSource.query(
-      `SELECT key, ticket_id, brand, customer_ref, priority, metric, percent, owed_minor, currency, breached_at, settled_at, settlement_ref, settlement_kind, settlement_failure
+    // customer_ref holds the pseudonym (or, in rows from before sealing, the reference itself).
+    if (q.customerRef) where.push(`customer_ref = ANY($${args.push(this.sealer.refMatches(q.customerRef))})`);
+    // Opened: each credit answers with its customer's real reference (sealed under the ticket's key).
+    const rows: SlaCreditRow[] = await this.sealer.open(await this.dataSource.query(
+      `SELECT key, ticket_id, brand, customer_ref, customer_ref_sealed, priority, metric, percent, owed_minor, currency, breached_at, settled_at, settlement_ref, settlement_kind, settlement_failure
          FROM sla_credits ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY breached_at DESC, key LIMIT $${args.push(limit)}`,
       args,
-    );
+    ));
     return {
       items: rows.map((r) => ({ ...toOwedSlaCredit(r), settled: r.settled_at !== null, settlementKind: r.settlement_kind, settlementFailure: r.settlement_failure })),
     };

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { ReadModelSealer } from '../../persistence/read-model-sealer';
 import { caseKeyStoreFor } from '../../temporal/case-keys.store';
 import { SubjectHasher } from '../../temporal/case-subject';
 import type { Accessor } from '../access-log/accessor';
@@ -41,19 +42,24 @@ interface TablePlan {
   text?: Record<string, Column>;
 }
 
-/** The read model's personal data per table, for the subject's cases (find new columns with the erasure e2e marker test). */
+/**
+ * The read model's personal data per table, for the subject's cases (find new columns with the
+ * erasure e2e marker test). Rows written since sealing hold it sealed under the case keys erasure
+ * destroys; the scrub tidies them too and is what reaches rows written in clear before sealing.
+ */
 const READ_MODEL: TablePlan[] = [
   { table: 'tickets', caseColumn: 'id', json: ['snapshot'], text: { customer_ref: 'pseudonym' } },
   { table: 'ticket_events', caseColumn: 'ticket_id', json: ['data'] },
   { table: 'ticket_checks', caseColumn: 'ticket_id', json: ['findings', 'advice', 'evidence'] },
   { table: 'notifications', caseColumn: 'ticket_id', json: ['payload'], text: { recipient: 'null', summary: 'erased' } },
-  { table: 'sla_credits', caseColumn: 'ticket_id', json: [], text: { customer_ref: 'pseudonym' } },
+  { table: 'sla_credits', caseColumn: 'ticket_id', json: [], text: { customer_ref: 'pseudonym', customer_ref_sealed: 'null' } },
   { table: 'billing_cases', caseColumn: 'id', json: ['snapshot'], text: { customer_ref: 'pseudonym' } },
   { table: 'billing_case_events', caseColumn: 'case_id', json: ['data'] },
   { table: 'crm_updates', caseColumn: 'case_id', json: ['data'], text: { customer_ref: 'pseudonym' } },
   { table: 'takedowns', caseColumn: 'id', json: ['snapshot'], text: { notice: 'null' } },
   { table: 'takedown_events', caseColumn: 'case_id', json: ['data'] },
   { table: 'takedown_communications', caseColumn: 'case_id', json: ['body'], text: { recipient: 'erased' } },
+  { table: 'content_actions', caseColumn: 'case_id', json: ['item'] },
 ];
 
 const KIND_OF_PREFIX: Record<string, string> = { ticket: 'ticket', refund: 'refund', dispute: 'dispute', dunning: 'dunning', takedown: 'takedown' };
@@ -75,6 +81,7 @@ export class ErasureService {
     private readonly dataSource: DataSource,
     private readonly temporal: Client,
     private readonly accessLog: AccessLogService,
+    private readonly sealer: ReadModelSealer,
   ) {
     if (config.PAYLOAD_ENCRYPTION_KEY) this.hasher = SubjectHasher.fromBase64(config.PAYLOAD_ENCRYPTION_KEY);
   }
@@ -118,14 +125,17 @@ export class ErasureService {
     return { receipt, replayed: false };
   }
 
-  /** Cases whose key is still live: by the subject hash on their key, and by the reference in the read model. */
+  /**
+   * Cases whose key is still live: by the subject hash on their key, and by the reference in the
+   * read model (its pseudonym; the reference itself, or a notifier's e-mail, in rows written before sealing).
+   */
   private async casesOf(subjectHash: string, ref: string): Promise<string[]> {
     const rows = (await this.dataSource.query(
       `SELECT case_id AS id FROM case_keys WHERE subject_hash = $1 AND destroyed_at IS NULL
-       UNION SELECT id FROM tickets WHERE customer_ref = $2
-       UNION SELECT id FROM billing_cases WHERE customer_ref = $2
-       UNION SELECT id FROM takedowns WHERE lower(notice->'notifier'->>'email') = lower($2)`,
-      [subjectHash, ref],
+       UNION SELECT id FROM tickets WHERE customer_ref = ANY($2)
+       UNION SELECT id FROM billing_cases WHERE customer_ref = ANY($2)
+       UNION SELECT id FROM takedowns WHERE lower(notice->'notifier'->>'email') = lower($3)`,
+      [subjectHash, this.sealer.refMatches(ref), ref],
     )) as { id: string }[];
     return rows.map((r) => r.id).sort();
   }
@@ -229,7 +239,7 @@ export class ErasureService {
     }
     // An actor column naming the customer (a customer's own message) is a reference too.
     for (const [table, caseColumn] of [['ticket_events', 'ticket_id'], ['billing_case_events', 'case_id'], ['takedown_events', 'case_id']] as const) {
-      await m.query(`UPDATE ${table} SET actor = $3 WHERE ${caseColumn} = ANY($1) AND actor = $2`, [caseIds, ref, pseudonym]);
+      await m.query(`UPDATE ${table} SET actor = $3 WHERE ${caseColumn} = ANY($1) AND actor = ANY($2)`, [caseIds, this.sealer.refMatches(ref), pseudonym]);
     }
     await m.query(`SELECT set_config('caseworks.erasure', 'off', true)`);
     return scrubbed;

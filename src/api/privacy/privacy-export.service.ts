@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { ReadModelSealer } from '../../persistence/read-model-sealer';
+import { SubjectHasher } from '../../temporal/case-subject';
 import { Problem } from '../problem/problem';
 
 /** Cases per query page: the export streams page by page, so its memory does not grow with the subject's history. */
@@ -10,10 +13,11 @@ const PAGE = 100;
  * the same rule. Kept in step with the erasure (erasure.service.ts `casesOf`).
  */
 export const EXPORT_COVERS = {
-  tickets: 'tickets whose customer_ref is the subject, with every event (their messages and the agents’ replies), playback check results and notifications about them',
+  tickets: 'tickets opened for the subject’s customer reference, with every event (their messages and the agents’ replies), playback check results and notifications about them',
   billingCases:
-    'refunds and failed renewals whose customer_ref is the subject (a dunning case carries the gateway customer ID), chargebacks on the charges of the subject’s refunds, each with its events and CRM updates',
+    'refunds and failed renewals opened for the subject’s reference (a dunning case carries the gateway customer ID), chargebacks on the charges of the subject’s refunds, each with its events and CRM updates',
   takedowns: 'takedown notices whose notifier e-mail address is the subject, with their events and the messages sent about them',
+  references: 'customer_ref columns hold the subject’s pseudonym (subject:…), not the reference (a ticket’s or refund’s snapshot carries the reference itself)',
   slaCredits: 'SLA credits owed to the subject (Enterprise contracts)',
   notCovered: 'incidents (they name no customer); access and erasure logs (records about staff actions, kept as evidence)',
 } as const;
@@ -23,14 +27,58 @@ export const EXPORT_SECTIONS = ['tickets', 'ticketEvents', 'ticketChecks', 'noti
 
 type Row = Record<string, unknown>;
 
+/** The cases the API opened for the subject: it records the subject's hash on each case's key (src/temporal/case-subject.interceptor.ts). */
+const subjectCases = (hashParam: string) => `SELECT case_id FROM case_keys WHERE subject_hash = ${hashParam}`;
+
+/**
+ * Each section's rows and what its parameters are. `refs`: the values a customer_ref column holds
+ * for the subject (its pseudonym; the reference itself in rows written before sealing). Takedown
+ * notices written before sealing name the notifier in clear. Kept in step with the erasure's casesOf.
+ */
+const SECTIONS = {
+  tickets: { sql: `SELECT * FROM tickets WHERE customer_ref = ANY($1) OR id IN (${subjectCases('$2')})`, params: 'refs+hash' },
+  billingCases: {
+    sql: `SELECT * FROM billing_cases b
+           WHERE b.customer_ref = ANY($1) OR b.id IN (${subjectCases('$2')})
+              OR (b.kind = 'dispute' AND b.customer_ref IN (
+                   SELECT r.snapshot->>'chargeId' FROM billing_cases r WHERE r.kind = 'refund' AND (r.customer_ref = ANY($1) OR r.id IN (${subjectCases('$2')}))))`,
+    params: 'refs+hash',
+  },
+  takedowns: { sql: `SELECT * FROM takedowns WHERE id IN (${subjectCases('$1')}) OR lower(notice->'notifier'->>'email') = lower($2)`, params: 'hash+subject' },
+  slaCredits: { sql: `SELECT * FROM sla_credits WHERE customer_ref = ANY($1)`, params: 'refs' },
+} as const;
+
+type SectionName = keyof typeof SECTIONS;
+
 /**
  * Everything the read model holds about one data subject, as one JSON document written piece by
- * piece (GET /v1/privacy/subjects/{customerRef}/export). Reads only; what it reads is what the
- * API serves elsewhere, decrypted nowhere (the read model is stored in the clear).
+ * piece (GET /v1/privacy/subjects/{customerRef}/export). Reads only; personal data is stored
+ * sealed under each case's key and opened here, page by page (an erased case reads "[erased]").
  */
 @Injectable()
 export class PrivacyExportService {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly hasher?: SubjectHasher;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sealer: ReadModelSealer,
+    config: AppConfig,
+  ) {
+    if (config.PAYLOAD_ENCRYPTION_KEY) this.hasher = SubjectHasher.fromBase64(config.PAYLOAD_ENCRYPTION_KEY);
+  }
+
+  private paramsOf(name: SectionName, subject: string): unknown[] {
+    const refs = this.sealer.refMatches(subject);
+    const hash = this.hasher?.hash(subject) ?? null;
+    switch (SECTIONS[name].params) {
+      case 'refs+hash':
+        return [refs, hash];
+      case 'hash+subject':
+        return [hash, subject];
+      case 'refs':
+        return [refs];
+    }
+  }
 
   /** A reference or e-mail address: 1–320 characters, no control characters (it is matched, never interpreted). */
   static checkSubject(ref: string): string {
@@ -43,41 +91,36 @@ export class PrivacyExportService {
 
   /** Whether any section of the document would hold a row (the same conditions as document()). */
   async holdsAnything(subject: string): Promise<boolean> {
-    const [row]: { held: boolean }[] = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM tickets WHERE customer_ref = $1)
-           OR EXISTS (SELECT 1 FROM billing_cases WHERE customer_ref = $1)
-           OR EXISTS (SELECT 1 FROM takedowns WHERE lower(notice->'notifier'->>'email') = lower($1))
-           OR EXISTS (SELECT 1 FROM sla_credits WHERE customer_ref = $1) AS held`,
-      [subject],
-    );
-    return row.held;
+    for (const name of Object.keys(SECTIONS) as SectionName[]) {
+      const [row]: { held: boolean }[] = await this.dataSource.query(`SELECT EXISTS (${SECTIONS[name].sql}) AS held`, this.paramsOf(name, subject));
+      if (row.held) return true;
+    }
+    return false;
   }
 
   /** The document, as chunks of JSON text; the caller streams them. */
   async *document(subject: string, now = new Date()): AsyncGenerator<string> {
     yield `{"subject":${JSON.stringify(subject)},"generatedAt":${JSON.stringify(now.toISOString())},"covers":${JSON.stringify(EXPORT_COVERS)}`;
-    yield* this.section('tickets', `SELECT * FROM tickets WHERE customer_ref = $1`, [subject], async (ids) => ({
+    yield* this.section('tickets', SECTIONS.tickets.sql, this.paramsOf('tickets', subject), async (ids) => ({
       events: await this.byCase(`SELECT * FROM ticket_events WHERE ticket_id = ANY($1) ORDER BY ticket_id, seq NULLS FIRST, id`, ids, 'ticket_id'),
       checks: await this.byCase(`SELECT * FROM ticket_checks WHERE ticket_id = ANY($1) ORDER BY ticket_id, checked_at`, ids, 'ticket_id'),
       notifications: await this.byCase(`SELECT * FROM notifications WHERE ticket_id = ANY($1) ORDER BY ticket_id, created_at`, ids, 'ticket_id'),
     }));
     yield* this.section(
       'billingCases',
-      `SELECT * FROM billing_cases b
-        WHERE b.customer_ref = $1
-           OR (b.kind = 'dispute' AND b.customer_ref IN (SELECT r.snapshot->>'chargeId' FROM billing_cases r WHERE r.kind = 'refund' AND r.customer_ref = $1))`,
-      [subject],
+      SECTIONS.billingCases.sql,
+      this.paramsOf('billingCases', subject),
       async (ids) => ({
         events: await this.byCase(`SELECT * FROM billing_case_events WHERE case_id = ANY($1) ORDER BY case_id, seq NULLS FIRST, id`, ids, 'case_id'),
         crmUpdates: await this.byCase(`SELECT * FROM crm_updates WHERE case_id = ANY($1) ORDER BY case_id, created_at`, ids, 'case_id'),
         notifications: await this.byCase(`SELECT * FROM notifications WHERE ticket_id = ANY($1) ORDER BY ticket_id, created_at`, ids, 'ticket_id'),
       }),
     );
-    yield* this.section('takedowns', `SELECT * FROM takedowns WHERE lower(notice->'notifier'->>'email') = lower($1)`, [subject], async (ids) => ({
+    yield* this.section('takedowns', SECTIONS.takedowns.sql, this.paramsOf('takedowns', subject), async (ids) => ({
       events: await this.byCase(`SELECT * FROM takedown_events WHERE case_id = ANY($1) ORDER BY case_id, seq NULLS FIRST, id`, ids, 'case_id'),
       communications: await this.byCase(`SELECT * FROM takedown_communications WHERE case_id = ANY($1) ORDER BY case_id, sent_at`, ids, 'case_id'),
     }));
-    yield* this.section('slaCredits', `SELECT * FROM sla_credits WHERE customer_ref = $1`, [subject], null, 'key');
+    yield* this.section('slaCredits', SECTIONS.slaCredits.sql, this.paramsOf('slaCredits', subject), null, 'key');
     yield '}';
   }
 
@@ -97,9 +140,11 @@ export class PrivacyExportService {
     let first = true;
     for (;;) {
       const n = params.length;
-      const rows: Row[] = await this.dataSource.query(
-        `SELECT * FROM (${query}) page WHERE ($${n + 1}::text IS NULL OR page.${keyColumn} > $${n + 1}) ORDER BY page.${keyColumn} LIMIT ${PAGE}`,
-        [...params, after],
+      const rows: Row[] = await this.sealer.open(
+        (await this.dataSource.query(
+          `SELECT * FROM (${query}) page WHERE ($${n + 1}::text IS NULL OR page.${keyColumn} > $${n + 1}) ORDER BY page.${keyColumn} LIMIT ${PAGE}`,
+          [...params, after],
+        )) as Row[],
       );
       if (rows.length === 0) break;
       const ids = rows.map((r) => String(r[keyColumn]));
@@ -116,7 +161,7 @@ export class PrivacyExportService {
   }
 
   private async byCase(query: string, ids: string[], caseColumn: string): Promise<Map<string, Row[]>> {
-    const rows: Row[] = await this.dataSource.query(query, [ids]);
+    const rows: Row[] = await this.sealer.open((await this.dataSource.query(query, [ids])) as Row[]);
     const byCase = new Map<string, Row[]>();
     for (const row of rows) {
       const key = String(row[caseColumn]);

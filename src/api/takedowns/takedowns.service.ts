@@ -41,6 +41,7 @@ import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
 import type { CounterNoticeDto, DecideTakedownDto, ListTakedownNotesQuery, ListTakedownsQuery, RecordPreservationDto } from './takedown.dto';
 import { caseNotesPage } from '../input/seq-cursor';
 import { TakedownNotesPage } from './takedown-notes';
+import { ReadModelSealer } from '../../persistence/read-model-sealer';
 
 type TakedownHandle = WorkflowHandle<typeof takedownWorkflow>;
 
@@ -64,7 +65,11 @@ const DEFAULT_PRESERVATION = { holdMs: 90 * DAY_MS, extendByMs: 90 * DAY_MS, rem
 
 const TRUSTED_ROLES = ['trusted_flagger', 'authority'];
 
-/** Starts and steers takedown case workflows; reads the takedown read model and history. */
+/**
+ * Starts and steers takedown case workflows; reads the takedown read model and history. The read
+ * model holds the notifier's data sealed under the case's key (activities/takedowns.ts): every row
+ * read here is opened before it is answered (an erased case's reads "[erased]").
+ */
 @Injectable()
 export class TakedownsService {
   constructor(
@@ -72,6 +77,7 @@ export class TakedownsService {
     private readonly config: AppConfig,
     private readonly policies: PolicyRegistry,
     private readonly dataSource: DataSource,
+    private readonly sealer: ReadModelSealer,
   ) {}
 
   /** The brand named, or the only brand with a takedown policy. */
@@ -150,20 +156,19 @@ export class TakedownsService {
   async read(id: string): Promise<{ view: TakedownView; source: 'workflow' | 'read-model' }> {
     if (!TAKEDOWN_ID.test(id)) throw Problem.notFound('takedown', id);
     // Terminated (the server's limits, an operator), timed out or failed: the last record, marked ended.
-    const ended = await endedCaseView<TakedownView>(this.temporal, id, 'state', async () =>
-      ((await this.dataSource.query(`SELECT snapshot FROM takedowns WHERE id = $1`, [id])) as { snapshot: TakedownView }[])[0]?.snapshot,
-    );
+    const recorded = async () => this.sealer.open(((await this.dataSource.query(`SELECT snapshot FROM takedowns WHERE id = $1`, [id])) as { snapshot: TakedownView }[])[0]?.snapshot);
+    const ended = await endedCaseView<TakedownView>(this.temporal, id, 'state', recorded);
     if (ended) return { view: ended, source: 'read-model' };
     const live = await withTimeout(this.temporal.workflow.getHandle<typeof takedownWorkflow>(id).query(takedownStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
     if (live) return { view: live, source: 'workflow' };
-    const rows: { snapshot: TakedownView }[] = await this.dataSource.query(`SELECT snapshot FROM takedowns WHERE id = $1`, [id]);
-    if (!rows[0]) throw Problem.notFound('takedown', id);
-    return { view: rows[0].snapshot, source: 'read-model' };
+    const view = await recorded();
+    if (!view) throw Problem.notFound('takedown', id);
+    return { view, source: 'read-model' };
   }
 
   async get(id: string): Promise<{ takedown: TakedownCaseRead; source: 'workflow' | 'read-model' }> {
     const { view, source } = await this.read(id);
-    const rows: { notifier: TakedownNotice['notifier'] | null }[] = await this.dataSource.query(`SELECT notice->'notifier' AS notifier FROM takedowns WHERE id = $1`, [id]);
+    const rows: { notifier: TakedownNotice['notifier'] | null }[] = await this.sealer.open(await this.dataSource.query(`SELECT notice->'notifier' AS notifier FROM takedowns WHERE id = $1`, [id]));
     return { takedown: { ...view, notifier: rows[0]?.notifier ?? null, preservations: await this.preservations(id) }, source };
   }
 
@@ -282,7 +287,7 @@ export class TakedownsService {
        ORDER BY decision_due_at ASC NULLS LAST, received_at ASC, id LIMIT $${args.length}`,
       args,
     );
-    return { items: rows.map((r) => r.snapshot) };
+    return { items: (await this.sealer.open(rows)).map((r) => r.snapshot) };
   }
 
   /**
@@ -292,9 +297,8 @@ export class TakedownsService {
    */
   async history(id: string): Promise<{ items: { type: string; actor: string; occurredAt: string; seq: number | null; data: unknown }[] }> {
     await this.read(id);
-    const rows: { type: string; actor: string; occurred_at: Date; seq: string | null; data: unknown }[] = await this.dataSource.query(
-      `SELECT type, actor, occurred_at, seq, data FROM takedown_events WHERE case_id = $1 ORDER BY occurred_at, seq, id`,
-      [id],
+    const rows: { type: string; actor: string; occurred_at: Date; seq: string | null; data: unknown }[] = await this.sealer.open(
+      await this.dataSource.query(`SELECT type, actor, occurred_at, seq, data FROM takedown_events WHERE case_id = $1 ORDER BY occurred_at, seq, id`, [id]),
     );
     return { items: rows.map((r) => ({ type: r.type, actor: r.actor, occurredAt: r.occurred_at.toISOString(), seq: r.seq === null ? null : Number(r.seq), data: r.data })) };
   }
@@ -304,7 +308,8 @@ export class TakedownsService {
     if (!TAKEDOWN_ID.test(id)) throw Problem.notFound('takedown', id);
     const known: unknown[] = await this.dataSource.query(`SELECT 1 FROM takedowns WHERE id = $1`, [id]);
     if (known.length === 0) await this.read(id); // not recorded yet: its workflow answers, or 404
-    return caseNotesPage(this.dataSource, { table: 'takedown_events', caseColumn: 'case_id' }, id, q);
+    // The page carries each note's text as stored (sealed): opened here, after paging.
+    return this.sealer.open(await caseNotesPage(this.dataSource, { table: 'takedown_events', caseColumn: 'case_id' }, id, q));
   }
 
   // ---- legal staff's actions: each a workflow update whose validator asks the domain ---------

@@ -10,6 +10,7 @@ import { pinTicketPolicy, PolicyFieldError, TicketPolicy } from '../../domain/po
 import { redactPersonalData, redactPostUrl } from '../../domain/redaction';
 import { checkReceivedAt } from '../../domain/ticket-received-at';
 import { AccountRow, TicketRow } from '../../persistence/entities';
+import { ReadModelSealer } from '../../persistence/read-model-sealer';
 import { ticketWorkflow } from '../../workflows';
 import {
   assignUpdate,
@@ -69,6 +70,7 @@ export class TicketsService {
     private readonly config: AppConfig,
     private readonly policies: PolicyRegistry,
     private readonly dataSource: DataSource,
+    private readonly sealer: ReadModelSealer,
   ) {}
 
   /** The brand's current policy, resolved for this ticket; refusals name the field. */
@@ -202,8 +204,19 @@ export class TicketsService {
   /** A ticket the caller may see; one outside its scope (another account's, another brand's) is not found. */
   async read(id: string, caller: Principal): Promise<{ ticket: TicketView; source: 'workflow' | 'read-model' }> {
     const found = await this.readCase(id);
-    if (!inScope(caller, found.ticket)) throw Problem.notFound('ticket', id);
+    if (!inScope(caller, await this.ownerOf(id, found.ticket, caller))) throw Problem.notFound('ticket', id);
     return found;
+  }
+
+  /**
+   * Whose the ticket is: its view says, except for a ticket opened before accounts existed and
+   * adopted into one later (POST /v1/accounts/{id}/tickets/adopt), whose account only the read
+   * model's account_id knows. Looked up for a client caller of such a ticket only.
+   */
+  private async ownerOf(id: string, view: TicketView, caller: Principal): Promise<CaseOwner> {
+    if (caller.role !== 'client' || caller.account === undefined || view.account) return view;
+    const row = await this.dataSource.getRepository(TicketRow).findOne({ select: { id: true, accountId: true }, where: { id } });
+    return { brand: view.brand, account: row?.accountId ?? null };
   }
 
   /**
@@ -341,8 +354,10 @@ export class TicketsService {
 
   private async readModel(id: string): Promise<{ snapshot: TicketView | null; hash: string | null }> {
     const row = await this.dataSource.getRepository(TicketRow).findOne({ where: { id } });
+    // The snapshot's personal data is sealed under the ticket's key (an erased ticket reads "[erased]").
+    const stored = row?.snapshot ? await this.sealer.open(row.snapshot) : null;
     // Snapshots written before receivedAt existed: their clocks started when they opened.
-    const snapshot = row?.snapshot ? { ...row.snapshot, receivedAt: row.snapshot.receivedAt ?? row.snapshot.openedAt } : null;
+    const snapshot = stored ? { ...stored, receivedAt: stored.receivedAt ?? stored.openedAt } : null;
     return { snapshot, hash: row?.requestHash ?? null };
   }
 }
