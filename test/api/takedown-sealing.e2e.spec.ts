@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, testConfig, uniqueTaskQueue } from '../support/harness';
+import { createKey, testConfig, uniqueTaskQueue, useHttpStack } from '../support/harness';
 import { httpClient } from '../support/http';
 import { rawRowsText } from '../support/sealed-rows';
 import { copyrightNotice } from '../support/takedowns';
@@ -20,25 +20,17 @@ describe('takedown read model: personal data sealed under the case key', () => {
   const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('takedown-sealing') });
   const marker = `mrk${letters(12)}`;
   const email = `${marker}@example.org`;
+  const stack = useHttpStack(config);
   let ds: DataSource;
-  let worker: RunningWorker;
-  let api: RunningApi;
   let http: ReturnType<typeof httpClient>;
   const keys: Record<string, string> = {};
 
   beforeAll(async () => {
-    ds = await openDataSource(config);
-    worker = await startWorker(config, ds);
-    api = await startApi(config);
-    http = httpClient(api.baseUrl);
+    ds = stack.ds;
+    http = httpClient(stack.api.baseUrl);
     keys.legal = await createKey(ds, 'legal', 'legal-ines');
     keys.agent = await createKey(ds, 'agent', 'agent-bo');
     keys.privacy = await createKey(ds, 'privacy', 'dpo-sealing');
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await worker?.stop();
-    await ds?.destroy();
   });
 
   /** The family's rows of the case, as a dump of the tables would hold them (lower-cased: e-mail addresses are). */
