@@ -95,7 +95,13 @@ export class ActorBindingCodec implements PayloadCodec {
     return payloads.map((payload) => {
       const caller = identity(payload, context);
       if (!caller) return payload;
-      const scheduled = target !== undefined && decoder.decode(payload.metadata?.[BINDING_SCOPE_METADATA] ?? new Uint8Array()) === 'schedule';
+      // Only the worker creates schedules: a hint on anything else (a payload handed to /codec/encode
+      // with made-up metadata) must not widen a person's binding to every `<case>-…` workflow ID.
+      const scheduled =
+        target !== undefined &&
+        caller.name === WORKER_CALLER.name &&
+        caller.role === WORKER_CALLER.role &&
+        decoder.decode(payload.metadata?.[BINDING_SCOPE_METADATA] ?? new Uint8Array()) === 'schedule';
       const binding = canonicalBinding({
         name: caller.name,
         role: caller.role,

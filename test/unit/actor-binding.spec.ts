@@ -183,12 +183,17 @@ describe('single-use bindings, the worker identity and schedules', () => {
     const hinted = withMetadata(note(), { [BINDING_SCOPE_METADATA]: Buffer.from('schedule') });
     const scheduleContext: SerializationContext = { type: 'workflow', namespace: 'default', workflowId: 'retention-purge' };
     const run: SerializationContext = { type: 'workflow', namespace: 'default', workflowId: 'retention-purge-2026-12-03T03:00:00Z' };
-    const scheduled = await bound(hinted, signer(), scheduleContext);
+    const workerSigner = new ActorBindingCodec({ encryptionKey: KEY, identity: () => WORKER_CALLER, now: () => NOW, nonce: () => NONCE });
+    const scheduled = await bound(hinted, workerSigner, scheduleContext);
     expect(scheduled.metadata?.[BINDING_SCOPE_METADATA]).toBeUndefined();
     expect(JSON.parse(text(scheduled.metadata![ACTOR_BINDING_METADATA]))).toMatchObject({ case: 'retention-purge', schedule: true });
     expect(await callerOf(scheduled, verifier(), run)).toBeDefined();
     expect(await callerOf(scheduled, verifier(), { ...run, workflowId: 'retention-purger' })).toBeUndefined();
-    expect(await callerOf(await bound(note(), signer(), scheduleContext), verifier(), run)).toBeUndefined();
+    expect(await callerOf(await bound(note(), workerSigner, scheduleContext), verifier(), run)).toBeUndefined();
+    // Only the worker's schedules: a person's payload carrying the hint (say, through /codec/encode) stays bound to its one case.
+    const personHinted = await bound(hinted, signer(), scheduleContext);
+    expect(JSON.parse(text(personHinted.metadata![ACTOR_BINDING_METADATA])).schedule).toBeUndefined();
+    expect(await callerOf(personHinted, verifier(), run)).toBeUndefined();
     // The flag is under the MAC: a forger cannot widen an ordinary binding into a schedule's.
     const plain = await bound(note(), signer(), scheduleContext);
     const widened = canonicalBinding({ ...parseBoundCaller(text(plain.metadata![ACTOR_BINDING_METADATA]))!, schedule: true });
