@@ -48,7 +48,8 @@ const PSEUDONYM_PREFIX = pseudonymOf('');
  */
 function customerRefOf(r: SlaCreditRow): string {
   if (r.customer_ref_sealed) return r.customer_ref_sealed;
-  return r.customer_ref.startsWith(PSEUDONYM_PREFIX) ? ERASED_TEXT : r.customer_ref;
+  // `erased:…` is what erasure writes over a reference (src/api/privacy/erasure.service.ts).
+  return r.customer_ref.startsWith(PSEUDONYM_PREFIX) || r.customer_ref.startsWith('erased:') ? ERASED_TEXT : r.customer_ref;
 }
 
 export function toOwedSlaCredit(r: SlaCreditRow): OwedSlaCredit {

@@ -28,5 +28,7 @@ describe('the customer an SLA credit is owed to', () => {
   it('is customer_ref itself in a row from before sealing, and "[erased]" once erasure put the pseudonym there', () => {
     expect(toOwedSlaCredit(row({ customer_ref: 'cus_legacy', customer_ref_sealed: null })).customerRef).toBe('cus_legacy');
     expect(toOwedSlaCredit(row({ customer_ref_sealed: null })).customerRef).toBe('[erased]');
+    // Erasure writes `erased:<hmac prefix>` over a legacy row's reference: nobody the gateway knows either.
+    expect(toOwedSlaCredit(row({ customer_ref: 'erased:0123456789abcdef', customer_ref_sealed: null })).customerRef).toBe('[erased]');
   });
 });
