@@ -95,13 +95,11 @@ export class ActorBindingCodec implements PayloadCodec {
     return payloads.map((payload) => {
       const caller = identity(payload, context);
       if (!caller) return payload;
-      // Only the worker creates schedules: a hint on anything else (a payload handed to /codec/encode
-      // with made-up metadata) must not widen a person's binding to every `<case>-…` workflow ID.
-      const scheduled =
-        target !== undefined &&
-        caller.name === WORKER_CALLER.name &&
-        caller.role === WORKER_CALLER.role &&
-        decoder.decode(payload.metadata?.[BINDING_SCOPE_METADATA] ?? new Uint8Array()) === 'schedule';
+      // Only the service's own identities (role `system`: the worker, which creates the schedules;
+      // no key or IdP token carries that role) may scope a binding to a schedule's runs: a hint on a
+      // person's payload (handed to /codec/encode with made-up metadata) must not widen their
+      // binding to every `<case>-…` workflow ID.
+      const scheduled = target !== undefined && caller.role === 'system' && decoder.decode(payload.metadata?.[BINDING_SCOPE_METADATA] ?? new Uint8Array()) === 'schedule';
       const binding = canonicalBinding({
         name: caller.name,
         role: caller.role,
