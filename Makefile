@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help install temporal-cli build dev test test-long lint typecheck migrate key bench clean
+.PHONY: help install temporal-cli build dev test test-long histories lint typecheck migrate key bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ test: install ## lint, typecheck, build, unit + workflow + HTTP tests on real Te
 
 test-long: install ## the long suite (test/long): 10,000 actions on one case of each kind; LONG_ACTIONS=300 for a quick pass
 	npx jest -c test/long/jest.config.ts --runInBand
+
+histories: install ## re-record the replay fixtures (test/replay/README.md); RECORD_TYPES=ticketWorkflow for one type
+	npx jest -c test/replay/record.jest.config.ts --runInBand
 
 lint: $(NODE_STAMP)
 	npx eslint .

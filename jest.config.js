@@ -1,5 +1,5 @@
 /**
- * One jest run, two projects: `unit` needs nothing running; `integration` (workflows + HTTP)
+ * One jest run, two projects: `unit` needs nothing running; `integration` (workflows, HTTP, replay)
  * shares one Temporal dev server and one fresh database per run (test/support/global-setup.ts).
  */
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
@@ -17,7 +17,7 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/test/workflows/**/*.spec.ts', '<rootDir>/test/api/**/*.spec.ts'],
+      testMatch: ['<rootDir>/test/workflows/**/*.spec.ts', '<rootDir>/test/api/**/*.spec.ts', '<rootDir>/test/replay/**/*.spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

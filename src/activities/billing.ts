@@ -5,6 +5,7 @@ import { assertNoCardData, CARD_DATA_REFUSED, CardDataError } from '../domain/bi
 import type { DisputeEvidence } from '../domain/billing/dispute';
 import type { BillingGateway, CreateRefundRequest, GatewayCharge, GatewayRefund } from '../integrations/billing/stripe-gateway';
 import type { WebhookNotificationSender } from '../integrations/notify/webhook-sender';
+import { type CaseEventRecord, BillingCaseRecords, BillingCaseSnapshot } from '../persistence/read-model';
 import type { ReadModelSealer } from '../persistence/read-model-sealer';
 import { refuseUnstorable } from './permanent-failure';
 import { createSlaCreditSettlementActivities } from './sla-credit-settlement';
@@ -19,13 +20,7 @@ export interface BillingDeps {
   sealer: ReadModelSealer;
 }
 
-export interface BillingCaseRecord {
-  kind: 'refund' | 'dispute' | 'dunning';
-  id: string;
-  brand: string;
-  state: string;
-  customerRef: string;
-  snapshot: object;
+export interface BillingCaseRecord extends BillingCaseSnapshot {
   /**
    * The case's change number this snapshot shows (its `seq`, carried across continue-as-new): a
    * snapshot only replaces one with a lower version. Absent: records of runs from before, guarded
@@ -34,31 +29,15 @@ export interface BillingCaseRecord {
   version?: number;
 }
 
-export interface BillingEventInput {
-  eventKey: string;
-  type: string;
-  actor: string;
-  occurredAt: string;
-  data: Record<string, unknown>;
-  /** The case's change number: the order the workflow applied it in (absent: records from before). */
-  seq?: number;
-}
-
-/**
- * What a billing case's `customer_ref` column stores. A refund's or a dunning case's reference
- * names the customer: the pseudonym (joins with tickets and the per-subject lookups keep working).
- * A dispute's is the disputed charge's ID, which names a payment: kept, so a subject's chargebacks
- * are still found through the charge of their refunds (the snapshot's `chargeId` stays clear too).
- */
-export function storedCustomerRef(sealer: ReadModelSealer, kind: BillingCaseRecord['kind'], ref: string): string {
-  return kind === 'dispute' ? ref : sealer.pseudonym(ref);
-}
+/** One event of the case's record: the read-model layer's shape (keyed, numbered). */
+export type BillingEventInput = CaseEventRecord;
 
 export function createBillingActivities({ dataSource, logger, gateway, crmWebhook, sealer }: BillingDeps) {
+  const billingCases = new BillingCaseRecords(dataSource, sealer);
   return {
     ...createSlaCreditSettlementActivities({ dataSource, logger, gateway, sealer }),
 
-    /** Snapshot + keyed event in one transaction; an older snapshot never overwrites a newer one. */
+    /** Snapshot + keyed event in one transaction; an older snapshot never overwrites a newer one (read-model/case-records.ts). */
     async recordBillingCase(c: BillingCaseRecord, event: BillingEventInput): Promise<{ eventRecorded: boolean }> {
       // Card data must never reach a table: the gateway gives us the last four digits at most. A
       // refused record would be refused on every retry, so it fails for good, naming the field
@@ -73,29 +52,9 @@ export function createBillingActivities({ dataSource, logger, gateway, crmWebhoo
       }
       // Sealed after the card-data guard (which must see the plaintext), before anything is stored.
       refuseUnstorable(c, event);
-      const customerRef = storedCustomerRef(sealer, c.kind, c.customerRef);
-      const snapshot = await sealer.seal(c.id, c.snapshot);
-      const data = await sealer.seal(c.id, event.data);
-      // Agents and 'system' act on cases; should the customer ever be the actor, the row names their pseudonym.
-      const actor = event.actor === c.customerRef ? customerRef : event.actor;
-      const recorded = await dataSource.transaction(async (tx) => {
-        const version = c.version ?? null;
-        // Versioned records: the higher change number wins, whatever order retries and a continued
-        // run's queued records arrive in. Unversioned ones (legacy runs): the later write, as before.
-        await tx.query(
-          `INSERT INTO billing_cases (id, kind, brand, state, customer_ref, snapshot, opened_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)
-           ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version
-           WHERE CASE WHEN EXCLUDED.version IS NULL THEN billing_cases.version IS NULL AND billing_cases.updated_at <= EXCLUDED.updated_at
-                      ELSE billing_cases.version IS NULL OR billing_cases.version < EXCLUDED.version END`,
-          [c.id, c.kind, c.brand, c.state, customerRef, JSON.stringify(snapshot), new Date(event.occurredAt), version],
-        );
-        const inserted: unknown[] = await tx.query(
-          `INSERT INTO billing_case_events (event_key, case_id, type, actor, occurred_at, data, seq) VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (event_key) DO NOTHING RETURNING id`,
-          [event.eventKey, c.id, event.type, actor, new Date(event.occurredAt), JSON.stringify(data), event.seq ?? null],
-        );
-        return inserted.length > 0;
-      });
+      const { version, ...billingCase } = c;
+      const { eventsRecorded } = await billingCases.recordSnapshot(billingCase, [event], version);
+      const recorded = eventsRecorded > 0;
       logger.info({ caseId: c.id, kind: c.kind, event: event.type, state: c.state, eventRecorded: recorded }, 'billing case transition recorded');
       return { eventRecorded: recorded };
     },

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { EscalationPolicy, onCallAt } from '../domain/incident/escalation';
 import type { WebhookNotificationSender } from '../integrations/notify/webhook-sender';
 import { PagingAdapter, pagerDutySeverity } from '../integrations/paging/pagerduty-events';
+import { IncidentRecords } from '../persistence/read-model';
 import type { IncidentView } from '../workflows/incident/messages';
 
 export interface IncidentDeps {
@@ -56,9 +57,8 @@ export interface PageResponse {
   paged: string[];
 }
 
-const date = (s: string | null): Date | null => (s ? new Date(s) : null);
-
 export function createIncidentActivities({ dataSource, logger, pager, backlogWebhook }: IncidentDeps) {
+  const incidents = new IncidentRecords(dataSource);
   /** Who a target means right now: a rotation's current shift, or the named person. */
   async function resolveTargets(targets: string[], at: number): Promise<string[]> {
     const people: string[] = [];
@@ -83,40 +83,12 @@ export function createIncidentActivities({ dataSource, logger, pager, backlogWeb
     /**
      * Snapshot + keyed event(s) in one transaction. `version` (the workflow's change number) guards
      * the snapshot: an older or retried write never overwrites a newer one, even within one
-     * millisecond; records without one (scheduled before numbering) keep the updated_at guard.
-     * Several events: the queue a run left when it continued as new, written in order.
+     * millisecond (read-model/case-records.ts). Several events: the queue a run left when it
+     * continued as new, written in order.
      */
     async recordIncident(view: IncidentView, eventOrEvents: IncidentEventInput | IncidentEventInput[], version?: number): Promise<{ eventRecorded: boolean; eventsRecorded: number }> {
       const events = Array.isArray(eventOrEvents) ? eventOrEvents : [eventOrEvents];
-      const last = events[events.length - 1];
-      const eventsRecorded = await dataSource.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO incidents (id, brand, priority, status, source, fingerprint, alert_count, opened_at, acknowledged_at, mitigated_at,
-                                  resolved_at, closed_at, sla_breached, snapshot, updated_at, version)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-           ON CONFLICT (id) DO UPDATE SET priority = EXCLUDED.priority, status = EXCLUDED.status, alert_count = EXCLUDED.alert_count,
-             acknowledged_at = EXCLUDED.acknowledged_at, mitigated_at = EXCLUDED.mitigated_at, resolved_at = EXCLUDED.resolved_at,
-             closed_at = EXCLUDED.closed_at, sla_breached = EXCLUDED.sla_breached, snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at,
-             version = COALESCE(EXCLUDED.version, incidents.version)
-           WHERE CASE WHEN EXCLUDED.version IS NULL THEN incidents.updated_at <= EXCLUDED.updated_at
-                      ELSE incidents.version IS NULL OR incidents.version < EXCLUDED.version END`,
-          [
-            view.id, view.brand, view.priority, view.status, view.source, view.fingerprint, view.alertCount, new Date(view.openedAt),
-            date(view.acknowledgedAt), date(view.mitigatedAt), date(view.resolvedAt), date(view.closedAt), view.slaBreached,
-            JSON.stringify(view), new Date(last.occurredAt), version ?? null,
-          ],
-        );
-        let inserted = 0;
-        for (const event of events) {
-          const rows: unknown[] = await tx.query(
-            `INSERT INTO incident_events (event_key, incident_id, type, actor, occurred_at, data, seq) VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (event_key) DO NOTHING RETURNING id`,
-            [event.eventKey, view.id, event.type, event.actor, new Date(event.occurredAt), JSON.stringify(event.data), event.seq ?? null],
-          );
-          inserted += rows.length;
-        }
-        return inserted;
-      });
+      const { eventsRecorded } = await incidents.recordSnapshot(view, events, version);
       logger.info({ incidentId: view.id, events: events.map((e) => e.type), version: version ?? null, eventsRecorded }, 'incident transition recorded');
       return { eventRecorded: eventsRecorded > 0, eventsRecorded };
     },

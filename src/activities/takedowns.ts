@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { TakedownNotice } from '../domain/takedown/notice';
 import { ContentAction, ContentActionResult, ContentItemRef, ContentPlatformAdapter, RecordingContentPlatform } from '../integrations/content/content-platform';
 import type { PagingAdapter } from '../integrations/paging/pagerduty-events';
+import { type CaseEventRecord, PreservationRecords, TakedownRecords } from '../persistence/read-model';
 import type { ReadModelSealer } from '../persistence/read-model-sealer';
 import { computeTransparencyCounts, storeTransparencySnapshot, TransparencySnapshot } from '../persistence/takedown-transparency';
 import type { TakedownView } from '../workflows/takedown/messages';
@@ -46,23 +47,8 @@ export interface LegalOnCallPageResult {
   message: string;
 }
 
-export interface TakedownEventInput {
-  eventKey: string;
-  type: string;
-  actor: string;
-  occurredAt: string;
-  data: Record<string, unknown>;
-  /** The case's change number (takedown_events.seq); absent on records of cases started before it existed. */
-  seq?: number;
-}
-
-/**
- * The snapshot upsert's guard: a numbered record (`version`, the case's change number) replaces
- * an unnumbered or older one; an unnumbered record (a case started before numbering) keeps the
- * old rule, the later updated_at wins, and never replaces a numbered one.
- */
-const newerSnapshot = (table: string) => `WHERE (EXCLUDED.version IS NOT NULL AND (${table}.version IS NULL OR ${table}.version < EXCLUDED.version))
-              OR (EXCLUDED.version IS NULL AND ${table}.version IS NULL AND ${table}.updated_at <= EXCLUDED.updated_at)`;
+/** One event of the case's record: the read-model layer's shape (keyed, numbered). */
+export type TakedownEventInput = CaseEventRecord;
 
 export interface ContentActionInput {
   caseId: string;
@@ -82,44 +68,22 @@ export interface TakedownCommunication {
   body: { text: string } & Record<string, unknown>;
 }
 
-const date = (s: string | null): Date | null => (s ? new Date(s) : null);
-
 export function createTakedownActivities({ dataSource, logger, sealer, contentPlatform = new RecordingContentPlatform(), legalPager }: TakedownDeps) {
+  const takedowns = new TakedownRecords(dataSource, sealer);
+  const preservations = new PreservationRecords(dataSource, sealer);
   return {
     /**
      * Snapshot + keyed event in one transaction; an older snapshot never overwrites a newer one.
      * The notice (with the notifier's contact) comes with the first call only and is never
      * overwritten; the snapshot carries no contact details. All three are sealed under the
-     * case's key; what the transparency report counts by stays in clear columns.
+     * case's key; what the transparency report counts by stays in clear columns
+     * (read-model/takedown-records.ts).
      */
     async recordTakedown({ view, event, notice }: { view: TakedownView; event: TakedownEventInput; notice?: TakedownNotice }): Promise<{ eventRecorded: boolean }> {
       refuseUnstorable({ view, event, notice });
-      // Sealed before the transaction: a key lookup (one INSERT on the case's first record) holds no row lock.
-      const [sealedView, sealedData, sealedNotice] = await Promise.all([sealer.seal(view.id, view), sealer.seal(view.id, event.data), notice ? sealer.seal(view.id, notice) : null]);
-      const eventRecorded = await dataSource.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO takedowns (id, brand, state, regimes, legal_basis, tier, channel, reviewer, received_at, decision_due_at, decided_at,
-                                  outcome, sla_breached, notice, snapshot, updated_at, version, notifier_role, claimed_jurisdictions)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-           ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, reviewer = EXCLUDED.reviewer, decision_due_at = EXCLUDED.decision_due_at,
-             decided_at = EXCLUDED.decided_at, outcome = EXCLUDED.outcome, sla_breached = EXCLUDED.sla_breached,
-             notice = COALESCE(takedowns.notice, EXCLUDED.notice), snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version,
-             notifier_role = EXCLUDED.notifier_role, claimed_jurisdictions = EXCLUDED.claimed_jurisdictions
-           ${newerSnapshot('takedowns')}`,
-          [
-            view.id, view.brand, view.state, view.regimes, view.legalBasis, view.tier, view.channel, view.reviewer, new Date(view.receivedAt),
-            date(view.decisionDue?.dueAt ?? null), date(view.decidedAt), view.decision?.outcome ?? null, view.slaBreached,
-            sealedNotice ? JSON.stringify(sealedNotice) : null, JSON.stringify(sealedView), new Date(event.occurredAt), event.seq ?? null,
-            view.notifierRole ?? null, view.claimedJurisdictions ?? null,
-          ],
-        );
-        const inserted: unknown[] = await tx.query(
-          `INSERT INTO takedown_events (event_key, case_id, type, actor, occurred_at, data, seq) VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (event_key) DO NOTHING RETURNING id`,
-          [event.eventKey, view.id, event.type, event.actor, new Date(event.occurredAt), JSON.stringify(sealedData), event.seq ?? null],
-        );
-        return inserted.length > 0;
-      });
+      // The event's change number is the case's version.
+      const { eventsRecorded } = await takedowns.recordSnapshot({ view, notice }, [event], event.seq);
+      const eventRecorded = eventsRecorded > 0;
       logger.info({ caseId: view.id, workflowId: view.id, event: event.type, eventKey: event.eventKey, state: view.state, eventRecorded }, 'takedown action recorded');
       return { eventRecorded };
     },
@@ -214,27 +178,8 @@ export function createTakedownActivities({ dataSource, logger, sealer, contentPl
      */
     async recordPreservation({ view, event, version }: { view: PreservationView; event: TakedownEventInput; version?: number }): Promise<{ eventRecorded: boolean }> {
       refuseUnstorable({ view, event, version });
-      const sealedData = await sealer.seal(view.caseId, event.data);
-      const eventRecorded = await dataSource.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO takedown_preservations (id, case_id, brand, state, authority, reference, requested_by, requested_at, expires_at,
-                                               extended_at, released_at, snapshot, updated_at, version)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-           ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, expires_at = EXCLUDED.expires_at, extended_at = EXCLUDED.extended_at,
-             released_at = EXCLUDED.released_at, snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version
-           ${newerSnapshot('takedown_preservations')}`,
-          [
-            view.id, view.caseId, view.brand, view.state, view.authority, view.reference, view.requestedBy, new Date(view.requestedAt),
-            new Date(view.expiresAt), date(view.extension?.at ?? null), date(view.releasedAt), JSON.stringify(view), new Date(event.occurredAt), version ?? null,
-          ],
-        );
-        const inserted: unknown[] = await tx.query(
-          `INSERT INTO takedown_events (event_key, case_id, type, actor, occurred_at, data) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (event_key) DO NOTHING RETURNING id`,
-          [event.eventKey, view.caseId, event.type, event.actor, new Date(event.occurredAt), JSON.stringify(sealedData)],
-        );
-        return inserted.length > 0;
-      });
+      const { eventsRecorded } = await preservations.recordSnapshot(view, [event], version);
+      const eventRecorded = eventsRecorded > 0;
       logger.info({ caseId: view.caseId, workflowId: view.id, event: event.type, eventKey: event.eventKey, state: view.state, eventRecorded }, 'preservation hold recorded');
       return { eventRecorded };
     },

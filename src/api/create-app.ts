@@ -10,6 +10,7 @@ import { ApiModule } from './app.module';
 import { requestContextMiddleware } from './auth/request-context';
 import { describeOperationRoles } from './auth/openapi-roles';
 import { CardDataPipe } from './card-data/card-data.pipe';
+import { describeCommonProblems, ProblemResponse } from './problem/api-problems';
 import { createValidationPipe } from './problem/validation';
 
 /** Builds the API application; main.ts listens on it, the HTTP tests do too. */
@@ -42,8 +43,10 @@ export async function createApiApp(config: AppConfig, options: { logDestination?
       .setVersion('0.1.0')
       .addBearerAuth()
       .build(),
+    { extraModels: [ProblemResponse] },
   );
   describeOperationRoles(document);
+  describeCommonProblems(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

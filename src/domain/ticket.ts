@@ -1,3 +1,5 @@
+import { CaseTransitionError } from './case-transition';
+
 /**
  * Ticket states and the transitions people may make. Pure; the workflow's update validators and
  * the API both ask these functions, so a forbidden action is refused with the same reason
@@ -30,13 +32,14 @@ const ALLOWED: Record<TicketStatus, readonly TicketAction[]> = {
   closed: ['csat'],
 };
 
-export class InvalidTransitionError extends Error {
+/** The ticket's wording of the one case refusal (its messages are what the API shows). */
+export class InvalidTransitionError extends CaseTransitionError {
   constructor(
     readonly status: TicketStatus,
-    readonly action: TicketAction,
-    readonly reason?: string,
+    override readonly action: TicketAction,
+    reason?: string,
   ) {
-    super(reason ? `cannot ${label(action)}: ${reason}` : `cannot ${label(action)} a ticket that is ${status}`);
+    super(status, action, reason ? `cannot ${label(action)}: ${reason}` : `cannot ${label(action)} a ticket that is ${status}`, reason);
     this.name = 'InvalidTransitionError';
   }
 }

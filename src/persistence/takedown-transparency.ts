@@ -12,11 +12,11 @@ import { sealedCaseId } from './sealed-text';
 export async function computeTransparencyCounts(dataSource: DataSource, year: number): Promise<TransparencyCounts> {
   const from = new Date(Date.UTC(year, 0, 1));
   const to = new Date(Date.UTC(year + 1, 0, 1));
-  // The breakdowns come from clear columns, the snapshot's vocabulary (decision kinds: kept in
-  // clear when the snapshot is sealed) and the content platform's record of what was actually done
-  // to the items. Jurisdictions and the notifier's role have columns (migration 1765620000000): the
-  // sealed snapshot holds them sealed; rows without the columns (seeded, or written by an older
-  // worker) still have them in their plaintext snapshot.
+  // The breakdowns come from clear columns and the content platform's record of what was actually
+  // done to the items. Jurisdictions and the notifier's role (migration 1765620000000), the
+  // decision's measure and ground (1765700000000) have columns: the sealed snapshot may hold them
+  // sealed; rows without the columns (seeded, or written by an older worker) still have them in
+  // their snapshot.
   const cases: {
     received_at: Date;
     legal_basis: LegalBasis;
@@ -35,8 +35,8 @@ export async function computeTransparencyCounts(dataSource: DataSource, year: nu
             EXISTS (SELECT 1 FROM takedown_events e WHERE e.case_id = t.id AND e.type = 'legal_oncall_paged') AS paged,
             COALESCE(to_jsonb(t.claimed_jurisdictions), t.snapshot -> 'claimedJurisdictions') AS jurisdictions,
             COALESCE(t.notifier_role, t.snapshot ->> 'notifierRole') AS notifier_role,
-            t.snapshot -> 'decision' -> 'measure' ->> 'kind' AS measure,
-            t.snapshot -> 'decision' -> 'ground' ->> 'kind' AS ground,
+            COALESCE(t.decision_measure, t.snapshot -> 'decision' -> 'measure' ->> 'kind') AS measure,
+            COALESCE(t.decision_ground, t.snapshot -> 'decision' -> 'ground' ->> 'kind') AS ground,
             ARRAY(SELECT DISTINCT a.action FROM content_actions a WHERE a.case_id = t.id AND a.applied_at IS NOT NULL ORDER BY a.action) AS content_actions
        FROM takedowns t WHERE t.received_at >= $1 AND t.received_at < $2`,
     [from, to],

@@ -6,13 +6,26 @@
  * rebuilt zod and every schema of every policy pack before its first step: measured, a 4× drop in
  * workflow starts per second. Workflows never parse with these schemas (input arrives parsed and
  * pinned); this builder accepts any chain (`z.object(...).strict().transform(...)`) and does
- * nothing. A parse attempted in a workflow would return an inert value, so none is allowed there:
- * eslint bans `.parse` / `.safeParse` in src/workflows.
+ * nothing. What a parse returns here (eslint bans `.parse` / `.safeParse` in src/workflows, but a
+ * shared domain module parses its defaults at module scope) is a value that throws as soon as it
+ * is read: a workflow that reached one fails its task visibly, where a silently inert value would
+ * have corrupted the case.
  */
 type Inert = ((...args: unknown[]) => Inert) & { [key: string | symbol]: Inert };
 
+/** The schema methods that would produce a value: none may run inside the workflow bundle. */
+const PARSERS = new Set<string | symbol>(['parse', 'safeParse', 'parseAsync', 'safeParseAsync', 'spa', 'decode', 'encode']);
+
+function unparsed(method: string): unknown {
+  const refuse = (): never => {
+    throw new Error(`a value from zod ${method}() was read inside the workflow bundle, where zod is inert (src/worker/inert-zod.ts): parse in the API or an activity and pass the parsed value in`);
+  };
+  return new Proxy(function unparsedValue() {}, { get: refuse, apply: refuse, construct: refuse, has: refuse, ownKeys: refuse, getOwnPropertyDescriptor: refuse });
+}
+
 const inert: Inert = new Proxy(function inertZod() {} as unknown as Inert, {
   get: (_target, prop) => {
+    if (PARSERS.has(prop)) return () => unparsed(String(prop));
     if (prop === Symbol.toPrimitive) return () => '';
     if (prop === 'then') return undefined; // never look like a promise
     return inert;

@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   log,
   Next,
+  deprecatePatch,
   patched,
   SignalInput,
   UpdateInput,
@@ -57,31 +58,31 @@ class VerifiedActorInbound implements WorkflowInboundCallsInterceptor {
   private readonly wasApplied = (nonce: string): boolean => this.applied.has(nonce);
 
   async execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>): Promise<unknown> {
-    if (patched(VERIFIED_START_PATCH)) {
-      const reason = unverifiedStartReason(input.args, callerOf(input.args[0]));
-      // The decision is recorded (a second marker, only on refusal) and replay follows the record,
-      // not a new check: a replay with another workflow ID (replay tools) or after the payload key
-      // changed would verify differently and must still do what the run did.
-      const refused = workflowInfo().unsafe.isReplaying ? patched(START_REFUSED_PATCH) : reason !== undefined && patched(START_REFUSED_PATCH);
-      if (refused) {
-        log.warn('case start refused: unverified input', { reason: reason ?? 'recorded' });
-        throw refusal(reason ?? 'the case was not started by the Caseworks service', 'input');
-      }
+    // Retired version patch (issue 13): every start is checked; called where patched() was, so
+    // histories recorded with its marker replay.
+    deprecatePatch(VERIFIED_START_PATCH);
+    const reason = unverifiedStartReason(input.args, callerOf(input.args[0]));
+    // The decision is recorded (a second marker, only on refusal) and replay follows the record,
+    // not a new check: a replay with another workflow ID (replay tools) or after the payload key
+    // changed would verify differently and must still do what the run did.
+    const refused = workflowInfo().unsafe.isReplaying ? patched(START_REFUSED_PATCH) : reason !== undefined && patched(START_REFUSED_PATCH);
+    if (refused) {
+      log.warn('case start refused: unverified input', { reason: reason ?? 'recorded' });
+      throw refusal(reason ?? 'the case was not started by the Caseworks service', 'input');
     }
     return next(input);
   }
 
   async handleSignal(input: SignalInput, next: Next<WorkflowInboundCallsInterceptor, 'handleSignal'>): Promise<void> {
-    if (patched(VERIFIED_SIGNALS_PATCH)) {
-      const caller = callerOf(input.args[0]);
-      const reason = unverifiedSignalReason(input.signalName, input.args, caller, this.wasApplied);
-      if (reason !== undefined) {
-        // Never the values: a forged signal may carry anything, personal data included.
-        log.warn('signal dropped', { signal: input.signalName, reason });
-        return;
-      }
-      if (isVerifiedCaller(caller) && caller.nonce !== undefined) this.remember(caller.nonce, Number.POSITIVE_INFINITY);
+    deprecatePatch(VERIFIED_SIGNALS_PATCH);
+    const caller = callerOf(input.args[0]);
+    const reason = unverifiedSignalReason(input.signalName, input.args, caller, this.wasApplied);
+    if (reason !== undefined) {
+      // Never the values: a forged signal may carry anything, personal data included.
+      log.warn('signal dropped', { signal: input.signalName, reason });
+      return;
     }
+    if (isVerifiedCaller(caller) && caller.nonce !== undefined) this.remember(caller.nonce, Number.POSITIVE_INFINITY);
     return next(input);
   }
 

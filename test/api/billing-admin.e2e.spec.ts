@@ -1,39 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { startStripeFake, StripeFake } from '../fakes/stripe';
-import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, testConfig, uniqueTaskQueue } from '../support/harness';
-import { httpClient } from '../support/http';
+import { startStripeFake } from '../fakes/stripe';
+import { useApiStack } from '../support/harness';
 import { insertSlaCredit } from '../support/sla-credits';
 
 /** Billing staff settle SLA credits; agents confirm identity before changing a dunning account. */
 describe('SLA credit settlement and dunning account changes over HTTP', () => {
-  let stripe: StripeFake;
-  let ds: DataSource;
-  let worker: RunningWorker;
-  let api: RunningApi;
-  let http: ReturnType<typeof httpClient>;
-  const keys: Record<string, string> = {};
-
-  beforeAll(async () => {
-    stripe = await startStripeFake();
-    const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('billing-admin-e2e'), STRIPE_API_KEY: stripe.apiKey, STRIPE_API_BASE: stripe.url, BILLING_WEBHOOK_SECRET: stripe.webhookSecret });
-    ds = await openDataSource(config);
-    worker = await startWorker(config, ds);
-    api = await startApi(config);
-    http = httpClient(api.baseUrl);
-    for (const role of ['agent', 'billing', 'admin'] as const) keys[role] = await createKey(ds, role);
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await worker?.stop();
-    await ds?.destroy();
-    await stripe?.close();
-  });
+  const stack = useApiStack((f) => ({ STRIPE_API_KEY: f.stripe.apiKey, STRIPE_API_BASE: f.stripe.url, BILLING_WEBHOOK_SECRET: f.stripe.webhookSecret }), { label: 'billing-admin-e2e', fakes: { stripe: startStripeFake }, keys: ['agent', 'billing', 'admin'] });
+  const http: typeof stack.http = (...args) => stack.http(...args);
+  const { keys } = stack;
 
   it('lists credits with their settlement and settles each once, for billing and admin only', async () => {
     const customer = `cus_${randomUUID().replace(/-/g, '').slice(0, 14)}`;
-    stripe.addInvoice({ customer, amount: 100_000, currency: 'usd' });
-    const key = await insertSlaCredit(ds, { customerRef: customer, owedMinor: 4_000 });
+    stack.fakes.stripe.addInvoice({ customer, amount: 100_000, currency: 'usd' });
+    const key = await insertSlaCredit(stack.ds, { customerRef: customer, owedMinor: 4_000 });
     expect((await http('GET', '/v1/billing/sla-credits', { key: keys.agent })).status).toBe(403);
     expect((await http('POST', '/v1/billing/sla-credits/settle', { key: keys.agent, body: { keys: [key] } })).status).toBe(403);
 
@@ -48,14 +27,14 @@ describe('SLA credit settlement and dunning account changes over HTTP', () => {
     expect(run.body.sweep.settled).toEqual([expect.objectContaining({ key, outcome: 'settled', amountMinor: 4_000, settlementRef: expect.stringMatching(/^cn_/) })]);
     const again = await http('POST', '/v1/billing/sla-credits/settle', { key: keys.admin, body: { keys: [key] } });
     expect([again.status, again.body.sweep.settled, again.body.sweep.inProgress]).toEqual([200, [], [key]]);
-    expect(stripe.creditNotesFor(`sla-credit:${key}`)).toBe(1);
+    expect(stack.fakes.stripe.creditNotesFor(`sla-credit:${key}`)).toBe(1);
 
     const settled = await http('GET', `/v1/billing/sla-credits?settled=true&customerRef=${customer}`, { key: keys.admin });
     expect(settled.body.items).toEqual([expect.objectContaining({ key, settled: true, settlementKind: 'credit_note', settlementRef: run.body.sweep.settled[0].settlementRef })]);
   });
 
   it('a dunning account change before identity confirmation is a 409 naming the missing confirmation', async () => {
-    const sub = stripe.addSubscription();
+    const sub = stack.fakes.stripe.addSubscription();
     const invoiceId = `in_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
     const event = {
       id: `evt_${invoiceId}`,
@@ -64,8 +43,8 @@ describe('SLA credit settlement and dunning account changes over HTTP', () => {
       created: Math.floor(Date.now() / 1000),
       data: { object: { id: invoiceId, object: 'invoice', customer: 'cus_9', subscription: sub.id, amount_due: 999, amount_paid: 0, currency: 'usd', attempt_count: 1 } },
     };
-    const { body, header } = stripe.signedEvent(event);
-    const delivered = await fetch(`${api.baseUrl}/v1/webhooks/billing?brand=uoozee`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': header }, body });
+    const { body, header } = stack.fakes.stripe.signedEvent(event);
+    const delivered = await fetch(`${stack.api.baseUrl}/v1/webhooks/billing?brand=uoozee`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': header }, body });
     expect(delivered.status).toBe(200);
     const id = `dunning-${invoiceId}`;
 
@@ -74,12 +53,12 @@ describe('SLA credit settlement and dunning account changes over HTTP', () => {
     expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(refused.body).toMatchObject({ type: expect.stringMatching(/identity-not-confirmed$/), missing: 'identityConfirmation', action: 'cancel_subscription', errors: [{ field: 'identityConfirmation' }] });
     expect((await http('POST', `/v1/dunning/${id}/retention-offer`, { key: keys.agent, body: { offer: '1 month free' } })).body.missing).toBe('identityConfirmation');
-    expect(stripe.subscription(String(sub.id))?.status).toBe('active');
+    expect(stack.fakes.stripe.subscription(String(sub.id))?.status).toBe('active');
 
     expect((await http('POST', `/v1/dunning/${id}/confirm-identity`, { key: keys.agent, body: { method: 'sms code' } })).status).toBe(200);
     const cancelled = await http('POST', `/v1/dunning/${id}/cancel`, { key: keys.agent, body: { reason: 'customer asked' } });
     expect([cancelled.status, cancelled.body.status, cancelled.body.identity.confirmedBy]).toEqual([200, 'cancelled', 'test-agent']);
-    expect(stripe.subscription(String(sub.id))?.status).toBe('canceled');
+    expect(stack.fakes.stripe.subscription(String(sub.id))?.status).toBe('canceled');
     expect((await http('GET', `/v1/dunning/${id}`, { key: keys.agent })).body.status).toBe('cancelled');
   });
 });

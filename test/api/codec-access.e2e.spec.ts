@@ -1,9 +1,6 @@
-import { Client } from '@temporalio/client';
-import { DataSource } from 'typeorm';
 import { WITHHELD_HEADER } from '../../src/api/codec/codec.controller';
 import { encryptedPayloadsOf, jsonOf, jsonPayload, JsonPayload, metadataOf } from '../support/codec';
-import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
-import { httpClient } from '../support/http';
+import { useApiStack } from '../support/harness';
 import { copyrightNotice } from '../support/takedowns';
 import { waitFor } from '../support/wait-for';
 
@@ -12,28 +9,9 @@ import { waitFor } from '../support/wait-for';
  * far as their role may read: payloads come from real workflows' histories on the dev server.
  */
 describe('codec endpoint: need to know', () => {
-  const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('codec-access') });
-  let ds: DataSource;
-  let worker: RunningWorker;
-  let api: RunningApi;
-  let temporal: Client;
-  let http: ReturnType<typeof httpClient>;
-  const keys: Record<string, string> = {};
-
-  beforeAll(async () => {
-    ds = await openDataSource(config);
-    worker = await startWorker(config, ds);
-    api = await startApi(config);
-    temporal = await temporalClient(config);
-    http = httpClient(api.baseUrl);
-    for (const role of ['client', 'agent', 'sre', 'legal', 'admin', 'billing'] as const) keys[role] = await createKey(ds, role, `codec-${role}`);
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await worker?.stop();
-    await temporal?.connection.close();
-    await ds?.destroy();
-  });
+  const stack = useApiStack({}, { label: 'codec-access', keys: Object.fromEntries((['client', 'agent', 'sre', 'legal', 'admin', 'billing'] as const).map((r) => [r, [r, `codec-${r}`] as const])) });
+  const http: typeof stack.http = (...args) => stack.http(...args);
+  const { keys } = stack;
 
   const decode = (key: string | undefined, payloads: JsonPayload[]) => http('POST', '/codec/decode', { key, body: { payloads }, headers: { 'x-namespace': 'default' } });
   const decodedText = (payloads: JsonPayload[]) => payloads.map((p) => JSON.stringify(jsonOf(p) ?? null)).join('\n');
@@ -44,7 +22,7 @@ describe('codec endpoint: need to know', () => {
     const caseId = res.body.caseId as string;
     // The case has recorded itself (activity input and result in history) once legal can read it.
     await waitFor(async () => (await http('GET', `/v1/takedowns/${caseId}`, { key: keys.legal })).status === 200, { what: 'takedown recorded' });
-    return { caseId, payloads: await encryptedPayloadsOf(temporal, caseId) };
+    return { caseId, payloads: await encryptedPayloadsOf(stack.client, caseId) };
   }
 
   async function openTicket(): Promise<{ id: string; payloads: JsonPayload[] }> {
@@ -54,8 +32,8 @@ describe('codec endpoint: need to know', () => {
     });
     expect(res.status).toBe(201);
     const id = res.body.id as string;
-    await waitFor(async () => (await ds.query(`SELECT 1 FROM tickets WHERE id = $1`, [id])).length === 1, { what: 'ticket read model' });
-    return { id, payloads: await encryptedPayloadsOf(temporal, id) };
+    await waitFor(async () => (await stack.ds.query(`SELECT 1 FROM tickets WHERE id = $1`, [id])).length === 1, { what: 'ticket read model' });
+    return { id, payloads: await encryptedPayloadsOf(stack.client, id) };
   }
 
   it('refuses callers without credentials (401) and roles without business in workflow data (403)', async () => {
@@ -143,7 +121,7 @@ describe('codec endpoint: need to know', () => {
     // Legal reads the notice in full, and nothing else.
     expect(await readable('legal')).toEqual(['sealed', { notice: { notifier: { name: 'Jane Roe', email: 'jane@studio.example', role: 'attorney' } } }, 'sealed']);
 
-    const logged: { actor: string; role: string; case_id: string; case_kind: string }[] = await ds.query(
+    const logged: { actor: string; role: string; case_id: string; case_kind: string }[] = await stack.ds.query(
       `SELECT actor, role, case_id, case_kind FROM access_log WHERE operation = 'codec.decode' AND case_id LIKE '%-codec-1' ORDER BY id`,
     );
     expect(logged).toEqual(

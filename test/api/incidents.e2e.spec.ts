@@ -1,34 +1,16 @@
-import { DataSource } from 'typeorm';
 import { isoWeekOf } from '../../src/domain/reporting/iso-week';
-import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, testConfig, uniqueTaskQueue } from '../support/harness';
-import { httpClient } from '../support/http';
+import { useApiStack } from '../support/harness';
 import { waitFor } from '../support/wait-for';
 
 /** Alerts, incidents and on-call over HTTP, as monitors and SREs use them (built-in pager). */
 describe('incidents over HTTP', () => {
-  const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('incidents-e2e') });
-  let ds: DataSource;
-  let worker: RunningWorker;
-  let api: RunningApi;
-  let http: ReturnType<typeof httpClient>;
-  const keys: Record<string, string> = {};
-
-  beforeAll(async () => {
-    ds = await openDataSource(config);
-    worker = await startWorker(config, ds);
-    api = await startApi(config);
-    http = httpClient(api.baseUrl);
-    for (const role of ['client', 'agent', 'sre'] as const) keys[role] = await createKey(ds, role);
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await worker?.stop();
-    await ds?.destroy();
-  });
+  const stack = useApiStack({}, { label: 'incidents-e2e', keys: ['client', 'agent', 'sre'] });
+  const { keys } = stack;
+  const http: typeof stack.http = (...args) => stack.http(...args);
 
   const incidentFor = (fingerprint: string) =>
     waitFor(async () => {
-      const rows: { id: string }[] = await ds.query(`SELECT id FROM incidents WHERE fingerprint = $1`, [fingerprint]);
+      const rows: { id: string }[] = await stack.ds.query(`SELECT id FROM incidents WHERE fingerprint = $1`, [fingerprint]);
       return rows[0]?.id;
     }, { what: `incident for ${fingerprint}` });
 
@@ -88,7 +70,7 @@ describe('incidents over HTTP', () => {
     expect(trigger.status).toBe(202);
     expect(trigger.body).toEqual({ status: 'success', message: 'Event processed', dedup_key: dedup });
     const rows = await waitFor(async () => {
-      const r: { id: string }[] = await ds.query(`SELECT id FROM incidents WHERE snapshot->>'title' = 'CDN edge lhr-3 failing' AND fingerprint LIKE $1`, [`dedup:${dedup}%`]);
+      const r: { id: string }[] = await stack.ds.query(`SELECT id FROM incidents WHERE snapshot->>'title' = 'CDN edge lhr-3 failing' AND fingerprint LIKE $1`, [`dedup:${dedup}%`]);
       return r[0];
     }, { what: 'incident from the PagerDuty body' });
     const resolve = await http('POST', '/v1/alerts?brand=uoozee', { key: keys.sre, body: { routing_key: 'R0UT1NGKEY0123456789ABCDEFGHIJKL', event_action: 'resolve', dedup_key: dedup } });

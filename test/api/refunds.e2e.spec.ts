@@ -1,8 +1,6 @@
-import { DataSource } from 'typeorm';
 import { assertNoCardData } from '../../src/domain/billing/card-redaction';
-import { arnFor, startStripeFake, StripeFake } from '../fakes/stripe';
-import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, testConfig, uniqueTaskQueue } from '../support/harness';
-import { httpClient } from '../support/http';
+import { arnFor, startStripeFake } from '../fakes/stripe';
+import { useApiStack } from '../support/harness';
 import { queryOpened } from '../support/sealed-rows';
 import { waitFor } from '../support/wait-for';
 
@@ -10,40 +8,16 @@ const DAY = 86_400_000;
 
 /** An agent's refund over HTTP, settled by Stripe's signed webhook. */
 describe('refunds over HTTP', () => {
-  let stripe: StripeFake;
-  let ds: DataSource;
-  let worker: RunningWorker;
-  let api: RunningApi;
-  let http: ReturnType<typeof httpClient>;
-  const keys: Record<string, string> = {};
-
-  beforeAll(async () => {
-    stripe = await startStripeFake();
-    const config = testConfig({
-      TEMPORAL_TASK_QUEUE: uniqueTaskQueue('refunds-e2e'),
-      STRIPE_API_KEY: stripe.apiKey,
-      STRIPE_API_BASE: stripe.url,
-      BILLING_WEBHOOK_SECRET: stripe.webhookSecret,
-    });
-    ds = await openDataSource(config);
-    worker = await startWorker(config, ds);
-    api = await startApi(config);
-    http = httpClient(api.baseUrl);
-    for (const role of ['client', 'agent'] as const) keys[role] = await createKey(ds, role);
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await worker?.stop();
-    await ds?.destroy();
-    await stripe?.close();
-  });
+  const stack = useApiStack((f) => ({ STRIPE_API_KEY: f.stripe.apiKey, STRIPE_API_BASE: f.stripe.url, BILLING_WEBHOOK_SECRET: f.stripe.webhookSecret }), { label: 'refunds-e2e', fakes: { stripe: startStripeFake }, keys: ['client', 'agent'] });
+  const http: typeof stack.http = (...args) => stack.http(...args);
+  const { keys } = stack;
 
   const postWebhook = (body: string, header: string) =>
-    fetch(`${api.baseUrl}/v1/webhooks/billing`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': header }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+    fetch(`${stack.api.baseUrl}/v1/webhooks/billing`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': header }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
 
   it('opens a refund, moves it on agent actions, and settles it from the signed webhook, once', async () => {
-    const charge = stripe.addCharge({ amount: 9999, currency: 'usd', authorizationCode: 'A1B2C3', last4: '4444', brand: 'mastercard' });
-    const sub = stripe.addSubscription();
+    const charge = stack.fakes.stripe.addCharge({ amount: 9999, currency: 'usd', authorizationCode: 'A1B2C3', last4: '4444', brand: 'mastercard' });
+    const sub = stack.fakes.stripe.addSubscription();
     const now = Date.now();
     const body = {
       brand: 'uoozee',
@@ -77,8 +51,8 @@ describe('refunds over HTTP', () => {
     expect(settling.eligibility).toMatchObject({ kind: 'full', amountMinor: 9999 });
     expect(settling.charge).toEqual({ id: charge.id, paymentIntentId: charge.payment_intent, authorizationCode: 'A1B2C3', brand: 'mastercard', last4: '4444', disputed: false });
 
-    const event = stripe.settleRefund(settling.refund.gatewayRefundId as string, 'succeeded');
-    const { body: raw, header } = stripe.signedEvent(event);
+    const event = stack.fakes.stripe.settleRefund(settling.refund.gatewayRefundId as string, 'succeeded');
+    const { body: raw, header } = stack.fakes.stripe.signedEvent(event);
     const first = await postWebhook(raw, header);
     expect(first).toEqual({ status: 200, body: { received: true, duplicate: false, action: `signalled ${id}` } });
     const repeat = await postWebhook(raw, header);
@@ -87,7 +61,7 @@ describe('refunds over HTTP', () => {
       const r = await http('GET', `/v1/refunds/${id}`, { key: keys.agent });
       return r.body.state === 'settled' ? r.body : undefined;
     }, { what: 'settled' });
-    expect(stripe.refundsFor(String(charge.id))).toBe(1);
+    expect(stack.fakes.stripe.refundsFor(String(charge.id))).toBe(1);
     // The agent view: charge and refund IDs, authorization code, brand and last four, the trace number.
     expect(settled.refund).toMatchObject({ gatewayRefundId: settling.refund.gatewayRefundId, status: 'succeeded', traceNumber: arnFor(settling.refund.gatewayRefundId) });
     expect(settled.charge).toMatchObject({ brand: 'mastercard', last4: '4444', authorizationCode: 'A1B2C3' });
@@ -104,15 +78,15 @@ describe('refunds over HTTP', () => {
     }, { what: 'refund_succeeded in the history' });
     expect((history.body.items as { type: string }[]).map((e) => e.type)).toEqual(expect.arrayContaining(expected));
     // Nothing in the case record looks like a card number (opened: the snapshot is stored sealed).
-    const [row] = await queryOpened<{ snapshot: unknown }>(ds, `SELECT snapshot FROM billing_cases WHERE id = $1`, [id]);
+    const [row] = await queryOpened<{ snapshot: unknown }>(stack.ds, `SELECT snapshot FROM billing_cases WHERE id = $1`, [id]);
     expect(row.snapshot).toMatchObject({ id, customerRef: 'cust_9' });
     expect(JSON.stringify(row.snapshot)).not.toMatch(/4242424242424242/);
   });
 
   it('refuses an unsigned or tampered webhook, and names bad fields on a refund request', async () => {
-    const charge = stripe.addCharge({ amount: 500, currency: 'usd' });
-    const event = stripe.addDispute({ charge: String(charge.id), dueBy: Date.now() + 7 * DAY });
-    const { body: raw, header } = stripe.signedEvent(event);
+    const charge = stack.fakes.stripe.addCharge({ amount: 500, currency: 'usd' });
+    const event = stack.fakes.stripe.addDispute({ charge: String(charge.id), dueBy: Date.now() + 7 * DAY });
+    const { body: raw, header } = stack.fakes.stripe.signedEvent(event);
     const tampered = await postWebhook(raw.replace('"amount":500', '"amount":5'), header);
     expect(tampered.status).toBe(400);
     expect((tampered.body.errors as { field: string }[])[0].field).toBe('header:Stripe-Signature');

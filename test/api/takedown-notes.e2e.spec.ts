@@ -1,9 +1,6 @@
-import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { DataSource } from 'typeorm';
 import { takedownWorkflow } from '../../src/workflows';
-import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
-import { httpClient } from '../support/http';
+import { useApiStack } from '../support/harness';
 import { copyrightNotice, takedownInput } from '../support/takedowns';
 import { waitFor } from '../support/wait-for';
 
@@ -15,36 +12,16 @@ const HOUR = 3_600_000;
  * view holds the latest notes and the count, `GET …/notes` pages through all of them.
  */
 describe('takedown notes and a continued case over HTTP', () => {
-  const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('takedown-notes-e2e') });
-  let ds: DataSource;
-  let client: Client;
-  let worker: RunningWorker;
-  let api: RunningApi;
-  let http: ReturnType<typeof httpClient>;
-  const keys: Record<string, string> = {};
-
-  beforeAll(async () => {
-    ds = await openDataSource(config);
-    client = await temporalClient(config);
-    worker = await startWorker(config, ds);
-    api = await startApi(config);
-    http = httpClient(api.baseUrl);
-    keys.legal = await createKey(ds, 'legal', 'legal-ines');
-    keys.agent = await createKey(ds, 'agent', 'agent-bo');
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await worker?.stop();
-    await client?.connection.close();
-    await ds?.destroy();
-  });
+  const stack = useApiStack({}, { label: 'takedown-notes-e2e', keys: { legal: ['legal', 'legal-ines'], agent: ['agent', 'agent-bo'] } });
+  const http: typeof stack.http = (...args) => stack.http(...args);
+  const { keys } = stack;
 
   it('GET, notes and actions keep working on a case after it continued as new; every note is paged from the read model', async () => {
     // The API never sets run limits: the case is started as intake would, with a budget of 3 updates a run.
     const base = takedownInput(copyrightNotice());
     const tiers = { safety: HOUR, trusted: HOUR, standard: HOUR };
     const input = { ...base, policy: { ...base.policy, clocks: { ...base.policy.clocks, decideWithinMs: { dmca: tiers, dsa: tiers, platform_terms: tiers } } }, runLimits: { updates: 3 } };
-    const first = await client.workflow.start(takedownWorkflow, { workflowId: input.caseId, taskQueue: config.TEMPORAL_TASK_QUEUE, args: [input] });
+    const first = await stack.client.workflow.start(takedownWorkflow, { workflowId: input.caseId, taskQueue: stack.config.TEMPORAL_TASK_QUEUE, args: [input] });
     const id = input.caseId;
     await waitFor(async () => {
       const r = await http('GET', `/v1/takedowns/${id}`, { key: keys.legal });
@@ -56,9 +33,9 @@ describe('takedown notes and a continued case over HTTP', () => {
       const res = await http('POST', `/v1/takedowns/${id}/note`, { key: keys.legal, body: { text } });
       expect(res.status).toBe(200);
     }
-    const describe = await client.workflow.getHandle(id).describe();
+    const describe = await stack.client.workflow.getHandle(id).describe();
     expect(describe.runId).not.toBe(first.firstExecutionRunId);
-    const firstRun = (await client.workflow.getHandle(id, first.firstExecutionRunId).fetchHistory()).events ?? [];
+    const firstRun = (await stack.client.workflow.getHandle(id, first.firstExecutionRunId).fetchHistory()).events ?? [];
     expect(firstRun[firstRun.length - 1].eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
 
     // GET follows the latest run: the latest 5 notes (each cut to 500 characters) and the count.

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, testConfig, uniqueTaskQueue } from '../support/harness';
+import { startApi, testConfig, useApiStack } from '../support/harness';
 import { httpClient } from '../support/http';
 import { storeTransparencySnapshot } from '../../src/persistence/takedown-transparency';
 import { copyrightNotice } from '../support/takedowns';
@@ -8,29 +7,9 @@ import { waitFor } from '../support/wait-for';
 
 /** Takedown notices over HTTP: the public form, partners with a key, legal staff's work, the yearly report. */
 describe('takedowns over HTTP', () => {
-  const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('takedowns-e2e') });
-  let ds: DataSource;
-  let worker: RunningWorker;
-  let api: RunningApi;
-  let http: ReturnType<typeof httpClient>;
-  const keys: Record<string, string> = {};
-
-  beforeAll(async () => {
-    ds = await openDataSource(config);
-    worker = await startWorker(config, ds);
-    api = await startApi(config);
-    http = httpClient(api.baseUrl);
-    keys.legal = await createKey(ds, 'legal', 'legal-ines');
-    keys.legal2 = await createKey(ds, 'legal', 'legal-omar');
-    keys.agent = await createKey(ds, 'agent', 'agent-bo');
-    keys.partner = await createKey(ds, 'client', 'partner-studio');
-    keys.admin = await createKey(ds, 'admin', 'admin-root');
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await worker?.stop();
-    await ds?.destroy();
-  });
+  const stack = useApiStack({}, { label: 'takedowns-e2e', keys: { legal: ['legal', 'legal-ines'], legal2: ['legal', 'legal-omar'], agent: ['agent', 'agent-bo'], partner: ['client', 'partner-studio'], admin: ['admin', 'admin-root'] } });
+  const http: typeof stack.http = (...args) => stack.http(...args);
+  const { keys } = stack;
 
   const stateOf = (id: string, state: string) =>
     waitFor(async () => {
@@ -184,7 +163,7 @@ describe('takedowns over HTTP', () => {
     for (const [i, [basis, regimes, state, outcome, days, countries, role, measure, ground, actions]] of seed.entries()) {
       const received = at(3, 1 + i);
       const snapshot = { claimedJurisdictions: countries, notifierRole: role, decision: measure === null ? null : { outcome, measure: { kind: measure }, ground: { kind: ground } } };
-      await ds.query(
+      await stack.ds.query(
         `INSERT INTO takedowns (id, brand, state, regimes, legal_basis, tier, channel, received_at, decided_at, outcome, snapshot, updated_at)
          VALUES ($1, 'uoozee', $2, $3, $4, 'standard', 'public', $5, $6, $7, $8, now())`,
         [`seed-2019-${i}`, state, regimes, basis, received, days === null ? null : new Date(received.getTime() + days * day), outcome, JSON.stringify(snapshot)],
@@ -192,19 +171,19 @@ describe('takedowns over HTTP', () => {
       for (const action of actions) {
         // Two items each: a case counts once per measure, however many items it had.
         for (const item of [0, 1]) {
-          await ds.query(`INSERT INTO content_actions (action_key, case_id, action, item, applied_at) VALUES ($1, $2, $3, '{}', now())`, [`seed-2019-${i}:${action}:item:${item}`, `seed-2019-${i}`, action]);
+          await stack.ds.query(`INSERT INTO content_actions (action_key, case_id, action, item, applied_at) VALUES ($1, $2, $3, '{}', now())`, [`seed-2019-${i}:${action}:item:${item}`, `seed-2019-${i}`, action]);
         }
       }
     }
     // An action started but never applied (the platform did not answer): not counted.
-    await ds.query(`INSERT INTO content_actions (action_key, case_id, action, item) VALUES ('seed-2019-0:restore:item:0', 'seed-2019-0', 'restore', '{}')`);
+    await stack.ds.query(`INSERT INTO content_actions (action_key, case_id, action, item) VALUES ('seed-2019-0:restore:item:0', 'seed-2019-0', 'restore', '{}')`);
     // A threat to life: the legal on-call was paged at intake (counted apart from escalate_safety decisions).
-    await ds.query(
+    await stack.ds.query(
       `INSERT INTO takedowns (id, brand, state, regimes, legal_basis, tier, channel, received_at, snapshot, updated_at)
        VALUES ('seed-2019-9', 'uoozee', 'triage', '{platform_terms}', 'threat_to_life_or_safety', 'safety', 'public', $1, '{}', now())`,
       [at(4, 1)],
     );
-    await ds.query(
+    await stack.ds.query(
       `INSERT INTO takedown_events (event_key, case_id, type, actor, occurred_at, data)
        VALUES ('seed-2019-9:page:legal-oncall:recorded', 'seed-2019-9', 'legal_oncall_paged', 'system', $1, '{}')`,
       [at(4, 1)],
@@ -215,14 +194,14 @@ describe('takedowns over HTTP', () => {
       ['hold-2019-b', at(12, 31), new Date(Date.UTC(2020, 2, 1))],
       ['hold-2020-a', new Date(Date.UTC(2020, 0, 1)), null],
     ] as const) {
-      await ds.query(
+      await stack.ds.query(
         `INSERT INTO takedown_preservations (id, case_id, brand, state, authority, reference, requested_by, requested_at, expires_at, extended_at, snapshot, updated_at)
          VALUES ($1, 'seed-2019-6', 'uoozee', 'released', 'Authority', $1, 'legal-ines', $2, $3, $4, '{}', now())`,
         [id, requested, new Date(requested.getTime() + 90 * day), extended],
       );
     }
     // Outside the year: not counted.
-    await ds.query(
+    await stack.ds.query(
       `INSERT INTO takedowns (id, brand, state, regimes, legal_basis, tier, channel, received_at, snapshot, updated_at)
        VALUES ('seed-2020-0', 'uoozee', 'triage', '{dmca}', 'copyright', 'standard', 'public', '2020-01-01T00:00:00Z', '{}', now())`,
     );
@@ -271,7 +250,7 @@ describe('takedowns over HTTP', () => {
     expect(csv.body).toContain('source,,live\n');
 
     // Once the yearly schedule stored a snapshot, it is served (and says so); ?source=live recomputes.
-    await storeTransparencySnapshot(ds, { ...res.body, notices: 999, source: undefined, generatedAt: undefined }, 'transparency-report-test');
+    await storeTransparencySnapshot(stack.ds, { ...res.body, notices: 999, source: undefined, generatedAt: undefined }, 'transparency-report-test');
     const snap = await http('GET', '/v1/reports/transparency?year=2019', { key: keys.legal });
     expect([snap.headers.get('caseworks-source'), snap.body.source, snap.body.notices]).toEqual(['snapshot', 'snapshot', 999]);
     expect(Date.parse(snap.body.generatedAt)).not.toBeNaN();
@@ -384,21 +363,21 @@ describe('takedowns over HTTP', () => {
 
   it('the case history is append-only in the database: UPDATE and DELETE of takedown_events are refused', async () => {
     const key = `append-only-${Date.now()}`;
-    await ds.query(`INSERT INTO takedown_events (event_key, case_id, type, actor, occurred_at, data) VALUES ($1, 'seed-append-only', 'note', 'legal-ines', now(), '{"text":"original"}')`, [key]);
-    await expect(ds.query(`UPDATE takedown_events SET actor = 'someone-else' WHERE event_key = $1`, [key])).rejects.toThrow(/takedown_events is append-only/);
-    await expect(ds.query(`DELETE FROM takedown_events WHERE event_key = $1`, [key])).rejects.toThrow(/takedown_events is append-only/);
+    await stack.ds.query(`INSERT INTO takedown_events (event_key, case_id, type, actor, occurred_at, data) VALUES ($1, 'seed-append-only', 'note', 'legal-ines', now(), '{"text":"original"}')`, [key]);
+    await expect(stack.ds.query(`UPDATE takedown_events SET actor = 'someone-else' WHERE event_key = $1`, [key])).rejects.toThrow(/takedown_events is append-only/);
+    await expect(stack.ds.query(`DELETE FROM takedown_events WHERE event_key = $1`, [key])).rejects.toThrow(/takedown_events is append-only/);
     // Recording an event again (as a retried activity does) still inserts nothing and changes nothing.
-    const again: unknown[] = await ds.query(
+    const again: unknown[] = await stack.ds.query(
       `INSERT INTO takedown_events (event_key, case_id, type, actor, occurred_at, data) VALUES ($1, 'seed-append-only', 'note', 'x', now(), '{}') ON CONFLICT (event_key) DO NOTHING RETURNING id`,
       [key],
     );
     expect(again).toEqual([]);
-    const rows: { actor: string; data: { text: string } }[] = await ds.query(`SELECT actor, data FROM takedown_events WHERE event_key = $1`, [key]);
+    const rows: { actor: string; data: { text: string } }[] = await stack.ds.query(`SELECT actor, data FROM takedown_events WHERE event_key = $1`, [key]);
     expect(rows).toEqual([{ actor: 'legal-ines', data: { text: 'original' } }]);
   });
 
   it('the public form has its own, tighter rate limit; partners with a key are not held to it', async () => {
-    const strict = await startApi(testConfig({ TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE, TAKEDOWN_INTAKE_RATE_LIMIT_PER_MINUTE: '2' }));
+    const strict = await startApi(testConfig({ TEMPORAL_TASK_QUEUE: stack.config.TEMPORAL_TASK_QUEUE, TAKEDOWN_INTAKE_RATE_LIMIT_PER_MINUTE: '2' }));
     try {
       const call = httpClient(strict.baseUrl);
       // Malformed bodies: the limit counts requests, and nothing is started.

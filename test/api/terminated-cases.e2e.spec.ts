@@ -1,10 +1,8 @@
-import { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { incidentWorkflow } from '../../src/workflows';
-import { startStripeFake, StripeFake } from '../fakes/stripe';
-import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
-import { httpClient, HttpResult } from '../support/http';
+import { startStripeFake } from '../fakes/stripe';
+import { useApiStack } from '../support/harness';
+import { HttpResult } from '../support/http';
 import { manualIncidentInput } from '../support/incidents';
 import { copyrightNotice } from '../support/takedowns';
 import { waitFor } from '../support/wait-for';
@@ -19,43 +17,18 @@ const DAY = 86_400_000;
  * state it was in. Cases that ended normally, or continued as new, are unchanged.
  */
 describe('cases terminated by Temporal, over HTTP', () => {
-  let stripe: StripeFake;
-  let ds: DataSource;
-  let worker: RunningWorker;
-  let api: RunningApi;
-  let client: Client;
-  let http: ReturnType<typeof httpClient>;
-  let taskQueue: string;
-  const keys: Record<string, string> = {};
-
-  beforeAll(async () => {
-    stripe = await startStripeFake();
-    taskQueue = uniqueTaskQueue('terminated-e2e');
-    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, STRIPE_API_KEY: stripe.apiKey, STRIPE_API_BASE: stripe.url, BILLING_WEBHOOK_SECRET: stripe.webhookSecret });
-    ds = await openDataSource(config);
-    worker = await startWorker(config, ds);
-    api = await startApi(config);
-    client = await temporalClient(config);
-    http = httpClient(api.baseUrl);
-    for (const role of ['client', 'agent', 'sre'] as const) keys[role] = await createKey(ds, role);
-    keys.legal = await createKey(ds, 'legal', 'legal-ines');
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await worker?.stop();
-    await client?.connection.close();
-    await ds?.destroy();
-    await stripe?.close();
-  });
+  const stack = useApiStack((f) => ({ STRIPE_API_KEY: f.stripe.apiKey, STRIPE_API_BASE: f.stripe.url, BILLING_WEBHOOK_SECRET: f.stripe.webhookSecret }), { label: 'terminated-e2e', fakes: { stripe: startStripeFake }, keys: { client: 'client', agent: 'agent', sre: 'sre', legal: ['legal', 'legal-ines'] } });
+  const http: typeof stack.http = (...args) => stack.http(...args);
+  const { keys } = stack;
 
   /** Terminates the case's workflow as the server (or an operator) would; returns the run that ended. */
   async function terminate(workflowId: string): Promise<string> {
-    const handle = client.workflow.getHandle(workflowId);
+    const handle = stack.client.workflow.getHandle(workflowId);
     const { runId } = await handle.describe();
     await handle.terminate(REASON);
     return runId;
   }
-  const recorded = (table: string, id: string) => waitFor(async () => ((await ds.query(`SELECT 1 FROM ${table} WHERE id = $1`, [id])) as unknown[]).length > 0, { what: `${id} recorded in ${table}` });
+  const recorded = (table: string, id: string) => waitFor(async () => ((await stack.ds.query(`SELECT 1 FROM ${table} WHERE id = $1`, [id])) as unknown[]).length > 0, { what: `${id} recorded in ${table}` });
 
   function expectEndedView(body: Record<string, unknown>, statusField: 'status' | 'state', runId: string, before: number) {
     expect(body[statusField]).toBe('terminated');
@@ -71,8 +44,8 @@ describe('cases terminated by Temporal, over HTTP', () => {
     expect(res.body.detail).toContain(`was terminated (${REASON})`);
   }
   const webhook = async (event: Record<string, unknown>) => {
-    const { body, header } = stripe.signedEvent(event);
-    const res = await fetch(`${api.baseUrl}/v1/webhooks/billing?brand=uoozee`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': header }, body });
+    const { body, header } = stack.fakes.stripe.signedEvent(event);
+    const res = await fetch(`${stack.api.baseUrl}/v1/webhooks/billing?brand=uoozee`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': header }, body });
     expect(res.status).toBe(200);
   };
 
@@ -96,7 +69,7 @@ describe('cases terminated by Temporal, over HTTP', () => {
     expect(open.status).toBe(201);
     const id = open.body.id as string;
     expect((await http('POST', `/v1/incidents/${id}/acknowledge`, { key: keys.sre })).status).toBe(200);
-    await waitFor(async () => ((await ds.query(`SELECT status FROM incidents WHERE id = $1`, [id])) as { status: string }[])[0]?.status === 'acknowledged', { what: 'acknowledged recorded' });
+    await waitFor(async () => ((await stack.ds.query(`SELECT status FROM incidents WHERE id = $1`, [id])) as { status: string }[])[0]?.status === 'acknowledged', { what: 'acknowledged recorded' });
     const before = Date.now();
     const runId = await terminate(id);
 
@@ -148,7 +121,7 @@ describe('cases terminated by Temporal, over HTTP', () => {
     expectGone(await http('POST', `/v1/takedowns/${id}/preservations/${stopped}/extend`, { key: keys.legal, body: {} }), `preservation hold ${stopped}`, runId);
 
     const released = (await hold(`ref-${randomUUID().slice(0, 8)}`)).body.id as string;
-    await waitFor(async () => ((await client.workflow.getHandle(released).describe()).status.name === 'COMPLETED' ? true : undefined), { what: 'the hold released at expiry' });
+    await waitFor(async () => ((await stack.client.workflow.getHandle(released).describe()).status.name === 'COMPLETED' ? true : undefined), { what: 'the hold released at expiry' });
     const late = await http('POST', `/v1/takedowns/${id}/preservations/${released}/extend`, { key: keys.legal, body: {} });
     expect([late.status, late.body.state]).toEqual([409, 'released']);
     const items = (await http('GET', `/v1/takedowns/${id}/preservations`, { key: keys.legal })).body.items as { id: string; state: string; ended?: unknown }[];
@@ -158,8 +131,8 @@ describe('cases terminated by Temporal, over HTTP', () => {
   });
 
   it('refund: GET shows it terminated; confirming identity is 410', async () => {
-    const charge = stripe.addCharge({ amount: 9999, currency: 'usd', authorizationCode: 'A1B2C3', last4: '4444', brand: 'mastercard' });
-    const sub = stripe.addSubscription();
+    const charge = stack.fakes.stripe.addCharge({ amount: 9999, currency: 'usd', authorizationCode: 'A1B2C3', last4: '4444', brand: 'mastercard' });
+    const sub = stack.fakes.stripe.addSubscription();
     const now = Date.now();
     const open = await http('POST', '/v1/refunds', {
       key: keys.agent,
@@ -187,8 +160,8 @@ describe('cases terminated by Temporal, over HTTP', () => {
   });
 
   it('dispute: GET shows it terminated; adding evidence is 410', async () => {
-    const charge = stripe.addCharge({ amount: 9999, currency: 'usd', authorizationCode: 'AUTH77', last4: '4242' });
-    const event = stripe.addDispute({ charge: String(charge.id), reason: 'product_not_received', dueBy: Date.now() + 48 * 3_600_000 + 600_000 });
+    const charge = stack.fakes.stripe.addCharge({ amount: 9999, currency: 'usd', authorizationCode: 'AUTH77', last4: '4242' });
+    const event = stack.fakes.stripe.addDispute({ charge: String(charge.id), reason: 'product_not_received', dueBy: Date.now() + 48 * 3_600_000 + 600_000 });
     const id = `dispute-${String((event.data as { object: { id: string } }).object.id)}`;
     await webhook(event);
     await waitFor(async () => ((await http('GET', `/v1/disputes/${id}`, { key: keys.agent })).body.status === 'evidence_staged' ? true : undefined), { what: 'evidence staged' });
@@ -203,7 +176,7 @@ describe('cases terminated by Temporal, over HTTP', () => {
   });
 
   it('dunning: GET shows it terminated; confirming identity is 410', async () => {
-    const sub = stripe.addSubscription();
+    const sub = stack.fakes.stripe.addSubscription();
     const invoiceId = `in_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
     await webhook({
       id: `evt_${invoiceId}`,
@@ -225,7 +198,7 @@ describe('cases terminated by Temporal, over HTTP', () => {
 
   it('a case that continued as new is not ended: GET shows its state, actions go on', async () => {
     const id = `incident-${randomUUID().replace(/-/g, '').slice(0, 26)}`;
-    const handle = await client.workflow.start(incidentWorkflow, { workflowId: id, taskQueue, args: [manualIncidentInput(id, { runLimits: { updates: 2 } })] });
+    const handle = await stack.client.workflow.start(incidentWorkflow, { workflowId: id, taskQueue: stack.taskQueue, args: [manualIncidentInput(id, { runLimits: { updates: 2 } })] });
     await recorded('incidents', id);
     for (const text of ['first look', 'second look']) expect((await http('POST', `/v1/incidents/${id}/note`, { key: keys.sre, body: { text } })).status).toBe(200);
     await waitFor(async () => {

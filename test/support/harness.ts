@@ -14,6 +14,7 @@ import { Role } from '../../src/persistence/entities/api-key.entity';
 import { createDataSource } from '../../src/persistence/data-source';
 import { dataConverterFor } from '../../src/temporal/temporal-options';
 import { createCaseworksWorker } from '../../src/worker/create-worker';
+import { httpClient } from './http';
 import { trustedTestSigner } from './trusted-signer';
 
 /** Configuration for a test, from the environment global-setup prepared, plus overrides. */
@@ -184,6 +185,44 @@ export function useWorkerStack<F extends Record<string, Closable> = Record<strin
     await stack.client?.connection.close();
     await stack.ds?.destroy();
     for (const fake of Object.values(stack.fakes).reverse()) await fake?.close();
+  });
+  return stack;
+}
+
+/** Keys an API stack creates: roles (named `test-<role>`), or aliases of a role and a key name (the actor name a case records). */
+export type StackKeys = readonly Role[] | Record<string, Role | readonly [Role, string]>;
+
+export interface ApiStack<F> extends WorkerStack<F> {
+  api: RunningApi;
+  /** JSON over HTTP to this stack's API (test/support/http.ts). */
+  http: ReturnType<typeof httpClient>;
+  /** The keys asked for, by role or alias (created in beforeAll; clients belong to TEST_ACCOUNT). */
+  keys: Record<string, string>;
+}
+
+export interface ApiStackOptions<F> extends WorkerStackOptions<F> {
+  keys?: StackKeys;
+}
+
+/**
+ * What every HTTP spec needs: useWorkerStack (fakes, configuration, database, client, worker on a
+ * fresh task queue) plus the API on a free port, an HTTP client for it and the keys asked for. The
+ * API stops first at teardown, before the worker it sends work to.
+ */
+export function useApiStack<F extends Record<string, Closable> = Record<string, never>>(
+  config: ConfigOverrides | ((fakes: F) => ConfigOverrides) = {},
+  options: ApiStackOptions<F> = {},
+): ApiStack<F> {
+  const stack = useWorkerStack<F>(config, { label: 'api', ...options }) as ApiStack<F>;
+  stack.keys = {};
+  beforeAll(async () => {
+    stack.api = await startApi(stack.config);
+    stack.onTeardown(() => stack.api.stop());
+    stack.http = httpClient(stack.api.baseUrl);
+    const wanted = Array.isArray(options.keys) ? Object.fromEntries((options.keys as readonly Role[]).map((r) => [r, r])) : (options.keys ?? {});
+    for (const [alias, spec] of Object.entries(wanted as Record<string, Role | readonly [Role, string]>)) {
+      stack.keys[alias] = typeof spec === 'string' ? await createKey(stack.ds, spec) : await createKey(stack.ds, spec[0], spec[1]);
+    }
   });
   return stack;
 }

@@ -1,8 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { configSchema } from '../../src/config/config.schema';
 import { loadConfig } from '../../src/config/load-config';
+import { dataConverterFor } from '../../src/temporal/temporal-options';
 import { CASE_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 
 /** There is no Docker engine here: the compose file is checked against the code instead. */
@@ -76,12 +81,30 @@ describe('docker-compose.yml against the config schema', () => {
     expect(services.api.ports).toContain(`${env.API_PORT}:${env.API_PORT}`);
   });
 
-  it('gives the worker the prebuilt workflow bundle that npm run build writes', () => {
-    expect(envOf('worker').WORKFLOW_BUNDLE_PATH).toBe('/app/dist/workflow-bundle.js');
+  it('gives the worker the prebuilt workflow bundle that npm run build writes, and a worker loads it', async () => {
     const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts.build).toContain('bundle-workflows');
-    expect(readFileSync(resolve(root, 'scripts', 'bundle-workflows.ts'), 'utf8')).toContain("'dist/workflow-bundle.js'");
-  });
+    // The image builds in its WORKDIR and runs the worker from there (Dockerfile): the bundle step,
+    // run with no argument from a stand-in WORKDIR, must write where the worker is told to look.
+    const workdir = dockerfileWorkdirs();
+    expect(new Set(workdir).size).toBe(1);
+    const bundlePath = envOf('worker').WORKFLOW_BUNDLE_PATH;
+    expect(bundlePath.startsWith(`${workdir[0]}/`)).toBe(true);
+    const app = mkdtempSync(join(tmpdir(), 'caseworks-app-'));
+    try {
+      execFileSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), resolve(root, 'scripts', 'bundle-workflows.ts')], { cwd: app, stdio: 'pipe', env: { ...process.env, TS_NODE_PROJECT: resolve(root, 'tsconfig.json') } });
+      const built = join(app, relative(workdir[0], bundlePath));
+      expect(existsSync(built)).toBe(true);
+      // A replay worker loads it and runs a recorded sweep on it (an operations run: sealed by the
+      // master key alone, so no case-key database is needed here).
+      const saved = JSON.parse(readFileSync(resolve(root, 'test', 'replay', 'fixtures', 'endedCasesSweepWorkflow.json'), 'utf8')) as { key: string; histories: { workflowId: string; history: string }[] };
+      const { workflowId, history } = saved.histories[0];
+      const dataConverter = dataConverterFor({ PAYLOAD_ENCRYPTION_KEY: saved.key, DATABASE_URL: 'postgres://unused.invalid/none' });
+      await Worker.runReplayHistory({ workflowBundle: { codePath: built }, dataConverter }, temporal.api.history.v1.History.decode(Buffer.from(history, 'base64')), workflowId);
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
+  }, 240_000);
 
   it('registers every search attribute the workflows use, with its type', () => {
     const script = readFileSync(resolve(root, 'deploy', 'temporal', 'create-namespace.sh'), 'utf8');
@@ -100,3 +123,10 @@ describe('docker-compose.yml against the config schema', () => {
     expect(loadConfig(envOf('api')).CODEC_CORS_ORIGINS).toContain(`http://localhost:${uiPublished}`);
   });
 });
+
+/** Every stage's WORKDIR in the Dockerfile (build and run stages share one). */
+function dockerfileWorkdirs(): string[] {
+  return readFileSync(resolve(root, 'Dockerfile'), 'utf8')
+    .split('\n')
+    .flatMap((line) => /^WORKDIR\s+(\S+)/.exec(line.trim())?.slice(1) ?? []);
+}

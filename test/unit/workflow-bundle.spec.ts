@@ -1,6 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import ts from 'typescript';
 import { prebuiltWorkflowBundle } from '../../src/worker/workflow-bundle';
 
 const root = resolve(__dirname, '..', '..');
@@ -30,7 +32,27 @@ describe('the production start uses the prebuilt workflow bundle', () => {
     const build = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
     expect(build.include).toContain('scripts');
     expect(existsSync(join(root, 'scripts', 'start-worker.ts'))).toBe(true);
-    const script = readFileSync(join(root, 'scripts', 'start-worker.ts'), 'utf8');
-    expect(script).toContain("prebuiltWorkflowBundle(process.env, resolve(__dirname, '..'))");
+  });
+
+  it('the compiled start script, run from dist/, hands the worker the bundle the build left there (WORKFLOW_BUNDLE_PATH wins)', () => {
+    // dist/ as the build lays it out, the start script and the bundle rule compiled from source;
+    // the worker's entry point replaced by one that reports the bundle it was given.
+    compileInto(dist, 'scripts/start-worker.ts');
+    compileInto(dist, 'src/worker/workflow-bundle.ts');
+    writeFileSync(join(dist, 'src', 'worker', 'main.js'), 'process.stdout.write(String(process.env.WORKFLOW_BUNDLE_PATH));\n');
+    const start = (env: NodeJS.ProcessEnv) => execFileSync(process.execPath, [join(dist, 'scripts', 'start-worker.js')], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+
+    expect(start({})).toBe('undefined');
+    writeFileSync(join(dist, 'workflow-bundle.js'), '// bundle');
+    expect(start({})).toBe(join(dist, 'workflow-bundle.js'));
+    expect(start({ WORKFLOW_BUNDLE_PATH: '/app/other-bundle.js' })).toBe('/app/other-bundle.js');
   });
 });
+
+/** Compiles one source file to where tsconfig.build.json puts it under `dist` (CommonJS, like the build). */
+function compileInto(dist: string, source: string): void {
+  const { outputText } = ts.transpileModule(readFileSync(join(root, source), 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+  const out = join(dist, source.replace(/\.ts$/, '.js'));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, outputText);
+}

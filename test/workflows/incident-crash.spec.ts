@@ -2,7 +2,7 @@ import { incidentWorkflow } from '../../src/workflows';
 import { alertGroupQuery, incidentStatusQuery } from '../../src/workflows/incident/messages';
 import { startPagerDutyFake } from '../fakes/pagerduty-events';
 import { useWorkerStack } from '../support/harness';
-import { alert, sendAlert } from '../support/incidents';
+import { alert, sendAlert, testIncidentPolicy } from '../support/incidents';
 import { waitFor } from '../support/wait-for';
 import { spawnWorkerProcess, WorkerProcess } from '../support/worker-process';
 
@@ -21,7 +21,12 @@ describe('worker killed mid-page', () => {
   it('each page opens one PagerDuty alert, though the worker died before hearing back', async () => {
     const first = await spawn();
     stack.fakes.pd.delayAnswers(1, 120_000); // PagerDuty takes the first page; its answer never reaches the first worker
-    const groupId = await sendAlert(stack.client, taskQueue, alert({ service: `crash-${Date.now()}`, count: 5 }));
+    // Two worker starts and a page retried after its 12 s start-to-close timeout can outlast the
+    // test policy's 30 s of silence on a loaded machine: the incident would auto-resolve and
+    // cancel the second page before it went out. Here the alerts stay "active" meanwhile.
+    const policy = testIncidentPolicy();
+    policy.alerting = { ...policy.alerting, rules: policy.alerting.rules.map((r) => ({ ...r, autoResolveAfterMs: 600_000 })) };
+    const groupId = await sendAlert(stack.client, taskQueue, alert({ service: `crash-${Date.now()}`, count: 5 }), policy);
     const incidentId = await waitFor(async () => (await stack.client.workflow.getHandle(groupId).query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
     const firstPage = `${incidentId}:page:0`;
     await waitFor(() => stack.fakes.pd.received.some((r) => r.body?.dedup_key === firstPage), { what: 'the first page at PagerDuty' });
@@ -45,5 +50,6 @@ describe('worker killed mid-page', () => {
     ]);
     const rows: { dedup_key: string; attempts: number }[] = await stack.ds.query(`SELECT dedup_key, attempts FROM pages WHERE incident_id = $1 ORDER BY step`, [incidentId]);
     expect(rows.map((r) => r.dedup_key)).toEqual([firstPage, `${incidentId}:page:1`]);
-  });
+    // Two worker processes start (each loads the whole worker: tens of seconds on a loaded machine).
+  }, 240_000);
 });

@@ -24,6 +24,12 @@ describe('preservation hold workflow', () => {
     ds = await openDataSource(config);
     client = await temporalClient(config);
     worker = await startWorker(config, ds, taskQueue);
+    // A fresh worker's first workflow task loads the bundle (over 5 s measured on a loaded
+    // machine): spent here on an hour-long hold, not inside the 4 s holds below, whose reminders
+    // fall 2 s and 1 s before expiry.
+    const warm = await start({ ...holdInput(), policy: { ...testTakedownPolicy().clocks.preservation!, holdMs: 3_600_000 } });
+    await warm.query(preservationStatusQuery);
+    await warm.terminate('worker warm-up');
   });
   afterAll(async () => {
     await worker?.stop();

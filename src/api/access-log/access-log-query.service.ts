@@ -1,25 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AccessLogReads, AccessLogRow } from '../../persistence/read/access-log-reads';
 import { Problem } from '../problem/problem';
 import type { AccessLogEntryDto, AccessLogPageDto, AccessLogQuery } from './access-log.dto';
 
-/** An access_log row as PostgreSQL returns it (`at_us`: the query's keyset column). */
-export interface AccessLogRow {
-  id: string;
-  occurred_at: Date;
-  at_us: string;
-  actor: string;
-  actor_id: string | null;
-  role: string;
-  via: string;
-  case_id: string | null;
-  case_kind: string | null;
-  operation: string;
-  fields: string[] | null;
-  address: string | null;
-  request_id: string | null;
-  status: number | null;
-}
+export type { AccessLogRow };
 
 /**
  * The admin's view of access_log: newest first, filtered by case, actor, operation and time,
@@ -28,7 +13,11 @@ export interface AccessLogRow {
  */
 @Injectable()
 export class AccessLogQueryService {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  private readonly log: AccessLogReads;
+
+  constructor(@Inject(DataSource) dataSource: DataSource) {
+    this.log = new AccessLogReads(dataSource);
+  }
 
   async page(q: AccessLogQuery): Promise<AccessLogPageDto> {
     const limit = q.limit ?? 50;
@@ -36,20 +25,7 @@ export class AccessLogQueryService {
     const to = q.to === undefined ? null : new Date(q.to).toISOString();
     if (from && to && from >= to) throw Problem.validation([{ field: 'query:to', message: 'must be after query:from' }]);
     const after = q.cursor === undefined ? null : decodeCursor(q.cursor);
-    const rows: AccessLogRow[] = await this.dataSource.query(
-      `SELECT id, occurred_at, (extract(epoch FROM occurred_at) * 1000000)::bigint AS at_us, actor, actor_id, role, via,
-              case_id, case_kind, operation, fields, address, request_id, status
-       FROM access_log
-       WHERE ($1::text IS NULL OR case_id = $1)
-         AND ($2::text IS NULL OR actor = $2 OR actor_id = $2)
-         AND ($3::text IS NULL OR operation = $3)
-         AND ($4::timestamptz IS NULL OR occurred_at >= $4)
-         AND ($5::timestamptz IS NULL OR occurred_at < $5)
-         AND ($6::bigint IS NULL OR (occurred_at, id) < ('epoch'::timestamptz + $6::bigint * interval '1 microsecond', $7::bigint))
-       ORDER BY occurred_at DESC, id DESC
-       LIMIT $8`,
-      [q.case ?? null, q.actor ?? null, q.operation ?? null, from, to, after?.atMicros ?? null, after?.id ?? null, limit + 1],
-    );
+    const rows = await this.log.page({ caseId: q.case ?? null, actor: q.actor ?? null, operation: q.operation ?? null, from, to, after, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { items: page.map(entry), nextCursor: rows.length > limit && last ? encodeCursor(last.at_us, last.id) : null };

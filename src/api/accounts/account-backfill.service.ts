@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccountRow } from '../../persistence/entities';
+import { AccountRecords } from '../../persistence/read/account-records';
 import { ApiKeyService } from '../auth/api-key.service';
 import { Problem } from '../problem/problem';
 import type { CreateAccountDto } from './account.dto';
@@ -44,34 +45,30 @@ export interface AccountView {
 
 @Injectable()
 export class AccountBackfillService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly accounts: AccountRecords,
+  ) {}
 
   /**
    * Creates a customer account (an organisation of one brand). Creating it again with the same
    * brand answers the existing one (`created: false`); an existing ID of another brand is a 409.
    */
   async create(dto: CreateAccountDto): Promise<{ account: AccountView; created: boolean }> {
-    const inserted = (await this.dataSource.query(`INSERT INTO accounts (id, brand, name) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id`, [
-      dto.id,
-      dto.brand,
-      dto.name ?? dto.id,
-    ])) as { id: string }[];
+    const created = await this.accounts.createIfAbsent(dto.id, dto.brand, dto.name ?? dto.id);
     const account = await this.dataSource.getRepository(AccountRow).findOneByOrFail({ id: dto.id });
-    if (inserted.length === 0 && account.brand !== dto.brand) {
+    if (!created && account.brand !== dto.brand) {
       throw Problem.conflict('account-exists', `account ${account.id} exists as a customer of ${account.brand ? `brand ${account.brand}` : 'no brand'}`, {
         errors: [{ field: 'brand', message: `account ${account.id} is not of brand ${dto.brand}` }],
       });
     }
-    return { account: accountView(account), created: inserted.length > 0 };
+    return { account: accountView(account), created };
   }
 
   async status(): Promise<BackfillStatus> {
     const [keys, tickets] = await Promise.all([
       ApiKeyService.clientKeysWithoutAccount(this.dataSource, LISTED_KEYS),
-      this.dataSource.query(
-        `SELECT brand, count(*)::int AS count, min(opened_at) AS oldest, max(opened_at) AS newest
-           FROM tickets WHERE account_id IS NULL GROUP BY brand ORDER BY brand`,
-      ) as Promise<{ brand: string; count: number; oldest: Date; newest: Date }[]>,
+      this.accounts.ticketsWithoutAccount(),
     ]);
     const byBrand = tickets.map((t) => ({ brand: t.brand, count: t.count, oldestOpenedAt: t.oldest.toISOString(), newestOpenedAt: t.newest.toISOString() }));
     const ticketCount = byBrand.reduce((sum, t) => sum + t.count, 0);

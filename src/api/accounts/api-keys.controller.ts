@@ -1,10 +1,12 @@
 import { Body, Controller, Param, Patch } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { ApiKeyService, KeyAssignmentError, KeyScopeError } from '../auth/api-key.service';
 import { Operation } from '../auth/roles.decorator';
+import { ApiProblems } from '../problem/api-problems';
 import { Problem } from '../problem/problem';
+import { ApiKeyResponse } from './account.response';
 import { AssignKeyAccountDto } from './account.dto';
 
 /** An API key as operations see it: never the key or its hash. */
@@ -34,11 +36,13 @@ export class ApiKeysController {
       "Put an existing client key into an account (keys made before accounts existed see no tickets); it takes the account's brand and sees that account's tickets (other API instances: within 5 seconds)",
   })
   @ApiParam({ name: 'id', description: "The key's ID (as `make key` printed it, or from GET /v1/accounts/backfill)" })
-  @ApiResponse({ status: 200, description: 'Assigned (or it was this account’s already)' })
-  @ApiResponse({ status: 404, description: 'No such key' })
-  @ApiResponse({ status: 409, description: 'The key is revoked, or belongs to another account already' })
-  @ApiResponse({ status: 422, description: 'Not a client key, no such account, or an account of another brand than the key’s (field account)' })
-  async assign(@Param('id') id: string, @Body() dto: AssignKeyAccountDto): Promise<ApiKeyView> {
+  @ApiOkResponse({ type: ApiKeyResponse, description: 'Assigned (or it was this account’s already)' })
+  @ApiProblems(
+    [404, 'No such key'],
+    [409, 'The key is revoked, or belongs to another account already'],
+    [422, 'Not a client key, no such account, or an account of another brand than the key’s (field account)'],
+  )
+  async assign(@Param('id') id: string, @Body() dto: AssignKeyAccountDto): Promise<ApiKeyResponse> {
     try {
       const { key, changed } = await ApiKeyService.assignAccount(this.dataSource, id, dto.account);
       // The guard's key cache is the root module's (app.module.ts): found across modules.

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { AccountRow } from '../../persistence/entities';
+import { AccountRecords } from '../../persistence/read/account-records';
 import { ReadModelSealer } from '../../persistence/read-model-sealer';
 import type { Accessor } from '../access-log/accessor';
 import { AccessLogService } from '../access-log/access-log.service';
@@ -26,12 +25,6 @@ export interface AdoptionResult {
   unknownTicketIds: number;
 }
 
-interface MatchedTicket {
-  id: string;
-  brand: string;
-  account_id: string | null;
-}
-
 /** How many adopted tickets' access-log entries are written at once. */
 const LOG_BATCH = 20;
 
@@ -45,7 +38,7 @@ const LOG_BATCH = 20;
 @Injectable()
 export class TicketAdoptionService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly accounts: AccountRecords,
     private readonly sealer: ReadModelSealer,
     private readonly accessLog: AccessLogService,
   ) {}
@@ -56,26 +49,15 @@ export class TicketAdoptionService {
     if (customerRefs.length === 0 && ticketIds.length === 0) {
       throw Problem.validation([{ field: 'customerRefs', message: 'name the customers (customerRefs) or the tickets (ticketIds) to adopt' }], 422);
     }
-    const account = await this.dataSource.getRepository(AccountRow).findOneBy({ id: accountId });
+    const account = await this.accounts.find(accountId);
     if (!account) throw Problem.notFound('account', accountId);
     // customer_ref holds the customer's pseudonym in rows written since the read model is sealed,
     // the reference itself in older rows: match both.
     const refs = [...new Set(customerRefs.flatMap((ref) => this.sealer.refMatches(ref)))];
 
-    const { matched, adoptedIds } = await this.dataSource.transaction(async (tx) => {
-      // Locked, so two adoptions of the same ticket for different accounts cannot both count it as theirs.
-      const rows = (await tx.query(`SELECT id, brand, account_id FROM tickets WHERE customer_ref = ANY($1::text[]) OR id = ANY($2::text[]) ORDER BY id FOR UPDATE`, [
-        refs,
-        ticketIds,
-      ])) as MatchedTicket[];
-      const adoptable = rows.filter((t) => t.account_id === null && (account.brand === null || t.brand === account.brand)).map((t) => t.id);
-      if (adoptable.length === 0) return { matched: rows, adoptedIds: [] as string[] };
-      const [updated] = (await tx.query(`UPDATE tickets SET account_id = $1 WHERE id = ANY($2::text[]) AND account_id IS NULL RETURNING id`, [account.id, adoptable])) as [
-        { id: string }[],
-        number,
-      ];
-      return { matched: rows, adoptedIds: updated.map((r) => r.id) };
-    });
+    const { matched, adoptedIds } = await this.accounts.adoptTickets(account.id, refs, ticketIds, (rows) =>
+      rows.filter((t) => t.account_id === null && (account.brand === null || t.brand === account.brand)).map((t) => t.id),
+    );
 
     // Each adopted ticket gets its own entry (the request's own entry names the account): who
     // widened access to which case is answerable per case (GET /v1/access-log?case=…).

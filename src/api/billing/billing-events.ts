@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import type { DataSource } from 'typeorm';
+import type { BillingReads } from '../../persistence/read/billing-reads';
 import type { ReadModelSealer } from '../../persistence/read-model-sealer';
 import { QueryInt } from '../input/query-int';
 import { decodeSeqCursor, encodeSeqCursor } from '../input/seq-cursor';
@@ -33,18 +33,13 @@ export interface BillingEventPage {
  * The case's own view holds its last steps only: this is where the rest is read. Event data is
  * stored sealed under the case's key: opened here (an erased case's reads "[erased]").
  */
-export async function billingCaseEvents(dataSource: DataSource, sealer: ReadModelSealer, caseId: string, q: BillingEventsQuery): Promise<BillingEventPage> {
+export async function billingCaseEvents(billing: BillingReads, sealer: ReadModelSealer, caseId: string, q: BillingEventsQuery): Promise<BillingEventPage> {
   const limit = q.limit ?? 100;
   const after = q.cursor ? decodeSeqCursor(q.cursor) : { seq: -1, id: 0 };
-  const rows: { id: string; seq: string | null; type: string; actor: string; occurred_at: Date; data: unknown }[] = await dataSource.query(
-    `SELECT id, seq, type, actor, occurred_at, data FROM billing_case_events
-     WHERE case_id = $1 AND (COALESCE(seq, 0), id) > ($2::bigint, $3::bigint)
-     ORDER BY COALESCE(seq, 0), id LIMIT $4`,
-    [caseId, after.seq, after.id, limit + 1],
-  );
+  const rows = await billing.events(caseId, after, limit + 1);
   const page = await sealer.open(rows.slice(0, limit));
   const last = page[page.length - 1];
-  const actorOf = await customerActor(dataSource, sealer, caseId, page);
+  const actorOf = await customerActor(billing, sealer, caseId, page);
   return {
     items: page.map((r) => ({ seq: r.seq === null ? null : Number(r.seq), type: r.type, actor: actorOf(r.actor), occurredAt: r.occurred_at.toISOString(), data: r.data })),
     nextCursor: rows.length > limit && last ? encodeSeqCursor({ seq: Number(last.seq ?? 0), id: Number(last.id) }) : null,
@@ -56,9 +51,9 @@ export async function billingCaseEvents(dataSource: DataSource, sealer: ReadMode
  * answer names the reference itself, read from the case's sealed snapshot (a refund's
  * `customerRef`). Nothing to read when no actor is a pseudonym (agents and 'system' act on cases).
  */
-async function customerActor(dataSource: DataSource, sealer: ReadModelSealer, caseId: string, rows: { actor: string }[]): Promise<(actor: string) => string> {
+async function customerActor(billing: BillingReads, sealer: ReadModelSealer, caseId: string, rows: { actor: string }[]): Promise<(actor: string) => string> {
   if (!rows.some((r) => r.actor.startsWith('subject:'))) return (actor) => actor;
-  const [row] = await sealer.open((await dataSource.query(`SELECT customer_ref, snapshot FROM billing_cases WHERE id = $1`, [caseId])) as { customer_ref: string; snapshot: { customerRef?: unknown } }[]);
+  const [row] = await sealer.open(await billing.customer(caseId));
   const ref = row?.snapshot?.customerRef;
   return (actor) => (row && typeof ref === 'string' && actor === row.customer_ref ? ref : actor);
 }

@@ -1,10 +1,9 @@
-import type { DataSource } from 'typeorm';
+import type { BillingKind, BillingReads } from '../../persistence/read/billing-reads';
 import { inScope, isScoped } from '../auth/case-scope';
 import type { Principal } from '../auth/principal';
 import { Problem } from '../problem/problem';
 import { unavailableDependency } from '../resilience/dependency-errors';
 
-type BillingKind = 'refund' | 'dispute' | 'dunning';
 const NOUN: Record<BillingKind, string> = { refund: 'refund', dispute: 'dispute', dunning: 'dunning case' };
 
 /** A billing case the caller may see; another brand's, to an agent of one brand, is not found. */
@@ -18,12 +17,11 @@ export function scopedView<V extends { brand: string }>(caller: Principal, kind:
  * reaches the workflow. The brand comes from the read model; a case not recorded yet (or
  * PostgreSQL unreachable) is read through `view` (the workflow's query) instead.
  */
-export async function assertBillingScope(dataSource: DataSource, caller: Principal, kind: BillingKind, id: string, view: () => Promise<{ brand: string }>): Promise<void> {
+export async function assertBillingScope(billing: BillingReads, caller: Principal, kind: BillingKind, id: string, view: () => Promise<{ brand: string }>): Promise<void> {
   if (!isScoped(caller)) return;
   let brand: string | undefined;
   try {
-    const rows: { brand: string }[] = await dataSource.query(`SELECT brand FROM billing_cases WHERE id = $1 AND kind = $2`, [id, kind]);
-    brand = rows[0]?.brand;
+    brand = await billing.brand(kind, id);
   } catch (err) {
     if (unavailableDependency(err) !== 'postgresql') throw err;
   }

@@ -1,19 +1,26 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config';
 import { constructStripeEvent, WebhookPayloadError, WebhookSignatureError } from '../../integrations/billing/stripe-webhook';
-import type { RefundView } from '../../workflows/billing/messages';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { BILLING_WEBHOOK_CALLER, runAsCaller } from '../auth/request-context';
 import { Operation } from '../auth/roles.decorator';
 import { checkIdempotencyKey } from '../idempotency/idempotency-key';
 import { answerCreate } from '../idempotency/replay-response';
+import { CaseEventsPageResponse } from '../common/case-parts.response';
+import { ApiProblems, CaseActionProblems, CaseReadProblems } from '../problem/api-problems';
 import { Problem } from '../problem/problem';
+import { DisputeResponse, RefundResponse, WebhookReceiptResponse } from './billing.response';
 import { BillingService } from './billing.service';
 import { BillingEventsQuery } from './billing-events';
 import { ConfirmIdentityDto, CreateRefundDto, EvidenceDto, RetentionAnswerDto } from './refund.dto';
+
+/** A refund action's answers: the case after it, or why the case refused it. */
+const RefundActionAnswers = () => applyDecorators(ApiOkResponse({ type: RefundResponse, description: 'The refund case after the action' }), CaseActionProblems());
+/** A billing case's events: one page of them, or no such case. */
+const EventsPageAnswers = () => applyDecorators(ApiOkResponse({ type: CaseEventsPageResponse }), ApiProblems(404, [400, 'A cursor this API did not issue, or a limit outside 1–500']));
 
 @ApiTags('billing')
 @ApiBearerAuth()
@@ -25,7 +32,10 @@ export class RefundsController {
   @Operation('refunds.open')
   @ApiOperation({ summary: 'Open a refund case: identity, eligibility, retention offer, cancellation, one refund, settlement' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async open(@Body() dto: CreateRefundDto, @Headers('idempotency-key') key: string | undefined, @CurrentPrincipal() caller: Principal, @Res({ passthrough: true }) res: Response): Promise<RefundView> {
+  @ApiCreatedResponse({ type: RefundResponse, description: 'Opened (Location: the case)' })
+  @ApiOkResponse({ type: RefundResponse, description: 'Replayed: this Idempotency-Key already opened it' })
+  @ApiProblems([422, 'No billing policy for the brand, another brand than the key’s, a period that ends before it starts, or a reused Idempotency-Key'])
+  async open(@Body() dto: CreateRefundDto, @Headers('idempotency-key') key: string | undefined, @CurrentPrincipal() caller: Principal, @Res({ passthrough: true }) res: Response): Promise<RefundResponse> {
     const { refund, replayed } = await this.billing.openRefund(dto, checkIdempotencyKey(key), caller);
     answerCreate(res, replayed, `/v1/refunds/${refund.id}`);
     return refund;
@@ -33,14 +43,18 @@ export class RefundsController {
 
   @Get(':id')
   @Operation('refunds.read')
-  get(@Param('id') id: string, @CurrentPrincipal() caller: Principal) {
+  @ApiOperation({ summary: 'A refund case: identity, eligibility, retention offer, the gateway refund and its settlement clock' })
+  @ApiOkResponse({ type: RefundResponse })
+  @CaseReadProblems()
+  get(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<RefundResponse> {
     return this.billing.getRefund(id, caller);
   }
 
   @Get(':id/events')
   @Operation('refunds.events')
   @ApiOperation({ summary: "The refund case's history from the read model, in the order the case applied it" })
-  events(@Param('id') id: string, @Query() q: BillingEventsQuery, @CurrentPrincipal() caller: Principal) {
+  @EventsPageAnswers()
+  events(@Param('id') id: string, @Query() q: BillingEventsQuery, @CurrentPrincipal() caller: Principal): Promise<CaseEventsPageResponse> {
     return this.billing.events(id, caller, q);
   }
 
@@ -48,7 +62,8 @@ export class RefundsController {
   @Operation('refunds.confirmIdentity')
   @HttpCode(200)
   @ApiOperation({ summary: 'The agent confirmed the customer is who they say (nothing moves before this)' })
-  confirmIdentity(@Param('id') id: string, @Body() dto: ConfirmIdentityDto, @CurrentPrincipal() caller: Principal) {
+  @RefundActionAnswers()
+  confirmIdentity(@Param('id') id: string, @Body() dto: ConfirmIdentityDto, @CurrentPrincipal() caller: Principal): Promise<RefundResponse> {
     return this.billing.confirmIdentity(id, dto.method, caller);
   }
 
@@ -56,7 +71,8 @@ export class RefundsController {
   @Operation('refunds.retention')
   @HttpCode(200)
   @ApiOperation({ summary: "The customer's answer to the retention offer (accepted: no cancellation, no refund)" })
-  retention(@Param('id') id: string, @Body() dto: RetentionAnswerDto, @CurrentPrincipal() caller: Principal) {
+  @RefundActionAnswers()
+  retention(@Param('id') id: string, @Body() dto: RetentionAnswerDto, @CurrentPrincipal() caller: Principal): Promise<RefundResponse> {
     return this.billing.retentionAnswer(id, dto.accepted, caller);
   }
 }
@@ -70,14 +86,17 @@ export class DisputesController {
   @Get(':id')
   @Operation('disputes.read')
   @ApiOperation({ summary: 'A chargeback case: deadline, decision, evidence collected and missing, status' })
-  get(@Param('id') id: string, @CurrentPrincipal() caller: Principal) {
+  @ApiOkResponse({ type: DisputeResponse })
+  @CaseReadProblems()
+  get(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<DisputeResponse> {
     return this.billing.getDispute(id, caller);
   }
 
   @Get(':id/events')
   @Operation('disputes.events')
   @ApiOperation({ summary: "The dispute's whole history (the view holds its last 20 steps), each evidence value as it was added; paged by cursor" })
-  events(@Param('id') id: string, @Query() q: BillingEventsQuery, @CurrentPrincipal() caller: Principal) {
+  @EventsPageAnswers()
+  events(@Param('id') id: string, @Query() q: BillingEventsQuery, @CurrentPrincipal() caller: Principal): Promise<CaseEventsPageResponse> {
     return this.billing.disputeEvents(id, caller, q);
   }
 
@@ -85,7 +104,9 @@ export class DisputesController {
   @Operation('disputes.evidence')
   @HttpCode(200)
   @ApiOperation({ summary: 'Add one evidence item (access log, cancellation policy, customer communication…); submitted once complete' })
-  evidence(@Param('id') id: string, @Body() dto: EvidenceDto, @CurrentPrincipal() caller: Principal) {
+  @ApiOkResponse({ type: DisputeResponse, description: 'The dispute after the evidence was added' })
+  @CaseActionProblems([422, 'An evidence item the checklist does not have, or a value holding a card number'])
+  evidence(@Param('id') id: string, @Body() dto: EvidenceDto, @CurrentPrincipal() caller: Principal): Promise<DisputeResponse> {
     return this.billing.addEvidence(id, dto.item, dto.value, caller);
   }
 }
@@ -103,7 +124,9 @@ export class BillingWebhookController {
   @Operation('billing.webhook')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stripe webhook endpoint (Stripe-Signature verified; duplicates ignored)' })
-  async receive(@Req() req: RawBodyRequest<Request>, @Headers('stripe-signature') signature: string | undefined, @Query('brand') brand: string | undefined) {
+  @ApiOkResponse({ type: WebhookReceiptResponse })
+  @ApiProblems([400, 'The Stripe-Signature does not verify (problem type bad-signature), the payload is not an event, or the brand is not named'])
+  async receive(@Req() req: RawBodyRequest<Request>, @Headers('stripe-signature') signature: string | undefined, @Query('brand') brand: string | undefined): Promise<WebhookReceiptResponse> {
     const secret = this.config.BILLING_WEBHOOK_SECRET;
     if (!secret) throw new Problem(503, 'webhook-not-configured', 'Billing webhooks are not configured', 'set BILLING_WEBHOOK_SECRET to receive gateway webhooks');
     if (!req.rawBody) throw Problem.validation([{ field: 'body', message: 'a JSON body' }]);

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Client, WorkflowHandle } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { Client, UpdateDefinition, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
@@ -14,14 +13,13 @@ import { addEvidenceUpdate, confirmIdentityUpdate, disputeClosedSignal, disputeS
 import type { Principal } from '../auth/principal';
 import { admitRequest } from '../idempotency/admit-request';
 import { Problem } from '../problem/problem';
-import { billingProblem } from './billing-problems';
 import { assertBillingScope, scopedView } from './billing-scope';
 import { billingCaseEvents, BillingEventPage, BillingEventsQuery } from './billing-events';
-import { endedCaseProblem, endedCaseView, isCaseEnded } from '../temporal/ended-case';
-import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
+import { readOnceStarted } from '../temporal/with-timeout';
+import { CaseClient } from '../cases/case-client';
+import { BillingReads } from '../../persistence/read/billing-reads';
 import { CreateRefundDto } from './refund.dto';
 
-const REFUND_ID = /^refund-[a-z0-9]{26}$/;
 
 /** Starts and steers billing cases; applies the gateway's webhooks to them. */
 @Injectable()
@@ -34,6 +32,8 @@ export class BillingService {
     private readonly policies: PolicyRegistry,
     private readonly dataSource: DataSource,
     private readonly sealer: ReadModelSealer,
+    private readonly cases: CaseClient,
+    private readonly billing: BillingReads,
   ) {}
 
   private policyFor(brand: string): BillingPolicy {
@@ -58,34 +58,28 @@ export class BillingService {
     const seed = idempotencyKey === undefined ? randomUUID() : `${caller.keyId}\u0000${idempotencyKey}`;
     const caseId = `refund-${createHash('sha256').update(seed).digest('hex').slice(0, 26)}`;
     if (idempotencyKey !== undefined) await admitRequest(this.dataSource, caseId, dto);
-    let replayed = false;
-    try {
-      await this.temporal.workflow.start(refundWorkflow, {
-        workflowId: caseId,
-        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        staticSummary: `Refund · ${dto.reason} · ${dto.plan.interval} plan`,
-        args: [
-          {
-            caseId,
-            brand: dto.brand,
-            customerRef: dto.customerRef,
-            subscriptionId: dto.subscriptionId,
-            plan: { interval: dto.plan.interval, priceMinor: dto.plan.priceMinor, currency: dto.plan.currency },
-            purchasedAt: Date.parse(dto.purchasedAt),
-            currentPeriod: { start, end },
-            chargeId: dto.paymentReference,
-            reason: dto.reason,
-            agent: caller.name,
-            policy,
-            openedBy: caller.name,
-          },
-        ],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      replayed = true;
-    }
+    const { replayed } = await this.cases.start(refundWorkflow, {
+      workflowId: caseId,
+      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `Refund · ${dto.reason} · ${dto.plan.interval} plan`,
+      args: [
+        {
+          caseId,
+          brand: dto.brand,
+          customerRef: dto.customerRef,
+          subscriptionId: dto.subscriptionId,
+          plan: { interval: dto.plan.interval, priceMinor: dto.plan.priceMinor, currency: dto.plan.currency },
+          purchasedAt: Date.parse(dto.purchasedAt),
+          currentPeriod: { start, end },
+          chargeId: dto.paymentReference,
+          reason: dto.reason,
+          agent: caller.name,
+          policy,
+          openedBy: caller.name,
+        },
+      ],
+    });
     const refund = await readOnceStarted(() => this.getRefund(caseId, caller));
     return { refund, replayed };
   }
@@ -96,26 +90,18 @@ export class BillingService {
   }
 
   private async refundView(id: string): Promise<RefundView> {
-    if (!REFUND_ID.test(id)) throw Problem.notFound('refund', id);
-    // Terminated (the server's limits, an operator), timed out or failed: the last record, marked ended.
-    const ended = await endedCaseView<RefundView>(this.temporal, id, 'state', () => this.recordedView<RefundView>(id, 'refund'));
-    if (ended) return ended;
-    const live = await withTimeout(this.temporal.workflow.getHandle<typeof refundWorkflow>(id).query(refundStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
-    if (live) return live;
-    const snapshot = await this.recordedView<RefundView>(id, 'refund');
-    if (!snapshot) throw Problem.notFound('refund', id);
-    return snapshot;
+    return (await this.cases.read('refund', id, refundStatusQuery, () => this.recordedView<RefundView>(id, 'refund'))).view;
   }
 
   async events(id: string, caller: Principal, q: BillingEventsQuery = {}): Promise<BillingEventPage> {
     await this.getRefund(id, caller);
-    return billingCaseEvents(this.dataSource, this.sealer, id, q);
+    return billingCaseEvents(this.billing, this.sealer, id, q);
   }
 
   /** A dispute's whole history (its view holds the last steps only), each evidence value as added. */
   async disputeEvents(id: string, caller: Principal, q: BillingEventsQuery): Promise<BillingEventPage> {
     await this.getDispute(id, caller);
-    return billingCaseEvents(this.dataSource, this.sealer, id, q);
+    return billingCaseEvents(this.billing, this.sealer, id, q);
   }
 
   /** A dispute the caller may see (an agent of one brand: that brand's). */
@@ -124,14 +110,7 @@ export class BillingService {
   }
 
   private async disputeView(id: string): Promise<DisputeView> {
-    if (!/^dispute-[A-Za-z0-9_]{1,100}$/.test(id)) throw Problem.notFound('dispute', id);
-    const ended = await endedCaseView<DisputeView>(this.temporal, id, 'status', () => this.recordedView<DisputeView>(id, 'dispute'));
-    if (ended) return ended;
-    const live = await withTimeout(this.temporal.workflow.getHandle(id).query(disputeStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
-    if (live) return live;
-    const snapshot = await this.recordedView<DisputeView>(id, 'dispute');
-    if (!snapshot) throw Problem.notFound('dispute', id);
-    return snapshot;
+    return (await this.cases.read('dispute', id, disputeStatusQuery, () => this.recordedView<DisputeView>(id, 'dispute'))).view;
   }
 
   async addEvidence(id: string, item: string, value: string, caller: Principal): Promise<DisputeView> {
@@ -141,38 +120,26 @@ export class BillingService {
       throw Problem.validation([{ field: 'value', message: `the ${item} evidence must not contain a card number (give the last four digits at most)` }], 422);
     }
     await this.getDispute(id, caller);
-    try {
-      return await this.temporal.workflow.getHandle(id).executeUpdate(addEvidenceUpdate, { args: [{ actor: caller.name, item: item as never, value }] });
-    } catch (err) {
-      // A case that has ended (decided, accepted, failed), also while this update was in flight: its state, not a 404 or a 500.
-      if (isCaseEnded(err)) throw await endedCaseProblem(this.temporal, 'dispute', id, () => this.recordedState(id, 'dispute'), { action: 'add_evidence' });
-      return billingProblem(err, 'dispute', id);
-    }
+    // A case that has ended (decided, accepted, failed), also while this update was in flight: its state, not a 404 or a 500.
+    return this.cases.update('dispute', id, addEvidenceUpdate, [{ actor: caller.name, item: item as never, value }], {
+      recordedState: () => this.billing.state('dispute', id),
+      extensions: { action: 'add_evidence' },
+    });
   }
 
-  confirmIdentity = (id: string, method: string, caller: Principal) => this.update(id, caller, (h) => h.executeUpdate(confirmIdentityUpdate, { args: [{ actor: caller.name, method }] }));
-  retentionAnswer = (id: string, accepted: boolean, caller: Principal) => this.update(id, caller, (h) => h.executeUpdate(retentionAnswerUpdate, { args: [{ actor: caller.name, accepted }] }));
+  confirmIdentity = (id: string, method: string, caller: Principal) => this.update(id, caller, confirmIdentityUpdate, [{ actor: caller.name, method }]);
+  retentionAnswer = (id: string, accepted: boolean, caller: Principal) => this.update(id, caller, retentionAnswerUpdate, [{ actor: caller.name, accepted }]);
 
-  private async update(id: string, caller: Principal, send: (h: WorkflowHandle<typeof refundWorkflow>) => Promise<RefundView>): Promise<RefundView> {
-    if (!REFUND_ID.test(id)) throw Problem.notFound('refund', id);
-    await assertBillingScope(this.dataSource, caller, 'refund', id, () => this.refundView(id));
-    try {
-      return await send(this.temporal.workflow.getHandle<typeof refundWorkflow>(id));
-    } catch (err) {
-      if (isCaseEnded(err)) throw await endedCaseProblem(this.temporal, 'refund', id, () => this.recordedState(id, 'refund'));
-      return billingProblem(err, 'refund', id);
-    }
+  private async update<A>(id: string, caller: Principal, update: UpdateDefinition<RefundView, [A]>, args: [A]): Promise<RefundView> {
+    this.cases.assertId('refund', id);
+    await assertBillingScope(this.billing, caller, 'refund', id, () => this.refundView(id));
+    return this.cases.update('refund', id, update, args, { recordedState: () => this.billing.state('refund', id) });
   }
 
   /** The case's last recorded view, its personal data opened (stored sealed under the case's key). */
   private async recordedView<V>(id: string, kind: 'refund' | 'dispute'): Promise<V | undefined> {
-    const rows: { snapshot: V }[] = await this.dataSource.query(`SELECT snapshot FROM billing_cases WHERE id = $1 AND kind = $2`, [id, kind]);
-    return rows[0] ? this.sealer.open(rows[0].snapshot) : undefined;
-  }
-
-  private async recordedState(id: string, kind: 'refund' | 'dispute'): Promise<string | undefined> {
-    const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM billing_cases WHERE id = $1 AND kind = $2`, [id, kind]);
-    return rows[0]?.state;
+    const snapshot = await this.billing.snapshot<V>(kind, id);
+    return snapshot ? this.sealer.open(snapshot) : undefined;
   }
 
   /**
@@ -180,16 +147,12 @@ export class BillingService {
    * Returns false for a duplicate.
    */
   async applyWebhook(event: StripeWebhookEvent, brand: string | undefined): Promise<{ duplicate: boolean; action: string }> {
-    const fresh: unknown[] = await this.dataSource.query(
-      `INSERT INTO billing_webhook_events (event_id, type) VALUES ($1, $2) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-      [event.eventId, event.type],
-    );
-    if (fresh.length === 0) return { duplicate: true, action: 'none' };
+    if (!(await this.billing.claimWebhookEvent(event.eventId, event.type))) return { duplicate: true, action: 'none' };
     try {
       return { duplicate: false, action: await this.act(event, brand) };
     } catch (err) {
       // Not acted on: forget the event so the gateway's retry is processed.
-      await this.dataSource.query(`DELETE FROM billing_webhook_events WHERE event_id = $1`, [event.eventId]);
+      await this.billing.releaseWebhookEvent(event.eventId);
       throw err;
     }
   }
@@ -239,7 +202,7 @@ export class BillingService {
           await this.temporal.workflow.getHandle(caseId).signal(invoicePaidSignal, { at: event.created });
           return `signalled ${caseId}`;
         } catch (err) {
-          if (err instanceof Error && err.name === 'WorkflowNotFoundError') return 'ignored: no dunning case for this invoice';
+          if (err instanceof WorkflowNotFoundError) return 'ignored: no dunning case for this invoice';
           throw err;
         }
       }
@@ -249,21 +212,21 @@ export class BillingService {
           await this.temporal.workflow.getHandle(caseId).signal(disputeClosedSignal, { status: event.dispute.status });
           return `signalled ${caseId}`;
         } catch (err) {
-          if (err instanceof Error && err.name === 'WorkflowNotFoundError') return `ignored: no open case ${caseId}`;
+          if (err instanceof WorkflowNotFoundError) return `ignored: no open case ${caseId}`;
           throw err;
         }
       }
       case 'refund.updated':
       case 'charge.refund.updated': {
         const caseId = event.refund.metadata.caseId;
-        if (typeof caseId !== 'string' || !REFUND_ID.test(caseId)) return 'ignored: not a Caseworks refund';
+        if (typeof caseId !== 'string' || !this.cases.spec('refund').isId(caseId)) return 'ignored: not a Caseworks refund';
         try {
           await this.temporal.workflow
             .getHandle(caseId)
             .signal(refundUpdatedSignal, { refundId: event.refund.id, status: event.refund.status, failureReason: event.refund.failureReason });
           return `signalled ${caseId}`;
         } catch (err) {
-          if (err instanceof Error && err.name === 'WorkflowNotFoundError') return `ignored: ${caseId} has ended`;
+          if (err instanceof WorkflowNotFoundError) return `ignored: ${caseId} has ended`;
           throw err;
         }
       }

@@ -1,10 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Operation } from '../auth/roles.decorator';
+import { CaseActionProblems, CaseReadProblems } from '../problem/api-problems';
+import { DunningResponse } from './billing.response';
 import { DunningService } from './dunning.service';
 import { CancelNowDto, RetentionOfferDto } from './dunning.dto';
 import { ConfirmIdentityDto } from './refund.dto';
+
+/** A dunning action's answers: the case after it, or why it was refused (409: identity not confirmed yet, or the case has ended). */
+const DunningActionAnswers = () => applyDecorators(ApiOkResponse({ type: DunningResponse, description: 'The dunning case after the action' }), CaseActionProblems());
 
 /** Failed renewals: agents confirm the customer's identity before any change to the account. */
 @ApiTags('billing')
@@ -16,7 +21,9 @@ export class DunningController {
   @Get(':id')
   @Operation('dunning.read')
   @ApiOperation({ summary: 'A failed renewal (dunning-<invoice>): schedule, identity, offer, outcome' })
-  get(@Param('id') id: string, @CurrentPrincipal() caller: Principal) {
+  @ApiOkResponse({ type: DunningResponse })
+  @CaseReadProblems()
+  get(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<DunningResponse> {
     return this.dunning.get(id, caller);
   }
 
@@ -24,7 +31,8 @@ export class DunningController {
   @Operation('dunning.confirmIdentity')
   @HttpCode(200)
   @ApiOperation({ summary: 'The agent confirmed the customer is who they say: account changes are refused (409) before this' })
-  confirmIdentity(@Param('id') id: string, @Body() dto: ConfirmIdentityDto, @CurrentPrincipal() caller: Principal) {
+  @DunningActionAnswers()
+  confirmIdentity(@Param('id') id: string, @Body() dto: ConfirmIdentityDto, @CurrentPrincipal() caller: Principal): Promise<DunningResponse> {
     return this.dunning.confirmIdentity(id, dto.method, caller);
   }
 
@@ -32,7 +40,8 @@ export class DunningController {
   @Operation('dunning.cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel the subscription now, for the customer (identity confirmed first)' })
-  cancel(@Param('id') id: string, @Body() dto: CancelNowDto, @CurrentPrincipal() caller: Principal) {
+  @DunningActionAnswers()
+  cancel(@Param('id') id: string, @Body() dto: CancelNowDto, @CurrentPrincipal() caller: Principal): Promise<DunningResponse> {
     return this.dunning.cancelNow(id, dto.reason, caller);
   }
 
@@ -40,7 +49,8 @@ export class DunningController {
   @Operation('dunning.retentionOffer')
   @HttpCode(200)
   @ApiOperation({ summary: 'The customer accepted a retention offer: applied through the CRM, not offered again (identity confirmed first)' })
-  retentionOffer(@Param('id') id: string, @Body() dto: RetentionOfferDto, @CurrentPrincipal() caller: Principal) {
+  @DunningActionAnswers()
+  retentionOffer(@Param('id') id: string, @Body() dto: RetentionOfferDto, @CurrentPrincipal() caller: Principal): Promise<DunningResponse> {
     return this.dunning.applyOffer(id, dto.offer, caller);
   }
 }

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { slaCreditSweepWorkflow } from '../../workflows';
 import type { SlaCreditSweep } from '../../workflows/billing/sla-credit-messages';
 import { Problem } from '../problem/problem';
 import { withTimeout } from '../temporal/with-timeout';
-import { OwedSlaCredit, SlaCreditRow, toOwedSlaCredit } from '../../persistence/sla-credit-rows';
+import { OwedSlaCredit, toOwedSlaCredit } from '../../persistence/sla-credit-rows';
+import { SlaCreditReads } from '../../persistence/read/sla-credit-reads';
 import { ReadModelSealer } from '../../persistence/read-model-sealer';
 
 /** How long POST …/settle waits for the run before answering 202 with the run's ID. */
@@ -25,7 +25,7 @@ export class SlaCreditsService {
   constructor(
     private readonly temporal: Client,
     private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly credits: SlaCreditReads,
     private readonly sealer: ReadModelSealer,
   ) {}
 
@@ -34,18 +34,15 @@ export class SlaCreditsService {
     // Plain digits only: Number() would also read "0x10" or "1e2".
     const limit = q.limit === undefined ? 100 : /^\d{1,15}$/.test(q.limit) ? Number(q.limit) : NaN;
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw Problem.validation([{ field: 'query:limit', message: 'a whole number 1–500' }]);
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (q.settled !== undefined) where.push(`settled_at IS ${q.settled === 'true' ? 'NOT ' : ''}NULL`);
-    if (q.brand) where.push(`brand = $${args.push(q.brand)}`);
-    // customer_ref holds the pseudonym (or, in rows from before sealing, the reference itself).
-    if (q.customerRef) where.push(`customer_ref = ANY($${args.push(this.sealer.refMatches(q.customerRef))})`);
     // Opened: each credit answers with its customer's real reference (sealed under the ticket's key).
-    const rows: SlaCreditRow[] = await this.sealer.open(await this.dataSource.query(
-      `SELECT key, ticket_id, brand, customer_ref, customer_ref_sealed, priority, metric, percent, owed_minor, currency, breached_at, settled_at, settlement_ref, settlement_kind, settlement_failure
-         FROM sla_credits ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY breached_at DESC, key LIMIT $${args.push(limit)}`,
-      args,
-    ));
+    const rows = await this.sealer.open(
+      await this.credits.list({
+        settled: q.settled === undefined ? undefined : q.settled === 'true',
+        brand: q.brand || undefined,
+        customerRefs: q.customerRef ? this.sealer.refMatches(q.customerRef) : undefined,
+        limit,
+      }),
+    );
     return {
       items: rows.map((r) => ({ ...toOwedSlaCredit(r), settled: r.settled_at !== null, settlementKind: r.settlement_kind, settlementFailure: r.settlement_failure })),
     };

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config';
@@ -8,7 +8,9 @@ import { AccessLogService } from '../access-log/access-log.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { currentCaller } from '../auth/request-context';
 import { Operation } from '../auth/roles.decorator';
+import { ApiProblems } from '../problem/api-problems';
 import { Problem } from '../problem/problem';
+import { PayloadsResponse } from './codec.response';
 import { assertPayloads, fromJson, type JsonPayloads, toJson } from './codec-payloads';
 import { viewForReader } from './decode-for-reader';
 import { SESSION_COOKIE } from '../auth/session-cookie';
@@ -49,12 +51,14 @@ export class CodecController {
   @Operation('codec.decode')
   @HttpCode(200)
   @ApiOperation({ summary: 'Decode payloads (Temporal remote codec protocol), as far as your role may read them' })
+  @ApiOkResponse({ type: PayloadsResponse, description: 'The payloads, decoded as far as the role may read them (header Caseworks-Withheld-Payloads: how many stayed sealed)' })
+  @ApiProblems([400, 'Not Payloads (proto3 JSON)'], [422, 'A payload the codec cannot decode'])
   async decode(
     @Body() body: JsonPayloads,
     @CurrentPrincipal() caller: Principal,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<JsonPayloads> {
+  ): Promise<PayloadsResponse> {
     assertPayloads(body);
     const sealed = body.payloads.map(fromJson);
     const opened = await this.run(sealed, (p) => this.decodeChain(p));
@@ -82,7 +86,9 @@ export class CodecController {
   @Operation('codec.encode')
   @HttpCode(200)
   @ApiOperation({ summary: 'Encode payloads (Temporal remote codec protocol)' })
-  async encode(@Body() body: JsonPayloads): Promise<JsonPayloads> {
+  @ApiOkResponse({ type: PayloadsResponse, description: 'The payloads, encoded (sealed, bound to the caller)' })
+  @ApiProblems([400, 'Not Payloads (proto3 JSON)'], [422, 'A payload the codec cannot encode'])
+  async encode(@Body() body: JsonPayloads): Promise<PayloadsResponse> {
     assertPayloads(body);
     const out = await this.run(body.payloads.map(fromJson), (p) => this.encodeChain(p));
     return { payloads: out.map(toJson) };

@@ -1,9 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Client, Connection } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { Operation } from '../auth/roles.decorator';
 import { Problem } from '../problem/problem';
+import { ApiProblems } from '../problem/api-problems';
+import { LiveResponse, ReadyResponse } from './health.response';
 import { OUTAGE_RETRY_AFTER_SECONDS } from '../resilience/dependency-unavailable';
 
 type Check = { status: 'up' | 'down'; error?: string };
@@ -19,14 +21,17 @@ export class HealthController {
   @Get('live')
   @Operation('health.live')
   @ApiOperation({ summary: 'The process is up' })
-  live(): { status: 'ok' } {
+  @ApiOkResponse({ type: LiveResponse })
+  live(): LiveResponse {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @Operation('health.ready')
   @ApiOperation({ summary: 'PostgreSQL and Temporal answer' })
-  async ready(): Promise<{ status: 'ok'; checks: Record<string, Check> }> {
+  @ApiOkResponse({ type: ReadyResponse })
+  @ApiProblems([503, 'Not ready: PostgreSQL or Temporal does not answer (checks says which)'])
+  async ready(): Promise<ReadyResponse> {
     const [postgres, temporal] = await Promise.all([
       probe(() => this.dataSource.query('SELECT 1')),
       probe(() => (this.temporal.connection as Connection).healthService.check({})),

@@ -1,9 +1,11 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AlertFieldError, AlertSignal, ALERT_SEVERITIES, fromPagerDutyEvent, normalizeAlertKind } from '../../domain/incident/alert';
 import { Operation } from '../auth/roles.decorator';
+import { ApiProblems } from '../problem/api-problems';
 import { Problem } from '../problem/problem';
+import { AlertAcceptedResponse, PagerDutyEventAcceptedResponse } from './incident.response';
 import { IncidentsService } from './incidents.service';
 
 /** Caseworks' own alert shape. */
@@ -45,6 +47,12 @@ export class AlertsController {
       example: { brand: 'uoozee', source: 'prometheus', kind: 'http_5xx', service: 'playback-api', region: 'eu-west-1', count: 12, summary: 'playback-api 5xx above 2 %', severity: 'critical' },
     },
   })
+  @ApiExtraModels(AlertAcceptedResponse, PagerDutyEventAcceptedResponse)
+  @ApiAcceptedResponse({
+    description: 'Taken: a Caseworks alert answers its alert group; a PagerDuty body is answered as PagerDuty does',
+    schema: { oneOf: [{ $ref: getSchemaPath(AlertAcceptedResponse) }, { $ref: getSchemaPath(PagerDutyEventAcceptedResponse) }] },
+  })
+  @ApiProblems([422, 'No incident policy for the brand'])
   async ingest(@Body() body: unknown, @Query('brand') brandParam: string | undefined): Promise<Record<string, unknown>> {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw Problem.validation([{ field: 'body', message: 'a JSON object' }]);
     const now = Date.now();

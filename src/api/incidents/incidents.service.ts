@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Client, WorkflowHandle } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { Client, UpdateDefinition, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
@@ -31,16 +30,15 @@ import type { Principal } from '../auth/principal';
 import { admitRequest } from '../idempotency/admit-request';
 import { requestHash } from '../idempotency/request-hash';
 import { Problem } from '../problem/problem';
-import { endedCaseProblem, endedCaseView, isCaseEnded } from '../temporal/ended-case';
-import { problemFromTemporal } from '../temporal/temporal-problems';
 import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
+import { CaseClient } from '../cases/case-client';
+import { IncidentReads } from '../../persistence/read/incident-reads';
+import { OnCallConfig } from '../../persistence/read/oncall-config';
+import { TicketReads } from '../../persistence/read/ticket-reads';
 import { CreateIncidentDto, EscalationPolicyDto, IncidentPriorityDto, ListIncidentNotesQuery, ListIncidentsQuery, ReviewDto, RotationDto } from './incident.dto';
 import { caseNotesPage } from '../input/seq-cursor';
 import { IncidentNotesPage } from './incident-notes';
-import { sendUpdateOnce } from './send-update';
 
-const INCIDENT_ID = /^incident-[a-z0-9]{26}$/;
-type IncidentHandle = WorkflowHandle<typeof incidentWorkflow>;
 
 /** Starts and steers incident workflows and alert groups; reads the incident read model. */
 @Injectable()
@@ -50,6 +48,10 @@ export class IncidentsService {
     private readonly config: AppConfig,
     private readonly policies: PolicyRegistry,
     private readonly dataSource: DataSource,
+    private readonly cases: CaseClient,
+    private readonly incidents: IncidentReads,
+    private readonly tickets: TicketReads,
+    private readonly onCall: OnCallConfig,
   ) {}
 
   policyFor(brand: string, field = 'brand'): IncidentPolicy {
@@ -92,14 +94,13 @@ export class IncidentsService {
     const fingerprint = alertFingerprint({ kind: 'unclassified', service: '', region: null, edge: null, dedupKey });
     const workflowId = alertGroupId(brand, fingerprint);
     const handle = this.temporal.workflow.getHandle<typeof alertGroupWorkflow>(workflowId);
-    const notFound = (err: unknown) => err instanceof Error && err.name === 'WorkflowNotFoundError';
     try {
       // Asked before the signal: once it lands, the group lets go of its incident.
       const group = await withTimeout(handle.query(alertGroupQuery), this.config.QUERY_TIMEOUT_MS);
       await handle.signal(alertResolvedSignal, { at: Date.now() });
       return { fingerprint, alertGroup: workflowId, openIncident: group === undefined ? undefined : group.incidentId };
     } catch (err) {
-      if (notFound(err)) return { fingerprint, alertGroup: workflowId, openIncident: null };
+      if (err instanceof WorkflowNotFoundError) return { fingerprint, alertGroup: workflowId, openIncident: null };
       throw err;
     }
   }
@@ -115,234 +116,173 @@ export class IncidentsService {
     const seed = idempotencyKey === undefined ? randomUUID() : `${caller.keyId}\u0000${idempotencyKey}`;
     const incidentId = `incident-${createHash('sha256').update(seed).digest('hex').slice(0, 26)}`;
     const hash = idempotencyKey === undefined ? requestHash(dto) : await admitRequest(this.dataSource, incidentId, dto);
-    let replayed = false;
-    try {
-      await this.temporal.workflow.start(incidentWorkflow, {
-        workflowId: incidentId,
-        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        staticSummary: `Incident ${dto.priority} · ${dto.title}`,
-        args: [
-          {
-            incidentId,
-            brand: dto.brand,
-            priority: dto.priority,
-            title: dto.title,
-            impact: dto.impact ?? null,
-            services: dto.services,
-            source: 'manual',
-            fingerprint: null,
-            alertGroupId: null,
-            alertCount: 0,
-            policy,
-            openedBy: caller.name,
-            requestHash: hash,
+    const { replayed } = await this.cases.start(incidentWorkflow, {
+      workflowId: incidentId,
+      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `Incident ${dto.priority} · ${dto.title}`,
+      args: [
+        {
+          incidentId,
+          brand: dto.brand,
+          priority: dto.priority,
+          title: dto.title,
+          impact: dto.impact ?? null,
+          services: dto.services,
+          source: 'manual',
+          fingerprint: null,
+          alertGroupId: null,
+          alertCount: 0,
+          policy,
+          openedBy: caller.name,
+          requestHash: hash,
+      },
+    ],
+  });
+  const incident = await readOnceStarted(() => this.get(incidentId));
+  return { incident, replayed };
+}
+
+/** An incident the caller may see (an agent of one brand: that brand's); another brand's is not found. */
+async read(id: string, caller: Principal): Promise<{ incident: IncidentView; source: 'workflow' | 'read-model' }> {
+  const found = await this.readCase(id);
+  if (!inScope(caller, found.incident)) throw Problem.notFound('incident', id);
+  return found;
+}
+
+/** The running workflow answers; a finished one (or a slow one) is read from the read model. */
+private async readCase(id: string): Promise<{ incident: IncidentView; source: 'workflow' | 'read-model' }> {
+  const { view, source } = await this.cases.read('incident', id, incidentStatusQuery, () => this.incidents.snapshot(id));
+  return { incident: view, source };
+}
+
+private async get(id: string): Promise<IncidentView> {
+  return (await this.readCase(id)).incident;
+}
+
+/** Refuses, as not found, an incident outside the caller's brand: from the read model, else the workflow. */
+private async assertInScope(id: string, caller: Principal): Promise<void> {
+  if (!isScoped(caller)) return;
+  const brand = (await this.incidents.brand(id)) ?? (await this.get(id)).brand;
+  if (!inScope(caller, { brand })) throw Problem.notFound('incident', id);
+}
+
+async list(q: ListIncidentsQuery, caller: Principal): Promise<{ items: IncidentView[] }> {
+  // An agent of one brand lists that brand's incidents only (another brand asked for: an empty list).
+  return { items: await this.incidents.list({ status: q.status, priority: q.priority, brand: q.brand, callerBrand: caller.brand, limit: q.limit ?? 50 }) };
+}
+
+/** The append-only history: every action with actor and time, every page and SLA event. */
+async events(id: string, caller: Principal): Promise<{ items: { type: string; actor: string; occurredAt: string; data: unknown }[] }> {
+  await this.read(id, caller);
+  const rows = await this.incidents.events(id);
+  return { items: rows.map((r) => ({ type: r.type, actor: r.actor, occurredAt: r.occurred_at.toISOString(), data: r.data })) };
+}
+
+/**
+ * Every note in full, oldest first, from the read model: the incident's view shows only the
+ * last few (cut to a preview) so that its history stays small however long the incident runs.
+ */
+async notes(id: string, q: ListIncidentNotesQuery, caller: Principal): Promise<IncidentNotesPage> {
+  this.cases.assertId('incident', id);
+  if (!(await this.incidents.exists(id))) await this.get(id); // not recorded yet: its workflow answers, or 404
+  await this.assertInScope(id, caller);
+  return caseNotesPage(this.dataSource, { table: 'incident_events', caseColumn: 'incident_id' }, id, q);
+}
+
+acknowledge = (id: string, caller: Principal) => this.update(id, caller, acknowledgeIncidentUpdate, [{ actor: caller.name }]);
+note = (id: string, text: string, caller: Principal) => this.update(id, caller, noteIncidentUpdate, [{ actor: caller.name, text }]);
+mitigate = (id: string, summary: string, caller: Principal) => this.update(id, caller, mitigateIncidentUpdate, [{ actor: caller.name, summary }]);
+resolve = (id: string, summary: string, caller: Principal) => this.update(id, caller, resolveIncidentUpdate, [{ actor: caller.name, summary }]);
+priority = (id: string, dto: IncidentPriorityDto, caller: Principal) =>
+  this.update(id, caller, incidentPriorityUpdate, [{ actor: caller.name, priority: dto.priority, reason: dto.reason }]);
+/** Only a ticket that exists can be linked: the incident's resolve will signal its workflow. */
+linkTicket = async (id: string, ticketId: string, caller: Principal): Promise<IncidentView> => {
+  this.cases.assertId('incident', id);
+  await this.assertInScope(id, caller);
+  if (!(await this.ticketExists(ticketId))) {
+    throw new Problem(404, 'not-found', 'Not found', `ticket ${ticketId} does not exist`, { errors: [{ field: 'ticketId', message: `no ticket ${ticketId}` }] });
+  }
+  return this.update(id, caller, linkTicketUpdate, [{ actor: caller.name, ticketId }]);
+};
+review = (id: string, dto: ReviewDto, caller: Principal) =>
+  this.update(id, caller, reviewIncidentUpdate, [
+        {
+          actor: caller.name,
+          review: {
+            summary: dto.summary,
+            rootCauseCategory: dto.rootCauseCategory,
+            impact: { minutes: dto.impact.minutes, affectedUsers: dto.impact.affectedUsers },
+            correctiveActions: dto.correctiveActions.map((a) => ({ action: a.action, owner: a.owner, due: a.due })),
+            costImpact: { amountMinor: dto.costImpact.amountMinor, currency: dto.costImpact.currency },
           },
-        ],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      replayed = true;
-    }
-    const incident = await readOnceStarted(() => this.get(incidentId));
-    return { incident, replayed };
+        },
+      ]);
+close = (id: string, caller: Principal) => this.update(id, caller, closeIncidentUpdate, [{ actor: caller.name }]);
+
+/**
+ * The read model first; a ticket opened a moment ago may not be recorded there yet (its intake
+ * answers before the first write), so its workflow is asked before the ticket counts as unknown.
+ */
+private async ticketExists(ticketId: string): Promise<boolean> {
+  if (await this.tickets.exists(ticketId)) return true;
+  try {
+    const described = await this.temporal.workflow.getHandle(ticketId).describe();
+    return described.typedSearchAttributes.get(CaseKind) === 'ticket' || described.type === 'ticketWorkflow';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
   }
+}
 
-  /** An incident the caller may see (an agent of one brand: that brand's); another brand's is not found. */
-  async read(id: string, caller: Principal): Promise<{ incident: IncidentView; source: 'workflow' | 'read-model' }> {
-    const found = await this.readCase(id);
-    if (!inScope(caller, found.incident)) throw Problem.notFound('incident', id);
-    return found;
-  }
+/** One action, sent again under its ID if the server lost it at a continue-as-new hand-over (retry 'lost-update'). */
+private async update<A>(id: string, caller: Principal, update: UpdateDefinition<IncidentView, [A]>, args: [A]): Promise<IncidentView> {
+  this.cases.assertId('incident', id);
+  await this.assertInScope(id, caller);
+  return this.cases.update('incident', id, update, args, { recordedState: () => this.incidents.state(id) });
+}
 
-  /** The running workflow answers; a finished one (or a slow one) is read from the read model. */
-  private async readCase(id: string): Promise<{ incident: IncidentView; source: 'workflow' | 'read-model' }> {
-    if (!INCIDENT_ID.test(id)) throw Problem.notFound('incident', id);
-    // Terminated (the server's limits, an operator), timed out or failed: the last record, marked ended.
-    const ended = await endedCaseView<IncidentView>(this.temporal, id, 'status', async () =>
-      ((await this.dataSource.query(`SELECT snapshot FROM incidents WHERE id = $1`, [id])) as { snapshot: IncidentView }[])[0]?.snapshot,
-    );
-    if (ended) return { incident: ended, source: 'read-model' };
-    const live = await withTimeout(this.temporal.workflow.getHandle<typeof incidentWorkflow>(id).query(incidentStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
-    if (live) return { incident: live, source: 'workflow' };
-    const rows: { snapshot: IncidentView }[] = await this.dataSource.query(`SELECT snapshot FROM incidents WHERE id = $1`, [id]);
-    if (!rows[0]) throw Problem.notFound('incident', id);
-    return { incident: rows[0].snapshot, source: 'read-model' };
-  }
+// ---- on-call --------------------------------------------------------------------------------
 
-  private async get(id: string): Promise<IncidentView> {
-    return (await this.readCase(id)).incident;
-  }
+async putRotation(name: string, dto: RotationDto): Promise<{ name: string; participants: string[]; startsAt: string; shiftMs: number }> {
+  const startsAt = Date.parse(dto.startsAt);
+  if (Number.isNaN(startsAt)) throw Problem.validation([{ field: 'startsAt', message: 'not a real date and time' }]);
+  // Shifts may be written in weeks ("1w", as documented); policy durations stop at days.
+  const shiftMs = durationOf('shift', dto.shift.replace(/^(\d+)w$/, (_, n: string) => `${Number(n) * 7}d`));
+  if (shiftMs < 60_000) throw Problem.validation([{ field: 'shift', message: 'at least one minute' }]);
+  if (new Set(dto.participants).size !== dto.participants.length) throw Problem.validation([{ field: 'participants', message: 'a participant is listed twice' }]);
+  await this.onCall.putRotation({ name, participants: dto.participants, startsAt: new Date(startsAt), shiftMs });
+  return { name, participants: dto.participants, startsAt: new Date(startsAt).toISOString(), shiftMs };
+}
 
-  /** Refuses, as not found, an incident outside the caller's brand: from the read model, else the workflow. */
-  private async assertInScope(id: string, caller: Principal): Promise<void> {
-    if (!isScoped(caller)) return;
-    const rows: { brand: string }[] = await this.dataSource.query(`SELECT brand FROM incidents WHERE id = $1`, [id]);
-    const brand = rows[0]?.brand ?? (await this.get(id)).brand;
-    if (!inScope(caller, { brand })) throw Problem.notFound('incident', id);
-  }
+async listRotations(): Promise<{ items: { name: string; participants: string[]; startsAt: string; shiftMs: number }[] }> {
+  const rows = await this.onCall.rotations();
+  return { items: rows.map((r) => ({ name: r.name, participants: r.participants, startsAt: r.startsAt.toISOString(), shiftMs: r.shiftMs })) };
+}
 
-  async list(q: ListIncidentsQuery, caller: Principal): Promise<{ items: IncidentView[] }> {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    // An agent of one brand lists that brand's incidents only (another brand asked for: an empty list).
-    for (const [column, value] of [['status', q.status], ['priority', q.priority], ['brand', q.brand], ['brand', caller.brand]] as const) {
-      if (value !== undefined) {
-        args.push(value);
-        where.push(`${column} = $${args.length}`);
-      }
-    }
-    args.push(q.limit ?? 50);
-    const rows: { snapshot: IncidentView }[] = await this.dataSource.query(
-      `SELECT snapshot FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT $${args.length}`,
-      args,
-    );
-    return { items: rows.map((r) => r.snapshot) };
-  }
+async putEscalationPolicy(id: string, dto: EscalationPolicyDto): Promise<{ id: string; brand: string; priorities: string[]; levels: { targets: string[]; ackTimeoutMs: number }[]; loops: number }> {
+  const policy = this.policyFor(dto.brand);
+  const unknown = dto.priorities.find((p) => !Object.hasOwn(policy.priorities, p));
+  if (unknown) throw Problem.validation([{ field: 'priorities', message: `unknown priority "${unknown}" for ${dto.brand}` }], 422);
+  const levels = dto.levels.map((l, i) => ({ targets: l.targets, ackTimeoutMs: durationOf(`levels.${i}.ackTimeout`, l.ackTimeout) }));
+  const bad = levels.findIndex((l) => l.ackTimeoutMs < 60_000 || l.ackTimeoutMs > 86_400_000);
+  if (bad >= 0) throw Problem.validation([{ field: `levels.${bad}.ackTimeout`, message: 'must be between 1m and 1d' }]);
+  const loops = dto.loops ?? 1;
+  await this.onCall.putEscalationPolicy({ id, brand: dto.brand, priorities: dto.priorities, levels, loops });
+  return { id, brand: dto.brand, priorities: dto.priorities, levels, loops };
+}
 
-  /** The append-only history: every action with actor and time, every page and SLA event. */
-  async events(id: string, caller: Principal): Promise<{ items: { type: string; actor: string; occurredAt: string; data: unknown }[] }> {
-    await this.read(id, caller);
-    const rows: { type: string; actor: string; occurred_at: Date; data: unknown }[] = await this.dataSource.query(
-      // The workflow's order (seq); rows from before numbering (NULL) came first.
-      `SELECT type, actor, occurred_at, data FROM incident_events WHERE incident_id = $1 ORDER BY seq NULLS FIRST, id`,
-      [id],
-    );
-    return { items: rows.map((r) => ({ type: r.type, actor: r.actor, occurredAt: r.occurred_at.toISOString(), data: r.data })) };
-  }
-
-  /**
-   * Every note in full, oldest first, from the read model: the incident's view shows only the
-   * last few (cut to a preview) so that its history stays small however long the incident runs.
-   */
-  async notes(id: string, q: ListIncidentNotesQuery, caller: Principal): Promise<IncidentNotesPage> {
-    if (!INCIDENT_ID.test(id)) throw Problem.notFound('incident', id);
-    const known: unknown[] = await this.dataSource.query(`SELECT 1 FROM incidents WHERE id = $1`, [id]);
-    if (known.length === 0) await this.get(id); // not recorded yet: its workflow answers, or 404
-    await this.assertInScope(id, caller);
-    return caseNotesPage(this.dataSource, { table: 'incident_events', caseColumn: 'incident_id' }, id, q);
-  }
-
-  acknowledge = (id: string, caller: Principal) => this.update(id, caller, (h, updateId) => h.executeUpdate(acknowledgeIncidentUpdate, { updateId, args: [{ actor: caller.name }] }));
-  note = (id: string, text: string, caller: Principal) => this.update(id, caller, (h, updateId) => h.executeUpdate(noteIncidentUpdate, { updateId, args: [{ actor: caller.name, text }] }));
-  mitigate = (id: string, summary: string, caller: Principal) => this.update(id, caller, (h, updateId) => h.executeUpdate(mitigateIncidentUpdate, { updateId, args: [{ actor: caller.name, summary }] }));
-  resolve = (id: string, summary: string, caller: Principal) => this.update(id, caller, (h, updateId) => h.executeUpdate(resolveIncidentUpdate, { updateId, args: [{ actor: caller.name, summary }] }));
-  priority = (id: string, dto: IncidentPriorityDto, caller: Principal) =>
-    this.update(id, caller, (h, updateId) => h.executeUpdate(incidentPriorityUpdate, { updateId, args: [{ actor: caller.name, priority: dto.priority, reason: dto.reason }] }));
-  /** Only a ticket that exists can be linked: the incident's resolve will signal its workflow. */
-  linkTicket = async (id: string, ticketId: string, caller: Principal): Promise<IncidentView> => {
-    if (!INCIDENT_ID.test(id)) throw Problem.notFound('incident', id);
-    await this.assertInScope(id, caller);
-    if (!(await this.ticketExists(ticketId))) {
-      throw new Problem(404, 'not-found', 'Not found', `ticket ${ticketId} does not exist`, { errors: [{ field: 'ticketId', message: `no ticket ${ticketId}` }] });
-    }
-    return this.update(id, caller, (h, updateId) => h.executeUpdate(linkTicketUpdate, { updateId, args: [{ actor: caller.name, ticketId }] }));
-  };
-  review = (id: string, dto: ReviewDto, caller: Principal) =>
-    this.update(id, caller, (h, updateId) =>
-      h.executeUpdate(reviewIncidentUpdate, {
-        updateId,
-        args: [
-          {
-            actor: caller.name,
-            review: {
-              summary: dto.summary,
-              rootCauseCategory: dto.rootCauseCategory,
-              impact: { minutes: dto.impact.minutes, affectedUsers: dto.impact.affectedUsers },
-              correctiveActions: dto.correctiveActions.map((a) => ({ action: a.action, owner: a.owner, due: a.due })),
-              costImpact: { amountMinor: dto.costImpact.amountMinor, currency: dto.costImpact.currency },
-            },
-          },
-        ],
-      }),
-    );
-  close = (id: string, caller: Principal) => this.update(id, caller, (h, updateId) => h.executeUpdate(closeIncidentUpdate, { updateId, args: [{ actor: caller.name }] }));
-
-  /**
-   * The read model first; a ticket opened a moment ago may not be recorded there yet (its intake
-   * answers before the first write), so its workflow is asked before the ticket counts as unknown.
-   */
-  private async ticketExists(ticketId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM tickets WHERE id = $1`, [ticketId]);
-    if (rows.length > 0) return true;
-    try {
-      const described = await this.temporal.workflow.getHandle(ticketId).describe();
-      return described.typedSearchAttributes.get(CaseKind) === 'ticket' || described.type === 'ticketWorkflow';
-    } catch (err) {
-      if (err instanceof Error && err.name === 'WorkflowNotFoundError') return false;
-      throw err;
-    }
-  }
-
-  private async update(id: string, caller: Principal, send: (h: IncidentHandle, updateId: string) => Promise<IncidentView>): Promise<IncidentView> {
-    if (!INCIDENT_ID.test(id)) throw Problem.notFound('incident', id);
-    await this.assertInScope(id, caller);
-    try {
-      const handle = this.temporal.workflow.getHandle<typeof incidentWorkflow>(id);
-      return await sendUpdateOnce((updateId) => send(handle, updateId));
-    } catch (err) {
-      if (isCaseEnded(err)) {
-        throw await endedCaseProblem(this.temporal, 'incident', id, async () => {
-          const rows: { status: string }[] = await this.dataSource.query(`SELECT status FROM incidents WHERE id = $1`, [id]);
-          return rows[0]?.status;
-        });
-      }
-      return problemFromTemporal(err, 'incident', id);
-    }
-  }
-
-  // ---- on-call --------------------------------------------------------------------------------
-
-  async putRotation(name: string, dto: RotationDto): Promise<{ name: string; participants: string[]; startsAt: string; shiftMs: number }> {
-    const startsAt = Date.parse(dto.startsAt);
-    if (Number.isNaN(startsAt)) throw Problem.validation([{ field: 'startsAt', message: 'not a real date and time' }]);
-    // Shifts may be written in weeks ("1w", as documented); policy durations stop at days.
-    const shiftMs = durationOf('shift', dto.shift.replace(/^(\d+)w$/, (_, n: string) => `${Number(n) * 7}d`));
-    if (shiftMs < 60_000) throw Problem.validation([{ field: 'shift', message: 'at least one minute' }]);
-    if (new Set(dto.participants).size !== dto.participants.length) throw Problem.validation([{ field: 'participants', message: 'a participant is listed twice' }]);
-    await this.dataSource.query(
-      `INSERT INTO oncall_rotations (name, participants, starts_at, shift_ms) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (name) DO UPDATE SET participants = EXCLUDED.participants, starts_at = EXCLUDED.starts_at, shift_ms = EXCLUDED.shift_ms, updated_at = now()`,
-      [name, JSON.stringify(dto.participants), new Date(startsAt), shiftMs],
-    );
-    return { name, participants: dto.participants, startsAt: new Date(startsAt).toISOString(), shiftMs };
-  }
-
-  async listRotations(): Promise<{ items: { name: string; participants: string[]; startsAt: string; shiftMs: number }[] }> {
-    const rows: { name: string; participants: string[]; starts_at: Date; shift_ms: string }[] = await this.dataSource.query(
-      `SELECT name, participants, starts_at, shift_ms FROM oncall_rotations ORDER BY name`,
-    );
-    return { items: rows.map((r) => ({ name: r.name, participants: r.participants, startsAt: r.starts_at.toISOString(), shiftMs: Number(r.shift_ms) })) };
-  }
-
-  async putEscalationPolicy(id: string, dto: EscalationPolicyDto): Promise<{ id: string; brand: string; priorities: string[]; levels: { targets: string[]; ackTimeoutMs: number }[]; loops: number }> {
-    const policy = this.policyFor(dto.brand);
-    const unknown = dto.priorities.find((p) => !Object.hasOwn(policy.priorities, p));
-    if (unknown) throw Problem.validation([{ field: 'priorities', message: `unknown priority "${unknown}" for ${dto.brand}` }], 422);
-    const levels = dto.levels.map((l, i) => ({ targets: l.targets, ackTimeoutMs: durationOf(`levels.${i}.ackTimeout`, l.ackTimeout) }));
-    const bad = levels.findIndex((l) => l.ackTimeoutMs < 60_000 || l.ackTimeoutMs > 86_400_000);
-    if (bad >= 0) throw Problem.validation([{ field: `levels.${bad}.ackTimeout`, message: 'must be between 1m and 1d' }]);
-    const loops = dto.loops ?? 1;
-    await this.dataSource.query(
-      `INSERT INTO escalation_policies (id, brand, priorities, levels, loops) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (id) DO UPDATE SET brand = EXCLUDED.brand, priorities = EXCLUDED.priorities, levels = EXCLUDED.levels, loops = EXCLUDED.loops, updated_at = now()`,
-      [id, dto.brand, dto.priorities, JSON.stringify(levels), loops],
-    );
-    return { id, brand: dto.brand, priorities: dto.priorities, levels, loops };
-  }
-
-  async listEscalationPolicies(): Promise<{ items: unknown[] }> {
-    const rows: unknown[] = await this.dataSource.query(`SELECT id, brand, priorities, levels, loops, updated_at AS "updatedAt" FROM escalation_policies ORDER BY id`);
-    return { items: rows };
-  }
+async listEscalationPolicies(): Promise<{ items: unknown[] }> {
+  return { items: await this.onCall.escalationPolicies() };
+}
 }
 
 /** A duration from a request ("0h" passes the DTO's pattern but is no duration): the caller's 400, naming the field. */
 function durationOf(field: string, text: string): number {
-  try {
-    return parseDuration(text);
-  } catch (err) {
-    if (err instanceof InvalidDurationError) throw Problem.validation([{ field, message: err.message }]);
-    throw err;
-  }
+try {
+  return parseDuration(text);
+} catch (err) {
+  if (err instanceof InvalidDurationError) throw Problem.validation([{ field, message: err.message }]);
+  throw err;
+}
 }

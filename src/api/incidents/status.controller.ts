@@ -1,8 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import type { IncidentView } from '../../workflows/incident/messages';
 import { Operation } from '../auth/roles.decorator';
+import { PublicStatusResponse } from './incident.response';
 
 /** What the public may see of an incident: no notes, no people, no pages, no fingerprints. */
 export interface PublicIncident {
@@ -24,7 +25,8 @@ export class StatusController {
   @Get()
   @Operation('status.read')
   @ApiOperation({ summary: 'Public status: active incidents with title, impact, status and updates (no key needed)' })
-  async status(): Promise<{ status: 'operational' | 'incident'; incidents: PublicIncident[] }> {
+  @ApiOkResponse({ type: PublicStatusResponse })
+  async status(): Promise<PublicStatusResponse> {
     const rows: { snapshot: IncidentView }[] = await this.dataSource.query(
       `SELECT snapshot FROM incidents WHERE status IN ('triggered', 'acknowledged', 'mitigated') ORDER BY opened_at DESC LIMIT 50`,
     );

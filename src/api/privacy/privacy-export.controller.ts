@@ -1,8 +1,10 @@
 import { Controller, Get, Param, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
+import { ApiProblems } from '../problem/api-problems';
 import { Problem } from '../problem/problem';
+import { SubjectExportResponse } from './privacy.response';
 import { AccessLogService } from '../access-log/access-log.service';
 import { accessorOf } from '../access-log/accessor';
 import type { AuthenticatedRequest } from '../auth/principal';
@@ -28,8 +30,8 @@ export class PrivacyExportController {
   @ApiOperation({ summary: "Export everything the read model holds about a data subject: their tickets, billing cases and takedown notices, each with its events and messages, and their SLA credits (one JSON document, streamed)" })
   @ApiParam({ name: 'customerRef', description: "The customer's reference (tickets, refunds), the gateway's customer ID (dunning) or a takedown notifier's e-mail address" })
   @ApiProduces('application/json')
-  @ApiResponse({ status: 200, description: 'The export' })
-  @ApiResponse({ status: 404, description: 'Nothing is held about the subject' })
+  @ApiOkResponse({ type: SubjectExportResponse, description: 'The export, as an attachment (subject-export.json)' })
+  @ApiProblems([404, 'Nothing is held about the subject'], [400, 'Not a customer reference or e-mail address (1–320 characters, no control characters)'])
   async export(@Param('customerRef') customerRef: string, @Req() req: Request & AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const subject = PrivacyExportService.checkSubject(customerRef);
     // Logged before the first byte leaves: an export that fails midway was still an access.

@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { SLA_COUNT_COLUMNS } from '../../persistence/read-model/ticket-sla-counts';
 import { Problem } from '../problem/problem';
 import type { ReportPeriodQuery } from './report-period.dto';
 
 const DAY = 86_400_000;
+
+/** One (metric, met, breached) row per metric, from a ticket's SLA count columns (read-model/ticket-sla-counts.ts). */
+const SETTLED_CLOCKS = Object.entries(SLA_COUNT_COLUMNS)
+  .map(([metric, c]) => `('${metric}', t.${c.met}, t.${c.breached})`)
+  .join(', ');
 
 interface Period {
   from: Date;
@@ -26,33 +32,15 @@ export class ReportsService {
 
   /**
    * SLA compliance per brand, priority and metric for tickets opened in the period (every
-   * settled clock counts once, reopened cycles included), tickets at risk now, and queue depth.
+   * settled clock counts once, reopened cycles and a long conversation's only-counted clocks
+   * included: the write layer keeps the counts in columns), tickets at risk now, and queue depth.
    */
   async sla(p: Period) {
     const rows: { brand: string; priority: string; metric: string; met: number; breached: number }[] = await this.dataSource.query(
-      `WITH clocks AS (
-         SELECT t.brand, t.priority, c.value AS clock
-           FROM tickets t
-           CROSS JOIN LATERAL (
-             SELECT value FROM jsonb_array_elements(coalesce(t.snapshot->'slaHistory', '[]'::jsonb))
-             UNION ALL
-             SELECT value FROM jsonb_each(coalesce(t.snapshot->'sla', '{}'::jsonb))
-           ) c
-          WHERE t.opened_at >= $1 AND t.opened_at < $2 AND ($3::text IS NULL OR t.brand = $3)),
-       -- A long conversation's oldest settled clocks are only counted (TicketView.slaHistoryEarlier).
-       earlier AS (
-         SELECT t.brand, t.priority, e.key AS metric, (e.value->>'met')::int AS met, (e.value->>'breached')::int AS breached
-           FROM tickets t
-           CROSS JOIN LATERAL jsonb_each(coalesce(t.snapshot->'slaHistoryEarlier', '{}'::jsonb)) e
-          WHERE t.opened_at >= $1 AND t.opened_at < $2 AND ($3::text IS NULL OR t.brand = $3))
-       SELECT brand, priority, metric, sum(met)::int AS met, sum(breached)::int AS breached
-         FROM (
-           SELECT brand, priority, clock->>'metric' AS metric,
-                  (clock->>'state' = 'met')::int AS met, (clock->>'state' = 'breached')::int AS breached
-             FROM clocks WHERE clock->>'state' IN ('met', 'breached')
-           UNION ALL
-           SELECT brand, priority, metric, met, breached FROM earlier
-         ) settled
+      `SELECT t.brand, t.priority, c.metric, sum(c.met)::int AS met, sum(c.breached)::int AS breached
+         FROM tickets t
+         CROSS JOIN LATERAL (VALUES ${SETTLED_CLOCKS}) c(metric, met, breached)
+        WHERE t.opened_at >= $1 AND t.opened_at < $2 AND ($3::text IS NULL OR t.brand = $3) AND c.met + c.breached > 0
         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       [p.from, p.to, p.brand],
     );

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ApplicationFailure, Client, WorkflowExecutionAlreadyStartedError, WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, UpdateDefinition } from '@temporalio/client';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
@@ -11,7 +11,7 @@ import { guardCardData } from '../card-data/card-data.pipe';
 import { assessCompleteness, Completeness, IntakeRoute, intakeRoute, Regime, regimesForNotice } from '../../domain/takedown/regime';
 import { pinTakedownCasePolicy, TakedownCasePolicy } from '../../domain/takedown/takedown-policy';
 import { preservationWorkflow, takedownWorkflow } from '../../workflows';
-import { extendPreservationUpdate, PRESERVATION_ID, preservationStatusQuery, PreservationView } from '../../workflows/takedown/preservation-messages';
+import { extendPreservationUpdate, preservationStatusQuery, PreservationView } from '../../workflows/takedown/preservation-messages';
 import {
   applyDecisionUpdate,
   assignReviewerUpdate,
@@ -24,9 +24,7 @@ import {
   requestInformationUpdate,
   reverseDecisionUpdate,
   suitFiledUpdate,
-  TAKEDOWN_ID,
   TakedownActorRef,
-  TakedownFailure,
   takedownStatusQuery,
   TakedownView,
   upholdDecisionUpdate,
@@ -35,15 +33,14 @@ import type { Principal } from '../auth/principal';
 import { admitRequest } from '../idempotency/admit-request';
 import { Problem } from '../problem/problem';
 import { caseEndOf } from '../../temporal/case-end';
-import { caseGone, endedCaseProblem, endedCaseView, EndedView, isCaseEnded, markEnded } from '../temporal/ended-case';
-import { problemFromTemporal } from '../temporal/temporal-problems';
-import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
+import { caseGone, EndedView, markEnded } from '../temporal/ended-case';
+import { readOnceStarted } from '../temporal/with-timeout';
+import { CaseClient } from '../cases/case-client';
+import { TakedownReads } from '../../persistence/read/takedown-reads';
 import type { CounterNoticeDto, DecideTakedownDto, ListTakedownNotesQuery, ListTakedownsQuery, RecordPreservationDto } from './takedown.dto';
 import { caseNotesPage } from '../input/seq-cursor';
 import { TakedownNotesPage } from './takedown-notes';
 import { ReadModelSealer } from '../../persistence/read-model-sealer';
-
-type TakedownHandle = WorkflowHandle<typeof takedownWorkflow>;
 
 /** What the notifier gets back at once: proof of receipt, and what happens next. */
 export interface TakedownReceipt {
@@ -78,6 +75,8 @@ export class TakedownsService {
     private readonly policies: PolicyRegistry,
     private readonly dataSource: DataSource,
     private readonly sealer: ReadModelSealer,
+    private readonly cases: CaseClient,
+    private readonly takedowns: TakedownReads,
   ) {}
 
   /** The brand named, or the only brand with a takedown policy. */
@@ -118,30 +117,28 @@ export class TakedownsService {
     const caseId = `takedown-${createHash('sha256').update(seed).digest('hex').slice(0, 26)}`;
     // The notice as parsed (not as spelled), for the brand it was filed with.
     if (caller && idempotencyKey !== undefined) await admitRequest(this.dataSource, caseId, { brand: policy.brand, notice });
-    try {
-      await this.temporal.workflow.start(takedownWorkflow, {
-        workflowId: caseId,
-        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        // No personal data in what the Temporal UI shows unencrypted.
-        staticSummary: `Takedown · ${notice.legalBasis} · ${regimes.join(' + ')} · ${notice.items.length} item(s)`,
-        args: [
-          {
-            caseId,
-            receivedAt,
-            notice,
-            channel: caller ? 'partner' : 'public',
-            submittedBy: caller?.name ?? null,
-            roleVerified: caller !== undefined && TRUSTED_ROLES.includes(notice.notifier.role),
-            regimes,
-            assessments,
-            route,
-            policy,
-          },
-        ],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const { replayed } = await this.cases.start(takedownWorkflow, {
+      workflowId: caseId,
+      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // No personal data in what the Temporal UI shows unencrypted.
+      staticSummary: `Takedown · ${notice.legalBasis} · ${regimes.join(' + ')} · ${notice.items.length} item(s)`,
+      args: [
+        {
+          caseId,
+          receivedAt,
+          notice,
+          channel: caller ? 'partner' : 'public',
+          submittedBy: caller?.name ?? null,
+          roleVerified: caller !== undefined && TRUSTED_ROLES.includes(notice.notifier.role),
+          regimes,
+          assessments,
+          route,
+          policy,
+        },
+      ],
+    });
+    if (replayed) {
       const view = await this.waitForView(caseId);
       return { receipt: receiptOf(caseId, Date.parse(view.receivedAt), view.intake.route, view.intake.assessments), replayed: true };
     }
@@ -154,21 +151,12 @@ export class TakedownsService {
 
   /** The running workflow answers; a finished one (or a slow one) is read from the read model. */
   async read(id: string): Promise<{ view: TakedownView; source: 'workflow' | 'read-model' }> {
-    if (!TAKEDOWN_ID.test(id)) throw Problem.notFound('takedown', id);
-    // Terminated (the server's limits, an operator), timed out or failed: the last record, marked ended.
-    const recorded = async () => this.sealer.open(((await this.dataSource.query(`SELECT snapshot FROM takedowns WHERE id = $1`, [id])) as { snapshot: TakedownView }[])[0]?.snapshot);
-    const ended = await endedCaseView<TakedownView>(this.temporal, id, 'state', recorded);
-    if (ended) return { view: ended, source: 'read-model' };
-    const live = await withTimeout(this.temporal.workflow.getHandle<typeof takedownWorkflow>(id).query(takedownStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
-    if (live) return { view: live, source: 'workflow' };
-    const view = await recorded();
-    if (!view) throw Problem.notFound('takedown', id);
-    return { view, source: 'read-model' };
+    return this.cases.read('takedown', id, takedownStatusQuery, async () => this.sealer.open(await this.takedowns.snapshot(id)));
   }
 
   async get(id: string): Promise<{ takedown: TakedownCaseRead; source: 'workflow' | 'read-model' }> {
     const { view, source } = await this.read(id);
-    const rows: { notifier: TakedownNotice['notifier'] | null }[] = await this.sealer.open(await this.dataSource.query(`SELECT notice->'notifier' AS notifier FROM takedowns WHERE id = $1`, [id]));
+    const rows = await this.sealer.open(await this.takedowns.notifier(id));
     return { takedown: { ...view, notifier: rows[0]?.notifier ?? null, preservations: await this.preservations(id) }, source };
   }
 
@@ -194,52 +182,42 @@ export class TakedownsService {
     const holdId = `preservation-${createHash('sha256').update(`${caseId}\u0000${dto.authority}\u0000${dto.reference}`).digest('hex').slice(0, 26)}`;
     // The authority's reference is this create's idempotency key: the same reference with other items is refused.
     await admitRequest(this.dataSource, holdId, dto, 'reference');
-    try {
-      await this.temporal.workflow.start(preservationWorkflow, {
-        workflowId: holdId,
-        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        // No personal data, and not the authority's file reference either.
-        staticSummary: `Preservation hold · takedown ${caseId} · ${dto.items.length} item(s)`,
-        args: [
-          {
-            holdId,
-            caseId,
-            brand: view.brand,
-            authority: dto.authority,
-            reference: dto.reference,
-            items: dto.items.map((i) => ({ ...(i.contentId !== undefined ? { contentId: i.contentId } : {}), ...(i.url !== undefined ? { url: i.url } : {}) })),
-            requestedBy: caller.name,
-            requestedAt: Date.now(),
-            policy: policy.clocks.preservation ?? DEFAULT_PRESERVATION,
-            escalateTo: policy.escalateTo,
-          },
-        ],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      return { hold: await readOnceStarted(() => this.readPreservation(caseId, holdId)), replayed: true };
-    }
-    return { hold: await readOnceStarted(() => this.readPreservation(caseId, holdId)), replayed: false };
+    const { replayed } = await this.cases.start(preservationWorkflow, {
+      workflowId: holdId,
+      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // No personal data, and not the authority's file reference either.
+      staticSummary: `Preservation hold · takedown ${caseId} · ${dto.items.length} item(s)`,
+      args: [
+        {
+          holdId,
+          caseId,
+          brand: view.brand,
+          authority: dto.authority,
+          reference: dto.reference,
+          items: dto.items.map((i) => ({ ...(i.contentId !== undefined ? { contentId: i.contentId } : {}), ...(i.url !== undefined ? { url: i.url } : {}) })),
+          requestedBy: caller.name,
+          requestedAt: Date.now(),
+          policy: policy.clocks.preservation ?? DEFAULT_PRESERVATION,
+          escalateTo: policy.escalateTo,
+        },
+      ],
+    });
+    return { hold: await readOnceStarted(() => this.readPreservation(caseId, holdId)), replayed };
   }
 
   /** A hold of this case: the running workflow answers; a released one is read from takedown_preservations. */
   async readPreservation(caseId: string, holdId: string): Promise<PreservationView> {
-    if (!PRESERVATION_ID.test(holdId)) throw Problem.notFound('preservation hold', holdId);
-    const recorded = async () => ((await this.dataSource.query(`SELECT snapshot FROM takedown_preservations WHERE id = $1`, [holdId])) as { snapshot: PreservationView }[])[0]?.snapshot;
-    // Terminated, timed out or failed: the last record, marked ended.
-    const ended = await endedCaseView<PreservationView>(this.temporal, holdId, 'state', recorded);
-    const live = ended ?? (await withTimeout(this.temporal.workflow.getHandle<typeof preservationWorkflow>(holdId).query(preservationStatusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined));
-    const hold = live ?? ((await this.dataSource.query(`SELECT snapshot FROM takedown_preservations WHERE id = $1`, [holdId])) as { snapshot: PreservationView }[])[0]?.snapshot;
-    if (!hold || hold.caseId !== caseId) throw Problem.notFound('preservation hold', holdId);
+    const { view: hold } = await this.cases.read('preservation', holdId, preservationStatusQuery, () => this.takedowns.preservation(holdId));
+    if (hold.caseId !== caseId) throw Problem.notFound('preservation hold', holdId);
     return hold;
   }
 
   async preservations(caseId: string): Promise<PreservationView[]> {
-    const rows: { snapshot: PreservationView }[] = await this.dataSource.query(`SELECT snapshot FROM takedown_preservations WHERE case_id = $1 ORDER BY requested_at, id`, [caseId]);
+    const holds = await this.takedowns.preservationsOf(caseId);
     // A hold recorded as held or extended whose workflow was terminated, timed out or failed shows so.
     return Promise.all(
-      rows.map(async ({ snapshot }) => {
+      holds.map(async (snapshot) => {
         const end = snapshot.state === 'released' ? undefined : await caseEndOf(this.temporal, snapshot.id);
         return end ? markEnded(snapshot, 'state', end) : snapshot;
       }),
@@ -249,44 +227,22 @@ export class TakedownsService {
   /** The authority renewed its request: the hold runs one more period, once (a second is a 409 naming the state). */
   async extendPreservation(caseId: string, holdId: string, reference: string | undefined, caller: Principal): Promise<PreservationView> {
     await this.readPreservation(caseId, holdId);
-    try {
-      return await this.temporal.workflow
-        .getHandle<typeof preservationWorkflow>(holdId)
-        .executeUpdate(extendPreservationUpdate, { args: [{ actor: actorOf(caller), reference: reference ?? null }] });
-    } catch (err) {
-      // The hold has ended: it was released at expiry.
-      if (isCaseEnded(err)) {
-        throw await endedCaseProblem(this.temporal, 'preservation hold', holdId, async () => {
-          const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM takedown_preservations WHERE id = $1`, [holdId]);
-          return rows[0]?.state;
-        }, { action: 'extend' });
-      }
-      return problemFromTemporal(err, 'preservation hold', holdId);
-    }
+    // Once the hold has ended (released at expiry) the 409 names its state.
+    return this.cases.update('preservation', holdId, extendPreservationUpdate, [{ actor: actorOf(caller), reference: reference ?? null }], {
+      recordedState: () => this.takedowns.preservationState(holdId),
+      extensions: { action: 'extend' },
+    });
   }
 
   /** The review queue: decision deadline first (undated last), then the earlier notice. */
   async list(q: ListTakedownsQuery): Promise<{ items: TakedownView[] }> {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    const add = (sql: (n: number) => string, value: unknown) => {
-      args.push(value);
-      where.push(sql(args.length));
-    };
-    if (q.status !== undefined) add((n) => `state = $${n}`, q.status);
-    if (q.assignee !== undefined) add((n) => `reviewer = $${n}`, q.assignee);
-    if (q.regime !== undefined) add((n) => `$${n} = ANY(regimes)`, q.regime);
+    let dueBefore: Date | undefined;
     if (q.dueBefore !== undefined) {
       const at = Date.parse(q.dueBefore);
       if (Number.isNaN(at)) throw Problem.validation([{ field: 'query:dueBefore', message: 'not a real date' }]);
-      add((n) => `decision_due_at < $${n} AND decided_at IS NULL`, new Date(at));
+      dueBefore = new Date(at);
     }
-    args.push(q.limit ?? 50);
-    const rows: { snapshot: TakedownView }[] = await this.dataSource.query(
-      `SELECT snapshot FROM takedowns ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY decision_due_at ASC NULLS LAST, received_at ASC, id LIMIT $${args.length}`,
-      args,
-    );
+    const rows = await this.takedowns.list({ status: q.status, assignee: q.assignee, regime: q.regime, dueBefore, limit: q.limit ?? 50 });
     return { items: (await this.sealer.open(rows)).map((r) => r.snapshot) };
   }
 
@@ -297,36 +253,34 @@ export class TakedownsService {
    */
   async history(id: string): Promise<{ items: { type: string; actor: string; occurredAt: string; seq: number | null; data: unknown }[] }> {
     await this.read(id);
-    const rows: { type: string; actor: string; occurred_at: Date; seq: string | null; data: unknown }[] = await this.sealer.open(
-      await this.dataSource.query(`SELECT type, actor, occurred_at, seq, data FROM takedown_events WHERE case_id = $1 ORDER BY occurred_at, seq, id`, [id]),
-    );
+    const rows = await this.sealer.open(await this.takedowns.events(id));
     return { items: rows.map((r) => ({ type: r.type, actor: r.actor, occurredAt: r.occurred_at.toISOString(), seq: r.seq === null ? null : Number(r.seq), data: r.data })) };
   }
 
   /** Every note of the case in full, oldest first (the view holds the latest few): keyset pages over (seq, row id). */
   async notes(id: string, q: ListTakedownNotesQuery): Promise<TakedownNotesPage> {
-    if (!TAKEDOWN_ID.test(id)) throw Problem.notFound('takedown', id);
-    const known: unknown[] = await this.dataSource.query(`SELECT 1 FROM takedowns WHERE id = $1`, [id]);
-    if (known.length === 0) await this.read(id); // not recorded yet: its workflow answers, or 404
+    this.cases.assertId('takedown', id);
+    if (!(await this.takedowns.exists(id))) await this.read(id); // not recorded yet: its workflow answers, or 404
     // The page carries each note's text as stored (sealed): opened here, after paging.
     return this.sealer.open(await caseNotesPage(this.dataSource, { table: 'takedown_events', caseColumn: 'case_id' }, id, q));
   }
 
   // ---- legal staff's actions: each a workflow update whose validator asks the domain ---------
 
-  assign = (id: string, reviewer: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(assignReviewerUpdate, { args: [{ actor: actorOf(caller), reviewer }] }));
+  assign = (id: string, reviewer: string, caller: Principal) => this.update(id, assignReviewerUpdate, [{ actor: actorOf(caller), reviewer }]);
   requestInformation = (id: string, missing: string[], message: string | undefined, caller: Principal) =>
-    this.update(id, (h) => h.executeUpdate(requestInformationUpdate, { args: [{ actor: actorOf(caller), missing, message: message ?? null }] }));
+    this.update(id, requestInformationUpdate, [{ actor: actorOf(caller), missing, message: message ?? null }]);
   informationReceived = (id: string, note: string | undefined, caller: Principal) =>
-    this.update(id, (h) => h.executeUpdate(informationReceivedUpdate, { args: [{ actor: actorOf(caller), note: note ?? null }] }));
-  decide = (id: string, dto: DecideTakedownDto, caller: Principal) => this.update(id, (h) => h.executeUpdate(decideTakedownUpdate, { args: [{ actor: actorOf(caller), decision: decisionOf(dto) }] }));
+    this.update(id, informationReceivedUpdate, [{ actor: actorOf(caller), note: note ?? null }]);
+  decide = (id: string, dto: DecideTakedownDto, caller: Principal) => {
+    this.cases.assertId('takedown', id); // an unknown case is a 404 before its decision is checked
+    return this.update(id, decideTakedownUpdate, [{ actor: actorOf(caller), decision: decisionOf(dto) }]);
+  };
   apply = (id: string, authorityInformed: string | undefined, caller: Principal) =>
-    this.update(id, (h) => h.executeUpdate(applyDecisionUpdate, { args: [{ actor: actorOf(caller), authorityInformed: authorityInformed ?? null }] }));
-  close = (id: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(closeTakedownUpdate, { args: [{ actor: actorOf(caller) }] }));
+    this.update(id, applyDecisionUpdate, [{ actor: actorOf(caller), authorityInformed: authorityInformed ?? null }]);
+  close = (id: string, caller: Principal) => this.update(id, closeTakedownUpdate, [{ actor: actorOf(caller) }]);
   counterNotice = (id: string, dto: CounterNoticeDto, caller: Principal) =>
-    this.update(id, (h) =>
-      h.executeUpdate(counterNoticeUpdate, {
-        args: [
+    this.update(id, counterNoticeUpdate, [
           {
             actor: actorOf(caller),
             counterNotice: {
@@ -337,36 +291,18 @@ export class TakedownsService {
               subscriber: { name: dto.subscriber.name, address: dto.subscriber.address, phone: dto.subscriber.phone },
             },
           },
-        ],
-      }),
-    );
-  suitFiled = (id: string, court: string | undefined, caller: Principal) => this.update(id, (h) => h.executeUpdate(suitFiledUpdate, { args: [{ actor: actorOf(caller), court: court ?? null }] }));
+        ]);
+  suitFiled = (id: string, court: string | undefined, caller: Principal) => this.update(id, suitFiledUpdate, [{ actor: actorOf(caller), court: court ?? null }]);
   complaint = (id: string, by: 'notifier' | 'uploader', grounds: string, caller: Principal) =>
-    this.update(id, (h) => h.executeUpdate(complaintUpdate, { args: [{ actor: actorOf(caller), by, grounds }] }));
-  uphold = (id: string, reasons: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(upholdDecisionUpdate, { args: [{ actor: actorOf(caller), reasons }] }));
-  reverse = (id: string, reasons: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(reverseDecisionUpdate, { args: [{ actor: actorOf(caller), reasons }] }));
-  note = (id: string, text: string, caller: Principal) => this.update(id, (h) => h.executeUpdate(noteTakedownUpdate, { args: [{ actor: actorOf(caller), text }] }));
+    this.update(id, complaintUpdate, [{ actor: actorOf(caller), by, grounds }]);
+  uphold = (id: string, reasons: string, caller: Principal) => this.update(id, upholdDecisionUpdate, [{ actor: actorOf(caller), reasons }]);
+  reverse = (id: string, reasons: string, caller: Principal) => this.update(id, reverseDecisionUpdate, [{ actor: actorOf(caller), reasons }]);
+  note = (id: string, text: string, caller: Principal) => this.update(id, noteTakedownUpdate, [{ actor: actorOf(caller), text }]);
 
-  private async update(id: string, send: (h: TakedownHandle) => Promise<TakedownView>): Promise<TakedownView> {
-    if (!TAKEDOWN_ID.test(id)) throw Problem.notFound('takedown', id);
-    try {
-      return await send(this.temporal.workflow.getHandle<typeof takedownWorkflow>(id));
-    } catch (err) {
-      // The workflow has ended (a final state, or a closed case past its dispute window).
-      if (isCaseEnded(err)) {
-        throw await endedCaseProblem(this.temporal, 'takedown', id, async () => {
-          const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM takedowns WHERE id = $1`, [id]);
-          return rows[0]?.state;
-        });
-      }
-      // A refusal with a reason beyond the state (a time limit, the complaint reviewer being the
-      // decider, …): the 409 names the state, the action and the reason.
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === TakedownFailure.InvalidTransition) {
-        const details = (err.cause.details?.[0] ?? {}) as { status?: unknown; action?: unknown; reason?: unknown };
-        if (typeof details.reason === 'string') throw Problem.conflict('invalid-transition', err.cause.message, { state: details.status, action: details.action, reason: details.reason });
-      }
-      return problemFromTemporal(err, 'takedown', id);
-    }
+  /** A refusal with a reason beyond the state (a time limit, the complaint reviewer being the decider, …) names it: case-problem.ts. */
+  private update<A>(id: string, update: UpdateDefinition<TakedownView, [A]>, args: [A]): Promise<TakedownView> {
+    // Once the workflow has ended (a final state, or a closed case past its dispute window) the 409 names its state.
+    return this.cases.update('takedown', id, update, args, { recordedState: () => this.takedowns.state(id) });
   }
 }
 

@@ -1,16 +1,20 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { TicketView } from '../../workflows/ticket/messages';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Operation } from '../auth/roles.decorator';
 import { KnownPolicyFilters } from '../input/known-policy-filters.pipe';
 import { ActionKey } from '../idempotency/action-key';
 import { checkIdempotencyKey } from '../idempotency/idempotency-key';
 import { answerCreate } from '../idempotency/replay-response';
-import { TicketListService, TicketPage } from './ticket-list.service';
+import { ApiProblems, CaseActionProblems, CaseReadProblems } from '../problem/api-problems';
+import { TicketListService } from './ticket-list.service';
+import { TicketPageResponse, TicketResponse } from './ticket.response';
 import { AssignDto, CreateTicketDto, CsatDto, ListTicketsQuery, PendingDto, PriorityDto, ReopenDto, ReplyDto, ResolveDto } from './ticket.dto';
 import { TicketsService } from './tickets.service';
+
+/** A ticket action's answers: the ticket after it, or why the ticket refused it. */
+const TicketActionAnswers = () => applyDecorators(ApiOkResponse({ type: TicketResponse, description: 'The ticket after the action' }), CaseActionProblems());
 
 /**
  * Each action is a workflow update whose validator asks the domain transition rules: an action
@@ -29,14 +33,15 @@ export class TicketsController {
   @Operation('tickets.open')
   @ApiOperation({ summary: 'Open a ticket; its SLA clocks start at receivedAt (when the customer wrote), default now' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key (per API key) → same ticket, never a second one.' })
-  @ApiResponse({ status: 201, description: 'Opened' })
-  @ApiResponse({ status: 200, description: 'Replayed: this Idempotency-Key already opened the ticket' })
+  @ApiCreatedResponse({ type: TicketResponse, description: 'Opened (Location: the ticket)' })
+  @ApiOkResponse({ type: TicketResponse, description: 'Replayed: this Idempotency-Key already opened the ticket' })
+  @ApiProblems([403, 'A client key that belongs to no account'], [422, 'Unknown brand or priority, a field the channel or category needs or forbids, another account, or a reused Idempotency-Key'])
   async open(
     @Body() dto: CreateTicketDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @CurrentPrincipal() caller: Principal,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<TicketView> {
+  ): Promise<TicketResponse> {
     const { ticket, replayed } = await this.tickets.open(dto, checkIdempotencyKey(idempotencyKey), caller);
     answerCreate(res, replayed, `/v1/tickets/${ticket.id}`);
     return ticket;
@@ -45,14 +50,18 @@ export class TicketsController {
   @Get()
   @Operation('tickets.list')
   @ApiOperation({ summary: 'List tickets (read model), newest first; filter and page with nextCursor' })
-  list(@Query(KnownPolicyFilters) query: ListTicketsQuery, @CurrentPrincipal() caller: Principal): Promise<TicketPage> {
+  @ApiOkResponse({ type: TicketPageResponse })
+  @ApiProblems([400, 'A filter that is not valid (a brand or priority no policy pack knows) or a cursor this API did not issue'])
+  list(@Query(KnownPolicyFilters) query: ListTicketsQuery, @CurrentPrincipal() caller: Principal): Promise<TicketPageResponse> {
     return this.lists.list(query, caller);
   }
 
   @Get(':id')
   @Operation('tickets.read')
   @ApiOperation({ summary: 'Read a ticket: status and each SLA metric with deadline, remaining business time and state' })
-  async get(@Param('id') id: string, @CurrentPrincipal() caller: Principal, @Res({ passthrough: true }) res: Response): Promise<TicketView> {
+  @ApiOkResponse({ type: TicketResponse, description: 'The ticket (header Caseworks-Source: workflow or read-model)' })
+  @CaseReadProblems()
+  async get(@Param('id') id: string, @CurrentPrincipal() caller: Principal, @Res({ passthrough: true }) res: Response): Promise<TicketResponse> {
     const { ticket, source } = await this.tickets.read(id, caller);
     res.setHeader('Caseworks-Source', source);
     return ticket;
@@ -62,7 +71,8 @@ export class TicketsController {
   @Operation('tickets.assign')
   @HttpCode(200)
   @ApiOperation({ summary: 'Assign (or reassign) the ticket' })
-  assign(@Param('id') id: string, @Body() dto: AssignDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+  @TicketActionAnswers()
+  assign(@Param('id') id: string, @Body() dto: AssignDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketResponse> {
     return this.tickets.assign(id, dto, caller, key);
   }
 
@@ -70,7 +80,8 @@ export class TicketsController {
   @Operation('tickets.reply')
   @HttpCode(200)
   @ApiOperation({ summary: "Record a reply: an agent's fulfils first/next response; a client's (the customer) resumes paused clocks" })
-  reply(@Param('id') id: string, @Body() dto: ReplyDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+  @TicketActionAnswers()
+  reply(@Param('id') id: string, @Body() dto: ReplyDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketResponse> {
     return this.tickets.reply(id, dto, caller, key);
   }
 
@@ -78,7 +89,8 @@ export class TicketsController {
   @Operation('tickets.pending')
   @HttpCode(200)
   @ApiOperation({ summary: 'Wait on the customer or a vendor: the resolution clock pauses' })
-  pending(@Param('id') id: string, @Body() dto: PendingDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+  @TicketActionAnswers()
+  pending(@Param('id') id: string, @Body() dto: PendingDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketResponse> {
     return this.tickets.pending(id, dto, caller, key);
   }
 
@@ -86,7 +98,8 @@ export class TicketsController {
   @Operation('tickets.priority')
   @HttpCode(200)
   @ApiOperation({ summary: 'Change priority: the new targets apply to the time already spent' })
-  priority(@Param('id') id: string, @Body() dto: PriorityDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+  @TicketActionAnswers()
+  priority(@Param('id') id: string, @Body() dto: PriorityDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketResponse> {
     return this.tickets.priority(id, dto, caller, key);
   }
 
@@ -94,7 +107,8 @@ export class TicketsController {
   @Operation('tickets.resolve')
   @HttpCode(200)
   @ApiOperation({ summary: 'Resolve; opens the CSAT survey and the reopen window' })
-  resolve(@Param('id') id: string, @Body() dto: ResolveDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+  @TicketActionAnswers()
+  resolve(@Param('id') id: string, @Body() dto: ResolveDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketResponse> {
     return this.tickets.resolve(id, dto, caller, key);
   }
 
@@ -102,7 +116,8 @@ export class TicketsController {
   @Operation('tickets.reopen')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reopen within the policy window: a new resolution cycle; the old one stays on record' })
-  reopen(@Param('id') id: string, @Body() dto: ReopenDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+  @TicketActionAnswers()
+  reopen(@Param('id') id: string, @Body() dto: ReopenDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketResponse> {
     return this.tickets.reopen(id, dto, caller, key);
   }
 
@@ -110,7 +125,8 @@ export class TicketsController {
   @Operation('tickets.close')
   @HttpCode(200)
   @ApiOperation({ summary: 'Close a resolved ticket now (otherwise it closes after the policy window)' })
-  close(@Param('id') id: string, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+  @TicketActionAnswers()
+  close(@Param('id') id: string, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketResponse> {
     return this.tickets.close(id, caller, key);
   }
 
@@ -118,7 +134,8 @@ export class TicketsController {
   @Operation('tickets.csat')
   @HttpCode(200)
   @ApiOperation({ summary: "The customer's satisfaction score (1–5), while the survey is open" })
-  csat(@Param('id') id: string, @Body() dto: CsatDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+  @TicketActionAnswers()
+  csat(@Param('id') id: string, @Body() dto: CsatDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketResponse> {
     return this.tickets.csat(id, dto, caller, key);
   }
 
@@ -126,7 +143,8 @@ export class TicketsController {
   @Operation('tickets.repin')
   @HttpCode(200)
   @ApiOperation({ summary: "Move the ticket to its brand's current policy version (explicit and recorded)" })
-  repin(@Param('id') id: string, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketView> {
+  @TicketActionAnswers()
+  repin(@Param('id') id: string, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketResponse> {
     return this.tickets.repin(id, caller, key);
   }
 }

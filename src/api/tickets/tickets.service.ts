@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { Client, WithStartWorkflowOperation, WorkflowHandle, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { Client, UpdateDefinition, WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
-import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { PolicyRegistry } from '../../config/policy-registry';
 import { UnknownPriorityError } from '../../domain/policy/resolve-targets';
 import { pinTicketPolicy, PolicyFieldError, TicketPolicy } from '../../domain/policy/ticket-policy';
 import { redactPersonalData, redactPostUrl } from '../../domain/redaction';
 import { checkReceivedAt } from '../../domain/ticket-received-at';
-import { AccountRow, TicketRow } from '../../persistence/entities';
+import { AccountRow } from '../../persistence/entities';
+import { TicketReads } from '../../persistence/read/ticket-reads';
 import { ReadModelSealer } from '../../persistence/read-model-sealer';
 import { ticketWorkflow } from '../../workflows';
 import {
@@ -31,36 +30,18 @@ import type { Principal } from '../auth/principal';
 import { unavailableDependency } from '../resilience/dependency-errors';
 import { admitRequest } from '../idempotency/admit-request';
 import { actionUpdateId } from '../idempotency/action-key';
-import { timeLeftInRequest } from '../resilience/request-budget';
 import { idempotencyKeyReused } from '../idempotency/idempotency-key';
 import { Problem } from '../problem/problem';
 import { CaseEnd, caseEndFrom } from '../../temporal/case-end';
-import { endedCaseProblem, isCaseEnded, markEnded } from '../temporal/ended-case';
-import { problemFromTemporal } from '../temporal/temporal-problems';
-import { withTimeout } from '../temporal/with-timeout';
+import { markEnded } from '../temporal/ended-case';
+import { CaseClient } from '../cases/case-client';
 import { AssignDto, CreateTicketDto, CsatDto, PendingDto, PriorityDto, ReopenDto, ReplyDto, ResolveDto } from './ticket.dto';
 import { isTicketId, requestHash, ticketIdFor } from './ticket-ids';
-
-/** The server's own rejection of an update no worker processed (temporal server errors_failures.go). */
-const UNPROCESSED_UPDATE = 'UnprocessedUpdate';
-const UPDATE_ATTEMPTS = 5;
-
-/**
- * Outcomes that say nothing about the action yet, so the same update (same ID) is sent again:
- * the server dropped the task that carried it (UnprocessedUpdate: it did not happen), or the call
- * timed out on the server's side while the update waited behind others on a busy ticket.
- */
-function isUndecidedUpdate(err: unknown): boolean {
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-  return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === UNPROCESSED_UPDATE;
-}
 
 export interface OpenedTicket {
   ticket: TicketView;
   replayed: boolean;
 }
-
-type TicketHandle = WorkflowHandle<typeof ticketWorkflow>;
 
 /** Starts and steers ticket workflows. It never writes ticket state: the workflow does. */
 @Injectable()
@@ -71,6 +52,8 @@ export class TicketsService {
     private readonly policies: PolicyRegistry,
     private readonly dataSource: DataSource,
     private readonly sealer: ReadModelSealer,
+    private readonly cases: CaseClient,
+    private readonly tickets: TicketReads,
   ) {}
 
   /** The brand's current policy, resolved for this ticket; refusals name the field. */
@@ -146,21 +129,12 @@ export class TicketsService {
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       staticSummary: `Ticket ${dto.priority} · ${pack.displayName}${dto.plan ? ` ${dto.plan}` : ''} · via ${dto.channel}`,
     });
-    try {
-      const result = await this.temporal.workflow.executeUpdateWithStart(intakeUpdate, {
-        args: [{ requestHash: hash }],
-        updateId: randomUUID(),
-        startWorkflowOperation: startOperation,
-      });
-      return { ticket: result.ticket, replayed: !result.firstIntake };
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        const closed = await this.readModel(ticketId);
-        if (closed.snapshot && closed.hash === hash) return { ticket: closed.snapshot, replayed: true };
-        throw idempotencyKeyReused();
-      }
-      return problemFromTemporal(err, 'ticket', ticketId);
-    }
+    const result = await this.cases.open('ticket', intakeUpdate, [{ requestHash: hash }], startOperation, async () => {
+      const closed = await this.readModel(ticketId);
+      if (closed.snapshot && closed.hash === hash) return { ticket: closed.snapshot, firstIntake: false };
+      throw idempotencyKeyReused();
+    });
+    return { ticket: result.ticket, replayed: !result.firstIntake };
   }
 
   /**
@@ -215,8 +189,7 @@ export class TicketsService {
    */
   private async ownerOf(id: string, view: TicketView, caller: Principal): Promise<CaseOwner> {
     if (caller.role !== 'client' || caller.account === undefined || view.account) return view;
-    const row = await this.dataSource.getRepository(TicketRow).findOne({ select: { id: true, accountId: true }, where: { id } });
-    return { brand: view.brand, account: row?.accountId ?? null };
+    return { brand: view.brand, account: (await this.tickets.accountOf(id)) ?? null };
   }
 
   /**
@@ -228,8 +201,7 @@ export class TicketsService {
     if (!isScoped(caller)) return;
     let owner: CaseOwner | undefined;
     try {
-      const row = await this.dataSource.getRepository(TicketRow).findOne({ select: { id: true, brand: true, accountId: true }, where: { id } });
-      if (row) owner = { brand: row.brand, account: row.accountId };
+      owner = await this.tickets.owner(id);
     } catch (err) {
       if (unavailableDependency(err) !== 'postgresql') throw err;
     }
@@ -254,7 +226,7 @@ export class TicketsService {
       end = await caseEndFrom(this.temporal, described);
     } catch (err) {
       // Not found in Temporal (e.g. past retention): the read model may still know it.
-      if (!(err instanceof Error && err.name === 'WorkflowNotFoundError')) throw err;
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
     if (end) {
       const { snapshot } = await this.readModel(id);
@@ -263,7 +235,7 @@ export class TicketsService {
     if (running) {
       // A query that fails or lags (busy worker, replay after eviction) is no reason to fail a
       // read: the read model has the state as of the last transition.
-      const ticket = await withTimeout(handle.query(statusQuery), this.config.QUERY_TIMEOUT_MS).catch(() => undefined);
+      const ticket = await this.cases.query('ticket', id, statusQuery);
       if (ticket) return { ticket, source: 'workflow' };
     }
     const { snapshot } = await this.readModel(id);
@@ -276,84 +248,59 @@ export class TicketsService {
   }
 
   assign(id: string, dto: AssignDto, caller: Principal, key?: string) {
-    return this.update(id, caller, actionUpdateId(caller, id, 'assign', dto, key), (h, updateId) => h.executeUpdate(assignUpdate, { updateId, args: [{ actor: caller.name, assignee: dto.assignee }] }));
+    return this.update(id, caller, actionUpdateId(caller, id, 'assign', dto, key), assignUpdate, [{ actor: caller.name, assignee: dto.assignee }]);
   }
 
   /** An agent's reply answers the customer; a client's (the customer's) resumes paused clocks. */
   reply(id: string, dto: ReplyDto, caller: Principal, key?: string) {
     const author = caller.role === 'client' ? 'customer' : 'agent';
-    return this.update(id, caller, actionUpdateId(caller, id, 'reply', dto, key), (h, updateId) => h.executeUpdate(replyUpdate, { updateId, args: [{ actor: caller.name, author, message: dto.message }] }));
+    return this.update(id, caller, actionUpdateId(caller, id, 'reply', dto, key), replyUpdate, [{ actor: caller.name, author, message: dto.message }]);
   }
 
   pending(id: string, dto: PendingDto, caller: Principal, key?: string) {
-    return this.update(id, caller, actionUpdateId(caller, id, 'pending', dto, key), (h, updateId) =>
-      h.executeUpdate(pendingUpdate, { updateId, args: [{ actor: caller.name, reason: dto.reason, message: dto.message ?? null }] }),
-    );
+    return this.update(id, caller, actionUpdateId(caller, id, 'pending', dto, key), pendingUpdate, [{ actor: caller.name, reason: dto.reason, message: dto.message ?? null }]);
   }
 
   priority(id: string, dto: PriorityDto, caller: Principal, key?: string) {
-    return this.update(id, caller, actionUpdateId(caller, id, 'priority', dto, key), (h, updateId) => h.executeUpdate(priorityUpdate, { updateId, args: [{ actor: caller.name, priority: dto.priority, reason: dto.reason }] }));
+    return this.update(id, caller, actionUpdateId(caller, id, 'priority', dto, key), priorityUpdate, [{ actor: caller.name, priority: dto.priority, reason: dto.reason }]);
   }
 
   resolve(id: string, dto: ResolveDto, caller: Principal, key?: string) {
-    return this.update(id, caller, actionUpdateId(caller, id, 'resolve', dto, key), (h, updateId) => h.executeUpdate(resolveUpdate, { updateId, args: [{ actor: caller.name, resolution: dto.resolution }] }));
+    return this.update(id, caller, actionUpdateId(caller, id, 'resolve', dto, key), resolveUpdate, [{ actor: caller.name, resolution: dto.resolution }]);
   }
 
   reopen(id: string, dto: ReopenDto, caller: Principal, key?: string) {
-    return this.update(id, caller, actionUpdateId(caller, id, 'reopen', dto, key), (h, updateId) => h.executeUpdate(reopenUpdate, { updateId, args: [{ actor: caller.name, reason: dto.reason }] }));
+    return this.update(id, caller, actionUpdateId(caller, id, 'reopen', dto, key), reopenUpdate, [{ actor: caller.name, reason: dto.reason }]);
   }
 
   close(id: string, caller: Principal, key?: string) {
-    return this.update(id, caller, actionUpdateId(caller, id, 'close', null, key), (h, updateId) => h.executeUpdate(closeUpdate, { updateId, args: [{ actor: caller.name }] }));
+    return this.update(id, caller, actionUpdateId(caller, id, 'close', null, key), closeUpdate, [{ actor: caller.name }]);
   }
 
   csat(id: string, dto: CsatDto, caller: Principal, key?: string) {
-    return this.update(id, caller, actionUpdateId(caller, id, 'csat', dto, key), (h, updateId) => h.executeUpdate(csatUpdate, { updateId, args: [{ actor: caller.name, score: dto.score, comment: dto.comment ?? null }] }));
+    return this.update(id, caller, actionUpdateId(caller, id, 'csat', dto, key), csatUpdate, [{ actor: caller.name, score: dto.score, comment: dto.comment ?? null }]);
   }
 
   /** Moves an open ticket to its brand's current policy version, on the record. */
   async repin(id: string, caller: Principal, key?: string): Promise<TicketView> {
     const current = await this.get(id);
     const policy = this.pinPolicy(current.brand, current.priority, current.channel, current.plan);
-    return this.update(id, caller, actionUpdateId(caller, id, 'repin', null, key), (h, updateId) => h.executeUpdate(repinUpdate, { updateId, args: [{ actor: caller.name, policy }] }));
+    return this.update(id, caller, actionUpdateId(caller, id, 'repin', null, key), repinUpdate, [{ actor: caller.name, policy }]);
   }
 
   /**
-   * Sends one action under one update ID, chosen here (issue 20). The server may reject an update
-   * it handed to a worker whose workflow task it then dropped ("UnprocessedUpdate": nothing of it
-   * entered history) — on main that surfaced as a 500 — or its call may time out while the update
-   * waits on a busy ticket. Sent again under the same ID, an update is admitted afresh, or, had it
-   * been accepted meanwhile, the server answers its outcome instead of running it twice. Bounded:
-   * after the last try the caller gets a 503 to retry with, never a 500.
+   * Sends one action under one update ID, chosen here (issue 20): the case client sends it again
+   * under the same ID while its outcome is undecided (retry 'undecided', update-retries.ts) and
+   * maps every failure (case-problem.ts, ended-case.ts).
    */
-  private async update(id: string, caller: Principal, updateId: string, send: (handle: TicketHandle, updateId: string) => Promise<TicketView>): Promise<TicketView> {
-    if (!isTicketId(id)) throw Problem.notFound('ticket', id);
+  private async update<A>(id: string, caller: Principal, updateId: string, update: UpdateDefinition<TicketView, [A]>, args: [A]): Promise<TicketView> {
+    this.cases.assertId('ticket', id);
     await this.assertInScope(id, caller);
-    const handle = this.temporal.workflow.getHandle<typeof ticketWorkflow>(id);
-    try {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await send(handle, updateId);
-        } catch (err) {
-          if (!isUndecidedUpdate(err)) throw err;
-          // Out of tries, or of the request's budget: a 503 now beats one from the budget after a pointless wait.
-          if (attempt >= UPDATE_ATTEMPTS || (timeLeftInRequest() ?? Infinity) < 250 * attempt) {
-            if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw err; // busy: the API's 503 (temporal-busy.ts)
-            throw new Problem(503, 'ticket-busy', 'Ticket busy', `ticket ${id} did not take this action (not applied); retry shortly (with the same Idempotency-Key to be sure it happens once)`, { retryAfterSeconds: 1 });
-          }
-          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-        }
-      }
-    } catch (err) {
-      if (err instanceof Problem) throw err;
-      // The workflow has ended (also while this update was in flight): the ticket exists but accepts no more actions.
-      if (isCaseEnded(err)) throw await endedCaseProblem(this.temporal, 'ticket', id, async () => (await this.readModel(id)).snapshot?.status);
-      return problemFromTemporal(err, 'ticket', id);
-    }
+    return this.cases.update('ticket', id, update, args, { updateId, recordedState: async () => (await this.readModel(id)).snapshot?.status });
   }
 
   private async readModel(id: string): Promise<{ snapshot: TicketView | null; hash: string | null }> {
-    const row = await this.dataSource.getRepository(TicketRow).findOne({ where: { id } });
+    const row = await this.tickets.find(id);
     // The snapshot's personal data is sealed under the ticket's key (an erased ticket reads "[erased]").
     const stored = row?.snapshot ? await this.sealer.open(row.snapshot) : null;
     // Snapshots written before receivedAt existed: their clocks started when they opened.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isDuration, parseDuration } from '../sla/duration';
+import { CaseTransitionError } from '../case-transition';
 
 /**
  * Chargebacks: when our evidence must be in, what it must contain, whether to fight at all, and
@@ -193,13 +194,13 @@ const NEXT: Record<DisputeStatus, Partial<Record<DisputeAction, DisputeStatus>>>
   manual_remediation: {},
 };
 
-export class InvalidDisputeTransitionError extends Error {
+export class InvalidDisputeTransitionError extends CaseTransitionError {
   constructor(
     readonly status: DisputeStatus,
-    readonly action: DisputeAction,
-    readonly reason?: string,
+    override readonly action: DisputeAction,
+    override readonly reason?: string,
   ) {
-    super(reason ? `cannot ${action.replace(/_/g, ' ')} the dispute: ${reason}` : `cannot ${action.replace(/_/g, ' ')} a dispute that is ${status.replace(/_/g, ' ')}`);
+    super(status, action, reason ? `cannot ${action.replace(/_/g, ' ')} the dispute: ${reason}` : `cannot ${action.replace(/_/g, ' ')} a dispute that is ${status.replace(/_/g, ' ')}`, reason);
     this.name = 'InvalidDisputeTransitionError';
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isDuration, parseDuration } from '../sla/duration';
+import { CaseTransitionError } from '../case-transition';
 import { IdentityConfirmation, requireConfirmedIdentity } from './identity';
 
 /**
@@ -67,13 +68,14 @@ export type DunningStatus = 'dunning' | 'recovered' | 'exhausted' | 'cancelled' 
 export const DUNNING_ACCOUNT_CHANGES = ['cancel_subscription', 'apply_retention_offer'] as const;
 export type DunningAccountChange = (typeof DUNNING_ACCOUNT_CHANGES)[number];
 
-export class InvalidDunningActionError extends Error {
+/** Its message is the whole answer (a reason replaces the state's wording), so no separate reason is passed on. */
+export class InvalidDunningActionError extends CaseTransitionError {
   constructor(
     readonly status: DunningStatus,
-    readonly action: string,
+    override readonly action: string,
     reason?: string,
   ) {
-    super(reason ?? `cannot ${action.replace(/_/g, ' ')}: the dunning case is ${status}`);
+    super(status, action, reason ?? `cannot ${action.replace(/_/g, ' ')}: the dunning case is ${status}`);
     this.name = 'InvalidDunningActionError';
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BusinessCalendar } from '../sla/calendar';
 import { isDuration, parseDuration } from '../sla/duration';
+import { CaseTransitionError } from '../case-transition';
 import { addBusinessDays } from './business-days';
 
 /**
@@ -246,12 +247,12 @@ const NEXT: Record<RefundState, Partial<Record<RefundAction, RefundState>>> = {
   manual_remediation: {},
 };
 
-export class InvalidRefundTransitionError extends Error {
+export class InvalidRefundTransitionError extends CaseTransitionError {
   constructor(
-    readonly state: RefundState,
-    readonly action: RefundAction,
+    override readonly state: RefundState,
+    override readonly action: RefundAction,
   ) {
-    super(`cannot ${action.replace(/_/g, ' ')} a refund case that is ${state.replace(/_/g, ' ')}`);
+    super(state, action, `cannot ${action.replace(/_/g, ' ')} a refund case that is ${state.replace(/_/g, ' ')}`);
     this.name = 'InvalidRefundTransitionError';
   }
 }

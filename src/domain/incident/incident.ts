@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CaseTransitionError } from '../case-transition';
 
 /**
  * Incident states and the actions responders may take. Pure; the incident workflow's update
@@ -32,13 +33,16 @@ const ALLOWED: Record<IncidentStatus, readonly IncidentAction[]> = {
   closed: [],
 };
 
-export class InvalidIncidentTransitionError extends Error {
+/** The case core's one refusal (CaseTransitionError), worded for responders. */
+export class InvalidIncidentTransitionError extends CaseTransitionError {
+  declare readonly action: IncidentAction;
+
   constructor(
     readonly status: IncidentStatus,
-    readonly action: IncidentAction,
-    readonly reason?: string,
+    action: IncidentAction,
+    reason?: string,
   ) {
-    super(`cannot ${PHRASE[action]} an incident that is ${status.replace('_', ' ')}${reason ? `: ${reason}` : ''}`);
+    super(status, action, `cannot ${PHRASE[action]} an incident that is ${status.replace('_', ' ')}${reason ? `: ${reason}` : ''}`, reason);
     this.name = 'InvalidIncidentTransitionError';
   }
 }

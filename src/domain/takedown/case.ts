@@ -1,3 +1,4 @@
+import { CaseTransitionError } from '../case-transition';
 import type { LegalBasis } from './notice';
 import type { Measure, Regime } from './regime';
 import {
@@ -103,23 +104,28 @@ export const TAKEDOWN_SYSTEM_ROLE = 'system';
  */
 export const TAKEDOWN_SYSTEM_ACTIONS: readonly TakedownAction[] = ['accept', 'request_info', 'reject', 'lapse', 'restore'];
 
-export class InvalidTakedownTransitionError extends Error {
-  constructor(
-    readonly state: TakedownState,
-    readonly action: TakedownAction,
-    readonly reason?: string,
-  ) {
-    super(`cannot ${action} a takedown case in state ${state}${reason ? `: ${reason}` : ''}`);
+/**
+ * The shared CaseTransitionError (one refusal for every case kind), worded for takedowns; a
+ * preservation hold (preservation.ts) words it for itself.
+ */
+export class InvalidTakedownTransitionError<S extends string = TakedownState, A extends string = TakedownAction> extends CaseTransitionError {
+  declare readonly state: S;
+  declare readonly action: A;
+
+  constructor(state: S, action: A, reason?: string, subject = 'a takedown case') {
+    super(state, action, `cannot ${action} ${subject} in state ${state}${reason ? `: ${reason}` : ''}`, reason);
     this.name = 'InvalidTakedownTransitionError';
   }
 }
 
-export class TakedownForbiddenError extends Error {
+/** A role other than legal staff (the workflow answers it with 403, TakedownFailure.Forbidden). */
+export class TakedownForbiddenError<A extends string = TakedownAction> extends Error {
   constructor(
     readonly role: string,
-    readonly action: TakedownAction,
+    readonly action: A,
+    subject = 'a takedown case',
   ) {
-    super(`role ${role} may not ${action} a takedown case; only legal staff may act on takedowns`);
+    super(`role ${role} may not ${action} ${subject}; only legal staff may act on takedowns`);
     this.name = 'TakedownForbiddenError';
   }
 }
@@ -237,19 +243,8 @@ export type TakedownCommand =
   | { action: 'reverse'; reasons: string }
   | { action: 'note'; text: string };
 
-/**
- * Rules added after cases were already running. Both default to on; the case workflow turns one
- * off only while replaying a case recorded before it (patched), so old histories replay unchanged.
- */
-export interface TakedownRules {
-  /** DSA Art. 20(1): the complaint window runs from when the uploader is informed (the statement of reasons at apply), not from the decision. */
-  complaintWindowFromStatement?: boolean;
-  /** The statement of reasons promises review "by a different person": the decider may not uphold or reverse. */
-  distinctComplaintReviewer?: boolean;
-}
-
 /** The rules the table cannot express: time limits, which regime allows a dispute, what a decision must say. */
-export function checkTakedownCommand(c: TakedownCase, command: TakedownCommand, actor: TakedownActor, now: number, rules: TakedownRules = {}): void {
+export function checkTakedownCommand(c: TakedownCase, command: TakedownCommand, actor: TakedownActor, now: number): void {
   checkTakedownAction(c.state, command.action, actor.role);
   const refuse = (reason: string) => new InvalidTakedownTransitionError(c.state, command.action, reason);
   switch (command.action) {
@@ -292,7 +287,8 @@ export function checkTakedownCommand(c: TakedownCase, command: TakedownCommand, 
       return;
     case 'uphold':
     case 'reverse':
-      if (rules.distinctComplaintReviewer !== false && c.decidedBy && c.decidedBy === actor.id) {
+      // The statement of reasons promises review "by a different person": the decider may not uphold or reverse.
+      if (c.decidedBy && c.decidedBy === actor.id) {
         throw refuse(`${actor.id} decided this case; a complaint is reviewed by a different person (DSA Art. 20)`);
       }
       if (blank(command.reasons)) throw refuse('give reasons for the complaint decision (Art. 20(5))');
@@ -321,8 +317,8 @@ function checkDecision(d: TakedownDecision, refuse: (reason: string) => Error): 
 }
 
 /** The case after `command`, with its history entry; throws as checkTakedownCommand does. */
-export function applyTakedownAction(c: TakedownCase, command: TakedownCommand, actor: TakedownActor, now: number, policy: TakedownPolicy, rules: TakedownRules = {}): TakedownCase {
-  checkTakedownCommand(c, command, actor, now, rules);
+export function applyTakedownAction(c: TakedownCase, command: TakedownCommand, actor: TakedownActor, now: number, policy: TakedownPolicy): TakedownCase {
+  checkTakedownCommand(c, command, actor, now);
   const { action, ...data } = command;
   const next: TakedownCase = { ...c };
   const derived: Record<string, unknown> = {};
@@ -361,7 +357,7 @@ export function applyTakedownAction(c: TakedownCase, command: TakedownCommand, a
       next.state = 'applied';
       // The uploader is informed now (the statement of reasons goes out with the restriction):
       // Art. 20(1) gives them at least the window from here, not from the decision.
-      if (rules.complaintWindowFromStatement !== false && c.regimes.includes('dsa') && c.decision && c.decision.measure.kind !== 'no_action') {
+      if (c.regimes.includes('dsa') && c.decision && c.decision.measure.kind !== 'no_action') {
         next.complaintClosesAt = derived.complaintClosesAt = Math.max(c.complaintClosesAt ?? 0, complaintDeadline(policy, now));
       }
       break;

@@ -1,4 +1,4 @@
-import { TAKEDOWN_ROLE, TAKEDOWN_SYSTEM_ROLE } from './case';
+import { InvalidTakedownTransitionError, TAKEDOWN_ROLE, TAKEDOWN_SYSTEM_ROLE, TakedownForbiddenError } from './case';
 
 /**
  * An authority's preservation (retention) request on a takedown case: keep the items and what
@@ -31,23 +31,16 @@ export interface PreservationHold {
   releasedAt: number | null;
 }
 
-export class InvalidPreservationTransitionError extends Error {
-  constructor(
-    readonly state: PreservationState,
-    readonly action: PreservationAction,
-    readonly reason?: string,
-  ) {
-    super(`cannot ${action} a preservation hold in state ${state}${reason ? `: ${reason}` : ''}`);
+export class InvalidPreservationTransitionError extends InvalidTakedownTransitionError<PreservationState, PreservationAction> {
+  constructor(state: PreservationState, action: PreservationAction, reason?: string) {
+    super(state, action, reason, 'a preservation hold');
     this.name = 'InvalidPreservationTransitionError';
   }
 }
 
-export class PreservationForbiddenError extends Error {
-  constructor(
-    readonly role: string,
-    readonly action: PreservationAction,
-  ) {
-    super(`role ${role} may not ${action} a preservation hold; only legal staff may act on takedowns`);
+export class PreservationForbiddenError extends TakedownForbiddenError<PreservationAction> {
+  constructor(role: string, action: PreservationAction) {
+    super(role, action, 'a preservation hold');
     this.name = 'PreservationForbiddenError';
   }
 }

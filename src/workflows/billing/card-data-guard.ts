@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, condition, currentUpdateInfo, patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, currentUpdateInfo, deprecatePatch } from '@temporalio/workflow';
 import { CARD_DATA_REFUSED } from '../../domain/billing/card-redaction';
 import { BillingFailure } from './messages';
 
@@ -7,11 +7,13 @@ import { BillingFailure } from './messages';
  * data (a non-retryable CardDataRefused failure naming the field path): the case moves to manual
  * remediation instead of retrying forever. `refused(path)` marks the case; in an update handler
  * the update then fails (409 for the API), in the main flow this call never returns and the
- * workflow's race on `refusedPath` takes over. Patched, so histories from before replay as they ran.
+ * workflow's race on `refusedPath` takes over. The patch marker is retired (issue 13) but still
+ * written at this point, so histories recorded while it was a patch replay.
  */
 export async function onRecordRefused(err: unknown, refused: (path: string) => void): Promise<never> {
   const path = cardDataRefusalPath(err);
-  if (path === null || !patched('billing-card-data-remediation')) throw err;
+  if (path === null) throw err;
+  deprecatePatch('billing-card-data-remediation');
   refused(path);
   return stopAfterRefusal(path);
 }

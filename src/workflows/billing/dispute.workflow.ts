@@ -1,32 +1,34 @@
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, currentUpdateInfo, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, deprecatePatch, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
-import { containsCardNumber, redactCardData } from '../../domain/billing/card-redaction';
 import {
   checkDisputeAction,
   DisputeAction,
   DisputeEvidence,
   DisputeStatus,
   disputeSubmission,
-  EVIDENCE_ITEMS,
   EvidenceItem,
   explainDisputeDecision,
   internalDeadline,
-  InvalidDisputeTransitionError,
   missingEvidence,
   refundEvidenceText,
   reminderTimes,
   SubmissionTrigger,
   threeDSecureShiftsLiability,
 } from '../../domain/billing/dispute';
-import { Brand, CaseKind, CaseStatus, SlaBreached, SlaNextDeadline } from '../search-attributes';
+import { disputeSchedule } from '../../domain/billing/schedule';
 import { iso } from '../sla-clock-view';
-import { cardDataRemediationReason, onRecordRefused, stopAfterRefusal } from './card-data-guard';
+import { cardDataRemediationReason } from './card-data-guard';
+import { BillingRecorder } from './billing-recorder';
+import { checkEvidenceRequest } from './dispute-evidence';
+import { publishDispute } from './dispute-view';
+import { earliest, runAgenda, Wakeup } from '../common/agenda';
+import { publishCaseKind } from '../common/case-recorder';
 import { CaseAttention } from '../common/needs-attention';
+import { asRefusal } from '../common/refusals';
 import { RunBudget } from '../common/run-budget';
-import { finalOn, OUTSIDE_SERVICE, READ_MODEL_WRITE } from '../common/retry-policies';
-import { AddEvidenceRequest, addEvidenceUpdate, BillingFailure, BillingRecord, DisputeCarried, disputeClosedSignal, DisputeInput, disputeStatusQuery, DisputeView } from './messages';
+import { finalOn, OUTSIDE_SERVICE } from '../common/retry-policies';
+import { AddEvidenceRequest, addEvidenceUpdate, DisputeCarried, disputeClosedSignal, DisputeInput, disputeStatusQuery, DisputeView } from './messages';
 
-const { recordBillingCase } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
 const { sendNotification, getCharge, listChargeRefunds, stageDisputeEvidence, submitDisputeEvidence, acceptDispute } = proxyActivities<ReturnType<typeof createActivities>>(
   finalOn(OUTSIDE_SERVICE, ['GatewayRejectedError']),
 );
@@ -63,11 +65,9 @@ class DisputeCase {
   private history: { type: string; actor: string; at: number }[] = [];
   private historyTotal = 0;
   private closedBy: string | null = null;
-  private changed = false;
-  /** Records wait for this: the 'opened' record, or a continued run's queue, goes first. */
-  private opened = false;
-  /** The field path of card data that made recordBillingCase refuse the case's record. */
-  private refusedPath: string | null = null;
+  /** Poked by evidence and by the network's decision: the contest loop looks again. */
+  private readonly wakeup = new Wakeup();
+  private readonly recorder: BillingRecorder<DisputeView>;
   private remediationReason: string | null = null;
   /** A record refused for any other reason (a NUL byte) flags the case; it goes on. */
   private readonly attention: CaseAttention;
@@ -78,10 +78,6 @@ class DisputeCase {
   private missedNotified = false;
   /** JSON of the evidence as last staged at the gateway ('' before the first staging). */
   private stagedFingerprint = '';
-  /** The case's change number: every record carries the one it applied (read model order and version). */
-  private seq = 0;
-  /** Records of changes applied while the run drained: the next run writes them first, in order. */
-  private unrecorded: BillingRecord[] = [];
   private readonly carried: DisputeCarried | undefined;
 
   constructor(
@@ -91,6 +87,23 @@ class DisputeCase {
   ) {
     const carried = (this.carried = input.carried);
     this.attention = new CaseAttention(() => ({ caseId: this.input.caseId, kind: 'dispute', brand: this.input.brand, priority: 'billing' }), carried?.attention ?? null);
+    this.recorder = new BillingRecorder(
+      {
+        kind: 'dispute',
+        caseId: input.caseId,
+        brand: input.brand,
+        customerRef: input.chargeId,
+        state: () => this.status,
+        attention: this.attention,
+        budget,
+        wakeup: this.wakeup,
+        view: () => this.view(),
+        publish: () => this.publish(),
+        carried,
+        alwaysAwaitTurn: true,
+      },
+      carried?.refusedPath ?? null,
+    );
     if (!carried) {
       this.openedAt = now;
       return;
@@ -111,10 +124,7 @@ class DisputeCase {
     this.reminders = carried.reminders;
     this.sentReminders = carried.sentReminders;
     this.missedNotified = carried.missedNotified;
-    this.refusedPath = carried.refusedPath;
     this.remediationReason = carried.remediationReason;
-    this.seq = carried.seq;
-    this.unrecorded = carried.unrecorded;
   }
 
   /** Everything the next run needs that its input does not hold. */
@@ -135,11 +145,10 @@ class DisputeCase {
       reminders: this.reminders ?? [],
       sentReminders: this.sentReminders,
       missedNotified: this.missedNotified,
-      refusedPath: this.refusedPath,
+      refusedPath: this.recorder.refusedPath,
       remediationReason: this.remediationReason,
       attention: this.attention.state,
-      seq: this.seq,
-      unrecorded: this.unrecorded,
+      ...this.recorder.carry(),
     };
   }
 
@@ -148,7 +157,15 @@ class DisputeCase {
   }
 
   view(): DisputeView {
-    const view: DisputeView = {
+    return this.recorder.shown(this.rawView());
+  }
+
+  private get isOpen(): boolean {
+    return this.status === 'needs_response' || this.status === 'evidence_staged';
+  }
+
+  private rawView(): DisputeView {
+    return {
       id: this.input.caseId,
       disputeId: this.input.disputeId,
       chargeId: this.input.chargeId,
@@ -174,8 +191,6 @@ class DisputeCase {
       ...(this.remediationReason !== null ? { remediationReason: this.remediationReason } : {}),
       ...this.attention.viewField,
     };
-    // Once refused, the case shows (and stores) last four digits only.
-    return this.refusedPath === null ? view : redactCardData(view);
   }
 
   registerHandlers(): void {
@@ -185,42 +200,19 @@ class DisputeCase {
       async ({ actor, item, value }: AddEvidenceRequest) => {
         this.budget.countUpdate();
         this.evidence = { ...this.evidence, [item]: value };
-        this.changed = true;
         // The value goes on the event (the read model keeps every version); the view shows the latest per item.
         return this.record('evidence_added', actor, { item, value });
       },
-      {
-        validator: ({ item, value }: AddEvidenceRequest) => {
-          if (this.submitting) {
-            // The evidence is going to the network (complete, or at the internal deadline) and can no longer change.
-            throw ApplicationFailure.nonRetryable('cannot add evidence to a dispute that is submitted (the submission is in progress)', BillingFailure.InvalidTransition, { status: 'submitted', action: 'add_evidence' });
-          }
-          if (this.status !== 'needs_response' && this.status !== 'evidence_staged') {
-            throw ApplicationFailure.nonRetryable(`cannot add evidence to a dispute that is ${this.status.replace(/_/g, ' ')}`, BillingFailure.InvalidTransition, { status: this.status, action: 'add_evidence' });
-          }
-          if (!(EVIDENCE_ITEMS as readonly string[]).includes(item) || value.trim() === '') {
-            throw ApplicationFailure.nonRetryable(`unknown evidence item "${item}" or empty value`, 'InvalidValue', { field: 'item' });
-          }
-          // Refused before it enters history: evidence text never carries a card number.
-          if (containsCardNumber(value)) {
-            throw ApplicationFailure.nonRetryable(`value: the ${item} evidence must not contain a card number`, BillingFailure.InvalidValue, { field: 'value' });
-          }
-        },
-      },
+      { validator: (request: AddEvidenceRequest) => checkEvidenceRequest(this.status, this.submitting, request) },
     );
     setHandler(disputeClosedSignal, ({ status }) => {
       this.closedBy = status;
-      this.changed = true;
+      this.wakeup.poke();
     });
   }
 
   private move(action: DisputeAction, at?: { now: number; deadline: number }): void {
-    try {
-      this.status = checkDisputeAction(this.status, action, this.evidence, at);
-    } catch (err) {
-      if (err instanceof InvalidDisputeTransitionError) throw ApplicationFailure.nonRetryable(err.message, BillingFailure.InvalidTransition, { status: this.status, action });
-      throw err;
-    }
+    this.status = asRefusal(() => checkDisputeAction(this.status, action, this.evidence, at));
   }
 
   private pushHistory(type: string, actor: string, at: number): void {
@@ -230,40 +222,8 @@ class DisputeCase {
     if (this.history.length > DISPUTE_HISTORY_IN_VIEW) this.history.splice(0, this.history.length - DISPUTE_HISTORY_IN_VIEW);
   }
 
-  private async record(type: string, actor: string, data: Record<string, unknown>, key?: string): Promise<DisputeView> {
-    await condition(() => this.opened || type === 'opened' || this.refusedPath !== null);
-    if (this.refusedPath !== null) await stopAfterRefusal(this.refusedPath);
-    const now = Date.now();
-    const seq = ++this.seq;
-    this.pushHistory(type, actor, now);
-    this.publish();
-    const view = this.view();
-    const event: BillingRecord = { seq, eventKey: key ?? `${this.input.caseId}:${type}:${currentUpdateInfo()?.id ?? now}`, type, actor, occurredAt: new Date(now).toISOString(), data };
-    // The run is handing over: the next run writes this record first (no new activity now, so draining ends).
-    if (this.budget.isDraining) {
-      this.unrecorded.push(event);
-      return view;
-    }
-    return (await this.write(event, view, seq)) ? view : this.view();
-  }
-
-  /** One record: the snapshot (`version`: the newest change it shows) and its keyed event. */
-  private write(event: BillingRecord, snapshot: DisputeView, version: number): Promise<boolean> {
-    // Card data: manual remediation (card-data-guard.ts); any other refusal: flagged, the case goes on.
-    return this.attention.record(event.type, () =>
-      recordBillingCase(
-        { kind: 'dispute', id: this.input.caseId, brand: this.input.brand, state: this.status, customerRef: this.input.chargeId, snapshot, version },
-        { eventKey: event.eventKey, type: event.type, actor: event.actor, occurredAt: event.occurredAt, data: event.data, seq: event.seq },
-      ).catch((err: unknown) => onRecordRefused(err, (path) => (this.refusedPath ??= path))),
-    );
-  }
-
-  /** A continued run writes what the previous one applied while draining, in order, before anything else. */
-  private async writeUnrecorded(): Promise<void> {
-    while (this.unrecorded.length > 0) {
-      await this.write(this.unrecorded[0], this.view(), this.seq);
-      this.unrecorded.shift();
-    }
+  private record(type: string, actor: string, data: Record<string, unknown>, key?: string): Promise<DisputeView> {
+    return this.recorder.record(type, actor, data, key, () => this.pushHistory(type, actor, Date.now()));
   }
 
   /**
@@ -271,52 +231,18 @@ class DisputeCase {
    * told. The dispute stays open at the gateway: evidence and deadline are theirs now.
    */
   private async remediateCardData(): Promise<DisputeView> {
-    const path = this.refusedPath!;
     this.status = 'manual_remediation';
-    this.remediationReason = cardDataRemediationReason(path);
+    this.remediationReason = cardDataRemediationReason(this.recorder.refusedPath ?? '(unknown)');
     const now = Date.now();
-    const seq = ++this.seq;
     this.pushHistory('card_data_refused', 'system', now);
     this.publish();
-    // The remediation notice below tells a person; the flag makes the case findable.
-    await this.attention.flag('record', { reason: 'card_data_refused', sqlstate: null, field: path }, { notify: false });
-    await this.attention.record('card_data_refused', () =>
-      recordBillingCase(
-        { kind: 'dispute', id: this.input.caseId, brand: this.input.brand, state: this.status, customerRef: this.input.chargeId, snapshot: this.view(), version: seq },
-        { eventKey: `${this.input.caseId}:card-data-refused`, type: 'card_data_refused', actor: 'system', occurredAt: new Date(now).toISOString(), data: { path }, seq },
-      ),
-    );
-    await sendNotification({
-      key: `${this.input.caseId}:remediation`,
-      kind: 'refund_remediation',
-      ticketId: this.input.caseId,
-      brand: this.input.brand,
-      priority: 'billing',
-      metric: null,
-      level: 'owner',
-      recipient: null,
-      summary: `dispute ${this.input.disputeId} needs a person before ${new Date(this.deadline).toISOString()}: ${this.remediationReason}`,
-    });
+    const summary = `dispute ${this.input.disputeId} needs a person before ${new Date(this.deadline).toISOString()}: ${this.remediationReason}`;
+    await this.recorder.recordRefusal(this.input.chargeId, now, { key: `${this.input.caseId}:remediation`, recipient: null, summary });
     return this.finish();
   }
 
   private publish(): void {
-    const open = this.status === 'needs_response' || this.status === 'evidence_staged';
-    upsertSearchAttributes([
-      { key: CaseStatus, value: this.status },
-      { key: SlaNextDeadline, value: open ? new Date(this.deadline) : null },
-      { key: SlaBreached, value: open && Date.now() > this.deadline },
-    ]);
-    setCurrentDetails(
-      [
-        `**${this.status}** · ${this.input.reason} · ${this.input.amountMinor} ${this.input.currency} (minor units)`,
-        `internal deadline ${new Date(this.deadline).toISOString()} (network due ${new Date(this.input.dueBy).toISOString()})`,
-        this.decision ? `decision: ${this.decision.decision} — ${this.decision.rule}` : '',
-        `missing evidence: ${missingEvidence(this.evidence).join(', ') || 'none'}`,
-      ]
-        .filter(Boolean)
-        .join('\n\n'),
-    );
+    publishDispute(this.rawView(), this.deadline, this.input.dueBy);
   }
 
   private notify(kind: 'dispute_reminder' | 'dispute_deadline_missed', i: number, summary: string) {
@@ -325,27 +251,22 @@ class DisputeCase {
 
   async run(): Promise<DisputeView> {
     // Whatever step a refused record stops, the case goes to manual remediation (never a retry loop).
-    const refused = condition(() => this.refusedPath !== null).then(() => null);
-    const done = await Promise.race([this.runCase(), refused]);
+    const done = await Promise.race([this.runCase(), this.recorder.refusal()]);
     return done ?? this.remediateCardData();
   }
 
   private async runCase(): Promise<DisputeView> {
+    publishCaseKind('dispute', this.input.brand);
     if (this.carried) {
       // A continued run: the opening, the gateway's facts and the decision are done; what the last
       // run applied while draining is written first, then the case goes on where it was.
-      upsertSearchAttributes([
-        { key: CaseKind, value: 'dispute' },
-        { key: Brand, value: this.input.brand },
-      ]);
       this.publish();
-      await this.writeUnrecorded();
-      this.opened = true;
+      await this.recorder.start(null);
     } else {
       const accepted = await this.open();
       if (accepted) return accepted;
     }
-    if (this.status === 'needs_response' || this.status === 'evidence_staged') await this.contest();
+    if (this.isOpen) await this.contest();
     await condition(() => this.closedBy !== null);
     const outcome = this.closedBy === 'won' ? 'won' : 'lost';
     if (this.status === 'submitted') this.move(outcome);
@@ -356,12 +277,9 @@ class DisputeCase {
 
   /** The first run: record the opening, read the charge, decide; a conceded dispute ends here (its view returned). */
   private async open(): Promise<DisputeView | null> {
-    upsertSearchAttributes([
-      { key: CaseKind, value: 'dispute' },
-      { key: Brand, value: this.input.brand },
-    ]);
-    await this.record('opened', 'gateway', { disputeId: this.input.disputeId, reason: this.input.reason, dueBy: new Date(this.input.dueBy).toISOString() }, `${this.input.caseId}:opened`);
-    this.opened = true;
+    this.pushHistory('opened', 'gateway', this.openedAt);
+    this.publish();
+    await this.recorder.start({ type: 'opened', actor: 'gateway', occurredAt: this.openedAt, data: { disputeId: this.input.disputeId, reason: this.input.reason, dueBy: new Date(this.input.dueBy).toISOString() } });
 
     // What the gateway knows goes in first: the transaction ID and the authorization code.
     const charge = await getCharge({ chargeId: this.input.chargeId });
@@ -369,12 +287,13 @@ class DisputeCase {
     // Histories from before the gateway reported the brand carry no such field: null, not undefined.
     this.card = { brand: charge.brand ?? null, last4: charge.last4 ?? null, threeDSecure: charge.threeDSecure ?? null };
     this.paymentIntentId = charge.paymentIntentId ?? null;
-    // The charge's own 3-D Secure outcome decides a fraud claim. Patched: cases decided before the
-    // gateway reported it replay with the constant they were decided by.
-    const threeDSecure = patched('dispute-3ds-from-charge') ? threeDSecureShiftsLiability(charge.threeDSecure) : false;
-    // Never refund and also lose: money already refunded on the charge rules out conceding, and the
-    // refunds go into the evidence. Patched, like the 3-D Secure result, for cases decided before.
-    const amountRefundedMinor = patched('dispute-refunded-charge') ? charge.amountRefundedMinor : 0;
+    // The charge's own 3-D Secure outcome decides a fraud claim, and money already refunded on the
+    // charge rules out conceding (never refund and also lose; the refunds go into the evidence).
+    // Both were patches: their retired markers are still written here, so older histories replay.
+    deprecatePatch('dispute-3ds-from-charge');
+    const threeDSecure = threeDSecureShiftsLiability(charge.threeDSecure);
+    deprecatePatch('dispute-refunded-charge');
+    const amountRefundedMinor = charge.amountRefundedMinor;
     if (amountRefundedMinor > 0) {
       const refunds = (await listChargeRefunds({ chargeId: this.input.chargeId })).filter((r) => r.status === 'succeeded' || r.status === 'pending');
       this.evidence = { ...this.evidence, refund_issued: refundEvidenceText(refunds, amountRefundedMinor, charge.currency) };
@@ -394,58 +313,66 @@ class DisputeCase {
 
   /**
    * Contest: stage what we have, remind before our deadline, submit once — when complete or at the
-   * internal deadline. Each turn, once the due work is done, a run that has gathered enough history
-   * drains its handlers and continues as new with the case's state (reminders sent, evidence staged,
-   * change number), so nothing is staged, reminded or submitted twice across the boundary.
+   * internal deadline. Each turn a run that has gathered enough history drains its handlers and
+   * continues as new with the case's state (reminders sent, evidence staged, change number), so
+   * nothing is staged, reminded or submitted twice across the boundary.
    */
   private async contest(): Promise<void> {
     const decision = this.decision!.decision;
     this.reminders ??= reminderTimes(this.input.dueBy, Date.now(), this.input.policy.disputes);
     const reminders = this.reminders;
-    while (this.status === 'needs_response' || this.status === 'evidence_staged') {
-      const fingerprint = JSON.stringify(this.evidence);
-      if (fingerprint !== this.stagedFingerprint) {
-        await stageDisputeEvidence({ disputeId: this.input.disputeId, evidence: this.evidence });
-        this.stagedFingerprint = fingerprint;
-        if (this.status === 'needs_response') this.move('stage_evidence');
-      }
-      if (missingEvidence(this.evidence).length === 0) {
-        await this.submit('checklist_complete', []);
-        return;
-      }
-      const now = Date.now();
-      while (this.sentReminders < reminders.length && reminders[this.sentReminders] <= now) {
-        await this.notify('dispute_reminder', this.sentReminders, `dispute ${this.input.disputeId}: evidence missing (${missingEvidence(this.evidence).join(', ')}), internal deadline ${new Date(this.deadline).toISOString()}`);
-        await this.record('reminder', 'system', { missing: missingEvidence(this.evidence) }, `${this.input.caseId}:reminder:${this.sentReminders}`);
-        this.sentReminders++;
-      }
-      // The internal deadline came with the checklist incomplete: what is staged goes now, once, rather
-      // than losing the dispute by default. Patched: cases that passed their deadline before only
-      // notified (and submit later if the checklist is completed), as their history says.
-      const due = disputeSubmission(this.evidence, decision, now, this.deadline);
-      if (due.submit && due.trigger === 'internal_deadline' && !this.missedNotified && patched('dispute-submit-at-internal-deadline')) {
-        await this.submit('internal_deadline', due.missing);
-        await this.notify(
-          'dispute_deadline_missed',
-          0,
-          `dispute ${this.input.disputeId}: internal deadline reached with evidence missing (${due.missing.join(', ')}); the staged evidence was submitted; the network's due_by is ${new Date(this.input.dueBy).toISOString()}`,
-        );
-        return;
-      }
-      if (!this.missedNotified && now >= this.deadline) {
-        this.missedNotified = true;
-        await this.notify('dispute_deadline_missed', 0, `dispute ${this.input.disputeId}: internal deadline passed with evidence missing; the network's due_by is ${new Date(this.input.dueBy).toISOString()}`);
-        await this.record('internal_deadline_missed', 'system', { missing: missingEvidence(this.evidence) }, `${this.input.caseId}:deadline-missed`);
-      }
-      const next = [reminders[this.sentReminders], this.missedNotified ? undefined : this.deadline].filter((t): t is number => t !== undefined);
-      this.changed = false;
-      if (this.closedBy) return;
-      if (this.budget.spent()) {
-        await this.budget.drain();
-        await continueAsNew<typeof disputeWorkflow>({ ...this.input, carried: this.carry() });
-      }
-      if (next.length) await condition(() => this.changed, Math.max(1, Math.min(...next) - Date.now()));
-      else await condition(() => this.changed);
+    await runAgenda(
+      this.input.caseId,
+      {
+        finished: () => !this.isOpen || this.closedBy !== null,
+        nextDue: (now) => {
+          // Evidence that came in since the last turn is due at once: staged, and sent if it completes the checklist.
+          const evidencePending = JSON.stringify(this.evidence) !== this.stagedFingerprint || missingEvidence(this.evidence).length === 0;
+          const state = { dueBy: this.input.dueBy, reminders, sentReminders: this.sentReminders, missedNotified: this.missedNotified, evidencePending };
+          return earliest(disputeSchedule(state, this.input.policy.disputes, now));
+        },
+        fireDue: async (now) => {
+          await this.stageEvidence();
+          await this.fireDue(now, decision);
+        },
+      },
+      this.wakeup,
+      this.budget,
+      () => continueAsNew<typeof disputeWorkflow>({ ...this.input, carried: this.carry() }),
+    );
+  }
+
+  private async stageEvidence(): Promise<void> {
+    if (!this.isOpen) return;
+    const fingerprint = JSON.stringify(this.evidence);
+    if (fingerprint !== this.stagedFingerprint) {
+      await stageDisputeEvidence({ disputeId: this.input.disputeId, evidence: this.evidence });
+      this.stagedFingerprint = fingerprint;
+      if (this.status === 'needs_response') this.move('stage_evidence');
+    }
+    if (missingEvidence(this.evidence).length === 0) await this.submit('checklist_complete', []);
+  }
+
+  /** Reminders that came due, then the internal deadline: what is staged goes now, once, rather than losing by default. */
+  private async fireDue(now: number, decision: 'contest' | 'accept'): Promise<void> {
+    if (!this.isOpen) return;
+    const reminders = this.reminders!;
+    while (this.sentReminders < reminders.length && reminders[this.sentReminders] <= now) {
+      await this.notify('dispute_reminder', this.sentReminders, `dispute ${this.input.disputeId}: evidence missing (${missingEvidence(this.evidence).join(', ')}), internal deadline ${new Date(this.deadline).toISOString()}`);
+      await this.record('reminder', 'system', { missing: missingEvidence(this.evidence) }, `${this.input.caseId}:reminder:${this.sentReminders}`);
+      this.sentReminders++;
+    }
+    // A case carried from before this rule (missedNotified) only told a person, as its history says.
+    // The retired patch's marker is still written at this point, so older histories replay.
+    const due = disputeSubmission(this.evidence, decision, now, this.deadline);
+    if (due.submit && due.trigger === 'internal_deadline' && !this.missedNotified) {
+      deprecatePatch('dispute-submit-at-internal-deadline');
+      await this.submit('internal_deadline', due.missing);
+      await this.notify(
+        'dispute_deadline_missed',
+        0,
+        `dispute ${this.input.disputeId}: internal deadline reached with evidence missing (${due.missing.join(', ')}); the staged evidence was submitted; the network's due_by is ${new Date(this.input.dueBy).toISOString()}`,
+      );
     }
   }
 

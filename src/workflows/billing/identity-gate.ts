@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { BillingFieldError } from '../../domain/billing/agent-note';
 import { IdentityConfirmation, identityConfirmation, IdentityNotConfirmedError, requireConfirmedIdentity } from '../../domain/billing/identity';
-import { InvalidDunningActionError } from '../../domain/billing/dunning';
+import { CaseTransitionError } from '../../domain/case-transition';
+import { refuseTransition, refuseValue } from '../common/refusals';
 import { BillingFailure, ConfirmIdentityRequest } from './messages';
 
 /**
@@ -50,10 +51,8 @@ export function asBillingFailure<T>(rule: () => T): T {
     if (err instanceof IdentityNotConfirmedError) {
       throw ApplicationFailure.nonRetryable(err.message, BillingFailure.IdentityNotConfirmed, { missing: err.missing, action: err.action });
     }
-    if (err instanceof InvalidDunningActionError) {
-      throw ApplicationFailure.nonRetryable(err.message, BillingFailure.InvalidTransition, { status: err.status, action: err.action });
-    }
-    if (err instanceof BillingFieldError) throw ApplicationFailure.nonRetryable(err.message, BillingFailure.InvalidValue, { field: err.field });
+    if (err instanceof CaseTransitionError) throw refuseTransition(err);
+    if (err instanceof BillingFieldError) throw refuseValue(err.field, err.message);
     throw err;
   }
 }

@@ -1,19 +1,24 @@
-import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, currentUpdateInfo, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, condition, continueAsNew, deprecatePatch, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { settlementWindow } from '../../domain/billing/billing-policy';
-import { checkRefundAction, InvalidRefundTransitionError, RefundAction, refundEligibility, refundIdempotencyKey, RefundState } from '../../domain/billing/refund';
-import { Assignee, Brand, CaseKind, CaseStatus, SlaBreached, SlaNextDeadline } from '../search-attributes';
+import { checkRefundAction, RefundAction, refundEligibility, refundIdempotencyKey, RefundState } from '../../domain/billing/refund';
+import { refundSettlementSchedule } from '../../domain/billing/schedule';
 import { iso } from '../sla-clock-view';
 import { redactCardData } from '../../domain/billing/card-redaction';
-import { cardDataRemediationReason, onRecordRefused, stopAfterRefusal } from './card-data-guard';
+import { cardDataRemediationReason } from './card-data-guard';
 import { IdentityGate } from './identity-gate';
+import { BillingRecorder } from './billing-recorder';
+import { publishRefund } from './refund-view';
+import { refundCrmUpdate, refundNotice, RefundNoticeKind } from './refund-notices';
+import { earliest, Wakeup } from '../common/agenda';
+import { publishCaseKind } from '../common/case-recorder';
 import { CaseAttention } from '../common/needs-attention';
+import { asRefusal } from '../common/refusals';
 import { RunBudget } from '../common/run-budget';
-import { finalOn, OUTSIDE_SERVICE, READ_MODEL_WRITE } from '../common/retry-policies';
-import { BillingFailure, BillingRecord, ConfirmIdentityRequest, confirmIdentityUpdate, RefundCarried, RefundInput, refundStatusQuery, refundUpdatedSignal, RefundView, retentionAnswerUpdate } from './messages';
+import { finalOn, OUTSIDE_SERVICE } from '../common/retry-policies';
+import { ConfirmIdentityRequest, confirmIdentityUpdate, RefundCarried, RefundInput, refundStatusQuery, refundUpdatedSignal, RefundView, retentionAnswerUpdate } from './messages';
 
-const { recordBillingCase } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
-const { sendNotification, updateCrm, cancelSubscription, getCharge, getRefund } = proxyActivities<ReturnType<typeof createActivities>>(finalOn(OUTSIDE_SERVICE, ['GatewayRejectedError']));
+const { cancelSubscription, getCharge, getRefund } = proxyActivities<ReturnType<typeof createActivities>>(finalOn(OUTSIDE_SERVICE, ['GatewayRejectedError']));
 // Money moves here. The idempotency key is the business case's (refund:<caseId>), never the run's,
 // so a retried activity, a replay or a reset workflow reaches the same refund at the gateway. The
 // timeout is above the gateway client's own (10 s) so a dead worker's attempt is retried quickly.
@@ -44,14 +49,9 @@ class RefundCase {
   private remediationReason: string | null = null;
   private closedAt: number | null = null;
   private gatewayUpdate: { status: string; failureReason: string | null } | null = null;
-  /** Records wait for this: the 'opened' record, or a continued run's queue, goes first. */
-  private opened = false;
-  /** The case's change number: every record carries the one it applied (read model order and snapshot version). */
-  private seq = 0;
-  /** Records of changes applied while the run drained: the next run writes them first, in order. */
-  private unrecorded: BillingRecord[] = [];
-  /** The field path of card data that made recordBillingCase refuse the case's record. */
-  private refusedPath: string | null = null;
+  /** Poked by the gateway's webhook news while the refund settles. */
+  private readonly wakeup = new Wakeup();
+  private readonly recorder: BillingRecorder<RefundView>;
   /** A record refused for any other reason (a NUL byte) flags the case; it goes on. */
   private readonly attention: CaseAttention;
   private readonly openedAt: number;
@@ -65,6 +65,20 @@ class RefundCase {
     const carried = (this.carried = input.carried);
     this.attention = new CaseAttention(() => ({ caseId: this.input.caseId, kind: 'refund', brand: this.input.brand, priority: 'billing' }), carried?.attention ?? null);
     this.identity = new IdentityGate(carried?.identity ?? null);
+    this.recorder = new BillingRecorder({
+      kind: 'refund',
+      caseId: input.caseId,
+      brand: input.brand,
+      customerRef: input.customerRef,
+      state: () => this.state,
+      attention: this.attention,
+      budget,
+      wakeup: this.wakeup,
+      view: () => this.view(),
+      publish: () => this.publish(),
+      carried,
+      alwaysAwaitTurn: true,
+    });
     if (!carried) {
       this.openedAt = now;
       return;
@@ -80,8 +94,6 @@ class RefundCase {
     this.remediationReason = carried.remediationReason;
     this.closedAt = carried.closedAt;
     this.gatewayUpdate = carried.gatewayUpdate;
-    this.seq = carried.seq;
-    this.unrecorded = carried.unrecorded;
   }
 
   /** Everything the next run needs that its input does not hold. */
@@ -99,13 +111,16 @@ class RefundCase {
       closedAt: this.closedAt,
       gatewayUpdate: this.gatewayUpdate,
       attention: this.attention.state,
-      seq: this.seq,
-      unrecorded: this.unrecorded,
+      ...this.recorder.carry(),
     };
   }
 
   view(): RefundView {
-    const view: RefundView = {
+    return this.recorder.shown(this.rawView());
+  }
+
+  private rawView(): RefundView {
+    return {
       id: this.input.caseId,
       brand: this.input.brand,
       state: this.state,
@@ -125,8 +140,6 @@ class RefundCase {
       closedAt: iso(this.closedAt),
       ...this.attention.viewField,
     };
-    // Once refused, the case shows (and stores) last four digits only.
-    return this.refusedPath === null ? view : redactCardData(view);
   }
 
   registerHandlers(): void {
@@ -156,19 +169,14 @@ class RefundCase {
     );
     setHandler(refundUpdatedSignal, ({ refundId, status, failureReason }) => {
       // Only our refund's news counts; a webhook for another refund on the charge is not ours.
-      if (this.refund?.gatewayRefundId === refundId) this.gatewayUpdate = { status, failureReason };
+      if (this.refund?.gatewayRefundId !== refundId) return;
+      this.gatewayUpdate = { status, failureReason };
+      this.wakeup.poke();
     });
   }
 
   private check(action: RefundAction): void {
-    try {
-      checkRefundAction(this.state, action);
-    } catch (err) {
-      if (err instanceof InvalidRefundTransitionError) {
-        throw ApplicationFailure.nonRetryable(err.message, BillingFailure.InvalidTransition, { status: this.state, action });
-      }
-      throw err;
-    }
+    asRefusal(() => checkRefundAction(this.state, action));
   }
 
   /** Applies a transition the domain allows, publishes it and records it (snapshot + keyed event). */
@@ -177,81 +185,25 @@ class RefundCase {
     return this.record(action, actor, data, key);
   }
 
-  private async record(type: string, actor: string, data: Record<string, unknown>, key?: string): Promise<RefundView> {
-    await condition(() => this.opened || this.refusedPath !== null);
-    if (this.refusedPath !== null) await stopAfterRefusal(this.refusedPath);
-    const now = Date.now();
-    const seq = ++this.seq;
-    if (['settled', 'failed', 'retained', 'manual_remediation'].includes(this.state) && this.closedAt === null) this.closedAt = now;
-    this.publish();
-    const view = this.view();
-    const event: BillingRecord = { seq, eventKey: key ?? `${this.input.caseId}:${type}:${currentUpdateInfo()?.id ?? now}`, type, actor, occurredAt: new Date(now).toISOString(), data };
-    // The run is handing over: the next run writes this record first (no new activity now, so draining ends).
-    if (this.budget.isDraining) this.unrecorded.push(event);
-    else await this.persist(view, event);
-    return view;
-  }
-
-  /** A continued run writes what the previous one applied while draining, in order, before anything else. */
-  private async writeUnrecorded(): Promise<void> {
-    while (this.unrecorded.length > 0) {
-      await this.persist(this.view(), this.unrecorded[0], this.seq);
-      this.unrecorded.shift();
-    }
-  }
-
-  /** `version`: the newest change the snapshot shows (the newer snapshot wins in the read model); the event's own by default. */
-  private async persist(snapshot: RefundView, event: BillingRecord, version = event.seq): Promise<void> {
-    // Card data: manual remediation (card-data-guard.ts); any other refusal: flagged, the case goes on.
-    await this.attention.record(event.type, () =>
-      recordBillingCase({ kind: 'refund', id: this.input.caseId, brand: this.input.brand, state: this.state, customerRef: this.input.customerRef, snapshot, version }, event).catch((err: unknown) =>
-        onRecordRefused(err, (path) => (this.refusedPath ??= path)),
-      ),
-    );
+  private record(type: string, actor: string, data: Record<string, unknown>, key?: string): Promise<RefundView> {
+    return this.recorder.record(type, actor, data, key, () => {
+      if (['settled', 'failed', 'retained', 'manual_remediation'].includes(this.state) && this.closedAt === null) this.closedAt = Date.now();
+    });
   }
 
   /** The record held card data: stored redacted, in manual remediation, and a person is told. */
   private async remediateCardData(): Promise<RefundView> {
-    const path = this.refusedPath!;
     this.state = 'manual_remediation';
-    this.remediationReason = cardDataRemediationReason(path);
+    this.remediationReason = cardDataRemediationReason(this.recorder.refusedPath ?? '(unknown)');
     this.closedAt ??= Date.now();
     this.publish();
-    // The remediation notice below tells a person; the flag makes the case findable.
-    await this.attention.flag('record', { reason: 'card_data_refused', sqlstate: null, field: path }, { notify: false });
-    const now = Date.now();
-    const seq = ++this.seq;
-    await this.attention.record('card_data_refused', () =>
-      recordBillingCase(
-        { kind: 'refund', id: this.input.caseId, brand: this.input.brand, state: this.state, customerRef: redactCardData(this.input.customerRef), snapshot: this.view(), version: seq },
-        { eventKey: `${this.input.caseId}:card-data-refused`, type: 'card_data_refused', actor: 'system', occurredAt: new Date(now).toISOString(), data: { path }, seq },
-      ),
-    );
-    await this.notify('refund_remediation', 'owner', this.input.agent, `refund case needs a person: ${this.remediationReason}`);
+    const notice = { key: `${this.input.caseId}:refund_remediation`, recipient: this.input.agent, summary: `refund case needs a person: ${this.remediationReason}` };
+    await this.recorder.recordRefusal(redactCardData(this.input.customerRef), Date.now(), notice);
     return this.finish();
   }
 
   private publish(): void {
-    const s = this.settlement;
-    const next = s && this.state === 'settling' ? (s.atRiskSince === null ? s.warnAt : s.breachedAt === null ? s.breachAt : null) : null;
-    upsertSearchAttributes([
-      { key: CaseStatus, value: this.state },
-      { key: Assignee, value: this.input.agent },
-      { key: SlaBreached, value: s?.breachedAt != null },
-      { key: SlaNextDeadline, value: next ? new Date(next) : null },
-    ]);
-    const r = this.refund;
-    setCurrentDetails(
-      [
-        `**${this.state}** · ${this.input.reason} · agent ${this.input.agent}`,
-        this.eligibility ? `eligibility: ${this.eligibility.kind} ${this.eligibility.amountMinor} ${this.eligibility.currency} — ${this.eligibility.rule}` : '',
-        r ? `refund ${r.gatewayRefundId ?? '(requesting)'} ${r.status ?? ''} · key ${r.idempotencyKey}` : '',
-        s ? `settlement: at risk ${s.warnAt}, breach ${s.breachAt}` : '',
-        this.remediationReason ? `manual remediation: ${this.remediationReason}` : '',
-      ]
-        .filter(Boolean)
-        .join('\n\n'),
-    );
+    publishRefund(this.rawView());
   }
 
   private async remediate(reason: string): Promise<void> {
@@ -260,29 +212,15 @@ class RefundCase {
     await this.notify('refund_remediation', 'owner', this.input.agent, `refund case needs a person: ${reason}`);
   }
 
-  private notify(kind: 'refund_receipt' | 'refund_settlement_at_risk' | 'refund_settlement_breached' | 'refund_remediation', level: 'owner' | 'customer' | 'manager', recipient: string | null, summary: string) {
-    return sendNotification({
-      key: `${this.input.caseId}:${kind}`,
-      kind,
-      ticketId: this.input.caseId,
-      brand: this.input.brand,
-      priority: 'billing',
-      metric: null,
-      level,
-      recipient,
-      summary,
-    });
+  private notify(kind: RefundNoticeKind, level: 'owner' | 'customer' | 'manager', recipient: string | null, summary: string) {
+    return refundNotice(this.input, kind, level, recipient, summary);
   }
 
   async run(): Promise<RefundView> {
-    upsertSearchAttributes([
-      { key: CaseKind, value: 'refund' },
-      { key: Brand, value: this.input.brand },
-    ]);
+    publishCaseKind('refund', this.input.brand);
     this.publish();
     // Whatever step a refused record stops, the case goes to manual remediation (never a retry loop).
-    const refused = condition(() => this.refusedPath !== null).then(() => null);
-    const done = await Promise.race([this.runCase(), refused]);
+    const done = await Promise.race([this.runCase(), this.recorder.refusal()]);
     return done ?? this.remediateCardData();
   }
 
@@ -290,13 +228,11 @@ class RefundCase {
     if (this.carried) {
       // A continued run (only a settling refund continues as new): what the last run applied while
       // draining is written first, then the settlement goes on; the refund is never requested again.
-      await this.writeUnrecorded();
-      this.opened = true;
+      await this.recorder.start(null);
       return this.settle();
     }
     const policy = this.input.policy;
-    await this.persist(this.view(), { seq: ++this.seq, eventKey: `${this.input.caseId}:opened`, type: 'opened', actor: this.input.openedBy, occurredAt: new Date(this.openedAt).toISOString(), data: { reason: this.input.reason, policyVersion: policy.version } });
-    this.opened = true;
+    await this.recorder.start({ type: 'opened', actor: this.input.openedBy, occurredAt: this.openedAt, data: { reason: this.input.reason, policyVersion: policy.version } });
 
     // 1. Identity first: nothing happens to the account, and no money moves, before it.
     if (!(await condition(() => this.state !== 'identity_pending', policy.refunds.identityTimeoutMs))) {
@@ -384,9 +320,9 @@ class RefundCase {
 
   /**
    * Settlement: the gateway's webhook (signal) or, failing that, polling; warn and breach on the
-   * way. Polling a refund that stays pending for weeks would fill the run's history, so each turn,
-   * once the due clocks are handled, a run that has gathered enough continues as new with the
-   * refund's ID and clocks (at-risk and breach sent once, the refund requested once).
+   * way. Polling a refund that stays pending for weeks would fill the run's history, so each turn
+   * a run that has gathered enough continues as new with the refund's ID and clocks (at-risk and
+   * breach sent once, the refund requested once).
    * `outcome`: the gateway's answer to the request (absent on a continued run: still pending).
    */
   private async settle(outcome: { status: string; failureReason: string | null } = { status: 'pending', failureReason: null }): Promise<RefundView> {
@@ -395,32 +331,20 @@ class RefundCase {
     const warnAt = Date.parse(this.settlement!.warnAt);
     const breachAt = Date.parse(this.settlement!.breachAt);
     let { status, failureReason } = outcome;
+    // A hand-written loop, not runAgenda: this case's histories poll before they check the budget
+    // and hand over only while nothing but polling is left (no webhook news waiting).
     while (status === 'pending') {
-      const settlement = this.settlement!;
+      const s = this.settlement!;
       const now = Date.now();
-      const nextClock = settlement.atRiskSince === null ? warnAt : settlement.breachedAt === null ? breachAt : Infinity;
-      const wait = Math.max(1, Math.min(this.input.policy.settlementPollEveryMs, nextClock - now));
-      await condition(() => this.gatewayUpdate !== null, wait);
+      const state = { warnAt, breachAt, atRisk: s.atRiskSince !== null, breached: s.breachedAt !== null, news: false };
+      const due = earliest(refundSettlementSchedule(state, now, this.input.policy.settlementPollEveryMs))!;
+      await condition(() => this.gatewayUpdate !== null, Math.max(1, due.at - now), { summary: due.summary });
       if (this.gatewayUpdate) {
         ({ status, failureReason } = this.gatewayUpdate);
         this.gatewayUpdate = null;
         continue;
       }
-      const at = Date.now();
-      if (this.settlement!.atRiskSince === null && at >= warnAt) {
-        this.settlement = { ...this.settlement!, atRiskSince: new Date(at).toISOString() };
-        await Promise.all([
-          this.record('settlement_at_risk', 'system', { warnAt: this.settlement.warnAt }, `${this.input.caseId}:settlement-at-risk`),
-          this.notify('refund_settlement_at_risk', 'owner', this.input.agent, `refund ${refundId} not settled by day ${this.input.policy.refunds.settlementWarnBusinessDays}`),
-        ]);
-      }
-      if (this.settlement!.breachedAt === null && at >= breachAt) {
-        this.settlement = { ...this.settlement!, breachedAt: new Date(at).toISOString() };
-        await Promise.all([
-          this.record('settlement_breached', 'system', { breachAt: this.settlement.breachAt }, `${this.input.caseId}:settlement-breached`),
-          this.notify('refund_settlement_breached', 'manager', null, `refund ${refundId} not settled within ${this.input.policy.refunds.settlementBreachBusinessDays} business days`),
-        ]);
-      }
+      await this.settlementClocks(refundId, Date.now(), warnAt, breachAt);
       const polled = await getRefund({ refundId });
       ({ status, failureReason } = polled);
       this.refund = { ...this.refund!, traceNumber: polled.traceNumber ?? null };
@@ -432,9 +356,10 @@ class RefundCase {
 
     const refund = this.refund!;
     if (status === 'succeeded') {
-      // Settled by the webhook: the trace number (ARN) is read from the gateway once. Patched, so
-      // cases that settled before this step existed replay as they ran.
-      if (refund.traceNumber === null && patched('refund-trace-number')) {
+      // Settled by the webhook: the trace number (ARN) is read from the gateway once. The retired
+      // patch's marker is still written here, so histories from while it was a patch replay.
+      if (refund.traceNumber === null) {
+        deprecatePatch('refund-trace-number');
         this.refund = { ...refund, traceNumber: (await getRefund({ refundId })).traceNumber ?? null };
       }
       this.refund = { ...this.refund!, status: 'succeeded', settledAt: new Date(Date.now()).toISOString() };
@@ -449,8 +374,26 @@ class RefundCase {
     return this.finish();
   }
 
+  /** The at-risk and breach clocks that are due at `at`, each told once. */
+  private async settlementClocks(refundId: string, at: number, warnAt: number, breachAt: number): Promise<void> {
+    if (this.settlement!.atRiskSince === null && at >= warnAt) {
+      this.settlement = { ...this.settlement!, atRiskSince: new Date(at).toISOString() };
+      await Promise.all([
+        this.record('settlement_at_risk', 'system', { warnAt: this.settlement.warnAt }, `${this.input.caseId}:settlement-at-risk`),
+        this.notify('refund_settlement_at_risk', 'owner', this.input.agent, `refund ${refundId} not settled by day ${this.input.policy.refunds.settlementWarnBusinessDays}`),
+      ]);
+    }
+    if (this.settlement!.breachedAt === null && at >= breachAt) {
+      this.settlement = { ...this.settlement!, breachedAt: new Date(at).toISOString() };
+      await Promise.all([
+        this.record('settlement_breached', 'system', { breachAt: this.settlement.breachAt }, `${this.input.caseId}:settlement-breached`),
+        this.notify('refund_settlement_breached', 'manager', null, `refund ${refundId} not settled within ${this.input.policy.refunds.settlementBreachBusinessDays} business days`),
+      ]);
+    }
+  }
+
   private crm(event: string, data: Record<string, unknown>) {
-    return updateCrm({ key: `${this.input.caseId}:crm:${event}`, caseId: this.input.caseId, customerRef: this.input.customerRef, event, data });
+    return refundCrmUpdate(this.input, event, data);
   }
 
   private async finish(): Promise<RefundView> {

@@ -2,7 +2,8 @@ import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, proxyActivit
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createActivities } from '../../activities';
 import { slaCreditSettlementWorkflowId, startOfUtcMonth } from '../../domain/billing/sla-credit-settlement';
-import { Brand, CaseKind, CaseStatus } from '../search-attributes';
+import { CaseKind, CaseStatus } from '../search-attributes';
+import { publishCaseKind } from '../common/case-recorder';
 import { finalOn, OUTSIDE_SERVICE } from '../common/retry-policies';
 import type { SlaCreditSettlement, SlaCreditSweep, SlaCreditSweepInput } from './sla-credit-messages';
 
@@ -31,10 +32,7 @@ const { issueSlaCreditNote } = proxyActivities<ReturnType<typeof createActivitie
 export async function slaCreditSettlementWorkflow({ key }: { key: string }): Promise<SlaCreditSettlement> {
   const credit = await loadSlaCredit({ key });
   if (!credit) throw ApplicationFailure.nonRetryable(`no SLA credit ${key}`, 'UnknownSlaCredit');
-  upsertSearchAttributes([
-    { key: CaseKind, value: 'sla_credit' },
-    { key: Brand, value: credit.brand },
-  ]);
+  publishCaseKind('sla_credit', credit.brand);
   const result = (outcome: SlaCreditSettlement['outcome'], settlementRef: string | null): SlaCreditSettlement => {
     upsertSearchAttributes([{ key: CaseStatus, value: outcome }]);
     setCurrentDetails(`**${outcome}** · ${credit.owedMinor} ${credit.currency} (minor units) · ticket ${credit.ticketId}${settlementRef ? ` · ${settlementRef}` : ''}`);

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities, TemporalFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, deprecatePatch, proxyActivities, TemporalFailure, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { NeedsAttention } from '../search-attributes';
 import { OUTSIDE_SERVICE } from './retry-policies';
@@ -9,6 +9,9 @@ const { sendNotification } = proxyActivities<ReturnType<typeof createActivities>
 // the workflow bundle imports nothing of the activities' world).
 const UNSTORABLE_RECORD = 'UnstorableRecord';
 const CARD_DATA_REFUSED = 'CardDataRefused';
+
+/** Retired (issue 13): every case flags; called where patched() was so older histories replay. */
+const NEEDS_ATTENTION_PATCH = 'case-needs-attention';
 
 export type NeedsAttentionReason = 'record_refused' | 'card_data_refused' | 'record_retries_exhausted';
 
@@ -46,7 +49,7 @@ export interface Refusal {
  * and shows `needsAttention` in the case's view; the workflow keeps running, answering queries
  * and updates. Each later transition's record is tried again (a refused one fails at its first
  * attempt), so history grows by one failed activity per transition at most, and the read model
- * catches up once a record is storable again. Patched: histories from before failed instead.
+ * catches up once a record is storable again.
  */
 export class CaseAttention {
   private flagged: NeedsAttentionView | null;
@@ -84,7 +87,8 @@ export class CaseAttention {
       return true;
     } catch (err) {
       const failure = err instanceof ActivityFailure ? err.cause : local && err instanceof TemporalFailure ? err : undefined;
-      if (failure === undefined || !patched('case-needs-attention')) throw err;
+      if (failure === undefined) throw err;
+      deprecatePatch(NEEDS_ATTENTION_PATCH);
       await this.flag(step, refusalOf(failure));
       return false;
     }
@@ -92,8 +96,7 @@ export class CaseAttention {
 
   /** Flags the case (once; later failures are counted). `notify: false` where the caller already tells a person. */
   async flag(step: string, refusal: Refusal, { notify = true }: { notify?: boolean } = {}): Promise<void> {
-    // Cases that passed this point before (a card-data remediation) replay without the flag.
-    if (!patched('case-needs-attention')) return;
+    deprecatePatch(NEEDS_ATTENTION_PATCH);
     if (this.flagged !== null) {
       this.flagged.failedRecords++;
       return;

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, patched, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, deprecatePatch, workflowInfo } from '@temporalio/workflow';
 
 /**
  * How much history one run of a case may gather before it hands its state to a fresh run
@@ -26,12 +26,13 @@ export const RUN_LIMITS: RunLimits = { updates: 500, historyEvents: 3_000, histo
 export class RunBudget {
   private accepted = 0;
   private draining = false;
-  /** Fixed at the run's start: a case opened before this code replays without continuing as new. */
-  private readonly enabled = patched('case-continue-as-new');
   private readonly limits: RunLimits;
 
   /** `overrides`: tests (and only tests) pass smaller limits through the case's input. */
   constructor(overrides?: Partial<RunLimits> | null) {
+    // Retired patch (issue 13): every run may continue as new. Its marker stays in histories
+    // recorded before; the call, at the same moment of the run, keeps them replaying.
+    deprecatePatch('case-continue-as-new');
     this.limits = { ...RUN_LIMITS, ...(overrides ?? {}) };
   }
 
@@ -46,7 +47,6 @@ export class RunBudget {
 
   /** Whether this run has gathered enough history to hand over now. */
   spent(): boolean {
-    if (!this.enabled) return false;
     const info = workflowInfo();
     return (
       info.continueAsNewSuggested ||

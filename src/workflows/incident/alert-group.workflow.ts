@@ -1,6 +1,6 @@
-import { condition, continueAsNew, getExternalWorkflowHandle, ParentClosePolicy, setHandler, startChild, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, getExternalWorkflowHandle, ParentClosePolicy, setHandler, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
 import { AlertSignal, classifyAlerts, emptyAlertWindow, recordAlert, ruleFor, windowCounts } from '../../domain/incident/alert';
-import { Brand, CaseKind } from '../search-attributes';
+import { publishCaseKind } from '../common/case-recorder';
 import { incidentWorkflow } from './incident.workflow';
 import {
   AlertGroupInput,
@@ -32,7 +32,7 @@ export async function alertGroupWorkflow(input: AlertGroupInput): Promise<AlertG
     if (state.incidentId === incidentId) state.incidentId = null;
   });
   setHandler(alertGroupQuery, () => ({ fingerprint: input.fingerprint, alertsTotal: state.alertsTotal, incidentId: state.incidentId, incidentsOpened: [...state.incidentsOpened] }));
-  if (!input.carried) upsertSearchAttributes([{ key: CaseKind, value: 'alert_group' }, { key: Brand, value: input.brand }]);
+  if (!input.carried) publishCaseKind('alert_group', input.brand);
 
   const rules = input.incidentPolicy.alerting;
   for (;;) {

@@ -4,6 +4,7 @@ import type { IncidentMetric, IncidentPolicy } from '../../domain/incident/incid
 import type { IncidentStatus, PostIncidentReview } from '../../domain/incident/incident';
 import type { SlaClock } from '../../domain/sla/clock';
 import type { SlaMetricView } from '../ticket/messages';
+import type { CaseEvent } from '../common/case-recorder';
 import type { NeedsAttentionView } from '../common/needs-attention';
 import type { RunLimits } from '../common/run-budget';
 
@@ -47,14 +48,7 @@ export interface IncidentNoteView {
 }
 
 /** One event of the incident's history, numbered by the workflow (`seq`: the order it applied them). */
-export interface IncidentEventRecord {
-  eventKey: string;
-  seq: number;
-  type: string;
-  actor: string;
-  occurredAt: string;
-  data: Record<string, unknown>;
-}
+export type IncidentEventRecord = CaseEvent;
 
 /** A page as the workflow holds it (times in epoch ms). */
 export interface CarriedPage extends Omit<PageView, 'dueAt' | 'sentAt'> {
@@ -100,10 +94,11 @@ export interface IncidentCarried {
   /** Which run of the incident this is (1 = the first). */
   run: number;
   /**
-   * Updates earlier runs completed (and when), not sent again yet: applied already, so answered
-   * with the view if the client sends one again (its answer may have been lost in the hand-over).
-   * Kept for an hour, at most 600.
+   * Updates earlier runs applied (the latest REMEMBERED_UPDATE_IDS): answered with the view, not
+   * applied again, if the client sends one again (its answer may have been lost in the hand-over).
    */
+  updates?: string[];
+  /** The same, as runs carried it before the case core (IDs with when): read, no longer written. */
   handedOverUpdates?: { id: string; at: number }[];
 }
 
@@ -180,11 +175,6 @@ export interface ReviewRequest extends Actor {
   review: PostIncidentReview;
 }
 export type CloseIncidentRequest = Actor;
-
-export const IncidentFailure = {
-  InvalidTransition: 'InvalidTransition',
-  InvalidValue: 'InvalidValue',
-} as const;
 
 export const acknowledgeIncidentUpdate = defineUpdate<IncidentView, [AcknowledgeRequest]>('acknowledge');
 export const noteIncidentUpdate = defineUpdate<IncidentView, [NoteRequest]>('note');

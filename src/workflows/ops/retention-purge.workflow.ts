@@ -1,4 +1,4 @@
-import { continueAsNew, patched, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, deprecatePatch, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import type { PurgeCursor } from '../../activities/retention';
 import { PURGE_KINDS, PurgeKind } from '../../domain/retention/purge-kinds';
@@ -101,20 +101,20 @@ export async function retentionPurgeWorkflow(input: RetentionPurgeInput = {}): P
       await continueAsNew<typeof retentionPurgeWorkflow>({ batchSize, accessLogBatchSize: input.accessLogBatchSize, continueAsNewAfterEvents: input.continueAsNewAfterEvents, carried: progress });
     }
   }
-  if (patched(ACCESS_LOG_PATCH)) {
-    // After the cases: an access entry outlives the case it is about, never the other way round.
-    const log = (progress.accessLog ??= { entries: 0, done: false });
-    while (!log.done) {
-      const batch = await purgeAccessLogBatch({ runId: progress.runId, asOf: progress.asOf, policies: progress.policies, batchSize: accessLogBatchSize });
-      log.entries += batch.entries;
-      log.done = !batch.more;
-      log.retentionMonths = batch.retentionMonths;
-      log.cutoff = batch.cutoff;
-      progress.batches++;
-      setCurrentDetails(progressDetails(progress, null));
-      if (!log.done && workflowInfo().historyLength > continueAfter) {
-        await continueAsNew<typeof retentionPurgeWorkflow>({ batchSize, accessLogBatchSize: input.accessLogBatchSize, continueAsNewAfterEvents: input.continueAsNewAfterEvents, carried: progress });
-      }
+  // Retired patch (issue 13): every run purges the access log; called where patched() was.
+  deprecatePatch(ACCESS_LOG_PATCH);
+  // After the cases: an access entry outlives the case it is about, never the other way round.
+  const log = (progress.accessLog ??= { entries: 0, done: false });
+  while (!log.done) {
+    const batch = await purgeAccessLogBatch({ runId: progress.runId, asOf: progress.asOf, policies: progress.policies, batchSize: accessLogBatchSize });
+    log.entries += batch.entries;
+    log.done = !batch.more;
+    log.retentionMonths = batch.retentionMonths;
+    log.cutoff = batch.cutoff;
+    progress.batches++;
+    setCurrentDetails(progressDetails(progress, null));
+    if (!log.done && workflowInfo().historyLength > continueAfter) {
+      await continueAsNew<typeof retentionPurgeWorkflow>({ batchSize, accessLogBatchSize: input.accessLogBatchSize, continueAsNewAfterEvents: input.continueAsNewAfterEvents, carried: progress });
     }
   }
   await finishRetentionPurge({ runId: progress.runId });

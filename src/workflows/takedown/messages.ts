@@ -7,7 +7,7 @@ import type { TakedownCasePolicy } from '../../domain/takedown/takedown-policy';
 import type { ContentAction } from '../../integrations/content/content-platform';
 import type { NeedsAttentionView } from '../common/needs-attention';
 import type { RunLimits } from '../common/run-budget';
-import type { TakedownEventInput } from '../../activities/takedowns';
+import type { RecorderCarried } from '../common/case-recorder';
 
 /** Updates and the status query of a takedown case: defined once, used by the workflow and the API. */
 
@@ -55,23 +55,16 @@ export interface TakedownNoteView {
   truncated?: boolean;
 }
 
-/** A record (snapshot + event) the run had no time to write: the next run writes it first, in order. */
-export interface UnrecordedTakedownRecord {
-  view: TakedownView;
-  event: TakedownEventInput;
-}
-
 /**
- * Everything a takedown case holds that its input does not: handed from one run to the next at
- * continue-as-new. Bounded: the domain case without its history (only counters derived from it),
- * the latest notes and messages, and the records still to write.
+ * What the takedown workflow holds of a case beyond its input: the domain case without its
+ * history (only counters derived from it), the latest notes and messages, the escalations sent.
+ * Bounded, so it is handed whole from one run to the next at continue-as-new.
  */
-export interface TakedownCarried {
-  /** The domain case; its `history` is empty (the read model has it). */
+export interface TakedownRunState {
+  /** The domain case; its `history` holds the latest entry only (the read model has them all). */
   c: TakedownCase;
-  /** Number of the last change applied (event `seq`, snapshot `version`). */
-  seq: number;
   slaBreached: boolean;
+  /** The decision deadline (dueAt) each escalation was sent for: one of each per deadline. */
   atRiskSentFor: number | null;
   breachSentFor: number | null;
   informationRequested: { missing: string[]; lapsesAt: number } | null;
@@ -81,16 +74,25 @@ export interface TakedownCarried {
   communicationsTotal: number;
   safetyPage: TakedownView['safetyPage'];
   safetyEscalation: TakedownView['safetyEscalation'];
+  /** When a temporary restriction (decision.endsAt) was lifted; null while it stands or where there is none. */
   restrictionLiftedAt: number | null;
   lastActionAt: number;
+  /** The latest NOTES_IN_VIEW notes; every note is in takedown_events. */
   notes: TakedownNoteView[];
   notesTotal: number;
   /** request_info rounds so far: each round's message has its own key. */
   infoRequestRounds: number;
   /** Who made the latest complaint: the complaint decision goes to them. */
   lastComplaintBy: 'notifier' | 'uploader' | null;
+}
+
+/**
+ * Everything a takedown case holds that its input does not, handed from one run to the next at
+ * continue-as-new: the run state (its case without history), the recorder's numbering (`seq`: the
+ * last change's event `seq` and snapshot `version`) and the records a draining run queued.
+ */
+export interface TakedownCarried extends TakedownRunState, RecorderCarried {
   attention: NeedsAttentionView | null;
-  unrecorded: UnrecordedTakedownRecord[];
   /** IDs of the latest updates applied (retried-updates.ts): one sent again after continue-as-new is not applied twice. */
   updates: string[];
 }

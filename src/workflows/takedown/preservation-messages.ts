@@ -5,7 +5,7 @@ import type { TakedownActorRef } from './messages';
 import type { NeedsAttentionView } from '../common/needs-attention';
 import type { RunLimits } from '../common/run-budget';
 import type { PreservationHold } from '../../domain/takedown/preservation';
-import type { TakedownEventInput } from '../../activities/takedowns';
+import type { RecorderCarried } from '../common/case-recorder';
 
 /** The preservation hold's update and status query: defined once, used by the workflow and the API. */
 
@@ -33,17 +33,13 @@ export interface PreservationInput {
 }
 
 /** Everything a hold holds that its input does not, handed to the next run at continue-as-new. */
-export interface PreservationCarried {
+export interface PreservationCarried extends RecorderCarried {
   hold: PreservationHold;
-  /** Number of the hold's last change (takedown_preservations.version). */
-  seq: number;
   extension: PreservationView['extension'];
   remindersSent: PreservationView['remindersSent'];
   /** Keys of the reminders already sent: none is sent twice. */
   sentReminderKeys: string[];
   attention: NeedsAttentionView | null;
-  /** Records made while the run drained, written first by the next run. */
-  unrecorded: { view: PreservationView; event: TakedownEventInput; version: number }[];
   /** IDs of the latest updates applied (retried-updates.ts): an extension sent again after continue-as-new is not refused as a second one. */
   updates: string[];
 }

@@ -1,20 +1,14 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
-import {
-  applyPreservationAction,
-  checkPreservationAction,
-  InvalidPreservationTransitionError,
-  openPreservationHold,
-  PreservationAction,
-  PreservationForbiddenError,
-  PreservationHold,
-  PreservationReminder,
-  preservationReminders,
-} from '../../domain/takedown/preservation';
+import { applyPreservationAction, checkPreservationAction, openPreservationHold, PreservationAction, PreservationHold } from '../../domain/takedown/preservation';
 import { TAKEDOWN_SYSTEM_ROLE } from '../../domain/takedown/case';
-import { Brand, CaseKind, CaseStatus, SlaNextDeadline } from '../search-attributes';
-import { TakedownActorRef, TakedownFailure } from './messages';
+import { pendingPreservationReminders, preservationReminderKey, preservationSchedule } from '../../domain/takedown/schedule';
+import { CaseStatus, SlaNextDeadline } from '../search-attributes';
+import { TakedownActorRef } from './messages';
 import { extendPreservationUpdate, PreservationCarried, PreservationInput, preservationStatusQuery, PreservationView } from './preservation-messages';
+import { asTakedownRefusal } from './refusals';
+import { earliest, runAgenda, Wakeup } from '../common/agenda';
+import { CaseEvent, CaseRecorder, publishCaseKind } from '../common/case-recorder';
 import { CaseAttention } from '../common/needs-attention';
 import { RunBudget } from '../common/run-budget';
 import { RetriedUpdates } from '../common/retried-updates';
@@ -47,20 +41,17 @@ export async function preservationWorkflow(input: PreservationInput): Promise<Pr
 
 class PreservationHoldCase {
   private hold: PreservationHold;
-  private changed = false;
-  /** Records wait for this: the request's own record, or a continued run's queue of the previous run's records. */
-  private requestRecorded = false;
   private extension: PreservationView['extension'] = null;
   private remindersSent: PreservationView['remindersSent'] = [];
   private readonly sentReminderKeys = new Set<string>();
-  /** Constructed first (before any await): its patched() marks the runs that may continue as new. */
+  /** Constructed first (before any await): its deprecatePatch() stays where the run's first marker was. */
   private readonly budget: RunBudget;
   private readonly retries: RetriedUpdates;
-  /** Number of the hold's last change: its snapshot's `version`. */
-  private seq = 0;
-  private unrecorded: PreservationCarried['unrecorded'] = [];
+  private readonly wakeup = new Wakeup();
   /** A record the read model refused for good flags the hold; it goes on answering. */
   private readonly attention: CaseAttention;
+  /** The hold's history goes into its case's (takedown_events); the snapshot's version is the hold's change number. */
+  private readonly recorder: CaseRecorder<PreservationView>;
 
   constructor(private readonly input: PreservationInput) {
     this.budget = new RunBudget(input.runLimits);
@@ -70,24 +61,31 @@ class PreservationHoldCase {
     const k = input.carried;
     if (k) {
       this.hold = k.hold;
-      this.seq = k.seq;
       this.extension = k.extension;
       this.remindersSent = k.remindersSent;
       for (const key of k.sentReminderKeys) this.sentReminderKeys.add(key);
-      this.unrecorded = k.unrecorded;
     }
+    this.recorder = new CaseRecorder<PreservationView>({
+      caseId: input.holdId,
+      attention: this.attention,
+      budget: this.budget,
+      wakeup: this.wakeup,
+      view: () => this.view(),
+      publish: () => this.publish(),
+      write: (view, events, version) => this.write(view, events, version),
+      carried: k ?? null,
+    });
   }
 
   private carry(): PreservationCarried {
     return {
       hold: this.hold,
-      seq: this.seq,
       extension: this.extension,
       remindersSent: this.remindersSent,
       sentReminderKeys: [...this.sentReminderKeys],
       attention: this.attention.state,
-      unrecorded: this.unrecorded,
       updates: this.retries.carry(),
+      ...this.recorder.carry(),
     };
   }
 
@@ -126,104 +124,70 @@ class PreservationHoldCase {
         if (this.retries.alreadyApplied()) return this.view();
         this.act('extend', actor);
         this.extension = { at: iso(this.hold.extendedAt!), by: actor.id, reference };
-        await condition(() => this.requestRecorded);
-        return this.record('preservation_extended', actor.id, { reference, expiresAt: iso(this.hold.expiresAt) }, `${this.id}:extended`, this.hold.extendedAt!);
+        return this.recorder.record('preservation_extended', actor.id, { reference, expiresAt: iso(this.hold.expiresAt) });
       },
       { validator: ({ actor }) => this.check('extend', actor) },
     );
   }
 
-  private toFailure(err: unknown): unknown {
-    if (err instanceof PreservationForbiddenError) {
-      return ApplicationFailure.nonRetryable(err.message, TakedownFailure.Forbidden, { role: err.role, action: err.action });
-    }
-    if (err instanceof InvalidPreservationTransitionError) {
-      return ApplicationFailure.nonRetryable(err.message, TakedownFailure.InvalidTransition, { status: err.state, action: err.action, reason: err.reason ?? null });
-    }
-    return err;
-  }
-
   private check(action: PreservationAction, actor: TakedownActorRef): void {
     // Applied by an earlier run and sent again after continue-as-new: answered, not refused.
     if (this.retries.isRetry()) return;
-    try {
-      checkPreservationAction(this.hold, action, actor.role, Date.now());
-    } catch (err) {
-      throw this.toFailure(err);
-    }
+    asTakedownRefusal(() => checkPreservationAction(this.hold, action, actor.role, Date.now()));
   }
 
   /** The state may have moved since the validator ran (the expiry fired): the domain checks again. */
   private act(action: PreservationAction, actor: TakedownActorRef): void {
-    try {
-      this.hold = applyPreservationAction(this.hold, action, actor.role, Date.now(), this.input.policy);
-    } catch (err) {
-      throw this.toFailure(err);
-    }
+    this.hold = asTakedownRefusal(() => applyPreservationAction(this.hold, action, actor.role, Date.now(), this.input.policy));
     this.retries.applied();
-    this.changed = true;
+    this.wakeup.poke();
   }
 
-  private reminderKey(r: PreservationReminder): string {
-    return `${this.id}:expires:${r.expiresAt}:remind:${r.beforeMs}`;
-  }
-
-  private pendingReminders(): PreservationReminder[] {
-    return preservationReminders(this.hold, this.input.policy).filter((r) => !this.sentReminderKeys.has(this.reminderKey(r)));
+  private pendingReminders() {
+    return pendingPreservationReminders(this.id, this.hold, this.input.policy, this.sentReminderKeys);
   }
 
   async run(): Promise<PreservationView> {
     const { input } = this;
-    upsertSearchAttributes([
-      { key: CaseKind, value: 'takedown_preservation' },
-      { key: Brand, value: input.brand },
-    ]);
+    publishCaseKind('takedown_preservation', input.brand);
     this.publish();
     if (input.carried) {
       // Continued: the hold took effect in the first run; write what the previous run queued.
-      while (this.unrecorded.length > 0) {
-        const { view, event, version } = this.unrecorded[0];
-        await this.attention.record(event.type, () => recordPreservation({ view, event, version }));
-        this.unrecorded.shift();
-      }
+      await this.recorder.start(null);
     } else {
       // The hold takes effect at the platform first: nothing may be purged from here on.
       await applyContentAction({ caseId: input.caseId, actionKey: `${this.id}:preserve`, action: 'preserve', items: input.items, countries: null });
-      await this.record(
-        'preservation_requested',
-        input.requestedBy,
-        { authority: input.authority, reference: input.reference, items: input.items.length, expiresAt: iso(this.hold.expiresAt) },
-        `${this.id}:requested`,
-        input.requestedAt,
-      );
+      // Published again with the request's record, as every record is (and as recorded histories show).
+      this.publish();
+      await this.recorder.start({
+        type: 'preservation_requested',
+        actor: input.requestedBy,
+        occurredAt: input.requestedAt,
+        data: { authority: input.authority, reference: input.reference, items: input.items.length, expiresAt: iso(this.hold.expiresAt) },
+      });
     }
-    this.requestRecorded = true;
-
-    while (this.hold.state !== 'released') {
-      // At each turn, after the previous turn's due reminders: a spent run hands the hold over.
-      if (this.budget.spent()) {
-        await this.budget.drain();
-        return continueAsNew<typeof preservationWorkflow>({ ...this.input, carried: this.carry() });
-      }
-      const wake = Math.min(this.hold.expiresAt, ...this.pendingReminders().map((r) => r.at));
-      this.changed = false;
-      if (wake > Date.now()) {
-        const summary = wake === this.hold.expiresAt ? `preservation hold expires ${iso(wake)}` : `reminder before the hold expires ${iso(this.hold.expiresAt)}`;
-        await condition(() => this.changed, wake - Date.now(), { summary });
-      }
-      await this.fireDue(Date.now());
-    }
+    await runAgenda(
+      this.id,
+      {
+        finished: () => this.hold.state === 'released',
+        nextDue: () => earliest(preservationSchedule(this.id, this.hold, this.input.policy, this.sentReminderKeys)),
+        fireDue: (now) => this.fireDue(now),
+      },
+      this.wakeup,
+      this.budget,
+      () => continueAsNew<typeof preservationWorkflow>({ ...this.input, carried: this.carry() }),
+    );
     await condition(allHandlersFinished);
     return this.view();
   }
 
   private async fireDue(now: number): Promise<void> {
     if (now >= this.hold.expiresAt) {
-      await this.release(now);
+      await this.release();
       return;
     }
     for (const r of this.pendingReminders().filter((p) => p.at <= now)) {
-      const key = this.reminderKey(r);
+      const key = preservationReminderKey(this.id, r);
       this.sentReminderKeys.add(key);
       this.remindersSent.push({ expiresAt: iso(r.expiresAt), beforeMs: r.beforeMs, at: iso(now) });
       await Promise.all([
@@ -238,12 +202,12 @@ class PreservationHoldCase {
           recipient: this.input.escalateTo,
           summary: `preservation hold ${this.id} on takedown ${this.input.caseId} expires ${iso(r.expiresAt)} (${this.hold.state === 'held' ? 'one extension left' : 'already extended'})`,
         }),
-        this.record('preservation_reminder', 'system', { expiresAt: iso(r.expiresAt), remindedBeforeMs: r.beforeMs, escalatedTo: this.input.escalateTo }, key, now),
+        this.recorder.record('preservation_reminder', 'system', { expiresAt: iso(r.expiresAt), remindedBeforeMs: r.beforeMs, escalatedTo: this.input.escalateTo }, key),
       ]);
     }
   }
 
-  private async release(now: number): Promise<void> {
+  private async release(): Promise<void> {
     this.act('release', { id: 'system', role: TAKEDOWN_SYSTEM_ROLE });
     const { input } = this;
     await applyContentAction({ caseId: input.caseId, actionKey: `${this.id}:release`, action: 'release_preservation', items: input.items, countries: null });
@@ -259,23 +223,18 @@ class PreservationHoldCase {
         recipient: input.escalateTo,
         summary: `preservation hold ${this.id} on takedown ${input.caseId} expired and was released`,
       }),
-      this.record('preservation_released', 'system', { expiredAt: iso(this.hold.expiresAt), extended: this.hold.extendedAt !== null }, `${this.id}:released`, now),
+      this.recorder.record('preservation_released', 'system', { expiredAt: iso(this.hold.expiresAt), extended: this.hold.extendedAt !== null }, `${this.id}:released`),
     ]);
   }
 
-  /** Snapshot and keyed event in the case's history, through one activity: the workflow is the only writer. */
-  private async record(type: string, actor: string, data: Record<string, unknown>, eventKey: string, at: number): Promise<PreservationView> {
-    const version = ++this.seq;
-    this.publish();
-    const view = this.view();
-    const event = { eventKey, type, actor, occurredAt: iso(at), data: { holdId: this.id, ...data } };
-    // Draining for continue-as-new: the next run writes it first.
-    if (this.budget.isDraining) {
-      this.unrecorded.push({ view, event, version });
-      return view;
+  /**
+   * The recorder's write through recordPreservation (one event a call; its arguments unchanged):
+   * the snapshot at the hold's change number, the event in its case's history, named by the hold.
+   */
+  private async write(view: PreservationView, events: CaseEvent[], version: number): Promise<void> {
+    for (const { eventKey, type, actor, occurredAt, data } of events) {
+      await recordPreservation({ view, event: { eventKey, type, actor, occurredAt, data: { holdId: this.id, ...data } }, version });
     }
-    const recorded = await this.attention.record(type, () => recordPreservation({ view, event, version }));
-    return recorded ? view : this.view();
   }
 
   /** No personal data: the authority and its reference stay out of search attributes and details. */

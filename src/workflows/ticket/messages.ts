@@ -6,8 +6,9 @@ import type { PauseReason, SlaClock, SlaClockState } from '../../domain/sla/cloc
 import type { PlaybackCheck, PlaybackCheckResult, PlaybackContext } from '../../domain/playback/checklist';
 import type { PendingReason, TicketCategory, TicketStatus } from '../../domain/ticket';
 import type { Notification } from '../../integrations/notify/notification';
-import type { TicketEventInput } from '../../activities/ticket-read-model';
+import type { CaseEvent } from '../common/case-recorder';
 import type { NeedsAttentionView } from '../common/needs-attention';
+import { CaseFailure } from '../common/refusals';
 import type { RunLimits } from '../common/run-budget';
 
 /** Signals, queries and updates of a ticket: defined once, used by the workflow and the API. */
@@ -99,7 +100,7 @@ export interface TicketCarried {
   /** Number of the last change applied. */
   seq: number;
   /** Records of changes applied while the previous run drained (a few, bounded by that moment's updates). */
-  unrecorded: TicketEventInput[];
+  unrecorded: CaseEvent[];
   /** IDs of the latest updates applied (retried-updates.ts): one delivered again to a later run is answered, not applied twice. */
   updates?: string[];
 }
@@ -218,10 +219,9 @@ export interface RepinRequest extends Actor {
   policy: TicketPolicy;
 }
 
-/** Failure types the API maps to HTTP statuses. */
+/** Failure types the API maps to HTTP statuses: the case core's refusals, and the ticket's own. */
 export const TicketFailure = {
-  InvalidTransition: 'InvalidTransition',
-  InvalidValue: 'InvalidValue',
+  ...CaseFailure,
   IdempotencyKeyReused: 'IdempotencyKeyReused',
 } as const;
 

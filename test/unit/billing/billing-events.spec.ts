@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { billingCaseEvents } from '../../../src/api/billing/billing-events';
+import { BillingReads } from '../../../src/persistence/read/billing-reads';
 import { ReadModelSealer } from '../../../src/persistence/read-model-sealer';
 import type { CaseKeySource } from '../../../src/temporal/case-keys.store';
 import { SubjectHasher } from '../../../src/temporal/case-subject';
@@ -23,7 +24,7 @@ describe("a billing case's history as the API answers it", () => {
   }
 
   it('opens the sealed data and names the customer where their pseudonym is the actor', async () => {
-    const page = await billingCaseEvents(await database(), sealer, caseId, {});
+    const page = await billingCaseEvents(new BillingReads(await database()), sealer, caseId, {});
     expect(page.items).toEqual([
       { seq: 1, type: 'opened', actor: 'agent-bo', occurredAt: new Date(0).toISOString(), data: { reason: 'the customer cancelled' } },
       { seq: 2, type: 'confirm_identity', actor: 'cust_77', occurredAt: new Date(1).toISOString(), data: { method: 'code to jo@example.com' } },

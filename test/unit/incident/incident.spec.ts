@@ -11,6 +11,7 @@ import {
   requiresPostIncidentReview,
   reviewProblem,
 } from '../../../src/domain/incident/incident';
+import { CaseTransitionError } from '../../../src/domain/case-transition';
 
 /**
  * The expected table, written out in full from the lifecycle (for a P2, where close from resolved
@@ -67,6 +68,14 @@ describe('every P1 goes through a post-incident review', () => {
     expect(err).toBeInstanceOf(InvalidIncidentTransitionError);
     expect(err.message).toBe('cannot close an incident that is resolved: a P1 needs a post-incident review before it can be closed');
     expect(err.reason).toMatch(/post-incident review/);
+  });
+
+  it('is the case core\'s one refusal: a CaseTransitionError naming the state, the action and why (what the workflow sends as details)', () => {
+    const err = catchError(() => applyIncidentAction('resolved', 'close', 'P1'));
+    expect(err).toBeInstanceOf(CaseTransitionError);
+    expect([err.state, err.action, err.reason]).toEqual(['resolved', 'close', 'a P1 needs a post-incident review before it can be closed']);
+    const plain = catchError(() => applyIncidentAction('closed', 'note', 'P3'));
+    expect([plain.state, plain.action, plain.reason]).toEqual(['closed', 'note', undefined]);
   });
 
   it('walks a P1 from trigger to close through review_pending', () => {

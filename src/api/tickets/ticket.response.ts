@@ -1,0 +1,97 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CHANNELS, SLA_METRICS, type Channel, type SlaMetric } from '../../domain/policy/policy.schema';
+import { PLAYBACK_CHECKS, type PlaybackCheck, type PlaybackCheckResult } from '../../domain/playback/checklist';
+import type { EarlierClocks } from '../../domain/sla/bounded-history';
+import { TICKET_CATEGORIES, TICKET_STATUSES, type TicketCategory, type TicketStatus } from '../../domain/ticket';
+import type { TicketView } from '../../workflows/ticket/messages';
+import { EscalationResponse, NeedsAttentionResponse, SlaMetricResponse } from '../common/case-parts.response';
+import type { TicketPage, TicketSummary } from './ticket-list.service';
+
+/** The current clock of each metric that applies to the ticket. */
+export class TicketSlaResponse implements Partial<Record<SlaMetric, SlaMetricResponse>> {
+  @ApiPropertyOptional({ type: SlaMetricResponse }) firstResponse?: SlaMetricResponse;
+  @ApiPropertyOptional({ type: SlaMetricResponse }) nextResponse?: SlaMetricResponse;
+  @ApiPropertyOptional({ type: SlaMetricResponse }) resolution?: SlaMetricResponse;
+  @ApiPropertyOptional({ type: SlaMetricResponse }) mitigation?: SlaMetricResponse;
+}
+
+export class SocialPostResponse {
+  @ApiProperty() url: string;
+  @ApiProperty({ description: 'Redacted' }) text: string;
+}
+
+export class CsatResponse {
+  @ApiProperty({ minimum: 1, maximum: 5 }) score: number;
+  @ApiProperty({ nullable: true, type: String }) comment: string | null;
+  @ApiProperty() at: string;
+}
+
+export class PlaybackCheckResultResponse implements PlaybackCheckResult {
+  @ApiProperty({ enum: PLAYBACK_CHECKS }) check: PlaybackCheck;
+  @ApiProperty({ enum: ['pass', 'fail', 'unavailable'] }) outcome: PlaybackCheckResult['outcome'];
+  @ApiProperty({ type: [String] }) findings: string[];
+  @ApiProperty({ type: [String], description: 'What the agent tells the customer or does next' }) advice: string[];
+  @ApiProperty() checkedAt: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Diagnostics check only: player log and screen recording URLs, error codes' })
+  logs?: PlaybackCheckResult['logs'];
+}
+
+/** A ticket as GET /v1/tickets/:id and every ticket action answer it (the workflow's view). */
+export class TicketResponse implements TicketView {
+  @ApiProperty({ example: 'ticket-01jd8k9d3v4m2q7w5x6y8z0a1b' }) id: string;
+  @ApiProperty({ example: 'uoozee' }) brand: string;
+  @ApiProperty({ enum: CHANNELS }) channel: Channel;
+  @ApiProperty({ example: 'P2' }) priority: string;
+  @ApiProperty({ nullable: true, type: String, example: 'premium' }) plan: string | null;
+  @ApiProperty({ enum: TICKET_STATUSES }) status: TicketStatus;
+  @ApiProperty({ nullable: true, type: String }) assignee: string | null;
+  @ApiProperty() subject: string;
+  @ApiProperty() description: string;
+  @ApiProperty() customerRef: string;
+  @ApiPropertyOptional({ description: 'The customer account the ticket belongs to (agents only)' }) account?: string;
+  @ApiProperty({ nullable: true, type: SocialPostResponse, description: 'Social-media tickets: the public post, redacted' }) socialPost: TicketView['socialPost'];
+  @ApiProperty({ example: '2026-11-01' }) policyVersion: string;
+  @ApiProperty({ description: 'When the ticket was opened in Caseworks' }) openedAt: string;
+  @ApiProperty({ description: "When the customer's message was received: where the SLA clocks start" }) receivedAt: string;
+  @ApiProperty({ nullable: true, type: String }) resolvedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) closedAt: string | null;
+  @ApiProperty() slaBreached: boolean;
+  @ApiProperty() atRisk: boolean;
+  @ApiProperty({ nullable: true, type: String }) nextDeadlineAt: string | null;
+  @ApiProperty({ type: TicketSlaResponse, description: 'Current clocks, one per metric that applies' }) sla: Partial<Record<SlaMetric, SlaMetricResponse>>;
+  @ApiProperty({ type: [SlaMetricResponse], description: 'Settled clocks of earlier cycles' }) slaHistory: SlaMetricResponse[];
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'object', properties: { met: { type: 'number' }, breached: { type: 'number' }, count: { type: 'number' } } },
+    description: `Per metric (${SLA_METRICS.join(', ')}): settled clocks no longer listed in slaHistory (a long conversation)`,
+  })
+  slaHistoryEarlier?: EarlierClocks;
+  @ApiProperty({ type: [EscalationResponse] }) escalations: EscalationResponse[];
+  @ApiProperty() agentReplies: number;
+  @ApiProperty() reopenCount: number;
+  @ApiProperty({ nullable: true, type: Boolean }) firstContactResolution: boolean | null;
+  @ApiProperty({ nullable: true, type: CsatResponse }) csat: CsatResponse | null;
+  @ApiProperty({ nullable: true, type: String }) surveyClosesAt: string | null;
+  @ApiProperty({ enum: TICKET_CATEGORIES }) category: TicketCategory;
+  @ApiProperty({ type: [PlaybackCheckResultResponse], description: "Playback tickets: the checklist's verdicts, in checklist order" }) troubleshooting: PlaybackCheckResultResponse[];
+  @ApiPropertyOptional({ type: NeedsAttentionResponse }) needsAttention?: NeedsAttentionResponse;
+}
+
+export class TicketSummaryResponse implements TicketSummary {
+  @ApiProperty() id: string;
+  @ApiProperty() brand: string;
+  @ApiProperty({ enum: CHANNELS }) channel: string;
+  @ApiProperty() priority: string;
+  @ApiProperty({ nullable: true, type: String }) plan: string | null;
+  @ApiProperty({ enum: TICKET_STATUSES }) status: string;
+  @ApiProperty({ nullable: true, type: String }) assignee: string | null;
+  @ApiProperty() openedAt: string;
+  @ApiProperty({ nullable: true, type: String }) nextDeadlineAt: string | null;
+  @ApiProperty() slaBreached: boolean;
+  @ApiProperty() atRisk: boolean;
+}
+
+export class TicketPageResponse implements TicketPage {
+  @ApiProperty({ type: [TicketSummaryResponse] }) items: TicketSummaryResponse[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page' }) nextCursor: string | null;
+}

@@ -1,0 +1,115 @@
+import type { DataSource } from 'typeorm';
+
+/** The case kinds the read model keeps a row (and a history) for. */
+export type CaseKind = 'ticket' | 'incident' | 'billingCase' | 'takedown' | 'preservation';
+
+/** One step of a case's history as its workflow recorded it. `eventKey` is the business key: stored once. */
+export interface CaseEventRecord {
+  eventKey: string;
+  type: string;
+  actor: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+  /** The case's change number (absent: records scheduled before numbering existed). */
+  seq?: number;
+}
+
+/** What one recordSnapshot did. */
+export interface SnapshotRecorded {
+  /** False: the stored row already showed this version or a newer one, and was left as it was. */
+  snapshotWritten: boolean;
+  /** Events newly stored (a retried write finds them stored already). */
+  eventsRecorded: number;
+}
+
+/**
+ * The read-model writer of one case kind: its row (the snapshot and the columns reports and lists
+ * filter on) and its keyed events, in one transaction. `version` is the case's change number: a
+ * write whose version is not above the stored one leaves the row as it is (its events are still
+ * stored if new). Without a version (a run from before numbering), the later write wins, and only
+ * over a row that has no version either.
+ */
+export interface CaseRecords<V> {
+  readonly kind: CaseKind;
+  recordSnapshot(view: V, events: readonly CaseEventRecord[], version: number | undefined): Promise<SnapshotRecorded>;
+}
+
+/** A case kind's two tables: its rows (primary key `id`) and its append-only events. */
+export interface CaseTables {
+  table: string;
+  /** Written when the row is created, never after (identity, intake facts, references joined on). */
+  fixedColumns: readonly string[];
+  /** Columns whose update is not simply the new value (e.g. a notice that is never overwritten). */
+  updateExpressions?: Readonly<Record<string, string>>;
+  events: { table: string; caseColumn: string };
+}
+
+/** The case row as stored: column name → value, `id` first. Sealing happened before. */
+export type CaseColumns = Record<string, unknown> & { id: string };
+
+/** An event as stored: data already sealed, the actor already pseudonymised where it names the customer. */
+export interface StoredEvent {
+  eventKey: string;
+  caseId: string;
+  type: string;
+  actor: string;
+  occurredAt: Date;
+  data: unknown;
+  seq: number | null;
+}
+
+/**
+ * The one guard every case row is written under. A numbered write replaces an unnumbered or lower
+ * row; an unnumbered write (legacy) replaces only an unnumbered row, the later updated_at winning.
+ * updated_at alone cannot order two changes: they tie within one workflow task.
+ */
+export function newerVersionGuard(table: string): string {
+  return `(EXCLUDED.version IS NOT NULL AND (${table}.version IS NULL OR ${table}.version < EXCLUDED.version))
+       OR (EXCLUDED.version IS NULL AND ${table}.version IS NULL AND ${table}.updated_at <= EXCLUDED.updated_at)`;
+}
+
+/** The upsert of a case row under the version guard; RETURNING tells whether it took the write. */
+export function upsertCaseSql(tables: CaseTables, columns: readonly string[]): string {
+  const fixed = new Set(['id', ...tables.fixedColumns]);
+  const updates = columns.filter((c) => !fixed.has(c)).map((c) => `${c} = ${tables.updateExpressions?.[c] ?? `EXCLUDED.${c}`}`);
+  return `INSERT INTO ${tables.table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})
+           ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}
+           WHERE ${newerVersionGuard(tables.table)}
+           RETURNING id`;
+}
+
+function insertEventSql(tables: CaseTables): string {
+  return `INSERT INTO ${tables.events.table} (event_key, ${tables.events.caseColumn}, type, actor, occurred_at, data, seq) VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (event_key) DO NOTHING RETURNING id`;
+}
+
+/**
+ * Writes a case row and its events in one transaction. `row` must carry `updated_at` (when the
+ * last event happened) and `version` (null: unnumbered); events are written in the order given.
+ */
+export async function writeCaseRecords(dataSource: DataSource, tables: CaseTables, row: CaseColumns, events: readonly StoredEvent[]): Promise<SnapshotRecorded> {
+  if (!('updated_at' in row) || !('version' in row)) throw new Error(`a ${tables.table} row is written with its updated_at and version`);
+  const columns = Object.keys(row);
+  return dataSource.transaction(async (tx) => {
+    const written: unknown[] = await tx.query(upsertCaseSql(tables, columns), columns.map((c) => row[c]));
+    let eventsRecorded = 0;
+    for (const e of events) {
+      const inserted: unknown[] = await tx.query(insertEventSql(tables), [e.eventKey, e.caseId, e.type, e.actor, e.occurredAt, JSON.stringify(e.data), e.seq]);
+      eventsRecorded += inserted.length;
+    }
+    return { snapshotWritten: written.length > 0, eventsRecorded };
+  });
+}
+
+/** A snapshot's timestamp, or null. */
+export const dateOrNull = (s: string | null | undefined): Date | null => (s ? new Date(s) : null);
+
+/** The stored form of a change number: bigint columns take it as text, null when absent. */
+export const versionOrNull = (n: number | undefined): string | null => (n === undefined ? null : String(n));
+
+/** When a write's last event happened: the row's updated_at. */
+export function lastOccurredAt(events: readonly CaseEventRecord[]): Date {
+  const last = events[events.length - 1];
+  if (!last) throw new Error('a snapshot is recorded with at least one event');
+  return new Date(last.occurredAt);
+}

@@ -1,0 +1,83 @@
+import type { DataSource } from 'typeorm';
+import type { TicketView } from '../../workflows/ticket/messages';
+import type { ReadModelSealer } from '../read-model-sealer';
+import { CaseEventRecord, CaseRecords, CaseTables, dateOrNull, lastOccurredAt, SnapshotRecorded, versionOrNull, writeCaseRecords } from './case-records';
+import { slaCountColumns } from './ticket-sla-counts';
+
+/** What a ticket's row is written from: its view, and the intake request it was opened by. */
+export interface TicketSnapshot {
+  view: TicketView;
+  requestHash: string;
+}
+
+const TICKETS: CaseTables = {
+  table: 'tickets',
+  // The account is set once, by the opening or an adoption: the workflow's records never overwrite it.
+  fixedColumns: ['brand', 'channel', 'opened_at', 'plan', 'customer_ref', 'account_id', 'request_hash'],
+  events: { table: 'ticket_events', caseColumn: 'ticket_id' },
+};
+
+export class TicketRecords implements CaseRecords<TicketSnapshot> {
+  readonly kind = 'ticket' as const;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sealer: ReadModelSealer,
+  ) {}
+
+  async recordSnapshot({ view, requestHash }: TicketSnapshot, events: readonly CaseEventRecord[], version: number | undefined): Promise<SnapshotRecorded> {
+    // The first-response record survives in history once met; the current clock if not.
+    const firstResponse = view.sla.firstResponse ?? view.slaHistory.find((c) => c.metric === 'firstResponse');
+    // Personal data only sealed under the ticket's key: the snapshot's and the events' text, and
+    // the customer's reference as its pseudonym (lists, caps and retention match on it). The
+    // columns reports count by (brand, priority, status, times, SLA counts) stay in clear.
+    const snapshot = await this.sealer.seal(view.id, view);
+    const customerRef = this.sealer.pseudonym(view.customerRef);
+    const stored = await Promise.all(
+      events.map(async (e) => ({
+        eventKey: e.eventKey,
+        caseId: view.id,
+        type: e.type,
+        // A customer acting under their own reference is named by it: the pseudonym, as in customer_ref.
+        actor: e.actor === view.customerRef ? customerRef : e.actor,
+        occurredAt: new Date(e.occurredAt),
+        data: await this.sealer.seal(view.id, e.data),
+        seq: e.seq ?? null,
+      })),
+    );
+    return writeCaseRecords(
+      this.dataSource,
+      TICKETS,
+      {
+        id: view.id,
+        brand: view.brand,
+        channel: view.channel,
+        priority: view.priority,
+        status: view.status,
+        policy_version: view.policyVersion,
+        opened_at: new Date(view.openedAt),
+        plan: view.plan,
+        assignee: view.assignee,
+        customer_ref: customerRef,
+        account_id: view.account ?? null,
+        at_risk: view.atRisk,
+        next_deadline_at: dateOrNull(view.nextDeadlineAt),
+        closed_at: dateOrNull(view.closedAt),
+        agent_replies: view.agentReplies,
+        reopen_count: view.reopenCount,
+        first_contact_resolution: view.firstContactResolution,
+        csat_score: view.csat?.score ?? null,
+        first_response_due_at: dateOrNull(firstResponse?.deadlineAt),
+        first_response_at: dateOrNull(firstResponse?.fulfilledAt),
+        sla_breached: view.slaBreached,
+        resolved_at: dateOrNull(view.resolvedAt),
+        ...slaCountColumns(view),
+        snapshot: JSON.stringify(snapshot),
+        request_hash: requestHash,
+        updated_at: lastOccurredAt(events),
+        version: versionOrNull(version),
+      },
+      stored,
+    );
+  }
+}

@@ -1,0 +1,27 @@
+import type { SlaMetric } from '../../domain/policy/policy.schema';
+import type { TicketView } from '../../workflows/ticket/messages';
+
+/**
+ * The SLA report's figures per ticket: settled clocks per metric, met and breached, every cycle
+ * counted once (current clocks, listed history, and the earlier ones only counted). Stored in
+ * columns of their own (migration 1765700000000) so the report sums columns instead of walking
+ * the snapshot's JSON.
+ */
+export const SLA_COUNT_COLUMNS: Readonly<Record<SlaMetric, { met: string; breached: string }>> = {
+  firstResponse: { met: 'sla_first_response_met', breached: 'sla_first_response_breached' },
+  nextResponse: { met: 'sla_next_response_met', breached: 'sla_next_response_breached' },
+  resolution: { met: 'sla_resolution_met', breached: 'sla_resolution_breached' },
+  mitigation: { met: 'sla_mitigation_met', breached: 'sla_mitigation_breached' },
+};
+
+/** Column → count for one ticket view. */
+export function slaCountColumns(view: Pick<TicketView, 'sla' | 'slaHistory' | 'slaHistoryEarlier'>): Record<string, number> {
+  const clocks = [...Object.values(view.sla ?? {}), ...(view.slaHistory ?? [])];
+  const columns: Record<string, number> = {};
+  for (const [metric, names] of Object.entries(SLA_COUNT_COLUMNS) as [SlaMetric, { met: string; breached: string }][]) {
+    const earlier = view.slaHistoryEarlier?.[metric];
+    columns[names.met] = clocks.filter((c) => c?.metric === metric && c.state === 'met').length + (earlier?.met ?? 0);
+    columns[names.breached] = clocks.filter((c) => c?.metric === metric && c.state === 'breached').length + (earlier?.breached ?? 0);
+  }
+  return columns;
+}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { TakedownNotice } from '../../domain/takedown/notice';
+import type { TakedownView } from '../../workflows/takedown/messages';
+import type { PreservationView } from '../../workflows/takedown/preservation-messages';
+
+export interface TakedownListFilter {
+  status?: string;
+  assignee?: string;
+  regime?: string;
+  /** Undecided cases whose decision is due before this instant. */
+  dueBefore?: Date;
+  limit: number;
+}
+
+export interface TakedownEventRow {
+  type: string;
+  actor: string;
+  occurred_at: Date;
+  seq: string | null;
+  data: unknown;
+}
+
+/**
+ * The takedown read model (cases, their events, their preservation holds) as the API reads it.
+ * The notifier's data is stored sealed under the case's key (activities/takedowns.ts): every row
+ * here comes sealed, and the caller opens it (ReadModelSealer) before answering with it.
+ */
+@Injectable()
+export class TakedownReads {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async snapshot(id: string): Promise<TakedownView | undefined> {
+    const rows: { snapshot: TakedownView }[] = await this.dataSource.query(`SELECT snapshot FROM takedowns WHERE id = $1`, [id]);
+    return rows[0]?.snapshot;
+  }
+
+  /** The notifier's contact from the stored notice (sealed); null when the case is not recorded or has none. */
+  async notifier(id: string): Promise<{ notifier: TakedownNotice['notifier'] | null }[]> {
+    return this.dataSource.query(`SELECT notice->'notifier' AS notifier FROM takedowns WHERE id = $1`, [id]);
+  }
+
+  async state(id: string): Promise<string | undefined> {
+    const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM takedowns WHERE id = $1`, [id]);
+    return rows[0]?.state;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM takedowns WHERE id = $1`, [id]);
+    return rows.length > 0;
+  }
+
+  /** The review queue: decision deadline first (undated last), then the earlier notice. Rows sealed. */
+  list(filter: TakedownListFilter): Promise<{ snapshot: TakedownView }[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const add = (sql: (n: number) => string, value: unknown) => {
+      args.push(value);
+      where.push(sql(args.length));
+    };
+    if (filter.status !== undefined) add((n) => `state = $${n}`, filter.status);
+    if (filter.assignee !== undefined) add((n) => `reviewer = $${n}`, filter.assignee);
+    if (filter.regime !== undefined) add((n) => `$${n} = ANY(regimes)`, filter.regime);
+    if (filter.dueBefore !== undefined) add((n) => `decision_due_at < $${n} AND decided_at IS NULL`, filter.dueBefore);
+    args.push(filter.limit);
+    return this.dataSource.query(
+      `SELECT snapshot FROM takedowns ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY decision_due_at ASC NULLS LAST, received_at ASC, id LIMIT $${args.length}`,
+      args,
+    );
+  }
+
+  /** In time order; changes of one instant in the order the case applied them. Rows sealed. */
+  events(id: string): Promise<TakedownEventRow[]> {
+    return this.dataSource.query(`SELECT type, actor, occurred_at, seq, data FROM takedown_events WHERE case_id = $1 ORDER BY occurred_at, seq, id`, [id]);
+  }
+
+  async preservation(holdId: string): Promise<PreservationView | undefined> {
+    const rows: { snapshot: PreservationView }[] = await this.dataSource.query(`SELECT snapshot FROM takedown_preservations WHERE id = $1`, [holdId]);
+    return rows[0]?.snapshot;
+  }
+
+  async preservationState(holdId: string): Promise<string | undefined> {
+    const rows: { state: string }[] = await this.dataSource.query(`SELECT state FROM takedown_preservations WHERE id = $1`, [holdId]);
+    return rows[0]?.state;
+  }
+
+  /** A case's holds, oldest request first. */
+  async preservationsOf(caseId: string): Promise<PreservationView[]> {
+    const rows: { snapshot: PreservationView }[] = await this.dataSource.query(`SELECT snapshot FROM takedown_preservations WHERE case_id = $1 ORDER BY requested_at, id`, [caseId]);
+    return rows.map((r) => r.snapshot);
+  }
+}

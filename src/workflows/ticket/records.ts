@@ -1,0 +1,106 @@
+import { deprecatePatch } from '@temporalio/workflow';
+import type { TicketStatus } from '../../domain/ticket';
+import type { Wakeup } from '../common/agenda';
+import { CaseEvent, CaseRecorder, RecorderCarried } from '../common/case-recorder';
+import type { CaseAttention } from '../common/needs-attention';
+import type { RetriedUpdates } from '../common/retried-updates';
+import type { RunBudget } from '../common/run-budget';
+import { recordTicketTransition } from './activity-proxies';
+import type { TicketInput, TicketView } from './messages';
+import type { TicketState } from './state';
+import { publishTicket } from './view';
+
+/**
+ * Retired patch (issue 13): every ticket records through a regular activity, its updates' events
+ * keyed by the update (the local-activity and type-keyed variants are gone). Its marker stays in
+ * histories recorded before; calling this wherever the old code asked which recorder to use keeps
+ * the marker at the same moment of the run, so those histories still replay.
+ */
+function retiredRecorderPatch(): void {
+  deprecatePatch('ticket-record-as-task');
+}
+
+/**
+ * The ticket's records on the case core (CaseRecorder): the opening, each change, and what a
+ * draining run queued. Each event also says what the status and assignee changed from since the
+ * previous record (issue 20, part 3), so the history reads as transitions.
+ */
+export class TicketRecords {
+  private readonly recorder: CaseRecorder<TicketView>;
+  private recordedStatus: TicketStatus | null = null;
+  private recordedAssignee: string | null | undefined = undefined;
+
+  constructor(
+    private readonly input: TicketInput,
+    private readonly state: TicketState,
+    deps: { attention: CaseAttention; budget: RunBudget; wakeup: Wakeup; retries: RetriedUpdates; view: () => TicketView },
+  ) {
+    this.recorder = new CaseRecorder<TicketView>({
+      caseId: input.ticketId,
+      ...deps,
+      publish: () => publishTicket(state),
+      write: (view, events) => this.write(view, events),
+      // Histories recorded before the case core replay only with the ticket's old command order.
+      alwaysAwaitOpening: true,
+      carried: input.carried ? { seq: input.carried.seq, unrecorded: input.carried.unrecorded } : null,
+    });
+  }
+
+  carry(): RecorderCarried {
+    return this.recorder.carry();
+  }
+
+  /** A new ticket's 'opened' record, or what the previous run queued while it drained. */
+  async open(): Promise<void> {
+    const carried = this.input.carried;
+    if (carried) {
+      if (carried.unrecorded.length > 0) retiredRecorderPatch();
+      return this.recorder.start(null);
+    }
+    retiredRecorderPatch();
+    this.transitionSinceLastRecord();
+    const { input, state } = this;
+    return this.recorder.start({
+      type: 'opened',
+      actor: input.openedBy,
+      occurredAt: state.openedAt,
+      data: { channel: input.channel, priority: input.priority, plan: input.plan, policyVersion: state.policy.version, receivedAt: new Date(state.receivedAt).toISOString() },
+    });
+  }
+
+  /**
+   * Publishes the change just applied and records it (snapshot + keyed event). Called
+   * synchronously after the change, so numbers follow the order changes were applied in and the
+   * status/assignee read before is what the change started from.
+   */
+  commit(type: string, actor: string, data: Record<string, unknown>, eventKey?: string): Promise<TicketView> {
+    retiredRecorderPatch();
+    return this.recorder.record(type, actor, { ...data, ...this.transitionSinceLastRecord() }, eventKey);
+  }
+
+  /**
+   * The ticket's activity (its name and arguments unchanged) takes one event at a time: a queue
+   * from a draining run is written in order, each write versioned by its own event's number. One
+   * event's write is the activity's own promise (no extra turn: saved histories order by it).
+   */
+  private write(view: TicketView, events: CaseEvent[]): Promise<unknown> {
+    const { requestHash } = this.input;
+    if (events.length === 1) return recordTicketTransition({ view, requestHash, version: events[0].seq }, events[0]);
+    return (async () => {
+      for (const event of events) await recordTicketTransition({ view, requestHash, version: event.seq }, event);
+    })();
+  }
+
+  /** What this record changed from: the status and assignee as of the previous record. */
+  private transitionSinceLastRecord(): Record<string, unknown> {
+    const { status, assignee } = this.state;
+    const change: Record<string, unknown> = {};
+    const from = this.recordedStatus ?? status;
+    if (from !== status) Object.assign(change, { statusFrom: from, statusTo: status });
+    const fromAssignee = this.recordedAssignee === undefined ? assignee : this.recordedAssignee;
+    if (fromAssignee !== assignee) Object.assign(change, { assigneeFrom: fromAssignee, assigneeTo: assignee });
+    this.recordedStatus = status;
+    this.recordedAssignee = assignee;
+    return change;
+  }
+}

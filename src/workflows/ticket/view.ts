@@ -1,0 +1,87 @@
+import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { PLAYBACK_CHECKS } from '../../domain/playback/checklist';
+import { anyBreached } from '../../domain/sla/bounded-history';
+import type { SlaClock } from '../../domain/sla/clock';
+import type { CaseAttention } from '../common/needs-attention';
+import { iso, slaClockView } from '../sla-clock-view';
+import { Assignee, CaseStatus, Priority, SlaBreached, SlaNextDeadline } from '../search-attributes';
+import type { SlaMetricView, TicketInput, TicketView } from './messages';
+import type { TicketState } from './state';
+
+/** The ticket as the API, the read model and the status query see it, at `now`. */
+export function ticketView(input: TicketInput, s: TicketState, attention: CaseAttention, now: number): TicketView {
+  const clockView = (c: SlaClock): SlaMetricView => slaClockView(c, s.calendar, now);
+  const live = s.liveClocks();
+  const sla: TicketView['sla'] = {};
+  for (const c of live) sla[c.metric] = clockView(c);
+  return {
+    id: input.ticketId,
+    brand: input.brand,
+    channel: input.channel,
+    priority: s.priority,
+    plan: input.plan,
+    status: s.status,
+    assignee: s.assignee,
+    subject: input.subject,
+    description: input.description,
+    customerRef: input.customerRef,
+    // Only when set, so the views of tickets opened without an account read as before.
+    ...(input.account ? { account: input.account } : {}),
+    socialPost: input.socialPost ?? null,
+    policyVersion: s.policy.version,
+    openedAt: new Date(s.openedAt).toISOString(),
+    receivedAt: new Date(s.receivedAt).toISOString(),
+    resolvedAt: iso(s.resolvedAt),
+    closedAt: iso(s.closedAt),
+    slaBreached: anyBreached([...s.history, ...live], s.earlierClocks),
+    atRisk: live.some((c) => c.state === 'running' && c.atRiskSince !== null),
+    nextDeadlineAt: iso(s.nextDeadline()),
+    sla,
+    slaHistory: s.history.map(clockView),
+    // Present once a long conversation's oldest clocks are only counted (older views unchanged).
+    ...(Object.keys(s.earlierClocks).length ? { slaHistoryEarlier: s.earlierClocks } : {}),
+    escalations: s.escalations.map((e) => ({ metric: e.metric, cycle: e.cycle, level: e.level, dueAt: new Date(e.dueAt).toISOString(), state: e.state })),
+    agentReplies: s.agentReplies,
+    reopenCount: s.reopenCount,
+    firstContactResolution: s.fcr,
+    csat: s.csat && { score: s.csat.score, comment: s.csat.comment, at: new Date(s.csat.at).toISOString() },
+    surveyClosesAt: iso(s.surveyClosesAt),
+    category: input.category ?? 'general',
+    troubleshooting: PLAYBACK_CHECKS.flatMap((c) => s.checks[c] ?? []),
+    ...attention.viewField,
+  };
+}
+
+/** Search attributes (what lists filter on) and the UI's details table, after each change. */
+export function publishTicket(s: TicketState): void {
+  const next = s.nextDeadline();
+  upsertSearchAttributes([
+    { key: CaseStatus, value: s.status },
+    { key: Priority, value: s.priority },
+    { key: SlaBreached, value: anyBreached([...s.history, ...s.liveClocks()], s.earlierClocks) },
+    // Cleared once no clock runs, so "SlaNextDeadline < now+1h" lists only live obligations.
+    { key: SlaNextDeadline, value: next === null ? null : new Date(next) },
+    { key: Assignee, value: s.assignee },
+  ]);
+  const rows = s.liveClocks().map(
+    (c) =>
+      `| ${c.metric} | ${c.cycle} | ${fmtDuration(c.targetMs)} | ${c.deadlineAt === null ? '—' : new Date(c.deadlineAt).toISOString()} | ${c.state}${c.atRiskSince !== null && c.state === 'running' ? ' (at risk)' : ''}${c.pauseReason ? ` (${c.pauseReason})` : ''} |`,
+  );
+  const pending = s.escalations.filter((e) => e.state === 'scheduled');
+  setCurrentDetails(
+    [
+      `**${s.status}** · ${s.priority} · assignee ${s.assignee ?? 'none'} · policy ${s.policy.version}`,
+      '',
+      '| SLA metric | cycle | target | deadline (UTC) | state |',
+      '|---|---|---|---|---|',
+      ...rows,
+      ...(pending.length ? ['', `Next escalation: ${pending[0].level} at ${new Date(pending[0].dueAt).toISOString()}`] : []),
+    ].join('\n'),
+  );
+}
+
+function fmtDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return `${ms / 1000}s`;
+}

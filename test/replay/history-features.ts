@@ -1,0 +1,47 @@
+import { temporal } from '@temporalio/proto';
+
+type History = temporal.api.history.v1.History;
+
+/** The SDK's marker for patched()/deprecatePatch() (sdk-core), and where it keeps the patch ID. */
+const PATCH_MARKER = 'core_patch';
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+/**
+ * What a history exercises, for choosing fixtures and for the replay spec's coverage checks:
+ * `patch:<id>` per patch marker, and the paths that produce distinct commands (continue-as-new in
+ * and out, timers, updates, signals, children, local activities, completion).
+ */
+export function historyFeatures(history: History): string[] {
+  const features = new Set<string>();
+  for (const event of history.events) {
+    const marker = event.markerRecordedEventAttributes;
+    if (marker?.markerName === PATCH_MARKER) features.add(`patch:${patchId(marker)}`);
+    if (marker?.markerName === LOCAL_ACTIVITY_MARKER) features.add('local-activity');
+    if (event.workflowExecutionStartedEventAttributes?.continuedExecutionRunId) features.add('continued-from');
+    if (event.workflowExecutionContinuedAsNewEventAttributes) features.add('continued-as-new');
+    if (event.workflowExecutionCompletedEventAttributes) features.add('completed');
+    if (event.timerFiredEventAttributes) features.add('timer-fired');
+    if (event.workflowExecutionUpdateAcceptedEventAttributes) features.add('update');
+    if (event.workflowExecutionSignaledEventAttributes) features.add('signal');
+    if (event.startChildWorkflowExecutionInitiatedEventAttributes) features.add('child-workflow');
+    if (event.activityTaskFailedEventAttributes) features.add('activity-failed');
+  }
+  return [...features].sort();
+}
+
+export function patchIds(history: History): string[] {
+  return historyFeatures(history).flatMap((f) => (f.startsWith('patch:') ? [f.slice('patch:'.length)] : []));
+}
+
+function patchId(marker: temporal.api.history.v1.IMarkerRecordedEventAttributes): string {
+  // sdk-core keeps it under 'patch-data' (JSON {"id", "deprecated"}); any key is read, in case that changes.
+  const data = Object.values(marker.details ?? {})[0]?.payloads?.[0]?.data;
+  if (!data) return 'unknown';
+  const text = Buffer.from(data).toString();
+  try {
+    const parsed = JSON.parse(text) as { id?: string; patch_id?: string };
+    return parsed.id ?? parsed.patch_id ?? text;
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,40 @@
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { temporal } from '@temporalio/proto';
+import { productionWorkflowBundle, savedHistories } from '../support/saved-histories';
+import { REPLAYED_WORKFLOW_TYPES } from './fixture-format';
+import { REQUIRED_FEATURES } from './required-features';
+
+/**
+ * Every workflow type's saved histories (test/replay/fixtures/<type>.json, recorded by the code
+ * before a change: test/replay/README.md) must replay on the bundle production runs. A failure
+ * here means a change altered the commands a running case already recorded.
+ */
+describe('saved histories replay on the production workflow bundle', () => {
+  const bundlePath = productionWorkflowBundle();
+  const fixture = (type: string) => savedHistories(`${type}.json`, { bundlePath });
+
+  it.each(REPLAYED_WORKFLOW_TYPES)('%s', async (type) => {
+    const saved = fixture(type);
+    expect(saved.histories.length).toBeGreaterThan(0);
+    for (const { history } of saved.histories) {
+      expect(history.events[0].workflowExecutionStartedEventAttributes?.workflowType?.name).toBe(type);
+      expect(history.events.length).toBeGreaterThanOrEqual(10);
+    }
+    // The fixture still shows what it was recorded to show (every patch's new path, continue-as-new).
+    const shown = new Set(saved.histories.flatMap((h) => h.features));
+    expect(REQUIRED_FEATURES[type].filter((f) => !shown.has(f))).toEqual([]);
+    await saved.replayAll();
+  });
+
+  it('fails on a history whose commands the code does not make (an activity renamed in one event)', async () => {
+    const saved = fixture('ticketWorkflow');
+    const { workflowId, history } = saved.histories[0];
+    const tampered = temporal.api.history.v1.History.decode(temporal.api.history.v1.History.encode(history).finish());
+    const scheduled = tampered.events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
+    expect(scheduled).toBeDefined();
+    scheduled!.activityTaskScheduledEventAttributes!.activityType!.name = 'noSuchActivity';
+    await expect(saved.replay(tampered, workflowId)).rejects.toBeInstanceOf(DeterminismViolationError);
+    // The untouched history replays: the failure is the tampering's, not the fixture's.
+    await saved.replay(history, workflowId);
+  });
+});
