@@ -1,5 +1,4 @@
 import type { TakedownNoticeInput } from '../../../src/domain/takedown/notice';
-import type { TakedownDecision } from '../../../src/domain/takedown/case';
 import { pinTakedownPolicy, TakedownPolicyInput } from '../../../src/domain/takedown/deadlines';
 
 /** A complete §512(c)(3) and Art. 16 notice; tests take pieces away. */
@@ -40,14 +39,5 @@ export const nyEdt = (y: number, m: number, d: number, hh: number, mm = 0): numb
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
-/** A removal on DMCA grounds, as legal staff decide it; tests change pieces. */
-export const removalDecision = (over: Partial<TakedownDecision> = {}): TakedownDecision => ({
-  outcome: 'remove',
-  measure: { kind: 'global_removal' },
-  ground: { kind: 'legal', reference: '17 U.S.C. §106(3)', explanation: 'Unlicensed distribution of the full episode.' },
-  facts: 'The upload matches the notified episode frame for frame.',
-  automatedDetection: false,
-  automatedDecision: 'not_automated',
-  endsAt: null,
-  ...over,
-});
+/** A removal on DMCA grounds, as legal staff decide it; tests change pieces (the HTTP and workflow specs' own). */
+export { removal as removalDecision } from '../../support/takedowns';
