@@ -1,4 +1,4 @@
-import type { Client, WorkflowExecutionDescription, WorkflowExecutionStatusName } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionStatusName } from '@temporalio/client';
 
 /**
  * How a case's workflow stopped without finishing its own course: the server's limits or an
@@ -85,7 +85,7 @@ export async function caseEndOf(client: Client, workflowId: string): Promise<Cas
   try {
     described = await client.workflow.getHandle(workflowId).describe();
   } catch (err) {
-    if (err instanceof Error && err.name === 'WorkflowNotFoundError') return undefined;
+    if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
   }
   return caseEndFrom(client, described);

@@ -95,6 +95,7 @@ export class CaseKeyStore implements CaseKeySource {
     // A case with a row (cached before) only needs re-reading; the INSERT is for its first payload.
     const mayCreate = create && !hit;
     if (graced && now < this.#outageUntil) {
+      // Its failure is the outage this key is graced through (read records it); nobody awaits it.
       void this.read(caseId, mayCreate).catch(() => undefined);
       return graced;
     }

@@ -48,6 +48,7 @@ export class ApiKeyService {
     // answers at once and is re-checked in the background, so no request spends its budget
     // waiting out the connect timeout for it.
     if (graced && (now < this.outageUntil || this.inFlight.has(hash))) {
+      // Its failure is the outage this key is graced through (lookup records it); nobody awaits it.
       void this.lookup(hash).catch(() => undefined);
       return graced;
     }
