@@ -37,18 +37,29 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
+# The metrics endpoints' development defaults (src/observability/metrics/metrics-settings.ts).
+api_metrics_port="${API_METRICS_PORT:-9465}"
+worker_metrics_address="${WORKER_METRICS_ADDRESS:-127.0.0.1:9464}"
+
 ports=("$API_PORT" "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT")
 $start_dev_idp && ports+=("$IDP_PORT")
+[ "$api_metrics_port" = off ] || ports+=("$api_metrics_port")
+[ "$worker_metrics_address" = off ] || ports+=("${worker_metrics_address##*:}")
 for port in "${ports[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "port $port is already in use (another make dev?). Set API_PORT / TEMPORAL_PORT / TEMPORAL_UI_PORT / IDP_PORT." >&2; exit 1
+    echo "port $port is already in use (another make dev?). Set API_PORT / TEMPORAL_PORT / TEMPORAL_UI_PORT / IDP_PORT / API_METRICS_PORT / WORKER_METRICS_ADDRESS." >&2; exit 1
   fi
 done
 
-prefix() { sed -u "s/^/[$1] /"; }
+# Each process's JSON log goes whole to .data/logs/<name>.log; the terminal gets one readable,
+# coloured line per entry (scripts/dev-log-view.sh). Successful /health checks are not logged at all
+# (the API's request log drops them: src/api/logging/http-log-options.ts); failing ones are.
+view_flag=""
+if [ -t 1 ]; then view_flag=--color; fi
+view() { bash scripts/dev-log-view.sh "$1" $view_flag; }
 
 echo "starting Temporal dev server..."
-node dist/scripts/dev-server.js > >(tee .data/logs/temporal.log | prefix temporal) 2>&1 &
+node dist/scripts/dev-server.js > >(tee .data/logs/temporal.log | view temporal) 2>&1 &
 pids+=($!)
 for _ in $(seq 1 120); do grep -q 'ready' .data/logs/temporal.log 2>/dev/null && break; sleep 0.5; done
 grep -q 'ready' .data/logs/temporal.log || { echo "Temporal dev server did not start; see .data/logs/temporal.log" >&2; exit 1; }
@@ -57,7 +68,7 @@ node dist/scripts/migrate.js
 
 if $start_dev_idp; then
   echo "starting the development OpenID provider..."
-  node scripts/dev-idp.mjs > >(tee .data/logs/idp.log | prefix idp) 2>&1 &
+  node scripts/dev-idp.mjs > >(tee .data/logs/idp.log | view idp) 2>&1 &
   pids+=($!)
   for _ in $(seq 1 60); do grep -q '"ready"' .data/logs/idp.log 2>/dev/null && break; sleep 0.5; done
   grep -q '"ready"' .data/logs/idp.log || { echo "the dev OpenID provider did not start; see .data/logs/idp.log" >&2; exit 1; }
@@ -65,9 +76,9 @@ fi
 
 # The worker runs under a supervisor: when it exits (SIGTERM, a crash) it is started again after a
 # backoff, with a line in its log saying why, while the API and Temporal stay up.
-node dist/scripts/supervise.js worker -- node dist/src/worker/main.js > >(tee .data/logs/worker.log | prefix worker) 2>&1 &
+node dist/scripts/supervise.js worker -- node dist/src/worker/main.js > >(tee .data/logs/worker.log | view worker) 2>&1 &
 pids+=($!)
-node dist/src/api/main.js > >(tee .data/logs/api.log | prefix api) 2>&1 &
+node dist/src/api/main.js > >(tee .data/logs/api.log | view api) 2>&1 &
 pids+=($!)
 
 api="http://127.0.0.1:$API_PORT"
@@ -84,7 +95,8 @@ cat <<MSG
     Temporal     $TEMPORAL_ADDRESS (namespace default, task queue caseworks)
     PostgreSQL   ${DATABASE_URL%%\?*}
     Sign in      $api/auth/sign-in   (IdP $OIDC_ISSUER_URL; dev logins: ann-agent, sam-sre, lee-legal, ada-admin, any password)
-    Logs         .data/logs/{temporal,api,worker,idp}.log
+    Metrics      API http://127.0.0.1:$api_metrics_port/metrics, worker http://$worker_metrics_address/metrics
+    Logs         .data/logs/{temporal,api,worker,idp}.log (JSON; the terminal shows them readable)
     Worker       restarted on its own when it exits (see its log for why)
 
   Encrypted payloads in the Temporal UI: sign in once (link above), then in the UI's codec

@@ -34,7 +34,8 @@ export function createNotificationActivities({ dataSource, logger, sealer, webho
         const { status } = await webhook.send(message, Date.now());
         await dataSource.query(`UPDATE notifications SET delivered_at = now(), delivery_status = $2 WHERE key = $1`, [n.key, status]);
       }
-      logger.info({ ticketId: n.ticketId, kind: n.kind, level: n.level, key: n.key, firstAttempt }, 'notification');
+      // Not `level`: that key is pino's own, and a second one replaces the log level when read back.
+      logger.info({ ticketId: n.ticketId, kind: n.kind, escalationLevel: n.level, key: n.key, firstAttempt }, 'notification');
       return { delivered: webhook ? 'webhook' : 'recorded', firstAttempt };
     },
   };

@@ -1,13 +1,12 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Injectable, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import type { Options } from 'pino-http';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigModule } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
+import { HttpServerSpanMiddleware } from '../observability/tracing/http-server-span';
+import { activeTracing } from '../observability/tracing/tracing';
 import { ApiPersistenceModule } from '../persistence/persistence.module';
 import { TemporalClientModule } from '../temporal/temporal-client.module';
 import { AccessLogModule } from './access-log/access-log.module';
@@ -18,7 +17,7 @@ import { OidcModule } from './auth/oidc.module';
 import { CodecModule } from './codec/codec.module';
 import { HealthController } from './health/health.controller';
 import { BodyParsingModule } from './input/body-parsing.module';
-import { requestTarget } from './logging/request-log';
+import { httpLogOptions } from './logging/http-log-options';
 import { ProblemFilter } from './problem/problem.filter';
 import { RateLimitGuard } from './rate-limit.guard';
 import { RequestBudgetInterceptor } from './resilience/request-budget.interceptor';
@@ -26,35 +25,28 @@ import { ResilienceModule } from './resilience/resilience.module';
 import { BillingModule } from './billing/billing.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { ReportsModule } from './reports/reports.module';
+import { ForecastModule } from './forecast/forecast.module';
+import { PoliciesModule } from './policies/policies.module';
 import { TakedownsModule } from './takedowns/takedowns.module';
 import { ErasureModule } from './privacy/erasure.module';
 import { PrivacyExportModule } from './privacy/privacy-export.module';
 import { TicketsModule } from './tickets/tickets.module';
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
-
-/** The HTTP request log: one line per request, with its ID, path, query parameter names and status. */
-function httpLogOptions(config: AppConfig): Options {
-  return {
-    level: config.LOG_LEVEL,
-    // Honour the caller's X-Request-Id so one ID follows a request across systems.
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'],
-    serializers: {
-      // Path, query parameter names and status only: bodies carry customer text, query
-      // values customer references and, from careless clients, keys (`?api_key=…`).
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, ...requestTarget(req.url) }),
-    },
-  };
+/** Exports the spans still buffered once the API has stopped (main.ts started tracing). */
+@Injectable()
+class TracingFlush implements OnApplicationShutdown {
+  async onApplicationShutdown(): Promise<void> {
+    await activeTracing().spanProcessor.forceFlush();
+  }
 }
 
 @Module({})
-export class ApiModule {
+export class ApiModule implements NestModule {
+  /** A server span per request (off unless tracing was started), around everything the request runs. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpServerSpanMiddleware).forRoutes('*');
+  }
+
   /** `logDestination`: where the HTTP log goes (default stdout); tests read it from a stream. */
   static forRoot(config: AppConfig, options: { logDestination?: DestinationStream } = {}): DynamicModule {
     return {
@@ -77,6 +69,8 @@ export class ApiModule {
         IncidentsModule,
         BillingModule,
         ReportsModule,
+        ForecastModule,
+        PoliciesModule,
         TakedownsModule,
         ErasureModule,
         PrivacyExportModule,
@@ -89,6 +83,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: RequestBudgetInterceptor },
+        TracingFlush,
       ],
     };
   }

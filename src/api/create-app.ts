@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config/config.schema';
+import type { ApiMetrics } from '../observability/metrics/api-metrics';
 import { ApiModule } from './app.module';
 import { requestContextMiddleware } from './auth/request-context';
 import { describeOperationRoles } from './auth/openapi-roles';
@@ -13,11 +14,15 @@ import { CardDataPipe } from './card-data/card-data.pipe';
 import { describeCommonProblems, ProblemResponse } from './problem/api-problems';
 import { createValidationPipe } from './problem/validation';
 
-/** Builds the API application; main.ts listens on it, the HTTP tests do too. */
-export async function createApiApp(config: AppConfig, options: { logDestination?: DestinationStream } = {}): Promise<INestApplication> {
+/**
+ * Builds the API application; main.ts listens on it, the HTTP tests do too. With `metrics`, every
+ * request is timed into it (main.ts serves it on API_METRICS_PORT).
+ */
+export async function createApiApp(config: AppConfig, options: { logDestination?: DestinationStream; metrics?: ApiMetrics } = {}): Promise<INestApplication> {
   // Body parsers are ours, not Nest's defaults: BodyParsingModule mounts them after the request
   // logger, with the input checks right after them.
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, options), { bufferLogs: true, bodyParser: false });
+  if (options.metrics) app.use(options.metrics.middleware); // first: a request refused early is timed too
   app.use(requestContextMiddleware); // before every other middleware: the caller the Temporal client binds to updates
   app.useLogger(app.get(Logger));
   // Query values are single strings: no `a[b]=` objects, and a repeated name is refused (input guard).

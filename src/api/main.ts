@@ -1,13 +1,22 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { loadConfigOrExit } from '../config/load-config';
+import { ApiMetrics, MetricsServer } from '../observability/metrics/api-metrics';
+import { apiMetricsPort } from '../observability/metrics/metrics-settings';
 import { createApiApp } from './create-app';
+import { startTracing } from '../observability/tracing/tracing';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const app = await createApiApp(config);
+  startTracing(config, 'api'); // off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; ApiModule flushes at shutdown
+  const metricsPort = apiMetricsPort(config);
+  const metrics = metricsPort === null ? undefined : new ApiMetrics();
+  const app = await createApiApp(config, { metrics });
   const http = trackInFlight(app.getHttpServer() as Server);
   await app.listen(config.API_PORT, config.API_HOST);
+  // Its own port on API_HOST: Prometheus scrapes it without an API key, the public port never serves it.
+  const metricsServer: MetricsServer | null = metrics && metricsPort !== null ? await metrics.listen(metricsPort, config.API_HOST) : null;
+  if (metricsServer) app.get(Logger).log(`metrics on http://${config.API_HOST}:${metricsServer.port}/metrics`);
   // On SIGTERM/SIGINT: stop accepting connections and let the requests in flight finish first —
   // they still need PostgreSQL and Temporal — then close those and exit 0. (Nest's app.close()
   // runs the shutdown hooks that close them before it stops the HTTP server, and Nest's own
@@ -17,8 +26,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.get(Logger).log(`${signal}: shutting down`);
-    http
-      .drain()
+    Promise.all([http.drain(), metricsServer?.close()])
       .then(() => app.close())
       .then(
         () => process.exit(0),

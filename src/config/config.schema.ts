@@ -101,6 +101,31 @@ export const configSchema = z.object({
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
 
   /**
+   * The worker's Prometheus endpoint, host:port (GET /metrics): the Temporal SDK's `temporal_*`
+   * metrics and Caseworks' own `caseworks_*`. Unset: 127.0.0.1:9464 in development, off otherwise
+   * (tests start many workers); `off` turns it off (src/observability/metrics/metrics-settings.ts).
+   */
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^([^\s]+:\d+|off)$/, 'must be host:port or off')
+    .optional(),
+  /** How often the worker reads its schedules' missed runs from the server (caseworks_schedule_missed_runs). */
+  SCHEDULE_METRICS_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /**
+   * The API's Prometheus endpoint: GET /metrics on this port, bound to API_HOST, apart from the
+   * public port (no API key; keep it off the internet). Unset: 9465 in development, off otherwise; `off` turns it off.
+   */
+  API_METRICS_PORT: z.union([z.literal('off'), port]).optional(),
+
+  /**
+   * OpenTelemetry traces (src/observability/tracing): the OTLP/HTTP collector's base URL (e.g.
+   * http://127.0.0.1:4318; spans go to <url>/v1/traces). Unset: tracing is off, nothing is exported.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** The service name spans carry; unset, caseworks-api or caseworks-worker by process. */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+
+  /**
    * Where at-risk warnings and escalations go (a chat/e-mail relay). Unset: they are recorded in
    * PostgreSQL (table notifications) and logged.
    */

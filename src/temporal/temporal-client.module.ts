@@ -1,9 +1,10 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
+import { Client, ClientInterceptors, Connection } from '@temporalio/client';
 import { deadlineAwareRetryInterceptor, requestDeadlineInterceptor, unavailableAttemptInterceptor } from '../api/resilience/temporal-deadline';
 import { currentCaller } from '../api/auth/request-context';
 import { AppConfig } from '../config/app-config';
 import { caseClientInterceptorsFor, dataConverterFor } from './temporal-options';
+import { tracingClientInterceptors } from '../observability/tracing/temporal-tracing';
 
 @Injectable()
 class ConnectionCloser implements OnApplicationShutdown {
@@ -11,6 +12,13 @@ class ConnectionCloser implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.client.connection.close();
   }
+}
+
+/** The case-subject interceptor (erasure), inside the call's tracing span (first: outermost). */
+function apiClientInterceptors(config: AppConfig): ClientInterceptors {
+  const cases = caseClientInterceptorsFor(config);
+  const theirs = Array.isArray(cases.workflow) ? cases.workflow : [];
+  return { ...cases, workflow: [...tracingClientInterceptors(), ...theirs] };
 }
 
 /** One Temporal client per process, sharing the payload codec with the worker. */
@@ -30,7 +38,7 @@ class ConnectionCloser implements OnApplicationShutdown {
           // answering 503 for many seconds after Temporal is back. Capped, it reconnects within ~2 s.
           channelArgs: { 'grpc.max_reconnect_backoff_ms': 2_000 },
         });
-        return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(config, { identity: () => currentCaller() }), interceptors: caseClientInterceptorsFor(config) });
+        return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(config, { identity: () => currentCaller() }), interceptors: apiClientInterceptors(config) });
       },
     },
     ConnectionCloser,

@@ -1,6 +1,9 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { AppConfig } from '../config/config.schema';
 import type { Activities } from '../activities';
+import { activityAttemptsInterceptor } from '../observability/metrics/activity-attempts';
+import { tracingActivityInterceptors } from '../observability/tracing/temporal-tracing';
+import { workflowSpanSinks } from '../observability/tracing/workflow-span-sink';
 import { workerDataConverterFor } from '../temporal/temporal-options';
 import { workflowBundleOptions } from './workflow-bundle';
 
@@ -25,8 +28,15 @@ export function createCaseworksWorker({ config, connection, activities, taskQueu
       : {
           workflowsPath: workflowBundleOptions().workflowsPath,
           bundlerOptions: { webpackConfigHook: workflowBundleOptions().webpackConfigHook },
-          interceptors: { workflowModules: workflowBundleOptions().workflowInterceptorModules },
         }),
+    interceptors: {
+      // A prebuilt bundle carries its own workflow interceptors; bundling at start takes them here.
+      ...(bundle ? {} : { workflowModules: workflowBundleOptions().workflowInterceptorModules }),
+      // Counted first (outermost), so an attempt is counted whatever tracing does.
+      activity: [activityAttemptsInterceptor, ...tracingActivityInterceptors()],
+    },
+    // The workflow interceptors' spans leave the sandbox through this sink (dropped with tracing off).
+    sinks: workflowSpanSinks(),
     activities,
     // Binds what its workflows send to workflows (children, continue-as-new, signals) to the worker identity.
     dataConverter: workerDataConverterFor(config),

@@ -3,17 +3,25 @@ import { NestFactory } from '@nestjs/core';
 import { Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { loadConfigOrExit } from '../config/load-config';
+import { workerMetricsAddress } from '../observability/metrics/metrics-settings';
+import { workerTelemetry } from '../observability/metrics/worker-telemetry';
+import { startTracing } from '../observability/tracing/tracing';
 import { temporalLoggerFrom } from './temporal-logger';
 import { ACTIVITY_LOGGER, WorkerModule, WorkerRunner } from './worker.module';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  const tracing = startTracing(config, 'worker'); // off unless OTEL_EXPORTER_OTLP_ENDPOINT is set
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn'] });
   const logger = app.get<Logger>(ACTIVITY_LOGGER);
   // The runtime owns SIGINT/SIGTERM: it shuts every worker down gracefully, then run() returns.
-  Runtime.install({ logger: temporalLoggerFrom(logger), shutdownSignals: ['SIGINT', 'SIGTERM'] });
-  await app.get(WorkerRunner).run();
+  // With a metrics address, its Prometheus exporter serves the SDK's metrics and ours (WorkerRunner).
+  const metricsAddress = workerMetricsAddress(config);
+  Runtime.install({ logger: temporalLoggerFrom(logger), shutdownSignals: ['SIGINT', 'SIGTERM'], telemetryOptions: workerTelemetry(metricsAddress) });
+  if (metricsAddress) logger.info({ metricsAddress }, `metrics on http://${metricsAddress}/metrics`);
+  await app.get(WorkerRunner).run({ metrics: metricsAddress !== null });
   await app.close();
+  await tracing.shutdown(); // exports the spans still buffered
 }
 
 main().then(

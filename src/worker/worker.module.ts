@@ -1,13 +1,17 @@
 import { DynamicModule, Inject, Injectable, Module } from '@nestjs/common';
 import { Client } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import pino, { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { activityDepsFromConfig, createActivities } from '../activities';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import type { AppConfig as ParsedConfig } from '../config/config.schema';
+import { caseMetricsFor } from '../observability/metrics/case-event-metrics';
+import { ScheduleMissedRunsPoller } from '../observability/metrics/schedule-missed-runs';
+import { workerMetrics } from '../observability/metrics/worker-metrics';
 import { PersistenceModule } from '../persistence/persistence.module';
+import { observeRecordedEvents } from '../persistence/read-model';
 import { workerDataConverterFor } from '../temporal/temporal-options';
 import { createCaseworksWorker } from './create-worker';
 import { caseworksSchedules, ensureSchedule } from './schedules';
@@ -28,22 +32,40 @@ export class WorkerRunner {
   /**
    * Resolves after the worker has shut down: on SIGTERM/SIGINT the Temporal runtime stops
    * polling, lets in-flight activities finish (up to WORKER_SHUTDOWN_GRACE_MS), then returns.
+   * `metrics`: the runtime exports metrics (main.ts); count case events and poll the schedules.
    */
-  async run(): Promise<void> {
+  async run(options: { metrics?: boolean } = {}): Promise<void> {
     const connection = await NativeConnection.connect({ address: this.config.TEMPORAL_ADDRESS });
+    let poller: ScheduleMissedRunsPoller | null = null;
     try {
       const worker = await createCaseworksWorker({
         config: this.config,
         connection,
         activities: createActivities(activityDepsFromConfig(this.config, this.dataSource, this.logger)),
       });
-      await this.ensureSchedules(connection);
+      const client = await this.ensureSchedules(connection);
+      if (options.metrics) poller = this.startMetrics(client);
       this.logger.info({ taskQueue: this.config.TEMPORAL_TASK_QUEUE, bundle: this.config.WORKFLOW_BUNDLE_PATH ?? null }, 'worker started');
       await worker.run();
       this.logger.info('worker stopped');
     } finally {
+      observeRecordedEvents(null);
+      await poller?.stop();
       await connection.close();
     }
+  }
+
+  /**
+   * Case metrics from the events the read model stores for the first time (each counted once,
+   * however often an activity is retried), and the schedules' missed runs from the server.
+   */
+  private startMetrics(client: Client): ScheduleMissedRunsPoller {
+    const metrics = workerMetrics(() => Runtime.instance().metricMeter);
+    observeRecordedEvents((c, events) => metrics.record(events.flatMap((e) => caseMetricsFor(c, e))));
+    const scheduleIds = caseworksSchedules(this.config.TEMPORAL_TASK_QUEUE).map((s) => s.scheduleId);
+    const poller = new ScheduleMissedRunsPoller(client, scheduleIds, metrics.scheduleMissedRuns, this.logger);
+    poller.start(this.config.SCHEDULE_METRICS_INTERVAL_MS);
+    return poller;
   }
 
   /**
@@ -52,7 +74,7 @@ export class WorkerRunner {
    * namespace's retention (namespace-retention.ts). A failure is logged,
    * never a reason not to run cases; the next worker start tries again.
    */
-  private async ensureSchedules(connection: NativeConnection): Promise<void> {
+  private async ensureSchedules(connection: NativeConnection): Promise<Client> {
     // The worker's converter: the schedules' inputs are bound to the worker identity (schedules.ts).
     const client = new Client({ connection, namespace: this.config.TEMPORAL_NAMESPACE, dataConverter: workerDataConverterFor(this.config) });
     for (const schedule of caseworksSchedules(this.config.TEMPORAL_TASK_QUEUE)) {
@@ -72,6 +94,7 @@ export class WorkerRunner {
         this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'namespace retention not set');
       }
     }
+    return client;
   }
 }
 

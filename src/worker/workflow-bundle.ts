@@ -4,15 +4,20 @@ import type { BundleOptions } from '@temporalio/worker';
 
 /**
  * How every workflow bundle is built (the production build, the worker bundling at start, the
- * test run): `zod` is replaced by an inert builder, see inert-zod.ts for why; the verified-actor
- * and card-data interceptors and the Caseworks payload converter are in every bundle.
+ * test run): `zod` is replaced by an inert builder, see inert-zod.ts for why; the tracing,
+ * verified-actor and card-data interceptors and the Caseworks payload converter are in every bundle.
  */
 export function workflowBundleOptions(): Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook' | 'workflowInterceptorModules' | 'payloadConverterPath'> {
   return {
     workflowsPath: require.resolve('../workflows'),
-    // Every update must come from a caller the service vouches for (first: outermost), and every
-    // workflow applies the card-data policy to its start input and update arguments.
-    workflowInterceptorModules: [require.resolve('../workflows/verified-actor.interceptor'), require.resolve('../workflows/card-data.interceptor')],
+    // Tracing first (outermost), so a refused update is traced too; then every update must come
+    // from a caller the service vouches for, and every workflow applies the card-data policy to
+    // its start input and update arguments.
+    workflowInterceptorModules: [
+      require.resolve('../workflows/tracing.interceptor'),
+      require.resolve('../workflows/verified-actor.interceptor'),
+      require.resolve('../workflows/card-data.interceptor'),
+    ],
     // The same converter as the worker's and the clients' data converter (the verified caller).
     payloadConverterPath: require.resolve('../temporal/payload-converter'),
     webpackConfigHook: (config) => ({

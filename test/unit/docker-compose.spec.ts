@@ -7,13 +7,14 @@ import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { configSchema } from '../../src/config/config.schema';
 import { loadConfig } from '../../src/config/load-config';
+import { apiMetricsPort, workerMetricsAddress } from '../../src/observability/metrics/metrics-settings';
 import { dataConverterFor } from '../../src/temporal/temporal-options';
 import { CASE_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 
 /** There is no Docker engine here: the compose file is checked against the code instead. */
 const root = resolve(__dirname, '..', '..');
 const compose = parse(readFileSync(resolve(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { image?: string; build?: unknown; environment?: Record<string, string>; ports?: string[]; entrypoint?: string[]; volumes?: string[] }>;
+  services: Record<string, { image?: string; build?: unknown; environment?: Record<string, string>; ports?: string[]; entrypoint?: string[]; volumes?: string[]; command?: string[] }>;
 };
 const services = compose.services;
 
@@ -121,6 +122,53 @@ describe('docker-compose.yml against the config schema', () => {
     expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(`http://localhost:${apiPort}/codec`);
     const uiPublished = services['temporal-ui'].ports![0].split(':')[0];
     expect(loadConfig(envOf('api')).CODEC_CORS_ORIGINS).toContain(`http://localhost:${uiPublished}`);
+  });
+});
+
+describe('docker-compose.yml: Prometheus and Grafana', () => {
+  const yamlIn = (file: string) => parse(readFileSync(resolve(root, file), 'utf8'));
+  /** Where a service mounts a repository folder, e.g. ./deploy/prometheus → /etc/prometheus/caseworks. */
+  const mountOf = (service: string, source: string) =>
+    (services[service].volumes ?? []).map((v) => v.split(':')).find(([from]) => from === source)?.[1];
+  const scrapeTargets = (job: string) =>
+    (yamlIn('deploy/prometheus/prometheus.yml') as { scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] }).scrape_configs
+      .find((c) => c.job_name === job)!
+      .static_configs.flatMap((c) => c.targets);
+
+  it('Prometheus loads deploy/prometheus/prometheus.yml from its read-only mount', () => {
+    const mount = mountOf('prometheus', './deploy/prometheus');
+    expect(mount).toBeDefined();
+    expect(services.prometheus.volumes).toContain(`./deploy/prometheus:${mount}:ro`);
+    expect(services.prometheus.command).toContain(`--config.file=${mount}/prometheus.yml`);
+    expect(services.prometheus.ports).toContain('9090:9090');
+  });
+
+  it('scrapes the API on the metrics port the API is configured with', () => {
+    const port = apiMetricsPort(loadConfig(envOf('api')));
+    expect(port).not.toBeNull();
+    expect(port).not.toBe(loadConfig(envOf('api')).API_PORT);
+    expect(scrapeTargets('caseworks-api')).toEqual([`api:${port}`]);
+  });
+
+  it('scrapes the worker on the address its exporter binds, on all interfaces (a container peer reaches it)', () => {
+    const address = workerMetricsAddress(loadConfig(envOf('worker')));
+    expect(address).not.toBeNull();
+    const [host, port] = address!.split(':');
+    expect(host).toBe('0.0.0.0');
+    expect(scrapeTargets('caseworks-worker')).toEqual([`worker:${port}`]);
+  });
+
+  it('Grafana gets the provisioning folder and the dashboards where the provider looks, and the datasource reaches Prometheus', () => {
+    expect(mountOf('grafana', './deploy/grafana/provisioning')).toBe('/etc/grafana/provisioning');
+    const provider = (yamlIn('deploy/grafana/provisioning/dashboards/caseworks.yml') as { providers: { options: { path: string } }[] }).providers[0];
+    expect(mountOf('grafana', './deploy/grafana/dashboards')).toBe(provider.options.path);
+    const datasource = (yamlIn('deploy/grafana/provisioning/datasources/prometheus.yml') as { datasources: { url: string }[] }).datasources[0];
+    const url = new URL(datasource.url);
+    expect(url.hostname).toBe('prometheus');
+    expect(services.prometheus.ports!.map((p) => p.split(':').pop())).toContain(url.port);
+    // Grafana listens on 3000 in its container; published elsewhere so the API keeps 3000.
+    expect(services.grafana.ports).toEqual([expect.stringMatching(/^\d+:3000$/)]);
+    expect(services.grafana.ports![0]).not.toMatch(/^3000:/);
   });
 });
 

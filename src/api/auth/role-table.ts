@@ -93,6 +93,12 @@ export const ROLE_TABLE = {
   'reports.sla': ['agent', 'sre', 'admin'],
   'reports.kpis': ['agent', 'sre', 'admin'],
   'reports.retention': OPERATIONS, // counts of what the retention purge deleted
+  'forecast.staffing': ['agent', 'sre', 'admin'], // staffing forecast: counts and agents, no personal data (as the SLA report)
+
+  // The published SLAs (000: "publish these SLAs internally and to enterprise customers"): every
+  // key reads the packs; a client key reads its own account's compliance and credits owed.
+  'policies.read': ROLES,
+  'accounts.mySla': ['client'],
 
   // Billing cases (customer payment data): agents; settlement of SLA credits: billing and operations.
   'refunds.open': BILLING_CASES,

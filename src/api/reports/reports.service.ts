@@ -1,15 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SLA_COUNT_COLUMNS } from '../../persistence/read-model/ticket-sla-counts';
-import { Problem } from '../problem/problem';
-import type { ReportPeriodQuery } from './report-period.dto';
-
-const DAY = 86_400_000;
-
-/** One (metric, met, breached) row per metric, from a ticket's SLA count columns (read-model/ticket-sla-counts.ts). */
-const SETTLED_CLOCKS = Object.entries(SLA_COUNT_COLUMNS)
-  .map(([metric, c]) => `('${metric}', t.${c.met}, t.${c.breached})`)
-  .join(', ');
+import { SETTLED_CLOCK_VALUES } from '../../persistence/read-model/ticket-sla-counts';
+import { periodBounds, type ReportPeriodQuery } from './report-period.dto';
 
 interface Period {
   from: Date;
@@ -23,10 +15,7 @@ export class ReportsService {
   constructor(private readonly dataSource: DataSource) {}
 
   period(q: ReportPeriodQuery, now = Date.now()): Period {
-    const to = q.to ? new Date(q.to) : new Date(now);
-    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY);
-    if (from >= to) throw Problem.validation([{ field: 'query:from', message: 'must be before to' }]);
-    if (to.getTime() - from.getTime() > 366 * DAY) throw Problem.validation([{ field: 'query:to', message: 'a period spans at most 366 days' }]);
+    const { from, to } = periodBounds(q, now);
     return { from, to, brand: q.brand ?? null };
   }
 
@@ -39,7 +28,7 @@ export class ReportsService {
     const rows: { brand: string; priority: string; metric: string; met: number; breached: number }[] = await this.dataSource.query(
       `SELECT t.brand, t.priority, c.metric, sum(c.met)::int AS met, sum(c.breached)::int AS breached
          FROM tickets t
-         CROSS JOIN LATERAL (VALUES ${SETTLED_CLOCKS}) c(metric, met, breached)
+         CROSS JOIN LATERAL (VALUES ${SETTLED_CLOCK_VALUES}) c(metric, met, breached)
         WHERE t.opened_at >= $1 AND t.opened_at < $2 AND ($3::text IS NULL OR t.brand = $3) AND c.met + c.breached > 0
         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       [p.from, p.to, p.brand],

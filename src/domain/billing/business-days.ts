@@ -1,10 +1,11 @@
-import { addBusinessTime, BusinessCalendar, CalendarError, localDateOf, localInstant, Weekday } from '../sla/calendar';
+import { addBusinessTime, BusinessCalendar, CalendarError, isHoliday, localDateOf, localInstant, Weekday } from '../sla/calendar';
 
 /**
  * "Within 5–7 business days" counted the way a customer reads it: the clock starts at the first
  * open instant (addBusinessTime(cal, t, 0), so a Saturday request starts on Monday morning), and
  * the deadline is the same local time of day N business days later. A business day is a local
- * date on which the calendar has any open window and which is not a holiday.
+ * date on which the calendar has any open window and which is not a holiday (listed, or given by
+ * the calendar's holiday rules).
  *
  * Why whole days rather than N × (open hours): a promise stated in days should not stretch on a
  * week with a half-day Friday, and a 24×7 calendar then gives N × 24 h, as one would expect.
@@ -30,7 +31,6 @@ export function addBusinessDays(cal: BusinessCalendar, startMs: number, days: nu
 
 /** `date` is a UTC midnight standing for a local date. */
 function isBusinessDate(cal: BusinessCalendar, date: Date): boolean {
-  const iso = date.toISOString().slice(0, 10);
-  if (cal.holidays?.includes(iso)) return false;
+  if (isHoliday(cal, date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate())) return false;
   return (cal.weekly[WEEKDAYS[date.getUTCDay()]] ?? []).length > 0;
 }

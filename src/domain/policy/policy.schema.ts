@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { holidayRulesSchema } from '../calendar/holiday-rules.schema';
 import { validateCalendar } from '../sla/calendar';
 import { isDuration } from '../sla/duration';
 import { alertRulesSchema } from '../incident/alert';
@@ -8,6 +9,7 @@ import { refundPolicySchema } from '../billing/refund';
 import { takedownPolicySchema } from '../takedown/deadlines';
 import { regimeConfigSchema } from '../takedown/regime';
 import { DEFAULT_RETENTION, retentionPolicySchema } from '../retention/retention';
+import { staffingPolicySchema } from '../staffing/staffing-policy';
 
 const duration = z.string().refine(isDuration, 'must be a duration like 30s, 15m, 4h');
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case slug');
@@ -24,7 +26,11 @@ export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM');
 
-/** A coverage calendar: '24x7', or working windows in an IANA time zone with holidays. */
+/**
+ * A coverage calendar: '24x7', or working windows in an IANA time zone with holidays. Holidays are
+ * rules (`holidayRules`: named sets such as us-federal, fixed dates with an observed-day shift, nth
+ * weekdays, removals) plus any extra dates in `holidays`; a calendar with a list only counts as before.
+ */
 const calendarSchema = z.union([
   z.literal('24x7'),
   z
@@ -32,6 +38,7 @@ const calendarSchema = z.union([
       timeZone: z.string().min(1),
       weekly: z.record(z.enum(WEEKDAYS), z.array(z.object({ start: hhmm, end: hhmm }).strict())),
       holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')).default([]),
+      holidayRules: holidayRulesSchema.optional(),
     })
     .strict(),
 ]);
@@ -185,6 +192,8 @@ export const policyPackSchema = z
       })
       .strict()
       .optional(),
+    /** Staffing forecast (Erlang C) inputs and the seeds' headcount ratios (src/domain/staffing/). */
+    staffing: staffingPolicySchema.optional(),
   })
   .strict()
   .superRefine((pack, ctx) => {

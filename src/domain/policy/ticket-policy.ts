@@ -42,7 +42,10 @@ export class PolicyFieldError extends Error {
 }
 
 export function toBusinessCalendar(calendar: PolicyCalendar): BusinessCalendar {
-  return calendar === '24x7' ? ALWAYS_OPEN : { timeZone: calendar.timeZone, weekly: calendar.weekly, holidays: calendar.holidays };
+  if (calendar === '24x7') return ALWAYS_OPEN;
+  // holidayRules only when declared: a list-only calendar pins exactly the object it pinned before rules existed.
+  const { timeZone, weekly, holidays, holidayRules } = calendar;
+  return { timeZone, weekly, holidays, ...(holidayRules ? { holidayRules } : {}) };
 }
 
 /**

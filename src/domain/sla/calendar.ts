@@ -7,6 +7,8 @@
  * of ECMAScript Temporal: a time in a spring-forward gap moves forward by the gap's length, and a
  * time in a fall-back overlap takes the earlier instant.
  */
+import { hasHolidayRules, HolidayRules, isRuleHoliday, validateHolidayRules } from '../calendar/holiday-rules';
+
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 
 export interface BusinessCalendar {
@@ -17,8 +19,14 @@ export interface BusinessCalendar {
    * 'HH:MM:SS' is accepted too (policy packs use minutes; tests build windows of seconds).
    */
   weekly: Partial<Record<Weekday, Array<{ start: string; end: string }>>>;
-  /** Local dates 'YYYY-MM-DD' that are closed all day. */
+  /** Local dates 'YYYY-MM-DD' that are closed all day (also beside holidayRules: extra dates). */
   holidays?: string[];
+  /**
+   * Holidays as rules, evaluated for any year (src/domain/calendar/holiday-rules.ts). Optional and
+   * added beside `holidays`, so policies pinned before rules existed (lists only) stay valid and
+   * count exactly as before.
+   */
+  holidayRules?: HolidayRules;
 }
 
 const WEEKDAYS: Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -74,6 +82,11 @@ export function validateCalendar(cal: BusinessCalendar): string[] {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(h);
     const ok = m && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).toISOString().startsWith(h);
     if (!ok) problems.push(`holiday "${h}" is not a date YYYY-MM-DD`);
+  }
+  if (cal.holidayRules) {
+    problems.push(...validateHolidayRules(cal.holidayRules));
+    // A date both added and removed is a contradiction, not a choice: say so rather than pick one.
+    for (const e of cal.holidayRules.except ?? []) if (cal.holidays?.includes(e)) problems.push(`"${e}" is both a holiday and an except`);
   }
   return problems;
 }
@@ -162,17 +175,22 @@ function secondOfDayOrThrow(hhmm: string): number {
 /** Open around the clock, every day (24×7): nothing ever waits for an opening. */
 export function isAlwaysOpen(cal: BusinessCalendar): boolean {
   if (cal === ALWAYS_OPEN) return true;
-  if ((cal.holidays ?? []).length) return false;
+  if ((cal.holidays ?? []).length || hasHolidayRules(cal.holidayRules)) return false;
   return WEEKDAYS.every((d) => {
     const w = cal.weekly[d];
     return w?.length === 1 && w[0].start === '00:00' && w[0].end === '24:00';
   });
 }
 
+/** Is the local date y-m-d closed all day: a listed date, or one the holiday rules give? */
+export function isHoliday(cal: BusinessCalendar, y: number, m: number, d: number): boolean {
+  if (cal.holidays?.length && cal.holidays.includes(`${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`)) return true;
+  return cal.holidayRules !== undefined && isRuleHoliday(cal.holidayRules, y, m, d);
+}
+
 /** Open intervals [start, end) of one local date, as instants, merged where they touch. */
 function intervalsOfDay(cal: BusinessCalendar, y: number, m: number, d: number): [number, number][] {
-  const date = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-  if (cal.holidays?.includes(date)) return [];
+  if (isHoliday(cal, y, m, d)) return [];
   const weekday = WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
   const out: [number, number][] = [];
   for (const w of cal.weekly[weekday] ?? []) {

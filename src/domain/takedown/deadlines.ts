@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { holidayRulesSchema } from '../calendar/holiday-rules.schema';
 import { addBusinessTime, BusinessCalendar, validateCalendar } from '../sla/calendar';
 import { isDuration, parseDuration } from '../sla/duration';
 import type { LegalBasis, NotifierRole } from './notice';
@@ -33,6 +34,8 @@ const legalCalendarSchema = z
     timeZone: z.string().min(1),
     weekly: z.record(z.enum(WEEKDAYS), z.array(z.object({ start: hhmm, end: hhmm }).strict())),
     holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')).default([]),
+    /** E.g. `{ sets: [us-federal] }`: §512(g) counts US business days, every year, not a list that runs out. */
+    holidayRules: holidayRulesSchema.optional(),
   })
   .strict();
 
@@ -69,7 +72,7 @@ export const takedownPolicySchema = z
   })
   .strict()
   .superRefine((p, ctx) => {
-    const calendar = { timeZone: p.calendar.timeZone, weekly: p.calendar.weekly, holidays: p.calendar.holidays };
+    const calendar = legalCalendar(p.calendar);
     for (const problem of validateCalendar(calendar)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['calendar'], message: problem });
     const lengths = new Set(Object.values(p.calendar.weekly).map(openMinutes).filter((m) => m > 0));
     if (lengths.size === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['calendar', 'weekly'], message: 'no working day' });
@@ -116,7 +119,7 @@ export function pinTakedownPolicy(input: unknown): TakedownPolicy {
   ) as Record<Regime, Record<TakedownTier, number>>;
   const dayMinutes = Math.max(...Object.values(p.calendar.weekly).map(openMinutes));
   return {
-    calendar: { timeZone: p.calendar.timeZone, weekly: p.calendar.weekly, holidays: p.calendar.holidays },
+    calendar: legalCalendar(p.calendar),
     businessDayMs: dayMinutes * 60_000,
     decideWithinMs,
     needsInfoWaitMs: parseDuration(p.needsInfoWait),
@@ -129,6 +132,11 @@ export function pinTakedownPolicy(input: unknown): TakedownPolicy {
     },
     ...(p.restoreClock ? { restoreClockMs: { notBefore: parseDuration(p.restoreClock.notBefore), notAfter: parseDuration(p.restoreClock.notAfter) } } : {}),
   };
+}
+
+/** The pinned calendar; holidayRules only when declared, so a list-only pack pins exactly what it did before. */
+function legalCalendar(c: z.output<typeof legalCalendarSchema>): BusinessCalendar {
+  return { timeZone: c.timeZone, weekly: c.weekly, holidays: c.holidays, ...(c.holidayRules ? { holidayRules: c.holidayRules } : {}) };
 }
 
 function openMinutes(windows: Array<{ start: string; end: string }> | undefined): number {

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { ReadModelSealer } from '../read-model-sealer';
 import { CaseEventRecord, CaseRecords, CaseTables, lastOccurredAt, SnapshotRecorded, versionOrNull, writeCaseRecords } from './case-records';
+import { reportRecordedEvents } from './recorded-events';
 
 /** A refund's, dispute's or dunning case's row, as the billing workflows describe it. */
 export interface BillingCaseSnapshot {
@@ -53,11 +54,12 @@ export class BillingCaseRecords implements CaseRecords<BillingCaseSnapshot> {
       })),
     );
     const at = lastOccurredAt(events);
-    return writeCaseRecords(
+    const result = await writeCaseRecords(
       this.dataSource,
       BILLING_CASES,
       { id: c.id, kind: c.kind, brand: c.brand, state: c.state, customer_ref: customerRef, snapshot: JSON.stringify(snapshot), opened_at: at, updated_at: at, version: versionOrNull(version) },
       stored,
     );
+    return reportRecordedEvents({ kind: c.kind, brand: c.brand, priority: null }, events, result);
   }
 }

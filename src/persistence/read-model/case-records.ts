@@ -20,6 +20,8 @@ export interface SnapshotRecorded {
   snapshotWritten: boolean;
   /** Events newly stored (a retried write finds them stored already). */
   eventsRecorded: number;
+  /** The keys of the events newly stored, in the order written. */
+  recordedEventKeys: readonly string[];
 }
 
 /**
@@ -92,12 +94,12 @@ export async function writeCaseRecords(dataSource: DataSource, tables: CaseTable
   const columns = Object.keys(row);
   return dataSource.transaction(async (tx) => {
     const written: unknown[] = await tx.query(upsertCaseSql(tables, columns), columns.map((c) => row[c]));
-    let eventsRecorded = 0;
+    const recordedEventKeys: string[] = [];
     for (const e of events) {
       const inserted: unknown[] = await tx.query(insertEventSql(tables), [e.eventKey, e.caseId, e.type, e.actor, e.occurredAt, JSON.stringify(e.data), e.seq]);
-      eventsRecorded += inserted.length;
+      if (inserted.length > 0) recordedEventKeys.push(e.eventKey);
     }
-    return { snapshotWritten: written.length > 0, eventsRecorded };
+    return { snapshotWritten: written.length > 0, eventsRecorded: recordedEventKeys.length, recordedEventKeys };
   });
 }
 

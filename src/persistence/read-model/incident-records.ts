@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { IncidentView } from '../../workflows/incident/messages';
 import { CaseEventRecord, CaseRecords, CaseTables, dateOrNull, lastOccurredAt, SnapshotRecorded, versionOrNull, writeCaseRecords } from './case-records';
+import { reportRecordedEvents } from './recorded-events';
 
 const INCIDENTS: CaseTables = {
   table: 'incidents',
@@ -17,8 +18,8 @@ export class IncidentRecords implements CaseRecords<IncidentView> {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  recordSnapshot(view: IncidentView, events: readonly CaseEventRecord[], version: number | undefined): Promise<SnapshotRecorded> {
-    return writeCaseRecords(
+  async recordSnapshot(view: IncidentView, events: readonly CaseEventRecord[], version: number | undefined): Promise<SnapshotRecorded> {
+    const result = await writeCaseRecords(
       this.dataSource,
       INCIDENTS,
       {
@@ -47,5 +48,6 @@ export class IncidentRecords implements CaseRecords<IncidentView> {
       },
       events.map((e) => ({ eventKey: e.eventKey, caseId: view.id, type: e.type, actor: e.actor, occurredAt: new Date(e.occurredAt), data: e.data, seq: e.seq ?? null })),
     );
+    return reportRecordedEvents({ kind: 'incident', brand: view.brand, priority: view.priority }, events, result);
   }
 }

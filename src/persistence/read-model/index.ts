@@ -15,3 +15,5 @@ export type { TakedownSnapshot } from './takedown-records';
 export { TicketRecords } from './ticket-records';
 export type { TicketSnapshot } from './ticket-records';
 export { SLA_COUNT_COLUMNS } from './ticket-sla-counts';
+export { observeRecordedEvents } from './recorded-events';
+export type { RecordedCaseFacts, RecordedEventsObserver } from './recorded-events';

@@ -3,6 +3,7 @@ import type { TakedownNotice } from '../../domain/takedown/notice';
 import type { TakedownView } from '../../workflows/takedown/messages';
 import type { ReadModelSealer } from '../read-model-sealer';
 import { CaseEventRecord, CaseRecords, CaseTables, dateOrNull, lastOccurredAt, SnapshotRecorded, versionOrNull, writeCaseRecords } from './case-records';
+import { reportRecordedEvents } from './recorded-events';
 
 /** A takedown's row: its view, and the notice (with the notifier's contact) on the first record only. */
 export interface TakedownSnapshot {
@@ -48,7 +49,7 @@ export class TakedownRecords implements CaseRecords<TakedownSnapshot> {
         })),
       ),
     ]);
-    return writeCaseRecords(
+    const result = await writeCaseRecords(
       this.dataSource,
       TAKEDOWNS,
       {
@@ -76,5 +77,6 @@ export class TakedownRecords implements CaseRecords<TakedownSnapshot> {
       },
       stored,
     );
+    return reportRecordedEvents({ kind: 'takedown', brand: view.brand, priority: view.tier, regimes: view.regimes }, events, result);
   }
 }

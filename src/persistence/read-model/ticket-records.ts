@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { TicketView } from '../../workflows/ticket/messages';
 import type { ReadModelSealer } from '../read-model-sealer';
 import { CaseEventRecord, CaseRecords, CaseTables, dateOrNull, lastOccurredAt, SnapshotRecorded, versionOrNull, writeCaseRecords } from './case-records';
+import { reportRecordedEvents } from './recorded-events';
 import { slaCountColumns } from './ticket-sla-counts';
 
 /** What a ticket's row is written from: its view, and the intake request it was opened by. */
@@ -45,7 +46,7 @@ export class TicketRecords implements CaseRecords<TicketSnapshot> {
         seq: e.seq ?? null,
       })),
     );
-    return writeCaseRecords(
+    const result = await writeCaseRecords(
       this.dataSource,
       TICKETS,
       {
@@ -79,5 +80,6 @@ export class TicketRecords implements CaseRecords<TicketSnapshot> {
       },
       stored,
     );
+    return reportRecordedEvents({ kind: 'ticket', brand: view.brand, priority: view.priority }, events, result);
   }
 }

@@ -25,3 +25,12 @@ export function slaCountColumns(view: Pick<TicketView, 'sla' | 'slaHistory' | 's
   }
   return columns;
 }
+
+/**
+ * SQL `VALUES` rows, one (metric, met, breached) per metric, from the `tickets` row aliased `t`: for
+ * `CROSS JOIN LATERAL (VALUES …) c(metric, met, breached)` in the reports. A column never written
+ * (a row older than the columns) counts as none.
+ */
+export const SETTLED_CLOCK_VALUES = Object.entries(SLA_COUNT_COLUMNS)
+  .map(([metric, c]) => `('${metric}', coalesce(t.${c.met}, 0), coalesce(t.${c.breached}, 0))`)
+  .join(', ');
