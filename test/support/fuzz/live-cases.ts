@@ -224,6 +224,8 @@ export class LiveCases {
       else if (name === 'holdId' && kind === 'takedown') out[name] = await this.holdIdOf();
       // Privacy routes (export, erase): a subject of its own, never cust_fuzz — erasing it would end the live cases.
       else if (name === 'customerRef') out[name] = 'cust_fuzz_privacy';
+      // A shipped brand: the published SLAs (GET /v1/policies/{brand}) are read, never changed.
+      else if (name === 'brand') out[name] = 'uoozee';
       else throw new Error(`fuzz: no live value for {${name}} of ${opKey}: add its case kind to test/support/fuzz/live-cases.ts`);
     }
     return out;
