@@ -1,16 +1,21 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { assertLeanWorkflowBundle, workflowBundleOptions } from '../src/worker/workflow-bundle';
+import { assertLeanWorkflowBundle, tracedBundleOf, workflowBundleOptions } from '../src/worker/workflow-bundle';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
-/** Builds the production workflow bundle (dist/workflow-bundle.js) the worker loads. */
+/**
+ * Builds the production workflow bundles the worker loads: dist/workflow-bundle.js, and beside it
+ * its traced build (workflow-bundle.traced.js), loaded when tracing is on.
+ */
 async function main(): Promise<void> {
   const out = resolve(process.argv[2] ?? 'dist/workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietLogger });
-  assertLeanWorkflowBundle(code);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, code);
-  process.stdout.write(`workflow bundle: ${out} (${(code.length / 1024).toFixed(0)} KiB)\n`);
+  for (const [path, tracing] of [[out, false], [tracedBundleOf(out), true]] as const) {
+    const { code } = await bundleWorkflowCode({ ...workflowBundleOptions({ tracing }), logger: quietLogger });
+    assertLeanWorkflowBundle(code);
+    writeFileSync(path, code);
+    process.stdout.write(`workflow bundle: ${path} (${(code.length / 1024).toFixed(0)} KiB)\n`);
+  }
 }
 
 const noop = () => undefined;

@@ -1,11 +1,13 @@
+import { existsSync } from 'node:fs';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { AppConfig } from '../config/config.schema';
 import type { Activities } from '../activities';
 import { activityAttemptsInterceptor } from '../observability/metrics/activity-attempts';
 import { tracingActivityInterceptors } from '../observability/tracing/temporal-tracing';
+import { activeTracing } from '../observability/tracing/tracing';
 import { workflowSpanSinks } from '../observability/tracing/workflow-span-sink';
 import { workerDataConverterFor } from '../temporal/temporal-options';
-import { workflowBundleOptions } from './workflow-bundle';
+import { tracedBundleOf, workflowBundleOptions } from './workflow-bundle';
 
 export interface CaseworksWorkerOptions {
   config: AppConfig;
@@ -18,7 +20,10 @@ export interface CaseworksWorkerOptions {
 }
 
 export function createCaseworksWorker({ config, connection, activities, taskQueue, workflowBundlePath }: CaseworksWorkerOptions): Promise<Worker> {
-  const bundle = workflowBundlePath ?? config.WORKFLOW_BUNDLE_PATH;
+  // With tracing on, the traced build of the bundle (workflow spans); off, the lean one.
+  const tracing = activeTracing().enabled;
+  const bundle = withTracing(workflowBundlePath ?? config.WORKFLOW_BUNDLE_PATH, tracing);
+  const bundling = workflowBundleOptions({ tracing });
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -26,12 +31,12 @@ export function createCaseworksWorker({ config, connection, activities, taskQueu
     ...(bundle
       ? { workflowBundle: { codePath: bundle } }
       : {
-          workflowsPath: workflowBundleOptions().workflowsPath,
-          bundlerOptions: { webpackConfigHook: workflowBundleOptions().webpackConfigHook },
+          workflowsPath: bundling.workflowsPath,
+          bundlerOptions: { webpackConfigHook: bundling.webpackConfigHook },
         }),
     interceptors: {
       // A prebuilt bundle carries its own workflow interceptors; bundling at start takes them here.
-      ...(bundle ? {} : { workflowModules: workflowBundleOptions().workflowInterceptorModules }),
+      ...(bundle ? {} : { workflowModules: bundling.workflowInterceptorModules }),
       // Counted first (outermost), so an attempt is counted whatever tracing does.
       activity: [activityAttemptsInterceptor, ...tracingActivityInterceptors()],
     },
@@ -44,4 +49,11 @@ export function createCaseworksWorker({ config, connection, activities, taskQueu
     // Bounded: an open ticket costs memory while cached (measured: make bench SCENARIO=growth).
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });
+}
+
+/** The bundle to load: its traced build when tracing is on and one was built beside it (else spans stop at the activities). */
+function withTracing(bundle: string | undefined, tracing: boolean): string | undefined {
+  if (!bundle || !tracing) return bundle;
+  const traced = tracedBundleOf(bundle);
+  return existsSync(traced) ? traced : bundle;
 }

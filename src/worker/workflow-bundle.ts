@@ -4,17 +4,21 @@ import type { BundleOptions } from '@temporalio/worker';
 
 /**
  * How every workflow bundle is built (the production build, the worker bundling at start, the
- * test run): `zod` is replaced by an inert builder, see inert-zod.ts for why; the tracing,
- * verified-actor and card-data interceptors and the Caseworks payload converter are in every bundle.
+ * test run): `zod` is replaced by an inert builder, see inert-zod.ts for why; the verified-actor
+ * and card-data interceptors and the Caseworks payload converter are in every bundle. The
+ * tracing interceptors only in the traced one: OpenTelemetry inside the sandbox costs every
+ * cached workflow about 1.3 MB and the worker ~14 % of its intake even when nothing is exported
+ * (measured: README "Traces"), so a worker with tracing off loads the bundle without it.
+ * Switching between the two is replay-safe: the spans add no commands and draw no random numbers.
  */
-export function workflowBundleOptions(): Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook' | 'workflowInterceptorModules' | 'payloadConverterPath'> {
+export function workflowBundleOptions({ tracing = false }: { tracing?: boolean } = {}): Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook' | 'workflowInterceptorModules' | 'payloadConverterPath'> {
   return {
     workflowsPath: require.resolve('../workflows'),
     // Tracing first (outermost), so a refused update is traced too; then every update must come
     // from a caller the service vouches for, and every workflow applies the card-data policy to
     // its start input and update arguments.
     workflowInterceptorModules: [
-      require.resolve('../workflows/tracing.interceptor'),
+      ...(tracing ? [require.resolve('../workflows/tracing.interceptor')] : []),
       require.resolve('../workflows/verified-actor.interceptor'),
       require.resolve('../workflows/card-data.interceptor'),
     ],
@@ -41,4 +45,9 @@ export function prebuiltWorkflowBundle(env: NodeJS.ProcessEnv, distDir: string):
   if (env.WORKFLOW_BUNDLE_PATH) return env.WORKFLOW_BUNDLE_PATH;
   const built = resolve(distDir, 'workflow-bundle.js');
   return existsSync(built) ? built : undefined;
+}
+
+/** The traced build of a bundle: `workflow-bundle.js` comes with `workflow-bundle.traced.js` (scripts/bundle-workflows.ts). */
+export function tracedBundleOf(bundlePath: string): string {
+  return bundlePath.replace(/(\.js)?$/, '.traced.js');
 }

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { DeterminismViolationError } from '@temporalio/workflow';
+import { tracedBundleOf } from '../../src/worker/workflow-bundle';
 import { temporal } from '@temporalio/proto';
 import { productionWorkflowBundle, savedHistories } from '../support/saved-histories';
 import { REPLAYED_WORKFLOW_TYPES } from './fixture-format';
@@ -24,6 +26,12 @@ describe('saved histories replay on the production workflow bundle', () => {
     const shown = new Set(saved.histories.flatMap((h) => h.features));
     expect(REQUIRED_FEATURES[type].filter((f) => !shown.has(f))).toEqual([]);
     await saved.replayAll();
+  });
+
+  it('the traced build (tracing on) replays every type\'s histories too: switching tracing on or off never breaks a running case', async () => {
+    const traced = tracedBundleOf(bundlePath);
+    expect(existsSync(traced)).toBe(true);
+    for (const type of REPLAYED_WORKFLOW_TYPES) await savedHistories(`${type}.json`, { bundlePath: traced }).replayAll();
   });
 
   it('fails on a history whose commands the code does not make (an activity renamed in one event)', async () => {

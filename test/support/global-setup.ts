@@ -1,5 +1,5 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowBundleOptions } from '../../src/worker/workflow-bundle';
+import { tracedBundleOf, workflowBundleOptions } from '../../src/worker/workflow-bundle';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,12 +28,15 @@ export default async function globalSetup(): Promise<void> {
   admin.pathname = '/postgres';
   globalThis.__caseworksTestDatabase = { adminUrl: admin.toString(), name };
 
-  const { code } = await bundleWorkflowCode({
-    ...workflowBundleOptions(),
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
-  });
+  // Both builds, as production has them: a worker with tracing on loads the traced one (create-worker.ts).
   const bundlePath = join(mkdtempSync(join(tmpdir(), 'caseworks-bundle-')), 'workflow-bundle.js');
-  writeFileSync(bundlePath, code);
+  for (const [path, tracing] of [[bundlePath, false], [tracedBundleOf(bundlePath), true]] as const) {
+    const { code } = await bundleWorkflowCode({
+      ...workflowBundleOptions({ tracing }),
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+    });
+    writeFileSync(path, code);
+  }
 
   // Tests read their configuration through loadConfig(process.env), like the processes do.
   Object.assign(process.env, {

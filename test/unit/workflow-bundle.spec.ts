@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import ts from 'typescript';
-import { prebuiltWorkflowBundle } from '../../src/worker/workflow-bundle';
+import { prebuiltWorkflowBundle, tracedBundleOf, workflowBundleOptions } from '../../src/worker/workflow-bundle';
 
 const root = resolve(__dirname, '..', '..');
 
@@ -46,6 +46,24 @@ describe('the production start uses the prebuilt workflow bundle', () => {
     writeFileSync(join(dist, 'workflow-bundle.js'), '// bundle');
     expect(start({})).toBe(join(dist, 'workflow-bundle.js'));
     expect(start({ WORKFLOW_BUNDLE_PATH: '/app/other-bundle.js' })).toBe('/app/other-bundle.js');
+  });
+});
+
+
+describe('the traced build', () => {
+  it('is named beside its bundle, and only it carries the tracing interceptors (the lean one costs no OpenTelemetry)', () => {
+    expect(tracedBundleOf('/app/dist/workflow-bundle.js')).toBe('/app/dist/workflow-bundle.traced.js');
+    const modules = (tracing: boolean) => (workflowBundleOptions({ tracing }).workflowInterceptorModules ?? []).map((m) => m.replace(/.*\/src\//, 'src/'));
+    expect(modules(false).some((m) => m.includes('tracing.interceptor'))).toBe(false);
+    expect(modules(true)[0]).toMatch(/src\/workflows\/tracing\.interceptor/);
+    expect(modules(true).slice(1)).toEqual(modules(false));
+  });
+
+  it('npm run build leaves both, and the lean one holds no OpenTelemetry SDK', () => {
+    const lean = readFileSync(join(root, 'dist', 'workflow-bundle.js'), 'utf8');
+    const traced = readFileSync(join(root, 'dist', 'workflow-bundle.traced.js'), 'utf8');
+    expect(lean).not.toContain('BasicTracerProvider');
+    expect(traced).toContain('BasicTracerProvider');
   });
 });
 
