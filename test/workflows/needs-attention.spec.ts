@@ -90,7 +90,16 @@ describe('a case whose record cannot be stored needs attention, and stays answer
     expect(JSON.stringify(sent[0].body)).not.toContain(NUL);
     expect(JSON.stringify(sent[0].body)).not.toContain(SECRET_REF);
 
-    const events = (await h.fetchHistory()).events ?? [];
+    // Once every record activity scheduled so far has closed: one scheduled a moment ago (the next
+    // record) may not have run yet, and would read as a missing attempt.
+    const closedId = (e: temporal.api.history.v1.IHistoryEvent) =>
+      (e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes)?.scheduledEventId;
+    const events = await waitFor(async () => {
+      const all = (await h.fetchHistory()).events ?? [];
+      const closed = new Set(all.map(closedId).filter((id) => id !== undefined && id !== null).map(Number));
+      const open = all.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === recordActivity && !closed.has(Number(e.eventId)));
+      return open.length === 0 ? all : undefined;
+    }, { what: `every ${recordActivity} of ${h.workflowId} closed` });
     const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === recordActivity);
     if (scheduled.length > 0) {
       const ids = new Set(scheduled.map((e) => Number(e.eventId)));
