@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { ReadModelSealer } from '../read-model-sealer';
-import { CaseEventRecord, CaseRecords, CaseTables, lastOccurredAt, SnapshotRecorded, versionOrNull, writeCaseRecords } from './case-records';
+import { CaseEventRecord, CaseRecords, CaseTables, lastOccurredAt, sealedEvents, SnapshotRecorded, versionOrNull, writeCaseRecords } from './case-records';
 import { reportRecordedEvents } from './recorded-events';
 
 /** A refund's, dispute's or dunning case's row, as the billing workflows describe it. */
@@ -41,18 +41,8 @@ export class BillingCaseRecords implements CaseRecords<BillingCaseSnapshot> {
   async recordSnapshot(c: BillingCaseSnapshot, events: readonly CaseEventRecord[], version: number | undefined): Promise<SnapshotRecorded> {
     const customerRef = storedCustomerRef(this.sealer, c.kind, c.customerRef);
     const snapshot = await this.sealer.seal(c.id, c.snapshot);
-    const stored = await Promise.all(
-      events.map(async (e) => ({
-        eventKey: e.eventKey,
-        caseId: c.id,
-        type: e.type,
-        // Agents and 'system' act on cases; should the customer ever be the actor, the row names their pseudonym.
-        actor: e.actor === c.customerRef ? customerRef : e.actor,
-        occurredAt: new Date(e.occurredAt),
-        data: await this.sealer.seal(c.id, e.data),
-        seq: e.seq ?? null,
-      })),
-    );
+    // Agents and 'system' act on cases; should the customer ever be the actor, the row names their pseudonym.
+    const stored = await sealedEvents(this.sealer, c.id, events, { customer: { ref: c.customerRef, stored: customerRef } });
     const at = lastOccurredAt(events);
     const result = await writeCaseRecords(
       this.dataSource,

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { ReadModelSealer } from '../read-model-sealer';
 
 /** The case kinds the read model keeps a row (and a history) for. */
 export type CaseKind = 'ticket' | 'incident' | 'billingCase' | 'takedown' | 'preservation';
@@ -114,4 +115,28 @@ export function lastOccurredAt(events: readonly CaseEventRecord[]): Date {
   const last = events[events.length - 1];
   if (!last) throw new Error('a snapshot is recorded with at least one event');
   return new Date(last.occurredAt);
+}
+
+/**
+ * A case's events as stored: data sealed under the case's key; an actor who is the customer
+ * (`customer.ref`) named by the stored form of the reference; `seq` kept unless the kind numbers
+ * its changes apart from the case's (`numbered: false`).
+ */
+export function sealedEvents(
+  sealer: ReadModelSealer,
+  caseId: string,
+  events: readonly CaseEventRecord[],
+  { customer, numbered = true }: { customer?: { ref: string; stored: string }; numbered?: boolean } = {},
+): Promise<StoredEvent[]> {
+  return Promise.all(
+    events.map(async (e) => ({
+      eventKey: e.eventKey,
+      caseId,
+      type: e.type,
+      actor: customer && e.actor === customer.ref ? customer.stored : e.actor,
+      occurredAt: new Date(e.occurredAt),
+      data: await sealer.seal(caseId, e.data),
+      seq: numbered ? (e.seq ?? null) : null,
+    })),
+  );
 }

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { PreservationView } from '../../workflows/takedown/preservation-messages';
 import type { ReadModelSealer } from '../read-model-sealer';
-import { CaseEventRecord, CaseRecords, CaseTables, dateOrNull, lastOccurredAt, SnapshotRecorded, versionOrNull, writeCaseRecords } from './case-records';
+import { CaseEventRecord, CaseRecords, CaseTables, dateOrNull, lastOccurredAt, sealedEvents, SnapshotRecorded, versionOrNull, writeCaseRecords } from './case-records';
 
 const PRESERVATIONS: CaseTables = {
   table: 'takedown_preservations',
@@ -25,17 +25,7 @@ export class PreservationRecords implements CaseRecords<PreservationView> {
   ) {}
 
   async recordSnapshot(view: PreservationView, events: readonly CaseEventRecord[], version: number | undefined): Promise<SnapshotRecorded> {
-    const stored = await Promise.all(
-      events.map(async (e) => ({
-        eventKey: e.eventKey,
-        caseId: view.caseId,
-        type: e.type,
-        actor: e.actor,
-        occurredAt: new Date(e.occurredAt),
-        data: await this.sealer.seal(view.caseId, e.data),
-        seq: null,
-      })),
-    );
+    const stored = await sealedEvents(this.sealer, view.caseId, events, { numbered: false });
     return writeCaseRecords(
       this.dataSource,
       PRESERVATIONS,

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { TakedownNotice } from '../../domain/takedown/notice';
 import type { TakedownView } from '../../workflows/takedown/messages';
 import type { ReadModelSealer } from '../read-model-sealer';
-import { CaseEventRecord, CaseRecords, CaseTables, dateOrNull, lastOccurredAt, SnapshotRecorded, versionOrNull, writeCaseRecords } from './case-records';
+import { CaseEventRecord, CaseRecords, CaseTables, dateOrNull, lastOccurredAt, sealedEvents, SnapshotRecorded, versionOrNull, writeCaseRecords } from './case-records';
 import { reportRecordedEvents } from './recorded-events';
 
 /** A takedown's row: its view, and the notice (with the notifier's contact) on the first record only. */
@@ -37,17 +37,7 @@ export class TakedownRecords implements CaseRecords<TakedownSnapshot> {
     const [snapshot, sealedNotice, stored] = await Promise.all([
       this.sealer.seal(view.id, view),
       notice ? this.sealer.seal(view.id, notice) : null,
-      Promise.all(
-        events.map(async (e) => ({
-          eventKey: e.eventKey,
-          caseId: view.id,
-          type: e.type,
-          actor: e.actor,
-          occurredAt: new Date(e.occurredAt),
-          data: await this.sealer.seal(view.id, e.data),
-          seq: e.seq ?? null,
-        })),
-      ),
+      sealedEvents(this.sealer, view.id, events),
     ]);
     const result = await writeCaseRecords(
       this.dataSource,

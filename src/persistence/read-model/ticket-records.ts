@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { TicketView } from '../../workflows/ticket/messages';
 import type { ReadModelSealer } from '../read-model-sealer';
-import { CaseEventRecord, CaseRecords, CaseTables, dateOrNull, lastOccurredAt, SnapshotRecorded, versionOrNull, writeCaseRecords } from './case-records';
+import { CaseEventRecord, CaseRecords, CaseTables, dateOrNull, lastOccurredAt, sealedEvents, SnapshotRecorded, versionOrNull, writeCaseRecords } from './case-records';
 import { reportRecordedEvents } from './recorded-events';
 import { slaCountColumns } from './ticket-sla-counts';
 
@@ -34,18 +34,8 @@ export class TicketRecords implements CaseRecords<TicketSnapshot> {
     // columns reports count by (brand, priority, status, times, SLA counts) stay in clear.
     const snapshot = await this.sealer.seal(view.id, view);
     const customerRef = this.sealer.pseudonym(view.customerRef);
-    const stored = await Promise.all(
-      events.map(async (e) => ({
-        eventKey: e.eventKey,
-        caseId: view.id,
-        type: e.type,
-        // A customer acting under their own reference is named by it: the pseudonym, as in customer_ref.
-        actor: e.actor === view.customerRef ? customerRef : e.actor,
-        occurredAt: new Date(e.occurredAt),
-        data: await this.sealer.seal(view.id, e.data),
-        seq: e.seq ?? null,
-      })),
-    );
+    // A customer acting under their own reference is named by it: the pseudonym, as in customer_ref.
+    const stored = await sealedEvents(this.sealer, view.id, events, { customer: { ref: view.customerRef, stored: customerRef } });
     const result = await writeCaseRecords(
       this.dataSource,
       TICKETS,
