@@ -9,6 +9,7 @@ import { PlaybackDiagnosticsClient } from '../integrations/playback/playback-dia
 import { BillingDeps, createBillingActivities } from './billing';
 import { createEndedCasesActivities, EndedCasesDeps } from './ended-cases';
 import { createRetentionActivities, RetentionDeps } from './retention';
+import { createReportActivities, ReportDeps } from './reports';
 import { PolicyRegistry } from '../config/policy-registry';
 import { createIncidentActivities, IncidentDeps } from './incidents';
 import { createNotificationActivities, NotificationDeps } from './notifications';
@@ -25,7 +26,7 @@ export interface SealingDeps {
   sealer: ReadModelSealer;
 }
 
-export type ActivityDeps = NotificationDeps & PlaybackChecklistDeps & IncidentDeps & BillingDeps & TakedownDeps & EndedCasesDeps & RetentionDeps & SealingDeps;
+export type ActivityDeps = NotificationDeps & PlaybackChecklistDeps & IncidentDeps & BillingDeps & TakedownDeps & EndedCasesDeps & RetentionDeps & SealingDeps & ReportDeps;
 
 /** The adapters the configuration asks for; an unset URL means the built-in (recording) default. */
 export function activityDepsFromConfig(config: AppConfig, dataSource: DataSource, logger: Logger): ActivityDeps {
@@ -52,6 +53,8 @@ export function activityDepsFromConfig(config: AppConfig, dataSource: DataSource
       return Object.fromEntries(packs.brands().map((brand) => [brand, packs.find(brand)!.retention]));
     },
     accessLogRetentionMonths: config.ACCESS_LOG_RETENTION_MONTHS,
+    // Read when a report run starts: an edited pack's new version makes a new version of a report.
+    policyPacks: () => PolicyRegistry.fromDirectory(config.POLICY_DIR),
   };
 }
 
@@ -77,6 +80,7 @@ function createActivityFunctions(deps: ActivityDeps) {
     ...createTakedownActivities(deps),
     ...createEndedCasesActivities(deps),
     ...createRetentionActivities(deps),
+    ...createReportActivities(deps),
   };
 }
 

@@ -39,14 +39,17 @@ export const CARD_DATA_POLICY = {
   ReplyDto: { message: 'redact' },
   PendingDto: { message: 'redact' },
   PriorityDto: { priority: 'refuse', reason: 'redact' },
-  ResolveDto: { resolution: 'redact' },
+  ResolveDto: { resolution: 'redact', 'rootCauseTags[]': 'refuse' },
   ReopenDto: { reason: 'redact' },
   CsatDto: { comment: 'redact' },
+  // Root-cause ids from the pack's vocabulary: references, so a card in one is refused, not masked.
+  RootCauseDto: { 'tags[]': 'refuse' },
   // incidents and on-call
   CreateIncidentDto: { brand: 'refuse', priority: 'refuse', title: 'redact', impact: 'redact', 'services[]': 'refuse' },
   ActorNoteDto: { text: 'redact' },
   SummaryDto: { summary: 'redact' },
   IncidentPriorityDto: { priority: 'refuse', reason: 'redact' },
+  MarkEnterpriseDto: { reason: 'redact' },
   LinkTicketDto: { ticketId: 'refuse' },
   ReviewDto: {
     summary: 'redact',
@@ -76,6 +79,7 @@ export const CARD_DATA_POLICY = {
   CancelNowDto: { reason: 'refuse' },
   RetentionOfferDto: { offer: 'refuse' },
   SettleSlaCreditsDto: { breachedBefore: 'refuse', 'keys[]': 'refuse' },
+  GenerateReportDto: { period: 'refuse', brand: 'refuse' },
   // customer accounts and the backfill onto them (operations): IDs and references only
   CreateAccountDto: { id: 'refuse', brand: 'refuse', name: 'refuse' },
   AssignKeyAccountDto: { account: 'refuse' },
@@ -147,6 +151,7 @@ export const WORKFLOW_CARD_DATA: Readonly<Record<string, WorkflowCardDataBinding
       resolve: { body: 'ResolveDto' },
       reopen: { body: 'ReopenDto' },
       csat: { body: 'CsatDto' },
+      rootCause: { body: 'RootCauseDto' },
     },
   },
   incidentWorkflow: {
@@ -156,6 +161,7 @@ export const WORKFLOW_CARD_DATA: Readonly<Record<string, WorkflowCardDataBinding
       mitigate: { body: 'SummaryDto' },
       resolve: { body: 'SummaryDto' },
       priority: { body: 'IncidentPriorityDto' },
+      mark_enterprise: { body: 'MarkEnterpriseDto' },
       link_ticket: { body: 'LinkTicketDto' },
       review: { body: 'ReviewDto', at: 'review' },
     },

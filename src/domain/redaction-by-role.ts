@@ -20,6 +20,8 @@ const AREA_OF_WORKFLOW: Readonly<Record<string, CaseArea>> = {
   transparencyReportWorkflow: 'legal',
   endedCasesSweepWorkflow: 'operations',
   retentionPurgeWorkflow: 'operations',
+  // Stored operations reports: aggregates, report IDs and the operations lead's name; no case data.
+  cadenceReportWorkflow: 'operations',
 };
 
 /**

@@ -26,6 +26,8 @@ const KEPT_KEYS = new Set([
   'currency',
   'interval',
   'metric',
+  // An SLA clock's kind: 'business' or 'calendar' (issue 19).
+  'clock',
   'level',
   'how',
   'policyVersion',

@@ -1,9 +1,10 @@
 import { Client, ScheduleAlreadyRunning, ScheduleHandle, ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
-import { RawValue } from '@temporalio/common';
+import { RawValue, type Duration } from '@temporalio/common';
 import { encode } from '@temporalio/common/lib/encoding';
 import { BINDING_SCOPE_METADATA, VERIFIED_CALLER } from '../temporal/payload-metadata';
 import { payloadConverter } from '../temporal/payload-converter';
-import { endedCasesSweepWorkflow, retentionPurgeWorkflow, slaCreditSweepWorkflow, transparencyReportWorkflow } from '../workflows';
+import type { ReportKind } from '../domain/reporting/report-period';
+import { cadenceReportWorkflow, endedCasesSweepWorkflow, retentionPurgeWorkflow, slaCreditSweepWorkflow, transparencyReportWorkflow } from '../workflows';
 
 /** `temporal schedule describe -s caseworks-transparency-report` */
 export const TRANSPARENCY_SCHEDULE_ID = 'caseworks-transparency-report';
@@ -104,6 +105,66 @@ export function retentionPurgeSchedule(taskQueue: string, scheduleId = RETENTION
   };
 }
 
+/** `temporal schedule describe -s caseworks-report-daily` (…-weekly, …-monthly, …-quarterly) */
+export const REPORT_SCHEDULE_IDS: Record<ReportKind, string> = {
+  daily: 'caseworks-report-daily',
+  weekly: 'caseworks-report-weekly',
+  monthly: 'caseworks-report-monthly',
+  quarterly: 'caseworks-report-quarterly',
+};
+
+/**
+ * When each cadence runs (UTC) and what it reports: the period that ended before the run (report
+ * periods are UTC days, ISO weeks, months and quarters). An hour or more after the period ends,
+ * so the read model has the period's last writes; catch-up windows as long as the cadence allows,
+ * so an outage still produces the report once the server is back.
+ */
+type CalendarSpec = NonNullable<ScheduleOptions['spec']['calendars']>[number];
+const REPORT_CADENCES: Record<ReportKind, { calendar: CalendarSpec; catchupWindow: Duration; summary: string }> = {
+  daily: {
+    calendar: { hour: 1, minute: 0, comment: 'the daily operations report of the UTC day just ended' },
+    catchupWindow: '1 day',
+    summary: 'Daily operations report: queue depth, average wait, SLA at risk and breached, phone answer rate per 30 min (stored in reports)',
+  },
+  weekly: {
+    calendar: { dayOfWeek: 'MONDAY', hour: 2, minute: 0, comment: 'the weekly operations report of the ISO week just ended' },
+    catchupWindow: '7 days',
+    summary: 'Weekly operations report: volume by channel, top 10 categories, time to resolution, escalation adherence (stored in reports)',
+  },
+  monthly: {
+    calendar: { dayOfMonth: 1, hour: 3, minute: 0, comment: 'the monthly executive report of the month just ended' },
+    catchupWindow: '7 days',
+    summary: 'Monthly executive report: CSAT, NPS, FCR, AHT against targets, backlog by priority, three RCA items (stored in reports)',
+  },
+  quarterly: {
+    calendar: { month: ['JANUARY', 'APRIL', 'JULY', 'OCTOBER'], dayOfMonth: 1, hour: 4, minute: 0, comment: 'the quarterly business review report of the quarter just ended' },
+    catchupWindow: '30 days',
+    summary: 'Quarterly business review report per enterprise customer: SLA compliance, credits, incidents, CSAT/NPS (stored in reports)',
+  },
+};
+
+/**
+ * One schedule per report cadence: cadenceReportWorkflow stores and delivers the period that just
+ * ended for every brand. Overlap SKIP; a re-run of a period stores nothing twice (the reports table).
+ */
+export function reportSchedule(taskQueue: string, kind: ReportKind, scheduleId = REPORT_SCHEDULE_IDS[kind]): ScheduleOptions {
+  const cadence = REPORT_CADENCES[kind];
+  return {
+    scheduleId,
+    spec: { calendars: [cadence.calendar] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: cadenceReportWorkflow,
+      args: [scheduledInput({ kind })],
+      taskQueue,
+      // The schedule appends the nominal time, so each period's run has its own ID.
+      workflowId: `report-${kind}`,
+      staticSummary: cadence.summary,
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: cadence.catchupWindow },
+  };
+}
+
 /**
  * A schedule action's input, marked for the actor-binding codec (src/temporal/actor-binding.ts):
  * the client that creates the schedule binds it to its identity (the worker's) for the action's
@@ -117,7 +178,13 @@ export function scheduledInput(value: object): RawValue {
 
 /** The schedules every deployment has, ensured at worker start. */
 export function caseworksSchedules(taskQueue: string): ScheduleOptions[] {
-  return [transparencySchedule(taskQueue), slaCreditSchedule(taskQueue), endedCasesSchedule(taskQueue), retentionPurgeSchedule(taskQueue)];
+  return [
+    transparencySchedule(taskQueue),
+    slaCreditSchedule(taskQueue),
+    endedCasesSchedule(taskQueue),
+    retentionPurgeSchedule(taskQueue),
+    ...(['daily', 'weekly', 'monthly', 'quarterly'] as const).map((kind) => reportSchedule(taskQueue, kind)),
+  ];
 }
 
 /**

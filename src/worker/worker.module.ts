@@ -70,7 +70,8 @@ export class WorkerRunner {
 
   /**
    * The yearly transparency report, the monthly SLA credit settlement, the every-minute sweep
-   * of cases that ended abnormally and the daily retention purge (schedules.ts), then the
+   * of cases that ended abnormally, the daily retention purge and the four report cadences
+   * (schedules.ts), then the
    * namespace's retention (namespace-retention.ts). A failure is logged,
    * never a reason not to run cases; the next worker start tries again.
    */

@@ -11,3 +11,4 @@ export { preservationWorkflow } from './takedown/preservation.workflow';
 export { transparencyReportWorkflow } from './takedown/transparency-report.workflow';
 export { endedCasesSweepWorkflow } from './ops/ended-cases-sweep.workflow';
 export { retentionPurgeWorkflow } from './ops/retention-purge.workflow';
+export { cadenceReportWorkflow } from './ops/report-cadence.workflow';

@@ -31,6 +31,9 @@ describe('published SLAs', () => {
       expect(body.channels).toEqual(expect.arrayContaining([expect.objectContaining({ channel: 'chat', firstResponse: pack.channels.chat!.firstResponse })]));
       expect(body.plans).toEqual(expect.arrayContaining([expect.objectContaining({ plan: 'enterprise', coverage: '24x7', monthlyFee: { amountMinor: 120000, currency: 'USD' } })]));
       expect(body.credits).toEqual(pack.credits);
+      // The root-cause vocabulary agents tag with (001: "product bug, documentation gap, usability").
+      expect(body.rootCauses).toEqual(pack.rootCauses);
+      expect(body.rootCauses).toEqual(expect.arrayContaining([{ id: 'documentation-gap', label: expect.any(String), preventable: true }]));
       // Calendars with the closed dates of the year asked for (New Year's Day 2027 is a Friday: closed on any reading).
       const business = body.calendars.find((c: { name: string }) => c.name === 'business');
       expect(business).toMatchObject({ alwaysOpen: false, timeZone: 'America/Chicago' });

@@ -13,6 +13,7 @@ export const REPLAYED_WORKFLOW_TYPES = [
   'transparencyReportWorkflow',
   'endedCasesSweepWorkflow',
   'retentionPurgeWorkflow',
+  'cadenceReportWorkflow',
 ] as const;
 
 /**

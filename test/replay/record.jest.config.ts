@@ -20,6 +20,7 @@ const SPECS_BY_TYPE: Record<string, string[]> = {
   transparencyReportWorkflow: ['workflows/transparency-schedule'],
   endedCasesSweepWorkflow: ['workflows/ended-cases-sweep'],
   retentionPurgeWorkflow: ['workflows/retention-purge'],
+  cadenceReportWorkflow: ['api/cadence-reports.e2e'],
 };
 
 const requested = (process.env.RECORD_TYPES ?? '').split(',').map((t) => t.trim()).filter(Boolean);

@@ -25,4 +25,5 @@ export const REQUIRED_FEATURES: Record<(typeof REPLAYED_WORKFLOW_TYPES)[number],
   transparencyReportWorkflow: [...START],
   endedCasesSweepWorkflow: [...START],
   retentionPurgeWorkflow: [...CONTINUED, ...START, 'patch:retention-purge-access-log'],
+  cadenceReportWorkflow: [...START],
 };

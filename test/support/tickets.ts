@@ -16,7 +16,7 @@ export function testPolicy(brand = 'uoozee', channel: Channel = 'email', plan: s
 }
 
 /** A ticket input with one metric's target overridden, for tests that need an exact window. */
-export function ticketInput(overrides: Partial<TicketInput> = {}, targets: Partial<Record<'firstResponse' | 'resolution' | 'nextResponse' | 'mitigation', number>> = {}): TicketInput {
+export function ticketInput(overrides: Partial<TicketInput> = {}, targets: Partial<Record<'firstResponse' | 'resolution' | 'nextResponse' | 'mitigation' | 'queueWait', number>> = {}): TicketInput {
   const ticketId = overrides.ticketId ?? `ticket-${randomUUID().replace(/-/g, '').slice(0, 26)}`;
   const priority = overrides.priority ?? 'P2';
   const policy = overrides.policy ?? testPolicy(overrides.brand ?? 'uoozee', overrides.channel ?? 'email', overrides.plan ?? null);

@@ -43,6 +43,7 @@ export const ROLE_TABLE = {
   'tickets.reopen': ['agent', 'client'],
   'tickets.close': TICKET_WORK,
   'tickets.csat': ['client'],
+  'tickets.rootCause': TICKET_WORK,
   'tickets.repin': OPERATIONS,
 
   // Incidents: SRE runs them; agents declare, read, note and link customer tickets.
@@ -57,6 +58,7 @@ export const ROLE_TABLE = {
   'incidents.mitigate': SRE,
   'incidents.resolve': SRE,
   'incidents.priority': SRE,
+  'incidents.enterprise': SRE,
   'incidents.linkTicket': INCIDENT_READ,
   'incidents.review': SRE,
   'incidents.close': SRE,
@@ -93,6 +95,12 @@ export const ROLE_TABLE = {
   'reports.sla': ['agent', 'sre', 'admin'],
   'reports.kpis': ['agent', 'sre', 'admin'],
   'reports.retention': OPERATIONS, // counts of what the retention purge deleted
+  // Stored cadence reports (issue 19 §2): aggregates as above; generating one now is operations' (it also delivers it).
+  'reports.daily': ['agent', 'sre', 'admin'],
+  'reports.weekly': ['agent', 'sre', 'admin'],
+  'reports.monthly': ['agent', 'sre', 'admin'],
+  'reports.quarterly': ['agent', 'sre', 'admin'],
+  'reports.generate': ['sre', 'admin'],
   'forecast.staffing': ['agent', 'sre', 'admin'], // staffing forecast: counts and agents, no personal data (as the SLA report)
 
   // The published SLAs (000: "publish these SLAs internally and to enterprise customers"): every

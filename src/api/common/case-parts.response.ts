@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ESCALATION_LEVELS, SLA_METRICS, type SlaMetric } from '../../domain/policy/policy.schema';
+import { ESCALATION_LEVELS, SLA_CLOCK_KINDS, SLA_METRICS, type SlaClockKind, type SlaMetric } from '../../domain/policy/policy.schema';
 import type { PauseReason, SlaClockState } from '../../domain/sla/clock';
 import type { NeedsAttentionReason, NeedsAttentionView } from '../../workflows/common/needs-attention';
 import type { EscalationView, SlaMetricView } from '../../workflows/ticket/messages';
@@ -12,10 +12,12 @@ export class SlaMetricResponse implements SlaMetricView {
   @ApiProperty({ enum: SLA_METRICS }) metric: SlaMetric;
   @ApiProperty({ description: 'Which cycle of the metric (a reopened ticket starts a new resolution cycle)' }) cycle: number;
   @ApiProperty({ enum: ['running', 'paused', 'met', 'breached'] }) state: SlaClockState;
-  @ApiProperty({ description: 'The target, in business seconds' }) targetSeconds: number;
+  @ApiPropertyOptional({ enum: SLA_CLOCK_KINDS, description: "The time the target counts: the coverage calendar's business hours, or elapsed (calendar) time. Absent on views stored before targets had clocks: business" })
+  clock?: SlaClockKind;
+  @ApiProperty({ description: "The target, in seconds of the clock's time (business or elapsed)" }) targetSeconds: number;
   @ApiProperty({ example: '2026-12-01T09:00:00.000Z' }) startedAt: string;
   @ApiProperty({ nullable: true, type: String, description: 'null while paused' }) deadlineAt: string | null;
-  @ApiProperty({ description: 'Business time left in the window (0 once met or breached)' }) remainingSeconds: number;
+  @ApiProperty({ description: "Time left in the window on the clock's time (0 once met or breached)" }) remainingSeconds: number;
   @ApiProperty() elapsedSeconds: number;
   @ApiProperty({ nullable: true, enum: ['pending_customer', 'pending_vendor'] }) pauseReason: PauseReason | null;
   @ApiProperty({ nullable: true, type: String }) atRiskSince: string | null;

@@ -19,6 +19,16 @@ export class ForecastQuery {
   @IsRealDateTime({ dateOnly: 'allow' })
   to: string;
 
+  @ApiPropertyOptional({
+    example: 'America/Chicago',
+    description:
+      "IANA zone the intervals are labelled and grouped by local day in, and the weekly profile aligns to (same local time of day). Absent: the pack's staffing.timeZone, else its business calendar's zone. A date-only from/to is local midnight in it.",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  timeZone?: string;
+
   @ApiPropertyOptional({ enum: Object.keys(STAFFING_INTERVALS), default: '30m' })
   @IsOptional()
   @IsIn(Object.keys(STAFFING_INTERVALS), { message: `interval must be one of: ${Object.keys(STAFFING_INTERVALS).join(', ')}` })

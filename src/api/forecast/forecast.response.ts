@@ -27,6 +27,9 @@ export class IntervalChannelResponse {
 export class ForecastIntervalResponse {
   @ApiProperty({ example: '2026-11-30T09:00:00.000Z' }) start: string;
   @ApiProperty({ example: '2026-11-30T09:30:00.000Z' }) end: string;
+  @ApiProperty({ example: '2026-11-30T03:00:00-06:00', description: 'start in the forecast time zone, with its UTC offset (a fall-back hour appears twice, told apart by the offset)' }) localStart: string;
+  @ApiProperty({ example: '2026-11-30T03:30:00-06:00' }) localEnd: string;
+  @ApiProperty({ example: '2026-11-30', description: 'The local date the interval starts on' }) localDate: string;
   @ApiProperty({ type: [IntervalChannelResponse] }) channels: IntervalChannelResponse[];
   @ApiProperty({ description: 'Sum over the staffed channels (each channel has its own queue)' }) agents: number;
   @ApiProperty() agentsWithShrinkage: number;
@@ -53,6 +56,11 @@ export class RatioResponse {
   @ApiPropertyOptional() note?: string;
 }
 
+class LocalDayResponse {
+  @ApiProperty({ example: '2026-11-01' }) date: string;
+  @ApiProperty({ example: 50, description: 'Intervals starting that local day: 48 half-hours, 50 on a fall-back day, 46 on a spring-forward day' }) intervals: number;
+}
+
 class PeakResponse {
   @ApiProperty({ nullable: true, type: String }) start: string | null;
   @ApiProperty() agents: number;
@@ -68,6 +76,8 @@ export class ForecastResponse {
   @ApiProperty({ example: 'actual', description: '"actual": arrivals in [from, to); "weekly-average": the mean of the same interval in the N weeks before' }) basis: string;
   @ApiProperty({ nullable: true, type: Number }) weeks: number | null;
   @ApiProperty({ example: 0.3 }) shrinkage: number;
+  @ApiProperty({ example: 'America/Chicago', description: 'The zone of localStart / localEnd / localDate and of the weekly profile' }) timeZone: string;
+  @ApiProperty({ type: [LocalDayResponse], description: 'Intervals per local date' }) days: LocalDayResponse[];
   @ApiProperty({ type: [ForecastChannelResponse] }) channels: ForecastChannelResponse[];
   @ApiProperty({ type: [ForecastIntervalResponse] }) intervals: ForecastIntervalResponse[];
   @ApiProperty({ type: PeakResponse, description: 'The interval needing the most agents' }) peak: PeakResponse;

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PolicyRegistry } from '../../config/policy-registry';
 import { requiredAgents, withShrinkage } from '../../domain/staffing/erlang-c';
-import { arrivalsPerInterval, intervalsBetween, STAFFING_INTERVALS, StaffingIntervalName, weeklyAverageArrivals, weeklyHistoryWindow } from '../../domain/staffing/intervals';
+import { arrivalsPerInterval, intervalsBetween, STAFFING_INTERVALS, StaffingIntervalName } from '../../domain/staffing/intervals';
+import { intervalsPerLocalDate, localDate, localHistoryWindow, localLabel, startOfLocalDate, weeklyAverageArrivalsLocal } from '../../domain/staffing/local-intervals';
+import type { PolicyPack } from '../../domain/policy/policy.schema';
 import { applyRatio, RATIO_UNITS } from '../../domain/staffing/staffing-policy';
 import { parseDuration } from '../../domain/sla/duration';
 import { RECEIVED_AT_CLOCK_SKEW_MS, RECEIVED_AT_MAX_AGE_MS } from '../../domain/ticket-received-at';
@@ -30,8 +32,12 @@ export class ForecastService {
     const pack = this.policies.find(q.brand);
     const errors: FieldError[] = [];
     if (!pack) errors.push({ field: 'query:brand', message: `unknown brand; one of: ${this.policies.brands().join(', ')}` });
-    const from = new Date(q.from).getTime();
-    const to = new Date(q.to).getTime();
+    const timeZone = q.timeZone ?? (pack ? forecastTimeZone(pack) : 'UTC');
+    if (!isTimeZone(timeZone)) errors.push({ field: q.timeZone === undefined ? 'query:brand' : 'query:timeZone', message: `"${timeZone}" is not an IANA time zone` });
+    // A date without a time is that day's local midnight in the forecast's zone (a roster's day).
+    const instant = (v: string) => (DATE_ONLY.test(v) && isTimeZone(timeZone) ? startOfLocalDate(v, timeZone) : new Date(v).getTime());
+    const from = instant(q.from);
+    const to = instant(q.to);
     if (from >= to) errors.push({ field: 'query:from', message: 'must be before to' });
     else if (to - from > MAX_FORECAST_DAYS * DAY) errors.push({ field: 'query:to', message: `a forecast spans at most ${MAX_FORECAST_DAYS} days` });
     const staffing = pack?.staffing;
@@ -42,7 +48,7 @@ export class ForecastService {
     const step = STAFFING_INTERVALS[intervalName];
     const intervals = intervalsBetween(from, to, step);
     const weeks = q.weeks ?? null;
-    const window = weeks === null ? { start: from, end: to } : weeklyHistoryWindow(from, to, weeks);
+    const window = weeks === null ? { start: from, end: to } : localHistoryWindow(from, to, weeks);
     const arrivals = await this.arrivals(q.brand, window.start, window.end);
 
     const staffed = Object.entries(staffing.channels).map(([channel, c]) => ({
@@ -50,7 +56,7 @@ export class ForecastService {
       ahtSeconds: parseDuration(c.aht) / 1000,
       serviceLevel: { target: c.serviceLevel, withinSeconds: parseDuration(c.answerWithin) / 1000 },
     }));
-    const countsFor = (instants: number[]) => (weeks === null ? arrivalsPerInterval(instants, intervals, step) : weeklyAverageArrivals(instants, intervals, weeks));
+    const countsFor = (instants: number[]) => (weeks === null ? arrivalsPerInterval(instants, intervals, step) : weeklyAverageArrivalsLocal(instants, intervals, weeks, timeZone));
     const perChannel = new Map<string, number[]>();
     for (const [channel, instants] of arrivals) perChannel.set(channel, countsFor(instants));
 
@@ -77,6 +83,9 @@ export class ForecastService {
       return {
         start: new Date(interval.start).toISOString(),
         end: new Date(interval.end).toISOString(),
+        localStart: localLabel(interval.start, timeZone),
+        localEnd: localLabel(interval.end, timeZone),
+        localDate: localDate(interval.start, timeZone),
         channels,
         agents,
         agentsWithShrinkage: channels.reduce((sum, c) => sum + c.agentsWithShrinkage, 0),
@@ -96,6 +105,8 @@ export class ForecastService {
       basis: weeks === null ? 'actual' : 'weekly-average',
       weeks,
       shrinkage: staffing.shrinkage,
+      timeZone,
+      days: intervalsPerLocalDate(intervals, timeZone),
       channels: staffed,
       intervals: rows,
       peak: { start: peak?.start ?? null, agents: peak?.agents ?? 0, agentsWithShrinkage: peak?.agentsWithShrinkage ?? 0 },
@@ -103,6 +114,7 @@ export class ForecastService {
       method: [
         'Erlang C (M/M/N): fewest agents whose service level 1 − C(N, A)·e^(−(N − A)·T/AHT) reaches the target; A = arrivals per second × AHT',
         "Arrivals: tickets' receivedAt per interval, by channel; AHT, service level and shrinkage from the brand's policy pack (staffing)",
+        `Intervals are equal elapsed steps labelled in ${timeZone}: a fall-back day has 25 hours of them, a spring-forward day 23; the weekly profile reads the same local time of day in the weeks before`,
         `Ratios apply when the count is passed: ${RATIO_UNITS.join(', ')}`,
       ],
     };
@@ -126,6 +138,24 @@ export class ForecastService {
       out.set(r.channel, list);
     }
     return out;
+  }
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The zone a brand's staffing is planned in: staffing.timeZone, else the business calendar's, else the first zoned calendar's. */
+export function forecastTimeZone(pack: PolicyPack): string {
+  if (pack.staffing?.timeZone) return pack.staffing.timeZone;
+  const zoned = Object.entries(pack.calendars).flatMap(([name, c]) => (c !== '24x7' ? [{ name, timeZone: c.timeZone }] : []));
+  return (zoned.find((c) => c.name === 'business') ?? zoned[0])?.timeZone ?? 'UTC';
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { NotesPageQuery } from '../input/notes-page-query';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { INCIDENT_STATUSES, IncidentStatus, ROOT_CAUSE_CATEGORIES } from '../../domain/incident/incident';
 import { IsRealDate, IsRealDateTime } from '../input/is-real-date-time';
 import { NestedObject } from '../input/nested-object';
@@ -37,6 +37,16 @@ export class CreateIncidentDto {
   @IsString({ each: true })
   @Length(1, 100, { each: true })
   services: string[];
+
+  @ApiPropertyOptional({
+    example: true,
+    default: false,
+    description:
+      "The incident affects an enterprise customer (001: \"24×7 for enterprise customers\"): its clocks run on the pack's enterprise coverage and enterprise-only engagements (VIVtone: Level 3 engineering within 4 hours) apply.",
+  })
+  @IsOptional()
+  @IsBoolean()
+  enterprise?: boolean;
 }
 
 export class ActorNoteDto {
@@ -60,6 +70,14 @@ export class IncidentPriorityDto {
   priority: string;
 
   @ApiProperty({ example: 'all EU regions affected' })
+  @IsString()
+  @Length(1, 2000)
+  reason: string;
+}
+
+/** POST /v1/incidents/{id}/enterprise: the incident turned out to affect an enterprise customer. */
+export class MarkEnterpriseDto {
+  @ApiProperty({ example: 'Acme Corp (enterprise) cannot sync since 01:30' })
   @IsString()
   @Length(1, 2000)
   reason: string;

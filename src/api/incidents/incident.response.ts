@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { INCIDENT_STATUSES, ROOT_CAUSE_CATEGORIES, type IncidentStatus } from '../../domain/incident/incident';
 import type { IncidentMetric } from '../../domain/incident/incident-policy';
-import type { IncidentNoteView, IncidentView, PageView } from '../../workflows/incident/messages';
+import type { EngagementView, IncidentNoteView, IncidentView, PageView } from '../../workflows/incident/messages';
 import { NeedsAttentionResponse, SlaMetricResponse } from '../common/case-parts.response';
 import type { PublicIncident } from './status.controller';
 
@@ -31,6 +31,18 @@ export class PageResponse implements PageView {
   @ApiProperty() dedupKey: string;
   @ApiProperty({ nullable: true, type: PagerAnswerResponse, description: 'A 202 from the pager is not proof a person saw it' }) response: PagerAnswerResponse | null;
   @ApiProperty({ nullable: true, type: String }) sentAt: string | null;
+}
+
+/** A level engaged by timer from the opening, whatever Level 1 does (VIVtone: Level 2 within 4 h of an S1; Level 3 for enterprise). */
+export class EngagementResponse implements EngagementView {
+  @ApiProperty({ example: 2 }) level: number;
+  @ApiProperty({ type: [String], example: ['rotation:support-l2'] }) targets: string[];
+  @ApiProperty({ description: 'Engaged at the latest: the opening plus the pack\'s `within`, on the incident\'s coverage' }) dueAt: string;
+  @ApiProperty({ enum: ['scheduled', 'engaged', 'cancelled'] }) state: EngagementView['state'];
+  @ApiProperty({ example: 'incident-01jd8k9d3v4m2q7w5x6y8z0a1b:engage:L2', description: 'The idempotency key the page carries' }) dedupKey: string;
+  @ApiProperty({ nullable: true, enum: ['timer', 'ladder'], description: 'timer: its own page at dueAt; ladder: the escalation ladder paged the same targets first' }) via: EngagementView['via'];
+  @ApiProperty({ nullable: true, type: String }) engagedAt: string | null;
+  @ApiProperty({ nullable: true, type: PagerAnswerResponse }) response: PagerAnswerResponse | null;
 }
 
 export class IncidentNoteViewResponse implements IncidentNoteView {
@@ -89,6 +101,8 @@ export class IncidentResponse implements IncidentView {
   @ApiProperty({ nullable: true, type: String }) nextDeadlineAt: string | null;
   @ApiProperty({ type: IncidentSlaResponse }) sla: Partial<Record<IncidentMetric, SlaMetricResponse>>;
   @ApiProperty({ type: [PageResponse] }) pages: PageResponse[];
+  @ApiPropertyOptional({ description: 'Affects an enterprise customer' }) enterprise?: boolean;
+  @ApiPropertyOptional({ type: [EngagementResponse], description: 'Levels engaged by timer from the opening' }) engagements?: EngagementResponse[];
   @ApiProperty({ type: [IncidentNoteViewResponse], description: 'The last 20 notes, oldest first, each cut to 500 characters; all of them: GET /v1/incidents/:id/notes' })
   notes: IncidentNoteViewResponse[];
   @ApiPropertyOptional({ description: 'How many notes the incident has in all' }) notesTotal?: number;

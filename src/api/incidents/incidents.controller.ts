@@ -9,7 +9,7 @@ import { answerCreate } from '../idempotency/replay-response';
 import { ApiProblems, CaseActionProblems, CaseReadProblems } from '../problem/api-problems';
 import { Problem } from '../problem/problem';
 import { CaseEventsResponse } from '../common/case-parts.response';
-import { ActorNoteDto, CreateIncidentDto, EscalationPolicyDto, IncidentPriorityDto, LinkTicketDto, ListIncidentNotesQuery, ListIncidentsQuery, ReviewDto, RotationDto, SummaryDto } from './incident.dto';
+import { ActorNoteDto, CreateIncidentDto, EscalationPolicyDto, IncidentPriorityDto, LinkTicketDto, MarkEnterpriseDto, ListIncidentNotesQuery, ListIncidentsQuery, ReviewDto, RotationDto, SummaryDto } from './incident.dto';
 import { IncidentNotesPage } from './incident-notes';
 import { EscalationPolicyListResponse, EscalationPolicyResponse, IncidentListResponse, IncidentResponse, RotationListResponse, RotationResponse } from './incident.response';
 import { IncidentsService } from './incidents.service';
@@ -125,6 +125,19 @@ export class IncidentsController {
   @IncidentActionAnswers()
   priority(@Param('id') id: string, @Body() dto: IncidentPriorityDto, @CurrentPrincipal() caller: Principal) {
     return this.incidents.priority(id, dto, caller);
+  }
+
+  @Post(':id/enterprise')
+  @Operation('incidents.enterprise')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Mark the incident as affecting an enterprise customer',
+    description:
+      "001: \"24×7 for enterprise customers\", \"a named escalation path reaching Level 3 engineering within 4 hours\". From now on the incident runs on the pack's enterprise coverage and enterprise-only engagements apply, due from the opening (at once if already past). Live incidents only; never undone.",
+  })
+  @IncidentActionAnswers()
+  enterprise(@Param('id') id: string, @Body() dto: MarkEnterpriseDto, @CurrentPrincipal() caller: Principal) {
+    return this.incidents.markEnterprise(id, dto.reason, caller);
   }
 
   @Post(':id/link-ticket')

@@ -16,6 +16,7 @@ import {
   alertResolvedSignal,
   alertSignal,
   closeIncidentUpdate,
+  markEnterpriseUpdate,
   incidentPriorityUpdate,
   incidentStatusQuery,
   IncidentView,
@@ -136,6 +137,7 @@ export class IncidentsService {
           policy,
           openedBy: caller.name,
           requestHash: hash,
+          enterprise: dto.enterprise === true,
       },
     ],
   });
@@ -219,6 +221,7 @@ review = (id: string, dto: ReviewDto, caller: Principal) =>
         },
       ]);
 close = (id: string, caller: Principal) => this.update(id, caller, closeIncidentUpdate, [{ actor: caller.name }]);
+markEnterprise = (id: string, reason: string, caller: Principal) => this.update(id, caller, markEnterpriseUpdate, [{ actor: caller.name, reason }]);
 
 /**
  * The read model first; a ticket opened a moment ago may not be recorded there yet (its intake

@@ -7,6 +7,14 @@ class TargetsResponse {
   @ApiPropertyOptional(TARGET) nextResponse?: string;
   @ApiPropertyOptional(TARGET) resolution?: string;
   @ApiPropertyOptional(TARGET) mitigation?: string;
+  @ApiPropertyOptional({ ...TARGET, example: '2m', description: "Chat: the wait until an agent picks the chat up. " + TARGET.description }) queueWait?: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', enum: ['business', 'calendar'] },
+    example: { firstResponse: 'business', resolution: 'calendar' },
+    description: "Each target's clock where the pack names one: business (the coverage calendar's open hours) or calendar (elapsed time). A target not listed: business",
+  })
+  clocks?: Record<string, 'business' | 'calendar'>;
 }
 
 export class PriorityTargetsResponse extends TargetsResponse {
@@ -47,6 +55,8 @@ export class PlanResponse {
   @ApiProperty({ example: 'enterprise' }) plan: string;
   @ApiProperty() label: string;
   @ApiProperty({ example: '24x7' }) coverage: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { phone: 'weekdays' }, description: "A channel's own calendar under this plan (001: 24×5 phone for standard customers)" })
+  channelCoverage?: Record<string, string>;
   @ApiProperty({ type: [String] }) channels: string[];
   @ApiPropertyOptional({ type: MoneyResponse }) monthlyFee?: MoneyResponse;
 }
@@ -63,6 +73,12 @@ export class CreditScheduleResponse {
   @ApiProperty({ example: 25, description: 'Credits in a month stop at this percent of the fee' }) monthlyCapPercent: number;
 }
 
+class RootCauseResponse {
+  @ApiProperty({ example: 'known-issue', description: 'What POST /v1/tickets/{id}/root-cause takes' }) id: string;
+  @ApiProperty({ example: 'A known issue in the runbook (product bug not yet fixed)' }) label: string;
+  @ApiProperty({ description: 'Counted as a preventable ticket in the monthly and quarterly reports' }) preventable: boolean;
+}
+
 export class PublishedPolicyResponse {
   @ApiProperty({ example: 'vivtone' }) brand: string;
   @ApiProperty() displayName: string;
@@ -76,6 +92,7 @@ export class PublishedPolicyResponse {
   @ApiProperty({ example: 0.75, description: 'Share of a window after which a running clock is at risk' }) atRiskAt: number;
   @ApiProperty({ example: '7d' }) reopenWindow: string;
   @ApiProperty({ example: '4d' }) autoCloseAfter: string;
+  @ApiProperty({ type: [RootCauseResponse], description: "The root causes agents tag this brand's tickets with (the current version's)" }) rootCauses: RootCauseResponse[];
 }
 
 /** Referenced by CalendarResponse.weekly's schema. */

@@ -5,7 +5,7 @@ import type { PolicyPack } from '../../domain/policy/policy.schema';
  * What a brand publishes of its policy pack (000: "publish these SLAs internally and to
  * enterprise customers"; 001: "transparent measurement on the customer portal"): targets per
  * priority and channel, coverage calendars with the closed dates they give, plans and the SLA
- * credit schedule. Incident paging, takedown and billing internals stay internal. Targets are
+ * credit schedule, and the root-cause vocabulary. Incident paging, takedown and billing internals stay internal. Targets are
  * passed through as the pack states them, so a key a pack gains (a target's clock) shows here too.
  */
 export function publishedPolicy(pack: PolicyPack, years: readonly number[]) {
@@ -27,6 +27,8 @@ export function publishedPolicy(pack: PolicyPack, years: readonly number[]) {
     atRiskAt: pack.atRiskAt,
     reopenWindow: pack.reopenWindow,
     autoCloseAfter: pack.autoCloseAfter,
+    // The vocabulary agents tag tickets with (POST /v1/tickets/{id}/root-cause): they need its ids.
+    rootCauses: pack.rootCauses ?? [],
   };
 }
 

@@ -1,8 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min } from 'class-validator';
 import { Channel, CHANNELS } from '../../domain/policy/policy.schema';
 import { TICKET_CATEGORIES, TICKET_STATUSES, TicketCategory, TicketStatus } from '../../domain/ticket';
+import { MAX_HANDLE_SECONDS } from '../../domain/ticket/report-facts';
+import { MAX_ROOT_CAUSE_TAGS } from '../../domain/ticket/root-causes';
+
+/**
+ * An agent's working time on one step, as helpdesks log it (the AHT the monthly report compares
+ * with 000 "6–10 min technical" and 001 "4–6 minutes"). Optional: a step without it logs nothing.
+ */
+const HandleSeconds = (): PropertyDecorator => (target, key) => {
+  ApiPropertyOptional({
+    minimum: 0,
+    maximum: MAX_HANDLE_SECONDS,
+    example: 300,
+    description: "The agent's working time on this step in whole seconds (0–14400), summed into the ticket's handleSeconds (AHT). Agents only.",
+  })(target, key);
+  IsOptional()(target, key);
+  IsInt()(target, key);
+  Min(0)(target, key);
+  Max(MAX_HANDLE_SECONDS)(target, key);
+};
 import { IsRealDateTime } from '../input/is-real-date-time';
 import { NestedObject } from '../input/nested-object';
 import { QueryInt } from '../input/query-int';
@@ -125,6 +144,9 @@ export class ReplyDto {
   @IsString()
   @Length(1, 20000)
   message: string;
+
+  @HandleSeconds()
+  handleSeconds?: number;
 }
 
 export class PendingDto {
@@ -137,6 +159,9 @@ export class PendingDto {
   @IsString()
   @Length(1, 20000)
   message?: string;
+
+  @HandleSeconds()
+  handleSeconds?: number;
 }
 
 export class PriorityDto {
@@ -156,6 +181,22 @@ export class ResolveDto {
   @IsString()
   @Length(1, 5000)
   resolution: string;
+
+  @HandleSeconds()
+  handleSeconds?: number;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: MAX_ROOT_CAUSE_TAGS,
+    example: ['known-issue'],
+    description: 'Root causes known at resolution, as POST /v1/tickets/{id}/root-cause takes them (replaces earlier tags). Absent: the tags stay as they are.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ROOT_CAUSE_TAGS)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  rootCauseTags?: string[];
 }
 
 export class ReopenDto {
@@ -177,6 +218,32 @@ export class CsatDto {
   @IsString()
   @Length(1, 2000)
   comment?: string;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 10,
+    example: 9,
+    description: 'How likely the customer is to recommend us (0–10), asked in the same survey as CSAT: promoters 9–10, detractors 0–6 (NPS).',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  nps?: number;
+}
+
+export class RootCauseDto {
+  @ApiProperty({
+    type: [String],
+    maxItems: MAX_ROOT_CAUSE_TAGS,
+    example: ['known-issue'],
+    description: "Root-cause ids from the brand's pack (rootCauses, pinned when the ticket opened); replaces the tags set before, [] clears them.",
+  })
+  @IsArray()
+  @ArrayMaxSize(MAX_ROOT_CAUSE_TAGS)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  tags: string[];
 }
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);

@@ -13,6 +13,7 @@ export class TicketSlaResponse implements Partial<Record<SlaMetric, SlaMetricRes
   @ApiPropertyOptional({ type: SlaMetricResponse }) nextResponse?: SlaMetricResponse;
   @ApiPropertyOptional({ type: SlaMetricResponse }) resolution?: SlaMetricResponse;
   @ApiPropertyOptional({ type: SlaMetricResponse }) mitigation?: SlaMetricResponse;
+  @ApiPropertyOptional({ type: SlaMetricResponse, description: 'Chats: the wait until an agent picks the chat up (assignment or first agent reply)' }) queueWait?: SlaMetricResponse;
 }
 
 export class SocialPostResponse {
@@ -23,6 +24,11 @@ export class SocialPostResponse {
 export class CsatResponse {
   @ApiProperty({ minimum: 1, maximum: 5 }) score: number;
   @ApiProperty({ nullable: true, type: String }) comment: string | null;
+  @ApiProperty() at: string;
+}
+
+export class NpsResponse {
+  @ApiProperty({ minimum: 0, maximum: 10 }) score: number;
   @ApiProperty() at: string;
 }
 
@@ -74,6 +80,10 @@ export class TicketResponse implements TicketView {
   @ApiProperty({ nullable: true, type: String }) surveyClosesAt: string | null;
   @ApiProperty({ enum: TICKET_CATEGORIES }) category: TicketCategory;
   @ApiProperty({ type: [PlaybackCheckResultResponse], description: "Playback tickets: the checklist's verdicts, in checklist order" }) troubleshooting: PlaybackCheckResultResponse[];
+  @ApiProperty({ nullable: true, type: NpsResponse, description: 'The 0–10 recommend answer given with CSAT; null until answered' }) nps?: NpsResponse | null;
+  @ApiProperty({ type: [String], description: "Root causes tagged from the brand's vocabulary" }) rootCauseTags?: string[];
+  @ApiProperty({ nullable: true, type: Boolean, description: 'Whether any tagged root cause is preventable; null until tagged' }) preventable?: boolean | null;
+  @ApiProperty({ minimum: 0, description: "The agents' logged working time on the ticket, summed (seconds)" }) handleSeconds?: number;
   @ApiPropertyOptional({ type: NeedsAttentionResponse }) needsAttention?: NeedsAttentionResponse;
 }
 

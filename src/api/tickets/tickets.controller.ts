@@ -10,7 +10,7 @@ import { answerCreate } from '../idempotency/replay-response';
 import { ApiProblems, CaseActionProblems, CaseReadProblems } from '../problem/api-problems';
 import { TicketListService } from './ticket-list.service';
 import { TicketPageResponse, TicketResponse } from './ticket.response';
-import { AssignDto, CreateTicketDto, CsatDto, ListTicketsQuery, PendingDto, PriorityDto, ReopenDto, ReplyDto, ResolveDto } from './ticket.dto';
+import { AssignDto, CreateTicketDto, CsatDto, ListTicketsQuery, PendingDto, PriorityDto, ReopenDto, ReplyDto, ResolveDto, RootCauseDto } from './ticket.dto';
 import { TicketsService } from './tickets.service';
 
 /** A ticket action's answers: the ticket after it, or why the ticket refused it. */
@@ -70,7 +70,7 @@ export class TicketsController {
   @Post(':id/assign')
   @Operation('tickets.assign')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Assign (or reassign) the ticket' })
+  @ApiOperation({ summary: 'Assign (or reassign) the ticket', description: "A chat's first assignment is its pick-up: it ends the queue-wait clock (sla.queueWait)" })
   @TicketActionAnswers()
   assign(@Param('id') id: string, @Body() dto: AssignDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketResponse> {
     return this.tickets.assign(id, dto, caller, key);
@@ -133,10 +133,19 @@ export class TicketsController {
   @Post(':id/csat')
   @Operation('tickets.csat')
   @HttpCode(200)
-  @ApiOperation({ summary: "The customer's satisfaction score (1–5), while the survey is open" })
+  @ApiOperation({ summary: "The customer's satisfaction score (1–5) and, optionally, NPS (0–10), while the survey is open" })
   @TicketActionAnswers()
   csat(@Param('id') id: string, @Body() dto: CsatDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketResponse> {
     return this.tickets.csat(id, dto, caller, key);
+  }
+
+  @Post(':id/root-cause')
+  @Operation('tickets.rootCause')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Tag the ticket's root causes from the brand's vocabulary (replaces earlier tags); preventable = any tag preventable" })
+  @TicketActionAnswers()
+  rootCause(@Param('id') id: string, @Body() dto: RootCauseDto, @CurrentPrincipal() caller: Principal, @ActionKey() key?: string): Promise<TicketResponse> {
+    return this.tickets.rootCause(id, dto, caller, key);
   }
 
   @Post(':id/repin')

@@ -22,6 +22,7 @@ import {
   repinUpdate,
   replyUpdate,
   resolveUpdate,
+  rootCauseUpdate,
   statusQuery,
   TicketView,
 } from '../../workflows/ticket/messages';
@@ -35,8 +36,11 @@ import { Problem } from '../problem/problem';
 import { CaseEnd, caseEndFrom } from '../../temporal/case-end';
 import { markEnded } from '../temporal/ended-case';
 import { CaseClient } from '../cases/case-client';
-import { AssignDto, CreateTicketDto, CsatDto, PendingDto, PriorityDto, ReopenDto, ReplyDto, ResolveDto } from './ticket.dto';
+import { AssignDto, CreateTicketDto, CsatDto, PendingDto, PriorityDto, ReopenDto, ReplyDto, ResolveDto, RootCauseDto } from './ticket.dto';
 import { isTicketId, requestHash, ticketIdFor } from './ticket-ids';
+
+/** A step's logged handle time, only when given: a request without it sends the update it sent before. */
+const handleTime = (dto: { handleSeconds?: number }) => (dto.handleSeconds === undefined ? {} : { handleSeconds: dto.handleSeconds });
 
 export interface OpenedTicket {
   ticket: TicketView;
@@ -254,11 +258,11 @@ export class TicketsService {
   /** An agent's reply answers the customer; a client's (the customer's) resumes paused clocks. */
   reply(id: string, dto: ReplyDto, caller: Principal, key?: string) {
     const author = caller.role === 'client' ? 'customer' : 'agent';
-    return this.update(id, caller, actionUpdateId(caller, id, 'reply', dto, key), replyUpdate, [{ actor: caller.name, author, message: dto.message }]);
+    return this.update(id, caller, actionUpdateId(caller, id, 'reply', dto, key), replyUpdate, [{ actor: caller.name, author, message: dto.message, ...handleTime(dto) }]);
   }
 
   pending(id: string, dto: PendingDto, caller: Principal, key?: string) {
-    return this.update(id, caller, actionUpdateId(caller, id, 'pending', dto, key), pendingUpdate, [{ actor: caller.name, reason: dto.reason, message: dto.message ?? null }]);
+    return this.update(id, caller, actionUpdateId(caller, id, 'pending', dto, key), pendingUpdate, [{ actor: caller.name, reason: dto.reason, message: dto.message ?? null, ...handleTime(dto) }]);
   }
 
   priority(id: string, dto: PriorityDto, caller: Principal, key?: string) {
@@ -266,7 +270,9 @@ export class TicketsService {
   }
 
   resolve(id: string, dto: ResolveDto, caller: Principal, key?: string) {
-    return this.update(id, caller, actionUpdateId(caller, id, 'resolve', dto, key), resolveUpdate, [{ actor: caller.name, resolution: dto.resolution }]);
+    return this.update(id, caller, actionUpdateId(caller, id, 'resolve', dto, key), resolveUpdate, [
+      { actor: caller.name, resolution: dto.resolution, ...handleTime(dto), ...(dto.rootCauseTags === undefined ? {} : { rootCauseTags: dto.rootCauseTags }) },
+    ]);
   }
 
   reopen(id: string, dto: ReopenDto, caller: Principal, key?: string) {
@@ -278,7 +284,12 @@ export class TicketsService {
   }
 
   csat(id: string, dto: CsatDto, caller: Principal, key?: string) {
-    return this.update(id, caller, actionUpdateId(caller, id, 'csat', dto, key), csatUpdate, [{ actor: caller.name, score: dto.score, comment: dto.comment ?? null }]);
+    return this.update(id, caller, actionUpdateId(caller, id, 'csat', dto, key), csatUpdate, [{ actor: caller.name, score: dto.score, comment: dto.comment ?? null, ...(dto.nps === undefined ? {} : { nps: dto.nps }) }]);
+  }
+
+  /** Tags the ticket with root causes; the ticket checks them against its pinned vocabulary (422 naming tags[i]). */
+  rootCause(id: string, dto: RootCauseDto, caller: Principal, key?: string) {
+    return this.update(id, caller, actionUpdateId(caller, id, 'root-cause', dto, key), rootCauseUpdate, [{ actor: caller.name, tags: dto.tags }]);
   }
 
   /** Moves an open ticket to its brand's current policy version, on the record. */
@@ -304,7 +315,17 @@ export class TicketsService {
     // The snapshot's personal data is sealed under the ticket's key (an erased ticket reads "[erased]").
     const stored = row?.snapshot ? await this.sealer.open(row.snapshot) : null;
     // Snapshots written before receivedAt existed: their clocks started when they opened.
-    const snapshot = stored ? { ...stored, receivedAt: stored.receivedAt ?? stored.openedAt } : null;
+    // Snapshots written before the report facts existed: no NPS, no tags, no logged handle time.
+    const snapshot = stored
+      ? {
+          ...stored,
+          receivedAt: stored.receivedAt ?? stored.openedAt,
+          nps: stored.nps ?? null,
+          rootCauseTags: stored.rootCauseTags ?? [],
+          preventable: stored.preventable ?? null,
+          handleSeconds: stored.handleSeconds ?? 0,
+        }
+      : null;
     return { snapshot, hash: row?.requestHash ?? null };
   }
 }

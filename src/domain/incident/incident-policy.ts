@@ -1,4 +1,5 @@
 import type { AlertRules } from './alert';
+import { LevelEngagement, pinLevelEngagement } from './engagement';
 import type { EscalationPolicy } from './escalation';
 import type { PolicyPack } from '../policy/policy.schema';
 import { PolicyFieldError, toBusinessCalendar } from '../policy/ticket-policy';
@@ -19,7 +20,8 @@ export function breachEscalationTarget(policy: Pick<IncidentPolicy, 'breachEscal
  * The part of a brand's pack an incident lives by, resolved to numbers and pinned into the
  * workflow's input. firstResponse is an acknowledgement by a person (the priority's target:
  * P1 15 min), mitigation and resolution the priority's own targets (P1 mitigation 2 h, P2
- * "resolution plan within 8 hours"). Coverage is the priority's: P1 24×7, P2–P4 business hours.
+ * "resolution plan within 8 hours"). Coverage is the priority's (P1 24×7, P2–P4 business hours)
+ * unless `incidents.coverage` gives incidents of a priority another (VIVtone: S1 24×7, issue 19).
  */
 export interface IncidentPolicy {
   brand: string;
@@ -34,6 +36,16 @@ export interface IncidentPolicy {
    * before it existed (open incidents): those fall back to review.escalateTo.
    */
   breachEscalateTo?: string;
+  /**
+   * Timed level engagements (engagement.ts): Level 2 / Level 3 paged by a timer from the opening,
+   * whatever Level 1 does. Absent in inputs pinned before they existed: none.
+   */
+  engagements?: LevelEngagement[];
+  /**
+   * The calendar every priority of an incident affecting an enterprise customer runs on (001:
+   * "24×7 for enterprise customers"). Absent (old inputs, packs without it): the priority's own.
+   */
+  enterpriseCalendar?: BusinessCalendar;
   review: {
     dueAfterMs: number;
     calendar: BusinessCalendar;
@@ -57,8 +69,8 @@ export function pinIncidentPolicy(pack: PolicyPack): IncidentPolicy {
     if (response !== undefined) targets.firstResponse = response;
     if (mitigation !== undefined) targets.mitigation = mitigation;
     if (resolution !== undefined) targets.resolution = resolution;
-    const calendar = def.coverage === '24x7' ? ALWAYS_OPEN : toBusinessCalendar(pack.calendars[def.coverage] ?? '24x7');
-    priorities[name] = { calendar, targets };
+    // An incident may run on other coverage than a ticket of the same priority (incidents.coverage).
+    priorities[name] = { calendar: coverageCalendar(pack, incidents.coverage?.[name] ?? def.coverage), targets };
   }
   return {
     brand: pack.brand,
@@ -71,14 +83,21 @@ export function pinIncidentPolicy(pack: PolicyPack): IncidentPolicy {
       loops: incidents.escalation.loops,
     },
     alerting: incidents.alerting,
+    engagements: (incidents.engagements ?? []).map(pinLevelEngagement),
+    ...(incidents.enterpriseCoverage === undefined ? {} : { enterpriseCalendar: coverageCalendar(pack, incidents.enterpriseCoverage) }),
     breachEscalateTo: incidents.breachEscalateTo ?? incidents.review.escalateTo,
     review: {
       dueAfterMs: parseDuration(incidents.review.dueAfter),
-      calendar: incidents.review.calendar === '24x7' ? ALWAYS_OPEN : toBusinessCalendar(pack.calendars[incidents.review.calendar] ?? '24x7'),
+      calendar: coverageCalendar(pack, incidents.review.calendar),
       remindBeforeMs: incidents.review.remindBefore.map(parseDuration),
       escalateTo: incidents.review.escalateTo,
       triageOwner: incidents.review.triageOwner,
       backlogWithinMs: parseDuration(incidents.review.backlogWithin),
     },
   };
+}
+
+/** A pack's calendar by name ('24x7': always open). */
+function coverageCalendar(pack: PolicyPack, name: string): BusinessCalendar {
+  return name === '24x7' ? ALWAYS_OPEN : toBusinessCalendar(pack.calendars[name] ?? '24x7');
 }

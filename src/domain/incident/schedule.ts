@@ -26,10 +26,20 @@ export interface ReviewReminder {
   sent: boolean;
 }
 
+/** A timed level engagement as the schedule sees it (engagement.ts). */
+export interface ScheduleEngagement {
+  level: number;
+  targets: readonly string[];
+  dueAt: number;
+  state: 'scheduled' | 'engaged' | 'cancelled';
+}
+
 export interface IncidentScheduleState {
   status: IncidentStatus;
   clocks: Partial<Record<IncidentMetric, SlaClock>>;
   pages: readonly SchedulePage[];
+  /** Absent for states from before engagements: none. */
+  engagements?: readonly ScheduleEngagement[];
   reviewDueAt: number | null;
   reviewReminders: readonly ReviewReminder[];
   reviewOverdueSent: boolean;
@@ -49,6 +59,9 @@ export function incidentSchedule(s: IncidentScheduleState): Due[] {
   const due: Due[] = [];
   for (const p of s.pages) {
     if (p.state === 'scheduled') due.push({ at: p.dueAt, summary: `page level ${p.level + 1}${p.loop > 0 ? ` (loop ${p.loop + 1})` : ''}: ${p.targets.join(', ')}` });
+  }
+  for (const e of s.engagements ?? []) {
+    if (e.state === 'scheduled') due.push({ at: e.dueAt, summary: `engage Level ${e.level}: ${e.targets.join(', ')}` });
   }
   for (const c of Object.values(s.clocks)) {
     if (c === undefined || c.state !== 'running') continue;

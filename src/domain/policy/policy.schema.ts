@@ -3,6 +3,7 @@ import { holidayRulesSchema } from '../calendar/holiday-rules.schema';
 import { validateCalendar } from '../sla/calendar';
 import { isDuration } from '../sla/duration';
 import { alertRulesSchema } from '../incident/alert';
+import { incidentCoverageFields, incidentCoverageProblems } from '../incident/engagement';
 import { disputePolicySchema } from '../billing/dispute';
 import { dunningPolicySchema } from '../billing/dunning';
 import { refundPolicySchema } from '../billing/refund';
@@ -10,6 +11,8 @@ import { takedownPolicySchema } from '../takedown/deadlines';
 import { regimeConfigSchema } from '../takedown/regime';
 import { DEFAULT_RETENTION, retentionPolicySchema } from '../retention/retention';
 import { staffingPolicySchema } from '../staffing/staffing-policy';
+import { kpiPolicySchema } from '../reporting/kpi-policy';
+import { rootCausesSchema } from '../ticket/root-causes';
 
 const duration = z.string().refine(isDuration, 'must be a duration like 30s, 15m, 4h');
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case slug');
@@ -17,8 +20,21 @@ const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case slug');
 export const CHANNELS = ['email', 'chat', 'phone', 'social', 'portal'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const SLA_METRICS = ['firstResponse', 'nextResponse', 'resolution', 'mitigation'] as const;
+/**
+ * queueWait: how long a chat waits in the queue until an agent picks it up (assignment or the first
+ * agent reply, whichever first), apart from first response (001: "sub-2-minute wait for live chat"
+ * beside "≤5 minutes for chat during core hours").
+ */
+export const SLA_METRICS = ['firstResponse', 'nextResponse', 'resolution', 'mitigation', 'queueWait'] as const;
 export type SlaMetric = (typeof SLA_METRICS)[number];
+
+/**
+ * The clock a target runs on: 'business' counts only the coverage calendar's open time (001
+ * "initial response ≤8 business hours"); 'calendar' counts elapsed time around the clock (001
+ * "resolution target ≤72 hours"). A plain duration in a pack is business time, as it always was.
+ */
+export const SLA_CLOCK_KINDS = ['business', 'calendar'] as const;
+export type SlaClockKind = (typeof SLA_CLOCK_KINDS)[number];
 
 export const ESCALATION_LEVELS = ['assignee', 'team_lead', 'level2', 'level3'] as const;
 export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
@@ -43,15 +59,55 @@ const calendarSchema = z.union([
     .strict(),
 ]);
 
-/** SLA targets for one priority or one channel; every metric is optional. */
+/**
+ * One target: a duration (business time on the coverage calendar), or `{ after, clock }` naming
+ * its clock, e.g. `resolution: { after: 72h, clock: calendar }`.
+ */
+const target = z.union([duration, z.object({ after: duration, clock: z.enum(SLA_CLOCK_KINDS) }).strict()]);
+type TargetInput = z.infer<typeof target>;
+type TargetClocks = Partial<Record<SlaMetric, SlaClockKind>>;
+
+/**
+ * SLA targets for one priority or one channel; every metric is optional. `clocks` is the parsed
+ * form (each target's clock, by metric); a pack may also write it directly.
+ */
 const targets = z
   .object({
-    firstResponse: duration.optional(),
-    nextResponse: duration.optional(),
-    resolution: duration.optional(),
-    mitigation: duration.optional(),
+    firstResponse: target.optional(),
+    nextResponse: target.optional(),
+    resolution: target.optional(),
+    mitigation: target.optional(),
+    queueWait: target.optional(),
+    clocks: z.record(z.enum(SLA_METRICS), z.enum(SLA_CLOCK_KINDS)).optional(),
   })
   .strict();
+
+/**
+ * Parsed targets: every metric a plain duration string (what every reader of a pack has always
+ * read), and the clock of each target in `clocks` (a target not listed there runs on business time).
+ */
+function flattenTargets<T extends { [M in SlaMetric]?: TargetInput } & { clocks?: TargetClocks }>(
+  raw: T,
+  ctx: z.RefinementCtx,
+): Omit<T, SlaMetric | 'clocks'> & { [M in SlaMetric]?: string } & { clocks?: TargetClocks } {
+  const out: Record<string, unknown> = { ...raw };
+  const clocks: TargetClocks = { ...raw.clocks };
+  for (const metric of SLA_METRICS) {
+    const t = raw[metric];
+    if (t === undefined || typeof t === 'string') continue;
+    if (raw.clocks?.[metric] !== undefined && raw.clocks[metric] !== t.clock) {
+      ctx.addIssue({ code: 'custom', path: [metric, 'clock'], message: `clock "${t.clock}" contradicts clocks.${metric} "${raw.clocks[metric]}"` });
+    }
+    out[metric] = t.after;
+    clocks[metric] = t.clock;
+  }
+  for (const metric of Object.keys(clocks) as SlaMetric[]) {
+    if (raw[metric] === undefined) ctx.addIssue({ code: 'custom', path: ['clocks', metric], message: `no ${metric} target to give a clock` });
+  }
+  delete out.clocks;
+  if (Object.keys(clocks).length) out.clocks = clocks;
+  return out as Omit<T, SlaMetric | 'clocks'> & { [M in SlaMetric]?: string } & { clocks?: TargetClocks };
+}
 
 const money = z.object({ amountMinor: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/) }).strict();
 
@@ -67,10 +123,10 @@ export const policyPackSchema = z
     priorities: z
       .record(
         z.string().regex(/^[A-Z0-9]+$/),
-        targets.extend({ label: z.string().min(1), coverage: slug.default('24x7') }),
+        targets.extend({ label: z.string().min(1), coverage: slug.default('24x7') }).transform(flattenTargets),
       )
       .refine((p) => Object.keys(p).length > 0, 'at least one priority'),
-    channels: z.record(z.enum(CHANNELS), targets).default({}),
+    channels: z.record(z.enum(CHANNELS), targets.transform(flattenTargets)).default({}),
     /** Support plans (SaaS brands). When a ticket names a plan, the plan's coverage applies. */
     plans: z
       .record(
@@ -79,6 +135,11 @@ export const policyPackSchema = z
           .object({
             label: z.string().min(1),
             coverage: slug,
+            /**
+             * A channel covered on another calendar than the plan's (001: "24×5 phone for standard
+             * customers"): `channelCoverage: { phone: weekdays }`.
+             */
+            channelCoverage: z.record(z.enum(CHANNELS), slug).optional(),
             channels: z.array(z.enum(CHANNELS)).min(1),
             monthlyFee: money.optional(),
           })
@@ -125,6 +186,8 @@ export const policyPackSchema = z
          * incident and metric): an incident manager, a duty lead. Unset: the review's escalateTo.
          */
         breachEscalateTo: z.string().trim().min(1).max(200).optional(),
+        /** Incident coverage per priority, enterprise coverage, timed Level 2/3 engagements (src/domain/incident/engagement.ts). */
+        ...incidentCoverageFields,
         /** Post-incident reviews (every P1): due in business time on a calendar, reminders, who is told when overdue. */
         review: z
           .object({
@@ -194,6 +257,10 @@ export const policyPackSchema = z
       .optional(),
     /** Staffing forecast (Erlang C) inputs and the seeds' headcount ratios (src/domain/staffing/). */
     staffing: staffingPolicySchema.optional(),
+    /** KPI targets the stored reports judge by, and who hears of a KPI off target two periods running (src/domain/reporting/kpi-policy.ts). */
+    kpis: kpiPolicySchema.optional(),
+    /** Root-cause vocabulary agents tag tickets with (src/domain/ticket/root-causes.ts); absent: none. */
+    rootCauses: rootCausesSchema.optional(),
   })
   .strict()
   .superRefine((pack, ctx) => {
@@ -207,6 +274,12 @@ export const policyPackSchema = z
     }
     for (const [name, p] of Object.entries(pack.plans)) {
       if (!known.has(p.coverage)) ctx.addIssue({ code: 'custom', path: ['plans', name, 'coverage'], message: `unknown calendar "${p.coverage}"` });
+      for (const [channel, calendar] of Object.entries(p.channelCoverage ?? {})) {
+        if (!known.has(calendar)) ctx.addIssue({ code: 'custom', path: ['plans', name, 'channelCoverage', channel], message: `unknown calendar "${calendar}"` });
+        if (!p.channels.includes(channel as Channel)) {
+          ctx.addIssue({ code: 'custom', path: ['plans', name, 'channelCoverage', channel], message: `plan ${name} does not include ${channel}` });
+        }
+      }
     }
     for (const [i, rule] of (pack.credits?.perBreach ?? []).entries()) {
       if (!Object.hasOwn(pack.priorities, rule.priority)) ctx.addIssue({ code: 'custom', path: ['credits', 'perBreach', i, 'priority'], message: `unknown priority "${rule.priority}"` });
@@ -220,8 +293,14 @@ export const policyPackSchema = z
     for (const [i, rule] of [...(pack.incidents?.alerting.rules ?? []), ...(pack.incidents ? [pack.incidents.alerting.default] : [])].entries()) {
       if (!Object.hasOwn(pack.priorities, rule.priority)) ctx.addIssue({ code: 'custom', path: ['incidents', 'alerting', i, 'priority'], message: `unknown priority "${rule.priority}"` });
     }
+    for (const p of pack.incidents ? incidentCoverageProblems(pack.incidents, Object.keys(pack.priorities), Object.keys(pack.calendars)) : []) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
     for (const plan of Object.keys(pack.retention.plans)) {
       if (!Object.hasOwn(pack.plans, plan)) ctx.addIssue({ code: 'custom', path: ['retention', 'plans', plan], message: `unknown plan "${plan}"` });
+    }
+    // An unknown name here would silently count phone calls around the clock.
+    const phoneCalendar = pack.kpis?.targets.phoneServiceLevel?.calendar;
+    if (phoneCalendar !== undefined && !known.has(phoneCalendar)) {
+      ctx.addIssue({ code: 'custom', path: ['kpis', 'targets', 'phoneServiceLevel', 'calendar'], message: `unknown calendar "${phoneCalendar}"` });
     }
     for (const [i, priority] of (pack.playbackChecklist?.attachLogsFor ?? []).entries()) {
       if (!Object.hasOwn(pack.priorities, priority)) ctx.addIssue({ code: 'custom', path: ['playbackChecklist', 'attachLogsFor', i], message: `unknown priority "${priority}"` });

@@ -1,9 +1,10 @@
 import type { PlaybackThresholds } from '../playback/checklist';
+import type { RootCause } from '../ticket/root-causes';
 import { ALWAYS_OPEN, BusinessCalendar } from '../sla/calendar';
 import { parseDuration } from '../sla/duration';
-import type { Channel, EscalationLevel, PolicyCalendar, PolicyPack, SlaMetric } from './policy.schema';
+import type { Channel, EscalationLevel, PolicyCalendar, PolicyPack, SlaClockKind, SlaMetric } from './policy.schema';
 import { SLA_METRICS } from './policy.schema';
-import { resolveTargetMs } from './resolve-targets';
+import { resolveTarget } from './resolve-targets';
 
 /**
  * The part of a brand's policy pack one ticket lives by, resolved to numbers and pinned into the
@@ -13,8 +14,12 @@ import { resolveTargetMs } from './resolve-targets';
 export interface TicketPolicy {
   brand: string;
   version: string;
-  /** Per priority: the coverage calendar and each metric's target (channel rule applied). */
-  priorities: Record<string, { calendar: BusinessCalendar; targets: Partial<Record<SlaMetric, number>> }>;
+  /**
+   * Per priority: the coverage calendar, each metric's target (channel rule applied) and the clock
+   * each target runs on. `clocks` is absent in policies pinned before targets had clocks: every
+   * target of those is business time on the coverage calendar, as it was (ticketTargetClock).
+   */
+  priorities: Record<string, { calendar: BusinessCalendar; targets: Partial<Record<SlaMetric, number>>; clocks?: Partial<Record<SlaMetric, SlaClockKind>> }>;
   atRiskRatio: number;
   escalation: { level: EscalationLevel; afterMs: number }[];
   reopenWindowMs: number;
@@ -29,6 +34,8 @@ export interface TicketPolicy {
   } | null;
   /** Present for brands with a playback troubleshooting checklist. */
   playbackChecklist: PlaybackThresholds | null;
+  /** The brand's root-cause vocabulary (src/domain/ticket/root-causes.ts); absent in pins made before it existed: no vocabulary. */
+  rootCauses?: RootCause[];
 }
 
 export class PolicyFieldError extends Error {
@@ -48,10 +55,16 @@ export function toBusinessCalendar(calendar: PolicyCalendar): BusinessCalendar {
   return { timeZone, weekly, holidays, ...(holidayRules ? { holidayRules } : {}) };
 }
 
+/** The clock a pinned priority's metric runs on: business time unless the pin says calendar. */
+export function ticketTargetClock(pinned: TicketPolicy['priorities'][string], metric: SlaMetric): SlaClockKind {
+  return pinned.clocks?.[metric] ?? 'business';
+}
+
 /**
  * Coverage rule: a ticket under a support plan follows the plan's calendar (what the customer
- * bought: Enterprise is 24×7 whatever the severity); without a plan, the priority's calendar
- * (a streaming P1 is 24×7, P2–P4 business hours).
+ * bought: Enterprise is 24×7 whatever the severity), or the plan's calendar for the ticket's
+ * channel where it names one (001: "24×5 phone for standard customers"); without a plan, the
+ * priority's calendar (a streaming P1 is 24×7, P2–P4 business hours).
  */
 export function pinTicketPolicy(pack: PolicyPack, channel: Channel, plan: string | null): TicketPolicy {
   const planDef = plan === null || !Object.hasOwn(pack.plans, plan) ? undefined : pack.plans[plan];
@@ -67,14 +80,18 @@ export function pinTicketPolicy(pack: PolicyPack, channel: Channel, plan: string
   const calendarNamed = (name: string): BusinessCalendar =>
     name === '24x7' ? ALWAYS_OPEN : toBusinessCalendar(pack.calendars[name] ?? '24x7');
 
+  const planCoverage = planDef ? (planDef.channelCoverage?.[channel] ?? planDef.coverage) : undefined;
   const priorities: TicketPolicy['priorities'] = {};
   for (const [name, def] of Object.entries(pack.priorities)) {
     const targets: Partial<Record<SlaMetric, number>> = {};
+    const clocks: Partial<Record<SlaMetric, SlaClockKind>> = {};
     for (const metric of SLA_METRICS) {
-      const ms = resolveTargetMs(pack, name, channel, metric);
-      if (ms !== undefined) targets[metric] = ms;
+      const target = resolveTarget(pack, name, channel, metric);
+      if (target === undefined) continue;
+      targets[metric] = target.ms;
+      clocks[metric] = target.clock;
     }
-    priorities[name] = { calendar: calendarNamed(planDef?.coverage ?? def.coverage), targets };
+    priorities[name] = { calendar: calendarNamed(planCoverage ?? def.coverage), targets, clocks };
   }
 
   const credits =
@@ -102,6 +119,8 @@ export function pinTicketPolicy(pack: PolicyPack, channel: Channel, plan: string
           attachLogsForPriorities: pack.playbackChecklist.attachLogsFor,
         }
       : null,
+    // Only when the pack has one, so a pack without it pins exactly the object it pinned before.
+    ...(pack.rootCauses ? { rootCauses: pack.rootCauses } : {}),
   };
 }
 

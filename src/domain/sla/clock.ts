@@ -1,11 +1,15 @@
-import type { SlaMetric } from '../policy/policy.schema';
-import { addBusinessTime, BusinessCalendar, businessTimeBetween } from './calendar';
+import type { SlaClockKind, SlaMetric } from '../policy/policy.schema';
+import { addBusinessTime, ALWAYS_OPEN, BusinessCalendar, businessTimeBetween } from './calendar';
 
 /**
  * One SLA metric's clock, as a ledger: business time spent in earlier running segments plus the
  * current segment. Pausing closes a segment, resuming opens one, and a new target (priority
  * change) applies to the time already spent. Pure: the caller passes "now" (workflow time inside
  * workflows) and the coverage calendar, so workflow, API and unit tests share these rules.
+ *
+ * A clock on calendar time (`clock: 'calendar'`, 001 "resolution target ≤72 hours") counts
+ * elapsed time: every function here then reads the calendar it is given as ALWAYS_OPEN, so callers
+ * keep passing the coverage calendar and the clock decides. Time "spent" is then elapsed time.
  */
 export type SlaClockState = 'running' | 'paused' | 'met' | 'breached';
 export type PauseReason = 'pending_customer' | 'pending_vendor';
@@ -30,11 +34,33 @@ export interface SlaClock {
   pauseReason: PauseReason | null;
   fulfilledAt: number | null;
   breachedAt: number | null;
+  /**
+   * Present ('calendar') only on a clock counting elapsed time. Absent: business time on the
+   * coverage calendar, as every clock started before targets had clocks (their state replays as it was).
+   */
+  clock?: 'calendar';
 }
 
 export interface StartOptions {
   cycle?: number;
   atRiskRatio?: number;
+  /** The target's clock (default business). */
+  clock?: SlaClockKind;
+}
+
+/** The kind of time a clock counts. */
+export function slaClockKind(clock: Pick<SlaClock, 'clock'>): SlaClockKind {
+  return clock.clock === 'calendar' ? 'calendar' : 'business';
+}
+
+/** The calendar a clock's time is counted on: the coverage calendar, or around the clock. */
+export function countingCalendar(clock: Pick<SlaClock, 'clock'>, coverage: BusinessCalendar): BusinessCalendar {
+  return clock.clock === 'calendar' ? ALWAYS_OPEN : coverage;
+}
+
+/** The clock field for a kind: absent for business time, so business clocks keep their old shape. */
+function kindField(kind: SlaClockKind): Pick<SlaClock, 'clock'> {
+  return kind === 'calendar' ? { clock: 'calendar' } : {};
 }
 
 export function startSlaClock(
@@ -42,7 +68,7 @@ export function startSlaClock(
   targetMs: number,
   calendar: BusinessCalendar,
   now: number,
-  { cycle = 1, atRiskRatio = 0.75 }: StartOptions = {},
+  { cycle = 1, atRiskRatio = 0.75, clock = 'business' }: StartOptions = {},
 ): SlaClock {
   return schedule(
     {
@@ -60,14 +86,15 @@ export function startSlaClock(
       pauseReason: null,
       fulfilledAt: null,
       breachedAt: null,
+      ...kindField(clock),
     },
     calendar,
   );
 }
 
-/** Business time spent so far, including the running segment. */
+/** Time spent so far on the clock's own time (business, or elapsed), including the running segment. */
 export function elapsedBusinessMs(clock: SlaClock, calendar: BusinessCalendar, now: number): number {
-  return clock.elapsedMs + (clock.runningSince === null ? 0 : businessTimeBetween(calendar, clock.runningSince, now));
+  return clock.elapsedMs + (clock.runningSince === null ? 0 : businessTimeBetween(countingCalendar(clock, calendar), clock.runningSince, now));
 }
 
 export function remainingBusinessMs(clock: SlaClock, calendar: BusinessCalendar, now: number): number {
@@ -105,10 +132,15 @@ export function retargetSlaClock(
   targetMs: number,
   /** The calendar from now on, when the change also changes coverage (P2 business hours → P1 24×7). */
   nextCalendar: BusinessCalendar = calendar,
+  /** The new target's clock, when the change also changes it; the time already spent carries over as it was counted. */
+  nextKind: SlaClockKind = slaClockKind(clock),
 ): SlaClock {
   if (clock.state === 'met' || clock.state === 'breached') return clock;
-  if (clock.state === 'paused') return { ...clock, targetMs };
-  return schedule({ ...closeSegment(clock, calendar, now), runningSince: now, targetMs }, nextCalendar);
+  const { clock: _old, ...rest } = clock;
+  if (clock.state === 'paused') return { ...rest, targetMs, ...kindField(nextKind) };
+  const closed = closeSegment(clock, calendar, now);
+  const { clock: _closedKind, ...closedRest } = closed;
+  return schedule({ ...closedRest, runningSince: now, targetMs, ...kindField(nextKind) }, nextCalendar);
 }
 
 /** The obligation is fulfilled: met when running or paused; after a breach the breach stands. */
@@ -136,12 +168,13 @@ export function isSettled(clock: SlaClock): boolean {
 
 function closeSegment(clock: SlaClock, calendar: BusinessCalendar, now: number): SlaClock {
   if (clock.runningSince === null) return clock;
-  return { ...clock, elapsedMs: clock.elapsedMs + businessTimeBetween(calendar, clock.runningSince, now), runningSince: null };
+  return { ...clock, elapsedMs: clock.elapsedMs + businessTimeBetween(countingCalendar(clock, calendar), clock.runningSince, now), runningSince: null };
 }
 
-function schedule(clock: SlaClock, calendar: BusinessCalendar): SlaClock {
+function schedule(clock: SlaClock, coverage: BusinessCalendar): SlaClock {
   const since = clock.runningSince;
   if (since === null) return clock;
+  const calendar = countingCalendar(clock, coverage);
   const remaining = clock.targetMs - clock.elapsedMs;
   const deadlineAt = remaining <= 0 ? since : addBusinessTime(calendar, since, remaining);
   const riskRemaining = clock.targetMs * clock.atRiskRatio - clock.elapsedMs;

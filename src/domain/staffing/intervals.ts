@@ -49,8 +49,8 @@ const WEEK_MS = 7 * 86_400_000;
  * Expected arrivals per interval from the same weekday and time of day in the `weeks` weeks before
  * each interval (the mean of those weeks' counts): a forecast for a range that has not happened
  * yet, or a smoothed one for a range that has. Weeks are exact 7 × 24 h shifts, so in a week that
- * crosses a daylight-saving change the local time of day moves by an hour; staffing in UTC
- * intervals makes that visible rather than hiding it.
+ * crosses a daylight-saving change the local time of day moves by an hour: the forecast uses
+ * weeklyAverageArrivalsLocal (local-intervals.ts), aligned by local wall time, instead.
  */
 export function weeklyAverageArrivals(instants: readonly number[], intervals: readonly Interval[], weeks: number): number[] {
   if (!Number.isInteger(weeks) || weeks < 1) throw new RangeError('weeks must be a whole number ≥ 1');

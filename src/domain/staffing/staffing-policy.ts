@@ -42,6 +42,11 @@ export const staffingPolicySchema = z
     /** Live channels staffed by Erlang C; channels not listed are reported as arrivals only. */
     channels: z.record(z.enum(['email', 'chat', 'phone', 'social', 'portal']), channelStaffing).default({}),
     ratios: z.array(ratio).default([]),
+    /**
+     * The IANA zone intervals are labelled and grouped in (local days, the weekly profile's time of
+     * day). Absent: the zone of the pack's `business` calendar, else of its first zoned calendar.
+     */
+    timeZone: z.string().min(1).optional(),
   })
   .strict();
 

@@ -26,7 +26,11 @@ export interface Notification {
     | 'takedown_preservation_released'
     | 'case_needs_attention'
     /** A case's workflow was terminated, timed out or failed (src/workflows/ops/ended-cases-sweep.workflow.ts). */
-    | 'case_ended_abnormally';
+    | 'case_ended_abnormally'
+    /** A stored operations report is ready (src/workflows/ops/report-cadence.workflow.ts); ticketId is the report's ID. */
+    | 'report_ready'
+    /** A KPI off its pack target two report periods running, told to the operations lead once per run of misses. */
+    | 'kpi_off_target';
   /** The case: a ticket ID, an incident ID for review notifications, a takedown case ID for takedown deadlines. */
   ticketId: string;
   brand: string;

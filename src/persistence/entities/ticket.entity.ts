@@ -62,6 +62,30 @@ export class TicketRow {
   @Column({ name: 'csat_score', type: 'smallint', nullable: true })
   csatScore: number | null;
 
+  /** What the ticket is about (TICKET_CATEGORIES); NULL: written before the column, its snapshot's category sealed. */
+  @Column({ type: 'text', nullable: true })
+  category: string | null;
+
+  /** When the customer's message was received (the SLA clocks' start); NULL only for rows whose snapshot did not say. */
+  @Column({ name: 'received_at', type: 'timestamptz', nullable: true })
+  receivedAt: Date | null;
+
+  /** The NPS answer (0–10) given with CSAT. */
+  @Column({ name: 'nps_score', type: 'smallint', nullable: true })
+  npsScore: number | null;
+
+  /** Root-cause ids tagged from the brand's vocabulary. */
+  @Column({ name: 'root_cause_tags', type: 'text', array: true, default: () => "'{}'" })
+  rootCauseTags: string[];
+
+  /** Any tagged root cause preventable; NULL until tagged. */
+  @Column({ type: 'boolean', nullable: true })
+  preventable: boolean | null;
+
+  /** The agents' logged working time, summed (seconds). */
+  @Column({ name: 'handle_seconds', type: 'integer', default: 0 })
+  handleSeconds: number;
+
   @Column({ name: 'first_response_due_at', type: 'timestamptz', nullable: true })
   firstResponseDueAt: Date | null;
 

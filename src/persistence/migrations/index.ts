@@ -19,6 +19,9 @@ import { SlaCreditSealedRef1765600000000 } from './1765600000000-sla-credit-seal
 import { TakedownReportColumns1765620000000 } from './1765620000000-takedown-report-columns';
 import { RetentionAccessLog1765630000000 } from './1765630000000-retention-access-log';
 import { ReportColumns1765700000000 } from './1765700000000-report-columns';
+import { TicketQueueWait1765800000000 } from './1765800000000-ticket-queue-wait';
+import { TicketReportFields1765810000000 } from './1765810000000-ticket-report-fields';
+import { Reports1765820000000 } from './1765820000000-reports';
 
 /** Listed explicitly (not globbed) so the same list works from ts-node, jest and dist/. */
-export const MIGRATIONS = [Foundation1764000000000, SlaEngine1764100000000, PlaybackChecks1764200000000, Incidents1764300000000, IncidentReviews1764400000000, Billing1764500000000, Takedowns1764600000000, TakedownPreservations1764760000000, TransparencyReports1764770000000, BillingSlaCreditSettlement1764780000000, TakedownEventsAppendOnly1764900000000, IdempotencyRequests1764960000000, CaseVersions1765100000000, KeyScopes1765200000000, AccessLog1765300000000, Retention1765400000000, CaseKeys1765500000000, SlaCreditSealedRef1765600000000, TakedownReportColumns1765620000000, RetentionAccessLog1765630000000, ReportColumns1765700000000];
+export const MIGRATIONS = [Foundation1764000000000, SlaEngine1764100000000, PlaybackChecks1764200000000, Incidents1764300000000, IncidentReviews1764400000000, Billing1764500000000, Takedowns1764600000000, TakedownPreservations1764760000000, TransparencyReports1764770000000, BillingSlaCreditSettlement1764780000000, TakedownEventsAppendOnly1764900000000, IdempotencyRequests1764960000000, CaseVersions1765100000000, KeyScopes1765200000000, AccessLog1765300000000, Retention1765400000000, CaseKeys1765500000000, SlaCreditSealedRef1765600000000, TakedownReportColumns1765620000000, RetentionAccessLog1765630000000, ReportColumns1765700000000, TicketQueueWait1765800000000, TicketReportFields1765810000000, Reports1765820000000];

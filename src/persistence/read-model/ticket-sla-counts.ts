@@ -12,6 +12,8 @@ export const SLA_COUNT_COLUMNS: Readonly<Record<SlaMetric, { met: string; breach
   nextResponse: { met: 'sla_next_response_met', breached: 'sla_next_response_breached' },
   resolution: { met: 'sla_resolution_met', breached: 'sla_resolution_breached' },
   mitigation: { met: 'sla_mitigation_met', breached: 'sla_mitigation_breached' },
+  // Chat queue wait (migration 1765800000000).
+  queueWait: { met: 'sla_queue_wait_met', breached: 'sla_queue_wait_breached' },
 };
 
 /** Column → count for one ticket view. */

@@ -1,5 +1,6 @@
 import { ActivityFailure, deprecatePatch, proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
+import { engagedByLadderPage, engagementWanted } from '../../domain/incident/engagement';
 import { breachEscalationTarget, ESCALATED_BREACH_METRICS, IncidentMetric } from '../../domain/incident/incident-policy';
 import { metricName, reviewOutstanding } from '../../domain/incident/schedule';
 import { breachSlaClock, markSlaClockAtRisk, SlaClock } from '../../domain/sla/clock';
@@ -30,6 +31,7 @@ export interface DueContext {
 export async function fireIncidentDue(c: DueContext, now: number): Promise<void> {
   if (reviewOutstanding(c.state)) await fireReviewTimers(c, now);
   await firePages(c, now);
+  await fireEngagements(c, now);
   const { incidentId } = c.input;
   for (const clock of liveClocks(c.state)) {
     if (clock.state === 'running' && clock.atRiskAt !== null && clock.atRiskAt <= now && (clock.deadlineAt === null || clock.deadlineAt > now)) {
@@ -77,6 +79,56 @@ async function firePages(c: DueContext, now: number): Promise<void> {
       await updatePages({ incidentId: input.incidentId, action: state.status === 'acknowledged' || state.status === 'mitigated' ? 'acknowledge' : 'resolve', dedupKeys: [p.dedupKey] });
     }
     await c.commit('paged', 'system', { step: p.step, targets: p.targets, dedupKey: p.dedupKey, response: result }, p.dedupKey);
+    // The ladder reached a level an engagement names (same targets): that page is the engagement.
+    for (const e of engagedByLadderPage(state.engagements, p.targets)) {
+      Object.assign(e, { state: 'engaged', via: 'ladder', engagedAt: p.sentAt, response: result });
+      await c.commit('level_engaged', 'system', { level: e.level, targets: e.targets, via: 'ladder', page: p.dedupKey, dueAt: iso(e.dueAt) }, e.dedupKey);
+    }
+  }
+}
+
+/** Offset of an engagement's page step from the ladder's, so the pages table and PagerDuty's details tell them apart. */
+export const ENGAGEMENT_STEP_BASE = 100;
+
+/**
+ * Level 2 / Level 3 engagements due at `now` (domain/incident/engagement.ts): paged whether or not
+ * Level 1 acknowledged, once, under the key `<incident>:engage:L<level>` (a retry reaches the same
+ * PagerDuty alert). One found due after the incident was mitigated or resolved is cancelled.
+ */
+async function fireEngagements(c: DueContext, now: number): Promise<void> {
+  const { input, state } = c;
+  for (const e of state.engagements) {
+    if (e.state !== 'scheduled' || e.dueAt > now) continue;
+    if (!engagementWanted(state.status)) {
+      e.state = 'cancelled';
+      continue;
+    }
+    e.state = 'engaged';
+    e.via = 'timer';
+    let result: PageView['response'];
+    try {
+      result = await sendPage({
+        incidentId: input.incidentId,
+        dedupKey: e.dedupKey,
+        step: ENGAGEMENT_STEP_BASE + e.level,
+        targets: e.targets,
+        brand: input.brand,
+        priority: state.priority,
+        summary: `[${state.priority}] Level ${e.level} engaged: ${input.title}`,
+        source: input.services[0] ?? input.brand,
+        alertCount: state.alertCount,
+      });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      result = { status: 'rejected', dedupKey: e.dedupKey, message: err.cause?.message ?? err.message, pager: 'pagerduty', paged: [] };
+    }
+    e.response = result;
+    e.engagedAt = Date.now();
+    // Resolved while the page was in flight: the resolve's pager call may have overtaken it.
+    if (state.status === 'resolved' || state.status === 'review_pending' || state.status === 'closed') {
+      await updatePages({ incidentId: input.incidentId, action: 'resolve', dedupKeys: [e.dedupKey] });
+    }
+    await c.commit('level_engaged', 'system', { level: e.level, targets: e.targets, via: 'timer', dedupKey: e.dedupKey, dueAt: iso(e.dueAt), response: result }, e.dedupKey);
   }
 }
 

@@ -2,6 +2,7 @@ import { proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { applyIncidentAction, checkIncidentAction, IncidentAction, reviewProblem } from '../../domain/incident/incident';
 import { INCIDENT_METRICS } from '../../domain/incident/incident-policy';
+import { checkMarkEnterprise } from '../../domain/incident/engagement';
 import { retargetSlaClock } from '../../domain/sla/clock';
 import { asRefusal, refuseValue } from '../common/refusals';
 import { OUTSIDE_SERVICE } from '../common/retry-policies';
@@ -18,6 +19,8 @@ import {
   IncidentView,
   LinkTicketRequest,
   linkTicketUpdate,
+  MarkEnterpriseRequest,
+  markEnterpriseUpdate,
   MitigateRequest,
   mitigateIncidentUpdate,
   moreAlertsSignal,
@@ -104,6 +107,7 @@ export function registerIncidentHandlers(c: IncidentCase): void {
       state.status = applyIncidentAction(state.status, 'mitigate', state.priority);
       state.mitigatedAt = now;
       c.fulfil('mitigation', now);
+      c.planEngagements(); // mitigated: engagements not yet due are no longer needed
       return c.commit('mitigated', actor, { summary });
     }),
     { validator: allowed('mitigate') },
@@ -123,16 +127,18 @@ export function registerIncidentHandlers(c: IncidentCase): void {
     once(async ({ actor, priority, reason }: IncidentPriorityRequest) => {
       const now = Date.now();
       const from = state.priority;
-      const oldCalendar = calendarOf(input, from);
+      const oldCalendar = calendarOf(input, from, state.enterprise);
       state.priority = priority;
       for (const metric of INCIDENT_METRICS) {
         const clock = state.clocks[metric];
         const target = input.policy.priorities[priority].targets[metric];
-        if (clock && target !== undefined) state.clocks[metric] = retargetSlaClock(clock, oldCalendar, now, target, calendarOf(input, priority));
-        if (!clock && target !== undefined) state.clocks[metric] = startedClock(input, priority, metric, now);
+        if (clock && target !== undefined) state.clocks[metric] = retargetSlaClock(clock, oldCalendar, now, target, calendarOf(input, priority, state.enterprise));
+        if (!clock && target !== undefined) state.clocks[metric] = startedClock(input, priority, state.enterprise, metric, now);
       }
       // Raised to a paging priority before anyone acknowledged: page now.
       if (!state.pagingPlanned && state.status === 'triggered' && input.policy.pagePriorities.includes(priority)) await c.planPages(now);
+      // Raised to S1: Level 2 is due 4 h after the opening (at once if that is past); lowered: not due.
+      c.planEngagements();
       return c.commit('priority_changed', actor, { from, to: priority, reason });
     }),
     {
@@ -143,6 +149,31 @@ export function registerIncidentHandlers(c: IncidentCase): void {
           throw refuseValue('priority', `unknown priority ${priority}; known: ${Object.keys(input.policy.priorities).join(', ')}`);
         }
         if (priority === state.priority) throw refuseValue('priority', `the incident is already ${priority}`);
+      },
+    },
+  );
+
+  setHandler(
+    markEnterpriseUpdate,
+    once(async ({ actor, reason }: MarkEnterpriseRequest) => {
+      const now = Date.now();
+      const before = calendarOf(input, state.priority, state.enterprise);
+      state.enterprise = true;
+      const after = calendarOf(input, state.priority, true);
+      // The clocks keep their targets and the time already counted; the rest counts on the enterprise calendar.
+      if (after !== before) {
+        for (const metric of INCIDENT_METRICS) {
+          const clock = state.clocks[metric];
+          if (clock) state.clocks[metric] = retargetSlaClock(clock, before, now, clock.targetMs, after);
+        }
+      }
+      c.planEngagements();
+      return c.commit('enterprise_marked', actor, { reason });
+    }),
+    {
+      validator: (_request: MarkEnterpriseRequest) => {
+        if (c.retries.isRetry()) return;
+        asRefusal(() => checkMarkEnterprise(state.status, state.enterprise));
       },
     },
   );

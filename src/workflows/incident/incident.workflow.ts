@@ -1,5 +1,6 @@
-import { allHandlersFinished, condition, continueAsNew, deprecatePatch, getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, deprecatePatch, getExternalWorkflowHandle, patched, proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
+import { engagementsFor, syncEngagements } from '../../domain/incident/engagement';
 import { escalationSteps } from '../../domain/incident/escalation';
 import { applyIncidentAction, requiresPostIncidentReview } from '../../domain/incident/incident';
 import { INCIDENT_METRICS, IncidentMetric } from '../../domain/incident/incident-policy';
@@ -102,6 +103,8 @@ export class IncidentCase {
       // previous run's queued records first, in order, before any new one.
       await this.recorder.start(null);
     } else {
+      // Timers only, no activity: planned before the opening is recorded, so its record shows them.
+      this.planEngagements();
       await this.recorder.start({
         type: 'triggered',
         actor: input.openedBy,
@@ -138,7 +141,7 @@ export class IncidentCase {
     state.pagingPlanned = true;
     const policy = await resolveEscalation({ brand: input.brand, priority: state.priority, fallback: input.policy.escalation });
     const steps = escalationSteps(policy);
-    const dueTimes = pageDueTimes(steps, calendarOf(input, state.priority), from);
+    const dueTimes = pageDueTimes(steps, calendarOf(input, state.priority, state.enterprise), from);
     for (const [i, s] of steps.entries()) {
       state.pages.push({
         step: s.step,
@@ -155,9 +158,25 @@ export class IncidentCase {
     this.wakeup.poke();
   }
 
+  /**
+   * Timed Level 2 / Level 3 engagements (domain/incident/engagement.ts) for the incident as it is
+   * now: planned at the opening, re-planned when the priority changes, cancelled once mitigated.
+   * Only incidents whose pinned policy has engagements get any (inputs pinned before have none, so
+   * their histories never reach the patch); the patch marks the histories that do.
+   */
+  planEngagements(): void {
+    const { input, state } = this;
+    const wanted = engagementsFor(input.policy.engagements, state.priority, state.enterprise);
+    if (wanted.length === 0 && state.engagements.length === 0) return;
+    if (!patched('incident-level-engagements')) return;
+    const planned = syncEngagements(state.engagements, wanted, { incidentId: input.incidentId, openedAt: state.openedAt, calendar: calendarOf(input, state.priority, state.enterprise), status: state.status });
+    state.engagements = planned.map((e) => ({ ...e, response: state.engagements.find((old) => old.level === e.level)?.response ?? null }));
+    this.wakeup.poke();
+  }
+
   fulfil(metric: IncidentMetric, now: number): void {
     const c = this.state.clocks[metric];
-    if (c && !isSettled(c)) this.state.clocks[metric] = fulfilSlaClock(c, calendarOf(this.input, this.state.priority), now);
+    if (c && !isSettled(c)) this.state.clocks[metric] = fulfilSlaClock(c, calendarOf(this.input, this.state.priority, this.state.enterprise), now);
   }
 
   async resolve(actor: string, summary: string): Promise<void> {
@@ -190,11 +209,19 @@ export class IncidentCase {
     }
   }
 
-  /** Scheduled pages are cancelled; pages already sent are acknowledged / resolved at the pager. */
+  /**
+   * Scheduled pages are cancelled; pages already sent are acknowledged / resolved at the pager.
+   * Timed engagements are not stopped by an acknowledgement (that is their point): a resolve
+   * cancels the scheduled ones and resolves the ones paged.
+   */
   async stopPaging(action: 'acknowledge' | 'resolve'): Promise<void> {
-    const { pages } = this.state;
+    const { pages, engagements } = this.state;
     for (const p of pages) if (p.state === 'scheduled') p.state = 'cancelled';
     const sent = pages.filter((p) => p.state === 'sent').map((p) => p.dedupKey);
+    if (action === 'resolve') {
+      for (const e of engagements) if (e.state === 'scheduled') e.state = 'cancelled';
+      sent.push(...engagements.filter((e) => e.state === 'engaged' && e.via === 'timer').map((e) => e.dedupKey));
+    }
     if (sent.length) await updatePages({ incidentId: this.input.incidentId, action, dedupKeys: sent });
   }
 }

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AlertSignal, AlertWindow } from '../../domain/incident/alert';
+import type { PlannedEngagement } from '../../domain/incident/engagement';
 import type { IncidentMetric, IncidentPolicy } from '../../domain/incident/incident-policy';
 import type { IncidentStatus, PostIncidentReview } from '../../domain/incident/incident';
 import type { SlaClock } from '../../domain/sla/clock';
@@ -25,6 +26,11 @@ export interface IncidentInput {
   policy: IncidentPolicy;
   openedBy: string;
   requestHash: string;
+  /**
+   * The incident affects an enterprise customer: its clocks run on the pack's enterprise coverage
+   * and enterprise-only engagements (Level 3) apply. Absent in inputs from before: false.
+   */
+  enterprise?: boolean;
   /** Set by the workflow itself when it continues as new: the state the next run starts from. */
   carried?: IncidentCarried;
   /** Tests only (the API never sets it): smaller limits so a run continues as new sooner. */
@@ -86,6 +92,10 @@ export interface IncidentCarried {
   reviewOverdueSent: boolean;
   breachEscalated: IncidentMetric[];
   pendingAutoResolve: string | null;
+  /** Timed Level 2 / Level 3 engagements (domain/incident/engagement.ts); absent in runs carried before them. */
+  engagements?: CarriedEngagement[];
+  /** Affects an enterprise customer: from the input, or marked later (absent in runs carried before). */
+  enterprise?: boolean;
   attention: NeedsAttentionView | null;
   /** The number of the last change applied (events' `seq`, the snapshot's `version`). */
   seq: number;
@@ -100,6 +110,24 @@ export interface IncidentCarried {
   updates?: string[];
   /** The same, as runs carried it before the case core (IDs with when): read, no longer written. */
   handedOverUpdates?: { id: string; at: number }[];
+}
+
+/** An engagement as the workflow holds it: the plan plus the pager's answer once paged. */
+export interface CarriedEngagement extends PlannedEngagement {
+  response: PageView['response'];
+}
+
+/** A timed engagement as the view shows it. */
+export interface EngagementView {
+  level: number;
+  targets: string[];
+  /** When it is engaged at the latest (the opening plus the pack's `within`, on the incident's coverage). */
+  dueAt: string;
+  state: 'scheduled' | 'engaged' | 'cancelled';
+  dedupKey: string;
+  via: 'timer' | 'ladder' | null;
+  engagedAt: string | null;
+  response: PageView['response'];
 }
 
 export interface PageView {
@@ -139,6 +167,10 @@ export interface IncidentView {
   nextDeadlineAt: string | null;
   sla: Partial<Record<IncidentMetric, SlaMetricView>>;
   pages: PageView[];
+  /** Affects an enterprise customer (older snapshots lack it). */
+  enterprise?: boolean;
+  /** Level 2 / Level 3 engaged by timer from the opening (older snapshots lack it). */
+  engagements?: EngagementView[];
   /** The last NOTES_IN_VIEW notes, oldest first, each cut to NOTE_PREVIEW_CHARS; all of them: GET /v1/incidents/:id/notes. */
   notes: IncidentNoteView[];
   /** How many notes the incident has in all (older snapshots lack it). */
@@ -175,6 +207,9 @@ export interface ReviewRequest extends Actor {
   review: PostIncidentReview;
 }
 export type CloseIncidentRequest = Actor;
+export interface MarkEnterpriseRequest extends Actor {
+  reason: string;
+}
 
 export const acknowledgeIncidentUpdate = defineUpdate<IncidentView, [AcknowledgeRequest]>('acknowledge');
 export const noteIncidentUpdate = defineUpdate<IncidentView, [NoteRequest]>('note');
@@ -184,6 +219,8 @@ export const incidentPriorityUpdate = defineUpdate<IncidentView, [IncidentPriori
 export const linkTicketUpdate = defineUpdate<IncidentView, [LinkTicketRequest]>('link_ticket');
 export const reviewIncidentUpdate = defineUpdate<IncidentView, [ReviewRequest]>('review');
 export const closeIncidentUpdate = defineUpdate<IncidentView, [CloseIncidentRequest]>('close');
+/** The incident affects an enterprise customer (learnt after it opened): enterprise coverage and engagements from now on. */
+export const markEnterpriseUpdate = defineUpdate<IncidentView, [MarkEnterpriseRequest]>('mark_enterprise');
 export const incidentStatusQuery = defineQuery<IncidentView>('status');
 
 /** From the alert group: more alerts of the incident's fingerprint arrived. */

@@ -8,23 +8,28 @@ import type { IncidentCarried, IncidentInput } from './messages';
  * of IncidentCarried (records, retried updates, the attention flag, the run's number) is the
  * core's (CaseRecorder, RetriedUpdates, CaseAttention).
  */
-export type IncidentState = Omit<IncidentCarried, 'attention' | 'seq' | 'unrecorded' | 'run' | 'updates' | 'handedOverUpdates'>;
+export type IncidentState = Omit<IncidentCarried, 'attention' | 'seq' | 'unrecorded' | 'run' | 'updates' | 'handedOverUpdates' | 'engagements' | 'enterprise'> & {
+  engagements: NonNullable<IncidentCarried['engagements']>;
+  enterprise: boolean;
+};
 
-export function calendarOf(input: IncidentInput, priority: string): BusinessCalendar {
+/** The incident's coverage: the enterprise calendar for an incident affecting an enterprise customer, else its priority's. */
+export function calendarOf(input: IncidentInput, priority: string, enterprise: boolean): BusinessCalendar {
+  if (enterprise && input.policy.enterpriseCalendar !== undefined) return input.policy.enterpriseCalendar;
   return input.policy.priorities[priority].calendar;
 }
 
 /** The priority's clock for `metric` started at `now`, or undefined when the priority has no such target. */
-export function startedClock(input: IncidentInput, priority: string, metric: IncidentMetric, now: number): SlaClock | undefined {
+export function startedClock(input: IncidentInput, priority: string, enterprise: boolean, metric: IncidentMetric, now: number): SlaClock | undefined {
   const target = input.policy.priorities[priority].targets[metric];
-  return target === undefined ? undefined : startSlaClock(metric, target, calendarOf(input, priority), now, { atRiskRatio: input.policy.atRiskRatio });
+  return target === undefined ? undefined : startSlaClock(metric, target, calendarOf(input, priority, enterprise), now, { atRiskRatio: input.policy.atRiskRatio });
 }
 
 /** A new incident: triggered, every clock of its priority running from the trigger. */
 export function openingState(input: IncidentInput, openedAt: number): IncidentState {
   const clocks: IncidentState['clocks'] = {};
   for (const metric of INCIDENT_METRICS) {
-    const clock = startedClock(input, input.priority, metric, openedAt);
+    const clock = startedClock(input, input.priority, input.enterprise === true, metric, openedAt);
     if (clock) clocks[metric] = clock;
   }
   return {
@@ -51,11 +56,13 @@ export function openingState(input: IncidentInput, openedAt: number): IncidentSt
     reviewOverdueSent: false,
     breachEscalated: [],
     pendingAutoResolve: null,
+    engagements: [],
+    enterprise: input.enterprise === true,
   };
 }
 
 /** A copy sharing nothing mutable: what a run carries over, or restores from what it was handed. */
-export function copyState(s: IncidentState): IncidentState {
+export function copyState(s: Omit<IncidentState, 'engagements' | 'enterprise'> & Pick<IncidentCarried, 'engagements' | 'enterprise'>): IncidentState {
   return {
     openedAt: s.openedAt,
     status: s.status,
@@ -80,6 +87,10 @@ export function copyState(s: IncidentState): IncidentState {
     reviewOverdueSent: s.reviewOverdueSent,
     breachEscalated: [...s.breachEscalated],
     pendingAutoResolve: s.pendingAutoResolve,
+    // Runs carried before engagements existed have none.
+    engagements: (s.engagements ?? []).map((e) => ({ ...e, targets: [...e.targets] })),
+    // Runs carried before the flag existed: no incident was marked then.
+    enterprise: s.enterprise ?? false,
   };
 }
 

@@ -8,7 +8,7 @@ import { calendarOf, IncidentState, liveClocks, nextDeadline } from './state';
 
 /** What GET, the query and every update answer show: bounded (note previews only). */
 export function incidentView(input: IncidentInput, s: IncidentState, attention: CaseAttention, now: number): IncidentView {
-  const calendar = calendarOf(input, s.priority);
+  const calendar = calendarOf(input, s.priority, s.enterprise);
   const sla: IncidentView['sla'] = {};
   for (const c of liveClocks(s)) sla[c.metric as IncidentMetric] = slaClockView(c, calendar, now);
   return {
@@ -35,6 +35,8 @@ export function incidentView(input: IncidentInput, s: IncidentState, attention: 
     nextDeadlineAt: iso(nextDeadline(s)),
     sla,
     pages: s.pages.map((p) => ({ ...p, dueAt: new Date(p.dueAt).toISOString(), sentAt: iso(p.sentAt) })),
+    enterprise: s.enterprise,
+    engagements: s.engagements.map((e) => ({ ...e, targets: [...e.targets], dueAt: new Date(e.dueAt).toISOString(), engagedAt: iso(e.engagedAt) })),
     notes: s.recentNotes.map((n) => ({ ...n, at: new Date(n.at).toISOString() })),
     notesTotal: s.notesTotal,
     linkedTickets: [...s.linkedTickets],
@@ -72,6 +74,7 @@ function details(s: IncidentState): string {
   const clockRows = liveClocks(s).map((c) => `| ${c.metric === 'firstResponse' ? 'response (ack)' : c.metric} | ${c.deadlineAt === null ? '—' : new Date(c.deadlineAt).toISOString()} | ${c.state} |`);
   const pageRows = s.pages.map((p) => `| ${p.step + 1} | ${p.targets.join(', ')} | ${new Date(p.dueAt).toISOString()} | ${p.state}${p.response ? ` (${p.response.pager}: ${p.response.status})` : ''} |`);
   const nextPage = s.pages.find((p) => p.state === 'scheduled');
+  const engagementRows = s.engagements.map((e) => `| Level ${e.level} | ${e.targets.join(', ')} | ${new Date(e.dueAt).toISOString()} | ${e.state}${e.via ? ` (${e.via})` : ''} |`);
   return [
     `**${s.status}** · ${s.priority} · ${s.alertCount} alert(s) · triggered ${new Date(s.openedAt).toISOString()} · acknowledged by ${s.acknowledgedBy ?? 'nobody yet'}`,
     ...(nextPage ? [`next escalation: level ${nextPage.level + 1} at ${new Date(nextPage.dueAt).toISOString()}`] : []),
@@ -80,5 +83,6 @@ function details(s: IncidentState): string {
     '|---|---|---|',
     ...clockRows,
     ...(pageRows.length ? ['', '| page | to | at (UTC) | state |', '|---|---|---|---|', ...pageRows] : []),
+    ...(engagementRows.length ? ['', '| engagement | to | due (UTC) | state |', '|---|---|---|---|', ...engagementRows] : []),
   ].join('\n');
 }

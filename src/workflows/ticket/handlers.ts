@@ -3,6 +3,8 @@ import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { settledCount } from '../../domain/sla/bounded-history';
 import { fulfilSlaClock, isSettled, pauseSlaClock } from '../../domain/sla/clock';
 import { applyTicketAction, canApply, TicketAction } from '../../domain/ticket';
+import { handleSecondsProblem, npsProblem, withHandleTime } from '../../domain/ticket/report-facts';
+import { tagRootCauses } from '../../domain/ticket/root-causes';
 import { refuseValue } from '../common/refusals';
 import {
   assignUpdate,
@@ -16,6 +18,7 @@ import {
   repinUpdate,
   replyUpdate,
   resolveUpdate,
+  rootCauseUpdate,
   TicketFailure,
   TicketView,
 } from './messages';
@@ -47,6 +50,32 @@ export function registerTicketHandlers(t: TicketCase): void {
   const validator = (action: TicketAction) => (): void => {
     if (!retry()) t.check(action);
   };
+  /** An agent's step with its optional logged working time (absent: none; validated here as in the API). */
+  const withHandleTimeValidator =
+    (action: TicketAction) =>
+    ({ handleSeconds }: { handleSeconds?: number }): void => {
+      if (retry()) return;
+      t.check(action);
+      checkHandleSeconds(handleSeconds);
+    };
+  /** Refuses tags the pinned vocabulary does not know, naming `<field>[i]`. */
+  const checkTags = (tags: unknown, field: string): void => {
+    if (!Array.isArray(tags)) throw refuseValue(field, `${field} must be a list of root-cause ids`);
+    const tagged = tagRootCauses(s.policy.rootCauses, tags as string[]);
+    if (!tagged.ok) throw refuseValue(tagged.field.replace(/^tags/, field), tagged.message);
+  };
+  /** Sets the ticket's root causes (checked by the validator: a tag the vocabulary does not know never gets here). */
+  const tagTicket = (tags: string[]): { rootCauseTags: string[]; preventable: boolean | null } => {
+    const tagged = tagRootCauses(s.policy.rootCauses, tags);
+    if (!tagged.ok) throw refuseValue(tagged.field, tagged.message);
+    s.reportFacts = { ...s.reportFacts, rootCauseTags: tagged.tags, preventable: tagged.preventable };
+    return { rootCauseTags: tagged.tags, preventable: tagged.preventable };
+  };
+  /** The step's handle time into the ticket's sum; the event data names it only when logged (older events read as before). */
+  const logHandleTime = (handleSeconds: number | undefined): Record<string, unknown> => {
+    s.reportFacts = withHandleTime(s.reportFacts, handleSeconds);
+    return handleSeconds === undefined ? {} : { handleSeconds };
+  };
 
   setHandler(
     intakeUpdate,
@@ -72,21 +101,25 @@ export function registerTicketHandlers(t: TicketCase): void {
       const previous = s.assignee;
       s.status = applyTicketAction(s.status, 'assign');
       s.assignee = assignee;
-      return t.commit('assigned', actor, { assignee, previous });
+      // Assigning a chat is its pick-up: the queue wait ends (issue 19, chat wait).
+      const pickedUp = s.pickUp(Date.now());
+      return t.commit('assigned', actor, { assignee, previous, ...(pickedUp ? { fulfilled: ['queueWait'] } : {}) });
     },
     validator('assign'),
   );
 
   onUpdate(
     replyUpdate,
-    async ({ actor, author, message }) => {
+    async ({ actor, author, message, handleSeconds }) => {
       const now = Date.now();
       if (author === 'agent') {
+        const logged = logHandleTime(handleSeconds);
         s.status = applyTicketAction(s.status, 'agent_reply');
         s.agentReplies++;
         if (s.assignee === null) s.assignee = actor;
         const first = s.clocks.firstResponse;
         const fulfilled: string[] = [];
+        if (s.pickUp(now)) fulfilled.push('queueWait'); // an agent's first reply picks a chat up too
         if (first && first.fulfilledAt === null) {
           s.clocks.firstResponse = fulfilSlaClock(first, s.calendar, now);
           fulfilled.push('firstResponse');
@@ -96,7 +129,7 @@ export function registerTicketHandlers(t: TicketCase): void {
           s.settleIntoHistory('nextResponse', fulfilSlaClock(next, s.calendar, now));
           fulfilled.push('nextResponse');
         }
-        return t.commit(fulfilled.includes('firstResponse') ? 'first_response' : 'agent_reply', actor, { message, fulfilled });
+        return t.commit(fulfilled.includes('firstResponse') ? 'first_response' : 'agent_reply', actor, { message, fulfilled, ...logged });
       }
       s.status = applyTicketAction(s.status, 'customer_reply');
       s.customerReplies++;
@@ -110,22 +143,28 @@ export function registerTicketHandlers(t: TicketCase): void {
       }
       return t.commit('customer_reply', actor, { message });
     },
-    ({ author }) => retry() || t.check(author === 'agent' ? 'agent_reply' : 'customer_reply'),
+    ({ author, handleSeconds }) => {
+      if (retry()) return;
+      t.check(author === 'agent' ? 'agent_reply' : 'customer_reply');
+      if (author !== 'agent' && handleSeconds !== undefined) throw refuseValue('handleSeconds', "only an agent's step logs handle time");
+      checkHandleSeconds(handleSeconds);
+    },
   );
 
   onUpdate(
     pendingUpdate,
-    async ({ actor, reason, message }) => {
+    async ({ actor, reason, message, handleSeconds }) => {
       const now = Date.now();
+      const logged = logHandleTime(handleSeconds);
       s.status = applyTicketAction(s.status, 'pending', reason);
       const pauseReason = reason === 'vendor' ? 'pending_vendor' : 'pending_customer';
       for (const metric of ['resolution', 'nextResponse'] as const) {
         const c = s.clocks[metric];
         if (c) s.clocks[metric] = pauseSlaClock(c, s.calendar, now, pauseReason);
       }
-      return t.commit('pending', actor, { reason, message });
+      return t.commit('pending', actor, { reason, message, ...logged });
     },
-    validator('pending'),
+    withHandleTimeValidator('pending'),
   );
 
   onUpdate(
@@ -166,8 +205,14 @@ export function registerTicketHandlers(t: TicketCase): void {
 
   onUpdate(
     resolveUpdate,
-    ({ actor, resolution }) => t.resolve(actor, resolution, {}),
-    validator('resolve'),
+    ({ actor, resolution, handleSeconds, rootCauseTags }) => {
+      const tagged = rootCauseTags === undefined ? {} : tagTicket(rootCauseTags);
+      return t.resolve(actor, resolution, { ...logHandleTime(handleSeconds), ...tagged });
+    },
+    (request) => {
+      withHandleTimeValidator('resolve')(request);
+      if (!retry() && request.rootCauseTags !== undefined) checkTags(request.rootCauseTags, 'rootCauseTags');
+    },
   );
 
   // Signals carry no validator: a ticket that cannot resolve now (already resolved) only records the update.
@@ -205,14 +250,34 @@ export function registerTicketHandlers(t: TicketCase): void {
 
   onUpdate(
     csatUpdate,
-    async ({ actor, score, comment }) => {
-      s.csat = { score, comment, at: Date.now() };
-      return t.commit('csat', actor, { score, comment });
+    async ({ actor, score, comment, nps }) => {
+      const at = Date.now();
+      s.csat = { score, comment, at };
+      // NPS is answered in the same survey as CSAT, so it shares its window and its one answer.
+      if (nps !== undefined && nps !== null) s.reportFacts = { ...s.reportFacts, nps: { score: nps, at } };
+      return t.commit('csat', actor, { score, comment, ...(nps !== undefined && nps !== null ? { nps } : {}) });
     },
-    ({ score }) => {
+    ({ score, nps }) => {
         if (retry()) return;
         t.check('csat');
         if (!Number.isInteger(score) || score < 1 || score > 5) throw refuseValue('score', 'score must be an integer from 1 to 5');
+        const npsRefused = nps === undefined || nps === null ? null : npsProblem(nps);
+        if (npsRefused) throw refuseValue('nps', npsRefused);
     },
   );
+
+  onUpdate(
+    rootCauseUpdate,
+    async ({ actor, tags }) => t.commit('root_cause', actor, tagTicket(tags)),
+    ({ tags }) => {
+      if (!retry()) checkTags(tags, 'tags');
+    },
+  );
+}
+
+/** A step's logged handle time, when given, must be whole seconds 0–14400 (report-facts.ts). */
+function checkHandleSeconds(handleSeconds: number | undefined): void {
+  if (handleSeconds === undefined) return;
+  const problem = handleSecondsProblem(handleSeconds);
+  if (problem) throw refuseValue('handleSeconds', problem);
 }

@@ -1,10 +1,11 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Channel, EscalationLevel, SlaMetric } from '../../domain/policy/policy.schema';
+import type { Channel, EscalationLevel, SlaClockKind, SlaMetric } from '../../domain/policy/policy.schema';
 import type { TicketPolicy } from '../../domain/policy/ticket-policy';
 import type { EarlierClocks } from '../../domain/sla/bounded-history';
 import type { PauseReason, SlaClock, SlaClockState } from '../../domain/sla/clock';
 import type { PlaybackCheck, PlaybackCheckResult, PlaybackContext } from '../../domain/playback/checklist';
 import type { PendingReason, TicketCategory, TicketStatus } from '../../domain/ticket';
+import type { TicketReportFacts } from '../../domain/ticket/report-facts';
 import type { Notification } from '../../integrations/notify/notification';
 import type { CaseEvent } from '../common/case-recorder';
 import type { NeedsAttentionView } from '../common/needs-attention';
@@ -103,12 +104,16 @@ export interface TicketCarried {
   unrecorded: CaseEvent[];
   /** IDs of the latest updates applied (retried-updates.ts): one delivered again to a later run is answered, not applied twice. */
   updates?: string[];
+  /** NPS, root-cause tags, handle time (absent in runs carried before they existed: none). */
+  reportFacts?: TicketReportFacts;
 }
 
 export interface SlaMetricView {
   metric: SlaMetric;
   cycle: number;
   state: SlaClockState;
+  /** The time the target counts: business hours of the coverage calendar, or elapsed (calendar) time. Absent in views stored before targets had clocks: business. */
+  clock?: SlaClockKind;
   targetSeconds: number;
   startedAt: string;
   deadlineAt: string | null;
@@ -172,6 +177,15 @@ export interface TicketView {
   category: TicketCategory;
   /** Playback tickets: the checklist's verdicts, in checklist order, as they arrive. */
   troubleshooting: PlaybackCheckResult[];
+  // The four report facts below: always in a running ticket's view; absent from snapshots recorded before they existed.
+  /** The 0–10 recommend answer given with CSAT (001 "NPS ≥ +35"); null until answered. */
+  nps?: { score: number; at: string } | null;
+  /** Root causes an agent tagged, from the pinned vocabulary (src/domain/ticket/root-causes.ts). */
+  rootCauseTags?: string[];
+  /** Whether any tagged root cause is preventable; null until tagged. */
+  preventable?: boolean | null;
+  /** The agents' logged working time on the ticket's steps, summed (seconds; AHT). */
+  handleSeconds?: number;
   /** Present once a record of the ticket was refused for good (README "Cases that need attention"). */
   needsAttention?: NeedsAttentionView;
 }
@@ -191,12 +205,16 @@ interface Actor {
 export interface AssignRequest extends Actor {
   assignee: string;
 }
-export interface ReplyRequest extends Actor {
+/** An agent's step may log its working time (absent in requests sent before it existed: none). */
+interface HandleTime {
+  handleSeconds?: number;
+}
+export interface ReplyRequest extends Actor, HandleTime {
   /** Who wrote: an agent's reply fulfils responses; a customer's resumes paused clocks. */
   author: 'agent' | 'customer';
   message: string;
 }
-export interface PendingRequest extends Actor {
+export interface PendingRequest extends Actor, HandleTime {
   reason: PendingReason;
   message: string | null;
 }
@@ -204,8 +222,10 @@ export interface PriorityRequest extends Actor {
   priority: string;
   reason: string;
 }
-export interface ResolveRequest extends Actor {
+export interface ResolveRequest extends Actor, HandleTime {
   resolution: string;
+  /** Root causes known at resolution, as the root-cause update takes them (absent: the tags stay as they are). */
+  rootCauseTags?: string[];
 }
 export interface ReopenRequest extends Actor {
   reason: string;
@@ -214,6 +234,12 @@ export type CloseRequest = Actor;
 export interface CsatRequest extends Actor {
   score: number;
   comment: string | null;
+  /** The NPS answer (0–10) given in the same survey; absent: not asked or not answered. */
+  nps?: number | null;
+}
+export interface RootCauseRequest extends Actor {
+  /** Root-cause ids of the ticket's pinned vocabulary; replaces the tags set before ([] clears them). */
+  tags: string[];
 }
 export interface RepinRequest extends Actor {
   policy: TicketPolicy;
@@ -235,6 +261,8 @@ export const resolveUpdate = defineUpdate<TicketView, [ResolveRequest]>('resolve
 export const reopenUpdate = defineUpdate<TicketView, [ReopenRequest]>('reopen');
 export const closeUpdate = defineUpdate<TicketView, [CloseRequest]>('close');
 export const csatUpdate = defineUpdate<TicketView, [CsatRequest]>('csat');
+/** Tags the ticket with root causes from its pinned vocabulary (any status while the ticket runs). */
+export const rootCauseUpdate = defineUpdate<TicketView, [RootCauseRequest]>('rootCause');
 /** Moves an open ticket to another policy version, explicitly and on the record. */
 export const repinUpdate = defineUpdate<TicketView, [RepinRequest]>('repin');
 export const statusQuery = defineQuery<TicketView>('status');

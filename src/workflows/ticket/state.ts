@@ -1,13 +1,14 @@
 import { deprecatePatch } from '@temporalio/workflow';
 import type { PlaybackCheck, PlaybackCheckResult } from '../../domain/playback/checklist';
 import type { SlaMetric } from '../../domain/policy/policy.schema';
-import type { TicketPolicy } from '../../domain/policy/ticket-policy';
+import { ticketTargetClock, type TicketPolicy } from '../../domain/policy/ticket-policy';
 import type { Due } from '../../domain/schedule';
 import { boundSettledClocks, EarlierClocks, SETTLED_CLOCKS_LISTED } from '../../domain/sla/bounded-history';
 import type { BusinessCalendar } from '../../domain/sla/calendar';
-import { resumeSlaClock, retargetSlaClock, SlaClock, startSlaClock } from '../../domain/sla/clock';
+import { fulfilSlaClock, resumeSlaClock, retargetSlaClock, SlaClock, startSlaClock } from '../../domain/sla/clock';
 import { applyTicketAction, TicketStatus } from '../../domain/ticket';
 import { ticketSchedule } from '../../domain/ticket/schedule';
+import { reportFactsFrom, TicketReportFacts } from '../../domain/ticket/report-facts';
 import { slaStartOf } from '../../domain/ticket-received-at';
 import type { TicketCarried, TicketDeferredNotification, TicketEscalation, TicketInput } from './messages';
 
@@ -41,6 +42,8 @@ export class TicketState {
   fcr: boolean | null = null;
   intakes = 0;
   checks: Partial<Record<PlaybackCheck, PlaybackCheckResult>> = {};
+  /** NPS, root-cause tags, handle time: what the reports need beyond the lifecycle (report-facts.ts). */
+  reportFacts: TicketReportFacts = reportFactsFrom(undefined);
   /**
    * When the customer wrote: the clocks start here, possibly before the ticket opened (a deadline
    * already past breaches in the first loop turn, once). Tickets without a receivedAt start at
@@ -79,11 +82,14 @@ export class TicketState {
       this.fcr = carried.fcr;
       this.intakes = carried.intakes;
       this.checks = carried.checks;
+      this.reportFacts = reportFactsFrom(carried.reportFacts);
       return;
     }
     this.openedAt = now;
     this.receivedAt = slaStartOf(input.receivedAt ? Date.parse(input.receivedAt) : null, now);
-    for (const metric of ['firstResponse', 'resolution', 'mitigation'] as const) this.startClock(metric, this.receivedAt, 1);
+    // queueWait (a chat's wait for an agent) only where the pinned policy has its target: a policy
+    // pinned before it existed starts the same clocks, in the same order, as it always did.
+    for (const metric of ['firstResponse', 'resolution', 'mitigation', 'queueWait'] as const) this.startClock(metric, this.receivedAt, 1);
   }
 
   carry(): TicketStateCarried {
@@ -109,6 +115,7 @@ export class TicketState {
       fcr: this.fcr,
       intakes: this.intakes,
       checks: this.checks,
+      reportFacts: this.reportFacts,
     };
   }
 
@@ -160,7 +167,19 @@ export class TicketState {
   startClock(metric: SlaMetric, now: number, cycle: number): void {
     const target = this.target(metric);
     if (target === undefined) return;
-    this.clocks[metric] = startSlaClock(metric, target, this.calendar, now, { cycle, atRiskRatio: this.policy.atRiskRatio });
+    const clock = ticketTargetClock(this.policy.priorities[this.priority], metric);
+    this.clocks[metric] = startSlaClock(metric, target, this.calendar, now, { cycle, atRiskRatio: this.policy.atRiskRatio, clock });
+  }
+
+  /**
+   * An agent picked the chat up (assignment or first agent reply, whichever first): the queue wait
+   * ends. True when this ended it (met, or answered after its breach, which stands).
+   */
+  pickUp(now: number): boolean {
+    const wait = this.clocks.queueWait;
+    if (!wait || wait.fulfilledAt !== null) return false;
+    this.clocks.queueWait = fulfilSlaClock(wait, this.calendar, now);
+    return true;
   }
 
   resumeClocks(now: number): void {
@@ -169,12 +188,14 @@ export class TicketState {
 
   /** New targets (priority change or re-pin) apply to the time already spent. */
   retargetAll(now: number, oldCalendar: BusinessCalendar): void {
-    for (const metric of ['firstResponse', 'nextResponse', 'resolution', 'mitigation'] as const) {
+    for (const metric of ['firstResponse', 'nextResponse', 'resolution', 'mitigation', 'queueWait'] as const) {
       const c = this.clocks[metric];
       const target = this.target(metric);
-      if (c && target !== undefined) this.clocks[metric] = retargetSlaClock(c, oldCalendar, now, target, this.calendar);
-      // A metric the new priority adds (a P1's mitigation) starts now, if the ticket is still being worked.
-      if (!c && target !== undefined && this.status !== 'resolved' && this.status !== 'closed' && metric !== 'nextResponse') {
+      const kind = ticketTargetClock(this.policy.priorities[this.priority], metric);
+      if (c && target !== undefined) this.clocks[metric] = retargetSlaClock(c, oldCalendar, now, target, this.calendar, kind);
+      // A metric the new priority adds (a P1's mitigation) starts now, if the ticket is still being
+      // worked. Not a queue wait: it runs from receipt, so one the ticket never had is not owed.
+      if (!c && target !== undefined && this.status !== 'resolved' && this.status !== 'closed' && metric !== 'nextResponse' && metric !== 'queueWait') {
         this.startClock(metric, now, metric === 'resolution' ? this.resolutionCycle : 1);
       }
     }

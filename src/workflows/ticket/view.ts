@@ -1,5 +1,6 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { PLAYBACK_CHECKS } from '../../domain/playback/checklist';
+import { reportFactsView } from '../../domain/ticket/report-facts';
 import { anyBreached } from '../../domain/sla/bounded-history';
 import type { SlaClock } from '../../domain/sla/clock';
 import type { CaseAttention } from '../common/needs-attention';
@@ -48,6 +49,7 @@ export function ticketView(input: TicketInput, s: TicketState, attention: CaseAt
     surveyClosesAt: iso(s.surveyClosesAt),
     category: input.category ?? 'general',
     troubleshooting: PLAYBACK_CHECKS.flatMap((c) => s.checks[c] ?? []),
+    ...reportFactsView(s.reportFacts),
     ...attention.viewField,
   };
 }
@@ -65,7 +67,7 @@ export function publishTicket(s: TicketState): void {
   ]);
   const rows = s.liveClocks().map(
     (c) =>
-      `| ${c.metric} | ${c.cycle} | ${fmtDuration(c.targetMs)} | ${c.deadlineAt === null ? '—' : new Date(c.deadlineAt).toISOString()} | ${c.state}${c.atRiskSince !== null && c.state === 'running' ? ' (at risk)' : ''}${c.pauseReason ? ` (${c.pauseReason})` : ''} |`,
+      `| ${c.metric} | ${c.cycle} | ${fmtDuration(c.targetMs)}${c.clock === 'calendar' ? ' (elapsed)' : ''} | ${c.deadlineAt === null ? '—' : new Date(c.deadlineAt).toISOString()} | ${c.state}${c.atRiskSince !== null && c.state === 'running' ? ' (at risk)' : ''}${c.pauseReason ? ` (${c.pauseReason})` : ''} |`,
   );
   const pending = s.escalations.filter((e) => e.state === 'scheduled');
   setCurrentDetails(

@@ -19,10 +19,19 @@ describe('the SLA report columns of a ticket', () => {
       sla_resolution_breached: 1,
       sla_mitigation_met: 0,
       sla_mitigation_breached: 0,
+      sla_queue_wait_met: 0,
+      sla_queue_wait_breached: 0,
     });
   });
 
+  it('counts a chat\'s queue wait in its own columns (001: "sub-2-minute wait for live chat")', () => {
+    const columns = slaCountColumns({ sla: { queueWait: clock('queueWait', 'breached'), firstResponse: clock('firstResponse', 'met') }, slaHistory: [] });
+    expect(columns).toMatchObject({ sla_queue_wait_met: 0, sla_queue_wait_breached: 1, sla_first_response_met: 1 });
+    const met = slaCountColumns({ sla: {}, slaHistory: [clock('queueWait', 'met')] });
+    expect(met).toMatchObject({ sla_queue_wait_met: 1, sla_queue_wait_breached: 0 });
+  });
+
   it('a ticket with no settled clock counts zero everywhere', () => {
-    expect(Object.values(slaCountColumns({ sla: { firstResponse: clock('firstResponse', 'running') }, slaHistory: [] }))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Object.values(slaCountColumns({ sla: { firstResponse: clock('firstResponse', 'running') }, slaHistory: [] }))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 });

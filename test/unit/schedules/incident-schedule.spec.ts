@@ -118,18 +118,19 @@ describe('incident schedule on the shipped vivtone pack (America/Chicago, 09:00�
   // Friday 2026-12-04 16:45 CST = 22:45Z. Seed 001: "Severity 1 response ≤ 30 min"; level 2 engaged within 4 h.
   const friday1645 = at('2026-12-04T22:45:00Z');
 
-  it('an S1 pages level 1 at once and level 2 after 30 business minutes: Monday 09:15, when its response deadline also falls', () => {
+  // Issue 19 §1: S1 incidents run 24×7 (incidents.coverage), no longer in business hours (it used to be Monday 09:15).
+  it('an S1 pages level 1 at once and level 2 after 30 minutes around the clock: Friday 17:15, when its response deadline also falls', () => {
     const s = triggered(VIVTONE, 'S1', friday1645);
     expect(s.pages.map((p) => [p.level, isoOf(p.dueAt)])).toEqual([
       [0, '2026-12-04T22:45:00.000Z'],
-      [1, '2026-12-07T15:15:00.000Z'],
+      [1, '2026-12-04T23:15:00.000Z'],
     ]);
-    expect(isoOf(s.clocks.firstResponse!.deadlineAt!)).toBe('2026-12-07T15:15:00.000Z');
+    expect(isoOf(s.clocks.firstResponse!.deadlineAt!)).toBe('2026-12-04T23:15:00.000Z');
     s.pages = s.pages.map((p, i) => (i === 0 ? { ...p, state: 'sent' } : p));
-    // At risk at 75 % of 30 min: Monday 09:07:30, before the page.
-    expect(next(s)).toEqual({ at: '2026-12-07T15:07:30.000Z', summary: 'acknowledgement SLA at-risk point' });
-    s.clocks.firstResponse = markSlaClockAtRisk(s.clocks.firstResponse!, at('2026-12-07T15:07:30Z'));
-    expect(next(s)).toEqual({ at: '2026-12-07T15:15:00.000Z', summary: 'page level 2: rotation:support-l2' });
+    // At risk at 75 % of 30 min: Friday 17:07:30, before the page.
+    expect(next(s)).toEqual({ at: '2026-12-04T23:07:30.000Z', summary: 'acknowledgement SLA at-risk point' });
+    s.clocks.firstResponse = markSlaClockAtRisk(s.clocks.firstResponse!, at('2026-12-04T23:07:30Z'));
+    expect(next(s)).toEqual({ at: '2026-12-04T23:15:00.000Z', summary: 'page level 2: rotation:support-l2' });
   });
 
   it('an S1 resolved Friday 2026-12-18 15:00: review due after 40 business hours, Christmas skipped (Monday 28th 15:00), reminded 8 h before', () => {
