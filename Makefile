@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help install temporal-cli promtool build dev test test-long histories lint typecheck migrate key bench clean
+.PHONY: help install temporal-cli promtool chromium build dev test test-long histories lint typecheck migrate key bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -14,10 +14,13 @@ $(NODE_STAMP): package.json package-lock.json
 	npm install --no-audit --no-fund
 	@touch $@
 
-install: $(NODE_STAMP) temporal-cli promtool ## install npm packages, the Temporal CLI and promtool when missing
+install: $(NODE_STAMP) temporal-cli promtool chromium ## install npm packages, the Temporal CLI, promtool and Chromium when missing
 
 temporal-cli: ## build the Temporal CLI into .tools/bin (once; reused after)
 	@bash scripts/install-temporal-cli.sh >/dev/null
+
+chromium: ## install Debian's Chromium for the browser tests (test/browser/) when /usr/bin/chromium is missing
+	@bash scripts/install-chromium.sh
 
 promtool: ## fetch promtool (checks deploy/prometheus/) into .tools/bin from Debian's prometheus package (once)
 	@bash scripts/install-promtool.sh >/dev/null

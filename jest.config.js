@@ -17,7 +17,7 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/test/workflows/**/*.spec.ts', '<rootDir>/test/api/**/*.spec.ts', '<rootDir>/test/replay/**/*.spec.ts'],
+      testMatch: ['<rootDir>/test/workflows/**/*.spec.ts', '<rootDir>/test/api/**/*.spec.ts', '<rootDir>/test/replay/**/*.spec.ts', '<rootDir>/test/browser/**/*.spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

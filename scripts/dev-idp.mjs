@@ -15,7 +15,7 @@ import Provider from 'oidc-provider';
 
 const host = process.env.IDP_HOST ?? '127.0.0.1';
 const port = Number(process.env.IDP_PORT ?? 3001);
-const redirectUris = (process.env.IDP_REDIRECT_URIS ?? 'http://127.0.0.1/auth/callback,http://localhost/auth/callback')
+const redirectUris = (process.env.IDP_REDIRECT_URIS ?? 'http://127.0.0.1/auth/callback,http://localhost/auth/callback,http://127.0.0.1/desk/oidc/callback,http://localhost/desk/oidc/callback')
   .split(',')
   .map((u) => u.trim())
   .filter(Boolean);

@@ -12,7 +12,7 @@ import { TemporalClientModule } from '../temporal/temporal-client.module';
 import { AccessLogModule } from './access-log/access-log.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
-import { ApiKeyService } from './auth/api-key.service';
+import { ApiKeysModule } from './auth/api-keys.module';
 import { OidcModule } from './auth/oidc.module';
 import { CodecModule } from './codec/codec.module';
 import { HealthController } from './health/health.controller';
@@ -28,6 +28,7 @@ import { ReportsModule } from './reports/reports.module';
 import { ForecastModule } from './forecast/forecast.module';
 import { PoliciesModule } from './policies/policies.module';
 import { TakedownsModule } from './takedowns/takedowns.module';
+import { DeskModule } from './desk/desk.module';
 import { ErasureModule } from './privacy/erasure.module';
 import { PrivacyExportModule } from './privacy/privacy-export.module';
 import { TicketsModule } from './tickets/tickets.module';
@@ -64,6 +65,7 @@ export class ApiModule implements NestModule {
         AccessLogModule,
         AccountsModule,
         OidcModule,
+        ApiKeysModule,
         CodecModule,
         TicketsModule,
         IncidentsModule,
@@ -72,12 +74,12 @@ export class ApiModule implements NestModule {
         ForecastModule,
         PoliciesModule,
         TakedownsModule,
+        DeskModule,
         ErasureModule,
         PrivacyExportModule,
       ],
       controllers: [HealthController],
       providers: [
-        ApiKeyService,
         // Order matters: authenticate first, so the rate limit can count per key.
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -212,6 +212,12 @@ export const configSchema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).default('caseworks-ui'),
   /** The RFC 8707 resource indicator sign-in asks tokens for (the IdP's identifier of this API). Unset: none sent. */
   OIDC_RESOURCE: z.string().url().optional(),
+  /**
+   * The legal desk (/desk, src/api/desk/): a session ends after this many seconds without a
+   * request (30 min by default), and after DESK_SESSION_MAX_SECONDS whatever the activity.
+   */
+  DESK_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1_800),
+  DESK_SESSION_MAX_SECONDS: z.coerce.number().int().min(60).max(604_800).default(43_200),
 
   /**
    * 32 random bytes, base64: encrypts workflow payloads (ticket text, customer references) so no

@@ -1,5 +1,4 @@
 import { Body, Controller, Param, Patch } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { ApiKeyService, KeyAssignmentError, KeyScopeError } from '../auth/api-key.service';
@@ -26,7 +25,7 @@ export interface ApiKeyView {
 export class ApiKeysController {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly moduleRef: ModuleRef,
+    private readonly keys: ApiKeyService,
   ) {}
 
   @Patch(':id')
@@ -45,8 +44,8 @@ export class ApiKeysController {
   async assign(@Param('id') id: string, @Body() dto: AssignKeyAccountDto): Promise<ApiKeyResponse> {
     try {
       const { key, changed } = await ApiKeyService.assignAccount(this.dataSource, id, dto.account);
-      // The guard's key cache is the root module's (app.module.ts): found across modules.
-      if (changed) this.moduleRef.get(ApiKeyService, { strict: false }).forget(key.id);
+      // The guard's key cache (one, ApiKeysModule): the key's next request reads its new account.
+      if (changed) this.keys.forget(key.id);
       return { id: key.id, name: key.name, role: key.role, keyPrefix: key.keyPrefix, account: key.accountId, brand: key.brand, createdAt: key.createdAt.toISOString() };
     } catch (err) {
       if (err instanceof KeyScopeError) throw Problem.validation([{ field: err.field, message: err.message }], 422);

@@ -89,6 +89,19 @@ export const ROLE_TABLE = {
   'takedowns.preservations.list': LEGAL,
   'takedowns.preservations.extend': LEGAL,
   'reports.transparency': LEGAL,
+  // The legal desk's HTML pages (src/api/desk/): no API key opens them, so to this guard they are
+  // public; the desk's own session (legal role only, CSRF on every form) decides who gets in.
+  'desk.signInForm': 'public',
+  'desk.signIn': 'public',
+  'desk.oidcSignIn': 'public',
+  'desk.oidcCallback': 'public',
+  'desk.signOut': 'public',
+  'desk.queue': 'public',
+  'desk.case': 'public',
+  'desk.act': 'public',
+  'desk.transparency': 'public',
+  // The published yearly transparency report (seed 000: "public transparency report"): counts only.
+  'transparency.public': 'public',
 
   // Reports: aggregates without personal data; operations read them too.
   'reports.incidents': ['agent', 'sre', 'admin'],

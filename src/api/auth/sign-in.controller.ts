@@ -4,7 +4,8 @@ import type { Request, Response } from 'express';
 import { createHash, randomBytes } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { Problem } from '../problem/problem';
-import { identityProviderUnavailable, OidcTokenVerifier } from './oidc-token.verifier';
+import { exchangeAuthorizationCode } from './oidc-code-exchange';
+import { OidcTokenVerifier } from './oidc-token.verifier';
 import { Operation, Public } from './roles.decorator';
 import { readCookie, SESSION_COOKIE, SIGN_IN_COOKIE } from './session-cookie';
 
@@ -62,7 +63,7 @@ export class SignInController {
       });
     }
     const idp = await this.metadata();
-    const tokens = await this.exchange(idp.token_endpoint, code, verifier, callbackUrl(req));
+    const tokens = await exchangeAuthorizationCode(this.config, { tokenEndpoint: idp.token_endpoint, code, verifier, redirectUri: callbackUrl(req), startAgainAt: '/auth/sign-in' });
     // The token must open this API (issuer, audience, role) before it becomes a cookie; a 401/403 otherwise.
     const principal = await this.verifier.authenticate(tokens.access_token);
     if (!principal) throw new Problem(401, 'unauthenticated', 'Unauthenticated', 'the identity provider issued a token this API does not accept (issuer or audience)');
@@ -87,33 +88,6 @@ export class SignInController {
   private async metadata() {
     if (!this.verifier.enabled) throw new Problem(404, 'sign-in-unavailable', 'Not found', 'sign-in needs OIDC_ISSUER_URL; this API accepts API keys only');
     return this.verifier.metadata();
-  }
-
-  private async exchange(tokenEndpoint: string, code: string, verifier: string, redirectUri: string): Promise<{ access_token: string; expires_in?: number }> {
-    let res: globalThis.Response;
-    try {
-      res = await fetch(tokenEndpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'authorization_code',
-          code,
-          redirect_uri: redirectUri,
-          client_id: this.config.OIDC_CLIENT_ID,
-          code_verifier: verifier,
-          ...(this.config.OIDC_RESOURCE ? { resource: this.config.OIDC_RESOURCE } : {}),
-        }),
-        signal: AbortSignal.timeout(5_000),
-      });
-    } catch {
-      throw identityProviderUnavailable();
-    }
-    const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string };
-    if (!res.ok || typeof body.access_token !== 'string') {
-      // The IdP's error code only (invalid_grant: a used or expired code): never the code itself.
-      throw new Problem(400, 'sign-in-failed', 'Sign-in failed', `the identity provider refused the code (${body.error ?? res.status}); start again at /auth/sign-in`);
-    }
-    return { access_token: body.access_token, expires_in: body.expires_in };
   }
 }
 

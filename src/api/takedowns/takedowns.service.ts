@@ -36,7 +36,7 @@ import { caseEndOf } from '../../temporal/case-end';
 import { caseGone, EndedView, markEnded } from '../temporal/ended-case';
 import { readOnceStarted } from '../temporal/with-timeout';
 import { CaseClient } from '../cases/case-client';
-import { TakedownReads } from '../../persistence/read/takedown-reads';
+import { TakedownReads, type TakedownQueueFilter } from '../../persistence/read/takedown-reads';
 import type { CounterNoticeDto, DecideTakedownDto, ListTakedownNotesQuery, ListTakedownsQuery, RecordPreservationDto } from './takedown.dto';
 import { caseNotesPage } from '../input/seq-cursor';
 import { TakedownNotesPage } from './takedown-notes';
@@ -244,6 +244,11 @@ export class TakedownsService {
     }
     const rows = await this.takedowns.list({ status: q.status, assignee: q.assignee, regime: q.regime, dueBefore, limit: q.limit ?? 50 });
     return { items: (await this.sealer.open(rows)).map((r) => r.snapshot) };
+  }
+
+  /** The legal desk's queue (src/api/desk/): see TakedownReads.queue. */
+  async queue(filter: TakedownQueueFilter): Promise<TakedownView[]> {
+    return (await this.sealer.open(await this.takedowns.queue(filter))).map((r) => r.snapshot);
   }
 
   /**

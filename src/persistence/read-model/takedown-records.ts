@@ -53,6 +53,7 @@ export class TakedownRecords implements CaseRecords<TakedownSnapshot> {
         reviewer: view.reviewer,
         received_at: new Date(view.receivedAt),
         decision_due_at: dateOrNull(view.decisionDue?.dueAt),
+        next_deadline_at: dateOrNull(view.nextDeadlineAt),
         decided_at: dateOrNull(view.decidedAt),
         outcome: view.decision?.outcome ?? null,
         decision_measure: view.decision?.measure.kind ?? null,

@@ -4,6 +4,16 @@ import type { TakedownNotice } from '../../domain/takedown/notice';
 import type { TakedownView } from '../../workflows/takedown/messages';
 import type { PreservationView } from '../../workflows/takedown/preservation-messages';
 
+export interface TakedownQueueFilter {
+  states: readonly string[];
+  reviewer?: string;
+  regime?: string;
+  /** Part of a case ID (the desk's search box). */
+  idContains?: string;
+  dueBy?: Date;
+  limit: number;
+}
+
 export interface TakedownListFilter {
   status?: string;
   assignee?: string;
@@ -66,6 +76,30 @@ export class TakedownReads {
     return this.dataSource.query(
       `SELECT snapshot FROM takedowns ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY decision_due_at ASC NULLS LAST, received_at ASC, id LIMIT $${args.length}`,
+      args,
+    );
+  }
+
+  /**
+   * The legal desk's queue: cases in `states`, the next statutory deadline first (none last), then
+   * the earlier notice — one indexed query, so the most urgent cases lead however many there are.
+   * `dueBy`: only cases with a deadline (next, or an undecided decision) at or before it. Rows sealed.
+   */
+  queue(filter: TakedownQueueFilter): Promise<{ snapshot: TakedownView }[]> {
+    const args: unknown[] = [filter.states];
+    const where = ['state = ANY($1)'];
+    const add = (sql: (n: number) => string, value: unknown) => {
+      args.push(value);
+      where.push(sql(args.length));
+    };
+    if (filter.reviewer !== undefined) add((n) => `reviewer = $${n}`, filter.reviewer);
+    if (filter.regime !== undefined) add((n) => `$${n} = ANY(regimes)`, filter.regime);
+    if (filter.idContains !== undefined) add((n) => `strpos(id, $${n}) > 0`, filter.idContains);
+    if (filter.dueBy !== undefined) add((n) => `(next_deadline_at <= $${n} OR (decision_due_at <= $${n} AND decided_at IS NULL))`, filter.dueBy);
+    args.push(filter.limit);
+    return this.dataSource.query(
+      `SELECT snapshot FROM takedowns WHERE ${where.join(' AND ')}
+       ORDER BY next_deadline_at ASC NULLS LAST, received_at ASC, id LIMIT $${args.length}`,
       args,
     );
   }
