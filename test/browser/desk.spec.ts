@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { computeTransparencyCounts, storeTransparencySnapshot } from '../../src/persistence/takedown-transparency';
@@ -18,6 +19,13 @@ describe('the legal desk in Chromium', () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
+    // A row with a bare snapshot, as other suites and hand-made rows leave in the shared database:
+    // the queue lists it from its clear columns rather than failing the page (it once answered 500).
+    await stack.ds.query(
+      `INSERT INTO takedowns (id, brand, state, regimes, legal_basis, tier, channel, received_at, snapshot, updated_at)
+       VALUES ($1, 'uoozee', 'triage', '{dmca}', 'copyright', 'standard', 'public', now(), '{}', now())`,
+      [`takedown-bare${randomUUID().replace(/-/g, '')}`],
+    );
   });
   afterAll(async () => {
     await browser?.close();

@@ -246,9 +246,26 @@ export class TakedownsService {
     return { items: (await this.sealer.open(rows)).map((r) => r.snapshot) };
   }
 
-  /** The legal desk's queue (src/api/desk/): see TakedownReads.queue. */
+  /**
+   * The legal desk's queue (src/api/desk/): see TakedownReads.queue. What the queue shows comes from
+   * the row's clear columns, the rest from the snapshot, so a row whose snapshot lacks a field (one
+   * written by an older version, or by hand) is listed rather than failing the whole page.
+   */
   async queue(filter: TakedownQueueFilter): Promise<TakedownView[]> {
-    return (await this.sealer.open(await this.takedowns.queue(filter))).map((r) => r.snapshot);
+    const rows = await this.sealer.open(await this.takedowns.queue(filter));
+    return rows.map((r) => ({
+      ...r.snapshot,
+      id: r.id,
+      state: r.state as TakedownView['state'],
+      regimes: r.regimes as TakedownView['regimes'],
+      legalBasis: r.legal_basis as TakedownView['legalBasis'],
+      reviewer: r.reviewer,
+      receivedAt: r.received_at.toISOString(),
+      nextDeadlineAt: r.next_deadline_at?.toISOString() ?? null,
+      decidedAt: r.decided_at?.toISOString() ?? null,
+      items: r.snapshot.items ?? [],
+      decisionDue: r.snapshot.decisionDue ?? null,
+    }) as TakedownView);
   }
 
   /**

@@ -14,6 +14,19 @@ export interface TakedownQueueFilter {
   limit: number;
 }
 
+/** A queue row: what the row's clear columns say, and the (sealed) snapshot for the rest. */
+export interface TakedownQueueRow {
+  id: string;
+  state: string;
+  regimes: string[];
+  legal_basis: string;
+  reviewer: string | null;
+  received_at: Date;
+  next_deadline_at: Date | null;
+  decided_at: Date | null;
+  snapshot: Partial<TakedownView>;
+}
+
 export interface TakedownListFilter {
   status?: string;
   assignee?: string;
@@ -85,7 +98,7 @@ export class TakedownReads {
    * the earlier notice — one indexed query, so the most urgent cases lead however many there are.
    * `dueBy`: only cases with a deadline (next, or an undecided decision) at or before it. Rows sealed.
    */
-  queue(filter: TakedownQueueFilter): Promise<{ snapshot: TakedownView }[]> {
+  queue(filter: TakedownQueueFilter): Promise<TakedownQueueRow[]> {
     const args: unknown[] = [filter.states];
     const where = ['state = ANY($1)'];
     const add = (sql: (n: number) => string, value: unknown) => {
@@ -98,7 +111,7 @@ export class TakedownReads {
     if (filter.dueBy !== undefined) add((n) => `(next_deadline_at <= $${n} OR (decision_due_at <= $${n} AND decided_at IS NULL))`, filter.dueBy);
     args.push(filter.limit);
     return this.dataSource.query(
-      `SELECT snapshot FROM takedowns WHERE ${where.join(' AND ')}
+      `SELECT id, state, regimes, legal_basis, reviewer, received_at, next_deadline_at, decided_at, snapshot FROM takedowns WHERE ${where.join(' AND ')}
        ORDER BY next_deadline_at ASC NULLS LAST, received_at ASC, id LIMIT $${args.length}`,
       args,
     );
