@@ -1,9 +1,7 @@
-import { Client } from '@temporalio/client';
-import { DataSource } from 'typeorm';
 import { ticketWorkflow } from '../../src/workflows';
 import { assignUpdate, replyUpdate, statusQuery, TicketInput } from '../../src/workflows/ticket/messages';
-import { NotifyWebhookFake, startNotifyWebhookFake } from '../fakes/notify-webhook';
-import { openDataSource, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
+import { startNotifyWebhookFake } from '../fakes/notify-webhook';
+import { useWorkerStack } from '../support/harness';
 import { testPolicy, ticketEvents, ticketInput } from '../support/tickets';
 import { waitFor } from '../support/wait-for';
 
@@ -14,32 +12,14 @@ import { waitFor } from '../support/wait-for';
  * 3 s queue wait (test/fixtures/policies/uoozee.yaml), on 24×7 coverage.
  */
 describe('the queue wait of a chat ticket, on the real dev server', () => {
-  const taskQueue = uniqueTaskQueue('queue-wait');
-  let notify: NotifyWebhookFake;
-  let ds: DataSource;
-  let client: Client;
-  let worker: RunningWorker;
-
-  beforeAll(async () => {
-    notify = await startNotifyWebhookFake();
-    const config = testConfig({ NOTIFY_WEBHOOK_URL: notify.url });
-    ds = await openDataSource(config);
-    client = await temporalClient(config);
-    worker = await startWorker(config, ds, taskQueue);
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await client?.connection.close();
-    await ds?.destroy();
-    await notify?.close();
-  });
+  const stack = useWorkerStack(({ notify }) => ({ NOTIFY_WEBHOOK_URL: notify.url }), { label: 'queue-wait', fakes: { notify: startNotifyWebhookFake } });
 
   /** A P4 chat (first response 1 h in the test pack); the queue wait from the pack unless given. */
   const chat = (queueWaitMs?: number): TicketInput =>
     ticketInput({ priority: 'P4', channel: 'chat', policy: testPolicy('uoozee', 'chat') }, queueWaitMs === undefined ? {} : { queueWait: queueWaitMs });
-  const start = (input: TicketInput) => client.workflow.start(ticketWorkflow, { workflowId: input.ticketId, taskQueue, args: [input] });
+  const start = (input: TicketInput) => stack.client.workflow.start(ticketWorkflow, { workflowId: input.ticketId, taskQueue: stack.taskQueue, args: [input] });
   const counts = async (id: string) =>
-    (await ds.query(`SELECT sla_queue_wait_met AS met, sla_queue_wait_breached AS breached FROM tickets WHERE id = $1`, [id]))[0] as { met: number | null; breached: number | null } | undefined;
+    (await stack.ds.query(`SELECT sla_queue_wait_met AS met, sla_queue_wait_breached AS breached FROM tickets WHERE id = $1`, [id]))[0] as { met: number | null; breached: number | null } | undefined;
 
   it('the pack pins a queue wait for chats only', () => {
     expect(testPolicy('uoozee', 'chat').priorities.P4.targets.queueWait).toBe(3_000);
@@ -53,8 +33,8 @@ describe('the queue wait of a chat ticket, on the real dev server', () => {
     expect(opened.sla.queueWait).toMatchObject({ state: 'running', targetSeconds: 3, clock: 'business' });
     expect(opened.sla.firstResponse).toMatchObject({ state: 'running', targetSeconds: 3600 });
 
-    await waitFor(async () => (await ticketEvents(ds, input.ticketId)).some((e) => e.type === 'escalated' && e.data.metric === 'queueWait'), { what: 'queue-wait escalation' });
-    const events = await ticketEvents(ds, input.ticketId);
+    await waitFor(async () => (await ticketEvents(stack.ds, input.ticketId)).some((e) => e.type === 'escalated' && e.data.metric === 'queueWait'), { what: 'queue-wait escalation' });
+    const events = await ticketEvents(stack.ds, input.ticketId);
     const atRisk = events.find((e) => e.type === 'sla_at_risk' && e.data.metric === 'queueWait')!;
     const breached = events.find((e) => e.type === 'sla_breached' && e.data.metric === 'queueWait')!;
     expect(atRisk).toBeDefined();
@@ -69,7 +49,7 @@ describe('the queue wait of a chat ticket, on the real dev server', () => {
 
     const picked = await handle.executeUpdate(assignUpdate, { args: [{ actor: 'lead', assignee: 'ann' }] });
     expect(picked.sla.queueWait).toMatchObject({ state: 'breached', fulfilledAt: expect.any(String) });
-    expect((await ticketEvents(ds, input.ticketId)).find((e) => e.type === 'assigned')!.data.fulfilled).toEqual(['queueWait']);
+    expect((await ticketEvents(stack.ds, input.ticketId)).find((e) => e.type === 'assigned')!.data.fulfilled).toEqual(['queueWait']);
     expect(await counts(input.ticketId)).toEqual({ met: 0, breached: 1 });
     await handle.terminate('test done');
   });
@@ -84,9 +64,9 @@ describe('the queue wait of a chat ticket, on the real dev server', () => {
     expect(await counts(input.ticketId)).toEqual({ met: 1, breached: 0 });
     // A reassignment later is no second pick-up.
     await handle.executeUpdate(assignUpdate, { args: [{ actor: 'lead', assignee: 'bob' }] });
-    const assigned = (await ticketEvents(ds, input.ticketId)).filter((e) => e.type === 'assigned');
+    const assigned = (await ticketEvents(stack.ds, input.ticketId)).filter((e) => e.type === 'assigned');
     expect(assigned.map((e) => e.data.fulfilled ?? null)).toEqual([['queueWait'], null]);
-    expect((await ticketEvents(ds, input.ticketId)).some((e) => e.type === 'sla_breached')).toBe(false);
+    expect((await ticketEvents(stack.ds, input.ticketId)).some((e) => e.type === 'sla_breached')).toBe(false);
     await handle.terminate('test done');
   });
 
@@ -96,7 +76,7 @@ describe('the queue wait of a chat ticket, on the real dev server', () => {
     const replied = await handle.executeUpdate(replyUpdate, { args: [{ actor: 'ann', author: 'agent', message: 'Hi, looking now' }] });
     expect(replied.sla.queueWait!.state).toBe('met');
     expect(replied.sla.firstResponse!.state).toBe('met');
-    const first = (await ticketEvents(ds, input.ticketId)).find((e) => e.type === 'first_response')!;
+    const first = (await ticketEvents(stack.ds, input.ticketId)).find((e) => e.type === 'first_response')!;
     expect(first.data.fulfilled).toEqual(['queueWait', 'firstResponse']);
     await handle.terminate('test done');
   });

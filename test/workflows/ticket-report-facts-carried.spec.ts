@@ -1,9 +1,7 @@
-import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { DataSource } from 'typeorm';
 import { ticketWorkflow } from '../../src/workflows';
 import { csatUpdate, intakeUpdate, replyUpdate, resolveUpdate, rootCauseUpdate, statusQuery } from '../../src/workflows/ticket/messages';
-import { openDataSource, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
+import { useWorkerStack } from '../support/harness';
 import { ticketInput } from '../support/tickets';
 import { waitFor } from '../support/wait-for';
 
@@ -16,22 +14,7 @@ const HOUR = 3_600_000;
  * monthly AHT (001 "AHT of 4–6 minutes") reads counts every step once, whichever run took it.
  */
 describe('ticket report facts across continue-as-new', () => {
-  const taskQueue = uniqueTaskQueue('ticket-facts-can');
-  let ds: DataSource;
-  let client: Client;
-  let worker: RunningWorker;
-
-  beforeAll(async () => {
-    const config = testConfig();
-    ds = await openDataSource(config);
-    client = await temporalClient(config);
-    worker = await startWorker(config, ds, taskQueue);
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await client?.connection.close();
-    await ds?.destroy();
-  });
+  const stack = useWorkerStack({}, { label: 'ticket-facts-can' });
 
   it('sums handle time, keeps the tags and takes NPS over several runs', async () => {
     const input = ticketInput({ priority: 'P3', runLimits: { updates: 2 } }, { firstResponse: HOUR, resolution: HOUR, nextResponse: HOUR });
@@ -42,7 +25,7 @@ describe('ticket report facts across continue-as-new', () => {
         { id: 'network-cdn', label: 'Network or CDN', preventable: false },
       ],
     };
-    const handle = await client.workflow.start(ticketWorkflow, { workflowId: input.ticketId, taskQueue, args: [input] });
+    const handle = await stack.client.workflow.start(ticketWorkflow, { workflowId: input.ticketId, taskQueue: stack.taskQueue, args: [input] });
     await handle.executeUpdate(intakeUpdate, { args: [{ requestHash: input.requestHash }] });
     const seconds = [120, 300, 45, 600];
     for (const handleSeconds of seconds) await handle.executeUpdate(replyUpdate, { args: [{ actor: 'ann', author: 'agent', message: 'On it', handleSeconds }] });
@@ -53,13 +36,13 @@ describe('ticket report facts across continue-as-new', () => {
     expect(answered).toMatchObject({ handleSeconds: 1155, rootCauseTags: ['network-cdn', 'known-issue'], preventable: true, nps: { score: 10 } });
 
     // It did continue as new on the way (two updates a run).
-    const described = await client.workflow.getHandle(input.ticketId, handle.firstExecutionRunId).fetchHistory();
+    const described = await stack.client.workflow.getHandle(input.ticketId, handle.firstExecutionRunId).fetchHistory();
     const last = described.events?.[described.events.length - 1];
     expect(last?.eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
 
     expect(await handle.query(statusQuery)).toMatchObject({ handleSeconds: 1155, preventable: true });
     await waitFor(async () => {
-      const [row] = await ds.query(`SELECT handle_seconds, nps_score, root_cause_tags, preventable FROM tickets WHERE id = $1`, [input.ticketId]);
+      const [row] = await stack.ds.query(`SELECT handle_seconds, nps_score, root_cause_tags, preventable FROM tickets WHERE id = $1`, [input.ticketId]);
       return row?.nps_score === 10 && row.handle_seconds === 1155 && row.preventable === true && row.root_cause_tags.length === 2;
     }, { what: 'report columns after the last run' });
   });

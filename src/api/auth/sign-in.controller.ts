@@ -1,10 +1,9 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { createHash, randomBytes } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { Problem } from '../problem/problem';
-import { exchangeAuthorizationCode } from './oidc-code-exchange';
+import { authorizationRequest, exchangeAuthorizationCode } from './oidc-code-flow';
 import { OidcTokenVerifier } from './oidc-token.verifier';
 import { Operation, Public } from './roles.decorator';
 import { readCookie, SESSION_COOKIE, SIGN_IN_COOKIE } from './session-cookie';
@@ -30,19 +29,7 @@ export class SignInController {
   @Operation('auth.signIn')
   async signIn(@Req() req: Request, @Res() res: Response): Promise<void> {
     const idp = await this.metadata();
-    const state = randomBytes(16).toString('base64url');
-    const verifier = randomBytes(32).toString('base64url');
-    const url = new URL(idp.authorization_endpoint);
-    url.search = new URLSearchParams({
-      response_type: 'code',
-      client_id: this.config.OIDC_CLIENT_ID,
-      redirect_uri: callbackUrl(req),
-      scope: 'openid profile',
-      state,
-      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-      code_challenge_method: 'S256',
-      ...(this.config.OIDC_RESOURCE ? { resource: this.config.OIDC_RESOURCE } : {}),
-    }).toString();
+    const { url, state, verifier } = authorizationRequest(this.config, idp.authorization_endpoint, callbackUrl(req));
     res.cookie(SIGN_IN_COOKIE, `${state}.${verifier}`, {
       httpOnly: true,
       sameSite: 'lax',
@@ -50,7 +37,7 @@ export class SignInController {
       path: '/auth/callback',
       maxAge: SIGN_IN_TTL_SECONDS * 1000,
     });
-    res.redirect(302, url.toString());
+    res.redirect(302, url);
   }
 
   @Get('callback')

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { createHash, randomBytes } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
-import { exchangeAuthorizationCode } from '../auth/oidc-code-exchange';
+import { authorizationRequest, exchangeAuthorizationCode } from '../auth/oidc-code-flow';
 import { OidcTokenVerifier } from '../auth/oidc-token.verifier';
 import type { Principal } from '../auth/principal';
 import { readCookie } from '../auth/session-cookie';
@@ -32,19 +31,7 @@ export class DeskOidc {
 
   async begin(req: Request, res: Response, next: string): Promise<string> {
     const idp = await this.metadata();
-    const state = randomBytes(16).toString('base64url');
-    const verifier = randomBytes(32).toString('base64url');
-    const url = new URL(idp.authorization_endpoint);
-    url.search = new URLSearchParams({
-      response_type: 'code',
-      client_id: this.config.OIDC_CLIENT_ID,
-      redirect_uri: callbackUrl(req),
-      scope: 'openid profile',
-      state,
-      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-      code_challenge_method: 'S256',
-      ...(this.config.OIDC_RESOURCE ? { resource: this.config.OIDC_RESOURCE } : {}),
-    }).toString();
+    const { url, state, verifier } = authorizationRequest(this.config, idp.authorization_endpoint, callbackUrl(req));
     // Lax, not Strict: the IdP's redirect back is a cross-site navigation, which a Strict cookie would miss.
     res.cookie(DESK_OIDC_COOKIE, `${state}.${verifier}.${Buffer.from(next).toString('base64url')}`, {
       httpOnly: true,
@@ -53,7 +40,7 @@ export class DeskOidc {
       path: CALLBACK_PATH,
       maxAge: 600_000,
     });
-    return url.toString();
+    return url;
   }
 
   async complete(req: Request, res: Response, code: string | undefined, state: string | undefined): Promise<{ principal: Principal; next: string }> {

@@ -226,8 +226,10 @@ export class DeskController {
     const read = this.sessions.read(req);
     if (!read.session) {
       if (read.reason !== 'none') this.sessions.clear(req, res);
-      const next = kind === 'page' ? `&next=${encodeURIComponent(req.originalUrl)}` : '';
-      res.redirect(303, `/desk/sign-in?${read.reason === 'expired' ? 'expired=1' : ''}${next}`);
+      const query = new URLSearchParams();
+      if (read.reason === 'expired') query.set('expired', '1');
+      if (kind === 'page') query.set('next', req.originalUrl);
+      res.redirect(303, `/desk/sign-in${query.size ? `?${query}` : ''}`);
       return null;
     }
     const session = read.session;

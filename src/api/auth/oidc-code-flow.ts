@@ -1,6 +1,28 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { AppConfig } from '../../config/app-config';
 import { Problem } from '../problem/problem';
 import { identityProviderUnavailable } from './oidc-token.verifier';
+
+/**
+ * The first leg of the authorization-code + PKCE flow: where to send the browser, and the state
+ * and verifier the caller keeps (in a cookie) to check and complete the callback with.
+ */
+export function authorizationRequest(config: AppConfig, authorizationEndpoint: string, redirectUri: string): { url: string; state: string; verifier: string } {
+  const state = randomBytes(16).toString('base64url');
+  const verifier = randomBytes(32).toString('base64url');
+  const url = new URL(authorizationEndpoint);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: config.OIDC_CLIENT_ID,
+    redirect_uri: redirectUri,
+    scope: 'openid profile',
+    state,
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+    ...(config.OIDC_RESOURCE ? { resource: config.OIDC_RESOURCE } : {}),
+  }).toString();
+  return { url: url.toString(), state, verifier };
+}
 
 export interface CodeExchange {
   tokenEndpoint: string;
