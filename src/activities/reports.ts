@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { PolicyRegistry } from '../config/policy-registry';
@@ -35,14 +36,17 @@ export function reportId(kind: ReportKind, brand: string, period: string, versio
   return `report-${kind}-${brand}-${period}-v${version}`;
 }
 
+/** A request no retry can fix (an unknown brand or period, a worker without packs): it fails the run at once, surfaced. */
+const badReportRequest = (message: string) => ApplicationFailure.create({ type: 'BadReportRequest', nonRetryable: true, message });
+
 export function createReportActivities({ dataSource, logger, policyPacks }: ReportDeps) {
   const packs = () => {
-    if (!policyPacks) throw new Error('reports need the policy packs (ActivityDeps.policyPacks)');
+    if (!policyPacks) throw badReportRequest('reports need the policy packs (ActivityDeps.policyPacks)');
     return policyPacks();
   };
   const periodOf = (kind: ReportKind, name: string): ReportPeriod => {
     const period = parseReportPeriod(kind, name);
-    if (!period) throw new Error(`"${name}" is not a ${kind} period`);
+    if (!period) throw badReportRequest(`"${name}" is not a ${kind} period`);
     return period;
   };
 
@@ -59,7 +63,7 @@ export function createReportActivities({ dataSource, logger, policyPacks }: Repo
       const refs: StoredReportRef[] = [];
       for (const brand of brands) {
         const pack = registry.find(brand);
-        if (!pack) throw new Error(`no policy pack for brand "${brand}"`);
+        if (!pack) throw badReportRequest(`no policy pack for brand "${brand}"`);
         const find = async () =>
           (
             (await dataSource.query(`SELECT id, version, delivered_at, kpis FROM reports WHERE kind = $1 AND brand = $2 AND period = $3 AND policy_version = $4`, [
