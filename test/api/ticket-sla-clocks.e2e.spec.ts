@@ -4,6 +4,7 @@ import { pinTicketPolicy, ticketTargetClock } from '../../src/domain/policy/tick
 import { addBusinessTime, localDateOf, localInstant } from '../../src/domain/sla/calendar';
 import { createKey, testConfig, uniqueTaskQueue, useHttpStack } from '../support/harness';
 import { httpClient } from '../support/http';
+import { waitFor } from '../support/wait-for';
 
 /**
  * Issue 19 §1 over HTTP on the shipped VIVtone pack: the 201 shows each clock's kind and the
@@ -60,5 +61,23 @@ describe('ticket SLA clocks over HTTP (shipped VIVtone pack)', () => {
     const received = Date.parse(ticket.receivedAt);
     expect(ticket.sla.queueWait).toMatchObject({ metric: 'queueWait', targetSeconds: 120, deadlineAt: new Date(addBusinessTime(s3.calendar, received, 120_000)).toISOString() });
     expect(ticket.sla.firstResponse).toMatchObject({ targetSeconds: 300 });
+  });
+
+  it('issue 15 §3: GET computes the clocks when it is read, not as of the last workflow task', async () => {
+    // The S3 resolution counts elapsed time: two reads two seconds apart differ by two seconds whatever the weekday.
+    const ticket = await open({ plan: 'basic', channel: 'email', priority: 'S3' });
+    const key = await createKey(stack.ds, 'agent', `sla-clocks-read-${Math.random()}`);
+    const read = async () => {
+      const res = await httpClient(stack.api.baseUrl)('GET', `/v1/tickets/${ticket.id}`, { key });
+      expect(res.status).toBe(200);
+      return { at: Date.now(), resolution: res.body.sla.resolution as { elapsedSeconds: number; remainingSeconds: number } };
+    };
+    const first = await read();
+    // Nothing happens to the ticket in between: no workflow task, so only the read time moves the clock.
+    await waitFor(() => Date.now() >= first.at + 2_500, { what: 'two and a half seconds of wall time' });
+    const second = await read();
+    expect(second.resolution.elapsedSeconds - first.resolution.elapsedSeconds).toBeGreaterThanOrEqual(2);
+    expect(first.resolution.remainingSeconds - second.resolution.remainingSeconds).toBeGreaterThanOrEqual(2);
+    expect(Math.abs(second.resolution.elapsedSeconds + second.resolution.remainingSeconds - 72 * 3600)).toBeLessThanOrEqual(1);
   });
 });

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { PolicyRegistry } from '../../src/config/policy-registry';
 import { pinBillingPolicy } from '../../src/domain/billing/billing-policy';
+import { utcTime } from '../../src/domain/ui-details';
 import { dunningWorkflow } from '../../src/workflows';
 import { applyRetentionOfferUpdate, cancelSubscriptionNowUpdate, confirmDunningIdentityUpdate, DunningInput, dunningStatusQuery } from '../../src/workflows/billing/messages';
 import type { StripeFake } from '../fakes/stripe';
@@ -98,6 +99,13 @@ describe('dunning: identity before any account change', () => {
     expect(v).toMatchObject({ status: 'dunning', identity: null, retentionOffer: null, cancellation: null });
     expect(v.steps.map((s) => s.done)).toEqual([true, false, false, false]);
     expect(await eventTypes(input.caseId)).toEqual(['opened', 'notify_update_card']);
+    // The Temporal UI's details: what is next and when (UTC to the second), every step, the last actions.
+    const { currentDetails } = await h.query<{ currentDetails: string }>('__temporal_workflow_metadata');
+    expect(currentDetails).toContain(`**dunning** · dunning ${input.caseId} · invoice ${input.invoiceId}`);
+    expect(currentDetails).toContain(`**Next:** dunning step 2: retention offer — ${utcTime(Date.parse(v.steps[1].at))}`);
+    expect(currentDetails).toContain(`| step 1: notify update card | — | ${utcTime(Date.parse(v.steps[0].at))} | — | done |`);
+    expect(currentDetails).toMatch(/- \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC · notify update card · system/);
+    expect(currentDetails).not.toMatch(/\.\d{3}Z/);
     await h.terminate('test done');
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { incidentWorkflow, ticketWorkflow } from '../../src/workflows';
@@ -174,7 +175,7 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
   });
 
   it('escalates a missed acknowledgement and a missed mitigation once each to the pack\'s breach target; the search attributes show it', async () => {
-    const service = `ingest-${Date.now()}`;
+    const service = `ingest-${randomUUID().slice(0, 8)}`;
     const policy = testIncidentPolicy(); // P1: acknowledgement 2 s, mitigation 6 s; breachEscalateTo sre-manager
     expect(policy.breachEscalateTo).toBe('sre-manager');
     const groupId = await sendAlert(stack.client, taskQueue, alert({ service, count: 5 }), policy);

@@ -1,3 +1,4 @@
+import { zonedTime } from '../../src/domain/ui-details';
 import { Client, WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -265,8 +266,9 @@ describe('ticketWorkflow on the real dev server', () => {
     expect(sa.get(CaseStatus)).toBe('open');
     // The UI's current details: the SLA table, one row per running clock.
     const metadata = await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata');
-    expect(metadata.currentDetails).toContain('| SLA metric | cycle | target | deadline (UTC) | state |');
-    expect(metadata.currentDetails).toContain(`| firstResponse | 1 | 1h | ${assigned.sla.firstResponse!.deadlineAt} | running |`);
+    expect(metadata.currentDetails).toContain('| clock | target | deadline | at risk from | state |');
+    const deadline = Date.parse(assigned.sla.firstResponse!.deadlineAt!);
+    expect(metadata.currentDetails).toContain(`| firstResponse | 1h business | ${zonedTime(deadline, input.policy.priorities.P4.calendar.timeZone)} |`);
     expect(metadata.currentDetails).toContain('assignee ann');
 
     // The first response is met: the next deadline is the resolution's; once resolved, none is left.

@@ -1,3 +1,4 @@
+import type { ReadAt } from '../../workflows/common/read-time';
 import { Injectable, Logger } from '@nestjs/common';
 import { Client, QueryDefinition, UpdateDefinition, WithStartWorkflowOperation, Workflow, WorkflowStartOptions } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
@@ -97,9 +98,11 @@ export class CaseClient {
    * The running workflow's answer within QUERY_TIMEOUT_MS, or undefined (logged) when it has none
    * to give: no answer in time, past retention, Temporal unreachable. Other failures are thrown.
    */
-  async query<V>(kind: CaseKind, id: string, query: QueryDefinition<V, []>): Promise<V | undefined> {
+  async query<V>(kind: CaseKind, id: string, query: QueryDefinition<V, [ReadAt?]>): Promise<V | undefined> {
     const handle = this.temporal.workflow.getHandle(id);
-    return queryOrFallBack(this.logger, kind, id, (signal) => this.temporal.withAbortSignal(signal, () => handle.query(query)), this.config.QUERY_TIMEOUT_MS);
+    // The moment of the read: the case computes its clocks for it, not for its last workflow task.
+    const read: ReadAt = { at: Date.now() };
+    return queryOrFallBack(this.logger, kind, id, (signal) => this.temporal.withAbortSignal(signal, () => handle.query(query, read)), this.config.QUERY_TIMEOUT_MS);
   }
 
   /**
@@ -107,7 +110,7 @@ export class CaseClient {
    * else the running workflow's answer (its clocks current to the second), else — a closed or slow
    * workflow — the read model's last record (`recorded`). 404 when neither knows it.
    */
-  async read<V extends object>(kind: CaseKind, id: string, query: QueryDefinition<V, []>, recorded: () => Promise<V | undefined>): Promise<{ view: V | EndedView<V>; source: ReadSource }> {
+  async read<V extends object>(kind: CaseKind, id: string, query: QueryDefinition<V, [ReadAt?]>, recorded: () => Promise<V | undefined>): Promise<{ view: V | EndedView<V>; source: ReadSource }> {
     const spec = CASE_KINDS[kind];
     this.assertId(kind, id);
     const ended = await endedCaseView<V>(this.temporal, id, spec.statusField as keyof V & string, recorded);

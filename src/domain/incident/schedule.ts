@@ -1,3 +1,4 @@
+import { formatDuration } from '../ui-details';
 import type { Due } from '../schedule';
 import { addBusinessTime, BusinessCalendar } from '../sla/calendar';
 import type { SlaClock } from '../sla/clock';
@@ -14,6 +15,8 @@ import type { IncidentStatus } from './incident';
 
 /** A page of the ladder as the schedule sees it (the workflow's page carries more). */
 export interface SchedulePage {
+  /** 0-based, as the API's `pages[].step`. */
+  step: number;
   level: number;
   loop: number;
   targets: readonly string[];
@@ -51,6 +54,14 @@ export function metricName(metric: string): string {
 }
 
 /**
+ * A page as the UI names it, numbered as the API's `pages[]` are (step, level and loop from 0), so
+ * "page step 1 (level 1)" in the Temporal UI is `pages[1]` with `level: 1` in GET /v1/incidents/{id}.
+ */
+export function pageSummary(p: Pick<SchedulePage, 'step' | 'level' | 'loop' | 'targets'>): string {
+  return `page step ${p.step} (level ${p.level}${p.loop > 0 ? `, loop ${p.loop}` : ''}): ${p.targets.join(', ')}`;
+}
+
+/**
  * Everything the incident is waiting for, each with its timer's name in the Temporal UI. Listed
  * in the order a tie is named by: a page first, then each running clock's deadline before its
  * at-risk point, then the review's due date before its reminders.
@@ -58,15 +69,16 @@ export function metricName(metric: string): string {
 export function incidentSchedule(s: IncidentScheduleState): Due[] {
   const due: Due[] = [];
   for (const p of s.pages) {
-    if (p.state === 'scheduled') due.push({ at: p.dueAt, summary: `page level ${p.level + 1}${p.loop > 0 ? ` (loop ${p.loop + 1})` : ''}: ${p.targets.join(', ')}` });
+    if (p.state === 'scheduled') due.push({ at: p.dueAt, summary: pageSummary(p) });
   }
   for (const e of s.engagements ?? []) {
     if (e.state === 'scheduled') due.push({ at: e.dueAt, summary: `engage Level ${e.level}: ${e.targets.join(', ')}` });
   }
   for (const c of Object.values(s.clocks)) {
     if (c === undefined || c.state !== 'running') continue;
-    if (c.deadlineAt !== null) due.push({ at: c.deadlineAt, summary: `${metricName(c.metric)} SLA deadline` });
-    if (c.atRiskAt !== null) due.push({ at: c.atRiskAt, summary: `${metricName(c.metric)} SLA at-risk point` });
+    const target = `${formatDuration(c.targetMs)} target`;
+    if (c.deadlineAt !== null) due.push({ at: c.deadlineAt, summary: `${metricName(c.metric)} SLA deadline (${target})` });
+    if (c.atRiskAt !== null) due.push({ at: c.atRiskAt, summary: `${metricName(c.metric)} SLA at-risk point (${target})` });
   }
   if (reviewOutstanding(s)) {
     if (!s.reviewOverdueSent) due.push({ at: s.reviewDueAt!, summary: 'post-incident review due' });

@@ -1,4 +1,6 @@
 import { earliest, type Due } from '../schedule';
+import { formatDuration, utcTime } from '../ui-details';
+import type { Regime } from './regime';
 import type { TakedownCase, TakedownState } from './case';
 import { complaintDeadline, type TakedownPolicy } from './deadlines';
 import { preservationReminders, type PreservationHold, type PreservationPolicy, type PreservationReminder } from './preservation';
@@ -19,7 +21,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 /** What the takedown's clocks depend on beyond the domain case: escalations already sent, and a temporary restriction still standing. */
 export interface TakedownClocks {
   c: TakedownCase;
-  clocks: Pick<TakedownPolicy, 'complaintWindowMonths'>;
+  /** The window lengths name the decision's timers (absent in tests that build clocks by hand: unnamed). */
+  clocks: Pick<TakedownPolicy, 'complaintWindowMonths'> & Partial<Pick<TakedownPolicy, 'decideWithinMs'>>;
   /** The decision deadline (dueAt) each escalation was sent for: one of each per deadline. */
   atRiskSentFor: number | null;
   breachSentFor: number | null;
@@ -57,14 +60,25 @@ export function takedownFinished(k: TakedownClocks, now: number): boolean {
   return until === null || now >= until;
 }
 
+const REGIME_NOTICE: Record<Regime, string> = { dmca: 'DMCA §512 notice', dsa: 'DSA Art. 16 notice', platform_terms: 'platform terms report' };
+
+/** "DMCA §512 notice, standard tier, 7d": what the decision clock runs under (the tightest regime's window), or '' when unknown. */
+function decisionBasis(k: TakedownClocks): string {
+  const windows = k.clocks.decideWithinMs;
+  if (!windows || k.c.regimes.length === 0) return '';
+  const tightest = [...k.c.regimes].sort((a, b) => windows[a][k.c.tier] - windows[b][k.c.tier])[0];
+  return `${k.c.regimes.map((r) => REGIME_NOTICE[r]).join(' + ')}, ${k.c.tier} tier, ${formatDuration(windows[tightest][k.c.tier])}`;
+}
+
 /** Every moment the case waits for, each named as its timer is in the UI. */
 export function takedownSchedule(k: TakedownClocks): Due[] {
   const { c } = k;
   const due: Due[] = [];
   const decision = runningDecisionDeadline(c);
   if (decision) {
-    if (k.atRiskSentFor !== decision.dueAt) due.push({ at: decision.atRiskAt, summary: `decision at risk (due ${iso(decision.dueAt)})` });
-    if (k.breachSentFor !== decision.dueAt) due.push({ at: decision.dueAt, summary: 'decision due' });
+    const basis = decisionBasis(k);
+    if (k.atRiskSentFor !== decision.dueAt) due.push({ at: decision.atRiskAt, summary: `decision at risk (${basis ? `${basis}, ` : ''}due ${utcTime(decision.dueAt)})` });
+    if (k.breachSentFor !== decision.dueAt) due.push({ at: decision.dueAt, summary: basis ? `decision due (${basis})` : 'decision due' });
   }
   if (c.state === 'needs_info' && c.infoRequestLapsesAt !== null) due.push({ at: c.infoRequestLapsesAt, summary: "notifier's answer due (request lapses)" });
   if (c.state === 'restore_pending' && c.restoreWindow) due.push({ at: c.restoreWindow.notBefore, summary: 'restore window opens (§512(g))' });

@@ -2,7 +2,8 @@ import type { EscalationLevel, SlaMetric } from '../policy/policy.schema';
 import type { TicketPolicy } from '../policy/ticket-policy';
 import type { Due } from '../schedule';
 import { addBusinessTime, BusinessCalendar } from '../sla/calendar';
-import type { SlaClock } from '../sla/clock';
+import { SlaClock, slaClockKind } from '../sla/clock';
+import { formatDuration } from '../ui-details';
 import { notificationTime } from '../sla/notification-window';
 import type { TicketStatus } from '../ticket';
 
@@ -29,8 +30,9 @@ export function ticketSchedule(s: TicketScheduleState, now: number): Due[] {
   const due: Due[] = [];
   for (const c of s.clocks) {
     if (c.state !== 'running') continue;
-    if (c.deadlineAt !== null) due.push({ at: c.deadlineAt, summary: `${c.metric} SLA deadline` });
-    if (c.atRiskAt !== null) due.push({ at: c.atRiskAt, summary: `${c.metric} SLA at-risk point` });
+    const target = `${formatDuration(c.targetMs)} ${slaClockKind(c) === 'calendar' ? 'elapsed' : 'business'} target`;
+    if (c.deadlineAt !== null) due.push({ at: c.deadlineAt, summary: `${c.metric} SLA deadline (${target})` });
+    if (c.atRiskAt !== null) due.push({ at: c.atRiskAt, summary: `${c.metric} SLA at-risk point (${target})` });
   }
   for (const e of s.escalations) if (e.state === 'scheduled') due.push({ at: e.dueAt, summary: `escalation to ${e.level} (${e.metric})` });
   for (const d of s.deferred) {

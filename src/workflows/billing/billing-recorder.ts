@@ -76,6 +76,11 @@ export class BillingRecorder<V extends object> {
     return this.refused === null ? view : redactCardData(view);
   }
 
+  /** The last few actions, for the UI's details. */
+  get recent() {
+    return this.core.recent;
+  }
+
   get seq(): number {
     return this.core.seq;
   }

@@ -242,7 +242,7 @@ class DisputeCase {
   }
 
   private publish(): void {
-    publishDispute(this.rawView(), this.deadline, this.input.dueBy);
+    publishDispute(this.rawView(), this.deadline, this.input.dueBy, this.recorder.recent);
   }
 
   private notify(kind: 'dispute_reminder' | 'dispute_deadline_missed', i: number, summary: string) {

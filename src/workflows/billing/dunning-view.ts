@@ -1,3 +1,4 @@
+import { caseDetailsMarkdown, DetailsAction } from '../../domain/ui-details';
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { CaseStatus, SlaNextDeadline } from '../search-attributes';
 import type { DunningInput, DunningView } from './messages';
@@ -17,17 +18,20 @@ export function dunningMessage(kind: string, input: DunningInput): string {
 }
 
 /** Search attributes and the UI's current details of a dunning case, from its (unredacted) view. */
-export function publishDunning(v: DunningView): void {
+export function publishDunning(v: DunningView, recent: readonly DetailsAction[]): void {
   const next = v.status === 'dunning' ? v.steps.find((s) => !s.done) : undefined;
   upsertSearchAttributes([
     { key: CaseStatus, value: v.status },
     { key: SlaNextDeadline, value: next ? new Date(next.at) : null },
   ]);
   setCurrentDetails(
-    [
-      `**${v.status}** · invoice ${v.invoiceId} · ${v.amountDueMinor} ${v.currency} (minor units)`,
-      `next: ${next ? `${next.kind} at ${next.at}` : '—'}`,
-      v.identity ? `identity confirmed by ${v.identity.confirmedBy}` : 'identity not confirmed: no account changes',
-    ].join('\n\n'),
+    caseDetailsMarkdown({
+      headline: `**${v.status.replace(/_/g, ' ')}** · dunning ${v.id} · invoice ${v.invoiceId} · ${v.amountDueMinor} ${v.currency} (minor units)`,
+      next: next ? { what: `dunning step ${next.attempt}: ${next.kind.replace(/_/g, ' ')}`, at: Date.parse(next.at) } : null,
+      timeZone: 'UTC',
+      clocks: v.steps.map((st) => ({ name: `step ${st.attempt}: ${st.kind.replace(/_/g, ' ')}`, dueAt: Date.parse(st.at), state: st.done ? 'done' : v.status === 'dunning' ? 'scheduled' : 'not needed' })),
+      sections: [v.identity ? `identity confirmed by ${v.identity.confirmedBy}` : 'identity not confirmed: no account changes'],
+      recent,
+    }),
   );
 }

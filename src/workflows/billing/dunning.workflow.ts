@@ -89,7 +89,7 @@ class DunningCase {
       budget,
       wakeup: new Wakeup(),
       view: () => this.view(),
-      publish: () => publishDunning(this.rawView()),
+      publish: () => publishDunning(this.rawView(), this.recorder.recent),
       carried,
     });
   }
@@ -221,7 +221,7 @@ class DunningCase {
       await this.recorder.start(null);
       if (this.status !== 'dunning') return this.finish();
     } else {
-      publishDunning(this.rawView());
+      publishDunning(this.rawView(), this.recorder.recent);
       await this.recorder.start({ type: 'opened', actor: 'system', occurredAt: this.openedAt, data: { invoiceId: this.input.invoiceId } });
     }
     await runAgenda(

@@ -1,4 +1,5 @@
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineStatusQuery } from '../common/read-time';
+import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BillingPolicy } from '../../domain/billing/billing-policy';
 import type { NeedsAttentionView } from '../common/needs-attention';
 import type { DisputeEvidence, DisputeStatus, EvidenceItem, ThreeDSecureResult } from '../../domain/billing/dispute';
@@ -108,7 +109,7 @@ export const BillingFailure = {
 
 export const confirmIdentityUpdate = defineUpdate<RefundView, [ConfirmIdentityRequest]>('confirmIdentity');
 export const retentionAnswerUpdate = defineUpdate<RefundView, [RetentionAnswerRequest]>('retentionAnswer');
-export const refundStatusQuery = defineQuery<RefundView>('status');
+export const refundStatusQuery = defineStatusQuery<RefundView>();
 /** From the gateway webhook: the refund moved (succeeded / failed). */
 export const refundUpdatedSignal = defineSignal<[{ refundId: string; status: string; failureReason: string | null }]>('refundUpdated');
 
@@ -216,7 +217,7 @@ export interface AddEvidenceRequest {
 }
 
 export const addEvidenceUpdate = defineUpdate<DisputeView, [AddEvidenceRequest]>('addEvidence');
-export const disputeStatusQuery = defineQuery<DisputeView>('status');
+export const disputeStatusQuery = defineStatusQuery<DisputeView>();
 /** From the gateway webhook: the network decided (won / lost), or the dispute was closed otherwise. */
 export const disputeClosedSignal = defineSignal<[{ status: string }]>('disputeClosed');
 
@@ -288,7 +289,7 @@ export interface ApplyRetentionOfferRequest {
   offer: string;
 }
 
-export const dunningStatusQuery = defineQuery<DunningView>('status');
+export const dunningStatusQuery = defineStatusQuery<DunningView>();
 /** Same update name as the refund case's: an agent confirms identity the same way on every billing case. */
 export const confirmDunningIdentityUpdate = defineUpdate<DunningView, [ConfirmIdentityRequest]>('confirmIdentity');
 /** The customer asks to cancel now instead of waiting out the schedule. */

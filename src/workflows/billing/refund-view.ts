@@ -1,9 +1,11 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { Assignee, CaseStatus, SlaBreached, SlaNextDeadline } from '../search-attributes';
+import { caseDetailsMarkdown, cell, DetailsAction } from '../../domain/ui-details';
+import { customerAsRole } from './customer-actor';
 import type { RefundView } from './messages';
 
 /** Search attributes and the UI's current details of a refund case, from its (unredacted) view. */
-export function publishRefund(v: RefundView): void {
+export function publishRefund(v: RefundView, recent: readonly DetailsAction[]): void {
   const s = v.settlement;
   const next = s && v.state === 'settling' ? (s.atRiskSince === null ? s.warnAt : s.breachedAt === null ? s.breachAt : null) : null;
   upsertSearchAttributes([
@@ -14,15 +16,19 @@ export function publishRefund(v: RefundView): void {
   ]);
   const r = v.refund;
   const e = v.eligibility;
+  const settling = s && v.state === 'settling';
   setCurrentDetails(
-    [
-      `**${v.state}** · ${v.reason} · agent ${v.agent}`,
-      e ? `eligibility: ${e.kind} ${e.amountMinor} ${e.currency} — ${e.rule}` : '',
-      r ? `refund ${r.gatewayRefundId ?? '(requesting)'} ${r.status ?? ''} · key ${r.idempotencyKey}` : '',
-      s ? `settlement: at risk ${s.warnAt}, breach ${s.breachAt}` : '',
-      v.remediationReason ? `manual remediation: ${v.remediationReason}` : '',
-    ]
-      .filter(Boolean)
-      .join('\n\n'),
+    caseDetailsMarkdown({
+      headline: `**${v.state.replace(/_/g, ' ')}** · refund ${v.id} · ${v.reason.replace(/_/g, ' ')} · agent ${v.agent}`,
+      next: next ? { what: s!.atRiskSince === null ? 'refund settlement at risk' : 'refund settlement breached', at: Date.parse(next) } : null,
+      timeZone: 'UTC',
+      clocks: s ? [{ name: 'gateway settlement', dueAt: Date.parse(s.breachAt), atRiskAt: Date.parse(s.warnAt), state: s.breachedAt !== null ? 'breached' : settling ? (s.atRiskSince !== null ? 'at risk' : 'on track') : 'settled' }] : [],
+      sections: [
+        e ? `**Eligibility:** ${e.kind} ${e.amountMinor} ${e.currency} — ${cell(e.rule)}` : '',
+        r ? `**Refund:** ${r.gatewayRefundId ?? '(requesting)'} ${r.status ?? ''} · key ${r.idempotencyKey}` : '',
+        v.remediationReason ? `**Manual remediation:** ${cell(v.remediationReason)}` : '',
+      ].filter(Boolean),
+      recent: customerAsRole(recent, v.customerRef),
+    }),
   );
 }

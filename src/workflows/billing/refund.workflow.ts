@@ -203,7 +203,7 @@ class RefundCase {
   }
 
   private publish(): void {
-    publishRefund(this.rawView());
+    publishRefund(this.rawView(), this.recorder.recent);
   }
 
   private async remediate(reason: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { condition } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched, sleep } from '@temporalio/workflow';
 import type { Due } from '../../domain/schedule';
 import type { RunBudget } from './run-budget';
 
@@ -63,6 +63,8 @@ export async function runAgenda(
     await handOver();
   };
   let overdue: number | null = null;
+  // Asked once per run, before its first timer: a run recorded before keeps its old timers.
+  const timers = patched(KEEP_TIMERS_PATCH) ? new KeptTimer() : null;
   while (!agenda.finished(Date.now())) {
     // Not `await agenda.beforeTurn?.()`: awaiting undefined still costs a microtask, which moves
     // the turn's first command behind a handler's (histories recorded before the agenda replay so).
@@ -74,8 +76,13 @@ export async function runAgenda(
     if (at === 'turn-start' && budget.spent()) await handOverNow();
     const due = agenda.nextDue(Date.now());
     wakeup.reset();
-    if (due === null) await condition(() => wakeup.poked);
-    else if (due.at > Date.now()) await condition(() => wakeup.poked, due.at - Date.now(), { summary: due.summary });
+    if (due === null) {
+      timers?.cancel();
+      await condition(() => wakeup.poked);
+    } else if (due.at > Date.now()) {
+      if (timers) await timers.until(due, () => wakeup.poked);
+      else await condition(() => wakeup.poked, due.at - Date.now(), { summary: due.summary });
+    }
     else if (due.at === overdue && !wakeup.poked) {
       // A due item fireDue did not consume would spin this loop forever inside one workflow task;
       // failing the task makes the bug visible in the UI (and retried on a fixed worker) instead.
@@ -83,5 +90,47 @@ export async function runAgenda(
     } else overdue = due.at;
     await agenda.fireDue(Date.now());
     if (at === 'turn-end' && budget.spent()) await handOverNow();
+  }
+  timers?.cancel();
+}
+
+/**
+ * Patch: a person's action that does not move the next due moment leaves its timer running.
+ * Before it, every action woke the loop and started the timer again (a cancelled and a new timer
+ * in the history for each note), which filled a busy case's history with duplicates.
+ */
+export const KEEP_TIMERS_PATCH = 'agenda-keeps-timers';
+
+/**
+ * The one durable timer the loop waits on, kept across wake-ups while the moment it waits for
+ * stays the same: cancelled and started again only when the moment moves (or goes).
+ */
+class KeptTimer {
+  private current: { at: number; scope: CancellationScope; fired: boolean } | null = null;
+
+  /** Waits until `due.at` (its timer kept from an earlier turn if it waited for the same moment) or until woken. */
+  async until(due: Due, woken: () => boolean): Promise<void> {
+    if (this.current?.at !== due.at) {
+      this.cancel();
+      const scope = new CancellationScope();
+      const timer = { at: due.at, scope, fired: false };
+      scope
+        .run(() => sleep(due.at - Date.now(), { summary: due.summary }))
+        .then(
+          () => void (timer.fired = true),
+          (err) => {
+            if (!isCancellation(err)) throw err;
+          },
+        );
+      this.current = timer;
+    }
+    const timer = this.current!;
+    await condition(() => woken() || timer.fired);
+    if (timer.fired) this.current = null;
+  }
+
+  cancel(): void {
+    this.current?.scope.cancel();
+    this.current = null;
   }
 }

@@ -1,5 +1,6 @@
 import { condition, currentUpdateInfo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { DetailsAction, withRecent } from '../../domain/ui-details';
 import { Brand, CaseKind } from '../search-attributes';
 import type { Wakeup } from './agenda';
 import type { CaseAttention } from './needs-attention';
@@ -23,6 +24,8 @@ export interface CaseEvent {
 export interface RecorderCarried {
   seq: number;
   unrecorded: CaseEvent[];
+  /** The last few actions the UI's details list (absent from runs handed over before they were kept). */
+  recent?: DetailsAction[];
 }
 
 export interface CaseRecorderOptions<V> {
@@ -68,8 +71,10 @@ export class CaseRecorder<V> {
   private opened = false;
   /** Events one update recorded so far (an update that records two keys the second apart). */
   private readonly perUpdate = new Map<string, number>();
+  private recentActions: DetailsAction[];
 
   constructor(private readonly o: CaseRecorderOptions<V>) {
+    this.recentActions = [...(o.carried?.recent ?? [])];
     // A new case reserves the opening's number: an update that arrived with the start may be
     // applied before run() records the opening, and must come after it.
     this.seqNo = o.carried?.seq ?? OPENING_SEQ;
@@ -85,8 +90,13 @@ export class CaseRecorder<V> {
     return this.opened;
   }
 
+  /** The last few changes recorded (type, actor, time), oldest first: what the UI's details list. */
+  get recent(): readonly DetailsAction[] {
+    return this.recentActions;
+  }
+
   carry(): RecorderCarried {
-    return { seq: this.seqNo, unrecorded: [...this.queued] };
+    return { seq: this.seqNo, unrecorded: [...this.queued], recent: [...this.recentActions] };
   }
 
   /**
@@ -104,6 +114,7 @@ export class CaseRecorder<V> {
         occurredAt: new Date(opening.occurredAt).toISOString(),
         data: opening.data,
       };
+      this.recentActions = withRecent(this.recentActions, { at: opening.occurredAt, actor: opening.actor, what: opening.type.replace(/_/g, ' ') });
       const view = this.o.view();
       await this.o.attention.record(opening.type, () => this.o.write(view, [event], OPENING_SEQ), { local: this.o.local });
     }
@@ -121,6 +132,7 @@ export class CaseRecorder<V> {
     const seq = ++this.seqNo;
     this.o.retries?.applied();
     const event: CaseEvent = { eventKey: this.keyFor(type, seq, eventKey), seq, type, actor, occurredAt: new Date(now).toISOString(), data };
+    this.recentActions = withRecent(this.recentActions, { at: now, actor, what: type.replace(/_/g, ' ') });
     if (this.o.budget.isDraining) {
       // The run is ending: the next run writes this first, so draining ends under any stream of updates.
       this.queued.push(event);

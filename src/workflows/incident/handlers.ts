@@ -1,3 +1,4 @@
+import { readTime } from '../common/read-time';
 import { proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { applyIncidentAction, checkIncidentAction, IncidentAction, reviewProblem } from '../../domain/incident/incident';
@@ -60,7 +61,7 @@ export function registerIncidentHandlers(c: IncidentCase): void {
     if (!c.retries.isRetry()) asRefusal(() => checkIncidentAction(state.status, action, state.priority));
   };
 
-  setHandler(incidentStatusQuery, () => c.view());
+  setHandler(incidentStatusQuery, (read) => c.view(readTime(read)));
 
   setHandler(moreAlertsSignal, ({ count, lastAt }) => {
     state.alertCount += count;

@@ -69,15 +69,15 @@ export class IncidentCase {
       wakeup: this.wakeup,
       retries: this.retries,
       view: () => this.view(),
-      publish: () => this.publisher.publish(this.state),
+      publish: () => this.publisher.publish(this.input, this.state, this.recorder.recent),
       // One record, one activity: a single change as one event, a previous run's queue as a batch.
       write: (view, events, version) => recordIncident(view, events.length === 1 ? events[0] : events, version),
       carried: carried ?? null,
     });
   }
 
-  view(): IncidentView {
-    return incidentView(this.input, this.state, this.attention, Date.now());
+  view(now = Date.now()): IncidentView {
+    return incidentView(this.input, this.state, this.attention, now);
   }
 
   /**
@@ -97,7 +97,7 @@ export class IncidentCase {
   async run(): Promise<IncidentView> {
     const { input, state } = this;
     publishCaseKind('incident', input.brand, [{ key: Service, value: input.services }]);
-    this.publisher.publish(state);
+    this.publisher.publish(input, state, this.recorder.recent);
     if (input.carried) {
       // A later run: nothing of intake again (no 'triggered', no second paging plan); the
       // previous run's queued records first, in order, before any new one.

@@ -1,3 +1,5 @@
+import { defineStatusQuery } from '../common/read-time';
+import type { DetailsAction } from '../../domain/ui-details';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AlertSignal, AlertWindow } from '../../domain/incident/alert';
 import type { PlannedEngagement } from '../../domain/incident/engagement';
@@ -101,6 +103,8 @@ export interface IncidentCarried {
   seq: number;
   /** Records of changes made while the previous run drained: written first by the next run, in order. */
   unrecorded: IncidentEventRecord[];
+  /** The last few actions the UI's details list (absent in runs carried before they were kept). */
+  recent?: DetailsAction[];
   /** Which run of the incident this is (1 = the first). */
   run: number;
   /**
@@ -221,7 +225,7 @@ export const reviewIncidentUpdate = defineUpdate<IncidentView, [ReviewRequest]>(
 export const closeIncidentUpdate = defineUpdate<IncidentView, [CloseIncidentRequest]>('close');
 /** The incident affects an enterprise customer (learnt after it opened): enterprise coverage and engagements from now on. */
 export const markEnterpriseUpdate = defineUpdate<IncidentView, [MarkEnterpriseRequest]>('mark_enterprise');
-export const incidentStatusQuery = defineQuery<IncidentView>('status');
+export const incidentStatusQuery = defineStatusQuery<IncidentView>();
 
 /** From the alert group: more alerts of the incident's fingerprint arrived. */
 export const moreAlertsSignal = defineSignal<[{ count: number; lastAt: number }]>('moreAlerts');

@@ -1,5 +1,8 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { IncidentMetric } from '../../domain/incident/incident-policy';
+import { incidentSchedule, metricName } from '../../domain/incident/schedule';
+import { earliest } from '../../domain/schedule';
+import { caseDetailsMarkdown, cell, DetailsAction, formatDuration, zonedTime } from '../../domain/ui-details';
 import type { CaseAttention } from '../common/needs-attention';
 import { Assignee, CaseStatus, Priority, SlaBreached, SlaNextDeadline } from '../search-attributes';
 import { iso, slaClockView } from '../sla-clock-view';
@@ -54,7 +57,7 @@ export class IncidentPublisher {
   /** Search attributes last upserted: an action that changes none of them (a note) adds no history event. */
   private published: string | null = null;
 
-  publish(s: IncidentState): void {
+  publish(input: IncidentInput, s: IncidentState, recent: readonly DetailsAction[]): void {
     const next = nextDeadline(s);
     const attributes = [
       { key: CaseStatus, value: s.status },
@@ -66,23 +69,27 @@ export class IncidentPublisher {
     const published = JSON.stringify(attributes.map((a) => a.value));
     if (published !== this.published) upsertSearchAttributes([...attributes]);
     this.published = published;
-    setCurrentDetails(details(s));
+    setCurrentDetails(incidentDetails(input, s, recent));
   }
 }
 
-function details(s: IncidentState): string {
-  const clockRows = liveClocks(s).map((c) => `| ${c.metric === 'firstResponse' ? 'response (ack)' : c.metric} | ${c.deadlineAt === null ? '—' : new Date(c.deadlineAt).toISOString()} | ${c.state} |`);
-  const pageRows = s.pages.map((p) => `| ${p.step + 1} | ${p.targets.join(', ')} | ${new Date(p.dueAt).toISOString()} | ${p.state}${p.response ? ` (${p.response.pager}: ${p.response.status})` : ''} |`);
-  const nextPage = s.pages.find((p) => p.state === 'scheduled');
-  const engagementRows = s.engagements.map((e) => `| Level ${e.level} | ${e.targets.join(', ')} | ${new Date(e.dueAt).toISOString()} | ${e.state}${e.via ? ` (${e.via})` : ''} |`);
-  return [
-    `**${s.status}** · ${s.priority} · ${s.alertCount} alert(s) · triggered ${new Date(s.openedAt).toISOString()} · acknowledged by ${s.acknowledgedBy ?? 'nobody yet'}`,
-    ...(nextPage ? [`next escalation: level ${nextPage.level + 1} at ${new Date(nextPage.dueAt).toISOString()}`] : []),
-    '',
-    '| SLA | deadline (UTC) | state |',
-    '|---|---|---|',
-    ...clockRows,
-    ...(pageRows.length ? ['', '| page | to | at (UTC) | state |', '|---|---|---|---|', ...pageRows] : []),
-    ...(engagementRows.length ? ['', '| engagement | to | due (UTC) | state |', '|---|---|---|---|', ...engagementRows] : []),
-  ].join('\n');
+/** The details pane: state, the next timer, each clock in the incident's calendar zone and UTC, pages and engagements numbered as the API numbers them, notes and actions. */
+export function incidentDetails(input: IncidentInput, s: IncidentState, recent: readonly DetailsAction[]): string {
+  const zone = calendarOf(input, s.priority, s.enterprise).timeZone;
+  const next = earliest(incidentSchedule(s));
+  const pageRows = s.pages.map((p) => `| ${p.step} | ${p.level} | ${p.loop} | ${cell(p.targets.join(', '))} | ${zonedTime(p.dueAt, zone)} | ${p.state}${p.response ? ` (${cell(p.response.pager)}: ${cell(p.response.status)})` : ''} |`);
+  const engagementRows = s.engagements.map((e) => `| Level ${e.level} | ${cell(e.targets.join(', '))} | ${zonedTime(e.dueAt, zone)} | ${e.state}${e.via ? ` (${cell(e.via)})` : ''} |`);
+  const noteLines = s.recentNotes.slice(-3).reverse().map((n) => `- ${zonedTime(n.at, zone)} · ${cell(n.actor)}: ${cell(n.text)}${n.truncated ? '…' : ''}`);
+  return caseDetailsMarkdown({
+    headline: `**${s.status}** · ${s.priority} incident ${input.incidentId}: ${cell(input.title)} · ${s.alertCount} alert(s) · acknowledged by ${s.acknowledgedBy ?? 'nobody yet'}${s.enterprise ? ' · enterprise' : ''}`,
+    next: next && { what: next.summary, at: next.at },
+    timeZone: zone,
+    clocks: liveClocks(s).map((c) => ({ name: metricName(c.metric), target: formatDuration(c.targetMs), dueAt: c.deadlineAt, atRiskAt: c.atRiskAt ?? c.atRiskSince, state: `${c.state}${c.atRiskSince !== null && c.state === 'running' ? ' (at risk)' : ''}` })),
+    sections: [
+      ...(pageRows.length ? [['| pages[].step | level | loop | to | due | state |', '|---|---|---|---|---|---|', ...pageRows].join('\n')] : []),
+      ...(engagementRows.length ? [['| engagement | to | due | state |', '|---|---|---|---|', ...engagementRows].join('\n')] : []),
+      ...(noteLines.length ? [[`**Latest notes** (${s.notesTotal} in all)`, ...noteLines].join('\n')] : []),
+    ],
+    recent,
+  });
 }

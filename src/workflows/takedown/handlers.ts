@@ -1,3 +1,4 @@
+import { readTime } from '../common/read-time';
 import { deprecatePatch, setHandler } from '@temporalio/workflow';
 import { complaintDecisionMessage, counterNoticeForwardMessage, decisionNoticeMessage, restoredMessage } from '../../domain/takedown/case-messages';
 import {
@@ -26,7 +27,7 @@ import type { Proceeding } from './proceeding';
  */
 export function registerTakedownHandlers(p: Proceeding): void {
   // First, so the case is readable from its first moment.
-  setHandler(takedownStatusQuery, () => p.view());
+  setHandler(takedownStatusQuery, (read) => p.view(readTime(read)));
 
   /** The handler's body runs once per update: a retry from an earlier run is answered, not applied. */
   const once =

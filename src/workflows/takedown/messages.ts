@@ -1,4 +1,5 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineStatusQuery } from '../common/read-time';
+import { defineUpdate } from '@temporalio/workflow';
 import type { TakedownCase, TakedownDecision, TakedownState } from '../../domain/takedown/case';
 import type { DeadlineStatus, TakedownTier } from '../../domain/takedown/deadlines';
 import type { LegalBasis, NoticeItem, NotifierRole, TakedownNotice } from '../../domain/takedown/notice';
@@ -224,7 +225,7 @@ export const complaintUpdate = defineUpdate<TakedownView, [ComplaintRequest]>('r
 export const upholdDecisionUpdate = defineUpdate<TakedownView, [ComplaintDecisionRequest]>('upholdDecision');
 export const reverseDecisionUpdate = defineUpdate<TakedownView, [ComplaintDecisionRequest]>('reverseDecision');
 export const noteTakedownUpdate = defineUpdate<TakedownView, [TakedownNoteRequest]>('note');
-export const takedownStatusQuery = defineQuery<TakedownView>('status');
+export const takedownStatusQuery = defineStatusQuery<TakedownView>();
 
 /** Takedown case IDs: `takedown-` and 26 lower-case hex characters. */
 export const TAKEDOWN_ID = /^takedown-[a-z0-9]{26}$/;

@@ -1,4 +1,5 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineStatusQuery } from '../common/read-time';
+import { defineUpdate } from '@temporalio/workflow';
 import type { NoticeItem } from '../../domain/takedown/notice';
 import type { PreservationPolicy, PreservationState } from '../../domain/takedown/preservation';
 import type { TakedownActorRef } from './messages';
@@ -70,6 +71,6 @@ export interface ExtendPreservationRequest {
 }
 
 export const extendPreservationUpdate = defineUpdate<PreservationView, [ExtendPreservationRequest]>('extendPreservation');
-export const preservationStatusQuery = defineQuery<PreservationView>('status');
+export const preservationStatusQuery = defineStatusQuery<PreservationView>();
 
 export const PRESERVATION_ID = /^preservation-[a-z0-9]{26}$/;

@@ -15,7 +15,7 @@ export interface Proceeding {
   readonly s: TakedownRunState;
   readonly budget: RunBudget;
   readonly retries: RetriedUpdates;
-  view(): TakedownView;
+  view(now?: number): TakedownView;
   /** In a validator: refuses (as an update failure) an action the domain does not allow now. */
   check(command: TakedownCommand, actor: TakedownActor): void;
   /** Applies the action now (the domain checks again: the state may have moved since the validator ran). */

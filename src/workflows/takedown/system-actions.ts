@@ -25,9 +25,14 @@ function contentRestricted(p: Proceeding): boolean {
  * time a restriction stands), keeps them replaying.
  */
 export function restrictionEndAt(p: Proceeding): number | null {
-  const endsAt = restrictionEnd(p.s.c, p.s.restrictionLiftedAt, contentRestricted(p));
+  const endsAt = plannedRestrictionEnd(p);
   if (endsAt !== null) deprecatePatch('takedown-restriction-end');
   return endsAt;
+}
+
+/** The same end, asked without touching the retired patch: for what the UI shows (its marker stays where the loop asked). */
+export function plannedRestrictionEnd(p: Proceeding): number | null {
+  return restrictionEnd(p.s.c, p.s.restrictionLiftedAt, contentRestricted(p));
 }
 
 /** The first run's start, after the notice is recorded: completeness decided the route at intake (assessCompleteness per regime); the system takes it. */

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, deprecatePatch, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, deprecatePatch, proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { applyTakedownAction, checkTakedownCommand, openTakedownCase, TakedownActor, TakedownCommand, TakedownHistoryEntry } from '../../domain/takedown/case';
 import { takedownTier } from '../../domain/takedown/deadlines';
@@ -14,8 +14,8 @@ import { NOTES_IN_VIEW, TakedownCarried, TakedownInput, TakedownRunState, Takedo
 import { registerTakedownHandlers } from './handlers';
 import type { Proceeding } from './proceeding';
 import { asTakedownRefusal } from './refusals';
-import { fireDue, restrictionEndAt, routeAtIntake } from './system-actions';
-import { lastOf, notePreview, showTakedownDetails, takedownView } from './view';
+import { fireDue, plannedRestrictionEnd, restrictionEndAt, routeAtIntake } from './system-actions';
+import { lastOf, notePreview, takedownDetails, takedownView } from './view';
 
 const { recordTakedown } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
 
@@ -113,8 +113,8 @@ class TakedownProceeding implements Proceeding {
     return this.input.caseId;
   }
 
-  view(): TakedownView {
-    return takedownView(this.input, this.s, this.attention.viewField, Date.now());
+  view(now = Date.now()): TakedownView {
+    return takedownView(this.input, this.s, this.attention.viewField, now);
   }
 
   check(command: TakedownCommand, actor: TakedownActor): void {
@@ -181,12 +181,13 @@ class TakedownProceeding implements Proceeding {
       ]);
       this.lastPublished = published;
     }
-    showTakedownDetails(this.input, this.s, Date.now());
+    // The restriction's end without asking its retired patch: the marker's place in saved histories is the loop's.
+    setCurrentDetails(takedownDetails(this.input, this.s, this.clocks(plannedRestrictionEnd), this.recorder.recent, Date.now()));
   }
 
-  private clocks(): TakedownClocks {
+  private clocks(restrictionEnd: (p: Proceeding) => number | null = restrictionEndAt): TakedownClocks {
     const { c, atRiskSentFor, breachSentFor } = this.s;
-    return { c, clocks: this.input.policy.clocks, atRiskSentFor, breachSentFor, restrictionEndsAt: restrictionEndAt(this) };
+    return { c, clocks: this.input.policy.clocks, atRiskSentFor, breachSentFor, restrictionEndsAt: restrictionEnd(this) };
   }
 
   async run(): Promise<TakedownView> {

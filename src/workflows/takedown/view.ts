@@ -1,7 +1,8 @@
-import { setCurrentDetails } from '@temporalio/workflow';
 import { deadlineStatus } from '../../domain/takedown/deadlines';
 import { Measure, possibleMeasures } from '../../domain/takedown/regime';
-import { nextTakedownDeadline, REVIEWABLE } from '../../domain/takedown/schedule';
+import { earliest } from '../../domain/schedule';
+import { nextTakedownDeadline, REVIEWABLE, TakedownClocks, takedownSchedule } from '../../domain/takedown/schedule';
+import { caseDetailsMarkdown, cell, DetailsAction, DetailsClock } from '../../domain/ui-details';
 import type { NeedsAttentionView } from '../common/needs-attention';
 import { DecisionClockStatus, NOTE_PREVIEW_CHARS, TakedownInput, TakedownNoteView, TakedownRunState, TakedownView } from './messages';
 
@@ -89,23 +90,42 @@ export function takedownView(input: TakedownInput, s: TakedownRunState, attentio
   };
 }
 
-/** The Temporal UI's current details: the case's clocks. No personal data: the notifier is named by role only. */
-export function showTakedownDetails(input: TakedownInput, s: TakedownRunState, now: number): void {
+const REGIME_NAMES: Record<string, string> = { dmca: 'DMCA §512', dsa: 'DSA Art. 16', platform_terms: 'platform terms' };
+const measureName = (m: Measure): string => (m.kind === 'geo_restriction' ? `geo-restriction (${m.countries.join(', ')})` : m.kind.replace(/_/g, ' '));
+
+/**
+ * The Temporal UI's current details: state, the next timer, the statutory clocks in the legal
+ * calendar's zone and UTC, the measures possible, the items, the messages sent, the last actions.
+ * No personal data: the notifier is named by role only, items by content ID or URL.
+ */
+export function takedownDetails(input: TakedownInput, s: TakedownRunState, clocks: TakedownClocks, recent: readonly DetailsAction[], now: number): string {
   const { c } = s;
   const due = c.decisionDue;
-  const rows = [
-    `| decision | ${iso(due?.dueAt) ?? '—'} | ${due ? decisionClockStatus(s, now) : 'not started'} |`,
-    ...(c.state === 'needs_info' ? [`| notifier's answer | ${iso(c.infoRequestLapsesAt)} | waiting |`] : []),
-    ...(c.restoreWindow ? [`| restore (§512(g)) | ${iso(c.restoreWindow.notBefore)} – ${iso(c.restoreWindow.notAfter)} | ${c.state} |`] : []),
-    ...(c.complaintClosesAt !== null ? [`| complaints (Art. 20) | until ${iso(c.complaintClosesAt)} | ${c.state === 'complaint_review' ? 'under review' : 'open'} |`] : []),
+  const regimes = c.regimes.map((r) => REGIME_NAMES[r] ?? r).join(' + ');
+  const next = earliest(takedownSchedule(clocks));
+  const rows: DetailsClock[] = [
+    { name: `decision (${regimes}, ${c.tier} tier)`, dueAt: due?.dueAt ?? null, atRiskAt: due?.atRiskAt ?? null, state: due ? decisionClockStatus(s, now).replace(/_/g, ' ') : 'not started' },
+    ...(c.state === 'needs_info' ? [{ name: "notifier's answer (request lapses)", dueAt: c.infoRequestLapsesAt, state: 'waiting' }] : []),
+    ...(c.restoreWindow
+      ? [
+          { name: 'restore window opens (§512(g))', dueAt: c.restoreWindow.notBefore, state: c.state.replace(/_/g, ' ') },
+          { name: 'restore window closes (§512(g))', dueAt: c.restoreWindow.notAfter, state: c.state.replace(/_/g, ' ') },
+        ]
+      : []),
+    ...(c.complaintClosesAt !== null ? [{ name: 'complaints (DSA Art. 20) close', dueAt: c.complaintClosesAt, state: c.state === 'complaint_review' ? 'under review' : 'open' }] : []),
   ];
-  setCurrentDetails(
-    [
-      `**${c.state}** · ${c.legalBasis} · ${c.regimes.join(' + ')} · ${c.tier} tier · ${input.notice.items.length} item(s) · notifier: ${input.notice.notifier.role} · reviewer: ${c.reviewer ?? 'none yet'}`,
-      '',
-      '| clock | due (UTC) | state |',
-      '|---|---|---|',
-      ...rows,
-    ].join('\n'),
-  );
+  const items = input.notice.items.slice(0, 5).map((i) => `\`${cell(i.contentId ?? i.url ?? '?')}\``);
+  const sent = s.communications.slice(-3).map((m) => `${m.kind.replace(/_/g, ' ')} → ${m.recipient}`);
+  return caseDetailsMarkdown({
+    headline: `**${c.state.replace(/_/g, ' ')}** · takedown ${input.caseId} · ${c.legalBasis.replace(/_/g, ' ')} · ${regimes} · ${c.tier} tier · notifier: ${input.notice.notifier.role} · reviewer: ${c.reviewer ?? 'none yet'}`,
+    next: next && { what: next.summary, at: next.at },
+    timeZone: input.policy.clocks.calendar.timeZone,
+    clocks: rows,
+    sections: [
+      `**Items** (${input.notice.items.length}): ${items.join(', ')}${input.notice.items.length > items.length ? ', …' : ''}`,
+      `**Measures possible:** ${c.decision ? `decided: ${c.decision.outcome.replace(/_/g, ' ')}, ${measureName(c.decision.measure)}` : measuresFor(input, s).map(measureName).join(' · ')}`,
+      ...(sent.length ? [`**Messages sent** (${s.communicationsTotal}): ${sent.join(' · ')}`] : []),
+    ],
+    recent,
+  });
 }

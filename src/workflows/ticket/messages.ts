@@ -1,4 +1,6 @@
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineStatusQuery } from '../common/read-time';
+import type { DetailsAction } from '../../domain/ui-details';
+import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Channel, EscalationLevel, SlaClockKind, SlaMetric } from '../../domain/policy/policy.schema';
 import type { TicketPolicy } from '../../domain/policy/ticket-policy';
 import type { EarlierClocks } from '../../domain/sla/bounded-history';
@@ -102,6 +104,8 @@ export interface TicketCarried {
   seq: number;
   /** Records of changes applied while the previous run drained (a few, bounded by that moment's updates). */
   unrecorded: CaseEvent[];
+  /** The last few actions the UI's details list (absent in runs carried before they were kept). */
+  recent?: DetailsAction[];
   /** IDs of the latest updates applied (retried-updates.ts): one delivered again to a later run is answered, not applied twice. */
   updates?: string[];
   /** NPS, root-cause tags, handle time (absent in runs carried before they existed: none). */
@@ -265,7 +269,7 @@ export const csatUpdate = defineUpdate<TicketView, [CsatRequest]>('csat');
 export const rootCauseUpdate = defineUpdate<TicketView, [RootCauseRequest]>('rootCause');
 /** Moves an open ticket to another policy version, explicitly and on the record. */
 export const repinUpdate = defineUpdate<TicketView, [RepinRequest]>('repin');
-export const statusQuery = defineQuery<TicketView>('status');
+export const statusQuery = defineStatusQuery<TicketView>();
 
 /** From an incident this ticket is linked to: it was resolved; the customer is told and the ticket resolves. */
 export const incidentResolvedSignal = defineSignal<[{ incidentId: string; summary: string }]>('incidentResolved');

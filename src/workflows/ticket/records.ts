@@ -38,16 +38,21 @@ export class TicketRecords {
     this.recorder = new CaseRecorder<TicketView>({
       caseId: input.ticketId,
       ...deps,
-      publish: () => publishTicket(state),
+      publish: () => publishTicket(input, state, this.recorder.recent),
       write: (view, events) => this.write(view, events),
       // Histories recorded before the case core replay only with the ticket's old command order.
       alwaysAwaitOpening: true,
-      carried: input.carried ? { seq: input.carried.seq, unrecorded: input.carried.unrecorded } : null,
+      carried: input.carried ? { seq: input.carried.seq, unrecorded: input.carried.unrecorded, recent: input.carried.recent } : null,
     });
   }
 
   carry(): RecorderCarried {
     return this.recorder.carry();
+  }
+
+  /** The last few actions, for the UI's details. */
+  get recent() {
+    return this.recorder.recent;
   }
 
   /** A new ticket's 'opened' record, or what the previous run queued while it drained. */

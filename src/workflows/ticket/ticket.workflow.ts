@@ -1,3 +1,4 @@
+import { readTime } from '../common/read-time';
 import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
 import { applyTicketAction, checkTicketAction, isFirstContactResolution, TicketAction } from '../../domain/ticket';
 import { fulfilSlaClock, isSettled } from '../../domain/sla/clock';
@@ -59,8 +60,8 @@ export class TicketCase {
     });
   }
 
-  view(): TicketView {
-    return ticketView(this.input, this.state, this.attention, Date.now());
+  view(now = Date.now()): TicketView {
+    return ticketView(this.input, this.state, this.attention, now);
   }
 
   commit(type: string, actor: string, data: Record<string, unknown>, eventKey?: string): Promise<TicketView> {
@@ -69,14 +70,14 @@ export class TicketCase {
 
   registerHandlers(): void {
     // The status query first, so the ticket is readable from its first moment.
-    setHandler(statusQuery, () => this.view());
+    setHandler(statusQuery, (read) => this.view(readTime(read)));
     registerTicketHandlers(this);
   }
 
   async run(): Promise<TicketView> {
     // Search attributes and details travel with continue-as-new; set again, they cost nothing.
     publishCaseKind('ticket', this.input.brand);
-    publishTicket(this.state);
+    publishTicket(this.input, this.state, this.records.recent);
     await this.records.open();
     // Runs beside the lifecycle: people may act on the ticket while the checks come in.
     const checklist = runPlaybackChecklist(this);

@@ -2,7 +2,9 @@ import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow'
 import { PLAYBACK_CHECKS } from '../../domain/playback/checklist';
 import { reportFactsView } from '../../domain/ticket/report-facts';
 import { anyBreached } from '../../domain/sla/bounded-history';
-import type { SlaClock } from '../../domain/sla/clock';
+import { SlaClock, slaClockKind } from '../../domain/sla/clock';
+import { earliest } from '../../domain/schedule';
+import { caseDetailsMarkdown, DetailsAction, formatDuration } from '../../domain/ui-details';
 import type { CaseAttention } from '../common/needs-attention';
 import { iso, slaClockView } from '../sla-clock-view';
 import { Assignee, CaseStatus, Priority, SlaBreached, SlaNextDeadline } from '../search-attributes';
@@ -55,7 +57,7 @@ export function ticketView(input: TicketInput, s: TicketState, attention: CaseAt
 }
 
 /** Search attributes (what lists filter on) and the UI's details table, after each change. */
-export function publishTicket(s: TicketState): void {
+export function publishTicket(input: Pick<TicketInput, 'ticketId' | 'channel' | 'customerRef'>, s: TicketState, recent: readonly DetailsAction[]): void {
   const next = s.nextDeadline();
   upsertSearchAttributes([
     { key: CaseStatus, value: s.status },
@@ -65,25 +67,26 @@ export function publishTicket(s: TicketState): void {
     { key: SlaNextDeadline, value: next === null ? null : new Date(next) },
     { key: Assignee, value: s.assignee },
   ]);
-  const rows = s.liveClocks().map(
-    (c) =>
-      `| ${c.metric} | ${c.cycle} | ${fmtDuration(c.targetMs)}${c.clock === 'calendar' ? ' (elapsed)' : ''} | ${c.deadlineAt === null ? '—' : new Date(c.deadlineAt).toISOString()} | ${c.state}${c.atRiskSince !== null && c.state === 'running' ? ' (at risk)' : ''}${c.pauseReason ? ` (${c.pauseReason})` : ''} |`,
-  );
-  const pending = s.escalations.filter((e) => e.state === 'scheduled');
-  setCurrentDetails(
-    [
-      `**${s.status}** · ${s.priority} · assignee ${s.assignee ?? 'none'} · policy ${s.policy.version}`,
-      '',
-      '| SLA metric | cycle | target | deadline (UTC) | state |',
-      '|---|---|---|---|---|',
-      ...rows,
-      ...(pending.length ? ['', `Next escalation: ${pending[0].level} at ${new Date(pending[0].dueAt).toISOString()}`] : []),
-    ].join('\n'),
-  );
+  setCurrentDetails(ticketDetails(input, s, recent, Date.now()));
 }
 
-function fmtDuration(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  return `${ms / 1000}s`;
+/** The details pane: state, what is next, each live clock in the coverage calendar's zone and UTC, the last actions. */
+export function ticketDetails(input: Pick<TicketInput, 'ticketId' | 'channel' | 'customerRef'>, s: TicketState, recent: readonly DetailsAction[], now: number): string {
+  const next = earliest(s.schedule(now));
+  const pending = s.escalations.filter((e) => e.state === 'scheduled');
+  return caseDetailsMarkdown({
+    headline: `**${s.status}** · ${s.priority} ticket ${input.ticketId} via ${input.channel} · assignee ${s.assignee ?? 'none'} · policy ${s.policy.version}`,
+    next: next && { what: next.summary, at: next.at },
+    timeZone: s.calendar.timeZone,
+    clocks: s.liveClocks().map((c) => ({
+      name: `${c.metric}${c.cycle > 1 ? ` (cycle ${c.cycle})` : ''}`,
+      target: `${formatDuration(c.targetMs)} ${slaClockKind(c) === 'calendar' ? 'elapsed' : 'business'}`,
+      dueAt: c.deadlineAt,
+      atRiskAt: c.atRiskAt ?? c.atRiskSince,
+      state: `${c.state}${c.atRiskSince !== null && c.state === 'running' ? ' (at risk)' : ''}${c.pauseReason ? ` (${c.pauseReason.replace(/_/g, ' ')})` : ''}`,
+    })),
+    sections: pending.length ? [`Escalation pending: ${pending.map((e) => `${e.level} (${e.metric})`).join(', ')}`] : [],
+    // The customer acts under their reference: the pane says "customer", never the reference.
+    recent: recent.map((a) => (a.actor === input.customerRef ? { ...a, actor: 'customer' } : a)),
+  });
 }

@@ -27,7 +27,7 @@ function triggered(policy: IncidentPolicy, priority: string, triggeredAt: number
   }
   const steps = policy.pagePriorities.includes(priority) ? escalationSteps(policy.escalation) : [];
   const times = pageDueTimes(steps, calendar, triggeredAt);
-  const pages: SchedulePage[] = steps.map((s, i) => ({ level: s.level, loop: s.loop, targets: s.targets, dueAt: times[i], state: 'scheduled' }));
+  const pages: SchedulePage[] = steps.map((s, i) => ({ step: s.step, level: s.level, loop: s.loop, targets: s.targets, dueAt: times[i], state: 'scheduled' }));
   return { status: 'triggered', clocks, pages, reviewDueAt: null, reviewReminders: [], reviewOverdueSent: false };
 }
 
@@ -50,26 +50,26 @@ describe('incident schedule on the shipped uoozee pack (America/New_York, 09:00â
       '2026-12-04T21:50:00.000Z',
       '2026-12-04T21:55:00.000Z',
     ]);
-    expect(next(s)).toEqual({ at: '2026-12-04T21:30:00.000Z', summary: 'page level 1: rotation:sre-primary' });
-    // The second loop is named as such.
-    expect(incidentSchedule(s).find((d) => d.at === s.pages[3].dueAt)?.summary).toBe('page level 1 (loop 2): rotation:sre-primary');
+    expect(next(s)).toEqual({ at: '2026-12-04T21:30:00.000Z', summary: 'page step 0 (level 0): rotation:sre-primary' });
+    // Named as the API numbers pages: pages[3] is level 0 of the second pass (loop 1).
+    expect(incidentSchedule(s).find((d) => d.at === s.pages[3].dueAt)?.summary).toBe('page step 3 (level 0, loop 1): rotation:sre-primary');
   });
 
   it('a P1 whose pages went out waits for its clocks: seed "P1 â€” initial response â‰¤15 minutes, mitigation action â‰¤2 hours", at risk at 75 %', () => {
     const s = triggered(UOOZEE, 'P1', friday1630);
     s.pages = s.pages.map((p) => ({ ...p, state: 'sent' }));
-    expect(next(s)).toEqual({ at: '2026-12-04T21:41:15.000Z', summary: 'acknowledgement SLA at-risk point' });
+    expect(next(s)).toEqual({ at: '2026-12-04T21:41:15.000Z', summary: 'acknowledgement SLA at-risk point (15m target)' });
     s.clocks.firstResponse = markSlaClockAtRisk(s.clocks.firstResponse!, at('2026-12-04T21:41:15Z'));
-    expect(next(s)).toEqual({ at: '2026-12-04T21:45:00.000Z', summary: 'acknowledgement SLA deadline' });
+    expect(next(s)).toEqual({ at: '2026-12-04T21:45:00.000Z', summary: 'acknowledgement SLA deadline (15m target)' });
     s.clocks.firstResponse = fulfilSlaClock(s.clocks.firstResponse!, UOOZEE.priorities.P1.calendar, at('2026-12-04T21:44:00Z'));
-    expect(next(s)).toEqual({ at: '2026-12-04T23:00:00.000Z', summary: 'mitigation SLA at-risk point' });
+    expect(next(s)).toEqual({ at: '2026-12-04T23:00:00.000Z', summary: 'mitigation SLA at-risk point (2h target)' });
   });
 
   it('a page and a deadline due at the same instant: the timer is named after the page', () => {
     const s = triggered(UOOZEE, 'P1', friday1630);
     s.pages = s.pages.map((p, i) => ({ ...p, state: i === 3 ? 'scheduled' : 'cancelled' }));
     s.clocks.firstResponse = markSlaClockAtRisk(s.clocks.firstResponse!, friday1630);
-    expect(next(s)).toEqual({ at: '2026-12-04T21:45:00.000Z', summary: 'page level 1 (loop 2): rotation:sre-primary' });
+    expect(next(s)).toEqual({ at: '2026-12-04T21:45:00.000Z', summary: 'page step 3 (level 0, loop 1): rotation:sre-primary' });
   });
 
   it('a P2 pages and counts in business hours only: triggered Friday 17:50, its later pages and its clocks land on Monday', () => {
@@ -80,14 +80,14 @@ describe('incident schedule on the shipped uoozee pack (America/New_York, 09:00â
     expect(isoOf(s.clocks.firstResponse!.deadlineAt!)).toBe('2026-12-07T14:50:00.000Z');
     expect(isoOf(s.clocks.resolution!.deadlineAt!)).toBe('2026-12-07T21:50:00.000Z');
     s.pages = s.pages.map((p) => ({ ...p, state: 'cancelled' }));
-    expect(next(s)).toEqual({ at: '2026-12-07T14:35:00.000Z', summary: 'acknowledgement SLA at-risk point' });
+    expect(next(s)).toEqual({ at: '2026-12-07T14:35:00.000Z', summary: 'acknowledgement SLA at-risk point (1h target)' });
   });
 
   it('a P3 does not page (pagePriorities P1, P2): only its clocks are due', () => {
     const s = triggered(UOOZEE, 'P3', friday1630);
     expect(s.pages).toEqual([]);
     // 4 h of business time from Friday 16:30: 1.5 h on Friday, 2.5 h on Monday from 09:00; at risk after 3 h.
-    expect(next(s)).toEqual({ at: '2026-12-07T15:30:00.000Z', summary: 'acknowledgement SLA at-risk point' });
+    expect(next(s)).toEqual({ at: '2026-12-07T15:30:00.000Z', summary: 'acknowledgement SLA at-risk point (4h target)' });
   });
 
   it('a resolved P1: the review is due five business days later, reminded 9 h and 2 h before (45 h of 09:00â€“18:00)', () => {
@@ -128,9 +128,9 @@ describe('incident schedule on the shipped vivtone pack (America/Chicago, 09:00â
     expect(isoOf(s.clocks.firstResponse!.deadlineAt!)).toBe('2026-12-04T23:15:00.000Z');
     s.pages = s.pages.map((p, i) => (i === 0 ? { ...p, state: 'sent' } : p));
     // At risk at 75 % of 30 min: Friday 17:07:30, before the page.
-    expect(next(s)).toEqual({ at: '2026-12-04T23:07:30.000Z', summary: 'acknowledgement SLA at-risk point' });
+    expect(next(s)).toEqual({ at: '2026-12-04T23:07:30.000Z', summary: 'acknowledgement SLA at-risk point (30m target)' });
     s.clocks.firstResponse = markSlaClockAtRisk(s.clocks.firstResponse!, at('2026-12-04T23:07:30Z'));
-    expect(next(s)).toEqual({ at: '2026-12-04T23:15:00.000Z', summary: 'page level 2: rotation:support-l2' });
+    expect(next(s)).toEqual({ at: '2026-12-04T23:15:00.000Z', summary: 'page step 1 (level 1): rotation:support-l2' });
   });
 
   it('an S1 resolved Friday 2026-12-18 15:00: review due after 40 business hours, Christmas skipped (Monday 28th 15:00), reminded 8 h before', () => {

@@ -57,13 +57,13 @@ describe('takedown schedule (shipped uoozee pack)', () => {
     const accepted = nyEst(11, 20, 16, 30);
     const c = caseAfter(['dmca'], accepted, [[{ action: 'accept' }, SYSTEM, accepted]]);
     expect(takedownSchedule(at(c))).toEqual([
-      { at: accepted + 126 * HOUR, summary: `decision at risk (due ${new Date(nyEst(11, 27, 16, 30)).toISOString()})` },
-      { at: nyEst(11, 27, 16, 30), summary: 'decision due' },
+      { at: accepted + 126 * HOUR, summary: 'decision at risk (DMCA §512 notice, standard tier, 7d, due 2026-11-27 21:30:00 UTC)' },
+      { at: nyEst(11, 27, 16, 30), summary: 'decision due (DMCA §512 notice, standard tier, 7d)' },
     ]);
     expect(nextTakedownDue(at(c))?.summary).toMatch(/^decision at risk/);
     // The at-risk escalation sent for this deadline: the breach is next; both sent: nothing.
     const dueAt = c.decisionDue!.dueAt;
-    expect(nextTakedownDue(at(c, { atRiskSentFor: dueAt }))).toEqual({ at: nyEst(11, 27, 16, 30), summary: 'decision due' });
+    expect(nextTakedownDue(at(c, { atRiskSentFor: dueAt }))).toEqual({ at: nyEst(11, 27, 16, 30), summary: 'decision due (DMCA §512 notice, standard tier, 7d)' });
     expect(nextTakedownDue(at(c, { atRiskSentFor: dueAt, breachSentFor: dueAt }))).toBeNull();
     // Decided: the decision clock stops (a decided case waits for a person to apply it).
     const inReview = applyTakedownAction(c, { action: 'assign', reviewer: 'legal-7' }, LEGAL, accepted + HOUR, clocks);
@@ -75,7 +75,7 @@ describe('takedown schedule (shipped uoozee pack)', () => {
   it('a DSA child-safety report is due in the pack\'s 12 hours, over the weekend alike', () => {
     const accepted = nyEst(11, 21, 8); // Saturday 08:00
     const c = caseAfter(['dsa', 'dmca'], accepted, [[{ action: 'accept' }, SYSTEM, accepted]], 'safety');
-    expect(nextTakedownDue(at(c, { atRiskSentFor: c.decisionDue!.dueAt }))).toEqual({ at: nyEst(11, 21, 20), summary: 'decision due' });
+    expect(nextTakedownDue(at(c, { atRiskSentFor: c.decisionDue!.dueAt }))).toEqual({ at: nyEst(11, 21, 20), summary: 'decision due (DSA Art. 16 notice + DMCA §512 notice, safety tier, 12h)' });
   });
 
   it("an incomplete notice waits 14 days for the notifier's answer, then lapses", () => {

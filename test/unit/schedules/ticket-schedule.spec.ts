@@ -28,7 +28,7 @@ function opened(policy: TicketPolicy, priority: string, receivedAt: number): Tic
   return { status: 'new', clocks, escalations: [], deferred: [], resolvedAt: null, autoCloseAfterMs: policy.autoCloseAfterMs, surveyClosesAt: null, csatGiven: false };
 }
 
-const dueOf = (s: TicketScheduleState, now: number, summary: string) => utc(ticketSchedule(s, now).find((d) => d.summary === summary)?.at);
+const dueOf = (s: TicketScheduleState, now: number, summary: string) => utc(ticketSchedule(s, now).find((d) => d.summary.startsWith(`${summary} (`))?.at);
 
 describe('ticketSchedule on the shipped packs', () => {
   it('uoozee P2 (New York business hours) received Friday 16:30: first response that evening, resolution on Monday', () => {
@@ -41,7 +41,7 @@ describe('ticketSchedule on the shipped packs', () => {
     expect(dueOf(s, friday, 'resolution SLA deadline')).toBe('2026-11-23T20:30:00.000Z'); // Monday 15:30 EST
     expect(dueOf(s, friday, 'resolution SLA at-risk point')).toBe('2026-11-23T18:30:00.000Z'); // 6 h in: Monday 13:30
     expect(ticketSchedule(s, friday).some((d) => d.summary.startsWith('mitigation'))).toBe(false); // P2 has no mitigation target
-    expect(earliest(ticketSchedule(s, friday))).toEqual({ at: at('2026-11-20T17:15:00-05:00'), summary: 'firstResponse SLA at-risk point' });
+    expect(earliest(ticketSchedule(s, friday))).toEqual({ at: at('2026-11-20T17:15:00-05:00'), summary: 'firstResponse SLA at-risk point (1h business target)' });
   });
 
   it('uoozee P2 received the evening before Thanksgiving: the holiday does not count, the deadline is Friday', () => {
@@ -83,8 +83,8 @@ describe('ticketSchedule on the shipped packs', () => {
       ],
     };
     expect(ticketSchedule(paused, friday + MIN).map((d) => d.summary)).toEqual([
-      'firstResponse SLA deadline',
-      'firstResponse SLA at-risk point',
+      'firstResponse SLA deadline (1h business target)',
+      'firstResponse SLA at-risk point (1h business target)',
       'escalation to level2 (firstResponse)',
       "sla_at_risk notification (resolution) at the coverage window's opening",
     ]);
