@@ -13,9 +13,12 @@ export interface JsonPayloads {
 /**
  * The body has no DTO (the protocol's shape is an interface), so it is checked here: a Payload is
  * an object with base64 `data` and a `metadata` map of base64 strings, and nothing else — a
- * `true` in place of a Payload must not be encoded as an empty one.
+ * `true` in place of a Payload must not be encoded as an empty one. Proto3 JSON leaves an empty
+ * repeated field out, so `{}` is Payloads with none (the CLI sends it for a query without
+ * arguments, e.g. `temporal workflow metadata`); it answers `{"payloads":[]}`.
  */
-export function assertPayloads(body: JsonPayloads): void {
+export function assertPayloads(body: JsonPayloads): asserts body is JsonPayloads {
+  if (body !== null && typeof body === 'object' && !Array.isArray(body) && body.payloads === undefined) body.payloads = [];
   if (!body || !Array.isArray(body.payloads)) {
     throw Problem.validation([{ field: 'payloads', message: 'payloads must be an array of Payload (proto3 JSON)' }]);
   }

@@ -1,3 +1,4 @@
+import { utcTime } from '../../domain/ui-details';
 import { TAKEDOWN_STATES, type TakedownState } from '../../domain/takedown/case';
 import type { TakedownView } from '../../workflows/takedown/messages';
 import type { PreservationView } from '../../workflows/takedown/preservation-messages';
@@ -82,9 +83,8 @@ export function clocksOf(view: TakedownView, holds: readonly PreservationView[],
 /** "2026-12-10 07:26:16 UTC": to the second, no milliseconds. */
 export function utc(at: string | null | undefined): string {
   if (!at) return '—';
-  const d = new Date(at);
-  if (Number.isNaN(d.getTime())) return at;
-  return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  const ms = Date.parse(at);
+  return Number.isNaN(ms) ? at : utcTime(ms);
 }
 
 /** "in 3 h", "5 min ago": how far `at` is from `now`. */

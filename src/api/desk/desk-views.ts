@@ -1,3 +1,4 @@
+import { zonedTime } from '../../domain/ui-details';
 import { DECISION_OUTCOMES, TAKEDOWN_STATES } from '../../domain/takedown/case';
 import { REGIMES } from '../../domain/takedown/regime';
 import type { TakedownView } from '../../workflows/takedown/messages';
@@ -19,10 +20,13 @@ export function markBadge(mark: Mark): SafeHtml {
 
 const stateLabel = (state: string) => state.replace(/_/g, ' ');
 
-function time(at: string | null | undefined, now: number): SafeHtml {
+/** A moment: in the legal calendar's zone and UTC when the zone is known, else UTC; then how far off it is. */
+function time(at: string | null | undefined, now: number, timeZone?: string): SafeHtml {
   if (!at) return html`—`;
-  return html`<time datetime="${at}">${utc(at)}</time> <span class="muted" data-rel="${at}">(${relative(at, now)})</span>`;
+  return html`<time datetime="${at}">${zoned(at, timeZone)}</time> <span class="muted" data-rel="${at}">(${relative(at, now)})</span>`;
 }
+
+const zoned = (at: string, timeZone: string | undefined): string => (timeZone && !Number.isNaN(Date.parse(at)) ? zonedTime(Date.parse(at), timeZone) : utc(at));
 
 function errorBox(message: string, errors: readonly FieldError[] = []): SafeHtml {
   return html`<div class="error" role="alert"><strong>${message}</strong>${errors.length
@@ -130,6 +134,8 @@ export function caseBody(opts: {
   offered: DeskActionName[];
   csrf: string;
   now: number;
+  /** The legal calendar's zone (the brand's takedown policy): the clocks show it before UTC. */
+  timeZone?: string;
   flash?: string;
   refusal?: CaseRefusal;
   me: string;
@@ -160,7 +166,7 @@ ${opts.refusal ? errorBox(`Refused (${opts.refusal.status}): ${opts.refusal.deta
     ${clocks.length === 0
       ? html`<p>No clock runs on this case now.</p>`
       : html`<div class="table-wrap"><table><thead><tr><th scope="col">Clock</th><th scope="col">When</th><th scope="col">Status</th></tr></thead><tbody>${clocks.map(
-          (c) => html`<tr><td><strong>${c.name}</strong><br><span class="muted">${c.meaning}</span></td><td>${time(c.at, opts.now)}${c.atRiskAt ? html`<br><span class="muted">at risk from ${utc(c.atRiskAt)}</span>` : ''}</td><td>${markBadge(c.mark)}</td></tr>`,
+          (c) => html`<tr><td><strong>${c.name}</strong><br><span class="muted">${c.meaning}</span></td><td>${time(c.at, opts.now, opts.timeZone)}${c.atRiskAt ? html`<br><span class="muted">at risk from ${zoned(c.atRiskAt, opts.timeZone)}</span>` : ''}</td><td>${markBadge(c.mark)}</td></tr>`,
         )}</tbody></table></div>`}
   </section>
 

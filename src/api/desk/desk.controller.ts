@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config';
+import { PolicyRegistry } from '../../config/policy-registry';
 import { TAKEDOWN_ROLE } from '../../domain/takedown/case';
 import { AccessLogService } from '../access-log/access-log.service';
 import { accessorOf } from '../access-log/accessor';
@@ -57,6 +58,7 @@ export class DeskController {
     private readonly store: DeskStore,
     private readonly accessLog: AccessLogService,
     private readonly oidc: DeskOidc,
+    private readonly policies: PolicyRegistry,
   ) {
     this.failures = new AuthFailureLimiter(config.AUTH_FAILURE_LIMIT_PER_MINUTE);
   }
@@ -275,7 +277,8 @@ export class DeskController {
   private async renderCase(req: DeskRequest, res: Response, session: DeskSession, id: string, extra: { flash?: string; refusal?: CaseRefusal }): Promise<void> {
     const [{ takedown }, history] = await Promise.all([this.takedowns.get(id), this.takedowns.history(id)]);
     await this.logAccess(req, 'desk.case', id);
-    const body = caseBody({ takedown, history: history.items, offered: offeredActions(takedown), csrf: session.csrf, now: Date.now(), me: session.principal.name, ...extra });
+    const timeZone = this.policies.find(takedown.brand)?.takedowns?.clocks.calendar.timeZone;
+    const body = caseBody({ takedown, history: history.items, offered: offeredActions(takedown), csrf: session.csrf, now: Date.now(), timeZone, me: session.principal.name, ...extra });
     this.page(res, session, `Takedown ${id}`, body, extra.refusal?.status);
   }
 
