@@ -56,10 +56,10 @@ const DOCUMENT_GAPS: Record<string, { body?: Schema; query?: Parameter[] }> = {
   },
 };
 
+/** Proto3 JSON leaves an empty list out, so `payloads` is optional: `{}` is no payloads (answered `{"payloads":[]}`). */
 function codecBody(): Schema {
   return {
     type: 'object',
-    required: ['payloads'],
     properties: {
       payloads: {
         type: 'array',

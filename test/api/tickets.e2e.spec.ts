@@ -442,8 +442,8 @@ describe('the ticket lifecycle, lists and reports over HTTP', () => {
   it('reports count what happened', async () => {
     const breached = await open('P1'); // 2 s first response: breaches
     const met = await open('P4');
-    await act(met, 'reply', keys.agent, { message: 'hello' });
-    await act(met, 'resolve', keys.agent, { resolution: 'done' });
+    await act(met, 'reply', keys.agent, { message: 'hello', handleSeconds: 240 });
+    await act(met, 'resolve', keys.agent, { resolution: 'done', handleSeconds: 60 });
     await act(met, 'csat', keys.client, { score: 5 });
     await waitFor(async () => (await http('GET', `/v1/tickets/${breached}`, { key: keys.agent })).body.slaBreached, { what: 'breach' });
     await waitFor(async () => (await ds.query(`SELECT csat_score FROM tickets WHERE id = $1`, [met]))[0]?.csat_score === 5, { what: 'csat in read model' });
@@ -472,7 +472,26 @@ describe('the ticket lifecycle, lists and reports over HTTP', () => {
     expect(kpis.body.csat.responses).toBe(direct2.csat);
     expect(kpis.body.firstContactResolution.resolved).toBe(direct2.resolved);
     expect(kpis.body.firstContactResolution.share).toBe(Math.round((direct2.fcr / direct2.resolved) * 10_000) / 10_000);
-    expect(kpis.body.averageHandleTime.seconds).toBeNull();
+    // Average handle time (issue 14 §3): what agents logged, per brand and channel and per agent, as the database has it.
+    await waitFor(async () => Number((await ds.query(`SELECT handle_seconds FROM tickets WHERE id = $1`, [met]))[0]?.handle_seconds) === 300, { what: 'handle time in read model' });
+    const aht = (await http('GET', `/v1/reports/kpis?from=${since}&brand=${brand}`, { key: keys.agent })).body.averageHandleTime;
+    const [direct3]: { resolved: number; handle_s: number }[] = await ds.query(
+      `SELECT count(*)::int AS resolved, coalesce(sum(handle_seconds), 0)::float AS handle_s FROM tickets WHERE brand = $1 AND opened_at >= $2 AND resolved_at IS NOT NULL`,
+      [brand, since],
+    );
+    expect(aht).toMatchObject({ resolved: direct3.resolved, handleSeconds: direct3.handle_s, seconds: Math.round(direct3.handle_s / direct3.resolved) });
+    expect(aht.loggedTickets).toBeGreaterThanOrEqual(1);
+    const email = aht.byChannel.find((c: { channel: string }) => c.channel === 'email');
+    expect(email).toMatchObject({ brand, resolved: expect.any(Number) });
+    // Per agent: the reply's 240 s and the resolution's 60 s are one ticket's 300 s, counted once.
+    const [{ actor }] = await ds.query(`SELECT actor FROM ticket_events WHERE ticket_id = $1 AND type = 'resolved'`, [met]);
+    const [mine]: { tickets: number; handle_s: number }[] = await ds.query(
+      `SELECT count(DISTINCT e.ticket_id)::int AS tickets, sum((e.data->>'handleSeconds')::int)::float AS handle_s FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+        WHERE e.actor = $1 AND t.brand = $2 AND t.opened_at >= $3 AND t.resolved_at IS NOT NULL AND e.data ? 'handleSeconds'`,
+      [actor, brand, since],
+    );
+    expect(mine.handle_s).toBeGreaterThanOrEqual(300);
+    expect(aht.byAgent).toContainEqual({ agent: actor, tickets: mine.tickets, handleSeconds: mine.handle_s, seconds: Math.round(mine.handle_s / mine.tickets) });
     expect((await http('GET', `/v1/reports/sla?from=2026-13-01`, { key: keys.agent })).body.errors[0].field).toBe('query:from');
   });
 });

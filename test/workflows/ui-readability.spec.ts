@@ -12,7 +12,7 @@ import { noteTakedownUpdate, takedownStatusQuery } from '../../src/workflows/tak
 import { assignUpdate, statusQuery } from '../../src/workflows/ticket/messages';
 import { startPagerDutyFake } from '../fakes/pagerduty-events';
 import { useWorkerStack } from '../support/harness';
-import { manualIncidentInput } from '../support/incidents';
+import { alert, manualIncidentInput, sendAlert } from '../support/incidents';
 import { copyrightNotice, startTakedown, takedownInput } from '../support/takedowns';
 import { ticketInput } from '../support/tickets';
 
@@ -60,6 +60,7 @@ describe('workflows as the Temporal UI shows them', () => {
     const after = await timers(stack.client, handle);
     expect(after.cancelled).toBe(0);
     expect(after.started).toEqual(before.started);
+    expect(after.started.every((summary) => summary.length > 0)).toBe(true);
 
     const text = await details(handle);
     const deadline = Date.parse(opened.sla.firstResponse!.deadlineAt!);
@@ -99,7 +100,9 @@ describe('workflows as the Temporal UI shows them', () => {
     await waitFor(async () => (await timers(stack.client, handle)).started.some((s) => s.startsWith('page step 1')), { what: 'the second page timer' });
     const view = await handle.query(incidentStatusQuery);
     expect(view.pages[1]).toMatchObject({ step: 1, level: 1, targets: ['user:sre-lead'] });
-    expect((await timers(stack.client, handle)).started).toContain('page step 1 (level 1): user:sre-lead');
+    const named = (await timers(stack.client, handle)).started;
+    expect(named).toContain('page step 1 (level 1): user:sre-lead');
+    expect(named.every((summary) => summary.length > 0)).toBe(true);
 
     const p4 = `incident-ui-p4-${randomUUID().slice(0, 8)}`;
     const quiet = await stack.client.workflow.start(incidentWorkflow, { workflowId: p4, taskQueue: stack.taskQueue, args: [manualIncidentInput(p4)] });
@@ -132,6 +135,7 @@ describe('workflows as the Temporal UI shows them', () => {
     for (const text of ['Checked the upload', 'Matches the notice']) await handle.executeUpdate(noteTakedownUpdate, { args: [{ actor: { id: 'legal-ann', role: 'legal' }, text }] });
     const after = await timers(stack.client, handle);
     expect(after.cancelled).toBe(0);
+    expect(after.started.every((summary) => summary.length > 0)).toBe(true);
 
     const text = await details(handle);
     const view = await handle.query(takedownStatusQuery);
@@ -145,5 +149,12 @@ describe('workflows as the Temporal UI shows them', () => {
     const { name, email } = copyrightNotice().notifier;
     for (const personal of [name!, email!]) expect(text).not.toContain(personal);
     await handle.terminate('test done');
+  });
+
+  it('an alert group names its quiet-period timer', async () => {
+    const groupId = await sendAlert(stack.client, stack.taskQueue, alert({ service: `svc-${randomUUID().slice(0, 8)}`, kind: 'disk_full' }));
+    const group = stack.client.workflow.getHandle(groupId);
+    await waitFor(async () => (await timers(stack.client, group)).started.some((s) => /^quiet for \d+[smh]: (auto-resolve incident-|close the alert window)/.test(s)), { what: 'the quiet-period timer named' });
+    await group.terminate('test done');
   });
 });

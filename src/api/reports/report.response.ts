@@ -37,9 +37,33 @@ class FirstContactResolutionResponse {
   @ApiProperty({ nullable: true, type: Number }) share: number | null;
 }
 
-class AverageHandleTimeResponse {
+class AhtByChannelResponse {
+  @ApiProperty({ example: 'uoozee' }) brand: string;
+  @ApiProperty({ example: 'phone' }) channel: string;
+  @ApiProperty() resolved: number;
+  @ApiProperty({ description: 'Resolved tickets with any handle time logged' }) loggedTickets: number;
   @ApiProperty({ nullable: true, type: Number }) seconds: number | null;
-  @ApiProperty({ description: 'Why it is null: agent working time is not tracked' }) reason: string;
+}
+
+class AhtByAgentResponse {
+  @ApiProperty({ example: 'ann', description: 'The actor who logged the time (key name or signed-in person)' }) agent: string;
+  @ApiProperty({ description: 'Resolved tickets the agent logged time on' }) tickets: number;
+  @ApiProperty() handleSeconds: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'handleSeconds / tickets' }) seconds: number | null;
+}
+
+class AverageHandleTimeResponse {
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: "Agents' logged working time (handleSeconds on replies and steps) on the resolved tickets, over those tickets; as the monthly report counts it. Null: none resolved",
+  })
+  seconds: number | null;
+  @ApiProperty() resolved: number;
+  @ApiProperty({ description: 'Resolved tickets with any handle time logged: how much of the work was logged' }) loggedTickets: number;
+  @ApiProperty() handleSeconds: number;
+  @ApiProperty({ type: [AhtByChannelResponse] }) byChannel: AhtByChannelResponse[];
+  @ApiProperty({ type: [AhtByAgentResponse], description: 'Per agent: their logged time over the resolved tickets they logged time on' }) byAgent: AhtByAgentResponse[];
 }
 
 class CreditsOwedResponse {

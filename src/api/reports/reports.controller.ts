@@ -53,7 +53,7 @@ export class ReportsController {
 
   @Get('kpis')
   @Operation('reports.kpis')
-  @ApiOperation({ summary: 'CSAT, first-contact resolution, response and resolution times, SLA credits owed' })
+  @ApiOperation({ summary: 'CSAT, first-contact resolution, response and resolution times, average handle time per brand, channel and agent, SLA credits owed' })
   @ApiOkResponse({ type: KpiReportResponse })
   @ApiProblems([400, 'A period that ends before it starts or spans over 366 days, or a brand no policy pack knows'])
   kpis(@Query(KnownPolicyFilters) q: ReportPeriodQuery, @CurrentPrincipal() caller: Principal) {

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../domain/ui-details';
 import { ActivityFailure, allHandlersFinished, condition, continueAsNew, deprecatePatch, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { settlementWindow } from '../../domain/billing/billing-policy';
@@ -235,7 +236,7 @@ class RefundCase {
     await this.recorder.start({ type: 'opened', actor: this.input.openedBy, occurredAt: this.openedAt, data: { reason: this.input.reason, policyVersion: policy.version } });
 
     // 1. Identity first: nothing happens to the account, and no money moves, before it.
-    if (!(await condition(() => this.state !== 'identity_pending', policy.refunds.identityTimeoutMs))) {
+    if (!(await condition(() => this.state !== 'identity_pending', policy.refunds.identityTimeoutMs, { summary: `identity confirmation due (${formatDuration(policy.refunds.identityTimeoutMs)})` }))) {
       await this.move('identity_timeout', 'system', { waitedMs: policy.refunds.identityTimeoutMs }, `${this.input.caseId}:identity-timeout`);
       return this.finish();
     }
@@ -252,7 +253,7 @@ class RefundCase {
       const now = Date.now();
       this.retention = { offeredAt: new Date(now).toISOString(), closesAt: new Date(now + policy.refunds.retentionOfferWindowMs).toISOString(), answer: null, answeredAt: null };
       await this.move('offer_retention', 'system', { closesAt: this.retention.closesAt }, `${this.input.caseId}:retention-offered`);
-      if (!(await condition(() => this.state !== 'retention_offered', policy.refunds.retentionOfferWindowMs))) {
+      if (!(await condition(() => this.state !== 'retention_offered', policy.refunds.retentionOfferWindowMs, { summary: `retention offer closes (${formatDuration(policy.refunds.retentionOfferWindowMs)})` }))) {
         this.retention = { ...this.retention, answer: 'expired', answeredAt: new Date(Date.now()).toISOString() };
         await this.move('offer_expired', 'system', {}, `${this.input.caseId}:retention-expired`);
       }

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../domain/ui-details';
 import { condition, continueAsNew, getExternalWorkflowHandle, ParentClosePolicy, setHandler, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
 import { AlertSignal, classifyAlerts, emptyAlertWindow, recordAlert, ruleFor, windowCounts } from '../../domain/incident/alert';
 import { publishCaseKind } from '../common/case-recorder';
@@ -41,7 +42,8 @@ export async function alertGroupWorkflow(input: AlertGroupInput): Promise<AlertG
     // Quiet for the rule's silence (an open incident) or window (nothing open): time to act.
     const quietFor = state.incidentId ? rule.autoResolveAfterMs : rule.withinMs;
     const idleSince = state.lastAlertAt ?? Date.now();
-    const arrived = await condition(() => inbox.length > 0 || monitorResolved, Math.max(1, idleSince + quietFor - Date.now()));
+    const quietSummary = state.incidentId ? `quiet for ${formatDuration(quietFor)}: auto-resolve ${state.incidentId}` : `quiet for ${formatDuration(quietFor)}: close the alert window`;
+    const arrived = await condition(() => inbox.length > 0 || monitorResolved, Math.max(1, idleSince + quietFor - Date.now()), { summary: quietSummary });
 
     if (monitorResolved || !arrived) {
       monitorResolved = false;
