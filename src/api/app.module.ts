@@ -11,6 +11,7 @@ import { ApiPersistenceModule } from '../persistence/persistence.module';
 import { TemporalClientModule } from '../temporal/temporal-client.module';
 import { AccessLogModule } from './access-log/access-log.module';
 import { AccountsModule } from './accounts/accounts.module';
+import { AgentsModule } from './agents/agents.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysModule } from './auth/api-keys.module';
 import { OidcModule } from './auth/oidc.module';
@@ -64,6 +65,7 @@ export class ApiModule implements NestModule {
         TemporalClientModule,
         AccessLogModule,
         AccountsModule,
+        AgentsModule,
         OidcModule,
         ApiKeysModule,
         CodecModule,

@@ -149,6 +149,12 @@ export const ROLE_TABLE = {
   'accounts.adoptTickets': OPERATIONS,
   'apiKeys.assignAccount': OPERATIONS,
 
+  // The agents who work tickets (issue 14): admins register and suspend them; staff read who is who.
+  'agents.create': OPERATIONS,
+  'agents.setStatus': OPERATIONS,
+  'agents.list': ['agent', 'sre', 'admin'],
+  'agents.get': ['agent', 'sre', 'admin'],
+
   // The access log and the data-protection office.
   'accessLog.list': OPERATIONS,
   'privacy.export': PRIVACY_OFFICE,

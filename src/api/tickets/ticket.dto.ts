@@ -137,6 +137,15 @@ export class AssignDto {
   @IsString()
   @Length(1, 64)
   assignee: string;
+
+  @ApiPropertyOptional({
+    example: 'lee',
+    description: 'A certified agent of the brand mentoring the assignee: required when the assignee is a registered agent still in onboarding or mentored (GET /v1/agents/{id})',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  mentor?: string;
 }
 
 export class ReplyDto {

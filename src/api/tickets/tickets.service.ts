@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { AgentsService } from '../agents/agents.service';
+import { Injectable, Logger } from '@nestjs/common';
 import { Client, UpdateDefinition, WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
@@ -58,7 +59,10 @@ export class TicketsService {
     private readonly sealer: ReadModelSealer,
     private readonly cases: CaseClient,
     private readonly tickets: TicketReads,
+    private readonly agents: AgentsService,
   ) {}
+
+  private readonly logger = new Logger(TicketsService.name);
 
   /** The brand's current policy, resolved for this ticket; refusals name the field. */
   pinPolicy(brand: string, priority: string, channel: CreateTicketDto['channel'], plan: string | null): TicketPolicy {
@@ -251,8 +255,27 @@ export class TicketsService {
     return { ticket: snapshot, source: 'read-model' };
   }
 
-  assign(id: string, dto: AssignDto, caller: Principal, key?: string) {
-    return this.update(id, caller, actionUpdateId(caller, id, 'assign', dto, key), assignUpdate, [{ actor: caller.name, assignee: dto.assignee }]);
+  /** Refused (409 naming why) for a registered agent who may not take the ticket alone (issue 14 §4). */
+  async assign(id: string, dto: AssignDto, caller: Principal, key?: string) {
+    this.cases.assertId('ticket', id);
+    await this.assertInScope(id, caller);
+    await this.assertAgentMayTake(id, dto);
+    return this.update(id, caller, actionUpdateId(caller, id, 'assign', dto, key), assignUpdate, [{ actor: caller.name, assignee: dto.assignee, ...(dto.mentor ? { mentor: dto.mentor } : {}) }]);
+  }
+
+  /**
+   * The agents registry's rule for this ticket's brand. It lives in PostgreSQL: during an outage
+   * the assignment goes through unchecked (logged), as assignments did before agents were
+   * registered, rather than stopping all ticket work.
+   */
+  private async assertAgentMayTake(id: string, dto: AssignDto): Promise<void> {
+    try {
+      const brand = (await this.tickets.owner(id))?.brand ?? (await this.readCase(id)).ticket.brand;
+      await this.agents.assertMayAssign(brand, dto.assignee, dto.mentor ?? null);
+    } catch (err) {
+      if (unavailableDependency(err) !== 'postgresql') throw err;
+      this.logger.warn(`ticket ${id}: assigned without the agents registry's check (PostgreSQL unavailable)`);
+    }
   }
 
   /** An agent's reply answers the customer; a client's (the customer's) resumes paused clocks. */

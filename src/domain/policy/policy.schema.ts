@@ -12,6 +12,7 @@ import { regimeConfigSchema } from '../takedown/regime';
 import { DEFAULT_RETENTION, retentionPolicySchema } from '../retention/retention';
 import { staffingPolicySchema } from '../staffing/staffing-policy';
 import { kpiPolicySchema } from '../reporting/kpi-policy';
+import { curriculumSchema } from '../onboarding/curriculum';
 import { rootCausesSchema } from '../ticket/root-causes';
 
 const duration = z.string().refine(isDuration, 'must be a duration like 30s, 15m, 4h');
@@ -261,6 +262,8 @@ export const policyPackSchema = z
     kpis: kpiPolicySchema.optional(),
     /** Root-cause vocabulary agents tag tickets with (src/domain/ticket/root-causes.ts); absent: none. */
     rootCauses: rootCausesSchema.optional(),
+    /** The training curriculum new agents follow (src/domain/onboarding/curriculum.ts); absent: none. */
+    onboarding: curriculumSchema.optional(),
   })
   .strict()
   .superRefine((pack, ctx) => {
@@ -296,6 +299,11 @@ export const policyPackSchema = z
     for (const p of pack.incidents ? incidentCoverageProblems(pack.incidents, Object.keys(pack.priorities), Object.keys(pack.calendars)) : []) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
     for (const plan of Object.keys(pack.retention.plans)) {
       if (!Object.hasOwn(pack.plans, plan)) ctx.addIssue({ code: 'custom', path: ['retention', 'plans', plan], message: `unknown plan "${plan}"` });
+    }
+    if (pack.onboarding && !Object.hasOwn(pack.calendars, pack.onboarding.calendar)) {
+      ctx.addIssue({ code: 'custom', path: ['onboarding', 'calendar'], message: `unknown calendar "${pack.onboarding.calendar}"` });
+    } else if (pack.onboarding && pack.calendars[pack.onboarding.calendar] === '24x7') {
+      ctx.addIssue({ code: 'custom', path: ['onboarding', 'calendar'], message: 'training days need a working calendar, not 24x7' });
     }
     // An unknown name here would silently count phone calls around the clock.
     const phoneCalendar = pack.kpis?.targets.phoneServiceLevel?.calendar;

@@ -188,8 +188,8 @@ export function isHoliday(cal: BusinessCalendar, y: number, m: number, d: number
   return cal.holidayRules !== undefined && isRuleHoliday(cal.holidayRules, y, m, d);
 }
 
-/** Open intervals [start, end) of one local date, as instants, merged where they touch. */
-function intervalsOfDay(cal: BusinessCalendar, y: number, m: number, d: number): [number, number][] {
+/** Open intervals [start, end) of one local date, as instants, merged where they touch (none on a closed day). */
+export function openIntervalsOfDay(cal: BusinessCalendar, y: number, m: number, d: number): [number, number][] {
   if (isHoliday(cal, y, m, d)) return [];
   const weekday = WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
   const out: [number, number][] = [];
@@ -210,7 +210,7 @@ function* openIntervals(cal: BusinessCalendar, from: number): Generator<[number,
   // Start a day early: a window of the previous local day can still be open at `from`.
   for (let i = -1; i <= MAX_DAYS; i++) {
     const day = new Date(Date.UTC(w.y, w.m - 1, w.d + i));
-    for (const iv of intervalsOfDay(cal, day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate())) {
+    for (const iv of openIntervalsOfDay(cal, day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate())) {
       if (iv[1] > from) yield iv;
     }
   }
@@ -250,7 +250,7 @@ export function businessTimeBetween(cal: BusinessCalendar, fromMs: number, toMs:
   const days = Math.ceil((toMs - fromMs) / DAY) + 2;
   for (let i = -1; i <= days; i++) {
     const day = new Date(Date.UTC(w.y, w.m - 1, w.d + i));
-    for (const [s, e] of intervalsOfDay(cal, day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate())) {
+    for (const [s, e] of openIntervalsOfDay(cal, day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate())) {
       const lo = Math.max(s, fromMs);
       const hi = Math.min(e, toMs);
       if (hi > lo) total += hi - lo;

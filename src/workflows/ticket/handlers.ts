@@ -97,13 +97,13 @@ export function registerTicketHandlers(t: TicketCase): void {
 
   onUpdate(
     assignUpdate,
-    async ({ actor, assignee }) => {
+    async ({ actor, assignee, mentor }) => {
       const previous = s.assignee;
       s.status = applyTicketAction(s.status, 'assign');
       s.assignee = assignee;
       // Assigning a chat is its pick-up: the queue wait ends (issue 19, chat wait).
       const pickedUp = s.pickUp(Date.now());
-      return t.commit('assigned', actor, { assignee, previous, ...(pickedUp ? { fulfilled: ['queueWait'] } : {}) });
+      return t.commit('assigned', actor, { assignee, previous, ...(mentor ? { mentor } : {}), ...(pickedUp ? { fulfilled: ['queueWait'] } : {}) });
     },
     validator('assign'),
   );

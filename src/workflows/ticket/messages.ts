@@ -208,6 +208,8 @@ interface Actor {
 }
 export interface AssignRequest extends Actor {
   assignee: string;
+  /** The certified agent mentoring an assignee not yet certified (the API checks who may mentor). */
+  mentor?: string;
 }
 /** An agent's step may log its working time (absent in requests sent before it existed: none). */
 interface HandleTime {

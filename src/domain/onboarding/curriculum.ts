@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { BusinessCalendar, localDateOf, openIntervalsOfDay } from '../sla/calendar';
+
+/**
+ * A policy pack's `onboarding:` section (issue 14): the brand's training curriculum, pinned into
+ * each onboarding case like a ticket's policy. The seeds:
+ * - 000 (Uoozee): competency-based modules — technical diagnostics 15–20 h, billing and policy
+ *   8–12 h, soft skills 6–8 h; double-blind QA on a 15-point rubric, pass rate ≥ 90 %; quarterly
+ *   refreshers.
+ * - 001 (VIVtone): a 4-week classroom of at least 40 hours, then a 4–8 week mentored period gated
+ *   on AHT within 10 % of target and CSAT ≥ 80 %; quarterly 8 h deep-dives, monthly 2 h
+ *   workshops, annual 4 h compliance training.
+ */
+
+const hours = z.number().positive().max(1_000);
+
+export const curriculumSchema = z
+  .object({
+    /** The pack's calendar whose open days count as training days (deadlines fall at its close). */
+    calendar: z.string().min(1).default('business'),
+    classroom: z
+      .object({
+        /** Weeks from the first day within which the classroom phase must end (absent: competency-based, no deadline). */
+        weeks: z.number().int().positive().max(52).optional(),
+        /** Hours in all the classroom phase needs, whatever the modules (001: "minimum 40 hours"). */
+        minimumHours: hours.optional(),
+        modules: z
+          .array(
+            z
+              .object({
+                id: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'a lowercase id: letters, digits, dashes'),
+                name: z.string().trim().min(1).max(200),
+                /** The module's planned hours: at least `min`; `max` is the plan's upper end (000: "15–20 h"). */
+                hours: z.object({ min: hours, max: hours.optional() }).strict(),
+              })
+              .strict(),
+          )
+          .min(1),
+      })
+      .strict()
+      .superRefine((c, ctx) => {
+        const ids = new Set<string>();
+        c.modules.forEach((m, i) => {
+          if (ids.has(m.id)) ctx.addIssue({ code: 'custom', path: ['modules', i, 'id'], message: `module "${m.id}" twice` });
+          ids.add(m.id);
+          if (m.hours.max !== undefined && m.hours.max < m.hours.min) ctx.addIssue({ code: 'custom', path: ['modules', i, 'hours', 'max'], message: 'below min' });
+        });
+      }),
+    /** The mentored period after the classroom: at least `minWeeks`, closed with a decision at `maxWeeks`. */
+    mentored: z
+      .object({
+        minWeeks: z.number().int().positive().max(52),
+        maxWeeks: z.number().int().positive().max(52),
+        gates: z
+          .object({
+            /** AHT within this share of the brand's target (001: "within 10 % of target"). */
+            ahtTolerance: z.number().min(0).max(1).optional(),
+            /** CSAT (share of 4–5 scores) at least this (001: "CSAT ≥ 80 %"). */
+            csatMin: z.number().min(0).max(1).optional(),
+            /** Rated tickets a gate needs before it is judged at all. */
+            minRatedTickets: z.number().int().positive().max(10_000).default(20),
+          })
+          .strict()
+          .default({ minRatedTickets: 20 }),
+      })
+      .strict()
+      .refine((m) => m.maxWeeks >= m.minWeeks, { path: ['maxWeeks'], message: 'below minWeeks' })
+      .optional(),
+  })
+  .strict();
+
+export type CurriculumInput = z.input<typeof curriculumSchema>;
+export type Curriculum = z.output<typeof curriculumSchema>;
+
+export interface OnboardingPlan {
+  /** The first training day's opening. */
+  startsAt: number;
+  /** Close of the classroom phase's last training day (null: competency-based, no deadline). */
+  classroomDueAt: number | null;
+  /** The mentored period: its first day's opening, the earliest close (minWeeks) and the decision (maxWeeks). */
+  mentored: { startsAt: number; earliestEndAt: number; closesAt: number } | null;
+}
+
+type LocalDay = { y: number; m: number; d: number };
+
+const dayAfter = (day: LocalDay, n: number): LocalDay => {
+  const t = new Date(Date.UTC(day.y, day.m - 1, day.d + n));
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+};
+
+/** The first training day on or after `day` and its opening instant (a year at most: the calendar is validated to open). */
+function firstOpenOnOrAfter(cal: BusinessCalendar, day: LocalDay): { day: LocalDay; opensAt: number } {
+  for (let i = 0; i <= 366; i++) {
+    const candidate = dayAfter(day, i);
+    const open = openIntervalsOfDay(cal, candidate.y, candidate.m, candidate.d);
+    if (open.length) return { day: candidate, opensAt: open[0][0] };
+  }
+  throw new RangeError(`no training day within a year of ${day.y}-${day.m}-${day.d} in ${cal.timeZone}`);
+}
+
+/** The close of the last training day on or before `day`, not before `notBefore`. */
+function lastCloseOnOrBefore(cal: BusinessCalendar, day: LocalDay, notBefore: LocalDay): number {
+  for (let i = 0; i <= 366; i++) {
+    const candidate = dayAfter(day, -i);
+    if (Date.UTC(candidate.y, candidate.m - 1, candidate.d) < Date.UTC(notBefore.y, notBefore.m - 1, notBefore.d)) break;
+    const open = openIntervalsOfDay(cal, candidate.y, candidate.m, candidate.d);
+    if (open.length) return open[open.length - 1][1];
+  }
+  throw new RangeError(`no training day between ${notBefore.y}-${notBefore.m}-${notBefore.d} and ${day.y}-${day.m}-${day.d} in ${cal.timeZone}`);
+}
+
+/**
+ * Close of the last training day of a span of `weeks` weeks whose first day is `first`: a 4-week
+ * classroom begun on Monday 2 March ends at Friday 27 March's close (the span's last day, Sunday
+ * the 29th, is closed; a holiday on the Friday would end it on the Thursday).
+ */
+function spanEnd(cal: BusinessCalendar, first: LocalDay, weeks: number): number {
+  return lastCloseOnOrBefore(cal, dayAfter(first, weeks * 7 - 1), first);
+}
+
+/**
+ * The dates an onboarding case keeps, from the hire's first day (`startAt`, any instant of it) on
+ * the curriculum's calendar. Pure: the workflow's timers and the API's answers both come from it.
+ */
+export function onboardingPlan(curriculum: Curriculum, cal: BusinessCalendar, startAt: number): OnboardingPlan {
+  const start = firstOpenOnOrAfter(cal, localDateOf(cal.timeZone, startAt));
+  const weeks = curriculum.classroom.weeks;
+  const classroomDueAt = weeks === undefined ? null : spanEnd(cal, start.day, weeks);
+  const m = curriculum.mentored;
+  if (!m || classroomDueAt === null) return { startsAt: start.opensAt, classroomDueAt, mentored: null };
+  // The mentored period begins on the next training day after the classroom's last.
+  const mentoredFirst = firstOpenOnOrAfter(cal, dayAfter(localDateOf(cal.timeZone, classroomDueAt - 1), 1));
+  return {
+    startsAt: start.opensAt,
+    classroomDueAt,
+    mentored: { startsAt: mentoredFirst.opensAt, earliestEndAt: spanEnd(cal, mentoredFirst.day, m.minWeeks), closesAt: spanEnd(cal, mentoredFirst.day, m.maxWeeks) },
+  };
+}
+
+/** Hours the classroom plan asks for in all: the larger of the stated minimum and the modules' minimums. */
+export function plannedClassroomHours(curriculum: Curriculum): number {
+  const modules = curriculum.classroom.modules.reduce((a, m) => a + m.hours.min, 0);
+  return Math.max(curriculum.classroom.minimumHours ?? 0, modules);
+}
