@@ -35,7 +35,7 @@ export const CARD_DATA_POLICY = {
     'playback.deviceId': 'refuse',
     receivedAt: 'refuse',
   },
-  AssignDto: { assignee: 'refuse' },
+  AssignDto: { assignee: 'refuse', mentor: 'refuse' },
   ReplyDto: { message: 'redact' },
   PendingDto: { message: 'redact' },
   PriorityDto: { priority: 'refuse', reason: 'redact' },
@@ -84,6 +84,9 @@ export const CARD_DATA_POLICY = {
   CreateAccountDto: { id: 'refuse', brand: 'refuse', name: 'refuse' },
   AssignKeyAccountDto: { account: 'refuse' },
   AdoptTicketsDto: { 'customerRefs[]': 'refuse', 'ticketIds[]': 'refuse' },
+  // the agents registry (operations): handles and a reason
+  CreateAgentDto: { id: 'refuse', brand: 'refuse', teamLead: 'refuse' },
+  AgentStatusDto: { reason: 'redact' },
   // takedowns and preservation holds
   TakedownNotice: {
     'notifier.name': 'refuse',

@@ -107,6 +107,7 @@ describe('card numbers in free text over HTTP', () => {
     SettleSlaCreditsDto: { method: 'POST', path: '/v1/billing/sla-credits/settle', body: () => ({ breachedBefore: '2026-12-01T00:00:00Z', keys: ['k'] }) },
     GenerateReportDto: { method: 'POST', path: '/v1/reports/runs', body: () => ({ kind: 'monthly', period: '2019-01', brand: 'uoozee' }) },
     CreateAccountDto: { method: 'POST', path: '/v1/accounts', body: () => ({ id: 'card-test', brand: 'uoozee', name: 'n' }) },
+    CreateAgentDto: { method: 'POST', path: '/v1/agents', body: () => ({ id: 'card-test-agent', brand: 'uoozee', tier: 'L1', teamLead: 'lead-x' }) },
     AssignKeyAccountDto: { method: 'PATCH', path: '/v1/api-keys/00000000-0000-4000-8000-000000000000', body: () => ({ account: 'card-test' }) },
     AdoptTicketsDto: { method: 'POST', path: '/v1/accounts/card-test/tickets/adopt', body: () => ({ customerRefs: ['cust_1'], ticketIds: [`ticket-${'a'.repeat(26)}`] }) },
     TakedownNotice: { method: 'POST', path: '/v1/takedowns', body: () => copyrightNotice() as unknown as Record<string, unknown> },

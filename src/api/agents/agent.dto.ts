@@ -7,7 +7,7 @@ export const AGENT_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const AGENT_ID_MESSAGE = 'an agent ID is 1–64 lower-case letters, digits, . _ or - (ann)';
 
 export class CreateAgentDto {
-  @ApiProperty({ example: 'ann', description: 'The handle tickets are assigned to and actions are recorded under.' })
+  @ApiProperty({ example: 'hire-0042', description: 'The handle tickets are assigned to and actions are recorded under.' })
   @IsString()
   @Matches(AGENT_ID, { message: AGENT_ID_MESSAGE })
   id: string;
@@ -22,7 +22,7 @@ export class CreateAgentDto {
   @IsIn(AGENT_TIERS, { message: `one of ${AGENT_TIERS.join(', ')}` })
   tier: AgentTier;
 
-  @ApiPropertyOptional({ example: 'lee', description: 'The team lead (an agent ID): told when training falls behind.' })
+  @ApiPropertyOptional({ example: 'lead-0007', description: 'The team lead (an agent ID): told when training falls behind.' })
   @IsOptional()
   @IsString()
   @Matches(AGENT_ID, { message: AGENT_ID_MESSAGE })

@@ -139,7 +139,7 @@ export class AssignDto {
   assignee: string;
 
   @ApiPropertyOptional({
-    example: 'lee',
+    example: 'lead-0007',
     description: 'A certified agent of the brand mentoring the assignee: required when the assignee is a registered agent still in onboarding or mentored (GET /v1/agents/{id})',
   })
   @IsOptional()

@@ -55,6 +55,7 @@ export class LiveCases {
   private readonly ids = new Map<CaseKind, string>();
   private holdId: string | undefined;
   private accountId: string | undefined;
+  private agentId: string | undefined;
   private clientKeyId: string | undefined;
 
   constructor(
@@ -178,6 +179,15 @@ export class LiveCases {
     return this.accountId;
   }
 
+  /** The fuzz suite's own registered agent, for `/v1/agents/{id}…` operations (created on first use; no ticket names it). */
+  async agentIdOf(): Promise<string> {
+    if (!this.agentId) {
+      const res = await this.call('POST', '/v1/agents', 'admin', { id: 'fuzz-agent', brand: 'uoozee', tier: 'L1' });
+      this.agentId = await this.created('agent', res, (res.body as Record<string, unknown>)?.id);
+    }
+    return this.agentId;
+  }
+
   /**
    * The client key's ID, for `/v1/api-keys/{id}`: no route lists keys with an account, so it is
    * read from the access log, which records the key's ID with each call the key makes.
@@ -220,6 +230,7 @@ export class LiveCases {
       // Operations records, not cases: an account of the suite's own and its client key (never moved: it has an account).
       else if (name === 'id' && path.startsWith('/v1/accounts/{id}/')) out[name] = await this.accountIdOf();
       else if (name === 'id' && path === '/v1/api-keys/{id}') out[name] = await this.clientKeyIdOf();
+      else if (name === 'id' && path.startsWith('/v1/agents/{id}')) out[name] = await this.agentIdOf();
       else if (name === 'id' && kind) out[name] = await this.idOf(kind);
       else if (name === 'holdId' && kind === 'takedown') out[name] = await this.holdIdOf();
       // Privacy routes (export, erase): a subject of its own, never cust_fuzz — erasing it would end the live cases.
