@@ -16,6 +16,7 @@ import { createNotificationActivities, NotificationDeps } from './notifications'
 import { createPlaybackChecklistActivities, PlaybackChecklistDeps } from './playback-checklist';
 import { createSlaCreditActivities } from './sla-credits';
 import { createTakedownActivities, TakedownDeps } from './takedowns';
+import { createOnboardingActivities } from './onboarding';
 import { createTicketReadModelActivities } from './ticket-read-model';
 import { withPermanentFailures } from './permanent-failure';
 import { withStorableMessages } from './storable-text';
@@ -78,6 +79,7 @@ function createActivityFunctions(deps: ActivityDeps) {
     ...createIncidentActivities(deps),
     ...createBillingActivities(deps),
     ...createTakedownActivities(deps),
+    ...createOnboardingActivities(deps),
     ...createEndedCasesActivities(deps),
     ...createRetentionActivities(deps),
     ...createReportActivities(deps),

@@ -87,6 +87,11 @@ export const CARD_DATA_POLICY = {
   // the agents registry (operations): handles and a reason
   CreateAgentDto: { id: 'refuse', brand: 'refuse', teamLead: 'refuse' },
   AgentStatusDto: { reason: 'redact' },
+  StartOnboardingDto: { startsOn: 'refuse' },
+  OnboardingSessionDto: { module: 'refuse', heldOn: 'refuse' },
+  StartMentoredDto: { mentor: 'refuse' },
+  QaScoreDto: { reviewId: 'refuse', ticketId: 'refuse' },
+  DecideOnboardingDto: { note: 'redact' },
   // takedowns and preservation holds
   TakedownNotice: {
     'notifier.name': 'refuse',
@@ -199,6 +204,14 @@ export const WORKFLOW_CARD_DATA: Readonly<Record<string, WorkflowCardDataBinding
   preservationWorkflow: {
     start: { body: 'RecordPreservationDto' },
     updates: { extendPreservation: { body: 'ExtendPreservationDto' } },
+  },
+  onboardingWorkflow: {
+    updates: {
+      recordSession: { body: 'OnboardingSessionDto' },
+      startMentored: { body: 'StartMentoredDto' },
+      scoreQa: { body: 'QaScoreDto' },
+      decideOnboarding: { body: 'DecideOnboardingDto' },
+    },
   },
 };
 

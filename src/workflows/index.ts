@@ -9,6 +9,7 @@ export { slaCreditSettlementWorkflow, slaCreditSweepWorkflow } from './billing/s
 export { takedownWorkflow } from './takedown/takedown.workflow';
 export { preservationWorkflow } from './takedown/preservation.workflow';
 export { transparencyReportWorkflow } from './takedown/transparency-report.workflow';
+export { onboardingWorkflow } from './onboarding/onboarding.workflow';
 export { endedCasesSweepWorkflow } from './ops/ended-cases-sweep.workflow';
 export { retentionPurgeWorkflow } from './ops/retention-purge.workflow';
 export { cadenceReportWorkflow } from './ops/report-cadence.workflow';

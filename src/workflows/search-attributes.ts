@@ -17,10 +17,14 @@ export const Service = defineSearchAttributeKey('Service', SearchAttributeType.K
 /** Takedowns: the legal regimes a notice is judged under (dmca, dsa, platform_terms). */
 export const Regime = defineSearchAttributeKey('Regime', SearchAttributeType.KEYWORD_LIST);
 
+/** Onboarding (issue 14): the phase (classroom, mentored, certified, stopped) and whether anything is overdue. */
+export const OnboardingPhase = defineSearchAttributeKey('OnboardingPhase', SearchAttributeType.KEYWORD);
+export const Overdue = defineSearchAttributeKey('Overdue', SearchAttributeType.BOOL);
+
 /**
  * Set once a case's record was refused for good or its retries ran out: the case still runs and
  * answers, but its read model is behind and a person must look (README "Cases that need attention").
  */
 export const NeedsAttention = defineSearchAttributeKey('NeedsAttention', SearchAttributeType.BOOL);
 
-export const CASE_SEARCH_ATTRIBUTES = [CaseKind, Brand, Priority, CaseStatus, SlaNextDeadline, SlaBreached, Assignee, Service, Regime, NeedsAttention];
+export const CASE_SEARCH_ATTRIBUTES = [CaseKind, Brand, Priority, CaseStatus, SlaNextDeadline, SlaBreached, Assignee, Service, Regime, NeedsAttention, OnboardingPhase, Overdue];

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AGENT_STATUSES, AGENT_TIERS } from '../../domain/onboarding/agent';
+import { OnboardingResponse } from './onboarding.response';
 
 export class AgentStatusChangeResponse {
   @ApiProperty({ nullable: true, type: String, enum: AGENT_STATUSES }) from: string | null;
@@ -21,6 +22,11 @@ export class AgentSummaryResponse {
 
 export class AgentResponse extends AgentSummaryResponse {
   @ApiProperty({ type: [AgentStatusChangeResponse], description: 'Every status change, oldest first' }) history: AgentStatusChangeResponse[];
+}
+
+export class AgentDetailResponse extends AgentResponse {
+  @ApiProperty({ nullable: true, type: OnboardingResponse, description: 'The onboarding case (GET /v1/agents/{id}/onboarding); null when none was started' })
+  onboarding: OnboardingResponse | null;
 }
 
 export class AgentListResponse {

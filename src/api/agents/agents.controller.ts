@@ -7,8 +7,9 @@ import { Operation } from '../auth/roles.decorator';
 import { ApiProblems } from '../problem/api-problems';
 import { Problem } from '../problem/problem';
 import { AgentStatusDto, CreateAgentDto, ListAgentsQuery } from './agent.dto';
-import { AgentListResponse, AgentResponse } from './agent.response';
+import { AgentDetailResponse, AgentListResponse, AgentResponse } from './agent.response';
 import { AgentsService } from './agents.service';
+import { OnboardingService } from './onboarding.service';
 
 /**
  * The agents who work tickets (issue 14 §1): created and suspended by admins; read by staff. Their
@@ -19,7 +20,10 @@ import { AgentsService } from './agents.service';
 @ApiBearerAuth()
 @Controller('v1/agents')
 export class AgentsController {
-  constructor(private readonly agents: AgentsService) {}
+  constructor(
+    private readonly agents: AgentsService,
+    private readonly onboarding: OnboardingService,
+  ) {}
 
   @Post()
   @Operation('agents.create')
@@ -46,14 +50,14 @@ export class AgentsController {
 
   @Get(':id')
   @Operation('agents.get')
-  @ApiOperation({ summary: 'One agent: tier, team lead, status, whether they may work alone, and every status change with who and why' })
+  @ApiOperation({ summary: 'One agent: tier, team lead, status, whether they may work alone, every status change with who and why, and their onboarding (phase, hours, gates, QA, deadlines)' })
   @ApiParam({ name: 'id', example: 'ann' })
-  @ApiOkResponse({ type: AgentResponse })
+  @ApiOkResponse({ type: AgentDetailResponse })
   @ApiProblems([404, 'No such agent (or another brand’s, for a key of one brand)'])
-  async get(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<AgentResponse> {
+  async get(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<AgentDetailResponse> {
     const agent = await this.agents.get(id);
     if (caller.brand !== undefined && agent.brand !== caller.brand) throw notFound(id);
-    return agent;
+    return { ...agent, onboarding: await this.onboarding.summaryOf(id) };
   }
 
   @Post(':id/status')

@@ -92,6 +92,14 @@ export class AgentsService {
     if (refusal) throw Problem.conflict(refusal.slug, refusal.detail, { field: refusal.slug === 'mentor-not-certified' ? 'mentor' : 'assignee', agentStatus: agent.status });
   }
 
+  /** A mentor is a certified agent of the brand (409 naming why otherwise). */
+  async assertMayMentor(brand: string, mentor: string): Promise<void> {
+    const agent = (await this.registered([mentor])).get(mentor);
+    if (!agent || agent.brand !== brand || !worksAlone(agent)) {
+      throw Problem.conflict('mentor-not-certified', `mentor ${mentor} is not a certified ${brand} agent`, { field: 'mentor', ...(agent ? { agentStatus: agent.status } : {}) });
+    }
+  }
+
   private async registered(ids: string[]): Promise<Map<string, RegisteredAgent>> {
     const rows: RegisteredAgent[] = await this.dataSource.query(`SELECT id, brand, status FROM agents WHERE id = ANY($1::text[])`, [ids]);
     return new Map(rows.map((r) => [r.id, r]));

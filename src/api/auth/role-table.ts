@@ -152,8 +152,17 @@ export const ROLE_TABLE = {
   // The agents who work tickets (issue 14): admins register and suspend them; staff read who is who.
   'agents.create': OPERATIONS,
   'agents.setStatus': OPERATIONS,
-  'agents.list': ['agent', 'sre', 'admin'],
-  'agents.get': ['agent', 'sre', 'admin'],
+  'agents.list': ['agent', 'sre', 'admin', 'trainer'],
+  'agents.get': ['agent', 'sre', 'admin', 'trainer'],
+  // Onboarding (issue 14 §2): trainers run it; operations leads (admin) start it, assign mentors and
+  // decide; reviewers (agents, trainers) score QA blind. The case's own rules say who does what too.
+  'onboarding.start': ['trainer', 'admin'],
+  'onboarding.read': ['trainer', 'admin', 'agent'],
+  'onboarding.session': ['trainer'],
+  'onboarding.mentor': ['trainer', 'admin'],
+  'onboarding.qaScore': ['trainer', 'agent'],
+  'onboarding.evaluateGates': ['trainer', 'admin'],
+  'onboarding.decide': ['trainer', 'admin'],
 
   // The access log and the data-protection office.
   'accessLog.list': OPERATIONS,

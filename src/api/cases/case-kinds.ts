@@ -1,9 +1,10 @@
 import { TAKEDOWN_ID } from '../../workflows/takedown/messages';
 import { PRESERVATION_ID } from '../../workflows/takedown/preservation-messages';
+import { ONBOARDING_ID } from '../../workflows/onboarding/messages';
 import { isTicketId } from '../tickets/ticket-ids';
 import type { UpdateRetry } from './update-retries';
 
-export type CaseKind = 'ticket' | 'incident' | 'takedown' | 'preservation' | 'refund' | 'dispute' | 'dunning';
+export type CaseKind = 'ticket' | 'incident' | 'takedown' | 'preservation' | 'refund' | 'dispute' | 'dunning' | 'onboarding';
 
 /** What the API needs to know of a case kind to start, steer and read it; a new kind adds one entry. */
 export interface CaseKindSpec {
@@ -27,5 +28,6 @@ export const CASE_KINDS: Record<CaseKind, CaseKindSpec> = {
   preservation: { noun: 'preservation hold', isId: matches(PRESERVATION_ID), statusField: 'state', retry: 'none' },
   refund: { noun: 'refund', isId: matches(/^refund-[a-z0-9]{26}$/), statusField: 'state', retry: 'none' },
   dispute: { noun: 'dispute', isId: matches(/^dispute-[A-Za-z0-9_]{1,100}$/), statusField: 'status', retry: 'none' },
+  onboarding: { noun: 'onboarding', isId: matches(ONBOARDING_ID), statusField: 'phase', retry: 'none' },
   dunning: { noun: 'dunning case', endedNoun: 'dunning', isId: matches(/^dunning-[A-Za-z0-9_]{1,120}$/), statusField: 'status', retry: 'none' },
 };

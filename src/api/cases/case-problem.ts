@@ -2,6 +2,7 @@ import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } 
 import { UNVERIFIED_ACTOR_FAILURE } from '../../domain/verified-actor';
 import { BillingFailure } from '../../workflows/billing/messages';
 import { TakedownFailure } from '../../workflows/takedown/messages';
+import { OnboardingFailure } from '../../workflows/onboarding/messages';
 import { TicketFailure } from '../../workflows/ticket/messages';
 import { Problem } from '../problem/problem';
 import { isCaseEnded } from '../temporal/ended-case';
@@ -26,6 +27,8 @@ const REFUSALS: Record<string, (failure: ApplicationFailure, details: Details) =
     Problem.conflict('invalid-transition', failure.message, { state: d.status, action: d.action, ...(typeof d.reason === 'string' ? { reason: d.reason } : {}) }),
   // A role the case's own rules refuse (takedowns: legal staff only, admins included).
   [TakedownFailure.Forbidden]: (failure, d) => new Problem(403, 'forbidden', 'Forbidden', failure.message, { role: d.role, action: d.action }),
+  // Onboarding: trainers record training, reviewers score QA, trainers and operations leads decide.
+  [OnboardingFailure.Forbidden]: (failure, d) => new Problem(403, 'forbidden', 'Forbidden', failure.message, { role: d.role, action: d.action }),
   // Not sent as a caller the service vouches for: the API's and the worker's PAYLOAD_ENCRYPTION_KEY
   // differ (or are unset), or the action waited over 5 minutes for a worker. Never the client's input.
   [UNVERIFIED_ACTOR_FAILURE]: (failure) => new Problem(403, 'unverified-actor', 'Unverified actor', failure.message, { errors: [{ field: 'actor', message: failure.message }] }),

@@ -30,7 +30,12 @@ export interface Notification {
     /** A stored operations report is ready (src/workflows/ops/report-cadence.workflow.ts); ticketId is the report's ID. */
     | 'report_ready'
     /** A KPI off its pack target two report periods running, told to the operations lead once per run of misses. */
-    | 'kpi_off_target';
+    | 'kpi_off_target'
+    /** Onboarding (issue 14): told to the team lead once each; ticketId is the onboarding case's ID. */
+    | 'onboarding_overdue'
+    | 'onboarding_decision_due'
+    | 'refresher_overdue'
+    | 'agent_suspended';
   /** The case: a ticket ID, an incident ID for review notifications, a takedown case ID for takedown deadlines. */
   ticketId: string;
   brand: string;

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /** `privacy`: the data-protection officer's role (subject export and erasure). */
-export const ROLES = ['client', 'agent', 'sre', 'legal', 'admin', 'billing', 'privacy'] as const;
+export const ROLES = ['client', 'agent', 'sre', 'legal', 'admin', 'billing', 'privacy', 'trainer'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** An API key. Only its SHA-256 is stored; the key itself is shown once, when created. */
