@@ -12,6 +12,7 @@ import { alert, sendAlert } from '../../test/support/incidents';
 import { alertGroupQuery } from '../../src/workflows/incident/messages';
 import { refundInput } from '../../test/support/refunds';
 import { copyrightNotice, COUNTER_NOTICE, removal, startTakedown, takedownInput } from '../../test/support/takedowns';
+import { onboardingChecks, startOnboardings, trainToCertified } from './onboarding-cases';
 import { applyDecisionUpdate, assignReviewerUpdate, counterNoticeUpdate, decideTakedownUpdate, takedownStatusQuery } from '../../src/workflows/takedown/messages';
 import { ticketInput } from '../../test/support/tickets';
 import { check, ScenarioResult } from './scenario';
@@ -44,6 +45,8 @@ export interface CrashOptions {
    * counter-notice arrives, and the workflow restores the content when the window opens.
    */
   takedowns?: number;
+  /** Onboarding cases (test Uoozee curriculum): sessions, double-blind QA, gates and certification while the worker dies. */
+  onboardings?: number;
   seed?: number;
   log?: (line: string) => void;
 }
@@ -172,6 +175,10 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
   );
   if (takedowns.length) log(`${takedowns.length} takedowns started`);
 
+  const onboardings = await startOnboardings(o.client, o.ds, o.taskQueue, o.onboardings ?? 0, seed);
+  const onboardingActions = Promise.all(onboardings.map((agent) => acting(`onboarding-${agent}`, () => trainToCertified(o.client, update, agent))));
+  if (onboardings.length) log(`${onboardings.length} onboardings started`);
+
   const actions = Promise.all(
     plans
       .filter((p) => p.answered)
@@ -203,6 +210,7 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
   await actions;
   await refundActions;
   await takedownActions;
+  await onboardingActions;
 
   const breachIds = plans.filter((p) => !p.answered).map((p) => p.input.ticketId);
   const answeredIds = plans.filter((p) => p.answered).map((p) => p.input.ticketId);
@@ -321,8 +329,9 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
       check('uploader told and counter-notice forwarded once per takedown', sent.length === 2 && sent.every((r) => r.n === ids.length && r.cases === ids.length), JSON.stringify(sent)),
     );
   }
+  if (onboardings.length) mixedChecks.push(...(await onboardingChecks(o.ds, onboardings)).map((c) => check(c.name, c.ok, c.detail)));
   return {
-    figures: { seed, tickets: o.tickets, refunds: refunds.length, incidents: services.length, takedowns: takedowns.length, kills: o.kills, recoveryMs: summary(recoveries), eventCounts: counts },
+    figures: { seed, tickets: o.tickets, refunds: refunds.length, incidents: services.length, takedowns: takedowns.length, onboardings: onboardings.length, kills: o.kills, recoveryMs: summary(recoveries), eventCounts: counts },
     checks: [
       check('every agent action completed', actionFailures.length === 0, JSON.stringify(await Promise.all(actionFailures.map(async (f) => ({ ...f, ...(await describeCase(o.client, f.caseId)) }))))),
       check('each left-alone ticket breached exactly once', everyOnce(breaches, 1), JSON.stringify(breaches.filter((x) => x !== 1))),

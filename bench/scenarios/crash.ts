@@ -6,17 +6,19 @@ const TICKETS = Number(process.env.BENCH_CRASH_N ?? 50);
 const REFUNDS = Number(process.env.BENCH_CRASH_REFUNDS ?? 20);
 const INCIDENTS = Number(process.env.BENCH_CRASH_INCIDENTS ?? 15);
 const TAKEDOWNS = Number(process.env.BENCH_CRASH_TAKEDOWNS ?? 15);
+const ONBOARDINGS = Number(process.env.BENCH_CRASH_ONBOARDINGS ?? 10);
 const KILLS = 5;
 
 /**
  * 100 cases of mixed kinds in flight — tickets (half breach and escalate, half are answered),
  * refunds (one gateway refund each, sandbox ledger), P1 incidents (paging ladders, built-in
  * pager) and DMCA takedowns (removal, counter-notice, restoration on the built-in content
- * platform) — while the worker is SIGKILLed and restarted.
+ * platform) and agent onboardings (sessions, double-blind QA, gates, certification) — while the
+ * worker is SIGKILLed and restarted.
  */
 export const crash: Scenario = {
   name: 'crash',
-  description: `${TICKETS} tickets, ${REFUNDS} refunds, ${INCIDENTS} incidents, ${TAKEDOWNS} takedowns in flight; the worker is SIGKILLed ${KILLS} times at random moments and restarted`,
+  description: `${TICKETS} tickets, ${REFUNDS} refunds, ${INCIDENTS} incidents, ${TAKEDOWNS} takedowns, ${ONBOARDINGS} onboardings in flight; the worker is SIGKILLed ${KILLS} times at random moments and restarted`,
   async run(log) {
     const stack = await startStack();
     try {
@@ -33,10 +35,11 @@ export const crash: Scenario = {
         incidents: INCIDENTS,
         pagesPerIncident: 2,
         takedowns: TAKEDOWNS,
+        onboardings: ONBOARDINGS,
         log,
       });
       const r = result.figures.recoveryMs as { p50: number; max: number };
-      return { ...result, headline: `${TICKETS} tickets + ${REFUNDS} refunds + ${INCIDENTS} incidents + ${TAKEDOWNS} takedowns, ${KILLS} SIGKILLs: ${result.checks.every((c) => c.ok) ? 'every case at its expected end, effects once' : 'EXACTNESS FAILED'}; recovery p50 ${r.p50} ms, max ${r.max} ms` };
+      return { ...result, headline: `${TICKETS} tickets + ${REFUNDS} refunds + ${INCIDENTS} incidents + ${TAKEDOWNS} takedowns + ${ONBOARDINGS} onboardings, ${KILLS} SIGKILLs: ${result.checks.every((c) => c.ok) ? 'every case at its expected end, effects once' : 'EXACTNESS FAILED'}; recovery p50 ${r.p50} ms, max ${r.max} ms` };
     } finally {
       await stack.stop();
     }

@@ -41,7 +41,7 @@ describe('card numbers in free text over HTTP', () => {
   beforeAll(async () => {
     http = httpClient(stack.api.baseUrl);
     routes = registeredRoutes(stack.api.app);
-    for (const role of ['client', 'agent', 'sre', 'admin'] as const) keys[role] = await createKey(stack.ds, role);
+    for (const role of ['client', 'agent', 'sre', 'admin', 'trainer'] as const) keys[role] = await createKey(stack.ds, role);
     keys.legal = await createKey(stack.ds, 'legal', 'legal-ines');
     keys.legal2 = await createKey(stack.ds, 'legal', 'legal-omar');
   });
@@ -108,6 +108,10 @@ describe('card numbers in free text over HTTP', () => {
     GenerateReportDto: { method: 'POST', path: '/v1/reports/runs', body: () => ({ kind: 'monthly', period: '2019-01', brand: 'uoozee' }) },
     CreateAccountDto: { method: 'POST', path: '/v1/accounts', body: () => ({ id: 'card-test', brand: 'uoozee', name: 'n' }) },
     CreateAgentDto: { method: 'POST', path: '/v1/agents', body: () => ({ id: 'card-test-agent', brand: 'uoozee', tier: 'L1', teamLead: 'lead-x' }) },
+    StartOnboardingDto: { method: 'POST', path: '/v1/agents/card-test-agent/onboarding', body: () => ({ startsOn: '2026-12-07' }) },
+    OnboardingSessionDto: { method: 'POST', path: '/v1/agents/card-test-agent/onboarding/sessions', body: () => ({ module: 'soft-skills', hours: 1, heldOn: '2026-12-07' }) },
+    StartMentoredDto: { method: 'POST', path: '/v1/agents/card-test-agent/onboarding/mentor', body: () => ({ mentor: 'lead-x' }) },
+    QaScoreDto: { method: 'POST', path: '/v1/agents/card-test-agent/onboarding/qa-scores', body: () => ({ reviewId: 'r1', ticketId: 't1', criteria: { tone: 1 } }) },
     AssignKeyAccountDto: { method: 'PATCH', path: '/v1/api-keys/00000000-0000-4000-8000-000000000000', body: () => ({ account: 'card-test' }) },
     AdoptTicketsDto: { method: 'POST', path: '/v1/accounts/card-test/tickets/adopt', body: () => ({ customerRefs: ['cust_1'], ticketIds: [`ticket-${'a'.repeat(26)}`] }) },
     TakedownNotice: { method: 'POST', path: '/v1/takedowns', body: () => copyrightNotice() as unknown as Record<string, unknown> },
@@ -190,7 +194,7 @@ describe('card numbers in free text over HTTP', () => {
     for (const { body, field } of refuseFields) {
       const route = REFUSE_ROUTES[body];
       const value = field === 'paymentReference' ? `ch_card_${card.written}_x1` : card.written;
-      const key = route.path === '/v1/takedowns' ? undefined : keys[roleAllowedFor(routes, route.method, route.path, ['agent', 'sre', 'legal', 'admin'])];
+      const key = route.path === '/v1/takedowns' ? undefined : keys[roleAllowedFor(routes, route.method, route.path, ['agent', 'sre', 'legal', 'admin', 'trainer'])];
       const res = await http(route.method, route.path, { key, body: withField(route.body(), field, value) });
       const errors = (res.body?.errors ?? []) as { field: string }[];
       const named = errors.some((e) => e.field === field || field.startsWith(`${e.field}.`));
