@@ -72,7 +72,9 @@ export function createOnboardingActivities({ dataSource, logger, sealer, crmWebh
            ON CONFLICT (change_key) DO NOTHING RETURNING id`,
           [change.agentId, row.status, change.status, change.reason, change.by, change.key],
         );
-        if (inserted.length) await tx.query(`UPDATE agents SET status = $2, updated_at = now() WHERE id = $1`, [change.agentId, change.status]);
+        if (inserted.length) {
+          await tx.query(`UPDATE agents SET status = $2, competencies = coalesce($3, competencies), updated_at = now() WHERE id = $1`, [change.agentId, change.status, change.competencies ?? null]);
+        }
         return inserted.length > 0;
       });
       if (crmWebhook) {

@@ -35,6 +35,7 @@ describe('agent onboarding over HTTP', () => {
     expect((await call('POST', `/v1/tickets/${id}/resolve`, hireKey, { resolution: 'Exporter fixed it.', handleSeconds: handleSeconds / 2 })).status).toBe(200);
     expect((await call('POST', `/v1/tickets/${id}/csat`, keys.client, { score })).status).toBe(200);
     await waitFor(async () => (await stack.ds.query(`SELECT csat_score FROM tickets WHERE id = $1`, [id]))[0]?.csat_score === score, { what: 'CSAT in the read model' });
+    return id;
   };
 
   it('takes a VIVtone L1 hire from day one to certified through the API, the gates from their real tickets', async () => {
@@ -68,8 +69,12 @@ describe('agent onboarding over HTTP', () => {
 
     // Two real tickets: 300 s of logged work each (the fixture's 4–6 min ± 10 %: 216–396 s), rated 5 and 4.
     const hireKey = await createKey(stack.ds, 'agent', hire);
-    await workTicket(hireKey, 300, 5);
-    await workTicket(hireKey, 300, 4);
+    const worked = [await workTicket(hireKey, 300, 5), await workTicket(hireKey, 300, 4)];
+    // Mentored mode: the mentor finds every ticket of the agent they mentor, and each shows who mentors it.
+    const followed = await call('GET', `/v1/tickets?mentor=${mentor}`, keys.lead);
+    expect(followed.body.items.map((t: { id: string }) => t.id).sort()).toEqual([...worked].sort());
+    expect(followed.body.items[0]).toMatchObject({ assignee: hire, mentor });
+    expect((await call('GET', `/v1/tickets/${worked[0]}`, keys.lead)).body).toMatchObject({ assignee: hire, mentor });
     const gates = await onboarding(hire, 'gates', keys.trainer);
     expect(gates.status).toBe(200);
     expect(gates.body.gates).toMatchObject({ aht: { seconds: 300, tickets: 2, pass: true }, csat: { rated: 2, satisfiedShare: 1, pass: true }, qa: null });
@@ -99,6 +104,19 @@ describe('agent onboarding over HTTP', () => {
     expect(told.map((m) => m.body.status)).toEqual(['mentored', 'certified']);
     expect(told[1].body).toMatchObject({ kind: 'agent_status', competencies: ['product', 'compliance'] });
     expect(await onboarding(hire, 'decision', keys.admin, { outcome: 'extend', note: 'x' })).toMatchObject({ status: 409, body: { state: 'certified' } });
+    expect(agent.competencies).toEqual(['product', 'compliance']);
+
+    // Certified under an older curriculum without the compliance module: billing tickets (which
+    // need it in the test pack) only with a mentor who has it; technical tickets alone.
+    await stack.ds.query(`UPDATE agents SET competencies = '{product}' WHERE id = $1`, [hire]);
+    const billing = await call('POST', '/v1/tickets', keys.client, { brand: 'vivtone', plan: 'basic', channel: 'email', priority: 'S3', category: 'billing', subject: 'Invoice', description: 'Wrong VAT', customerRef: 'cust_onb' });
+    expect(await call('POST', `/v1/tickets/${billing.body.id}/assign`, keys.lead, { assignee: hire })).toMatchObject({
+      status: 409,
+      body: { type: expect.stringContaining('agent-not-certified-for-category'), detail: `agent ${hire} is not certified for compliance: name a mentor who is` },
+    });
+    expect((await call('POST', `/v1/tickets/${billing.body.id}/assign`, keys.lead, { assignee: hire, mentor })).status).toBe(200);
+    const technical = await call('POST', '/v1/tickets', keys.client, { brand: 'vivtone', plan: 'basic', channel: 'email', priority: 'S3', category: 'technical', subject: 'API 500', description: 'Since noon', customerRef: 'cust_onb' });
+    expect((await call('POST', `/v1/tickets/${technical.body.id}/assign`, keys.lead, { assignee: hire })).status).toBe(200);
   }, 90_000);
 
   it('keeps QA double-blind over the API: a reviewer reads no other score before both are in', async () => {

@@ -86,6 +86,11 @@ describe('the mentored window from a mentor assigned mid-week (shipped VIVtone, 
     });
   });
 
+  it('a mentor assigned at local midnight starts the period that day: Thursday 2026-04-02 00:00 CDT → Thursday 09:00', () => {
+    expect(window(Date.parse('2026-04-02T00:00:00-05:00'))!.startsAt).toBe('2026-04-02T14:00:00.000Z');
+    expect(window(Date.parse('2026-04-02T00:00:00.001-05:00'))!.startsAt).toBe('2026-04-03T14:00:00.000Z');
+  });
+
   it('the classroom\'s close (Friday 17:00) starts the period the next Monday, as the plan does', () => {
     expect(window(Date.parse('2026-03-27T22:00:00.000Z'))).toEqual({ startsAt: '2026-03-30T14:00:00.000Z', earliestEndAt: '2026-04-24T22:00:00.000Z', closesAt: '2026-05-22T22:00:00.000Z' });
   });

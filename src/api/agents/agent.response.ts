@@ -17,6 +17,8 @@ export class AgentSummaryResponse {
   @ApiProperty({ nullable: true, type: String, example: 'lee' }) teamLead: string | null;
   @ApiProperty({ enum: AGENT_STATUSES, description: 'onboarding and mentored: assigned only with a mentor named; suspended: nothing new' }) status: string;
   @ApiProperty({ description: 'May this agent be assigned tickets of their brand without a mentor?' }) worksAlone: boolean;
+  @ApiProperty({ nullable: true, type: [String], example: ['product', 'plans-billing'], description: 'The modules an onboarding case certified the agent for (ticket categories may need some); null: certified by hand, or not yet' })
+  competencies: string[] | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 

@@ -4,6 +4,7 @@ import { PolicyRegistry } from '../../config/policy-registry';
 import { assignmentRefusal, worksAlone, type AgentStatus, type RegisteredAgent } from '../../domain/onboarding/agent';
 import { Problem } from '../problem/problem';
 import type { AgentStatusDto, CreateAgentDto } from './agent.dto';
+import type { TicketCategory } from '../../domain/ticket';
 import type { AgentResponse, AgentSummaryResponse } from './agent.response';
 
 interface AgentRow {
@@ -12,6 +13,7 @@ interface AgentRow {
   tier: string;
   team_lead: string | null;
   status: AgentStatus;
+  competencies: string[] | null;
   created_at: Date;
 }
 
@@ -48,7 +50,7 @@ export class AgentsService {
   }
 
   async get(id: string): Promise<AgentResponse> {
-    const [row]: AgentRow[] = await this.dataSource.query(`SELECT id, brand, tier, team_lead, status, created_at FROM agents WHERE id = $1`, [id]);
+    const [row]: AgentRow[] = await this.dataSource.query(`SELECT id, brand, tier, team_lead, status, competencies, created_at FROM agents WHERE id = $1`, [id]);
     if (!row) throw Problem.notFound('agent', id);
     const history: StatusChangeRow[] = await this.dataSource.query(
       `SELECT status_from, status_to, reason, changed_by, changed_at FROM agent_status_changes WHERE agent_id = $1 ORDER BY id`,
@@ -60,7 +62,7 @@ export class AgentsService {
   /** Agents, of one brand and one status when asked, by ID (at most 500). */
   async list(q: { brand?: string; status?: AgentStatus }): Promise<AgentSummaryResponse[]> {
     const rows: AgentRow[] = await this.dataSource.query(
-      `SELECT id, brand, tier, team_lead, status, created_at FROM agents
+      `SELECT id, brand, tier, team_lead, status, competencies, created_at FROM agents
         WHERE ($1::text IS NULL OR brand = $1) AND ($2::text IS NULL OR status = $2) ORDER BY id LIMIT 500`,
       [q.brand ?? null, q.status ?? null],
     );
@@ -84,11 +86,12 @@ export class AgentsService {
    * it: another brand's, suspended, or not yet certified without a certified mentor named. An
    * assignee the registry does not know is let through, as before agents were registered.
    */
-  async assertMayAssign(brand: string, assignee: string, mentor: string | null): Promise<void> {
+  async assertMayAssign(brand: string, assignee: string, mentor: string | null, category: string | null = null): Promise<void> {
     const known = await this.registered([assignee, ...(mentor ? [mentor] : [])]);
     const agent = known.get(assignee);
     if (!agent) return;
-    const refusal = assignmentRefusal(brand, agent, mentor ? (known.get(mentor) ?? null) : null, mentor);
+    const needs = category ? (this.policies.find(brand)?.onboarding?.categories[category as TicketCategory] ?? []) : [];
+    const refusal = assignmentRefusal(brand, agent, mentor ? (known.get(mentor) ?? null) : null, mentor, needs);
     if (refusal) throw Problem.conflict(refusal.slug, refusal.detail, { field: refusal.slug === 'mentor-not-certified' ? 'mentor' : 'assignee', agentStatus: agent.status });
   }
 
@@ -101,11 +104,11 @@ export class AgentsService {
   }
 
   private async registered(ids: string[]): Promise<Map<string, RegisteredAgent>> {
-    const rows: RegisteredAgent[] = await this.dataSource.query(`SELECT id, brand, status FROM agents WHERE id = ANY($1::text[])`, [ids]);
+    const rows: RegisteredAgent[] = await this.dataSource.query(`SELECT id, brand, status, competencies FROM agents WHERE id = ANY($1::text[])`, [ids]);
     return new Map(rows.map((r) => [r.id, r]));
   }
 }
 
 function toResponse(row: AgentRow): AgentSummaryResponse {
-  return { id: row.id, brand: row.brand, tier: row.tier, teamLead: row.team_lead, status: row.status, worksAlone: worksAlone(row), createdAt: row.created_at.toISOString() };
+  return { id: row.id, brand: row.brand, tier: row.tier, teamLead: row.team_lead, status: row.status, worksAlone: worksAlone(row), competencies: row.competencies, createdAt: row.created_at.toISOString() };
 }

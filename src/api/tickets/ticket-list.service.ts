@@ -13,6 +13,7 @@ export interface TicketSummary {
   plan: string | null;
   status: string;
   assignee: string | null;
+  mentor: string | null;
   openedAt: string;
   nextDeadlineAt: string | null;
   slaBreached: boolean;
@@ -39,6 +40,7 @@ export class TicketListService {
     if (q.priority) qb.andWhere('t.priority = :priority', { priority: q.priority });
     if (q.brand) qb.andWhere('t.brand = :brand', { brand: q.brand });
     if (q.assignee) qb.andWhere('t.assignee = :assignee', { assignee: q.assignee });
+    if (q.mentor) qb.andWhere('t.mentor = :mentor', { mentor: q.mentor });
     if (q.breached !== undefined) qb.andWhere('t.sla_breached = :breached', { breached: q.breached });
     if (q.at_risk !== undefined) qb.andWhere('t.at_risk = :atRisk', { atRisk: q.at_risk });
     if (q.cursor) {
@@ -64,6 +66,7 @@ function summary(t: TicketRow): TicketSummary {
     plan: t.plan,
     status: t.status,
     assignee: t.assignee,
+    mentor: t.mentor,
     openedAt: t.openedAt.toISOString(),
     nextDeadlineAt: t.nextDeadlineAt?.toISOString() ?? null,
     slaBreached: t.slaBreached,

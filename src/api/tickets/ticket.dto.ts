@@ -281,6 +281,12 @@ export class ListTicketsQuery {
   @Length(1, 64)
   assignee?: string;
 
+  @ApiPropertyOptional({ example: 'lead-0007', description: 'Tickets a mentor follows: every ticket assigned with this mentor named (mentored mode)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  mentor?: string;
+
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
   @Transform(toBool)

@@ -51,6 +51,8 @@ export class TicketResponse implements TicketView {
   @ApiProperty({ nullable: true, type: String, example: 'premium' }) plan: string | null;
   @ApiProperty({ enum: TICKET_STATUSES }) status: TicketStatus;
   @ApiProperty({ nullable: true, type: String }) assignee: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Mentored mode (issue 14): the certified agent who sees every reply of the assignee; absent from tickets recorded before it' })
+  mentor?: string | null;
   @ApiProperty() subject: string;
   @ApiProperty() description: string;
   @ApiProperty() customerRef: string;
@@ -95,6 +97,7 @@ export class TicketSummaryResponse implements TicketSummary {
   @ApiProperty({ nullable: true, type: String }) plan: string | null;
   @ApiProperty({ enum: TICKET_STATUSES }) status: string;
   @ApiProperty({ nullable: true, type: String }) assignee: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Mentored mode: the certified agent who sees every reply' }) mentor: string | null;
   @ApiProperty() openedAt: string;
   @ApiProperty({ nullable: true, type: String }) nextDeadlineAt: string | null;
   @ApiProperty() slaBreached: boolean;

@@ -270,8 +270,8 @@ export class TicketsService {
    */
   private async assertAgentMayTake(id: string, dto: AssignDto): Promise<void> {
     try {
-      const brand = (await this.tickets.owner(id))?.brand ?? (await this.readCase(id)).ticket.brand;
-      await this.agents.assertMayAssign(brand, dto.assignee, dto.mentor ?? null);
+      const owner = (await this.tickets.owner(id)) ?? (await this.readCase(id)).ticket;
+      await this.agents.assertMayAssign(owner.brand, dto.assignee, dto.mentor ?? null, owner.category ?? null);
     } catch (err) {
       if (unavailableDependency(err) !== 'postgresql') throw err;
       this.logger.warn(`ticket ${id}: assigned without the agents registry's check (PostgreSQL unavailable)`);

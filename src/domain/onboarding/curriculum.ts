@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BusinessCalendar, localDateOf, openIntervalsOfDay } from '../sla/calendar';
 import { isDuration, parseDuration } from '../sla/duration';
+import { TICKET_CATEGORIES } from '../ticket';
 
 /**
  * A policy pack's `onboarding:` section (issue 14): the brand's training curriculum, pinned into
@@ -113,6 +114,11 @@ export const curriculumSchema = z
       .optional(),
     qa: qaSchema.optional(),
     refreshers: z.array(refresherSchema).default([]),
+    /**
+     * The classroom modules a ticket category needs (issue 14 §4): an agent certified without one
+     * of them (certified under an older curriculum) takes such tickets only with a mentor named.
+     */
+    categories: z.record(z.enum(TICKET_CATEGORIES), z.array(moduleId).min(1)).default({}),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -121,6 +127,12 @@ export const curriculumSchema = z
       if (ids.has(r.id)) ctx.addIssue({ code: 'custom', path: ['refreshers', i, 'id'], message: `"${r.id}" is a classroom module's id too` });
       ids.add(r.id);
     });
+    const modules = new Set(c.classroom.modules.map((m) => m.id));
+    for (const [category, needs] of Object.entries(c.categories)) {
+      needs?.forEach((m, i) => {
+        if (!modules.has(m)) ctx.addIssue({ code: 'custom', path: ['categories', category, i], message: `"${m}" is not a classroom module` });
+      });
+    }
     if ((c.testWeek === undefined) !== (c.testMonth === undefined)) ctx.addIssue({ code: 'custom', path: ['testMonth'], message: 'testWeek and testMonth go together' });
   });
 

@@ -34,6 +34,10 @@ export class TicketRow {
   @Column({ type: 'text', nullable: true })
   assignee: string | null;
 
+  /** Mentored mode: the certified agent mentoring the assignee (issue 14). */
+  @Column({ type: 'text', nullable: true })
+  mentor: string | null;
+
   @Column({ name: 'customer_ref', type: 'text', nullable: true })
   customerRef: string | null;
 

@@ -4,7 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Onboarding cases (issue 14 §2): one row per agent's onboarding (the workflow's last snapshot,
  * sealed, with the phase, next deadline and overdue flag in clear for lists) and its keyed,
  * append-only events. Status changes the workflow makes in the agents registry carry a key, so a
- * retried activity records each once. Trainers get their own API key role.
+ * retried activity records each once, and what it certified an agent for is kept. Trainers get
+ * their own API key role.
  */
 export class Onboarding1765850000000 implements MigrationInterface {
   name = 'Onboarding1765850000000';
@@ -38,6 +39,11 @@ export class Onboarding1765850000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX onboarding_events_case ON onboarding_events (case_id, id)`);
     await q.query(`ALTER TABLE agent_status_changes ADD COLUMN change_key text UNIQUE`);
+    // What an onboarding case certified the agent for (its curriculum's modules); NULL: certified by hand.
+    await q.query(`ALTER TABLE agents ADD COLUMN competencies text[]`);
+    // Mentored mode: a mentor lists every ticket of the agents they mentor.
+    await q.query(`ALTER TABLE tickets ADD COLUMN mentor text`);
+    await q.query(`CREATE INDEX tickets_mentor ON tickets (mentor, opened_at) WHERE mentor IS NOT NULL`);
     await q.query(`ALTER TABLE api_keys DROP CONSTRAINT api_keys_role_check`);
     await q.query(`ALTER TABLE api_keys ADD CONSTRAINT api_keys_role_check CHECK (role IN ('client','agent','sre','legal','admin','billing','privacy','trainer'))`);
   }
@@ -50,5 +56,7 @@ export class Onboarding1765850000000 implements MigrationInterface {
     await q.query(`DROP TABLE onboardings`);
     // agent_status_changes is append-only: its trigger refuses an UPDATE, not a dropped column.
     await q.query(`ALTER TABLE agent_status_changes DROP COLUMN change_key`);
+    await q.query(`ALTER TABLE agents DROP COLUMN competencies`);
+    await q.query(`ALTER TABLE tickets DROP COLUMN mentor`);
   }
 }

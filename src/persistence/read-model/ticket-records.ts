@@ -49,6 +49,7 @@ export class TicketRecords implements CaseRecords<TicketSnapshot> {
         opened_at: new Date(view.openedAt),
         plan: view.plan,
         assignee: view.assignee,
+        mentor: view.mentor ?? null,
         customer_ref: customerRef,
         account_id: view.account ?? null,
         at_risk: view.atRisk,

@@ -6,6 +6,8 @@ import { TicketRow } from '../entities';
 export interface TicketOwnerRow {
   brand: string;
   account: string | null;
+  /** Null: recorded before the column (its snapshot's category is sealed). */
+  category?: string | null;
 }
 
 /** The ticket read model as the API reads it. Rows come as stored: the snapshot's personal data still sealed. */
@@ -19,8 +21,8 @@ export class TicketReads {
   }
 
   async owner(id: string): Promise<TicketOwnerRow | undefined> {
-    const row = await this.dataSource.getRepository(TicketRow).findOne({ select: { id: true, brand: true, accountId: true }, where: { id } });
-    return row ? { brand: row.brand, account: row.accountId } : undefined;
+    const row = await this.dataSource.getRepository(TicketRow).findOne({ select: { id: true, brand: true, accountId: true, category: true }, where: { id } });
+    return row ? { brand: row.brand, account: row.accountId, category: row.category } : undefined;
   }
 
   /** The account the ticket was adopted into (null when none), undefined when not recorded. */

@@ -101,6 +101,7 @@ export function registerTicketHandlers(t: TicketCase): void {
       const previous = s.assignee;
       s.status = applyTicketAction(s.status, 'assign');
       s.assignee = assignee;
+      s.mentor = mentor ?? null;
       // Assigning a chat is its pick-up: the queue wait ends (issue 19, chat wait).
       const pickedUp = s.pickUp(Date.now());
       return t.commit('assigned', actor, { assignee, previous, ...(mentor ? { mentor } : {}), ...(pickedUp ? { fulfilled: ['queueWait'] } : {}) });

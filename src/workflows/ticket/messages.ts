@@ -81,6 +81,8 @@ export interface TicketCarried {
   status: TicketStatus;
   priority: string;
   assignee: string | null;
+  /** Absent from runs carried before mentored assignments. */
+  mentor?: string | null;
   clocks: Partial<Record<SlaMetric, SlaClock>>;
   history: SlaClock[];
   /** Settled clocks no longer listed, counted (absent in runs carried before it existed). */
@@ -146,6 +148,8 @@ export interface TicketView {
   plan: string | null;
   status: TicketStatus;
   assignee: string | null;
+  /** Mentored mode (issue 14): the certified agent who sees every reply of the assignee; absent from views recorded before it. */
+  mentor?: string | null;
   subject: string;
   description: string;
   customerRef: string;

@@ -25,6 +25,8 @@ export class TicketState {
   status: TicketStatus = 'new';
   priority: string;
   assignee: string | null = null;
+  /** The certified agent mentoring the assignee (mentored mode), while that assignment stands. */
+  mentor: string | null = null;
   clocks: Partial<Record<SlaMetric, SlaClock>> = {};
   history: SlaClock[] = [];
   /** Settled clocks no longer listed in `history`, counted (bounded-history.ts). */
@@ -66,6 +68,7 @@ export class TicketState {
       this.status = carried.status;
       this.priority = carried.priority;
       this.assignee = carried.assignee;
+      this.mentor = carried.mentor ?? null;
       this.clocks = carried.clocks;
       this.history = carried.history;
       this.earlierClocks = carried.earlierClocks ?? {};
@@ -99,6 +102,7 @@ export class TicketState {
       status: this.status,
       priority: this.priority,
       assignee: this.assignee,
+      mentor: this.mentor,
       clocks: this.clocks,
       history: this.history,
       earlierClocks: this.earlierClocks,

@@ -25,6 +25,7 @@ export function ticketView(input: TicketInput, s: TicketState, attention: CaseAt
     plan: input.plan,
     status: s.status,
     assignee: s.assignee,
+    mentor: s.mentor,
     subject: input.subject,
     description: input.description,
     customerRef: input.customerRef,
@@ -75,7 +76,7 @@ export function ticketDetails(input: Pick<TicketInput, 'ticketId' | 'channel' | 
   const next = earliest(s.schedule(now));
   const pending = s.escalations.filter((e) => e.state === 'scheduled');
   return caseDetailsMarkdown({
-    headline: `**${s.status}** · ${s.priority} ticket ${input.ticketId} via ${input.channel} · assignee ${s.assignee ?? 'none'} · policy ${s.policy.version}`,
+    headline: `**${s.status}** · ${s.priority} ticket ${input.ticketId} via ${input.channel} · assignee ${s.assignee ?? 'none'}${s.mentor ? ` (mentor ${s.mentor})` : ''} · policy ${s.policy.version}`,
     next: next && { what: next.summary, at: next.at },
     timeZone: s.calendar.timeZone,
     clocks: s.liveClocks().map((c) => ({
