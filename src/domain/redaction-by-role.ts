@@ -4,7 +4,7 @@
  */
 
 /** The groups of case data a role may read; a workflow type belongs to one. */
-export type CaseArea = 'ticket' | 'billing' | 'incident' | 'legal' | 'operations';
+export type CaseArea = 'ticket' | 'billing' | 'incident' | 'legal' | 'training' | 'operations';
 
 const AREA_OF_WORKFLOW: Readonly<Record<string, CaseArea>> = {
   ticketWorkflow: 'ticket',
@@ -18,6 +18,8 @@ const AREA_OF_WORKFLOW: Readonly<Record<string, CaseArea>> = {
   takedownWorkflow: 'legal',
   preservationWorkflow: 'legal',
   transparencyReportWorkflow: 'legal',
+  // Agents' onboarding: hours, gates, decisions and QA scores while still blind (reviewers must not read them).
+  onboardingWorkflow: 'training',
   endedCasesSweepWorkflow: 'operations',
   retentionPurgeWorkflow: 'operations',
   // Stored operations reports: aggregates, report IDs and the operations lead's name; no case data.
@@ -26,14 +28,16 @@ const AREA_OF_WORKFLOW: Readonly<Record<string, CaseArea>> = {
 
 /**
  * sre: incidents; legal: takedown notices and preservation orders; agent: tickets and billing
- * cases; admin: everything but legal notices (notifiers' identities are legal's alone). Roles not
+ * cases; trainer: onboarding cases (agents, who review QA blind, do not); admin: everything but
+ * legal notices (notifiers' identities are legal's alone). Roles not
  * named here (client, billing, privacy) read no workflow data through the codec.
  */
 const AREAS_OF_ROLE: Readonly<Record<string, readonly CaseArea[]>> = {
   agent: ['ticket', 'billing'],
   sre: ['incident'],
   legal: ['legal'],
-  admin: ['ticket', 'billing', 'incident', 'operations'],
+  trainer: ['training'],
+  admin: ['ticket', 'billing', 'incident', 'training', 'operations'],
 };
 
 /** The area of a workflow type; a type this table does not know yet counts as operations (admin only). */

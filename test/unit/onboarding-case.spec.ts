@@ -159,6 +159,8 @@ describe('onboarding case rules (shipped VIVtone: 40 h classroom, 4–8 week men
     expect(r.kind).toBe('field');
     expect(r.field).toBe('module');
     expect(r.message).toBe('not a classroom module of vivtone: product, plans-billing, tooling, soft-skills, compliance');
+    // What every object inherits is no module either (the API's module pattern lets the word through).
+    expect(refusal(() => checkOnboardingCommand(fresh, session('constructor', 2), TRAINER, policy, startedAt)).field).toBe('module');
   });
 
   it('the session completing the 40 hours marks the classroom done at that moment', () => {
@@ -260,6 +262,13 @@ describe('onboarding case rules (shipped VIVtone: 40 h classroom, 4–8 week men
     expect([w.hours, w.cycle, iso(w.dueAt)]).toEqual([0, 2, '2026-06-30T15:00:00.000Z']);
     expect(workshop.data).toMatchObject({ refresher: true, completedCycle: 1, restored: false });
     expect(workshop.c.sessions).toBe(certified.sessions + 1);
+  });
+
+  it('counts refresher cycles from the certification: a monthly one certified on 31 January stays at the month\'s end', () => {
+    const jan31 = Date.parse('2027-01-31T15:00:00.000Z');
+    const cert = { ...certified, certifiedAt: jan31, refreshers: [{ id: 'soft-skill-workshop', dueAt: Date.parse('2027-02-28T15:00:00.000Z'), hours: 0, cycle: 1, overdueSent: false, suspended: false }] };
+    const done = applyOnboardingCommand(cert, session('soft-skill-workshop', 2), TRAINER, policy, jan31);
+    expect(iso(done.c.refreshers[0].dueAt)).toBe('2027-03-31T15:00:00.000Z');
   });
 
   it('completing an overdue mandatory refresher lifts the suspension and restores solo work', () => {
@@ -475,6 +484,9 @@ describe('QA through the case (test Uoozee: reviewers are agents or trainers)', 
       ['r4', 'open'],
     ]);
     expect(x.reviewsScored).toBe(3);
+    // r1 left the case's window but is still scored: scoring it again is refused, not a new review.
+    const again = refusal(() => checkOnboardingCommand(x, qaCmd('r1', full), rev('rev-1'), policy, t0));
+    expect([again.kind, again.message]).toEqual(['state', 'review r1 is scored']);
   });
 
   it('a curriculum without a rubric refuses QA; a certified agent\'s onboarding QA is over', () => {
@@ -619,7 +631,7 @@ describe('onboarding schedule (VIVtone test pack: week 5 s, month 10 s, classroo
   it('certified: the refresher falls due a test month on, and the mandatory one suspends after graceDays × testWeek/7', () => {
     const dueAt = t0 + 26_000;
     expect(certified.refreshers).toEqual([{ id: 'annual-compliance', dueAt, hours: 0, cycle: 1, overdueSent: false, suspended: false }]);
-    const grace = (2 * 5_000) / 7; // 2 "days" of a 5 s week
+    const grace = Math.round((2 * 5_000) / 7); // 2 "days" of a 5 s week, to the millisecond
     expect(onboardingDues(certified, policy).map((d) => [d.kind, d.key, d.at])).toEqual([
       ['refresher_overdue', 'annual-compliance', dueAt],
       ['refresher_suspend', 'annual-compliance', dueAt + grace],

@@ -67,6 +67,8 @@ export interface OnboardingCase {
   /** Reviews not yet scored, and the latest scored ones (as many as the QA gate looks at). */
   reviews: QaReview[];
   reviewsScored: number;
+  /** Every scored review's ID (QA ends at certification, so this stays small): a scored ID is never scored again. */
+  scoredReviewIds: string[];
   decisions: OnboardingDecision[];
   certifiedAt: number | null;
   refreshers: RefresherDue[];
@@ -113,6 +115,7 @@ export function openOnboardingCase(p: { agentId: string; brand: string; tier: Ag
     gates: null,
     reviews: [],
     reviewsScored: 0,
+    scoredReviewIds: [],
     decisions: [],
     certifiedAt: null,
     refreshers: [],
@@ -154,7 +157,7 @@ export function checkOnboardingCommand(c: OnboardingCase, cmd: OnboardingCommand
         if (!refresher) throw new OnboardingRefusal('field', `a certified agent's sessions are refreshers: ${cur.refreshers.map((r) => r.id).join(', ') || 'none in the pack'}`, 'module');
         return;
       }
-      if (!(cmd.module in c.hours)) throw new OnboardingRefusal('field', `not a classroom module of ${c.brand}: ${Object.keys(c.hours).join(', ')}`, 'module');
+      if (!Object.hasOwn(c.hours, cmd.module)) throw new OnboardingRefusal('field', `not a classroom module of ${c.brand}: ${Object.keys(c.hours).join(', ')}`, 'module');
       return;
     }
     case 'start_mentored': {
@@ -171,8 +174,11 @@ export function checkOnboardingCommand(c: OnboardingCase, cmd: OnboardingCommand
     case 'qa_score': {
       if (!cur.qa) throw new OnboardingRefusal('state', `${c.brand}'s curriculum has no QA rubric`);
       if (c.phase === 'certified') throw new OnboardingRefusal('state', 'the agent is certified: onboarding QA is over');
+      const review = c.reviews.find((r) => r.id === cmd.reviewId);
+      // A scored review the case no longer holds (beyond the gate's window) is still scored.
+      if (!review && c.scoredReviewIds.includes(cmd.reviewId)) throw new OnboardingRefusal('state', `review ${cmd.reviewId} is scored`, 'reviewId');
       try {
-        checkQaScore(cur.qa, c.reviews.find((r) => r.id === cmd.reviewId), c.agentId, cmd.ticketId, actor.id, cmd.criteria);
+        checkQaScore(cur.qa, review, c.agentId, cmd.ticketId, actor.id, cmd.criteria);
       } catch (err) {
         if (err instanceof QaRefusal) throw new OnboardingRefusal(err.field === 'reviewId' || err.message.includes('already') ? 'state' : 'field', err.message, err.field);
         throw err;
@@ -204,7 +210,7 @@ export function applyOnboardingCommand(c: OnboardingCase, cmd: OnboardingCommand
   switch (cmd.action) {
     case 'session': {
       if (c.phase === 'certified') {
-        const refreshers = c.refreshers.map((r) => (r.id === cmd.module ? completeRefresher(r, cmd.hours, cur, policy) : r));
+        const refreshers = c.refreshers.map((r) => (r.id === cmd.module ? completeRefresher(r, cmd.hours, cur, c.certifiedAt!) : r));
         const before = c.refreshers.find((r) => r.id === cmd.module)!;
         const after = refreshers.find((r) => r.id === cmd.module)!;
         return { c: { ...c, refreshers, sessions: c.sessions + 1 }, data: { module: cmd.module, hours: cmd.hours, heldOn: cmd.heldOn ?? null, refresher: true, completedCycle: after.cycle > before.cycle ? before.cycle : null, restored: before.suspended && !after.suspended } };
@@ -230,7 +236,7 @@ export function applyOnboardingCommand(c: OnboardingCase, cmd: OnboardingCommand
       const bounded = reviews.filter((r) => r.state !== 'scored' || scoredOnes.indexOf(r) >= scoredOnes.length - keep);
       // The record says only how far the review is: the score stays blind until revealed.
       return {
-        c: { ...c, reviews: bounded, reviewsScored: c.reviewsScored + (scored ? 1 : 0) },
+        c: { ...c, reviews: bounded, reviewsScored: c.reviewsScored + (scored ? 1 : 0), scoredReviewIds: scored ? [...c.scoredReviewIds, review.id] : c.scoredReviewIds },
         data: { reviewId: review.id, ticketId: review.ticketId, state: review.state, scoresIn: review.scores.length, ...(scored ? { final: review.final, passed: review.passed } : {}) },
       };
     }
@@ -248,12 +254,16 @@ export function applyOnboardingCommand(c: OnboardingCase, cmd: OnboardingCommand
   }
 }
 
-/** A refresher's hours recorded; enough hours close the cycle (the next falls due a period after this one's due date) and lift its suspension. */
-function completeRefresher(r: RefresherDue, hours: number, cur: Curriculum, _policy: OnboardingPolicy): RefresherDue {
+/**
+ * A refresher's hours recorded; enough hours close the cycle and lift its suspension. Cycles are
+ * counted from the certification (cycle n due n periods after it), so a refresher due on the 31st
+ * stays at the month's end rather than drifting to the 28th, and one done late is not moved later.
+ */
+function completeRefresher(r: RefresherDue, hours: number, cur: Curriculum, certifiedAt: number): RefresherDue {
   const spec = cur.refreshers.find((x) => x.id === r.id)!;
   const total = r.hours + hours;
   if (total + 1e-9 < spec.hours) return { ...r, hours: total };
-  return { id: r.id, dueAt: monthsAfter(cur, r.dueAt, spec.everyMonths), hours: 0, cycle: r.cycle + 1, overdueSent: false, suspended: false };
+  return { id: r.id, dueAt: monthsAfter(cur, certifiedAt, spec.everyMonths * (r.cycle + 1)), hours: 0, cycle: r.cycle + 1, overdueSent: false, suspended: false };
 }
 
 /** Gate values measured now, recorded on the case. */

@@ -62,7 +62,7 @@ export function scoreOf(qa: QaRubric, criteria: Record<string, number>): number 
     if (max === undefined) throw new QaRefusal(`criteria.${id}`, `not a criterion of the rubric; criteria: ${[...known.keys()].join(', ')}`);
     if (!Number.isInteger(points) || points < 0 || points > max) throw new QaRefusal(`criteria.${id}`, `must be a whole number from 0 to ${max}`);
   }
-  const missing = qa.rubric.find((c) => !(c.id in criteria));
+  const missing = qa.rubric.find((c) => !Object.hasOwn(criteria, c.id));
   if (missing) throw new QaRefusal(`criteria.${missing.id}`, 'every criterion of the rubric is scored');
   return Object.values(criteria).reduce((a, p) => a + p, 0);
 }

@@ -51,7 +51,7 @@ export function onboardingDues(c: OnboardingCase, policy: OnboardingPolicy): Onb
       if (!spec) continue;
       if (!r.overdueSent) dues.push({ kind: 'refresher_overdue', key: r.id, at: r.dueAt, summary: `${spec.name} due (cycle ${r.cycle}, ${spec.hours} h)` });
       if (spec.mandatory && !r.suspended) {
-        const grace = spec.graceDays * (cur.testWeek !== undefined ? weekLength(cur) / 7 : DAY_MS);
+        const grace = Math.round(spec.graceDays * (cur.testWeek !== undefined ? weekLength(cur) / 7 : DAY_MS));
         dues.push({ kind: 'refresher_suspend', key: r.id, at: r.dueAt + grace, summary: `${spec.name} overdue past ${spec.graceDays}d grace: suspend solo work` });
       }
     }
