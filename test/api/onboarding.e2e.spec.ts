@@ -122,7 +122,9 @@ describe('agent onboarding over HTTP', () => {
   it('keeps QA double-blind over the API: a reviewer reads no other score before both are in', async () => {
     const { keys } = stack;
     expect((await call('POST', '/v1/agents', keys.admin, { id: uoo, brand: 'uoozee', tier: 'L1' })).status).toBe(201);
-    expect((await call('POST', `/v1/agents/${uoo}/onboarding`, keys.admin, { startsOn: '2026-12-07' })).status).toBe(201);
+    expect(await call('POST', `/v1/agents/${uoo}/onboarding`, keys.admin, { startsOn: '2020-01-06' })).toMatchObject({ status: 422, body: { errors: [{ field: 'startsOn' }] } });
+    const nextWeek = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    expect((await call('POST', `/v1/agents/${uoo}/onboarding`, keys.admin, { startsOn: nextWeek })).status).toBe(201);
     const criteria = { diagnosis: 2, resolution: 1, tone: 1 };
     const first = await onboarding(uoo, 'qa-scores', keys.qaA, { reviewId: 'r1', ticketId: 'ticket-qa', criteria });
     expect(first.body.qa.reviews).toEqual([expect.objectContaining({ id: 'r1', state: 'open', scoresIn: 1, scores: null })]);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { PolicyRegistry } from '../../src/config/policy-registry';
 import {
+  checkInsDueBy,
   applyOnboardingCommand,
   checkOnboardingCommand,
   classroomShortfall,
@@ -208,8 +209,8 @@ describe('onboarding case rules (shipped VIVtone: 40 h classroom, 4–8 week men
     expect(registryStatus(c)).toBe('mentored');
   });
 
-  it('refuses start_mentored twice (the agent is mentored, not in the classroom)', () => {
-    expect(refusal(() => checkOnboardingCommand(mentored, { action: 'start_mentored', mentor: 'lee' }, TRAINER, policy, mentorAt)).message).toBe('the agent is mentored, not in the classroom');
+  it('refuses start_mentored twice (the agent is in the mentored period)', () => {
+    expect(refusal(() => checkOnboardingCommand(mentored, { action: 'start_mentored', mentor: 'lee' }, TRAINER, policy, mentorAt)).message).toBe('the agent is in the mentored period, not in the classroom');
   });
 
   it('refuses start_mentored for Uoozee: no mentored period', () => {
@@ -221,7 +222,7 @@ describe('onboarding case rules (shipped VIVtone: 40 h classroom, 4–8 week men
   });
 
   it('refuses certify in the classroom, before the earliest end, and while gates are missing or failing', () => {
-    expect(refusal(() => checkOnboardingCommand(trained, certify, LEAD, policy, afterEarliest)).message).toBe('the agent is classroom: certification follows the mentored period');
+    expect(refusal(() => checkOnboardingCommand(trained, certify, LEAD, policy, afterEarliest)).message).toBe('the agent is in the classroom: certification follows the mentored period');
     // Wednesday 04-29 16:59:59.999 CDT, gates passing: a millisecond early.
     const early = refusal(() => checkOnboardingCommand(judged, certify, LEAD, policy, Date.parse('2026-04-29T21:59:59.999Z')));
     expect([early.kind, early.message]).toEqual(['state', 'the mentored period lasts until 2026-04-29T22:00:00.000Z at least']);
@@ -640,6 +641,14 @@ describe('onboarding schedule (VIVtone test pack: week 5 s, month 10 s, classroo
     const sent = { ...certified, refreshers: certified.refreshers.map((r) => ({ ...r, overdueSent: true })) };
     expect(onboardingDues(sent, policy).map((d) => d.kind)).toEqual(['refresher_suspend']);
     expect(onboardingDues({ ...sent, refreshers: sent.refreshers.map((r) => ({ ...r, suspended: true })) }, policy)).toEqual([]);
+  });
+
+  it('a case started weeks ago checks in once for the weeks missed, numbered by the week it is', () => {
+    const week = 5_000;
+    expect(checkInsDueBy(fresh, week, fresh.plan.startsAt + 4_999)).toBe(0);
+    expect(checkInsDueBy(fresh, week, fresh.plan.startsAt + 5_000)).toBe(1);
+    expect(checkInsDueBy(fresh, week, fresh.plan.startsAt + 41 * week + 1)).toBe(41);
+    expect(checkInsDueBy(fresh, week, fresh.plan.startsAt - 1)).toBe(0);
   });
 
   it('a stopped case waits for nothing', () => {

@@ -17,6 +17,20 @@ import type { DecideOnboardingDto, OnboardingSessionDto, QaScoreDto, StartOnboar
 
 type Actor = { id: string; role: string };
 
+const DAY_MS = 86_400_000;
+/** How far from today a first day may be: a hire who started last month is onboarded late; a year ahead is a typo. */
+const STARTS_ON = { pastDays: 90, futureDays: 365 };
+
+/** The first day asked for (a date: its midday UTC, which is that date in every training zone), within STARTS_ON of now. */
+function startOf(startsOn: string | undefined, now: number): number {
+  if (startsOn === undefined) return now;
+  const at = Date.parse(startsOn.length === 10 ? `${startsOn}T12:00:00Z` : startsOn);
+  if (at < now - STARTS_ON.pastDays * DAY_MS || at > now + STARTS_ON.futureDays * DAY_MS) {
+    throw Problem.validation([{ field: 'startsOn', message: `a first day within ${STARTS_ON.pastDays} days before and ${STARTS_ON.futureDays} days after today` }], 422);
+  }
+  return at;
+}
+
 /**
  * An agent's onboarding case (issue 14 §2): started for a registered agent with the brand's
  * curriculum pinned, steered by trainers, reviewers and operations leads through updates the
@@ -47,7 +61,7 @@ export class OnboardingService {
       throw Problem.conflict('agent-certified', `agent ${agentId} is certified already: there is nothing to onboard`, { field: 'id', agentStatus: agent.status });
     }
     const policy = pinOnboardingPolicy(pack);
-    const startedAt = dto.startsOn ? Date.parse(dto.startsOn.length === 10 ? `${dto.startsOn}T12:00:00Z` : dto.startsOn) : Date.now();
+    const startedAt = startOf(dto.startsOn, Date.now());
     const { replayed } = await this.cases.start(onboardingWorkflow, {
       workflowId: caseId,
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,

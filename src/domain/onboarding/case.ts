@@ -126,6 +126,14 @@ export function openOnboardingCase(p: { agentId: string; brand: string; tier: Ag
 
 export const isFinal = (c: OnboardingCase): boolean => c.phase === 'stopped';
 
+/** A phase in a sentence ("the agent is in the classroom"). */
+export const PHASE_WORDS: Record<OnboardingPhase, string> = { classroom: 'in the classroom', mentored: 'in the mentored period', certified: 'certified', stopped: 'stopped' };
+
+/** How many weekly check-ins are due by `now`: a case started in the past (or a worker away for weeks) checks in once, not once per missed week. */
+export function checkInsDueBy(c: Pick<OnboardingCase, 'plan'>, weekMs: number, now: number): number {
+  return Math.max(0, Math.floor((now - c.plan.startsAt) / weekMs));
+}
+
 /** Classroom modules still short of their minimum hours, and the hours still missing in all. */
 export function classroomShortfall(c: OnboardingCase, curriculum: Curriculum): { modules: { id: string; missing: number }[]; totalMissing: number } {
   const modules = curriculum.classroom.modules.map((m) => ({ id: m.id, missing: Math.max(0, m.hours.min - (c.hours[m.id] ?? 0)) })).filter((m) => m.missing > 0);
@@ -162,7 +170,7 @@ export function checkOnboardingCommand(c: OnboardingCase, cmd: OnboardingCommand
     }
     case 'start_mentored': {
       if (!cur.mentored) throw new OnboardingRefusal('state', `${c.brand}'s curriculum has no mentored period: certify once the gates pass`);
-      if (c.phase !== 'classroom') throw new OnboardingRefusal('state', `the agent is ${c.phase}, not in the classroom`);
+      if (c.phase !== 'classroom') throw new OnboardingRefusal('state', `the agent is ${PHASE_WORDS[c.phase]}, not in the classroom`);
       if (cmd.mentor === c.agentId) throw new OnboardingRefusal('field', 'an agent does not mentor themselves', 'mentor');
       const short = classroomShortfall(c, cur);
       if (short.totalMissing > 0) {
@@ -192,7 +200,7 @@ export function checkOnboardingCommand(c: OnboardingCase, cmd: OnboardingCommand
         if (c.mentored.extended) throw new OnboardingRefusal('state', 'the mentored period was extended once already');
       }
       if (cmd.outcome === 'certify') {
-        if (cur.mentored && c.phase !== 'mentored') throw new OnboardingRefusal('state', `the agent is ${c.phase}: certification follows the mentored period`);
+        if (cur.mentored && c.phase !== 'mentored') throw new OnboardingRefusal('state', `the agent is ${PHASE_WORDS[c.phase]}: certification follows the mentored period`);
         if (!cur.mentored && !classroomComplete(c, cur)) throw new OnboardingRefusal('state', `the modules are ${classroomShortfall(c, cur).totalMissing} h short`);
         if (c.mentored && now < c.mentored.earliestEndAt) throw new OnboardingRefusal('state', `the mentored period lasts until ${new Date(c.mentored.earliestEndAt).toISOString()} at least`);
         const open = gatesNotPassed(c.gates, cur);

@@ -33,7 +33,8 @@ export function onboardingDues(c: OnboardingCase, policy: OnboardingPolicy): Onb
   if (c.phase === 'classroom' || c.phase === 'mentored') {
     const week = c.checkIns + 1;
     const what = c.phase === 'classroom' ? `classroom ${hoursIn(c)} of ${plannedClassroomHours(cur)} h` : 'mentored: gates measured';
-    dues.push({ kind: 'check_in', key: `check-in-${week}`, at: c.startedAt + week * weekLength(cur), summary: `weekly check-in ${week} (${what})` });
+    // Weeks count from the first training day's opening (the plan's), not the instant the case was opened.
+    dues.push({ kind: 'check_in', key: `check-in-${week}`, at: c.plan.startsAt + week * weekLength(cur), summary: `weekly check-in ${week} (${what})` });
   }
   const due = c.plan.classroomDueAt;
   if (c.phase === 'classroom' && due !== null && !classroomComplete(c, cur) && !c.escalated.includes('classroom-overdue')) {

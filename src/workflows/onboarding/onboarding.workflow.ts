@@ -2,6 +2,7 @@ import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, co
 import type { createActivities } from '../../activities';
 import {
   applyOnboardingCommand,
+  checkInsDueBy,
   checkOnboardingCommand,
   isFinal,
   modulesBehind,
@@ -13,6 +14,7 @@ import {
   registryStatus,
   withGates,
 } from '../../domain/onboarding/case';
+import { weekLength } from '../../domain/onboarding/curriculum';
 import { judgeGates } from '../../domain/onboarding/gates';
 import { nextOnboardingDeadline, nextOnboardingDue, OnboardingDue, onboardingDues, overdueItems } from '../../domain/onboarding/schedule';
 import type { Notification } from '../../integrations/notify/notification';
@@ -216,7 +218,8 @@ class Onboarding {
     const lead = c.teamLead ? `user:${c.teamLead}` : this.input.policy.curriculum.escalateTo;
     switch (due.kind) {
       case 'check_in': {
-        this.c = { ...c, checkIns: c.checkIns + 1 };
+        // Missed weeks (a start date in the past, a worker away) are one check-in, numbered by the week it is.
+        this.c = { ...c, checkIns: Math.max(c.checkIns + 1, checkInsDueBy(c, weekLength(this.input.policy.curriculum), Date.now())) };
         if (c.phase === 'mentored') {
           await this.measureGates('system');
           await this.recorder.record('check_in', 'system', { week: this.c.checkIns, phase: c.phase }, `${this.id}:${due.key}`);

@@ -62,7 +62,7 @@ export function phaseLabel(c: OnboardingCase, policy: OnboardingPolicy, now: num
   const week = (from: number) => Math.max(1, Math.floor((now - from) / weekLength(policy.curriculum)) + 1);
   switch (c.phase) {
     case 'classroom':
-      return `classroom week ${week(c.startedAt)}`;
+      return `classroom week ${week(c.plan.startsAt)}`;
     case 'mentored':
       return `mentored week ${week(c.mentored!.startsAt)}${c.mentored!.extended ? ' (extended)' : ''}`;
     case 'certified':
