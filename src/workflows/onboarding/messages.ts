@@ -1,4 +1,5 @@
 import { defineUpdate } from '@temporalio/workflow';
+import type { AgentStatusChange } from '../../activities/onboarding';
 import type { AgentTier } from '../../domain/onboarding/agent';
 import type { OnboardingActor, OnboardingCase, OnboardingDecision, OnboardingPhase, OnboardingPolicy } from '../../domain/onboarding/case';
 import type { GateValues } from '../../domain/onboarding/gates';
@@ -34,6 +35,8 @@ export interface OnboardingCarried extends RecorderCarried {
   attention: NeedsAttentionView | null;
   updates: string[];
   registry: RegistryShown;
+  /** Registry changes decided but not yet written (the loop writes them, in order). */
+  announce?: AgentStatusChange[];
 }
 
 /** The registry status the case last set (an agent starts in `onboarding`) and how many it set: each change's key counts on. */

@@ -1,5 +1,6 @@
 import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
+import type { AgentStatusChange } from '../../activities/onboarding';
 import {
   applyOnboardingCommand,
   checkInsDueBy,
@@ -11,6 +12,7 @@ import {
   OnboardingCommand,
   OnboardingRefusal,
   openOnboardingCase,
+  PHASE_WORDS,
   registryStatus,
   withGates,
 } from '../../domain/onboarding/case';
@@ -73,6 +75,12 @@ class Onboarding {
   private readonly attention: CaseAttention;
   private readonly recorder: CaseRecorder<OnboardingView>;
   private registry: RegistryShown;
+  /**
+   * Registry changes to write, oldest first: written by the loop, not the handler that decided
+   * them, so a decision is answered at once even while the registry's database or the CRM/HR
+   * webhook is down (the write is retried for a day, then the case is flagged).
+   */
+  private announce: AgentStatusChange[];
   private lastPublished: string | null = null;
 
   constructor(private readonly input: OnboardingInput) {
@@ -81,6 +89,7 @@ class Onboarding {
     const k = input.carried;
     this.c = k ? k.c : openOnboardingCase({ agentId: input.agentId, brand: input.brand, tier: input.tier, teamLead: input.teamLead, startedAt: input.startedAt }, input.policy);
     this.registry = k?.registry ?? { status: 'onboarding', changes: 0 };
+    this.announce = [...(k?.announce ?? [])];
     this.attention = new CaseAttention(() => ({ caseId: input.caseId, kind: 'onboarding', brand: input.brand, priority: input.tier }), k?.attention ?? null);
     this.recorder = new CaseRecorder<OnboardingView>({
       caseId: input.caseId,
@@ -147,7 +156,7 @@ class Onboarding {
         validator: ({ actor }) => {
           if (this.retries.isRetry()) return;
           if (!['trainer', 'admin'].includes(actor.role)) throw ApplicationFailure.nonRetryable(`role ${actor.role} may not measure the gates; roles: trainer, admin`, OnboardingFailure.Forbidden, { role: actor.role, action: 'evaluate_gates' });
-          if (this.c.phase === 'certified' || isFinal(this.c)) throw ApplicationFailure.nonRetryable(`the agent is ${this.c.phase}: no gates to measure`, CaseFailure.InvalidTransition, { status: this.c.phase, action: 'evaluate_gates', reason: null });
+          if (this.c.phase === 'certified' || isFinal(this.c)) throw ApplicationFailure.nonRetryable(`the agent is ${PHASE_WORDS[this.c.phase]}: no gates to measure`, CaseFailure.InvalidTransition, { status: this.c.phase, action: 'evaluate_gates', reason: null });
         },
       },
     );
@@ -166,7 +175,7 @@ class Onboarding {
     // A review's scores enter the record only once revealed: until then the record says how far it is.
     const revealed = review?.state === 'scored' ? { scores: review.scores.map((s) => ({ reviewer: s.reviewer, points: s.points })) } : {};
     await this.recorder.record(cmd.action === 'decide' ? `decision_${cmd.outcome}` : cmd.action, actor.id, { ...data, ...revealed });
-    await this.syncRegistry(actor.id, cmd.action === 'decide' ? `${cmd.outcome}: ${cmd.note}` : cmd.action.replace('_', ' '));
+    this.syncRegistry(actor.id, cmd.action === 'decide' ? `${cmd.outcome}: ${cmd.note}` : cmd.action.replace('_', ' '));
     return this.view();
   }
 
@@ -187,13 +196,14 @@ class Onboarding {
     return true;
   }
 
-  /** The registry follows the case (who may work alone): one keyed change per move, told to the CRM/HR webhook. */
-  private async syncRegistry(by: string, reason: string): Promise<void> {
+  /** The registry follows the case (who may work alone): one keyed change per move, queued for the loop, which also tells the CRM/HR webhook. */
+  private syncRegistry(by: string, reason: string): void {
     const status = registryStatus(this.c);
     if (status === this.registry.status) return;
     this.registry = { status, changes: this.registry.changes + 1 };
     const competencies = status === 'certified' ? this.input.policy.curriculum.classroom.modules.map((m) => m.id) : undefined;
-    await setAgentStatus({
+    this.wakeup.poke();
+    this.announce.push({
       key: `${this.id}:status:${this.registry.changes}`,
       caseId: this.id,
       agentId: this.c.agentId,
@@ -247,10 +257,19 @@ class Onboarding {
         this.c = { ...c, refreshers: c.refreshers.map((r) => (r.id === due.key ? { ...r, suspended: true } : r)) };
         const r = c.refreshers.find((x) => x.id === due.key)!;
         await this.recorder.record('suspended', 'system', { refresher: r.id, cycle: r.cycle }, `${this.id}:refresher:${r.id}:${r.cycle}:suspended`);
-        await this.syncRegistry('system', `${r.id} overdue past its grace: solo work suspended until it is done`);
+        this.syncRegistry('system', `${r.id} overdue past its grace: solo work suspended until it is done`);
         await this.notify({ ...due, key: `refresher-${r.id}-${r.cycle}-suspended` }, 'agent_suspended', lead);
         return;
       }
+    }
+  }
+
+  /** Writes the queued registry changes in order; one that cannot be written within its retries flags the case and is dropped (the next change carries the status on). */
+  private async writeRegistry(): Promise<void> {
+    while (this.announce.length) {
+      const change = this.announce[0];
+      await this.attention.record('registry', () => setAgentStatus(change));
+      this.announce.shift();
     }
   }
 
@@ -291,7 +310,7 @@ class Onboarding {
   }
 
   private carry(): OnboardingCarried {
-    return { c: this.c, ...this.recorder.carry(), attention: this.attention.state, updates: this.retries.carry(), registry: this.registry };
+    return { c: this.c, ...this.recorder.carry(), attention: this.attention.state, updates: this.retries.carry(), registry: this.registry, announce: [...this.announce] };
   }
 
   async run(): Promise<OnboardingView> {
@@ -312,12 +331,15 @@ class Onboarding {
         finished: () => isFinal(this.c),
         nextDue: () => nextOnboardingDue(this.c, this.input.policy),
         fireDue: (now) => this.fireDue(now),
+        beforeTurn: () => this.writeRegistry(),
       },
       this.wakeup,
       this.budget,
       () => continueAsNew<typeof onboardingWorkflow>({ ...this.input, carried: this.carry() }),
     );
+    // Stopped: the loop is over, but the registry still hears of it (once the stopping handler has queued it).
     await condition(allHandlersFinished);
+    await this.writeRegistry();
     return this.view();
   }
 }
