@@ -37,6 +37,7 @@ const ACCOUNTS = {
   'ada-admin': { name: 'Ada Admin', roles: ['admin'] },
   'pat-privacy': { name: 'Pat Privacy', roles: ['privacy'] },
   'bo-billing': { name: 'Bo Billing', roles: ['billing'] },
+  'tess-trainer': { name: 'Tess Trainer', roles: ['trainer'] },
   // A directory group an OIDC_ROLE_MAP can map (`support-tier1=agent`).
   'gus-group': { name: 'Gus Group', roles: ['support-tier1'] },
   // Signed in, but no Caseworks role: the API answers 403.

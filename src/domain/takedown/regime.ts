@@ -12,6 +12,9 @@ import type { TakedownNotice } from './notice';
 export const REGIMES = ['dmca', 'dsa', 'platform_terms'] as const;
 export type Regime = (typeof REGIMES)[number];
 
+/** The law each regime applies, as people name it (timers, the UI's details). */
+export const REGIME_LAW: Record<Regime, string> = { dmca: 'DMCA §512', dsa: 'DSA Art. 16', platform_terms: 'platform terms' };
+
 export const EU_MEMBER_STATES = [
   'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE',
   'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',

@@ -1,6 +1,6 @@
 import { earliest, type Due } from '../schedule';
 import { formatDuration, utcTime } from '../ui-details';
-import type { Regime } from './regime';
+import { REGIME_LAW, type Regime } from './regime';
 import type { TakedownCase, TakedownState } from './case';
 import { complaintDeadline, type TakedownPolicy } from './deadlines';
 import { preservationReminders, type PreservationHold, type PreservationPolicy, type PreservationReminder } from './preservation';
@@ -60,14 +60,14 @@ export function takedownFinished(k: TakedownClocks, now: number): boolean {
   return until === null || now >= until;
 }
 
-const REGIME_NOTICE: Record<Regime, string> = { dmca: 'DMCA §512 notice', dsa: 'DSA Art. 16 notice', platform_terms: 'platform terms report' };
+const noticeOf = (r: Regime): string => (r === 'platform_terms' ? 'platform terms report' : `${REGIME_LAW[r]} notice`);
 
 /** "DMCA §512 notice, standard tier, 7d": what the decision clock runs under (the tightest regime's window), or '' when unknown. */
 function decisionBasis(k: TakedownClocks): string {
   const windows = k.clocks.decideWithinMs;
   if (!windows || k.c.regimes.length === 0) return '';
   const tightest = [...k.c.regimes].sort((a, b) => windows[a][k.c.tier] - windows[b][k.c.tier])[0];
-  return `${k.c.regimes.map((r) => REGIME_NOTICE[r]).join(' + ')}, ${k.c.tier} tier, ${formatDuration(windows[tightest][k.c.tier])}`;
+  return `${k.c.regimes.map(noticeOf).join(' + ')}, ${k.c.tier} tier, ${formatDuration(windows[tightest][k.c.tier])}`;
 }
 
 /** Every moment the case waits for, each named as its timer is in the UI. */

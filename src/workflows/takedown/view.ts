@@ -1,5 +1,5 @@
 import { deadlineStatus } from '../../domain/takedown/deadlines';
-import { Measure, possibleMeasures } from '../../domain/takedown/regime';
+import { Measure, possibleMeasures, REGIME_LAW } from '../../domain/takedown/regime';
 import { earliest } from '../../domain/schedule';
 import { nextTakedownDeadline, REVIEWABLE, TakedownClocks, takedownSchedule } from '../../domain/takedown/schedule';
 import { caseDetailsMarkdown, cell, DetailsAction, DetailsClock } from '../../domain/ui-details';
@@ -90,7 +90,6 @@ export function takedownView(input: TakedownInput, s: TakedownRunState, attentio
   };
 }
 
-const REGIME_NAMES: Record<string, string> = { dmca: 'DMCA §512', dsa: 'DSA Art. 16', platform_terms: 'platform terms' };
 const measureName = (m: Measure): string => (m.kind === 'geo_restriction' ? `geo-restriction (${m.countries.join(', ')})` : m.kind.replace(/_/g, ' '));
 
 /**
@@ -101,7 +100,7 @@ const measureName = (m: Measure): string => (m.kind === 'geo_restriction' ? `geo
 export function takedownDetails(input: TakedownInput, s: TakedownRunState, clocks: TakedownClocks, recent: readonly DetailsAction[], now: number): string {
   const { c } = s;
   const due = c.decisionDue;
-  const regimes = c.regimes.map((r) => REGIME_NAMES[r] ?? r).join(' + ');
+  const regimes = c.regimes.map((r) => REGIME_LAW[r] ?? r).join(' + ');
   const next = earliest(takedownSchedule(clocks));
   const rows: DetailsClock[] = [
     { name: `decision (${regimes}, ${c.tier} tier)`, dueAt: due?.dueAt ?? null, atRiskAt: due?.atRiskAt ?? null, state: due ? decisionClockStatus(s, now).replace(/_/g, ' ') : 'not started' },
