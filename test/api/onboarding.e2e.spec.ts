@@ -121,27 +121,54 @@ describe('agent onboarding over HTTP', () => {
     expect((await call('POST', `/v1/tickets/${technical.body.id}/assign`, keys.lead, { assignee: hire })).status).toBe(200);
   }, 90_000);
 
-  it('keeps QA double-blind over the API: a reviewer reads no other score before both are in', async () => {
+  it('takes a Uoozee agent from day one to certified: modules, double-blind QA of tickets they worked (a reviewer reads no other score before both are in)', async () => {
     const { keys } = stack;
+    const uooMentor = `umentor-${suffix}`;
     expect((await call('POST', '/v1/agents', keys.admin, { id: uoo, brand: 'uoozee', tier: 'L1' })).status).toBe(201);
+    expect((await call('POST', '/v1/agents', keys.admin, { id: uooMentor, brand: 'uoozee', tier: 'L2' })).status).toBe(201);
+    expect((await call('POST', `/v1/agents/${uooMentor}/status`, keys.admin, { status: 'certified', reason: 'senior agent' })).status).toBe(200);
     expect(await call('POST', `/v1/agents/${uoo}/onboarding`, keys.admin, { startsOn: '2020-01-06' })).toMatchObject({ status: 422, body: { errors: [{ field: 'startsOn' }] } });
     const nextWeek = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
     expect((await call('POST', `/v1/agents/${uoo}/onboarding`, keys.admin, { startsOn: nextWeek })).status).toBe(201);
+    expect((await onboarding(uoo, 'sessions', keys.trainer, { module: 'technical-diagnostics', hours: 2 })).status).toBe(200);
+    expect((await onboarding(uoo, 'sessions', keys.trainer, { module: 'soft-skills', hours: 1 })).body.classroom.complete).toBe(true);
+
+    // Two tickets the agent works with the mentor named; QA reviews only tickets the agent worked.
+    const worked: string[] = [];
+    for (const subject of ['Buffering', 'Sign-in loop']) {
+      const t = await call('POST', '/v1/tickets', keys.client, { brand: 'uoozee', channel: 'email', priority: 'P4', subject, description: 'Since Monday', customerRef: 'cust_onb' });
+      expect((await call('POST', `/v1/tickets/${t.body.id}/assign`, keys.lead, { assignee: uoo, mentor: uooMentor })).status).toBe(200);
+      worked.push(t.body.id);
+    }
+    const other = await call('POST', '/v1/tickets', keys.client, { brand: 'uoozee', channel: 'email', priority: 'P4', subject: 'Other', description: 'Not theirs', customerRef: 'cust_onb' });
+    await waitFor(async () => (await stack.ds.query(`SELECT count(*)::int AS n FROM tickets WHERE id = ANY($1) AND assignee = $2`, [worked, uoo]))[0].n === 2, { what: 'assignments in the read model' });
     const criteria = { diagnosis: 2, resolution: 1, tone: 1 };
-    const first = await onboarding(uoo, 'qa-scores', keys.qaA, { reviewId: 'r1', ticketId: 'ticket-qa', criteria });
+    expect(await onboarding(uoo, 'qa-scores', keys.qaA, { reviewId: 'r0', ticketId: other.body.id, criteria })).toMatchObject({ status: 422, body: { errors: [{ field: 'ticketId' }] } });
+
+    const first = await onboarding(uoo, 'qa-scores', keys.qaA, { reviewId: 'r1', ticketId: worked[0], criteria });
     expect(first.body.qa.reviews).toEqual([expect.objectContaining({ id: 'r1', state: 'open', scoresIn: 1, scores: null })]);
     const seenByB = await call('GET', `/v1/agents/${uoo}/onboarding`, keys.qaB);
     expect(seenByB.status).toBe(200);
     expect(seenByB.body.qa.reviews[0]).toMatchObject({ scoresIn: 1, reviewers: ['qa-ana'], scores: null, final: null });
     expect(JSON.stringify(seenByB.body)).not.toContain('"diagnosis"');
-    expect(await onboarding(uoo, 'qa-scores', keys.qaB, { reviewId: 'r1', ticketId: 'ticket-qa', criteria: { diagnosis: 2 } })).toMatchObject({ status: 422, body: { errors: [{ field: 'criteria.resolution' }] } });
-    expect((await onboarding(uoo, 'qa-scores', keys.qaA, { reviewId: 'r1', ticketId: 'ticket-qa', criteria })).status).toBe(409);
-    const both = await onboarding(uoo, 'qa-scores', keys.qaB, { reviewId: 'r1', ticketId: 'ticket-qa', criteria: { diagnosis: 2, resolution: 2, tone: 1 } });
+    expect(await onboarding(uoo, 'qa-scores', keys.qaB, { reviewId: 'r1', ticketId: worked[0], criteria: { diagnosis: 2 } })).toMatchObject({ status: 422, body: { errors: [{ field: 'criteria.resolution' }] } });
+    expect((await onboarding(uoo, 'qa-scores', keys.qaA, { reviewId: 'r1', ticketId: worked[0], criteria })).status).toBe(409);
+    const both = await onboarding(uoo, 'qa-scores', keys.qaB, { reviewId: 'r1', ticketId: worked[0], criteria: { diagnosis: 2, resolution: 2, tone: 1 } });
     expect(both.body.qa.reviews[0]).toMatchObject({ state: 'scored', final: 4.5, passed: true, scores: [{ reviewer: 'qa-ana', points: 4 }, { reviewer: 'qa-ben', points: 5 }] });
-    expect((await onboarding(uoo, 'qa-scores', keys.client, { reviewId: 'r2', ticketId: 'ticket-qa', criteria })).status).toBe(403);
-    expect((await onboarding(uoo, 'decision', keys.trainer, { outcome: 'stop', note: 'test over' })).body.phase).toBe('stopped');
-    // Stopped: read from the record, every action a 409 naming the phase.
+    expect((await onboarding(uoo, 'qa-scores', keys.client, { reviewId: 'r2', ticketId: worked[1], criteria })).status).toBe(403);
+    expect(await onboarding(uoo, 'decision', keys.trainer, { outcome: 'certify', note: 'one review' })).toMatchObject({ status: 409, body: { detail: 'gates not passed: qa (evaluate them, or extend)' } });
+
+    await onboarding(uoo, 'qa-scores', keys.qaA, { reviewId: 'r2', ticketId: worked[1], criteria: { diagnosis: 2, resolution: 2, tone: 1 } });
+    await onboarding(uoo, 'qa-scores', keys.qaB, { reviewId: 'r2', ticketId: worked[1], criteria: { diagnosis: 2, resolution: 2, tone: 0 } });
+    expect((await onboarding(uoo, 'gates', keys.trainer)).body.gates.qa).toMatchObject({ reviews: 2, passRate: 1, pass: true });
+    const certified = await onboarding(uoo, 'decision', keys.trainer, { outcome: 'certify', note: 'QA 2 of 2' });
+    expect(certified.body).toMatchObject({ phase: 'certified', worksAlone: true, refreshers: [{ id: 'quarterly-refresh', cycle: 1 }] });
+    await waitFor(async () => (await call('GET', `/v1/agents/${uoo}`, keys.trainer)).body.status === 'certified', { what: 'registry: certified' });
+    expect(await onboarding(uoo, 'sessions', keys.trainer, { module: 'soft-skills', hours: 1 })).toMatchObject({ status: 422, body: { errors: [{ field: 'module' }] } });
+
+    // Leaving: stopped, read from the record, every action a 409 naming the phase.
+    expect((await onboarding(uoo, 'decision', keys.trainer, { outcome: 'stop', note: 'left the company' })).body.phase).toBe('stopped');
     expect((await call('GET', `/v1/agents/${uoo}/onboarding`, keys.trainer)).body.phase).toBe('stopped');
-    expect(await onboarding(uoo, 'sessions', keys.trainer, { module: 'soft-skills', hours: 1 })).toMatchObject({ status: 409 });
+    expect(await onboarding(uoo, 'sessions', keys.trainer, { module: 'quarterly-refresh', hours: 1 })).toMatchObject({ status: 409 });
   }, 60_000);
 });

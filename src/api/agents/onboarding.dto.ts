@@ -6,7 +6,7 @@ import { AGENT_ID } from './agent.dto';
 const SLUG = /^[a-z][a-z0-9-]{0,40}$/;
 
 export class StartOnboardingDto {
-  @ApiPropertyOptional({ example: '2026-03-02', description: "The hire's first day (default: today); the plan's deadlines count from its first training day." })
+  @ApiPropertyOptional({ example: '2026-12-07', description: "The hire's first day (default: today), within 90 days before and 365 days after today; the plan's deadlines count from its first training day." })
   @IsOptional()
   @IsRealDateTime({ dateOnly: 'allow' })
   startsOn?: string;

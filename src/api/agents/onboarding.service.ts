@@ -45,7 +45,7 @@ export class OnboardingService {
     private readonly config: AppConfig,
     private readonly policies: PolicyRegistry,
     private readonly agents: AgentsService,
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     sealer: ReadModelSealer,
   ) {
     this.records = new OnboardingRecords(dataSource, sealer);
@@ -101,7 +101,15 @@ export class OnboardingService {
     return this.act(agentId, caller, startMentoredUpdate, (actor) => [{ actor, mentor }], 'start_mentored');
   }
 
-  scoreQa(agentId: string, dto: QaScoreDto, caller: Principal): Promise<OnboardingView> {
+  /** A review is of a ticket the agent worked: one of the brand's, assigned to them or acted on by them (422 naming ticketId otherwise). */
+  async scoreQa(agentId: string, dto: QaScoreDto, caller: Principal): Promise<OnboardingView> {
+    const agent = await this.agentInScope(agentId, caller);
+    const worked: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM tickets t WHERE t.id = $1 AND t.brand = $2
+          AND (t.assignee = $3 OR EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.actor = $3))`,
+      [dto.ticketId, agent.brand, agentId],
+    );
+    if (!worked.length) throw Problem.validation([{ field: 'ticketId', message: `not a ${agent.brand} ticket ${agentId} worked` }], 422);
     return this.act(agentId, caller, scoreQaUpdate, (actor) => [{ actor, reviewId: dto.reviewId, ticketId: dto.ticketId, criteria: dto.criteria }], 'qa_score');
   }
 

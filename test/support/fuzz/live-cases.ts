@@ -179,11 +179,18 @@ export class LiveCases {
     return this.accountId;
   }
 
-  /** The fuzz suite's own registered agent, for `/v1/agents/{id}…` operations (created on first use; no ticket names it). */
+  /**
+   * The fuzz suite's own registered agent, for `/v1/agents/{id}…` operations (created on first use;
+   * no ticket names it), with its onboarding started, so `/v1/agents/{id}/onboarding/…` has a case
+   * whatever the fuzzed start request does (its example's first day ages out of the allowed range).
+   */
   async agentIdOf(): Promise<string> {
     if (!this.agentId) {
       const res = await this.call('POST', '/v1/agents', 'admin', { id: 'fuzz-agent', brand: 'uoozee', tier: 'L1' });
-      this.agentId = await this.created('agent', res, (res.body as Record<string, unknown>)?.id);
+      const id = await this.created('agent', res, (res.body as Record<string, unknown>)?.id);
+      const onboarding = await this.call('POST', `/v1/agents/${id}/onboarding`, 'admin', {});
+      await this.created('onboarding', onboarding, (onboarding.body as Record<string, unknown>)?.id);
+      this.agentId = id;
     }
     return this.agentId;
   }
