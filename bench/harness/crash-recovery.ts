@@ -1,9 +1,7 @@
-import { ServiceError, WorkflowHandle, type Client } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import type { UpdateDefinition } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import { refundWorkflow, ticketWorkflow } from '../../src/workflows';
 import { confirmIdentityUpdate, refundStatusQuery, retentionAnswerUpdate } from '../../src/workflows/billing/messages';
@@ -12,7 +10,8 @@ import { alert, sendAlert } from '../../test/support/incidents';
 import { alertGroupQuery } from '../../src/workflows/incident/messages';
 import { refundInput } from '../../test/support/refunds';
 import { copyrightNotice, COUNTER_NOTICE, removal, startTakedown, takedownInput } from '../../test/support/takedowns';
-import { onboardingChecks, startOnboardings, trainToCertified } from './onboarding-cases';
+import { onboardingChecks, startOnboardings, trainToCertified } from '../../test/support/onboarding';
+import { updateUntilAnswered as update } from '../../test/support/retried-update';
 import { applyDecisionUpdate, assignReviewerUpdate, counterNoticeUpdate, decideTakedownUpdate, takedownStatusQuery } from '../../src/workflows/takedown/messages';
 import { ticketInput } from '../../test/support/tickets';
 import { check, ScenarioResult } from './scenario';
@@ -49,31 +48,6 @@ export interface CrashOptions {
   onboardings?: number;
   seed?: number;
   log?: (line: string) => void;
-}
-
-/**
- * An agent's action, as a client that means it: the server answers an update it could not hand to
- * a worker in time (the worker is being killed) with an error, so ask again under the same update
- * ID, which the workflow runs once however often it is asked. A refusal by the workflow is final.
- */
-async function update<Ret, Arg>(h: WorkflowHandle, def: UpdateDefinition<Ret, [Arg]>, args: [Arg]): Promise<Ret> {
-  const updateId = randomUUID();
-  for (const until = Date.now() + 120_000; ; await new Promise((r) => setTimeout(r, 500))) {
-    try {
-      // A case whose workflow task keeps failing never completes the update: give up in time.
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`update ${def.name} not completed within 120 s`)), 120_000);
-      });
-      try {
-        return await Promise.race([h.executeUpdate(def, { args, updateId }), timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
-    } catch (err) {
-      if (!(err instanceof ServiceError) || Date.now() > until) throw Object.assign(err as object, { update: def.name });
-    }
-  }
 }
 
 /** A small deterministic PRNG, so a failing run can be replayed with its seed. */
@@ -176,7 +150,7 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
   if (takedowns.length) log(`${takedowns.length} takedowns started`);
 
   const onboardings = await startOnboardings(o.client, o.ds, o.taskQueue, o.onboardings ?? 0, seed);
-  const onboardingActions = Promise.all(onboardings.map((agent) => acting(`onboarding-${agent}`, () => trainToCertified(o.client, update, agent))));
+  const onboardingActions = Promise.all(onboardings.map((agent) => acting(`onboarding-${agent}`, () => trainToCertified(o.client, agent))));
   if (onboardings.length) log(`${onboardings.length} onboardings started`);
 
   const actions = Promise.all(

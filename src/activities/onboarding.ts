@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
+import type { AgentStatus } from '../domain/onboarding/agent';
 import type { TicketWork } from '../domain/onboarding/gates';
 import type { WebhookNotificationSender } from '../integrations/notify/webhook-sender';
 import type { CaseEventRecord } from '../persistence/read-model/case-records';
@@ -21,7 +22,7 @@ export interface AgentStatusChange {
   caseId: string;
   agentId: string;
   brand: string;
-  status: 'onboarding' | 'mentored' | 'certified' | 'suspended';
+  status: AgentStatus;
   reason: string;
   by: string;
   /** What the agent was certified for (the curriculum's modules), on certification. */

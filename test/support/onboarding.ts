@@ -4,7 +4,10 @@ import type { DataSource } from 'typeorm';
 import { PolicyRegistry } from '../../src/config/policy-registry';
 import type { OnboardingPolicy } from '../../src/domain/onboarding/case';
 import { pinOnboardingPolicy } from '../../src/domain/onboarding/onboarding-policy';
-import { onboardingIdOf, type OnboardingInput } from '../../src/workflows/onboarding/messages';
+import type { Client } from '@temporalio/client';
+import { onboardingWorkflow } from '../../src/workflows';
+import { decideOnboardingUpdate, evaluateGatesUpdate, onboardingIdOf, recordSessionUpdate, scoreQaUpdate, type OnboardingInput } from '../../src/workflows/onboarding/messages';
+import { updateUntilAnswered } from './retried-update';
 
 const fixtures = PolicyRegistry.fromDirectory(resolve(__dirname, '..', 'fixtures', 'policies'));
 
@@ -41,4 +44,63 @@ export async function registryOf(ds: DataSource, agentId: string): Promise<{ sta
     [agentId],
   );
   return { status: row?.status, changes };
+}
+
+type Check = { name: string; ok: boolean; detail?: string };
+
+const FULL = { diagnosis: 2, resolution: 2, tone: 1 };
+
+/**
+ * Uoozee onboarding cases (test pack: competency-based, QA gate over the last 2 reviews) taken
+ * from day one to certified while the worker is killed: two classroom sessions, two double-blind
+ * reviews of two scores each, the gates measured, the decision. Returns the agents started.
+ */
+export async function startOnboardings(client: Client, ds: DataSource, taskQueue: string, n: number, seed: number): Promise<string[]> {
+  const policy = testOnboardingPolicy('uoozee');
+  const agents = Array.from({ length: n }, (_, i) => newAgentId(`bench-${seed}-${i}`));
+  for (const agent of agents) {
+    const input = onboardingInput(agent, policy);
+    await registerAgent(ds, agent, input.brand);
+    await client.workflow.start(onboardingWorkflow, { workflowId: input.caseId, taskQueue, args: [input] });
+  }
+  return agents;
+}
+
+/** A trainer's and reviewers' actions on one onboarding, each sent until the case answers (the same update ID). */
+export async function trainToCertified(client: Client, agent: string): Promise<void> {
+  const h = client.workflow.getHandle(`onboarding-${agent}`);
+  const update = updateUntilAnswered;
+  await update(h, recordSessionUpdate, [{ actor: TRAINER, module: 'technical-diagnostics', hours: 2 }]);
+  await update(h, recordSessionUpdate, [{ actor: TRAINER, module: 'soft-skills', hours: 1 }]);
+  for (const review of ['r1', 'r2']) {
+    await update(h, scoreQaUpdate, [{ actor: REVIEWER_A, reviewId: review, ticketId: `ticket-${review}`, criteria: FULL }]);
+    await update(h, scoreQaUpdate, [{ actor: REVIEWER_B, reviewId: review, ticketId: `ticket-${review}`, criteria: FULL }]);
+  }
+  await update(h, evaluateGatesUpdate, [{ actor: TRAINER }]);
+  await update(h, decideOnboardingUpdate, [{ actor: LEAD, outcome: 'certify', note: 'bench' }]);
+}
+
+/** Every onboarding certified, with its hours, scores, gates and certification recorded once, and one registry change to certified. */
+export async function onboardingChecks(ds: DataSource, agents: string[]): Promise<Check[]> {
+  const ids = agents.map((a) => `onboarding-${a}`);
+  const events: { case_id: string; types: string[] }[] = await ds.query(
+    `SELECT case_id, array_agg(type ORDER BY id) AS types FROM onboarding_events WHERE case_id = ANY($1) AND type IN ('session', 'qa_score', 'gates_measured', 'decision_certify') GROUP BY case_id`,
+    [ids],
+  );
+  const expected = 'session,session,qa_score,qa_score,qa_score,qa_score,gates_measured,decision_certify';
+  const phases: { phase: string; n: number }[] = await ds.query(`SELECT phase, count(*)::int AS n FROM onboardings WHERE id = ANY($1) GROUP BY phase`, [ids]);
+  const registry: { agent_id: string; changes: string[]; status: string }[] = await ds.query(
+    `SELECT a.id AS agent_id, a.status, array_agg(c.status_to ORDER BY c.id) AS changes FROM agents a JOIN agent_status_changes c ON c.agent_id = a.id WHERE a.id = ANY($1) GROUP BY a.id, a.status`,
+    [agents],
+  );
+  const wrong = events.filter((e) => e.types.join() !== expected);
+  return [
+    { name: 'every onboarding certified', ok: phases.length === 1 && phases[0].phase === 'certified' && phases[0].n === agents.length, detail: JSON.stringify(phases) },
+    { name: 'hours, scores, gates and certification recorded once per onboarding', ok: events.length === agents.length && wrong.length === 0, detail: JSON.stringify(wrong.slice(0, 3)) },
+    {
+      name: 'one registry change to certified per agent',
+      ok: registry.length === agents.length && registry.every((r) => r.status === 'certified' && r.changes.join() === 'onboarding,certified'),
+      detail: JSON.stringify(registry.filter((r) => r.changes.join() !== 'onboarding,certified').slice(0, 3)),
+    },
+  ];
 }

@@ -1,21 +1,7 @@
-import { ServiceError, UpdateDefinition, WorkflowHandle } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
-import { onboardingChecks, startOnboardings, trainToCertified } from '../../bench/harness/onboarding-cases';
 import { useWorkerStack } from '../support/harness';
+import { onboardingChecks, startOnboardings, trainToCertified } from '../support/onboarding';
 import { waitFor } from '../support/wait-for';
 import { spawnWorkerProcess, WorkerProcess } from '../support/worker-process';
-
-/** An action sent until the case answers: a kill leaves the server without a worker to hand it to, so it is asked again under the same update ID. */
-async function update<Ret, Arg>(h: WorkflowHandle, def: UpdateDefinition<Ret, [Arg]>, args: [Arg]): Promise<Ret> {
-  const updateId = randomUUID();
-  for (const until = Date.now() + 60_000; ; await new Promise((r) => setTimeout(r, 250))) {
-    try {
-      return await h.executeUpdate(def, { args, updateId });
-    } catch (err) {
-      if (!(err instanceof ServiceError) || Date.now() > until) throw err;
-    }
-  }
-}
 
 /**
  * Issue 14's crash test: onboardings taken from day one to certified while the worker is
@@ -42,7 +28,7 @@ describe('onboarding survives a killed worker', () => {
     let worker = await spawn();
     const agents = await startOnboardings(stack.client, stack.ds, stack.taskQueue, 4, Date.now() % 100_000);
     const ids = agents.map((a) => `onboarding-${a}`);
-    const training = Promise.all(agents.map((a) => trainToCertified(stack.client, update, a)));
+    const training = Promise.all(agents.map((a) => trainToCertified(stack.client, a)));
     // Mid-classroom: some sessions recorded, not all.
     await waitFor(async () => (await recorded(ids, 'session')) >= 2, { what: 'sessions under way' });
     await kill(worker);

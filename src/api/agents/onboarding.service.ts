@@ -3,6 +3,7 @@ import type { UpdateDefinition } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { PolicyRegistry } from '../../config/policy-registry';
+import type { AgentTier } from '../../domain/onboarding/agent';
 import { pinOnboardingPolicy } from '../../domain/onboarding/onboarding-policy';
 import { OnboardingRecords } from '../../persistence/read-model/onboarding-records';
 import { ReadModelSealer } from '../../persistence/read-model-sealer';
@@ -68,7 +69,7 @@ export class OnboardingService {
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       // The issue's line for the UI: the agent's work handle, the brand and tier (the phase is in the details).
       staticSummary: `Onboarding · ${agentId} · ${pack.displayName ?? pack.brand} ${agent.tier}`,
-      args: [{ caseId, agentId, brand: agent.brand, tier: agent.tier as 'L1', teamLead: agent.teamLead, startedAt, startedBy: caller.name, policy }],
+      args: [{ caseId, agentId, brand: agent.brand, tier: agent.tier as AgentTier, teamLead: agent.teamLead, startedAt, startedBy: caller.name, policy }],
     });
     return { view: await readOnceStarted(() => this.readCase(caseId)), created: !replayed };
   }

@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from '../sla/calendar';
-import type { AgentTier } from './agent';
+import type { AgentStatus, AgentTier } from './agent';
 import { Curriculum, extendedClose, mentoredWindow, monthsAfter, OnboardingPlan, onboardingPlan, plannedClassroomHours } from './curriculum';
 import { AhtTarget, GateValues, gatesNotPassed } from './gates';
 import { addQaScore, checkQaScore, QaRefusal, QaReview } from './qa';
@@ -20,6 +20,7 @@ export const ONBOARDING_ROLES = {
   start_mentored: ['trainer', 'admin'],
   qa_score: ['trainer', 'agent'],
   decide: ['trainer', 'admin'],
+  evaluate_gates: ['trainer', 'admin'],
 } as const;
 
 export interface OnboardingPolicy {
@@ -151,6 +152,13 @@ export function modulesBehind(c: OnboardingCase, curriculum: Curriculum, now: nu
   return curriculum.classroom.modules.filter((m) => (c.hours[m.id] ?? 0) < m.hours.min * share - 1e-9).map((m) => m.id);
 }
 
+/** Measuring the gates (on demand): trainers and operations leads, while the agent is still being onboarded. */
+export function checkGateMeasurement(c: OnboardingCase, actor: OnboardingActor): void {
+  const roles: readonly string[] = ONBOARDING_ROLES.evaluate_gates;
+  if (!roles.includes(actor.role)) throw new OnboardingRefusal('role', `role ${actor.role} may not measure the gates; roles: ${roles.join(', ')}`);
+  if (c.phase === 'certified' || isFinal(c)) throw new OnboardingRefusal('state', `the agent is ${PHASE_WORDS[c.phase]}: no gates to measure`);
+}
+
 /** Refuses (throws OnboardingRefusal) what the case does not allow now; returns nothing when it may go ahead. */
 export function checkOnboardingCommand(c: OnboardingCase, cmd: OnboardingCommand, actor: OnboardingActor, policy: OnboardingPolicy, now: number): void {
   const roles: readonly string[] = ONBOARDING_ROLES[cmd.action];
@@ -280,7 +288,7 @@ export function withGates(c: OnboardingCase, gates: GateValues): OnboardingCase 
 }
 
 /** Whether the agent may work alone, as the registry should show it: certified and not suspended for an overdue mandatory refresher. */
-export function registryStatus(c: OnboardingCase): 'onboarding' | 'mentored' | 'certified' | 'suspended' {
+export function registryStatus(c: OnboardingCase): AgentStatus {
   if (c.phase === 'stopped') return 'suspended';
   if (c.phase === 'certified') return c.refreshers.some((r) => r.suspended) ? 'suspended' : 'certified';
   return c.phase === 'mentored' ? 'mentored' : 'onboarding';

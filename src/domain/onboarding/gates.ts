@@ -55,10 +55,12 @@ export function judgeGates(curriculum: Curriculum, aht: AhtTarget | null, work: 
 
 /** The gates that hold certification back (not passed, or not judged yet), by name. */
 export function gatesNotPassed(v: GateValues | null, curriculum: Curriculum): string[] {
-  const needed: string[] = [];
   const g = curriculum.mentored?.gates;
-  if (g?.ahtTolerance !== undefined && v?.aht !== null) needed.push(...(v?.aht?.pass ? [] : ['aht']));
-  if (g?.csatMin !== undefined) needed.push(...(v?.csat?.pass ? [] : ['csat']));
-  if (curriculum.qa) needed.push(...(v?.qa?.pass ? [] : ['qa']));
-  return needed;
+  // A measurement without an AHT gate (the brand has no AHT target) holds nothing back for it.
+  const ahtGated = g?.ahtTolerance !== undefined && (v === null || v.aht !== null);
+  return [
+    ...(ahtGated && !v?.aht?.pass ? ['aht'] : []),
+    ...(g?.csatMin !== undefined && !v?.csat?.pass ? ['csat'] : []),
+    ...(curriculum.qa && !v?.qa?.pass ? ['qa'] : []),
+  ];
 }

@@ -1,6 +1,6 @@
 import type { PolicyPack } from '../policy/policy.schema';
 import { PolicyFieldError, toBusinessCalendar } from '../policy/ticket-policy';
-import { parseDuration } from '../sla/duration';
+import { kpiTargets } from '../reporting/kpi-policy';
 import type { OnboardingPolicy } from './case';
 
 /**
@@ -11,10 +11,10 @@ import type { OnboardingPolicy } from './case';
 export function pinOnboardingPolicy(pack: PolicyPack): OnboardingPolicy {
   const curriculum = pack.onboarding;
   if (!curriculum) throw new PolicyFieldError('brand', `${pack.brand} has no onboarding curriculum`);
-  const aht = pack.kpis?.targets.aht;
-  const seconds = (d: string | undefined) => (d === undefined ? undefined : parseDuration(d) / 1000);
-  const min = seconds(aht?.min);
-  const max = seconds(aht?.max);
+  // The same reading of the pack's AHT target as the reports judge by (seconds).
+  const aht = kpiTargets(pack.kpis).aht as { min?: number; max?: number } | null;
+  const min = aht?.min;
+  const max = aht?.max;
   return {
     brand: pack.brand,
     version: pack.version,

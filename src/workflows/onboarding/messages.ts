@@ -1,6 +1,6 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { AgentStatusChange } from '../../activities/onboarding';
-import type { AgentTier } from '../../domain/onboarding/agent';
+import type { AgentStatus, AgentTier } from '../../domain/onboarding/agent';
 import type { OnboardingActor, OnboardingCase, OnboardingDecision, OnboardingPhase, OnboardingPolicy } from '../../domain/onboarding/case';
 import type { GateValues } from '../../domain/onboarding/gates';
 import type { QaReviewView } from '../../domain/onboarding/qa';
@@ -41,7 +41,7 @@ export interface OnboardingCarried extends RecorderCarried {
 
 /** The registry status the case last set (an agent starts in `onboarding`) and how many it set: each change's key counts on. */
 export interface RegistryShown {
-  status: 'onboarding' | 'mentored' | 'certified' | 'suspended';
+  status: AgentStatus;
   changes: number;
 }
 

@@ -3,6 +3,7 @@ import type { createActivities } from '../../activities';
 import type { AgentStatusChange } from '../../activities/onboarding';
 import {
   applyOnboardingCommand,
+  checkGateMeasurement,
   checkInsDueBy,
   checkOnboardingCommand,
   isFinal,
@@ -12,7 +13,6 @@ import {
   OnboardingCommand,
   OnboardingRefusal,
   openOnboardingCase,
-  PHASE_WORDS,
   registryStatus,
   withGates,
 } from '../../domain/onboarding/case';
@@ -154,9 +154,7 @@ class Onboarding {
       }),
       {
         validator: ({ actor }) => {
-          if (this.retries.isRetry()) return;
-          if (!['trainer', 'admin'].includes(actor.role)) throw ApplicationFailure.nonRetryable(`role ${actor.role} may not measure the gates; roles: trainer, admin`, OnboardingFailure.Forbidden, { role: actor.role, action: 'evaluate_gates' });
-          if (this.c.phase === 'certified' || isFinal(this.c)) throw ApplicationFailure.nonRetryable(`the agent is ${PHASE_WORDS[this.c.phase]}: no gates to measure`, CaseFailure.InvalidTransition, { status: this.c.phase, action: 'evaluate_gates', reason: null });
+          if (!this.retries.isRetry()) asOnboardingRefusal(this.c.phase, 'evaluate_gates', actor.role, () => checkGateMeasurement(this.c, actor));
         },
       },
     );
