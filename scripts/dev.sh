@@ -65,6 +65,7 @@ for _ in $(seq 1 120); do grep -q 'ready' .data/logs/temporal.log 2>/dev/null &&
 grep -q 'ready' .data/logs/temporal.log || { echo "Temporal dev server did not start; see .data/logs/temporal.log" >&2; exit 1; }
 
 node dist/scripts/migrate.js
+node dist/scripts/seed-customers.js
 
 if $start_dev_idp; then
   echo "starting the development OpenID provider..."

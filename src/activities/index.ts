@@ -17,6 +17,11 @@ import { createPlaybackChecklistActivities, PlaybackChecklistDeps } from './play
 import { createSlaCreditActivities } from './sla-credits';
 import { createTakedownActivities, TakedownDeps } from './takedowns';
 import { createOnboardingActivities } from './onboarding';
+import { createCustomerActivities, CustomerDeps } from './customers';
+import { crmFrom } from '../integrations/crm/crm-from-config';
+import { TableCrm } from '../integrations/crm/table-crm';
+import { createCrmSyncActivities, CrmSyncDeps } from './crm-sync';
+import { createCustomerSignalActivities } from './customer-signals';
 import { createTicketReadModelActivities } from './ticket-read-model';
 import { withPermanentFailures } from './permanent-failure';
 import { withStorableMessages } from './storable-text';
@@ -27,7 +32,7 @@ export interface SealingDeps {
   sealer: ReadModelSealer;
 }
 
-export type ActivityDeps = NotificationDeps & PlaybackChecklistDeps & IncidentDeps & BillingDeps & TakedownDeps & EndedCasesDeps & RetentionDeps & SealingDeps & ReportDeps;
+export type ActivityDeps = NotificationDeps & PlaybackChecklistDeps & IncidentDeps & BillingDeps & TakedownDeps & EndedCasesDeps & RetentionDeps & SealingDeps & ReportDeps & CustomerDeps & Omit<CrmSyncDeps, 'dataSource' | 'logger' | 'sealer'>;
 
 /** The adapters the configuration asks for; an unset URL means the built-in (recording) default. */
 export function activityDepsFromConfig(config: AppConfig, dataSource: DataSource, logger: Logger): ActivityDeps {
@@ -56,7 +61,18 @@ export function activityDepsFromConfig(config: AppConfig, dataSource: DataSource
     accessLogRetentionMonths: config.ACCESS_LOG_RETENTION_MONTHS,
     // Read when a report run starts: an edited pack's new version makes a new version of a report.
     policyPacks: () => PolicyRegistry.fromDirectory(config.POLICY_DIR),
+    ...crmDeps(config, dataSource),
+    apiBaseUrl: config.PUBLIC_API_URL ?? `http://127.0.0.1:${config.API_PORT}`,
   };
+}
+
+/**
+ * One outside CRM for lookups, the mirror and tasks; without one, the built-in table answers
+ * lookups. The worker waits longer than intake's budget: nobody is waiting on these answers.
+ */
+function crmDeps(config: AppConfig, dataSource: DataSource): Pick<ActivityDeps, 'crm' | 'crmSync'> {
+  const outside = crmFrom(config, 20_000);
+  return { crm: outside ?? new TableCrm(dataSource), crmSync: outside };
 }
 
 /**
@@ -80,6 +96,9 @@ function createActivityFunctions(deps: ActivityDeps) {
     ...createBillingActivities(deps),
     ...createTakedownActivities(deps),
     ...createOnboardingActivities(deps),
+    ...createCustomerActivities(deps),
+    ...createCrmSyncActivities(deps),
+    ...createCustomerSignalActivities(deps),
     ...createEndedCasesActivities(deps),
     ...createRetentionActivities(deps),
     ...createReportActivities(deps),

@@ -12,6 +12,8 @@ import { TemporalClientModule } from '../temporal/temporal-client.module';
 import { AccessLogModule } from './access-log/access-log.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { AgentsModule } from './agents/agents.module';
+import { CustomersModule } from './customers/customers.module';
+import { CrmWebhookModule } from './customers/crm-webhook.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysModule } from './auth/api-keys.module';
 import { OidcModule } from './auth/oidc.module';
@@ -66,6 +68,8 @@ export class ApiModule implements NestModule {
         AccessLogModule,
         AccountsModule,
         AgentsModule,
+        CustomersModule,
+        CrmWebhookModule,
         OidcModule,
         ApiKeysModule,
         CodecModule,

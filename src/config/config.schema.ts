@@ -141,6 +141,34 @@ export const configSchema = z.object({
   STRIPE_API_BASE: z.string().url().default('https://api.stripe.com'),
   /** Signs the gateway's webhooks (Stripe's whsec_… secret); POST /v1/webhooks/billing refuses all without it. */
   BILLING_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /**
+   * Where customers' entitlements (plan, tier, region, contract) come from at ticket intake:
+   * `built-in` reads the `customers` table (seeded by `make dev`); `hubspot` asks HubSpot's CRM v3
+   * API (HUBSPOT_ACCESS_TOKEN required).
+   */
+  CRM_PROVIDER: z.enum(['built-in', 'hubspot']).default('built-in'),
+  /**
+   * The API's address as people and the CRM reach it (https://caseworks.example.com): the CRM's
+   * copy of each case links back to it, and the CRM's webhook signatures cover it. Unset: links
+   * use http://127.0.0.1:3000 and signatures are checked against the address the request came to.
+   */
+  PUBLIC_API_URL: z.string().url().optional(),
+  /** A HubSpot private app's access token (scopes crm.objects.contacts.read, crm.objects.companies.read, tickets). */
+  HUBSPOT_ACCESS_TOKEN: z.string().min(8).optional(),
+  /** HubSpot's API base URL, or a local server that speaks it. */
+  HUBSPOT_API_BASE: z.string().url().default('https://api.hubapi.com'),
+  /**
+   * The HubSpot app's client secret: it signs the app's webhooks (X-HubSpot-Signature-v3), which
+   * POST /v1/webhooks/crm verifies. Unset: that route refuses every delivery (503).
+   */
+  HUBSPOT_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** The unique contact property holding the customer's reference (a ticket's customerRef). */
+  HUBSPOT_CUSTOMER_ID_PROPERTY: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a HubSpot property name').default('caseworks_ref'),
+  /**
+   * How long POST /v1/tickets waits for the CRM's answer. Past it the ticket opens on the brand's
+   * entry plan, marked `entitlement: unverified`, and the worker keeps asking.
+   */
+  CRM_LOOKUP_BUDGET_MS: z.coerce.number().int().min(50).max(10_000).default(1500),
   /** The CRM's webhook for account updates (refunded, retained, cancelled). Unset: recorded in crm_updates. */
   CRM_WEBHOOK_URL: z.string().url().optional(),
   /**
@@ -235,6 +263,9 @@ export const configSchema = z.object({
  * retention shorter than the longest case retention in POLICY_DIR's packs is refused.
  */
 export const appConfigSchema = configSchema.superRefine((c, ctx) => {
+  if (c.CRM_PROVIDER === 'hubspot' && !c.HUBSPOT_ACCESS_TOKEN) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['HUBSPOT_ACCESS_TOKEN'], message: 'required when CRM_PROVIDER=hubspot' });
+  }
   if (c.NODE_ENV === 'production' && !c.PAYLOAD_ENCRYPTION_KEY) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['PAYLOAD_ENCRYPTION_KEY'], message: 'required when NODE_ENV=production' });
   }

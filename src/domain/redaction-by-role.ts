@@ -24,6 +24,10 @@ const AREA_OF_WORKFLOW: Readonly<Record<string, CaseArea>> = {
   retentionPurgeWorkflow: 'operations',
   // Stored operations reports: aggregates, report IDs and the operations lead's name; no case data.
   cadenceReportWorkflow: 'operations',
+  // Mirroring cases into the CRM: counts and a watermark, no case data.
+  crmSyncWorkflow: 'operations',
+  // Churn signals: rule IDs, counts and case IDs; no case data.
+  customerSignalsWorkflow: 'operations',
 };
 
 /**

@@ -4,7 +4,7 @@ import { encode } from '@temporalio/common/lib/encoding';
 import { BINDING_SCOPE_METADATA, VERIFIED_CALLER } from '../temporal/payload-metadata';
 import { payloadConverter } from '../temporal/payload-converter';
 import type { ReportKind } from '../domain/reporting/report-period';
-import { cadenceReportWorkflow, endedCasesSweepWorkflow, retentionPurgeWorkflow, slaCreditSweepWorkflow, transparencyReportWorkflow } from '../workflows';
+import { cadenceReportWorkflow, crmSyncWorkflow, customerSignalsWorkflow, endedCasesSweepWorkflow, retentionPurgeWorkflow, slaCreditSweepWorkflow, transparencyReportWorkflow } from '../workflows';
 
 /** `temporal schedule describe -s caseworks-transparency-report` */
 export const TRANSPARENCY_SCHEDULE_ID = 'caseworks-transparency-report';
@@ -176,9 +176,60 @@ export function scheduledInput(value: object): RawValue {
   return RawValue.fromPayload({ ...payload, metadata: { ...payload.metadata, [BINDING_SCOPE_METADATA]: encode('schedule') } });
 }
 
-/** The schedules every deployment has, ensured at worker start. */
-export function caseworksSchedules(taskQueue: string): ScheduleOptions[] {
+/** `temporal schedule describe -s caseworks-crm-sync` */
+export const CRM_SYNC_SCHEDULE_ID = 'caseworks-crm-sync';
+
+/**
+ * Every 30 seconds, with an outside CRM configured: crmSyncWorkflow mirrors the cases changed
+ * since the last run into it. No catch-up: the next run's window covers the gap. A run that
+ * cannot finish in 10 minutes is stopped, so a stuck one never holds the schedule for long.
+ */
+export function crmSyncSchedule(taskQueue: string, scheduleId = CRM_SYNC_SCHEDULE_ID, name = 'default'): ScheduleOptions {
+  return {
+    scheduleId,
+    spec: { intervals: [{ every: '30 seconds' }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: crmSyncWorkflow,
+      args: [scheduledInput({ name })],
+      taskQueue,
+      workflowId: 'crm-sync',
+      workflowRunTimeout: '10 minutes',
+      staticSummary: 'Mirrors changed cases into the CRM (one CRM ticket per case)',
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+  };
+}
+
+/** `temporal schedule describe -s caseworks-customer-signals` */
+export const CUSTOMER_SIGNALS_SCHEDULE_ID = 'caseworks-customer-signals';
+
+/**
+ * Every 15 minutes: customerSignalsWorkflow judges the packs' churn and expansion rules and gives
+ * each new signal to the account's CSM. No catch-up: the next run judges the same windows.
+ */
+export function customerSignalsSchedule(taskQueue: string, scheduleId = CUSTOMER_SIGNALS_SCHEDULE_ID): ScheduleOptions {
+  return {
+    scheduleId,
+    spec: { intervals: [{ every: '15 minutes' }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: customerSignalsWorkflow,
+      args: [scheduledInput({})],
+      taskQueue,
+      workflowId: 'customer-signals',
+      workflowRunTimeout: '10 minutes',
+      staticSummary: 'Churn and expansion signals: a CRM task for the CSM, once per rule, customer and window',
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+  };
+}
+
+/** The schedules every deployment has, ensured at worker start; the CRM mirror only with an outside CRM. */
+export function caseworksSchedules(taskQueue: string, options: { crmSync?: boolean } = {}): ScheduleOptions[] {
   return [
+    ...(options.crmSync ? [crmSyncSchedule(taskQueue)] : []),
+    customerSignalsSchedule(taskQueue),
     transparencySchedule(taskQueue),
     slaCreditSchedule(taskQueue),
     endedCasesSchedule(taskQueue),

@@ -78,7 +78,7 @@ export class WorkerRunner {
   private async ensureSchedules(connection: NativeConnection): Promise<Client> {
     // The worker's converter: the schedules' inputs are bound to the worker identity (schedules.ts).
     const client = new Client({ connection, namespace: this.config.TEMPORAL_NAMESPACE, dataConverter: workerDataConverterFor(this.config) });
-    for (const schedule of caseworksSchedules(this.config.TEMPORAL_TASK_QUEUE)) {
+    for (const schedule of caseworksSchedules(this.config.TEMPORAL_TASK_QUEUE, { crmSync: this.config.CRM_PROVIDER !== 'built-in' })) {
       try {
         const { created } = await ensureSchedule(client, schedule);
         this.logger.info({ scheduleId: schedule.scheduleId, created }, 'schedule ready');

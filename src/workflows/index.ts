@@ -13,3 +13,5 @@ export { onboardingWorkflow } from './onboarding/onboarding.workflow';
 export { endedCasesSweepWorkflow } from './ops/ended-cases-sweep.workflow';
 export { retentionPurgeWorkflow } from './ops/retention-purge.workflow';
 export { cadenceReportWorkflow } from './ops/report-cadence.workflow';
+export { crmSyncWorkflow } from './ops/crm-sync.workflow';
+export { customerSignalsWorkflow } from './ops/customer-signals.workflow';

@@ -240,6 +240,9 @@ describe('erasure: crypto-shredding a data subject', () => {
     // Only the privacy office erases.
     expect((await http('POST', `/v1/privacy/subjects/${customerRef}/erase`, { key: keys.agent })).status).toBe(403);
 
+    // The built-in CRM's record of the subject (it holds the reference, as a CRM does): the erasure removes it too.
+    await ds.query(`INSERT INTO customers (customer_ref, brand, plan) VALUES ($1, 'uoozee', NULL)`, [customerRef]);
+    expect(await tablesHolding(customerRef)).toEqual(['customers.customer_ref']);
     const customer = await http('POST', `/v1/privacy/subjects/${encodeURIComponent(customerRef)}/erase`, { key: keys.privacy });
     expect(customer.status).toBe(201);
     expect(customer.body).toMatchObject({ cases: { ticket: 1, refund: 1 }, keysDestroyed: 2, erasedBy: 'dpo-erasure' });

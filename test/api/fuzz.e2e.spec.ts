@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ROLES, Role } from '../../src/persistence/entities/api-key.entity';
 import { JSON_BODY_LIMIT_BYTES } from '../../src/api/input/body-limits';
+import { hubSpotSignatureV3 } from '../fakes/hubspot';
 import { startStripeFake, StripeFake } from '../fakes/stripe';
 import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, testConfig, uniqueTaskQueue } from '../support/harness';
 import { fuzzOperation } from '../support/fuzz/fuzz-operation';
@@ -29,6 +30,7 @@ const DEFAULT_SEED = 20261203;
 const SEED = process.env.FUZZ_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED ?? DEFAULT_SEED);
 if (!Number.isSafeInteger(SEED)) throw new Error(`FUZZ_SEED must be an integer or "random", not ${process.env.FUZZ_SEED}`);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
+const HUBSPOT_SECRET = 'fuzz-hubspot-client-secret';
 const ONLY = process.env.FUZZ_ONLY;
 /** The fuzzing's share of the file's two minutes; each operation gets an equal part of what is left. */
 const BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? 75_000);
@@ -38,6 +40,7 @@ const HARD_STOP_AFTER_MS = 20_000;
 /** Operations fuzzed another way, each with its reason. Keep this short. */
 const FUZZED_SEPARATELY: Record<string, string> = {
   'POST /v1/webhooks/billing': 'takes a Stripe-signed raw body: fuzzed below for 400 on every bad signature',
+  'POST /v1/webhooks/crm': 'takes a HubSpot-signed raw body: fuzzed below for 400 on every bad signature',
 };
 
 /** What the document leaves out and the operation still takes (a gap in the document, said here). */
@@ -102,6 +105,7 @@ describe('fuzz: every operation in the OpenAPI document', () => {
       STRIPE_API_KEY: stripe.apiKey,
       STRIPE_API_BASE: stripe.url,
       BILLING_WEBHOOK_SECRET: stripe.webhookSecret,
+      HUBSPOT_WEBHOOK_SECRET: HUBSPOT_SECRET,
       // Thousands of requests from one address and a few keys: the limits are not what is tested here.
       RATE_LIMIT_PER_MINUTE: '1000000',
       TAKEDOWN_INTAKE_RATE_LIMIT_PER_MINUTE: '1000000',
@@ -230,6 +234,40 @@ describe('fuzz: every operation in the OpenAPI document', () => {
     totalCases += sent;
     tested++;
     if (details.failed) throw new Error(`POST /v1/webhooks/billing: ${String((details.errorInstance as Error)?.message ?? details.errorInstance)} (run seed ${SEED}, fast-check seed ${details.seed}, path "${details.counterexamplePath}")`);
+  }, 30_000);
+
+  it('refuses every CRM webhook whose X-HubSpot-Signature-v3 does not verify or whose timestamp is stale (400 naming the header), and never answers 5xx', async () => {
+    if (ONLY && ONLY !== 'POST /v1/webhooks/crm') return;
+    const url = `${api.baseUrl}/v1/webhooks/crm`;
+    const events = JSON.stringify([{ eventId: 1, subscriptionType: 'ticket.propertyChange', objectId: 2, propertyName: 'caseworks_priority', propertyValue: 'P1' }]);
+    const now = Date.now();
+    const genuine = { body: events, timestamp: String(now), signature: hubSpotSignatureV3(HUBSPOT_SECRET, 'POST', url, events, now) };
+    const bodies = fc.oneof(
+      fc.constant({ text: events, json: true }),
+      fc.constant({ text: events.replace('P1', 'P2'), json: true }),
+      // Objects and arrays: the JSON parser refuses a bare primitive before the signature is read.
+      fc.oneof(fc.array(fc.jsonValue({ maxDepth: 2 })), fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 }))).map((v) => ({ text: JSON.stringify(v), json: true })),
+      fc.constantFrom(...MALFORMED_JSON).map((text) => ({ text, json: false })),
+    );
+    const timestamps = fc.oneof(fc.constant(undefined), fc.constantFrom('', 'abc', '1', String(now - 3_600_000), String(now + 3_600_000), '9'.repeat(40)), fc.constant(genuine.timestamp));
+    const signatures = fc.oneof(fc.constant(undefined), fc.constantFrom('', 'garbage', '====', 'x'.repeat(5000)), fc.base64String({ maxLength: 60 }), fc.constant(genuine.signature));
+    let sent = 0;
+    const property = fc.asyncProperty(bodies, timestamps, signatures, async (body, timestamp, signature) => {
+      fc.pre(!(body.text === genuine.body && timestamp === genuine.timestamp && signature === genuine.signature));
+      sent++;
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (timestamp !== undefined) headers['x-hubspot-request-timestamp'] = timestamp;
+      if (signature !== undefined) headers['x-hubspot-signature-v3'] = signature;
+      const res = await rawRequest(api.baseUrl, { method: 'POST', path: '/v1/webhooks/crm', headers, body: body.text });
+      const named = (res.body as { errors?: { field?: string }[] } | undefined)?.errors?.[0]?.field;
+      const field = named === 'header:X-HubSpot-Request-Timestamp' ? named : 'header:X-HubSpot-Signature-v3';
+      const wrong = verdict(res, 'refused', body.json ? field : undefined);
+      if (wrong) throw new Error(`timestamp ${JSON.stringify(timestamp)} signature ${JSON.stringify(signature)?.slice(0, 60)} body ${JSON.stringify(body.text.slice(0, 80))} → ${wrong}`);
+    });
+    const details = await fc.check(property, { seed: seedFor('POST /v1/webhooks/crm'), numRuns: RUNS + 2, interruptAfterTimeLimit: 10_000, endOnFailure: true });
+    totalCases += sent;
+    tested++;
+    if (details.failed) throw new Error(`POST /v1/webhooks/crm: ${String((details.errorInstance as Error)?.message ?? details.errorInstance)} (run seed ${SEED}, fast-check seed ${details.seed}, path "${details.counterexamplePath}")`);
   }, 30_000);
 
   // Found by this suite: the documented example shift "1w", and a "0h" shift or "0m" ack timeout

@@ -91,7 +91,7 @@ describe('pinOnboardingPolicy: the curriculum, its calendar and the brand\'s AHT
     const p = pin(shipped, 'vivtone');
     expect(p.aht).toEqual({ minSeconds: 240, maxSeconds: 360 });
     expect(p.brand).toBe('vivtone');
-    expect(p.version).toBe('2026-12-04.3');
+    expect(p.version).toBe(shipped.find('vivtone')!.version);
     expect(p.calendar.timeZone).toBe('America/Chicago');
     expect(p.curriculum.classroom.weeks).toBe(4);
   });

@@ -18,7 +18,8 @@ export interface RouteAccess {
   caseParam: string | null;
 }
 
-const NOT_CASE_DATA = ['/v1/oncall/', '/v1/escalation-policies', '/v1/privacy/', '/v1/webhooks/', '/v1/status'];
+// The customer view logs each case it shows itself (customer-view.service.ts): its path names a customer, not a case.
+const NOT_CASE_DATA = ['/v1/oncall/', '/v1/escalation-policies', '/v1/privacy/', '/v1/customers/', '/v1/webhooks/', '/v1/status'];
 
 /** The case kind behind each top-level area; areas not listed span cases or hold none (reports, billing credits). */
 const CASE_KIND_OF_AREA: Record<string, string> = {

@@ -135,6 +135,7 @@ export const ROLE_TABLE = {
   'dunning.cancel': BILLING_CASES,
   'dunning.retentionOffer': BILLING_CASES,
   'billing.webhook': 'public', // signed by the gateway (Stripe-Signature), not keyed
+  'crm.webhook': 'public', // signed by the CRM (X-HubSpot-Signature-v3), not keyed
   'slaCredits.list': ['billing', 'admin'],
   'slaCredits.settle': ['billing', 'admin'],
 
@@ -163,6 +164,11 @@ export const ROLE_TABLE = {
   'onboarding.qaScore': ['trainer', 'agent'],
   'onboarding.evaluateGates': ['trainer', 'admin'],
   'onboarding.decide': ['trainer', 'admin'],
+
+  // One customer view (issue 16 §4): the CRM profile and the customer's cases, each kind only for a
+  // role that reads it and within the key's scope (a client key: its account's tickets only).
+  'customers.read': ['agent', 'client'],
+  'customers.timeline': ['agent', 'client'],
 
   // The access log and the data-protection office.
   'accessLog.list': OPERATIONS,

@@ -109,6 +109,9 @@ export class ErasureService {
       await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`erasure:${subjectHash}`]);
       const keysDestroyed = await this.destroyKeys(m, caseIds, subjectHash);
       const rowsScrubbed = await this.scrub(m, caseIds, ref, subjectHash);
+      // The built-in CRM's record of the subject (an outside CRM erases by its own process), and the signals raised about them.
+      await m.query(`DELETE FROM customers WHERE customer_ref = $1`, [ref]);
+      await m.query(`DELETE FROM customer_signals WHERE customer_ref = ANY($1)`, [this.sealer.refMatches(ref)]);
       const [row] = (await m.query(
         `INSERT INTO erasures (subject_hash, erased_by, erased_by_role, case_ids, cases_by_kind, keys_destroyed, cases_terminated, histories_deleted, rows_scrubbed)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,

@@ -31,19 +31,29 @@ type Row = Record<string, unknown>;
 const subjectCases = (hashParam: string) => `SELECT case_id FROM case_keys WHERE subject_hash = ${hashParam}`;
 
 /**
+ * Which tickets and billing cases are a data subject's, as SQL conditions over a table alias:
+ * the export's and the customer view's (src/api/customers/customer-view.service.ts) one rule.
+ * `refs` is the placeholder of ReadModelSealer.refMatches(subject) (text[]), `hash` of the
+ * subject's hash (SubjectHasher; NULL without PAYLOAD_ENCRYPTION_KEY, matching nothing).
+ * Chargebacks name the charge, not the customer: a dispute is the subject's when one of the
+ * subject's refunds names the same charge.
+ */
+export const SUBJECT_CASES = {
+  tickets: (t: string, refs: string, hash: string) => `(${t}.customer_ref = ANY(${refs}) OR ${t}.id IN (${subjectCases(hash)}))`,
+  billingCases: (b: string, refs: string, hash: string) =>
+    `(${b}.customer_ref = ANY(${refs}) OR ${b}.id IN (${subjectCases(hash)})
+      OR (${b}.kind = 'dispute' AND ${b}.customer_ref IN (
+           SELECT r.snapshot->>'chargeId' FROM billing_cases r WHERE r.kind = 'refund' AND (r.customer_ref = ANY(${refs}) OR r.id IN (${subjectCases(hash)})))))`,
+} as const;
+
+/**
  * Each section's rows and what its parameters are. `refs`: the values a customer_ref column holds
  * for the subject (its pseudonym; the reference itself in rows written before sealing). Takedown
  * notices written before sealing name the notifier in clear. Kept in step with the erasure's casesOf.
  */
 const SECTIONS = {
-  tickets: { sql: `SELECT * FROM tickets WHERE customer_ref = ANY($1) OR id IN (${subjectCases('$2')})`, params: 'refs+hash' },
-  billingCases: {
-    sql: `SELECT * FROM billing_cases b
-           WHERE b.customer_ref = ANY($1) OR b.id IN (${subjectCases('$2')})
-              OR (b.kind = 'dispute' AND b.customer_ref IN (
-                   SELECT r.snapshot->>'chargeId' FROM billing_cases r WHERE r.kind = 'refund' AND (r.customer_ref = ANY($1) OR r.id IN (${subjectCases('$2')}))))`,
-    params: 'refs+hash',
-  },
+  tickets: { sql: `SELECT * FROM tickets t WHERE ${SUBJECT_CASES.tickets('t', '$1', '$2')}`, params: 'refs+hash' },
+  billingCases: { sql: `SELECT * FROM billing_cases b WHERE ${SUBJECT_CASES.billingCases('b', '$1', '$2')}`, params: 'refs+hash' },
   takedowns: { sql: `SELECT * FROM takedowns WHERE id IN (${subjectCases('$1')}) OR lower(notice->'notifier'->>'email') = lower($2)`, params: 'hash+subject' },
   slaCredits: { sql: `SELECT * FROM sla_credits WHERE customer_ref = ANY($1)`, params: 'refs' },
 } as const;

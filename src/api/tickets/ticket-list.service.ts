@@ -14,6 +14,7 @@ export interface TicketSummary {
   status: string;
   assignee: string | null;
   mentor: string | null;
+  entitlement: string | null;
   openedAt: string;
   nextDeadlineAt: string | null;
   slaBreached: boolean;
@@ -41,6 +42,7 @@ export class TicketListService {
     if (q.brand) qb.andWhere('t.brand = :brand', { brand: q.brand });
     if (q.assignee) qb.andWhere('t.assignee = :assignee', { assignee: q.assignee });
     if (q.mentor) qb.andWhere('t.mentor = :mentor', { mentor: q.mentor });
+    if (q.entitlement) qb.andWhere('t.entitlement = :entitlement', { entitlement: q.entitlement });
     if (q.breached !== undefined) qb.andWhere('t.sla_breached = :breached', { breached: q.breached });
     if (q.at_risk !== undefined) qb.andWhere('t.at_risk = :atRisk', { atRisk: q.at_risk });
     if (q.cursor) {
@@ -67,6 +69,7 @@ function summary(t: TicketRow): TicketSummary {
     status: t.status,
     assignee: t.assignee,
     mentor: t.mentor,
+    entitlement: t.entitlement,
     openedAt: t.openedAt.toISOString(),
     nextDeadlineAt: t.nextDeadlineAt?.toISOString() ?? null,
     slaBreached: t.slaBreached,

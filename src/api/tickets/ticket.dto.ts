@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min } from 'class-validator';
 import { Channel, CHANNELS } from '../../domain/policy/policy.schema';
+import { ENTITLEMENT_STATUSES, EntitlementStatus } from '../../domain/customer/entitlement';
 import { TICKET_CATEGORIES, TICKET_STATUSES, TicketCategory, TicketStatus } from '../../domain/ticket';
 import { MAX_HANDLE_SECONDS } from '../../domain/ticket/report-facts';
 import { MAX_ROOT_CAUSE_TAGS } from '../../domain/ticket/root-causes';
@@ -70,7 +71,12 @@ export class CreateTicketDto {
   @Length(1, 16)
   priority: string;
 
-  @ApiPropertyOptional({ example: 'enterprise', description: 'Support plan, for brands that sell plans (vivtone: basic, pro, enterprise).' })
+  @ApiPropertyOptional({
+    example: 'enterprise',
+    description:
+      "The plan the customer says they have, for brands that sell plans (vivtone: basic, pro, enterprise). The CRM's plan for customerRef wins: " +
+      'a claim it contradicts is corrected (entitlement.status "corrected"); needed only for a customer the CRM does not know.',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 32)
@@ -286,6 +292,11 @@ export class ListTicketsQuery {
   @IsString()
   @Length(1, 64)
   mentor?: string;
+
+  @ApiPropertyOptional({ enum: ENTITLEMENT_STATUSES, description: 'How the plan was established: `unverified` lists tickets still waiting for the CRM' })
+  @IsOptional()
+  @IsIn(ENTITLEMENT_STATUSES)
+  entitlement?: EntitlementStatus;
 
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ENTITLEMENT_STATUSES, type TicketEntitlement } from '../../domain/customer/entitlement';
 import { CHANNELS, SLA_METRICS, type Channel, type SlaMetric } from '../../domain/policy/policy.schema';
 import { PLAYBACK_CHECKS, type PlaybackCheck, type PlaybackCheckResult } from '../../domain/playback/checklist';
 import type { EarlierClocks } from '../../domain/sla/bounded-history';
@@ -43,12 +44,30 @@ export class PlaybackCheckResultResponse implements PlaybackCheckResult {
 }
 
 /** A ticket as GET /v1/tickets/:id and every ticket action answer it (the workflow's view). */
+export class EntitlementResponse implements TicketEntitlement {
+  @ApiProperty({
+    enum: ENTITLEMENT_STATUSES,
+    description:
+      'verified: the plan is the CRM\'s; corrected: the CRM\'s, replacing the plan the request claimed; unconfirmed: the CRM does not know the customer (the request\'s plan stands); ' +
+      'unverified: the CRM did not answer in time, the ticket runs on the brand\'s entry plan until it does (then its SLA targets follow the CRM\'s plan)',
+  })
+  status: TicketEntitlement['status'];
+  @ApiProperty({ nullable: true, type: String, description: 'The plan the request named' }) claimedPlan: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'hubspot', description: 'The CRM that answered' }) source: string | null;
+  @ApiProperty({ nullable: true, type: String }) tier: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'us-east' }) region: string | null;
+  @ApiProperty({ nullable: true, type: String }) contract: string | null;
+  @ApiProperty() enterprise: boolean;
+  @ApiPropertyOptional({ description: 'Why the CRM could not confirm the plan' }) reason?: string;
+}
+
 export class TicketResponse implements TicketView {
   @ApiProperty({ example: 'ticket-01jd8k9d3v4m2q7w5x6y8z0a1b' }) id: string;
   @ApiProperty({ example: 'uoozee' }) brand: string;
   @ApiProperty({ enum: CHANNELS }) channel: Channel;
   @ApiProperty({ example: 'P2' }) priority: string;
-  @ApiProperty({ nullable: true, type: String, example: 'premium' }) plan: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'enterprise', description: "The support plan the ticket runs on: the CRM's, by customerRef" }) plan: string | null;
+  @ApiPropertyOptional({ type: EntitlementResponse, nullable: true, description: "How the plan was established (absent on tickets opened before the CRM lookup). A client key reads status and claimedPlan only, never the CRM's facts about the reference" }) entitlement?: EntitlementResponse | null;
   @ApiProperty({ enum: TICKET_STATUSES }) status: TicketStatus;
   @ApiProperty({ nullable: true, type: String }) assignee: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Mentored mode (issue 14): the certified agent who sees every reply of the assignee; absent from tickets recorded before it' })
@@ -98,6 +117,7 @@ export class TicketSummaryResponse implements TicketSummary {
   @ApiProperty({ enum: TICKET_STATUSES }) status: string;
   @ApiProperty({ nullable: true, type: String }) assignee: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Mentored mode: the certified agent who sees every reply' }) mentor: string | null;
+  @ApiProperty({ nullable: true, enum: ENTITLEMENT_STATUSES, description: 'How the plan was established; null for tickets opened before the CRM lookup' }) entitlement: string | null;
   @ApiProperty() openedAt: string;
   @ApiProperty({ nullable: true, type: String }) nextDeadlineAt: string | null;
   @ApiProperty() slaBreached: boolean;

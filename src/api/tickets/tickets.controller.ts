@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Principal } from '../auth/principal';
@@ -12,6 +12,7 @@ import { TicketListService } from './ticket-list.service';
 import { TicketPageResponse, TicketResponse } from './ticket.response';
 import { AssignDto, CreateTicketDto, CsatDto, ListTicketsQuery, PendingDto, PriorityDto, ReopenDto, ReplyDto, ResolveDto, RootCauseDto } from './ticket.dto';
 import { TicketsService } from './tickets.service';
+import { ClientEntitlementInterceptor } from './client-entitlement.interceptor';
 
 /** A ticket action's answers: the ticket after it, or why the ticket refused it. */
 const TicketActionAnswers = () => applyDecorators(ApiOkResponse({ type: TicketResponse, description: 'The ticket after the action' }), CaseActionProblems());
@@ -23,6 +24,7 @@ const TicketActionAnswers = () => applyDecorators(ApiOkResponse({ type: TicketRe
 @ApiTags('tickets')
 @ApiBearerAuth()
 @Controller('v1/tickets')
+@UseInterceptors(ClientEntitlementInterceptor)
 export class TicketsController {
   constructor(
     private readonly tickets: TicketsService,

@@ -4,10 +4,13 @@ import { Client, UpdateDefinition, WithStartWorkflowOperation, WorkflowNotFoundE
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { PolicyRegistry } from '../../config/policy-registry';
+import type { PolicyPack } from '../../domain/policy/policy.schema';
 import { UnknownPriorityError } from '../../domain/policy/resolve-targets';
 import { pinTicketPolicy, PolicyFieldError, TicketPolicy } from '../../domain/policy/ticket-policy';
 import { redactPersonalData, redactPostUrl } from '../../domain/redaction';
 import { checkReceivedAt } from '../../domain/ticket-received-at';
+import { entitlementAtIntake, planCatalogue, TicketEntitlement } from '../../domain/customer/entitlement';
+import { CustomerDirectory } from '../customers/customer-directory';
 import { AccountRow } from '../../persistence/entities';
 import { TicketReads } from '../../persistence/read/ticket-reads';
 import { ReadModelSealer } from '../../persistence/read-model-sealer';
@@ -60,18 +63,14 @@ export class TicketsService {
     private readonly cases: CaseClient,
     private readonly tickets: TicketReads,
     private readonly agents: AgentsService,
+    private readonly customers: CustomerDirectory,
   ) {}
 
   private readonly logger = new Logger(TicketsService.name);
 
   /** The brand's current policy, resolved for this ticket; refusals name the field. */
   pinPolicy(brand: string, priority: string, channel: CreateTicketDto['channel'], plan: string | null): TicketPolicy {
-    const pack = this.policies.find(brand);
-    if (!pack) throw Problem.validation([{ field: 'brand', message: `unknown brand; known: ${this.policies.brands().join(', ')}` }], 422);
-    if (!Object.hasOwn(pack.priorities, priority)) {
-      const err = new UnknownPriorityError(brand, priority, Object.keys(pack.priorities));
-      throw Problem.validation([{ field: 'priority', message: err.message }], 422);
-    }
+    const pack = this.packFor(brand, priority);
     try {
       const policy = pinTicketPolicy(pack, channel, plan);
       if (policy.priorities[priority].targets.firstResponse === undefined) {
@@ -84,15 +83,34 @@ export class TicketsService {
     }
   }
 
+  /** The brand's pack, refusing an unknown brand or priority (422 naming the field). */
+  private packFor(brand: string, priority: string): PolicyPack {
+    const pack = this.policies.find(brand);
+    if (!pack) throw Problem.validation([{ field: 'brand', message: `unknown brand; known: ${this.policies.brands().join(', ')}` }], 422);
+    if (!Object.hasOwn(pack.priorities, priority)) {
+      const err = new UnknownPriorityError(brand, priority, Object.keys(pack.priorities));
+      throw Problem.validation([{ field: 'priority', message: err.message }], 422);
+    }
+    return pack;
+  }
+
   async open(dto: CreateTicketDto, idempotencyKey: string | undefined, caller: Principal): Promise<OpenedTicket> {
     const receivedAt = this.receivedAt(dto.receivedAt);
-    const policy = this.pinPolicy(dto.brand, dto.priority, dto.channel, dto.plan ?? null);
+    // The request checked first (a plan it names must exist): a malformed request never reaches the CRM.
+    // Whether that plan covers the channel is the CRM's plan's question, asked below.
+    const pack = this.packFor(dto.brand, dto.priority);
+    if (dto.plan !== undefined && !Object.hasOwn(pack.plans, dto.plan)) {
+      throw Problem.validation([{ field: 'plan', message: `unknown plan "${dto.plan}" for ${pack.brand}; known: ${Object.keys(pack.plans).join(', ') || 'none'}` }], 422);
+    }
     if (dto.channel === 'social' && !dto.socialPost) {
       throw Problem.validation([{ field: 'socialPost', message: 'a social-media ticket needs the post it came from' }], 422);
     }
     if (dto.channel !== 'social' && dto.socialPost) {
       throw Problem.validation([{ field: 'socialPost', message: 'only for channel "social"' }], 422);
     }
+    const account = await this.accountFor(dto, caller);
+    const { plan, entitlement } = await this.entitlement(dto, pack);
+    const policy = this.pinPolicy(dto.brand, dto.priority, dto.channel, plan);
     const category = dto.category ?? 'general';
     if (category === 'playback' && policy.playbackChecklist && !dto.playback) {
       throw Problem.validation([{ field: 'playback', message: 'a playback ticket needs userId, sessionId and deviceId for the troubleshooting checklist' }], 422);
@@ -102,8 +120,6 @@ export class TicketsService {
     }
     // Redacted here, before the workflow starts, so the raw post is in no history and no table.
     const socialPost = dto.socialPost ? { url: redactPostUrl(dto.socialPost.url), text: redactPersonalData(dto.socialPost.text) } : null;
-    const pack = this.policies.find(dto.brand)!;
-    const account = await this.accountFor(dto, caller);
     const ticketId = ticketIdFor(caller.keyId, idempotencyKey);
     // The instant, not its spelling: 17:30-06:00 and 23:30Z are the same request.
     const request = { ...dto, receivedAt: receivedAt ?? undefined };
@@ -117,7 +133,8 @@ export class TicketsService {
           brand: dto.brand,
           channel: dto.channel,
           priority: dto.priority,
-          plan: dto.plan ?? null,
+          plan,
+          entitlement,
           subject: dto.subject,
           description: dto.description,
           customerRef: dto.customerRef,
@@ -135,7 +152,7 @@ export class TicketsService {
       // never reused, so the retry is answered from the read model instead of opening a twin.
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      staticSummary: `Ticket ${dto.priority} · ${pack.displayName}${dto.plan ? ` ${dto.plan}` : ''} · via ${dto.channel}`,
+      staticSummary: `Ticket ${dto.priority} · ${pack.displayName}${plan ? ` ${plan}` : ''} · via ${dto.channel}`,
     });
     const result = await this.cases.open('ticket', intakeUpdate, [{ requestHash: hash }], startOperation, async () => {
       const closed = await this.readModel(ticketId);
@@ -143,6 +160,18 @@ export class TicketsService {
       throw idempotencyKeyReused();
     });
     return { ticket: result.ticket, replayed: !result.firstIntake };
+  }
+
+  /**
+   * The plan the ticket opens on, from the CRM by customerRef (src/domain/customer/entitlement.ts):
+   * a claim the CRM contradicts is corrected; a CRM that does not answer within its budget leaves
+   * the ticket on the brand's entry plan, unverified, for the workflow to settle later.
+   */
+  private async entitlement(dto: CreateTicketDto, pack: PolicyPack): Promise<{ plan: string | null; entitlement: TicketEntitlement }> {
+    const answer = await this.customers.lookup(dto.customerRef);
+    const decided = entitlementAtIntake(planCatalogue(pack), dto.channel, dto.plan ?? null, answer);
+    if (!decided.ok) throw Problem.validation([{ field: decided.field, message: decided.message }], 422);
+    return { plan: decided.plan, entitlement: decided.entitlement };
   }
 
   /**

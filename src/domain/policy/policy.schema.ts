@@ -14,6 +14,7 @@ import { staffingPolicySchema } from '../staffing/staffing-policy';
 import { kpiPolicySchema } from '../reporting/kpi-policy';
 import { curriculumSchema } from '../onboarding/curriculum';
 import { rootCausesSchema } from '../ticket/root-causes';
+import { customerSuccessSchema } from '../customer/churn-signals';
 
 const duration = z.string().refine(isDuration, 'must be a duration like 30s, 15m, 4h');
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case slug');
@@ -264,6 +265,8 @@ export const policyPackSchema = z
     rootCauses: rootCausesSchema.optional(),
     /** The training curriculum new agents follow (src/domain/onboarding/curriculum.ts); absent: none. */
     onboarding: curriculumSchema.optional(),
+    /** Churn and expansion signals that give the account's CSM a CRM task (src/domain/customer/churn-signals.ts); absent: none. */
+    customerSuccess: customerSuccessSchema.optional(),
   })
   .strict()
   .superRefine((pack, ctx) => {

@@ -38,6 +38,10 @@ export class TicketRow {
   @Column({ type: 'text', nullable: true })
   mentor: string | null;
 
+  /** How the plan was established (verified, corrected, unconfirmed, unverified); null for tickets opened before the CRM lookup. */
+  @Column({ type: 'text', nullable: true })
+  entitlement: string | null;
+
   @Column({ name: 'customer_ref', type: 'text', nullable: true })
   customerRef: string | null;
 

@@ -14,7 +14,8 @@ export interface TicketSnapshot {
 const TICKETS: CaseTables = {
   table: 'tickets',
   // The account is set once, by the opening or an adoption: the workflow's records never overwrite it.
-  fixedColumns: ['brand', 'channel', 'opened_at', 'plan', 'customer_ref', 'account_id', 'request_hash'],
+  // The plan is not fixed: an unverified ticket's changes when the CRM answers.
+  fixedColumns: ['brand', 'channel', 'opened_at', 'customer_ref', 'account_id', 'request_hash'],
   events: { table: 'ticket_events', caseColumn: 'ticket_id' },
 };
 
@@ -48,6 +49,8 @@ export class TicketRecords implements CaseRecords<TicketSnapshot> {
         policy_version: view.policyVersion,
         opened_at: new Date(view.openedAt),
         plan: view.plan,
+        // Snapshots of tickets opened before the CRM lookup have no entitlement.
+        entitlement: view.entitlement?.status ?? null,
         assignee: view.assignee,
         mentor: view.mentor ?? null,
         customer_ref: customerRef,

@@ -26,6 +26,16 @@ export const OUTSIDE_SERVICE: ActivityOptions = {
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 };
 
+/**
+ * A CRM lookup for a ticket opened while the CRM was down: asked again, backing off to two
+ * minutes, for a day; then the ticket stays on its entry plan and says so.
+ */
+export const CRM_LOOKUP: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '24 hours',
+  retry: { initialInterval: '1 second', maximumInterval: '2 minutes' },
+};
+
 /** A page: the same dedup key every time, retried for a day; the pager's own refusal is final. */
 export const PAGE: ActivityOptions = {
   startToCloseTimeout: '12 seconds',

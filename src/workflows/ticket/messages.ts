@@ -8,6 +8,7 @@ import type { PauseReason, SlaClock, SlaClockState } from '../../domain/sla/cloc
 import type { PlaybackCheck, PlaybackCheckResult, PlaybackContext } from '../../domain/playback/checklist';
 import type { PendingReason, TicketCategory, TicketStatus } from '../../domain/ticket';
 import type { TicketReportFacts } from '../../domain/ticket/report-facts';
+import type { TicketEntitlement } from '../../domain/customer/entitlement';
 import type { Notification } from '../../integrations/notify/notification';
 import type { CaseEvent } from '../common/case-recorder';
 import type { NeedsAttentionView } from '../common/needs-attention';
@@ -22,6 +23,12 @@ export interface TicketInput {
   channel: Channel;
   priority: string;
   plan: string | null;
+  /**
+   * How the plan was established (issue 16): the CRM's answer at intake. An `unverified` ticket
+   * asks the CRM again until it answers; later runs carry the settled value here. Absent in
+   * tickets opened before the lookup existed (their plan is the request's).
+   */
+  entitlement?: TicketEntitlement | null;
   subject: string;
   description: string;
   customerRef: string;
@@ -146,6 +153,8 @@ export interface TicketView {
   channel: Channel;
   priority: string;
   plan: string | null;
+  /** How the plan was established (the CRM's word, a correction of the request's, or unverified); absent from tickets opened before the lookup. */
+  entitlement?: TicketEntitlement | null;
   status: TicketStatus;
   assignee: string | null;
   /** Mentored mode (issue 14): the certified agent who sees every reply of the assignee; absent from views recorded before it. */

@@ -69,7 +69,15 @@ export class TicketRecords {
       type: 'opened',
       actor: input.openedBy,
       occurredAt: state.openedAt,
-      data: { channel: input.channel, priority: input.priority, plan: input.plan, policyVersion: state.policy.version, receivedAt: new Date(state.receivedAt).toISOString() },
+      data: {
+        channel: input.channel,
+        priority: input.priority,
+        plan: input.plan,
+        policyVersion: state.policy.version,
+        receivedAt: new Date(state.receivedAt).toISOString(),
+        // How the plan was established, and what the request claimed when the CRM corrected it.
+        ...(input.entitlement ? { entitlement: input.entitlement.status, claimedPlan: input.entitlement.claimedPlan } : {}),
+      },
     });
   }
 

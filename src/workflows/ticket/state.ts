@@ -10,6 +10,7 @@ import { applyTicketAction, TicketStatus } from '../../domain/ticket';
 import { ticketSchedule } from '../../domain/ticket/schedule';
 import { reportFactsFrom, TicketReportFacts } from '../../domain/ticket/report-facts';
 import { slaStartOf } from '../../domain/ticket-received-at';
+import type { TicketEntitlement } from '../../domain/customer/entitlement';
 import type { TicketCarried, TicketDeferredNotification, TicketEscalation, TicketInput } from './messages';
 
 /** The part of TicketCarried that is the ticket's own state (the recorder, retries and attention carry the rest). */
@@ -22,6 +23,9 @@ export type TicketStateCarried = Omit<TicketCarried, 'attention' | 'seq' | 'unre
  */
 export class TicketState {
   policy: TicketPolicy;
+  /** The support plan: the input's, until an unverified ticket's CRM answer settles it. */
+  plan: string | null;
+  entitlement: TicketEntitlement | null;
   status: TicketStatus = 'new';
   priority: string;
   assignee: string | null = null;
@@ -59,6 +63,8 @@ export class TicketState {
     // stays in histories recorded before; the call, at the same moment of the run, keeps them replaying.
     deprecatePatch('ticket-bounded-sla-history');
     this.policy = input.policy;
+    this.plan = input.plan;
+    this.entitlement = input.entitlement ?? null;
     this.priority = input.priority;
     const carried = input.carried;
     if (carried) {

@@ -11,6 +11,7 @@ import { RunBudget } from '../common/run-budget';
 import { fireDue } from './fire-due';
 import { registerTicketHandlers } from './handlers';
 import { statusQuery, TicketInput, TicketView } from './messages';
+import { settleEntitlement } from './entitlement';
 import { runPlaybackChecklist } from './playback';
 import { TicketRecords } from './records';
 import { TicketState } from './state';
@@ -81,6 +82,7 @@ export class TicketCase {
     await this.records.open();
     // Runs beside the lifecycle: people may act on the ticket while the checks come in.
     const checklist = runPlaybackChecklist(this);
+    const entitlement = settleEntitlement(this);
     const { state } = this;
     await runAgenda(
       this.input.ticketId,
@@ -92,9 +94,13 @@ export class TicketCase {
       this.wakeup,
       this.budget,
       // A playback check still in flight is abandoned and asked again by the next run (its verdict was not in yet).
-      () => continueAsNew<typeof ticketWorkflow>({ ...this.input, policy: state.policy, carried: this.carry() }),
+      // So is an unverified plan's CRM lookup: the next run asks again.
+      () => continueAsNew<typeof ticketWorkflow>({ ...this.input, policy: state.policy, plan: state.plan, entitlement: state.entitlement, carried: this.carry() }),
     );
     await checklist;
+    // A ticket that closed before the CRM answered keeps its plan: nothing is left to retarget.
+    entitlement.stop();
+    await entitlement.done;
     await condition(allHandlersFinished);
     return this.view();
   }

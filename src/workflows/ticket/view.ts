@@ -22,7 +22,9 @@ export function ticketView(input: TicketInput, s: TicketState, attention: CaseAt
     brand: input.brand,
     channel: input.channel,
     priority: s.priority,
-    plan: input.plan,
+    plan: s.plan,
+    // Only for tickets opened with a CRM lookup, so older views read as before.
+    ...(s.entitlement ? { entitlement: s.entitlement } : {}),
     status: s.status,
     assignee: s.assignee,
     mentor: s.mentor,

@@ -240,6 +240,11 @@ export class LiveCases {
       else if (name === 'id' && path.startsWith('/v1/agents/{id}')) out[name] = await this.agentIdOf();
       else if (name === 'id' && kind) out[name] = await this.idOf(kind);
       else if (name === 'holdId' && kind === 'takedown') out[name] = await this.holdIdOf();
+      // The customer view only reads: the live cases' customer, so it lists a live ticket and its events.
+      else if (name === 'customerRef' && path.startsWith('/v1/customers/')) {
+        await this.idOf('ticket');
+        out[name] = 'cust_fuzz';
+      }
       // Privacy routes (export, erase): a subject of its own, never cust_fuzz — erasing it would end the live cases.
       else if (name === 'customerRef') out[name] = 'cust_fuzz_privacy';
       // A shipped brand: the published SLAs (GET /v1/policies/{brand}) are read, never changed.
