@@ -160,6 +160,8 @@ export const WORKFLOW_CARD_DATA: Readonly<Record<string, WorkflowCardDataBinding
       reopen: { body: 'ReopenDto' },
       csat: { body: 'CsatDto' },
       rootCause: { body: 'RootCauseDto' },
+      // A CRM user's note (POST /v1/webhooks/crm): prose, like an incident note.
+      crmNote: { body: 'ActorNoteDto' },
     },
   },
   incidentWorkflow: {

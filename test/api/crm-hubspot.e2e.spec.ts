@@ -6,6 +6,7 @@ import { PolicyRegistry } from '../../src/config/policy-registry';
 import { pinTicketPolicy } from '../../src/domain/policy/ticket-policy';
 import { addBusinessTime, businessTimeBetween } from '../../src/domain/sla/calendar';
 import { crmSyncWorkflow, customerSignalsWorkflow } from '../../src/workflows';
+import { HubSpotCrm } from '../../src/integrations/crm/hubspot-crm';
 import { HubSpotFake, hubSpotSignatureV3, startHubSpotFake } from '../fakes/hubspot';
 import { vivtoneTicket } from '../support/crm';
 import { uniqueTaskQueue, useApiStack } from '../support/harness';
@@ -132,6 +133,13 @@ describe('HubSpot as the CRM (issue 16)', () => {
     });
     const since = new Date().toISOString();
     const opened: { id: string; ref: string }[] = [];
+    /** Events a test writes itself, signed as HubSpot signs a delivery. */
+    const signedPost = (events: object[]) => {
+      const url = `${stack.api.baseUrl}/v1/webhooks/crm`;
+      const body = JSON.stringify(events);
+      const at = Date.now();
+      return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hubspot-request-timestamp': String(at), 'x-hubspot-signature-v3': hubSpotSignatureV3(SECRET, 'POST', url, body, at) }, body });
+    };
     const crmTicketOf = (caseId: string) => stack.fakes.hubspot.tickets().filter((t) => t.properties.caseworks_case_id === caseId);
 
     it('mirrors each case once, through a worker SIGKILLed mid-sync', async () => {
@@ -182,6 +190,26 @@ describe('HubSpot as the CRM (issue 16)', () => {
         return found.length ? found : undefined;
       }, { what: 'the priority change recorded' });
       expect(changes).toEqual([expect.objectContaining({ actor: 'crm:hubspot-user-4211', data: expect.objectContaining({ from: 'S3', to: 'S1' }) })]);
+    });
+
+    it("keeps a note a HubSpot user wrote on the ticket's record, once, cards masked; the notes Caseworks writes are not taken back", async () => {
+      const { id } = opened[2];
+      const [copy] = crmTicketOf(id);
+      const delivery = await stack.fakes.hubspot.noteAsUser(copy.id, '<p>Called the customer &amp; agreed a fix by Friday.</p><p>Card 4242 4242 4242 4242 on file.</p>', 6120);
+      expect(delivery.answer).toMatchObject({ events: [{ outcome: 'applied', caseId: id, detail: 'note' }] });
+      expect((await stack.fakes.hubspot.redeliver(delivery)).body).toMatchObject({ events: [{ outcome: 'duplicate' }] });
+      const notes = await waitFor(async () => {
+        const found = (await ticketEvents(stack.ds, id)).filter((e) => e.type === 'crm_note');
+        return found.length ? found : undefined;
+      }, { what: 'the note on the record' });
+      expect(notes).toEqual([expect.objectContaining({ actor: 'crm:hubspot-user-6120', data: { text: 'Called the customer & agreed a fix by Friday.\nCard •••• 4242 on file.' } })]);
+      // A note Caseworks itself wrote to HubSpot comes back as an event too: it is recognised by its key and left alone.
+      const crm = new HubSpotCrm({ accessToken: stack.fakes.hubspot.accessToken, baseUrl: stack.fakes.hubspot.url });
+      await crm.addNote(id, `note-${randomUUID()}`, 'SLA breach escalated to level 2');
+      const ours = stack.fakes.hubspot.notes().find((n) => n.properties.hs_note_body === 'SLA breach escalated to level 2')!;
+      const echo = await signedPost([{ eventId: 77_000_001, subscriptionType: 'object.creation', objectTypeId: '0-46', objectId: Number(ours.id) }]);
+      expect(await echo.json()).toMatchObject({ events: [{ outcome: 'no-change', detail: 'a note Caseworks wrote' }] });
+      expect((await ticketEvents(stack.ds, id)).filter((e) => e.type === 'crm_note')).toHaveLength(1);
     });
 
     it("keeps the case's state when HubSpot's change is refused, and puts HubSpot's copy back", async () => {

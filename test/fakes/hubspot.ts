@@ -100,6 +100,11 @@ export interface HubSpotFake {
    * event per property is delivered (one signed POST). Returns the delivery as sent, for replays.
    */
   changeAsUser(ticketId: string, properties: Record<string, string>, userId: number): Promise<WebhookDelivery>;
+  /**
+   * A HubSpot user writes a note on a ticket in the editor (HTML body, associated to the ticket):
+   * delivered as a generic `object.creation` event of type 0-46, which names only the note.
+   */
+  noteAsUser(ticketId: string, html: string, userId: number): Promise<WebhookDelivery>;
   /** Sends a delivery again, byte for byte (HubSpot retries a delivery it saw no 2xx for). */
   redeliver(delivery: WebhookDelivery): Promise<{ status: number; body: unknown }>;
   stop(): Promise<void>;
@@ -426,6 +431,19 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     const text = await res.text();
     return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
   };
+  /** One signed POST of these events to the subscribed app, as HubSpot batches them. */
+  const deliver = async (events: object[]): Promise<WebhookDelivery> => {
+    const body = JSON.stringify(events);
+    const timestamp = Date.now();
+    const headers = {
+      'content-type': 'application/json',
+      'x-hubspot-request-timestamp': String(timestamp),
+      'x-hubspot-signature-v3': hubSpotSignatureV3(webhook!.secret, 'POST', webhook!.url, body, timestamp),
+      'x-hubspot-signature-version': 'v3',
+    };
+    const answer = await post(headers, body);
+    return { body, headers, status: answer.status, answer: answer.body };
+  };
   const stopServer = () =>
     new Promise<void>((r) => {
       server.close(() => r());
@@ -486,16 +504,16 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
         changeSource: 'CRM_UI',
         sourceId: `userId:${userId}`,
       }));
-      const body = JSON.stringify(events);
-      const timestamp = Date.now();
-      const headers = {
-        'content-type': 'application/json',
-        'x-hubspot-request-timestamp': String(timestamp),
-        'x-hubspot-signature-v3': hubSpotSignatureV3(webhook.secret, 'POST', webhook.url, body, timestamp),
-        'x-hubspot-signature-version': 'v3',
-      };
-      const answer = await post(headers, body);
-      return { body, headers, status: answer.status, answer: answer.body };
+      return deliver(events);
+    },
+    async noteAsUser(ticketId, html, userId) {
+      if (!webhook) throw new Error('subscribeWebhooks first');
+      if (!store.tickets.has(ticketId)) throw new Error(`no ticket ${ticketId}`);
+      const note = insert('notes', { hs_note_body: html, hs_timestamp: new Date().toISOString() });
+      associate({ fromType: 'notes', fromId: note.id, toType: 'tickets', toId: ticketId, typeId: 228 });
+      return deliver([
+        { eventId: ++lastEventId, subscriptionId: 2_120_072, portalId: 62_515, appId: 1_160_452, occurredAt: Date.now(), subscriptionType: 'object.creation', attemptNumber: 0, objectId: Number(note.id), objectTypeId: '0-46', changeSource: 'CRM_UI', sourceId: `userId:${userId}` },
+      ]);
     },
     redeliver: (delivery) => post(delivery.headers, delivery.body),
     stop: stopServer,

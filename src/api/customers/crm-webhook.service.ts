@@ -2,14 +2,19 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { mirroredCase } from '../../domain/customer/crm-mirror';
+import { redactCards } from '../../domain/card-data-policy';
 import { crmFrom } from '../../integrations/crm/crm-from-config';
+import { HubSpotCrm } from '../../integrations/crm/hubspot-crm';
+import { MAX_CRM_NOTE, type TicketView } from '../../workflows/ticket/messages';
 import type { CrmPort } from '../../integrations/crm/crm-port';
 import type { HubSpotEvent } from '../../integrations/crm/hubspot-webhook';
-import type { TicketView } from '../../workflows/ticket/messages';
 import { runAsCaller } from '../auth/request-context';
 import type { Principal } from '../auth/principal';
 import { Problem } from '../problem/problem';
 import { TicketsService } from '../tickets/tickets.service';
+
+/** HubSpot's object type ID of notes, in its generic (object.*) webhook events. */
+const NOTE_TYPE = '0-46';
 
 /** HubSpot's pipeline stage for a closed ticket (its default support pipeline: '4'). */
 const CLOSED_STAGE = '4';
@@ -72,25 +77,55 @@ export class CrmWebhookService {
   }
 
   private async act(e: HubSpotEvent): Promise<Acted> {
+    if (e.subscriptionType === 'object.creation' && e.objectTypeId === NOTE_TYPE) return this.note(e);
     if (e.subscriptionType !== 'ticket.propertyChange') return { outcome: 'ignored', detail: `${e.subscriptionType} is not acted on` };
     const [link]: { case_id: string; kind: string }[] = await this.dataSource.query(`SELECT case_id, kind FROM crm_links WHERE crm_id = $1`, [e.objectId]);
     if (!link) return { outcome: 'unknown-object', detail: `no case is mirrored as HubSpot ticket ${e.objectId}` };
     const caseId = link.case_id;
     if (link.kind !== 'ticket') return { outcome: 'ignored', caseId, detail: `${link.kind} cases are mirrored one way` };
     const actor = crmActor(e.sourceId);
-    const principal: Principal = { keyId: 'crm-webhook', name: actor, role: 'agent' };
     const view = await this.tickets.get(caseId);
     const change = this.changeFor(e, view);
     if (change === null) return { outcome: 'ignored', caseId, detail: `${e.propertyName ?? 'no property'} is not taken from the CRM` };
     if (change === 'no-change') return { outcome: 'no-change', caseId };
+    const refused = await this.send(e, actor, (p, key) => change.send(p, key));
+    if (refused === null) return { outcome: 'applied', caseId, detail: change.what };
+    await this.correct(caseId, view);
+    return { outcome: 'refused', caseId, detail: `${change.what}: ${refused}; the CRM's copy is put back` };
+  }
+
+  /**
+   * A note a HubSpot user wrote on a mirrored ticket: the webhook names only the note, so it is
+   * read back; one we made ourselves (it carries our key) is our own mirror, not a change.
+   */
+  private async note(e: HubSpotEvent): Promise<Acted> {
+    if (!this.crm || !(this.crm instanceof HubSpotCrm)) return { outcome: 'ignored', detail: 'no HubSpot CRM is configured to read the note from' };
+    const note = await this.crm.readNote(e.objectId);
+    if (!note) return { outcome: 'unknown-object', detail: `HubSpot has no note ${e.objectId}` };
+    if (note.key !== null) return { outcome: 'no-change', detail: 'a note Caseworks wrote' };
+    const [link]: { case_id: string; kind: string }[] = await this.dataSource.query(`SELECT case_id, kind FROM crm_links WHERE crm_id = ANY($1) ORDER BY case_id LIMIT 1`, [note.ticketIds]);
+    if (!link) return { outcome: 'unknown-object', detail: `note ${e.objectId} is on no mirrored case` };
+    if (link.kind !== 'ticket') return { outcome: 'ignored', caseId: link.case_id, detail: `${link.kind} cases are mirrored one way` };
+    if (note.text.length === 0) return { outcome: 'no-change', caseId: link.case_id, detail: 'an empty note' };
+    // Card numbers a CRM user pasted are masked before the note enters the case's history.
+    const text = redactCards(note.text).slice(0, MAX_CRM_NOTE);
+    const refused = await this.send(e, crmActor(e.sourceId), (p, key) => this.tickets.crmNote(link.case_id, text, p, key));
+    return refused === null ? { outcome: 'applied', caseId: link.case_id, detail: 'note' } : { outcome: 'refused', caseId: link.case_id, detail: `note: ${refused}` };
+  }
+
+  /**
+   * Sends one update as the CRM user, keyed by the event ID (a delivery applied but unanswered is
+   * not applied twice). The case refusing it (409/422, or an ended case) is an answer, returned as
+   * its reason; anything else (Temporal away) is thrown, so HubSpot delivers again.
+   */
+  private async send(e: HubSpotEvent, actor: string, update: (p: Principal, key: string) => Promise<unknown>): Promise<string | null> {
+    const principal: Principal = { keyId: 'crm-webhook', name: actor, role: 'agent' };
     try {
-      // The event ID keys the update: a delivery applied but unanswered is not applied twice.
-      await runAsCaller({ name: actor, role: 'system' }, () => change.send(principal, `crm-${e.eventId}`));
-      return { outcome: 'applied', caseId, detail: change.what };
+      await runAsCaller({ name: actor, role: 'system' }, () => update(principal, `crm-${e.eventId}`));
+      return null;
     } catch (err) {
-      if (!(err instanceof Problem) || (err.getStatus() !== 409 && err.getStatus() !== 422)) throw err;
-      await this.correct(caseId, view);
-      return { outcome: 'refused', caseId, detail: `${change.what}: ${err.message}; the CRM's copy is put back` };
+      if (!(err instanceof Problem) || ![404, 409, 410, 422].includes(err.getStatus())) throw err;
+      return err.message;
     }
   }
 

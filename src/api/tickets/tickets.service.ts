@@ -27,6 +27,7 @@ import {
   replyUpdate,
   resolveUpdate,
   rootCauseUpdate,
+  crmNoteUpdate,
   statusQuery,
   TicketView,
 } from '../../workflows/ticket/messages';
@@ -342,6 +343,11 @@ export class TicketsService {
   /** Tags the ticket with root causes; the ticket checks them against its pinned vocabulary (422 naming tags[i]). */
   rootCause(id: string, dto: RootCauseDto, caller: Principal, key?: string) {
     return this.update(id, caller, actionUpdateId(caller, id, 'root-cause', dto, key), rootCauseUpdate, [{ actor: caller.name, tags: dto.tags }]);
+  }
+
+  /** A CRM user's note on the ticket's CRM copy (the CRM webhook), kept on the ticket's record. */
+  crmNote(id: string, text: string, caller: Principal, key: string) {
+    return this.update(id, caller, actionUpdateId(caller, id, 'crm-note', { text }, key), crmNoteUpdate, [{ actor: caller.name, text }]);
   }
 
   /** Moves an open ticket to its brand's current policy version, on the record. */

@@ -259,6 +259,19 @@ export class HubSpotCrm implements CrmPort {
     });
   }
 
+  /**
+   * A note as a HubSpot user wrote it (the webhook names only its ID): its text without HTML, the
+   * tickets it is on, and our key when we made it (then it is our own mirror, not a change). Null: gone.
+   */
+  readNote(noteId: string): Promise<{ text: string; ticketIds: string[]; key: string | null } | null> {
+    return this.run('note read', undefined, async (options) => {
+      const note = await this.orNull(() => this.#api.notes.getById(noteId, ['hs_note_body', this.noteKeyProperty], undefined, ['tickets'], false, undefined, options));
+      if (!note) return null;
+      const tickets = (note.associations as Record<string, { results?: { id: string }[] }> | undefined)?.tickets?.results ?? [];
+      return { text: plainText(note.properties.hs_note_body ?? ''), ticketIds: [...new Set(tickets.map((t) => t.id))], key: filled(note.properties[this.noteKeyProperty]) };
+    });
+  }
+
   /** One operation under one deadline (and the caller's signal), its failures mapped to the port's errors. */
   private async run<T>(operation: string, callerSignal: AbortSignal | undefined, work: (options: CallOptions) => Promise<T>): Promise<T> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
@@ -353,4 +366,16 @@ export class HubSpotCrm implements CrmPort {
     const contact = await this.findContact(customerRef, [], options);
     if (contact) await this.#api.associations.createDefault('tickets', ticketId, 'contacts', contact.id, options);
   }
+}
+
+/** A note body as HubSpot stores it (HTML from its editor) as plain text: tags dropped, entities read, whitespace folded. */
+export function plainText(html: string): string {
+  const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
+  return html
+    .replace(/<br\s*\/?>|<\/p>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, name: string) => entities[name])
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n\s*\n+/g, '\n')
+    .trim();
 }

@@ -44,6 +44,8 @@ export function verifyHubSpotSignature(d: { method: string; url: string; rawBody
 export interface HubSpotEvent {
   eventId: string;
   subscriptionType: string;
+  /** Generic (object.*) events name the object's type: '0-46' is a note, '0-5' a ticket. */
+  objectTypeId: string | null;
   objectId: string;
   propertyName: string | null;
   propertyValue: string | null;
@@ -74,6 +76,7 @@ export function parseHubSpotEvents(body: unknown): HubSpotEvent[] {
     return {
       eventId: id(o.eventId, 'eventId'),
       subscriptionType: o.subscriptionType,
+      objectTypeId: o.objectTypeId === undefined || o.objectTypeId === null ? null : objectType(o.objectTypeId, `body[${i}].objectTypeId`),
       objectId: id(o.objectId, 'objectId'),
       propertyName: optionalText(o.propertyName, 'propertyName', 200),
       propertyValue: optionalText(o.propertyValue, 'propertyValue'),
@@ -81,4 +84,9 @@ export function parseHubSpotEvents(body: unknown): HubSpotEvent[] {
       occurredAt: typeof o.occurredAt === 'number' && Number.isFinite(o.occurredAt) ? o.occurredAt : null,
     };
   });
+}
+
+function objectType(v: unknown, field: string): string {
+  if (typeof v === 'string' && /^[0-9]{1,3}-[0-9]{1,12}$/.test(v)) return v;
+  throw new HubSpotPayloadError(field, 'an object type ID such as 0-46');
 }

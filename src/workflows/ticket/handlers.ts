@@ -9,6 +9,7 @@ import { refuseValue } from '../common/refusals';
 import {
   assignUpdate,
   closeUpdate,
+  crmNoteUpdate,
   csatUpdate,
   incidentResolvedSignal,
   intakeUpdate,
@@ -19,6 +20,7 @@ import {
   replyUpdate,
   resolveUpdate,
   rootCauseUpdate,
+  MAX_CRM_NOTE,
   TicketFailure,
   TicketView,
 } from './messages';
@@ -264,6 +266,16 @@ export function registerTicketHandlers(t: TicketCase): void {
         if (!Number.isInteger(score) || score < 1 || score > 5) throw refuseValue('score', 'score must be an integer from 1 to 5');
         const npsRefused = nps === undefined || nps === null ? null : npsProblem(nps);
         if (npsRefused) throw refuseValue('nps', npsRefused);
+    },
+  );
+
+  // A CRM user's note: on the record (sealed like every event's text), never a reply to the customer.
+  onUpdate(
+    crmNoteUpdate,
+    async ({ actor, text }) => t.commit('crm_note', actor, { text }),
+    ({ text }) => {
+      if (retry()) return;
+      if (typeof text !== 'string' || text.trim().length === 0 || text.length > MAX_CRM_NOTE) throw refuseValue('text', `a note of 1 to ${MAX_CRM_NOTE} characters`);
     },
   );
 

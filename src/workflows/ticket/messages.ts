@@ -256,6 +256,14 @@ export interface CsatRequest extends Actor {
   /** The NPS answer (0–10) given in the same survey; absent: not asked or not answered. */
   nps?: number | null;
 }
+/** The longest CRM note a ticket keeps (HubSpot's notes run longer: the API cuts one before it comes here). */
+export const MAX_CRM_NOTE = 5000;
+
+/** A note a CRM user wrote on the ticket's CRM copy (issue 16): kept on the ticket's record, not sent to the customer. */
+export interface CrmNoteRequest extends Actor {
+  text: string;
+}
+
 export interface RootCauseRequest extends Actor {
   /** Root-cause ids of the ticket's pinned vocabulary; replaces the tags set before ([] clears them). */
   tags: string[];
@@ -282,6 +290,7 @@ export const closeUpdate = defineUpdate<TicketView, [CloseRequest]>('close');
 export const csatUpdate = defineUpdate<TicketView, [CsatRequest]>('csat');
 /** Tags the ticket with root causes from its pinned vocabulary (any status while the ticket runs). */
 export const rootCauseUpdate = defineUpdate<TicketView, [RootCauseRequest]>('rootCause');
+export const crmNoteUpdate = defineUpdate<TicketView, [CrmNoteRequest]>('crmNote');
 /** Moves an open ticket to another policy version, explicitly and on the record. */
 export const repinUpdate = defineUpdate<TicketView, [RepinRequest]>('repin');
 export const statusQuery = defineStatusQuery<TicketView>();
