@@ -12,8 +12,8 @@ export interface CrmSyncDeps {
   sealer: ReadModelSealer;
   /** The outside CRM cases are mirrored into; absent (the built-in CRM): nothing to mirror to. */
   crmSync?: CrmPort;
-  /** The API's public address, for the links back from the CRM to each case. */
-  apiBaseUrl?: string;
+  /** The API's public address, for the links back from the CRM to each case (publicApiUrl). */
+  apiBaseUrl: string;
 }
 
 /** One case row changed since the CRM last saw it. */
@@ -57,7 +57,7 @@ const CHANGED_SQL = `
   ORDER BY c.updated_at, c.id
   LIMIT ${PAGE}`;
 
-export function createCrmSyncActivities({ dataSource, logger, sealer, crmSync, apiBaseUrl = 'http://127.0.0.1:3000' }: CrmSyncDeps) {
+export function createCrmSyncActivities({ dataSource, logger, sealer, crmSync, apiBaseUrl }: CrmSyncDeps) {
   /** One case into the CRM, keyed by its ID (a retry or a crash never makes a second), and the link kept. */
   async function push(row: ChangedRow): Promise<'created' | 'updated' | 'refused'> {
     const opened = (await sealer.open(row.snapshot)) ?? {};

@@ -6,7 +6,7 @@ import { pinTicketPolicy, PolicyFieldError, TicketPolicy } from '../domain/polic
 import type { CustomerLookup } from '../integrations/crm/crm-port';
 
 export interface CustomerDeps {
-  /** The CRM entitlements come from (CRM_PROVIDER); absent: no lookup is possible and it is retried. */
+  /** The CRM entitlements come from (CRM_PROVIDER); absent (a worker built without one): the ticket stays unverified and says why. */
   crm?: CustomerLookup;
   policyPacks?: () => PolicyRegistry;
 }

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import type { AppConfig } from '../config/config.schema';
+import { publicApiUrl, type AppConfig } from '../config/config.schema';
 import { WebhookNotificationSender } from '../integrations/notify/webhook-sender';
 import { SandboxGateway } from '../integrations/billing/sandbox-gateway';
 import { StripeGateway } from '../integrations/billing/stripe-gateway';
@@ -62,7 +62,7 @@ export function activityDepsFromConfig(config: AppConfig, dataSource: DataSource
     // Read when a report run starts: an edited pack's new version makes a new version of a report.
     policyPacks: () => PolicyRegistry.fromDirectory(config.POLICY_DIR),
     ...crmDeps(config, dataSource),
-    apiBaseUrl: config.PUBLIC_API_URL ?? `http://127.0.0.1:${config.API_PORT}`,
+    apiBaseUrl: publicApiUrl(config),
   };
 }
 

@@ -287,4 +287,9 @@ function packRetentions(dir: string): RetentionPolicy[] {
 }
 
 export type AppConfig = z.output<typeof configSchema>;
+
+/** Where the CRM's case copies link back to: PUBLIC_API_URL, or the local API when it is unset (make dev). */
+export function publicApiUrl(config: Pick<AppConfig, 'PUBLIC_API_URL' | 'API_PORT'>): string {
+  return (config.PUBLIC_API_URL ?? `http://127.0.0.1:${config.API_PORT}`).replace(/\/$/, '');
+}
 export type ConfigKey = keyof AppConfig;

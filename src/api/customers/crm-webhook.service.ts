@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { publicApiUrl } from '../../config/config.schema';
 import { mirroredCase } from '../../domain/customer/crm-mirror';
 import { redactCards } from '../../domain/card-data-policy';
 import { crmFrom } from '../../integrations/crm/crm-from-config';
@@ -153,15 +154,11 @@ export class CrmWebhookService {
     await this.dataSource.query(`UPDATE crm_links SET needs_push = true WHERE case_id = $1`, [caseId]);
     if (!this.crm) return;
     try {
-      await this.crm.upsertCase(mirroredCase({ kind: 'ticket', id: caseId, status: view.status, priority: view.priority, snapshot: view as unknown as Record<string, unknown> }, this.linkBase()));
+      await this.crm.upsertCase(mirroredCase({ kind: 'ticket', id: caseId, status: view.status, priority: view.priority, snapshot: view as unknown as Record<string, unknown> }, publicApiUrl(this.config)));
       await this.dataSource.query(`UPDATE crm_links SET needs_push = false WHERE case_id = $1`, [caseId]);
     } catch (err) {
       this.logger.warn({ caseId, err: err instanceof Error ? err.message : String(err) }, 'CRM copy not corrected now; the next sync does it');
     }
-  }
-
-  private linkBase(): string {
-    return this.config.PUBLIC_API_URL ?? `http://127.0.0.1:${this.config.API_PORT}`;
   }
 }
 

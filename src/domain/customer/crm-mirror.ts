@@ -39,7 +39,7 @@ const API_PATHS: Record<MirroredKind, string> = {
 const text = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 
 /**
- * The CRM's copy of a case. The customer is the snapshot's reference (an erased case has none:
+ * The CRM's copy of a case; `apiBaseUrl` without a trailing slash (publicApiUrl). The customer is the snapshot's reference (an erased case has none:
  * the CRM keeps its record without a customer); a dispute names the charge, not the customer.
  */
 export function mirroredCase(source: MirrorSource, apiBaseUrl: string): MirroredCase {
@@ -55,6 +55,6 @@ export function mirroredCase(source: MirrorSource, apiBaseUrl: string): Mirrored
     status: source.status,
     priority: source.priority,
     slaDeadline: text(s.nextDeadlineAt),
-    link: `${apiBaseUrl.replace(/\/$/, '')}/v1/${API_PATHS[source.kind]}/${encodeURIComponent(source.id)}`,
+    link: `${apiBaseUrl}/v1/${API_PATHS[source.kind]}/${encodeURIComponent(source.id)}`,
   };
 }
