@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help install temporal-cli promtool chromium build dev test test-long histories lint typecheck migrate key bench clean
+.PHONY: help install temporal-cli temporal-cluster promtool chromium build dev cluster test test-cluster test-long histories lint typecheck migrate key bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -14,10 +14,13 @@ $(NODE_STAMP): package.json package-lock.json
 	npm install --no-audit --no-fund
 	@touch $@
 
-install: $(NODE_STAMP) temporal-cli promtool chromium ## install npm packages, the Temporal CLI, promtool and Chromium when missing
+install: $(NODE_STAMP) temporal-cli temporal-cluster promtool chromium ## install npm packages, the Temporal CLI and server, promtool and Chromium when missing
 
 temporal-cli: ## build the Temporal CLI into .tools/bin (once; reused after)
 	@bash scripts/install-temporal-cli.sh >/dev/null
+
+temporal-cluster: ## build the Temporal server, its SQL tool and the UI server into .tools/bin (once, ~4 min; reused after)
+	@bash scripts/install-temporal-cluster.sh >/dev/null
 
 chromium: ## install Debian's Chromium for the browser tests (test/browser/) when /usr/bin/chromium is missing
 	@bash scripts/install-chromium.sh
@@ -31,8 +34,14 @@ build: $(NODE_STAMP) ## compile to dist/ and build the production workflow bundl
 dev: install build ## run Temporal dev server + UI, migrations, API and worker; Ctrl-C stops all
 	@bash scripts/dev.sh
 
+cluster: install temporal-cluster build ## the production topology: Temporal server on PostgreSQL (2 history processes, JWT auth), UI behind sign-in, 2 APIs behind a round robin, 2 workers; Ctrl-C stops all
+	@bash scripts/cluster.sh
+
 test: install ## lint, typecheck, build, unit + workflow + HTTP tests on real Temporal and PostgreSQL
 	@bash scripts/test.sh
+
+test-cluster: install temporal-cluster build ## the cluster suite alone (test/cluster): make cluster started and used, a worker and a history process killed
+	npx jest -c test/cluster/jest.config.ts --runInBand
 
 test-long: install ## the long suite (test/long): 10,000 actions on one case of each kind; LONG_ACTIONS=300 for a quick pass
 	npx jest -c test/long/jest.config.ts --runInBand

@@ -8,7 +8,12 @@
 //
 // Env: IDP_PORT (default 3001), IDP_HOST (127.0.0.1), IDP_REDIRECT_URIS
 // (comma-separated redirect URIs for the sign-in client; default the API's /auth/callback on any
-// loopback port).
+// loopback port), TEMPORAL_UI_CALLBACK_URLS (the Temporal UI server's callbacks, `make cluster`).
+//
+// The Temporal cluster (`make cluster`) is a second resource, `urn:temporal:cluster`: its tokens
+// carry the audience `temporal` and a `permissions` claim the server's default authorizer reads
+// (deploy/temporal/config/caseworks.yaml). People get theirs through the Temporal UI's sign-in
+// (client `temporal-ui`); Caseworks' API and worker through client_credentials.
 // Prints one line `{"event":"ready","issuer":"http://127.0.0.1:<port>"}` when listening.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
@@ -58,6 +63,35 @@ const MACHINE_CLIENTS = {
 };
 const MACHINE_SECRET = 'dev-secret-not-for-production';
 
+/** The Temporal cluster as a resource server (RFC 8707), and the audience its tokens carry. */
+const TEMPORAL_RESOURCE = 'urn:temporal:cluster';
+const TEMPORAL_AUDIENCE = 'temporal';
+/**
+ * What each Caseworks role may do in the Temporal cluster (`<namespace>:<read|write|admin>`):
+ * the on-call SRE acts on workflows, an admin runs the namespace; everyone else may look.
+ */
+const TEMPORAL_PERMISSIONS_BY_ROLE = {
+  sre: ['default:write'],
+  admin: ['default:admin'],
+};
+/** Caseworks' own processes and the cluster's set-up script, as client_credentials clients. */
+const TEMPORAL_SERVICE_CLIENTS = {
+  // Starts, signals, updates and queries cases.
+  'caseworks-api': ['default:write'],
+  // Polls, and keeps the namespace's retention and the schedules (namespace admin).
+  'caseworks-worker': ['default:admin'],
+  // scripts/cluster.sh: creates the namespace and registers the search attributes.
+  'temporal-admin': ['temporal-system:admin', 'default:admin'],
+};
+const temporalUiCallbacks = (process.env.TEMPORAL_UI_CALLBACK_URLS ?? 'http://127.0.0.1:8233/auth/sso/callback,http://localhost:8233/auth/sso/callback')
+  .split(',')
+  .map((u) => u.trim())
+  .filter(Boolean);
+
+function temporalPermissions(roles) {
+  return [...new Set(roles.flatMap((role) => TEMPORAL_PERMISSIONS_BY_ROLE[role] ?? ['default:read']))];
+}
+
 // A signing key made at start (oidc-provider's quick-start key is public): tokens die with the process.
 const signingKey = { ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: `dev-${randomBytes(4).toString('hex')}`, alg: 'RS256', use: 'sig' };
 
@@ -74,7 +108,15 @@ const provider = new Provider(`http://${host}:${port}`, {
       response_types: ['code'],
       redirect_uris: redirectUris,
     },
-    ...Object.keys(MACHINE_CLIENTS).map((clientId) => ({
+    {
+      // The Temporal UI server's sign-in: a confidential web client (it keeps its secret server-side).
+      client_id: 'temporal-ui',
+      client_secret: MACHINE_SECRET,
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      redirect_uris: temporalUiCallbacks,
+    },
+    ...[...Object.keys(MACHINE_CLIENTS), ...Object.keys(TEMPORAL_SERVICE_CLIENTS)].map((clientId) => ({
       client_id: clientId,
       client_secret: MACHINE_SECRET,
       grant_types: ['client_credentials'],
@@ -88,8 +130,9 @@ const provider = new Provider(`http://${host}:${port}`, {
     return { accountId: id, claims: async () => ({ sub: id, name: account.name, preferred_username: id }) };
   },
   claims: { openid: ['sub'], profile: ['name', 'preferred_username'] },
-  scopes: ['openid', 'profile', 'caseworks'],
-  pkce: { required: () => true },
+  scopes: ['openid', 'profile', 'caseworks', 'temporal'],
+  // Public clients must use PKCE; the Temporal UI server is confidential and authenticates itself.
+  pkce: { required: (_ctx, client) => client.tokenEndpointAuthMethod === 'none' },
   jwks: { keys: [signingKey] },
   cookies: { keys: [randomBytes(32).toString('base64url')] },
   features: {
@@ -103,6 +146,7 @@ const provider = new Provider(`http://${host}:${port}`, {
         // An hour: the sign-in cookie lives as long as the token, so a developer signs in once a session.
         const ttl = client.clientId === 'script-short-lived' ? 1 : 3600;
         if (resource === CASEWORKS_RESOURCE) return { scope: 'caseworks', audience: CASEWORKS_AUDIENCE, accessTokenFormat: 'jwt', accessTokenTTL: ttl };
+        if (resource === TEMPORAL_RESOURCE) return { scope: 'temporal', audience: TEMPORAL_AUDIENCE, accessTokenFormat: 'jwt', accessTokenTTL: ttl };
         if (resource === OTHER_RESOURCE) return { scope: 'caseworks', audience: OTHER_AUDIENCE, accessTokenFormat: 'jwt', accessTokenTTL: ttl };
         throw new Provider.errors.InvalidTarget();
       },
@@ -110,6 +154,10 @@ const provider = new Provider(`http://${host}:${port}`, {
   },
   // The role claim: from the account for people, from the table above for machine clients.
   async extraTokenClaims(_ctx, token) {
+    if (token.resourceServer?.audience === TEMPORAL_AUDIENCE) {
+      if (token.accountId) return { permissions: temporalPermissions(ACCOUNTS[token.accountId]?.roles ?? []), preferred_username: token.accountId, caseworks_roles: ACCOUNTS[token.accountId]?.roles ?? [] };
+      return { permissions: TEMPORAL_SERVICE_CLIENTS[token.clientId] ?? [] };
+    }
     if (token.accountId) {
       const account = ACCOUNTS[token.accountId];
       return { caseworks_roles: account?.roles ?? [], preferred_username: token.accountId, ...(account?.brand ? { caseworks_brand: account.brand } : {}) };

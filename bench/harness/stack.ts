@@ -8,6 +8,7 @@ import { createDataSource, migrate } from '../../src/persistence/data-source';
 import { dataConverterFor } from '../../src/temporal/temporal-options';
 import { RunningDevServer, startTemporalDevServer } from '../../scripts/dev-server';
 import { trustedTestSigner } from '../../test/support/trusted-signer';
+import { clusterServiceToken, DEV_IDP_SECRET, startCluster } from '../../test/support/cluster';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
@@ -52,8 +53,15 @@ export class StackProcess {
   }
 }
 
+/** The Temporal server a stack runs on: the dev server, or the production topology (BENCH_SERVER=cluster). */
+export type BenchServer = Pick<RunningDevServer, 'address' | 'stop'>;
+/** Which server this run's stacks start (bench/run.ts sets BENCH_SERVER for each of BENCH_SERVERS). */
+export function benchServer(): 'dev' | 'cluster' {
+  return process.env.BENCH_SERVER === 'cluster' ? 'cluster' : 'dev';
+}
+
 export interface Stack {
-  server: RunningDevServer;
+  server: BenchServer;
   serverPort: number;
   dbFilename?: string;
   databaseUrl: string;
@@ -81,7 +89,7 @@ export async function until(probe: () => boolean | Promise<boolean>, timeoutMs: 
  * the compiled worker (prebuilt bundle) and optionally the compiled API, as separate processes.
  */
 export async function startStack({ api = false, dbFilename, extraEnv = {} }: { api?: boolean; dbFilename?: string; extraEnv?: Record<string, string> } = {}): Promise<Stack> {
-  const server = await startTemporalDevServer({ dbFilename, logLevel: 'error' });
+  const { server, serverEnv, apiKey: temporalApiKey } = await startServer(dbFilename);
   const serverPort = Number(server.address.split(':')[1]);
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   base.pathname = `/caseworks_bench_${Date.now()}`;
@@ -100,10 +108,11 @@ export async function startStack({ api = false, dbFilename, extraEnv = {} }: { a
     PAYLOAD_ENCRYPTION_KEY: process.env.BENCH_PAYLOAD_KEY ?? randomBytes(32).toString('base64'),
     WORKFLOW_BUNDLE_PATH: resolve(ROOT, 'dist', 'workflow-bundle.js'),
     RATE_LIMIT_PER_MINUTE: '10000000',
+    ...serverEnv,
     ...extraEnv,
   };
   const ds = await createDataSource(databaseUrl).initialize();
-  const connection = await Connection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: server.address, ...(temporalApiKey ? { apiKey: temporalApiKey, tls: false } : {}) });
   // The bench drives workflows as the service would (src/temporal/actor-binding.ts): it vouches for the actor each payload names.
   const client = new Client({ connection, dataConverter: dataConverterFor({ PAYLOAD_ENCRYPTION_KEY: env.PAYLOAD_ENCRYPTION_KEY, DATABASE_URL: databaseUrl }, { identity: trustedTestSigner }) });
 
@@ -119,7 +128,7 @@ export async function startStack({ api = false, dbFilename, extraEnv = {} }: { a
   if (api) {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const apiNodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    apiProcess = new StackProcess('dist/src/api/main.js', { ...env, API_PORT: String(port), LOG_LEVEL: 'warn' }, '', apiNodeArgs);
+    apiProcess = new StackProcess('dist/src/api/main.js', { ...env, API_PORT: String(port), LOG_LEVEL: 'warn', ...(benchServer() === 'cluster' ? { TEMPORAL_OIDC_CLIENT_ID: 'caseworks-api' } : {}) }, '', apiNodeArgs);
     await apiProcess.start();
     apiUrl = `http://127.0.0.1:${port}`;
     await until(async () => (await fetch(`${apiUrl}/health/ready`).catch(() => null))?.ok === true, 60_000, 'api ready');
@@ -155,6 +164,22 @@ export async function startStack({ api = false, dbFilename, extraEnv = {} }: { a
     },
   };
   return stack;
+}
+
+/**
+ * BENCH_SERVER=cluster: `make cluster`'s Temporal part (scripts/cluster.sh, CLUSTER_TEMPORAL_ONLY):
+ * Temporal 1.29.1 on PostgreSQL in three processes with JWT authorization; the stack's worker and
+ * API get their own tokens from its IdP, as under make cluster. Otherwise the dev server.
+ */
+async function startServer(dbFilename: string | undefined): Promise<{ server: BenchServer; serverEnv: Record<string, string>; apiKey?: string }> {
+  if (benchServer() === 'dev') return { server: await startTemporalDevServer({ dbFilename, logLevel: 'error' }), serverEnv: {} };
+  const cluster = await startCluster({ CLUSTER_TEMPORAL_ONLY: '1' });
+  return {
+    server: { address: cluster.temporalAddress, stop: cluster.stop },
+    // Processes are workers unless told otherwise (the API below is caseworks-api).
+    serverEnv: { OIDC_ISSUER_URL: cluster.idpUrl, TEMPORAL_OIDC_CLIENT_ID: 'caseworks-worker', TEMPORAL_OIDC_CLIENT_SECRET: DEV_IDP_SECRET },
+    apiKey: await clusterServiceToken(cluster, 'caseworks-api'),
+  };
 }
 
 /** Polls a count query until it reaches `expected` (or the time is up); returns the last count. */

@@ -34,6 +34,18 @@ export const configSchema = z.object({
    */
   TEMPORAL_NAMESPACE_RETENTION: z.enum(['policy', 'unmanaged']).default('policy'),
   /**
+   * A Temporal server that authorizes callers (`make cluster`, deploy/temporal/config/caseworks.yaml)
+   * wants a JWT from the organisation's IdP: this process gets one by client_credentials at
+   * OIDC_ISSUER_URL's token endpoint, for the resource TEMPORAL_OIDC_RESOURCE, and renews it before
+   * it expires (src/temporal/temporal-credentials.ts). Unset: no token is sent (the dev server).
+   */
+  TEMPORAL_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  TEMPORAL_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The RFC 8707 resource indicator of the Temporal cluster at the IdP. */
+  TEMPORAL_OIDC_RESOURCE: z.string().url().default('urn:temporal:cluster'),
+  /** TLS to the Temporal frontend (`on` for a server with TLS; Temporal Cloud). */
+  TEMPORAL_TLS: z.enum(['on', 'off']).default('off'),
+  /**
    * Calendar months the access log (who read or wrote which case) is kept before the daily
    * retention purge deletes it. Unset: the longest retention any policy pack keeps a case (an
    * access entry is the evidence of who saw the case, so it outlives the case data). Set, it may
@@ -238,6 +250,13 @@ export const configSchema = z.object({
    * accepts, so the Temporal UI (codec setting "include cross-origin credentials") decodes as you.
    */
   OIDC_CLIENT_ID: z.string().min(1).default('caseworks-ui'),
+  /**
+   * The audience of the Temporal cluster's tokens (`make cluster`: `temporal`). The codec endpoint
+   * accepts those too: the Temporal UI server hands it the signed-in person's access token for
+   * the cluster (`passAccessToken`), and decodes only what that person's role may read. Every
+   * other route still wants OIDC_AUDIENCE.
+   */
+  OIDC_TEMPORAL_AUDIENCE: z.string().min(1).optional(),
   /** The RFC 8707 resource indicator sign-in asks tokens for (the IdP's identifier of this API). Unset: none sent. */
   OIDC_RESOURCE: z.string().url().optional(),
   /**
@@ -265,6 +284,12 @@ export const configSchema = z.object({
 export const appConfigSchema = configSchema.superRefine((c, ctx) => {
   if (c.CRM_PROVIDER === 'hubspot' && !c.HUBSPOT_ACCESS_TOKEN) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['HUBSPOT_ACCESS_TOKEN'], message: 'required when CRM_PROVIDER=hubspot' });
+  }
+  if ((c.TEMPORAL_OIDC_CLIENT_ID === undefined) !== (c.TEMPORAL_OIDC_CLIENT_SECRET === undefined)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['TEMPORAL_OIDC_CLIENT_SECRET'], message: 'TEMPORAL_OIDC_CLIENT_ID and TEMPORAL_OIDC_CLIENT_SECRET go together' });
+  }
+  if (c.TEMPORAL_OIDC_CLIENT_ID !== undefined && c.OIDC_ISSUER_URL === undefined) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['OIDC_ISSUER_URL'], message: 'required with TEMPORAL_OIDC_CLIENT_ID (its token endpoint issues the Temporal token)' });
   }
   if (c.NODE_ENV === 'production' && !c.PAYLOAD_ENCRYPTION_KEY) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['PAYLOAD_ENCRYPTION_KEY'], message: 'required when NODE_ENV=production' });

@@ -5,6 +5,7 @@ import { currentCaller } from '../api/auth/request-context';
 import { AppConfig } from '../config/app-config';
 import { caseClientInterceptorsFor, dataConverterFor } from './temporal-options';
 import { tracingClientInterceptors } from '../observability/tracing/temporal-tracing';
+import { temporalCredentialsFrom } from './temporal-credentials';
 
 @Injectable()
 class ConnectionCloser implements OnApplicationShutdown {
@@ -29,8 +30,12 @@ function apiClientInterceptors(config: AppConfig): ClientInterceptors {
       provide: Client,
       inject: [AppConfig],
       useFactory: async (config: AppConfig) => {
+        // A server that authorizes callers gets the API's own token, renewed as it goes (read per call).
+        const credentials = await temporalCredentialsFrom(config, (msg) => process.stderr.write(`${JSON.stringify({ level: 40, msg })}\n`));
         const connection = await Connection.connect({
           address: config.TEMPORAL_ADDRESS,
+          tls: config.TEMPORAL_TLS === 'on',
+          ...(credentials ? { apiKey: () => credentials.token() } : {}),
           // The SDK's default retries, bounded by the request's deadline (the first interceptor
           // is the outermost), so an unreachable frontend fails a request inside its budget.
           interceptors: [requestDeadlineInterceptor(), deadlineAwareRetryInterceptor(), unavailableAttemptInterceptor()],

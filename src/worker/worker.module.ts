@@ -12,6 +12,7 @@ import { ScheduleMissedRunsPoller } from '../observability/metrics/schedule-miss
 import { workerMetrics } from '../observability/metrics/worker-metrics';
 import { PersistenceModule } from '../persistence/persistence.module';
 import { observeRecordedEvents } from '../persistence/read-model';
+import { temporalCredentialsFrom } from '../temporal/temporal-credentials';
 import { workerDataConverterFor } from '../temporal/temporal-options';
 import { createCaseworksWorker } from './create-worker';
 import { caseworksSchedules, ensureSchedule } from './schedules';
@@ -35,7 +36,14 @@ export class WorkerRunner {
    * `metrics`: the runtime exports metrics (main.ts); count case events and poll the schedules.
    */
   async run(options: { metrics?: boolean } = {}): Promise<void> {
-    const connection = await NativeConnection.connect({ address: this.config.TEMPORAL_ADDRESS });
+    // A server that authorizes callers gets the worker's own token; each renewal replaces it.
+    const credentials = await temporalCredentialsFrom(this.config, (msg) => this.logger.warn(msg));
+    const connection = await NativeConnection.connect({
+      address: this.config.TEMPORAL_ADDRESS,
+      tls: this.config.TEMPORAL_TLS === 'on',
+      ...(credentials ? { apiKey: credentials.token() } : {}),
+    });
+    credentials?.onRenew((token) => connection.setApiKey(token));
     let poller: ScheduleMissedRunsPoller | null = null;
     try {
       const worker = await createCaseworksWorker({
@@ -51,6 +59,7 @@ export class WorkerRunner {
     } finally {
       observeRecordedEvents(null);
       await poller?.stop();
+      credentials?.stop();
       await connection.close();
     }
   }

@@ -137,16 +137,25 @@ export async function browserRequest(jar: CookieJar, url: string, form?: Record<
  * the jar (which then holds the API's session cookie, as the browser would).
  */
 export async function signInThroughApi(apiBaseUrl: string, login: string): Promise<{ callback: Response; jar: CookieJar; steps: string[] }> {
+  return signInAt(`${apiBaseUrl}/auth/sign-in`, `${apiBaseUrl}/auth/callback`, login);
+}
+
+/**
+ * The same walk for any relying party of the dev IdP: from `startUrl` (which redirects to the
+ * IdP) through the login and consent forms to the relying party's `callbackUrl`, whose answer is
+ * returned with the jar (e.g. the Temporal UI server's sign-in, test/cluster/).
+ */
+export async function signInAt(startUrl: string, callbackUrl: string, login: string): Promise<{ callback: Response; jar: CookieJar; steps: string[] }> {
   const jar = new CookieJar();
   const steps: string[] = [];
-  let res = await browserRequest(jar, `${apiBaseUrl}/auth/sign-in`);
-  let url = `${apiBaseUrl}/auth/sign-in`;
+  let res = await browserRequest(jar, startUrl);
+  let url = startUrl;
   for (let hop = 0; hop < 20; hop++) {
     const location = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && location) {
       url = new URL(location, url).toString();
       steps.push(`redirect ${new URL(url).pathname}`);
-      if (url.startsWith(`${apiBaseUrl}/auth/callback`)) return { callback: await browserRequest(jar, url), jar, steps };
+      if (url.startsWith(callbackUrl)) return { callback: await browserRequest(jar, url), jar, steps };
       res = await browserRequest(jar, url);
       continue;
     }

@@ -8,7 +8,7 @@ import { AuthFailureBudget, AuthFailureLimiter } from './auth-failure-limiter';
 import { looksLikeJwt } from './oidc-roles';
 import { OidcTokenVerifier } from './oidc-token.verifier';
 import type { AuthenticatedRequest } from './principal';
-import { IDENTIFY_KEY, PUBLIC_KEY, routeRoles } from './roles.decorator';
+import { IDENTIFY_KEY, PUBLIC_KEY, routeRoles, TEMPORAL_TOKENS_KEY } from './roles.decorator';
 
 /**
  * Registered once, globally: every route needs `Authorization: Bearer <key>` unless @Public.
@@ -57,7 +57,8 @@ export class ApiKeyGuard implements CanActivate {
     }
     // A JWT is an IdP access token (a person signed in); anything else is an API key (never dotted).
     const isToken = looksLikeJwt(match[1]);
-    const principal = isToken ? await this.oidc.authenticate(match[1]) : await this.keys.authenticate(match[1]);
+    const temporalTokens = isToken && this.reflector.getAllAndOverride<boolean | undefined>(TEMPORAL_TOKENS_KEY, targets) === true;
+    const principal = isToken ? await this.oidc.authenticate(match[1], { temporalAudience: temporalTokens }) : await this.keys.authenticate(match[1]);
     if (!principal) {
       setBudgetHeaders(res, this.failures.recordFailure(address));
       throw new Problem(401, 'unauthenticated', 'Unauthenticated', isToken ? 'the access token is not valid here (signature, issuer, audience or expiry)' : 'the API key is unknown or revoked');

@@ -47,16 +47,17 @@ export class OidcTokenVerifier {
    * The caller, or null for a token that is not valid here (bad signature, expired, another
    * issuer or audience, malformed) — the guard answers 401 and counts it as a failed
    * authentication. Throws a 403 Problem for a valid token without a mapped role, and a 503 while
-   * the IdP cannot be reached.
+   * the IdP cannot be reached. `temporalAudience`: a token for the Temporal cluster
+   * (OIDC_TEMPORAL_AUDIENCE) is accepted too — only on the routes marked @AcceptsTemporalTokens.
    */
-  async authenticate(token: string): Promise<Principal | null> {
+  async authenticate(token: string, options: { temporalAudience?: boolean } = {}): Promise<Principal | null> {
     if (!this.enabled) return null;
     let payload: JWTPayload;
     try {
       const jwks = await this.keySet();
       ({ payload } = await jwtVerify(token, jwks, {
         issuer: this.config.OIDC_ISSUER_URL,
-        audience: this.config.OIDC_AUDIENCE,
+        audience: options.temporalAudience && this.config.OIDC_TEMPORAL_AUDIENCE ? [this.config.OIDC_AUDIENCE, this.config.OIDC_TEMPORAL_AUDIENCE] : this.config.OIDC_AUDIENCE,
         algorithms: ALGORITHMS,
         clockTolerance: this.config.OIDC_CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ['sub', 'exp'],

@@ -52,3 +52,10 @@ export function routeRoles(reflector: Reflector, targets: Parameters<Reflector['
   if (operation) return rolesFor(operation);
   return reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
 }
+
+export const TEMPORAL_TOKENS_KEY = 'caseworks:temporal-tokens';
+/**
+ * Routes that also take the Temporal cluster's access tokens (audience OIDC_TEMPORAL_AUDIENCE):
+ * the codec endpoint, which the Temporal UI server calls with the signed-in person's token.
+ */
+export const AcceptsTemporalTokens = (): ClassDecorator & MethodDecorator => SetMetadata(TEMPORAL_TOKENS_KEY, true);

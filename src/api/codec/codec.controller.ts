@@ -7,7 +7,7 @@ import { dataConverterFor } from '../../temporal/temporal-options';
 import { AccessLogService } from '../access-log/access-log.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { currentCaller } from '../auth/request-context';
-import { Operation } from '../auth/roles.decorator';
+import { AcceptsTemporalTokens, Operation } from '../auth/roles.decorator';
 import { ApiProblems } from '../problem/api-problems';
 import { Problem } from '../problem/problem';
 import { PayloadsResponse } from './codec.response';
@@ -28,6 +28,8 @@ export const WITHHELD_HEADER = 'Caseworks-Withheld-Payloads';
 @ApiBearerAuth()
 @ApiCookieAuth(SESSION_COOKIE)
 @Controller('codec')
+// The Temporal UI server (make cluster) calls with the person's token for the cluster (passAccessToken).
+@AcceptsTemporalTokens()
 export class CodecController {
   /**
    * The same codec chain as the API's and the worker's data converter; what /codec/encode seals

@@ -1,0 +1,197 @@
+import { Client, Connection } from '@temporalio/client';
+import type { DataSource } from 'typeorm';
+import { crashRecovery } from '../../bench/harness/crash-recovery';
+import { loadConfig } from '../../src/config/load-config';
+import type { AppConfig } from '../../src/config/config.schema';
+import { dataConverterFor } from '../../src/temporal/temporal-options';
+import { clusterServiceToken, startCluster, RunningCluster } from '../support/cluster';
+import { createKey, openDataSource } from '../support/harness';
+import { httpClient } from '../support/http';
+import { CookieJar, signInAt } from '../support/oidc';
+import { trustedTestSigner } from '../support/trusted-signer';
+import { waitFor } from '../support/wait-for';
+
+/**
+ * `make cluster` from the outside: the production topology (Temporal server 1.29.1 on PostgreSQL
+ * in three processes, JWT authorization, the UI server behind sign-in, two APIs behind the round
+ * robin, two workers) started by its script, then used as people and clients use it.
+ */
+describe('make cluster (the production topology)', () => {
+  let cluster: RunningCluster;
+  let config: AppConfig;
+  let ds: DataSource;
+  let temporal: Client;
+
+  beforeAll(async () => {
+    cluster = await startCluster();
+    config = loadConfig({ ...process.env, ...cluster.env, TEMPORAL_ADDRESS: cluster.temporalAddress, NODE_ENV: 'test' });
+    ds = await openDataSource(config);
+    // As a service of the organisation would: its own client_credentials token for the cluster.
+    const connection = await Connection.connect({ address: cluster.temporalAddress, tls: false, apiKey: await clusterServiceToken(cluster, 'caseworks-api') });
+    temporal = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(config, { identity: trustedTestSigner }) });
+  }, 9 * 60_000);
+
+  afterAll(async () => {
+    await temporal?.connection.close();
+    await ds?.destroy();
+    await cluster?.stop();
+  }, 120_000);
+
+  it('refuses Temporal callers without a token, and tokens without permission on the namespace', async () => {
+    const anonymous = await Connection.connect({ address: cluster.temporalAddress });
+    try {
+      await expect(anonymous.workflowService.listWorkflowExecutions({ namespace: 'default' })).rejects.toMatchObject({ code: 7 }); // PERMISSION_DENIED
+    } finally {
+      await anonymous.close();
+    }
+    // A genuine token of the same IdP, for a client the cluster gives no permission.
+    const unpermitted = await Connection.connect({ address: cluster.temporalAddress, tls: false, apiKey: await clusterServiceToken(cluster, 'script-agent') });
+    try {
+      await expect(unpermitted.workflowService.listWorkflowExecutions({ namespace: 'default' })).rejects.toMatchObject({ code: 7 });
+    } finally {
+      await unpermitted.close();
+    }
+  });
+
+  it('serves the HTTP API through the round robin: both APIs answer; a ticket opens, is read, answered and resolved', async () => {
+    const http = httpClient(cluster.apiUrl);
+    const agent = await createKey(ds, 'agent', 'cluster-agent');
+    const opened = await openTicket(http, agent, 'smoke');
+    const id = opened.id as string;
+    expect(opened.entitlement.status).toBe('verified');
+    const read = await http('GET', `/v1/tickets/${id}`, { key: agent });
+    expect(read.status).toBe(200);
+    expect(read.body.nextDeadlineAt).toBe(opened.nextDeadlineAt);
+    expect((await http('POST', `/v1/tickets/${id}/reply`, { key: agent, body: { message: 'Looking into it.' } })).status).toBe(200);
+    expect((await http('POST', `/v1/tickets/${id}/resolve`, { key: agent, body: { resolution: 'Answered on the cluster' } })).status).toBe(200);
+    await waitFor(async () => (await http('GET', `/v1/tickets/${id}`, { key: agent })).body.status === 'resolved', { what: 'the ticket resolved' });
+    // Each API process took some of the connections (the balancer hands them out in turn).
+    for (let i = 0; i < 6; i++) expect((await http('GET', '/health/ready')).status).toBe(200);
+    const served = ['api-1', 'api-2'].map((name) => (cluster.log(name).match(/"url":"\/v1\/tickets/g) ?? []).length + (cluster.log(name).match(/"path":"\/v1\/tickets/g) ?? []).length);
+    expect(served.every((n) => n > 0)).toBe(true);
+  });
+
+  it('puts the Temporal UI behind sign-in: a read-only person may look, not act; an SRE may act; the codec decodes with their token', async () => {
+    const anonymous = await fetch(`${cluster.uiUrl}/api/v1/namespaces/default/workflows`);
+    expect(anonymous.status).toBe(401);
+
+    const caseId = (await openTicket(httpClient(cluster.apiUrl), await createKey(ds, 'agent', 'cluster-ui'), 'ui')).id as string;
+    const signal = (token: string) =>
+      fetch(`${cluster.uiUrl}/api/v1/namespaces/default/workflows/${caseId}/signal/caseworks-cluster-test`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({}),
+      });
+
+    const reader = await uiSignIn(cluster, 'ann-agent');
+    expect(reader.claims.permissions).toEqual(['default:read']);
+    const list = await fetch(`${cluster.uiUrl}/api/v1/namespaces/default/workflows`, { headers: { authorization: `Bearer ${reader.token}` } });
+    expect(list.status).toBe(200);
+    expect(((await list.json()) as { executions: unknown[] }).executions.length).toBeGreaterThan(0);
+    const refused = await signal(reader.token);
+    expect(refused.status).toBe(403);
+
+    const sre = await uiSignIn(cluster, 'sam-sre');
+    expect(sre.claims.permissions).toEqual(['default:write']);
+    expect((await signal(sre.token)).status).toBe(200);
+
+    // The UI hands the codec endpoint the person's token for the cluster (passAccessToken).
+    const history = await temporal.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: caseId } });
+    const payloads = history.history!.events![0].workflowExecutionStartedEventAttributes!.input!.payloads!;
+    const toJson = (p: (typeof payloads)[number]) => ({ metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(p.data ?? []).toString('base64') });
+    const decode = (token?: string) =>
+      fetch(`${cluster.apiUrl}/codec/decode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ payloads: payloads.map(toJson) }),
+      });
+    expect((await decode()).status).toBe(401);
+    const decoded = await decode(reader.token);
+    expect(decoded.status).toBe(200);
+    const body = (await decoded.json()) as { payloads: { metadata: Record<string, string>; data: string }[] };
+    expect(Buffer.from(body.payloads[0].metadata.encoding, 'base64').toString()).toBe('json/plain');
+    // Elsewhere in the API the cluster's token is not a Caseworks token (its audience is the cluster's).
+    expect((await fetch(`${cluster.apiUrl}/v1/tickets`, { headers: { authorization: `Bearer ${reader.token}` } })).status).toBe(401);
+  });
+
+  it('kill -9 of one worker and one history process mid-flight: every case reaches its end, each effect once', async () => {
+    let kills = 0;
+    const result = await crashRecovery({
+      client: temporal,
+      ds,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      worker: {
+        // One worker and one history process die together; the other worker and the other history
+        // process carry on (the history shards move over), and the supervisor brings both back.
+        kill: async () => {
+          const history = kills % 2 === 0 ? 'temporal-history-1' : 'temporal-history-2';
+          kills++;
+          for (const name of ['worker-1', history]) {
+            const pid = cluster.childPid(name);
+            if (pid) process.kill(pid, 'SIGKILL');
+          }
+        },
+        start: async () => {
+          await waitFor(() => cluster.childPid('worker-1') !== null && cluster.childPid('temporal-history-1') !== null && cluster.childPid('temporal-history-2') !== null, {
+            timeoutMs: 60_000,
+            what: 'the supervisor to restart the killed processes',
+          });
+        },
+      },
+      tickets: 10,
+      kills: 2,
+      spanMs: 20_000,
+      escalationSteps: 3,
+      refunds: 2,
+      incidents: 2,
+      pagesPerIncident: 2,
+      takedowns: 2,
+      seed: 20261205,
+    });
+    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(kills).toBe(2);
+    expect(cluster.log('worker-1')).toMatch(/\[supervisor\] worker-1 was stopped by SIGKILL/);
+    expect(cluster.log('temporal-history-1')).toMatch(/\[supervisor\] temporal-history-1 was stopped by SIGKILL/);
+  }, 10 * 60_000);
+});
+
+/**
+ * Opens a ticket as an API client should: a 503 (Temporal busy or a process restarting) is
+ * retried with the same Idempotency-Key, which can never open a second ticket.
+ */
+async function openTicket(http: ReturnType<typeof httpClient>, key: string, label: string): Promise<any> {
+  const idempotencyKey = `cluster-${label}-${Date.now()}`;
+  let last: { status: number; body: unknown } | undefined;
+  await waitFor(
+    async () => {
+      last = await http('POST', '/v1/tickets', {
+        key,
+        headers: { 'idempotency-key': idempotencyKey },
+        body: { brand: 'uoozee', channel: 'email', priority: 'P2', subject: `Cluster ${label}`, description: 'opened through the balancer', customerRef: 'cust_4711' },
+      });
+      if (last.status !== 503 && last.status !== 201) throw new Error(`POST /v1/tickets answered ${last.status}: ${JSON.stringify(last.body)}`);
+      return last.status === 201;
+    },
+    { timeoutMs: 60_000, intervalMs: 1_000, what: 'POST /v1/tickets to answer 201' },
+  );
+  return last!.body;
+}
+
+/**
+ * A person signing in to the Temporal UI (its /auth/sso, the IdP's login and consent forms, its
+ * callback). The UI server keeps the user in cookies user0…userN that the UI's script reads to send
+ * `Authorization: Bearer <access token>` with each call; this does what that script does.
+ */
+async function uiSignIn(cluster: RunningCluster, login: string): Promise<{ token: string; claims: { permissions?: string[] } }> {
+  const { callback, jar } = await signInAt(`${cluster.uiUrl}/auth/sso`, `${cluster.uiUrl}/auth/sso/callback`, login);
+  expect(callback.status).toBe(303);
+  const user = JSON.parse(Buffer.from(decodeURIComponent(userCookie(jar)), 'base64').toString()) as { AccessToken: string };
+  const claims = JSON.parse(Buffer.from(user.AccessToken.split('.')[1], 'base64url').toString()) as { permissions?: string[] };
+  return { token: user.AccessToken, claims };
+}
+
+function userCookie(jar: CookieJar): string {
+  let joined = '';
+  for (let i = 0; jar.get(`user${i}`) !== undefined; i++) joined += jar.get(`user${i}`);
+  return joined;
+}
