@@ -8,11 +8,12 @@ import { crash } from './scenarios/crash';
 import { growth } from './scenarios/growth';
 import { hotCase } from './scenarios/hot-case';
 import { intake } from './scenarios/intake';
+import { load } from './scenarios/load';
 import { restart } from './scenarios/restart';
 import { slaLag } from './scenarios/sla-lag';
 
 /** `make bench [SCENARIO=name]`: each scenario on a fresh stack; JSON per scenario, one table. */
-const SCENARIOS: Scenario[] = [intake, slaLag, alertStorm, restart, growth, crash, hotCase];
+const SCENARIOS: Scenario[] = [intake, slaLag, alertStorm, restart, growth, crash, hotCase, load];
 const SKIPPED: Record<string, string> = {};
 /** Scenarios that only make sense on the dev server, with why. */
 const DEV_SERVER_ONLY: Record<string, string> = {

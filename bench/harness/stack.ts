@@ -54,7 +54,10 @@ export class StackProcess {
 }
 
 /** The Temporal server a stack runs on: the dev server, or the production topology (BENCH_SERVER=cluster). */
-export type BenchServer = Pick<RunningDevServer, 'address' | 'stop'>;
+export type BenchServer = Pick<RunningDevServer, 'address' | 'stop'> & {
+  /** The cluster's PostgreSQL databases (history, visibility); the dev server keeps SQLite. */
+  databases?: { history: string; visibility: string };
+};
 /** Which server this run's stacks start (bench/run.ts sets BENCH_SERVER for each of BENCH_SERVERS). */
 export function benchServer(): 'dev' | 'cluster' {
   return process.env.BENCH_SERVER === 'cluster' ? 'cluster' : 'dev';
@@ -62,6 +65,7 @@ export function benchServer(): 'dev' | 'cluster' {
 
 export interface Stack {
   server: BenchServer;
+  serverKind: 'dev' | 'cluster';
   serverPort: number;
   dbFilename?: string;
   databaseUrl: string;
@@ -136,6 +140,7 @@ export async function startStack({ api = false, dbFilename, extraEnv = {} }: { a
   }
   const stack: Stack = {
     server,
+    serverKind: benchServer(),
     serverPort,
     dbFilename,
     databaseUrl,
@@ -175,7 +180,7 @@ async function startServer(dbFilename: string | undefined): Promise<{ server: Be
   if (benchServer() === 'dev') return { server: await startTemporalDevServer({ dbFilename, logLevel: 'error' }), serverEnv: {} };
   const cluster = await startCluster({ CLUSTER_TEMPORAL_ONLY: '1' });
   return {
-    server: { address: cluster.temporalAddress, stop: cluster.stop },
+    server: { address: cluster.temporalAddress, stop: cluster.stop, databases: { history: cluster.env.TEMPORAL_DB, visibility: cluster.env.TEMPORAL_VISIBILITY_DB } },
     // Processes are workers unless told otherwise (the API below is caseworks-api).
     serverEnv: { OIDC_ISSUER_URL: cluster.idpUrl, TEMPORAL_OIDC_CLIENT_ID: 'caseworks-worker', TEMPORAL_OIDC_CLIENT_SECRET: DEV_IDP_SECRET },
     apiKey: await clusterServiceToken(cluster, 'caseworks-api'),
