@@ -27,17 +27,26 @@ export async function runPool(count: number, concurrency: number, task: (i: numb
   let next = 0;
   let done = 0;
   const started = performance.now();
+  let failure: { error: unknown } | null = null;
   const lane = async () => {
     for (;;) {
       const i = next++;
-      if (i >= count) return;
+      if (i >= count || failure) return;
       const t = performance.now();
-      await task(i);
+      try {
+        await task(i);
+      } catch (error) {
+        failure ??= { error };
+        return;
+      }
       latencies[i] = performance.now() - t;
       done++;
       if (progress && done % Math.max(1, Math.floor(count / 10)) === 0) progress(done);
     }
   };
+  // Every lane finishes its call in flight before a failure is thrown: the scenario then stops its
+  // stack with no call left retrying on a closed connection (which would crash the whole run).
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+  if (failure) throw (failure as { error: unknown }).error;
   return { latencies, wallMs: performance.now() - started };
 }

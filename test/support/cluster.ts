@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -78,11 +78,15 @@ export async function startCluster(extraEnv: Record<string, string> = {}): Promi
     }
     if (!gone) killGroup(child);
     await dropDatabases(base, [env.TEMPORAL_DB, env.TEMPORAL_VISIBILITY_DB, dbUrl.pathname.slice(1)]);
+    // The logs stay only when the cluster did not come up (the error names the folder).
+    if (ready) rmSync(dataDir, { recursive: true, force: true });
   };
+  let ready = false;
   try {
     // The first start of a machine builds the binaries (about 4 minutes); later ones take ~1 minute.
     await waitFor(() => gone || existsSync(join(dataDir, 'ready')), { timeoutMs: 8 * 60_000, intervalMs: 500, what: 'make cluster to be ready' });
-    if (gone) throw new Error(`scripts/cluster.sh exited before it was ready:\n${out.slice(-4000)}`);
+    if (gone) throw new Error(`scripts/cluster.sh exited before it was ready (logs in ${dataDir}/logs):\n${out.slice(-4000)}`);
+    ready = true;
   } catch (err) {
     await stop();
     throw err;

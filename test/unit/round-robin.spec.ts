@@ -1,12 +1,12 @@
-import { createServer, Server } from 'node:http';
+import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { parseBackend, roundRobin } from '../../scripts/round-robin';
 import { freePort } from '../support/oidc';
 
 /** `make cluster`'s balancer (scripts/round-robin.ts): connections in turn, a refusing backend skipped. */
 describe('round-robin balancer', () => {
-  const servers: Server[] = [];
-  afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
+  const servers: { close(cb: () => void): unknown }[] = [];
+  afterAll(() => Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))));
 
   async function backend(name: string): Promise<number> {
     const server = createServer((_req, res) => res.end(name));
