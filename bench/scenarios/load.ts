@@ -9,6 +9,7 @@ const TICKETS = Number(process.env.BENCH_LOAD_TICKETS ?? 300);
 const INCIDENTS = Number(process.env.BENCH_LOAD_INCIDENTS ?? 50);
 const ALERTS_PER_INCIDENT = 5; // the test policy opens a P1 at 5 × http_5xx in a minute
 const CONCURRENCY = 16;
+const ENDED_TICKETS = `SELECT count(*)::int AS n FROM tickets WHERE status IN ('resolved', 'closed')`;
 
 /**
  * What one case costs the databases, per case kind, for docs/scaling.md: PostgreSQL transactions,
@@ -26,17 +27,27 @@ export const load: Scenario = {
       const agent = (await ApiKeyService.create(stack.ds, 'bench-agent', 'agent')).key;
       const sre = (await ApiKeyService.create(stack.ds, 'bench-sre', 'sre')).key;
       const failures: string[] = [];
+      let retried = 0;
+      // As a well-behaved client: a 503 (busy, over the request budget) is retried after its
+      // Retry-After with the same Idempotency-Key, which never applies an action twice.
       const post = async (path: string, key: string, body: unknown, expect: number): Promise<any> => {
-        const res = await fetch(`${stack.apiUrl}${path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'idempotency-key': randomUUID() },
-          body: JSON.stringify(body),
-        });
-        const text = await res.text();
-        if (res.status !== expect) failures.push(`${path} ${res.status} ${text.slice(0, 200)}`);
-        return text ? JSON.parse(text) : null;
+        const idempotencyKey = randomUUID();
+        for (let attempt = 1; ; attempt++) {
+          const res = await fetch(`${stack.apiUrl}${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'idempotency-key': idempotencyKey },
+            body: JSON.stringify(body),
+          });
+          const text = await res.text();
+          if (res.status === 503 && attempt < 10) {
+            retried++;
+            await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+            continue;
+          }
+          if (res.status !== expect && !(res.status === 200 && expect === 201)) failures.push(`${path} ${res.status} ${text.slice(0, 200)}`);
+          return text ? JSON.parse(text) : null;
+        }
       };
-
       log(`tickets: ${TICKETS}, each opened, answered and resolved`);
       const ticketLoad = await measured(stack, async () => {
         const run = await runPool(TICKETS, CONCURRENCY, async () => {
@@ -45,7 +56,8 @@ export const load: Scenario = {
           await post(`/v1/tickets/${t.id}/reply`, agent, { message: 'On it' }, 200);
           await post(`/v1/tickets/${t.id}/resolve`, agent, { resolution: 'Fixed' }, 200);
         });
-        await countWhileProgressing(stack.ds, `SELECT count(*)::int AS n FROM tickets WHERE status = 'resolved'`, [], TICKETS, { log });
+        // The test policy closes a resolved ticket seconds later: either end counts.
+        await countWhileProgressing(stack.ds, ENDED_TICKETS, [], TICKETS, { log });
         return run.wallMs;
       });
 
@@ -59,11 +71,12 @@ export const load: Scenario = {
         await countWhileProgressing(stack.ds, `SELECT count(*)::int AS n FROM incidents`, [], INCIDENTS, { log });
         return sent.wallMs;
       });
-      const resolved = ((await stack.ds.query(`SELECT count(*)::int AS n FROM tickets WHERE status = 'resolved'`)) as { n: number }[])[0].n;
+      const resolved = ((await stack.ds.query(ENDED_TICKETS)) as { n: number }[])[0].n;
       const incidents = ((await stack.ds.query(`SELECT count(*)::int AS n FROM incidents`)) as { n: number }[])[0].n;
       const per = (load: DbLoad, n: number) => Object.fromEntries(Object.entries(load.databases).map(([db, d]) => [db, { transactions: round(d.transactions / n), rowsWritten: round(d.rowsWritten / n), bytes: Math.round(d.bytes / n) }]));
       const figures = {
         server: stack.serverKind,
+        retriedAfter503: retried,
         ticket: { cases: TICKETS, casesPerSecond: round((TICKETS / ticketLoad.wallMs) * 1000), perCase: per(ticketLoad, TICKETS) },
         incident: { cases: INCIDENTS, alerts: INCIDENTS * ALERTS_PER_INCIDENT, perCase: per(incidentLoad, INCIDENTS) },
       };
@@ -75,7 +88,7 @@ export const load: Scenario = {
         figures,
         checks: [
           check('every request answered as expected', failures.length === 0, failures.slice(0, 3).join(' | ')),
-          check(`all ${TICKETS} tickets resolved`, resolved === TICKETS, `${resolved}`),
+          check(`all ${TICKETS} tickets resolved (or closed since)`, resolved === TICKETS, `${resolved}`),
           check(`exactly ${INCIDENTS} incidents`, incidents === INCIDENTS, `${incidents}`),
         ],
         headline: `per ticket (open, reply, resolve): ${line('ticket')}; per incident: ${line('incident')}`,
