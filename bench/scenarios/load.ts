@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Client as Pg } from 'pg';
 import { ApiKeyService } from '../../src/api/auth/api-key.service';
+import { incidentWorkflow } from '../../src/workflows';
+import { incidentStatusQuery } from '../../src/workflows/incident/messages';
 import { check, Scenario } from '../harness/scenario';
-import { countWhileProgressing, Stack, startStack } from '../harness/stack';
+import { countWhileProgressing, Stack, startStack, until } from '../harness/stack';
 import { round, runPool } from '../harness/stats';
 
 const TICKETS = Number(process.env.BENCH_LOAD_TICKETS ?? 300);
 const INCIDENTS = Number(process.env.BENCH_LOAD_INCIDENTS ?? 50);
 const ALERTS_PER_INCIDENT = 5; // the test policy opens a P1 at 5 × http_5xx in a minute
+const EXTRA_ALERTS_PER_INCIDENT = 10;
 const CONCURRENCY = 16;
 const ENDED_TICKETS = `SELECT count(*)::int AS n FROM tickets WHERE status IN ('resolved', 'closed')`;
 
@@ -20,7 +23,7 @@ const ENDED_TICKETS = `SELECT count(*)::int AS n FROM tickets WHERE status IN ('
  */
 export const load: Scenario = {
   name: 'load',
-  description: `database load per case: ${TICKETS} tickets opened, answered and resolved; ${INCIDENTS} incidents from ${ALERTS_PER_INCIDENT} alerts each`,
+  description: `database load per case: ${TICKETS} tickets opened, answered and resolved; ${INCIDENTS} incidents from ${ALERTS_PER_INCIDENT} alerts each, then ${EXTRA_ALERTS_PER_INCIDENT} more alerts each`,
   async run(log) {
     const stack = await startStack({ api: true });
     try {
@@ -71,6 +74,18 @@ export const load: Scenario = {
         await countWhileProgressing(stack.ds, `SELECT count(*)::int AS n FROM incidents`, [], INCIDENTS, { log });
         return sent.wallMs;
       });
+      // More alerts on the same fingerprints: each joins its open incident (the marginal alert).
+      const extra = INCIDENTS * EXTRA_ALERTS_PER_INCIDENT;
+      let alertsCounted = 0;
+      log(`alerts into open incidents: ${extra}`);
+      const alertLoad = await measured(stack, async () => {
+        const sent = await runPool(extra, CONCURRENCY, async (i) => {
+          const service = `svc-${run}-${i % INCIDENTS}`;
+          await post('/v1/alerts', sre, { brand: 'uoozee', source: 'bench', kind: 'http_5xx', service, region: 'eu-west-1', summary: `5xx on ${service}`, severity: 'critical' }, 202);
+        });
+        await until(async () => (alertsCounted = await alertsInIncidents(stack)) >= INCIDENTS * ALERTS_PER_INCIDENT + extra, 5 * 60_000, 'every alert counted', 1_000);
+        return sent.wallMs;
+      });
       const resolved = ((await stack.ds.query(ENDED_TICKETS)) as { n: number }[])[0].n;
       const incidents = ((await stack.ds.query(`SELECT count(*)::int AS n FROM incidents`)) as { n: number }[])[0].n;
       const per = (load: DbLoad, n: number) => Object.fromEntries(Object.entries(load.databases).map(([db, d]) => [db, { transactions: round(d.transactions / n), rowsWritten: round(d.rowsWritten / n), bytes: Math.round(d.bytes / n) }]));
@@ -79,8 +94,9 @@ export const load: Scenario = {
         retriedAfter503: retried,
         ticket: { cases: TICKETS, casesPerSecond: round((TICKETS / ticketLoad.wallMs) * 1000), perCase: per(ticketLoad, TICKETS) },
         incident: { cases: INCIDENTS, alerts: INCIDENTS * ALERTS_PER_INCIDENT, perCase: per(incidentLoad, INCIDENTS) },
+        alertIntoOpenIncident: { alerts: extra, alertsPerSecond: round((extra / alertLoad.wallMs) * 1000), perCase: per(alertLoad, extra) },
       };
-      const line = (kind: 'ticket' | 'incident') =>
+      const line = (kind: 'ticket' | 'incident' | 'alertIntoOpenIncident') =>
         Object.entries(figures[kind].perCase)
           .map(([db, d]) => `${db} ${d.transactions} tx / ${d.rowsWritten} rows / ${Math.round(d.bytes / 1024)} KiB`)
           .join(', ');
@@ -90,14 +106,22 @@ export const load: Scenario = {
           check('every request answered as expected', failures.length === 0, failures.slice(0, 3).join(' | ')),
           check(`all ${TICKETS} tickets resolved (or closed since)`, resolved === TICKETS, `${resolved}`),
           check(`exactly ${INCIDENTS} incidents`, incidents === INCIDENTS, `${incidents}`),
+          check('every alert counted once by its incident', alertsCounted === INCIDENTS * ALERTS_PER_INCIDENT + extra, `${alertsCounted}`),
         ],
-        headline: `per ticket (open, reply, resolve): ${line('ticket')}; per incident: ${line('incident')}`,
+        headline: `per ticket (open, reply, resolve): ${line('ticket')}; per incident: ${line('incident')}; per further alert: ${line('alertIntoOpenIncident')}`,
       };
     } finally {
       await stack.stop();
     }
   },
 };
+
+/** The alerts the open incidents have counted (their workflows' own state; the read model follows on transitions). */
+async function alertsInIncidents(stack: Stack): Promise<number> {
+  const ids = ((await stack.ds.query(`SELECT id FROM incidents`)) as { id: string }[]).map((r) => r.id);
+  const counts = await Promise.all(ids.map((id) => stack.client.workflow.getHandle<typeof incidentWorkflow>(id).query(incidentStatusQuery).then((v) => v.alertCount).catch(() => 0)));
+  return counts.reduce((a, b) => a + b, 0);
+}
 
 interface DbLoad {
   wallMs: number;
