@@ -1,3 +1,4 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { statSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,7 +48,7 @@ export const growth: Scenario = {
         await runPool(total - ids.length, 64, async () => {
           const input = ticketInput({ priority: 'P4', account: 'bench' }); // the bench client key's account, so its GETs see them
           ids.push(input.ticketId);
-          await stack.client.workflow.start(ticketWorkflow, { workflowId: input.ticketId, taskQueue: stack.taskQueue, args: [input] });
+          await startTicket(stack, input, log);
         }, (d) => log(`  +${d}`));
         // Measure a settled stack: every ticket running and in the read model.
         // Up to an hour in all: on a shared 2-core machine the worker ran the first tasks of 9,000
@@ -98,6 +99,30 @@ export const growth: Scenario = {
     }
   },
 };
+
+/**
+ * Starts one ticket. A PostgreSQL that refuses connections (the machine's server is shared: "too
+ * many clients already", from the client's case-key codec, before anything is sent) is waited out;
+ * a start that did reach the server and is retried finds the ticket started. Any other failure is
+ * logged here: stopping the stack closes the client under the other starts' retries, which can end
+ * the process before the error is reported.
+ */
+async function startTicket(stack: Stack, input: ReturnType<typeof ticketInput>, log: (l: string) => void): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await stack.client.workflow.start(ticketWorkflow, { workflowId: input.ticketId, taskQueue: stack.taskQueue, args: [input] });
+      return;
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError && attempt > 1) return;
+      if (attempt < 30 && err instanceof Error && /too many clients/.test(err.message)) {
+        await new Promise((r) => setTimeout(r, 2_000));
+        continue;
+      }
+      log(`start of ${input.ticketId} failed: ${err instanceof Error ? err.stack : String(err)}`);
+      throw err;
+    }
+  }
+}
 
 async function measure(stack: Stack, ids: string[], dbFilename: string, metricsAddress: string) {
   // RSS as the OS counts it, before anything here touches the worker (the probe GCs).

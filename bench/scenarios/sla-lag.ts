@@ -66,7 +66,7 @@ export const slaLag: Scenario = {
         ],
         headline:
           `lateness p50 ${s.p50} p99 ${s.p99} max ${s.max} ms over ${breaches}/${N} breaches (target p99 ≤ 1000, max ≤ 2000)${late ? ' — opening overran the first deadline' : ''}; ` +
-          `worker cache ${cache.temporal_sticky_cache_size ?? '?'} cached, ${cache.temporal_sticky_cache_miss ?? '?'} misses (replays) / ${cache.temporal_sticky_cache_hit ?? '?'} hits`,
+          `worker cache ${cache.temporal_sticky_cache_size ?? 0} cached, ${cache.temporal_sticky_cache_miss ?? 0} misses (replays) / ${cache.temporal_sticky_cache_hit ?? 0} hits, ${cache.temporal_sticky_cache_total_forced_eviction ?? 0} forced evictions`,
       };
     } finally {
       await stack.stop();
