@@ -68,7 +68,8 @@ export const growth: Scenario = {
       const rssGrowth = ratio(small.workerRssKiB, large.workerRssKiB);
       // What one more cached workflow costs, where the number cached changed between the two sizes.
       const moreCached = large.cachedWorkflows - small.cachedWorkflows;
-      const perCached = (a: number, b: number) => (moreCached > 0 ? round((b - a) / moreCached, 1) : null);
+      // Only when the number moved enough to divide by (a full cache at both sizes gives none).
+      const perCached = (a: number, b: number) => (moreCached >= 100 ? round((b - a) / moreCached, 1) : null);
       return {
         figures: {
           cacheConfigured: CACHE_CONFIGURED,

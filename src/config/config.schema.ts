@@ -100,7 +100,7 @@ export const configSchema = z.object({
    * used are evicted and replayed from their history when they next wake (a timer, an update, a
    * query). The worker's memory follows this number, not the number of open cases: each cached
    * case costs ~0.55 MiB of worker RSS (lean bundle, measured: make bench SCENARIO=growth), so
-   * 1,000 keeps the worker near 0.8 GiB however many cases are open. Raise it with the memory.
+   * 1,000 keeps the worker under 1 GiB however many cases are open. Raise it with the memory.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(1_000),
   /** How long the worker waits for in-flight activities on SIGTERM before giving up. */
