@@ -92,7 +92,12 @@ export async function until(probe: () => boolean | Promise<boolean>, timeoutMs: 
  * A fresh stack for one scenario: its own dev server (file-backed when asked), its own database,
  * the compiled worker (prebuilt bundle) and optionally the compiled API, as separate processes.
  */
-export async function startStack({ api = false, dbFilename, extraEnv = {} }: { api?: boolean; dbFilename?: string; extraEnv?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack({
+  api = false,
+  dbFilename,
+  extraEnv = {},
+  workerNodeArgs: scenarioWorkerNodeArgs = [],
+}: { api?: boolean; dbFilename?: string; extraEnv?: Record<string, string>; /** Node arguments the scenario needs (e.g. memoryProbeNodeArgs()). */ workerNodeArgs?: string[] } = {}): Promise<Stack> {
   const { server, serverEnv, apiKey: temporalApiKey } = await startServer(dbFilename);
   const serverPort = Number(server.address.split(':')[1]);
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -124,7 +129,7 @@ export async function startStack({ api = false, dbFilename, extraEnv = {} }: { a
   // --cpu-prof in NODE_OPTIONS); the profile is written when the scenario stops the worker.
   // BENCH_API_NODE_ARGS does the same for the API.
   const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const worker = new StackProcess('dist/src/worker/main.js', { ...env, LOG_LEVEL: 'info' }, '"worker started"', workerNodeArgs);
+  const worker = new StackProcess('dist/src/worker/main.js', { ...env, LOG_LEVEL: 'info' }, '"worker started"', [...scenarioWorkerNodeArgs, ...workerNodeArgs]);
   await worker.start();
   let apiProcess: StackProcess | null = null;
   let apiUrl: string | null = null;

@@ -4,6 +4,7 @@ import { PolicyRegistry } from '../../src/config/policy-registry';
 import { pinTicketPolicy } from '../../src/domain/policy/ticket-policy';
 import { ticketInput } from '../../test/support/tickets';
 import { check, Scenario } from '../harness/scenario';
+import { benchMetricsAddress, sdkCacheMetrics } from '../harness/sdk-metrics';
 import { countWhen, countWhileProgressing, startStack } from '../harness/stack';
 import { runPool, summary } from '../harness/stats';
 
@@ -30,7 +31,9 @@ export const slaLag: Scenario = {
   name: 'sla-lag',
   description: `${N} open tickets, first-response deadlines spread over ${SPREAD_MS / 1000} s, nobody replies`,
   async run(log) {
-    const stack = await startStack();
+    // The worker's metrics endpoint: how many wake-ups found their ticket cached, how many replayed it.
+    const metricsAddress = benchMetricsAddress();
+    const stack = await startStack({ extraEnv: { WORKER_METRICS_ADDRESS: metricsAddress } });
     try {
       const base = Date.now() + FIRST_DEADLINE_MS;
       log(`opening ${N} tickets`);
@@ -53,14 +56,17 @@ export const slaLag: Scenario = {
         `SELECT count(*)::int AS dup FROM (SELECT ticket_id FROM ticket_events WHERE type = 'sla_breached' GROUP BY ticket_id HAVING count(*) > 1) d`,
       );
       const s = summary(lateness);
+      const cache = await sdkCacheMetrics(metricsAddress);
       return {
-        figures: { n: N, spreadMs: SPREAD_MS, latenessMs: s, early: lateness.filter((l) => l < 0).length, openedAfterFirstDeadline: late, targets: { p99Ms: '<= 1000', maxMs: '<= 2000' } },
+        figures: { n: N, spreadMs: SPREAD_MS, latenessMs: s, workerCache: cache, early: lateness.filter((l) => l < 0).length, openedAfterFirstDeadline: late, targets: { p99Ms: '<= 1000', maxMs: '<= 2000' } },
         checks: [
           check('a breach for every ticket', breaches === N, `${breaches} of ${N}`),
           check('no ticket breached twice', dup === 0, `${dup} duplicates`),
           check('no breach before its deadline', lateness.every((l) => l >= 0), `${lateness.filter((l) => l < 0).length} early`),
         ],
-        headline: `lateness p50 ${s.p50} p99 ${s.p99} max ${s.max} ms over ${breaches}/${N} breaches (target p99 ≤ 1000, max ≤ 2000)${late ? ' — opening overran the first deadline' : ''}`,
+        headline:
+          `lateness p50 ${s.p50} p99 ${s.p99} max ${s.max} ms over ${breaches}/${N} breaches (target p99 ≤ 1000, max ≤ 2000)${late ? ' — opening overran the first deadline' : ''}; ` +
+          `worker cache ${cache.temporal_sticky_cache_size ?? 0} cached, ${cache.temporal_sticky_cache_miss ?? 0} misses (replays) / ${cache.temporal_sticky_cache_hit ?? 0} hits, ${cache.temporal_sticky_cache_total_forced_eviction ?? 0} forced evictions`,
       };
     } finally {
       await stack.stop();

@@ -107,8 +107,14 @@ export const configSchema = z.object({
    * by this API process gets 503. Revocation still takes effect within 5 s when PostgreSQL answers.
    */
   API_KEY_OUTAGE_GRACE_MS: z.coerce.number().int().nonnegative().default(900_000),
-  /** Workflows kept in the worker's memory; beyond it the least recent are evicted and replayed on demand. */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(2_000),
+  /**
+   * Workflows kept in the worker's memory (the SDK's sticky cache); beyond it the least recently
+   * used are evicted and replayed from their history when they next wake (a timer, an update, a
+   * query). The worker's memory follows this number, not the number of open cases: each cached
+   * case costs ~0.55 MiB of worker RSS (lean bundle, measured: make bench SCENARIO=growth), so
+   * 1,000 keeps the worker under 1 GiB however many cases are open. Raise it with the memory.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(1_000),
   /** How long the worker waits for in-flight activities on SIGTERM before giving up. */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
 

@@ -1,0 +1,99 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StackProcess } from './stack';
+
+/**
+ * Where a worker's memory is, from inside it. Preloaded with `node -r` (so it also runs in the
+ * SDK's workflow worker thread, which inherits the process's execArgv): on SIGUSR2 the main thread
+ * asks every thread over a BroadcastChannel for its V8 heap (after a GC when `--expose-gc` is on),
+ * then prints one line, `caseworks-bench-memory {…}`, with process.memoryUsage() and the threads'
+ * heaps. Bench only: the production worker never loads it.
+ */
+const PROBE = String.raw`
+const { isMainThread, threadId } = require('node:worker_threads');
+const v8 = require('node:v8');
+const channel = new BroadcastChannel('caseworks-bench-memory');
+channel.unref();
+const heap = () => {
+  if (typeof globalThis.gc === 'function') globalThis.gc();
+  const h = v8.getHeapStatistics();
+  return { threadId, heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: h.external_memory, mallocedMemory: h.malloced_memory, nativeContexts: h.number_of_native_contexts };
+};
+if (isMainThread) {
+  // BENCH_HEAP_SNAPSHOT_DIR: each probe also writes the worker threads' heap snapshots there.
+  const threads = new Set();
+  const wt = require('node:worker_threads');
+  const Original = wt.Worker;
+  wt.Worker = class extends Original { constructor(...args) { super(...args); threads.add(this); this.once('exit', () => threads.delete(this)); } };
+  let snapshots = 0;
+  process.on('SIGUSR2', () => {
+    const heaps = [];
+    channel.onmessage = (e) => { if (e.data && e.data.type === 'heap') heaps.push(e.data.heap); };
+    channel.postMessage({ type: 'ask' });
+    setTimeout(() => {
+      const before = process.memoryUsage();
+      const main = heap();
+      const after = process.memoryUsage();
+      process.stdout.write('caseworks-bench-memory ' + JSON.stringify({ rssBeforeGc: before.rss, rss: after.rss, external: after.external, arrayBuffers: after.arrayBuffers, main, threads: heaps }) + '\n');
+      const dir = process.env.BENCH_HEAP_SNAPSHOT_DIR;
+      if (dir) for (const t of threads) {
+        const file = require('node:path').join(dir, 'thread-' + t.threadId + '-' + (++snapshots) + '.heapsnapshot');
+        t.getHeapSnapshot().then((s) => s.pipe(require('node:fs').createWriteStream(file)));
+      }
+    }, 2000).unref();
+  });
+} else {
+  channel.onmessage = (e) => { if (e.data && e.data.type === 'ask') channel.postMessage({ type: 'heap', heap: heap() }); };
+}
+`;
+
+export interface ThreadHeap {
+  threadId: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  mallocedMemory: number;
+  nativeContexts: number;
+}
+
+export interface ProbedMemory {
+  rssBeforeGc: number;
+  rss: number;
+  external: number;
+  arrayBuffers: number;
+  main: ThreadHeap;
+  threads: ThreadHeap[];
+}
+
+/** Node arguments that load the probe (written to a temporary file: the worker runs plain node). */
+export function memoryProbeNodeArgs(): string[] {
+  const file = join(tmpdir(), `caseworks-bench-memory-probe-${process.pid}.js`);
+  writeFileSync(file, PROBE);
+  return ['--expose-gc', '-r', file];
+}
+
+/** Asks a process started with memoryProbeNodeArgs() for its memory and waits for the answer. */
+export async function probeMemory(proc: StackProcess, timeoutMs = 30_000): Promise<ProbedMemory> {
+  const stdout = proc.child.stdout!;
+  return new Promise<ProbedMemory>((resolve, reject) => {
+    let buffered = '';
+    const onData = (d: Buffer) => {
+      buffered += d.toString();
+      const m = /caseworks-bench-memory (\{.*\})\n/.exec(buffered);
+      if (!m) return;
+      cleanup();
+      resolve(JSON.parse(m[1]) as ProbedMemory);
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error('the worker did not answer the memory probe (started without memoryProbeNodeArgs()?)'));
+    }, timeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      stdout.off('data', onData);
+    };
+    stdout.on('data', onData);
+    proc.child.kill('SIGUSR2');
+  });
+}

@@ -1,0 +1,19 @@
+/** A free-ish port for a worker's Prometheus endpoint (WORKER_METRICS_ADDRESS). */
+export function benchMetricsAddress(): string {
+  return `127.0.0.1:${20_000 + Math.floor(Math.random() * 20_000)}`;
+}
+
+/**
+ * The SDK's workflow-cache figures from a worker's Prometheus endpoint, each summed over its label
+ * sets: temporal_sticky_cache_size (workflows cached now), _hit / _miss (activations that found
+ * their workflow cached or had to replay it), _total_forced_eviction, and the count of replays.
+ */
+export async function sdkCacheMetrics(metricsAddress: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`http://${metricsAddress}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const m = /^(temporal_sticky_cache_[a-z_]+|temporal_workflow_task_replay_latency_count)(?:\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
+    if (m) out[m[1]] = (out[m[1]] ?? 0) + Number(m[2]);
+  }
+  return out;
+}
