@@ -8,7 +8,7 @@ import { startTracing, Tracing } from '../../src/observability/tracing/tracing';
 
 /**
  * One ticket opened over HTTP is one trace: the API's request span, the Temporal client's
- * update-with-start, the workflow's run and update (from the workflow sandbox, through the sink),
+ * start, the workflow's run and updates (from the workflow sandbox, through the sink),
  * each activity it schedules and runs, and the webhook call an activity makes — each span the
  * child of the one that caused it. API and worker run in this process, exporting to memory.
  */
@@ -55,14 +55,14 @@ describe('tracing a ticket from the API request to the outside call', () => {
     expect(request.kind).toBe(SpanKind.SERVER);
     expect(request.parentSpanId).toBeUndefined();
     expect(request.attributes).toMatchObject({ 'http.route': '/v1/tickets', 'http.response.status_code': 201, [CASE_ID_ATTRIBUTE]: caseId });
-    // The Temporal client's update-with-start, inside the request.
-    const start = only('UpdateWithStartWorkflow:intake');
+    // The Temporal client's start, inside the request (the 201 is computed from its input: no intake update).
+    const start = only('StartWorkflow:ticketWorkflow');
     expect(start.parentSpanId).toBe(request.spanContext().spanId);
     expect(start.attributes[CASE_ID_ATTRIBUTE]).toBe(caseId);
-    // The workflow's run and its intake update, parented by the client call through the headers.
+    // The workflow's run, parented by the client call through the headers.
     expect(run.parentSpanId).toBe(start.spanContext().spanId);
     expect(run.attributes[CASE_ID_ATTRIBUTE]).toBe(caseId);
-    expect(only('HandleUpdate:intake').parentSpanId).toBe(start.spanContext().spanId);
+    expect(spans.filter((s) => s.name === 'HandleUpdate:intake')).toEqual([]);
     // Each activity: scheduled by the workflow (a span in the run or in an update), run by the worker as its child.
     const scheduled = spans.filter((s) => s.name.startsWith('StartActivity:'));
     expect(scheduled.length).toBeGreaterThanOrEqual(2);

@@ -1,6 +1,6 @@
 import type { ReadAt } from '../../workflows/common/read-time';
 import { Injectable, Logger } from '@nestjs/common';
-import { Client, QueryDefinition, UpdateDefinition, WithStartWorkflowOperation, Workflow, WorkflowStartOptions } from '@temporalio/client';
+import { Client, QueryDefinition, UpdateDefinition, Workflow, WorkflowNotFoundError, WorkflowStartOptions } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
@@ -47,23 +47,35 @@ export class CaseClient {
   }
 
   /**
-   * Opens a case with its first update in one call (update-with-start): a retry of the same
-   * request reaches the same workflow while it runs. Once it has closed its ID is never reused
-   * (REJECT_DUPLICATE), and `whenClosed` answers the retry from the read model.
+   * Opens a case whose first answer the caller computes from the start input itself (tickets:
+   * opening-view.ts), with a plain start that does not wait for the worker's first task. Exactly
+   * one request starts the workflow: conflict policy FAIL, and a closed case's ID is never reused
+   * (REJECT_DUPLICATE). Any other request for the same ID — a retry, or one racing the first —
+   * joins the case with `join` (its own idempotency check, answering its current state) or, once
+   * it has closed, is answered by `whenClosed` from the read model.
    */
-  async open<W extends Workflow, Ret, Args extends unknown[]>(
+  async startOrJoin<W extends Workflow, Ret, Args extends [unknown, ...unknown[]]>(
     kind: CaseKind,
-    update: UpdateDefinition<Ret, Args>,
-    args: Args,
-    start: WithStartWorkflowOperation<W>,
+    workflow: W,
+    options: WorkflowStartOptions<W>,
+    join: { update: UpdateDefinition<Ret, Args>; args: Args },
     whenClosed: () => Promise<Ret>,
-  ): Promise<Ret> {
-    const workflowId = start.options.workflowId;
+  ): Promise<{ started: true } | { started: false; joined: Ret }> {
+    const { noun } = CASE_KINDS[kind];
+    const workflowId = options.workflowId;
     try {
-      return await this.temporal.workflow.executeUpdateWithStart(update, { args, updateId: randomUUID(), startWorkflowOperation: start });
+      await this.temporal.workflow.start(workflow, { ...options, workflowIdConflictPolicy: 'FAIL', workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+      return { started: true };
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return whenClosed();
-      return throwCaseProblem(err, CASE_KINDS[kind].noun, workflowId);
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) return throwCaseProblem(err, noun, workflowId);
+    }
+    try {
+      const joined = await this.temporal.workflow.getHandle(workflowId).executeUpdate(join.update, { args: join.args, updateId: randomUUID() });
+      return { started: false, joined };
+    } catch (err) {
+      // Closed (or past retention) since it was started: the read model answers the retry.
+      if (isCaseEnded(err) || err instanceof WorkflowNotFoundError) return { started: false, joined: await whenClosed() };
+      return throwCaseProblem(err, noun, workflowId);
     }
   }
 

@@ -1,6 +1,6 @@
 import { AgentsService } from '../agents/agents.service';
 import { Injectable, Logger } from '@nestjs/common';
-import { Client, UpdateDefinition, WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, UpdateDefinition, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { PolicyRegistry } from '../../config/policy-registry';
@@ -43,6 +43,7 @@ import { markEnded } from '../temporal/ended-case';
 import { CaseClient } from '../cases/case-client';
 import { AssignDto, CreateTicketDto, CsatDto, PendingDto, PriorityDto, ReopenDto, ReplyDto, ResolveDto, RootCauseDto } from './ticket.dto';
 import { isTicketId, requestHash, ticketIdFor } from './ticket-ids';
+import { OpeningInput, openingView } from './opening-view';
 
 /** A step's logged handle time, only when given: a request without it sends the update it sent before. */
 const handleTime = (dto: { handleSeconds?: number }) => (dto.handleSeconds === undefined ? {} : { handleSeconds: dto.handleSeconds });
@@ -125,42 +126,48 @@ export class TicketsService {
     // The instant, not its spelling: 17:30-06:00 and 23:30Z are the same request.
     const request = { ...dto, receivedAt: receivedAt ?? undefined };
     const hash = idempotencyKey === undefined ? requestHash(request) : await admitRequest(this.dataSource, ticketId, request);
-    const startOperation = new WithStartWorkflowOperation(ticketWorkflow, {
-      workflowId: ticketId,
-      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
-      args: [
-        {
-          ticketId,
-          brand: dto.brand,
-          channel: dto.channel,
-          priority: dto.priority,
-          plan,
-          entitlement,
-          subject: dto.subject,
-          description: dto.description,
-          customerRef: dto.customerRef,
-          account,
-          policy,
-          socialPost,
-          requestHash: hash,
-          openedBy: caller.name,
-          category,
-          playback: dto.playback ? { userId: dto.playback.userId, sessionId: dto.playback.sessionId, deviceId: dto.playback.deviceId } : null,
-          receivedAt,
-        },
-      ],
-      // A retry while the ticket is open reaches the same workflow; once it has closed, the ID is
-      // never reused, so the retry is answered from the read model instead of opening a twin.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      staticSummary: `Ticket ${dto.priority} · ${pack.displayName}${plan ? ` ${plan}` : ''} · via ${dto.channel}`,
-    });
-    const result = await this.cases.open('ticket', intakeUpdate, [{ requestHash: hash }], startOperation, async () => {
-      const closed = await this.readModel(ticketId);
-      if (closed.snapshot && closed.hash === hash) return { ticket: closed.snapshot, firstIntake: false };
-      throw idempotencyKeyReused();
-    });
-    return { ticket: result.ticket, replayed: !result.firstIntake };
+    const input: OpeningInput = {
+      ticketId,
+      brand: dto.brand,
+      channel: dto.channel,
+      priority: dto.priority,
+      plan,
+      entitlement,
+      subject: dto.subject,
+      description: dto.description,
+      customerRef: dto.customerRef,
+      account,
+      policy,
+      socialPost,
+      requestHash: hash,
+      openedBy: caller.name,
+      category,
+      playback: dto.playback ? { userId: dto.playback.userId, sessionId: dto.playback.sessionId, deviceId: dto.playback.deviceId } : null,
+      receivedAt,
+      // The opening instant, chosen here: the 201 below and the workflow's first state both start from it.
+      openedAt: new Date().toISOString(),
+    };
+    const opened = await this.cases.startOrJoin(
+      'ticket',
+      ticketWorkflow,
+      {
+        workflowId: ticketId,
+        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+        args: [input],
+        staticSummary: `Ticket ${dto.priority} · ${pack.displayName}${plan ? ` ${plan}` : ''} · via ${dto.channel}`,
+      },
+      // A retry (or a twin racing the first request) joins the ticket: the workflow checks the
+      // request's hash (a different request under this key is a 422) and answers its current state.
+      { update: intakeUpdate, args: [{ requestHash: hash }] },
+      async () => {
+        const closed = await this.readModel(ticketId);
+        if (closed.snapshot && closed.hash === hash) return { ticket: closed.snapshot, firstIntake: false };
+        throw idempotencyKeyReused();
+      },
+    );
+    // Started by this request: answered from the input, at the speed of the start (opening-view.ts).
+    if (opened.started) return { ticket: openingView(input), replayed: false };
+    return { ticket: opened.joined.ticket, replayed: true };
   }
 
   /**

@@ -50,6 +50,13 @@ export interface TicketInput {
    * start from it. Absent (the default, and tickets opened before it existed): when the workflow started.
    */
   receivedAt?: string | null;
+  /**
+   * When the API accepted the ticket (UTC ISO 8601): the instant it opened, set by the API so that
+   * its 201 and the workflow's first state are the same pure function of this input
+   * (src/api/tickets/opening-view.ts). Absent in tickets opened before it existed: when the
+   * workflow started.
+   */
+  openedAt?: string | null;
   /** Set by the ticket itself when it continues as new: the state the next run starts from. */
   carried?: TicketCarried;
   /** Tests only (the API never sets it): smaller limits, so a test sees the ticket continue as new. */
@@ -278,7 +285,7 @@ export const TicketFailure = {
   IdempotencyKeyReused: 'IdempotencyKeyReused',
 } as const;
 
-/** Used with update-with-start: answers with the ticket's first state, and checks idempotency. */
+/** A retried (or racing) open joins the ticket with it: it checks idempotency and answers the current state. */
 export const intakeUpdate = defineUpdate<IntakeResult, [IntakeRequest]>('intake');
 export const assignUpdate = defineUpdate<TicketView, [AssignRequest]>('assign');
 export const replyUpdate = defineUpdate<TicketView, [ReplyRequest]>('reply');

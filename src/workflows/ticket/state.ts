@@ -1,4 +1,3 @@
-import { deprecatePatch } from '@temporalio/workflow';
 import type { PlaybackCheck, PlaybackCheckResult } from '../../domain/playback/checklist';
 import type { SlaMetric } from '../../domain/policy/policy.schema';
 import { ticketTargetClock, type TicketPolicy } from '../../domain/policy/ticket-policy';
@@ -19,7 +18,8 @@ export type TicketStateCarried = Omit<TicketCarried, 'attention' | 'seq' | 'unre
 /**
  * What a ticket knows and decided: status, clocks and their settled history, the escalation
  * steps and deferred warnings scheduled, counters, the checklist's verdicts. Changed by the
- * handlers and the due actions; carried whole to the next run (continue-as-new).
+ * handlers and the due actions; carried whole to the next run (continue-as-new). Pure (no
+ * workflow API), so the API builds a new ticket's first state with it too (opening-view.ts).
  */
 export class TicketState {
   policy: TicketPolicy;
@@ -59,9 +59,6 @@ export class TicketState {
   readonly openedAt: number;
 
   constructor(input: TicketInput, now: number) {
-    // Retired patch (issue 13): the settled clocks' list is bounded for every ticket. Its marker
-    // stays in histories recorded before; the call, at the same moment of the run, keeps them replaying.
-    deprecatePatch('ticket-bounded-sla-history');
     this.policy = input.policy;
     this.plan = input.plan;
     this.entitlement = input.entitlement ?? null;
@@ -94,8 +91,9 @@ export class TicketState {
       this.reportFacts = reportFactsFrom(carried.reportFacts);
       return;
     }
-    this.openedAt = now;
-    this.receivedAt = slaStartOf(input.receivedAt ? Date.parse(input.receivedAt) : null, now);
+    // The API's instant when it gave one (the 201 it answered was computed from it), else the first task's.
+    this.openedAt = input.openedAt ? Date.parse(input.openedAt) : now;
+    this.receivedAt = slaStartOf(input.receivedAt ? Date.parse(input.receivedAt) : null, this.openedAt);
     // queueWait (a chat's wait for an agent) only where the pinned policy has its target: a policy
     // pinned before it existed starts the same clocks, in the same order, as it always did.
     for (const metric of ['firstResponse', 'resolution', 'mitigation', 'queueWait'] as const) this.startClock(metric, this.receivedAt, 1);

@@ -1,5 +1,5 @@
 import { readTime } from '../common/read-time';
-import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, deprecatePatch, setHandler } from '@temporalio/workflow';
 import { applyTicketAction, checkTicketAction, isFirstContactResolution, TicketAction } from '../../domain/ticket';
 import { fulfilSlaClock, isSettled } from '../../domain/sla/clock';
 import { earliest, runAgenda, Wakeup } from '../common/agenda';
@@ -45,6 +45,10 @@ export class TicketCase {
     now: number,
     readonly budget: RunBudget,
   ) {
+    // Retired patch (issue 13): the settled clocks' list is bounded for every ticket. Its marker
+    // stays in histories recorded before; the call, at the same moment of the run (before any
+    // other command), keeps them replaying. Here, not in TicketState, which stays pure for the API.
+    deprecatePatch('ticket-bounded-sla-history');
     this.state = new TicketState(input, now);
     const carried = input.carried;
     this.retries = new RetriedUpdates(carried?.updates);
