@@ -1,6 +1,12 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 
+/** A case_keys row as the store reads it. */
+interface KeyRow {
+  wrapped_key: Buffer | null;
+  destroyed_at: Date | null;
+}
+
 /** A case's data key as the codec sees it: usable, destroyed by erasure, or not made yet. */
 export type CaseKey = { state: 'live'; key: Buffer } | { state: 'destroyed' } | { state: 'absent' };
 
@@ -75,11 +81,15 @@ export class CaseKeyStore implements CaseKeySource {
    */
   async recordSubject(caseId: string, subjectHash: string): Promise<void> {
     const key = randomBytes(32);
-    await this.#pool.query(
+    const { rows } = await this.#pool.query<KeyRow>(
       `INSERT INTO case_keys (case_id, subject_hash, wrapped_key) VALUES ($1, $2, $3)
-       ON CONFLICT (case_id) DO UPDATE SET subject_hash = COALESCE(case_keys.subject_hash, EXCLUDED.subject_hash)`,
+       ON CONFLICT (case_id) DO UPDATE SET subject_hash = COALESCE(case_keys.subject_hash, EXCLUDED.subject_hash)
+       RETURNING wrapped_key, destroyed_at`,
       [caseId, subjectHash, this.wrap(caseId, key)],
     );
+    // The row as it stands now (this key, or the one an earlier start of the same case made),
+    // cached: the start's input is sealed next, without two more round trips to read it back.
+    this.remember(caseId, rows[0]);
   }
 
   /** Drops cached keys (the erasing process calls it after destroying them, so it stops at once). */
@@ -136,12 +146,16 @@ export class CaseKeyStore implements CaseKeySource {
         this.wrap(caseId, randomBytes(32)),
       ]);
     }
-    const { rows } = await this.#pool.query<{ wrapped_key: Buffer | null; destroyed_at: Date | null }>(
+    const { rows } = await this.#pool.query<KeyRow>(
       `SELECT wrapped_key, destroyed_at FROM case_keys WHERE case_id = $1`,
       [caseId],
     );
     if (rows.length === 0) return { state: 'absent' }; // not cached: the case may get a key any moment
-    const row = rows[0];
+    return this.remember(caseId, rows[0]);
+  }
+
+  /** A case's key row, cached as the key it holds (or destroyed); the oldest entry goes when the cache is full. */
+  private remember(caseId: string, row: KeyRow): CaseKey {
     const value: CaseKey = row.wrapped_key && !row.destroyed_at ? { state: 'live', key: this.unwrap(caseId, row.wrapped_key) } : { state: 'destroyed' };
     if (this.#cache.size >= CACHE_MAX_ENTRIES) this.#cache.delete(this.#cache.keys().next().value as string);
     this.#cache.delete(caseId); // re-inserted last: Map order is the eviction order

@@ -15,8 +15,10 @@ function fakePool() {
       if (state.down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
       const id = params[0] as string;
       if (sql.startsWith('INSERT')) {
-        if (!rows.has(id)) rows.set(id, { wrapped_key: params[1] as Buffer, destroyed_at: null });
-        return { rows: [] };
+        // recordSubject's statement carries the subject hash before the wrapped key, and returns the row.
+        const withSubject = sql.includes('subject_hash');
+        if (!rows.has(id)) rows.set(id, { wrapped_key: params[withSubject ? 2 : 1] as Buffer, destroyed_at: null });
+        return { rows: sql.includes('RETURNING') ? [rows.get(id)] : [] };
       }
       const row = rows.get(id);
       return { rows: row ? [row] : [] };
@@ -41,6 +43,25 @@ describe('CaseKeyStore', () => {
     now += CASE_KEY_CACHE_TTL_MS + 1;
     expect(await store.keyForReading('ticket-a')).toEqual({ state: 'destroyed' });
     expect(await store.keyForWriting('ticket-a')).toEqual({ state: 'destroyed' }); // never a fresh key
+  });
+
+  it("caches the key recordSubject leaves on the row, so sealing the start's input needs no further query", async () => {
+    const { pool, rows, state } = fakePool();
+    const store = new CaseKeyStore(pool, randomBytes(32), CASE_KEY_CACHE_TTL_MS, clock);
+    await store.recordSubject('ticket-s', 'subject-hmac');
+    expect(state.queries).toBe(1);
+    const sealing = await store.keyForWriting('ticket-s');
+    expect(sealing.state).toBe('live');
+    expect(state.queries).toBe(1);
+    // The cached key is the row's: read back once the cache has expired, it is the same key.
+    now += CASE_KEY_CACHE_TTL_MS + 1;
+    expect(await store.keyForReading('ticket-s')).toEqual(sealing);
+    expect(state.queries).toBe(2);
+    // A case whose row was there before (a retried start) caches the row's key, not the one it offered.
+    const earlier = new CaseKeyStore(pool, randomBytes(32), CASE_KEY_CACHE_TTL_MS, clock);
+    rows.set('ticket-t', { wrapped_key: null, destroyed_at: new Date() });
+    await earlier.recordSubject('ticket-t', 'subject-hmac');
+    expect(await earlier.keyForWriting('ticket-t')).toEqual({ state: 'destroyed' });
   });
 
   it('keeps a key it read while PostgreSQL is down, within the grace; a key never read fails', async () => {
