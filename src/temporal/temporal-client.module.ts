@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Client, ClientInterceptors, Connection } from '@temporalio/client';
 import { deadlineAwareRetryInterceptor, requestDeadlineInterceptor, unavailableAttemptInterceptor } from '../api/resilience/temporal-deadline';
 import { currentCaller } from '../api/auth/request-context';
@@ -31,7 +31,8 @@ function apiClientInterceptors(config: AppConfig): ClientInterceptors {
       inject: [AppConfig],
       useFactory: async (config: AppConfig) => {
         // A server that authorizes callers gets the API's own token, renewed as it goes (read per call).
-        const credentials = await temporalCredentialsFrom(config, (msg) => process.stderr.write(`${JSON.stringify({ level: 40, msg })}\n`));
+        const logger = new Logger('temporal-client');
+        const credentials = await temporalCredentialsFrom(config, (msg) => logger.warn(msg));
         const connection = await Connection.connect({
           address: config.TEMPORAL_ADDRESS,
           tls: config.TEMPORAL_TLS === 'on',

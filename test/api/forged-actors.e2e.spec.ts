@@ -11,6 +11,8 @@ import { createKey, openDataSource, startApi, startWorker, temporalClient, testC
 import { forgerClient } from '../support/forger';
 import { httpClient } from '../support/http';
 import { copyrightNotice, startTakedown, takedownInput } from '../support/takedowns';
+import { ticketEvents } from '../support/tickets';
+import { waitFor } from '../support/wait-for';
 
 const EventType = temporal.api.enums.v1.EventType;
 
@@ -54,7 +56,7 @@ describe('actions through the API carry the caller it authenticated', () => {
     await client?.connection.close();
   });
 
-  it('a ticket opened (intake, no actor) and assigned: both accepted, each bound to its key', async () => {
+  it('a ticket opened (a start: no update to bind) and assigned: the assignment is bound to its key', async () => {
     const opened = await http('POST', '/v1/tickets', {
       key: keys.client,
       body: { brand: 'uoozee', channel: 'email', priority: 'P4', subject: 'Playback stops', description: 'Since yesterday.', customerRef: 'cust_4711' },
@@ -64,10 +66,17 @@ describe('actions through the API carry the caller it authenticated', () => {
     const assigned = await http('POST', `/v1/tickets/${id}/assign`, { key: keys.agent, body: { assignee: 'ann' } });
     expect(assigned.status).toBe(200);
     expect(assigned.body).toMatchObject({ assignee: 'ann' });
-    expect(await boundCallers(client, config, id)).toEqual([
-      { update: 'intake', caller: expect.objectContaining({ name: 'client-acme', role: 'client', case: id }) },
-      { update: 'assign', caller: expect.objectContaining({ name: 'agent-bo', role: 'agent', case: id }) },
-    ]);
+    // The opening is the workflow's start, not an update: its opener is the start input's openedBy,
+    // which only the API sets (from the key it authenticated), recorded as the opening's actor.
+    const events = await waitFor(
+      async () => {
+        const recorded = await ticketEvents(stack.ds, id);
+        return recorded.length > 0 ? recorded : undefined;
+      },
+      { what: 'the opening recorded' },
+    );
+    expect(events[0]).toMatchObject({ type: 'opened', actor: 'client-acme' });
+    expect(await boundCallers(client, config, id)).toEqual([{ update: 'assign', caller: expect.objectContaining({ name: 'agent-bo', role: 'agent', case: id }) }]);
   });
 
   it('a takedown note by legal is accepted; the same note with a made-up legal actor sent straight to Temporal is refused and never shows', async () => {

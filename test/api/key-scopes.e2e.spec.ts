@@ -3,6 +3,7 @@ import { TicketEventRow } from '../../src/persistence/entities';
 import { createKey, testConfig, uniqueTaskQueue, useHttpStack } from '../support/harness';
 import { httpClient } from '../support/http';
 import { ticketRow } from '../support/tickets';
+import { waitFor } from '../support/wait-for';
 
 /**
  * Need-to-know on keys (issue 12): a client key sees its account's tickets only, an agent key of
@@ -45,6 +46,9 @@ describe('key scopes: accounts and brands', () => {
   it("keeps a client key to its account's tickets: another account's is 404 to read, reply, reopen and csat, and nothing is recorded", async () => {
     const mine = await open(keys.clientA);
     const theirs = await open(keys.clientB);
+    // The 201 does not wait for the worker (src/api/tickets/opening-view.ts): the read model has a
+    // ticket once its first workflow task has recorded the opening.
+    await waitFor(async () => (await ticketRow(stack.ds, mine)) !== null && (await ticketRow(stack.ds, theirs)) !== null, { what: 'both openings recorded' });
     expect((await ticketRow(stack.ds, mine))?.accountId).toMatch(/^acct-a-/);
 
     expect((await http('GET', `/v1/tickets/${mine}`, { key: keys.clientA })).status).toBe(200);

@@ -3,7 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { PolicyRegistry } from '../../src/config/policy-registry';
 import type { Channel } from '../../src/domain/policy/policy.schema';
 import { statusQuery } from '../../src/workflows/ticket/messages';
-import { useApiStack } from '../support/harness';
+import type { Client } from '@temporalio/client';
+import type { DataSource } from 'typeorm';
+import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, temporalClient, testConfig, uniqueTaskQueue, useApiStack } from '../support/harness';
+import { httpClient } from '../support/http';
+import { ticketRow } from '../support/tickets';
+import { waitFor } from '../support/wait-for';
 
 /** The shipped packs: their shortest window (a phone first response, 30 s) outlasts each combination's check. */
 const SHIPPED = resolve(__dirname, '..', '..', 'policies');
@@ -112,5 +117,66 @@ describe("a new ticket's 201 is its workflow's first state", () => {
     const reused = await stack.http('POST', '/v1/tickets', { key: stack.keys.agent, headers: { 'idempotency-key': key }, body: { ...body, subject: 'Something else' } });
     expect(reused.status).toBe(422);
     expect(reused.body.errors[0].field).toBe('header:Idempotency-Key');
+  });
+});
+
+/**
+ * A ticket read before any worker has run its first workflow task (a backlog, a worker restart):
+ * the workflow cannot answer a query yet and the read model has no row, but the ticket exists
+ * and its state is its opening. GET answers it at once from the start input in the history.
+ */
+describe('a ticket read before its first workflow task', () => {
+  // No worker polls this queue until the test starts one.
+  const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('opening-no-worker') });
+  let ds: DataSource;
+  let api: RunningApi;
+  let worker: RunningWorker | undefined;
+  let http: ReturnType<typeof httpClient>;
+  let agent: string;
+  let temporal: Client;
+  beforeAll(async () => {
+    ds = await openDataSource(config);
+    temporal = await temporalClient(config);
+    api = await startApi(config);
+    http = httpClient(api.baseUrl);
+    agent = await createKey(ds, 'agent', 'opening-reader');
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await api?.stop();
+    await temporal?.connection.close();
+    await ds?.destroy();
+  });
+
+  it('answers its opening from the start input, then — once a worker has run it — the workflow itself', async () => {
+    const opened = await http('POST', '/v1/tickets', {
+      key: agent,
+      body: { brand: 'uoozee', priority: 'P2', channel: 'chat', subject: 'No sound', description: 'since the update', customerRef: 'cust_backlog' },
+    });
+    expect(opened.status).toBe(201);
+    const id = opened.body.id as string;
+
+    const early = await http('GET', `/v1/tickets/${id}`, { key: agent });
+    expect(early.status).toBe(200);
+    expect(early.headers.get('caseworks-source')).toBe('workflow');
+    // The same ticket, read later: every field but the clocks' elapsed and remaining time.
+    const { sla: earlySla, ...earlyRest } = early.body;
+    const { sla: openedSla, ...openedRest } = opened.body;
+    expect(earlyRest).toEqual(openedRest);
+    expect(Object.keys(earlySla)).toEqual(Object.keys(openedSla));
+    for (const metric of Object.keys(openedSla)) {
+      expect(earlySla[metric]).toMatchObject({ deadlineAt: openedSla[metric].deadlineAt, state: openedSla[metric].state });
+      expect(earlySla[metric].elapsedSeconds).toBeGreaterThanOrEqual(openedSla[metric].elapsedSeconds);
+    }
+    // Nothing ran it yet: no workflow task completed, nothing in the read model.
+    const { events } = await temporal.workflow.getHandle(id).fetchHistory();
+    expect(events!.some((e) => e.workflowTaskCompletedEventAttributes)).toBe(false);
+    expect(await ticketRow(ds, id)).toBeNull();
+
+    worker = await startWorker(config, ds);
+    await waitFor(async () => (await ticketRow(ds, id)) !== null, { what: 'the opening recorded once a worker runs the ticket' });
+    const later = await http('GET', `/v1/tickets/${id}`, { key: agent });
+    expect(later.status).toBe(200);
+    expect(later.body).toMatchObject({ id, openedAt: opened.body.openedAt, status: 'new' });
   });
 });

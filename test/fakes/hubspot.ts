@@ -89,6 +89,8 @@ export interface HubSpotFake {
    */
   failNext(n: number, status: number, retryAfterSeconds?: number, match?: { method?: string; path?: RegExp }): void;
   setDelayMs(ms: number): void;
+  /** Holds every answer from now on until the returned release is called (a request kept in flight for as long as a test needs). */
+  hold(): () => void;
   down(isDown: boolean): void;
   /**
    * Where the portal's app sends its webhooks, and the app's client secret that signs them
@@ -207,6 +209,8 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
   let failures = 0;
   let failure: { status: number; retryAfterSeconds?: number; match?: { method?: string; path?: RegExp } } = { status: 500 };
   let delayMs = 0;
+  /** Answers waiting for hold()'s release; null when answers go out at once. */
+  let held: Array<() => void> | null = null;
   let isDown = false;
 
   const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -416,7 +420,8 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
       if (isDown) return void req.socket.destroy();
       const answer = handle(req, record);
       record.status = answer.status;
-      if (delayMs > 0) setTimeout(() => send(res, answer), delayMs).unref();
+      if (held) held.push(() => send(res, answer));
+      else if (delayMs > 0) setTimeout(() => send(res, answer), delayMs).unref();
       else send(res, answer);
     });
   });
@@ -476,6 +481,14 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     },
     setDelayMs(ms) {
       delayMs = ms;
+    },
+    hold() {
+      const waiting: Array<() => void> = [];
+      held = waiting;
+      return () => {
+        if (held === waiting) held = null;
+        for (const answer of waiting.splice(0)) answer();
+      };
     },
     down(value) {
       isDown = value;

@@ -43,7 +43,7 @@ import { markEnded } from '../temporal/ended-case';
 import { CaseClient } from '../cases/case-client';
 import { AssignDto, CreateTicketDto, CsatDto, PendingDto, PriorityDto, ReopenDto, ReplyDto, ResolveDto, RootCauseDto } from './ticket.dto';
 import { isTicketId, requestHash, ticketIdFor } from './ticket-ids';
-import { OpeningInput, openingView } from './opening-view';
+import { OpeningInput, openingFromHistory, openingView } from './opening-view';
 
 /** A step's logged handle time, only when given: a request without it sends the update it sent before. */
 const handleTime = (dto: { handleSeconds?: number }) => (dto.handleSeconds === undefined ? {} : { handleSeconds: dto.handleSeconds });
@@ -263,10 +263,12 @@ export class TicketsService {
     if (!isTicketId(id)) throw Problem.notFound('ticket', id);
     const handle = this.temporal.workflow.getHandle(id);
     let running = false;
+    let historyLength = Infinity;
     let end: CaseEnd | undefined;
     try {
       const described = await handle.describe();
       running = described.status.name === 'RUNNING';
+      historyLength = described.historyLength;
       // Terminated (the server's limits, an operator), timed out or failed: the last record, marked ended.
       end = await caseEndFrom(this.temporal, described);
     } catch (err) {
@@ -278,6 +280,9 @@ export class TicketsService {
       if (snapshot) return { ticket: markEnded(snapshot, 'status', end), source: 'read-model' };
     }
     if (running) {
+      // Read straight after its 201, before its first workflow task: the opening, from its start input.
+      const opening = await openingFromHistory(this.temporal, id, historyLength, Date.now());
+      if (opening) return { ticket: opening, source: 'workflow' };
       // A query that fails or lags (busy worker, replay after eviction) is no reason to fail a
       // read: the read model has the state as of the last transition.
       const ticket = await this.cases.query('ticket', id, statusQuery);
