@@ -10,7 +10,7 @@ import { addBusinessTime, isHoliday, isOpenAt, localDateOf, localInstant, Weekda
 import { CaseKind, Priority, SlaBreached } from '../../src/workflows/search-attributes';
 import { createKey, openDataSource, RunningApi, RunningWorker, startApi, startWorker, temporalClient, testConfig, uniqueTaskQueue, useHttpStack } from '../support/harness';
 import { httpClient } from '../support/http';
-import { ticketEvents } from '../support/tickets';
+import { ticketEvents, ticketRow } from '../support/tickets';
 import { waitFor } from '../support/wait-for';
 
 /** api + worker + Temporal dev server + PostgreSQL, driven over HTTP as a client would. */
@@ -411,6 +411,8 @@ describe('the ticket lifecycle, lists and reports over HTTP', () => {
     const ids = [await open('P4'), await open('P4'), await open('P4')];
     await act(ids[0], 'assign', keys.agent, { assignee: 'zoe' });
     await waitFor(async () => (await http('GET', '/v1/tickets?assignee=zoe', { key: keys.agent })).body.items.length === 1, { what: 'read model' });
+    // Each 201 is answered before the worker records the opening (opening-view.ts): all three listed first.
+    await waitFor(async () => (await Promise.all(ids.map((id) => ticketRow(ds, id)))).every((row) => row !== null), { what: 'the three openings recorded' });
     const mine = await http('GET', '/v1/tickets?assignee=zoe', { key: keys.agent });
     expect(mine.body.items.map((t: { id: string }) => t.id)).toEqual([ids[0]]);
 
