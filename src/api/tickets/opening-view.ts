@@ -10,11 +10,11 @@ export type OpeningInput = TicketInput & { openedAt: string };
 
 /**
  * A new ticket as its workflow's first state shows it, computed from the start input alone, read
- * at the instant it opened (the 201) or at `readAt`. The state's constructor and the view are the workflow's own pure code
- * (TicketState, ticketView), and `openedAt` fixes the instant both start from, so the API can
- * answer its 201 at the speed of a plain start — without waiting for the worker's first task —
- * and the answer is still the workflow's truth: test/api/ticket-opening.e2e.spec.ts compares the
- * two for every pack, priority and channel.
+ * at the instant it opened (the 201) or at `readAt`. The state's constructor and the view are the
+ * workflow's own pure code (TicketState, ticketView), and `openedAt` fixes the instant both start
+ * from, so the API can answer its 201 at the speed of a plain start — without waiting for the
+ * worker's first task — and the answer is still the workflow's truth:
+ * test/api/ticket-opening.e2e.spec.ts compares the two for every pack, priority and channel.
  */
 export function openingView(input: OpeningInput, readAt = Date.parse(input.openedAt)): TicketView {
   const state = new TicketState(input, Date.parse(input.openedAt));
