@@ -5,6 +5,7 @@ import { alert, sendAlert, testIncidentPolicy } from '../../test/support/inciden
 import { startPagerDutyFake } from '../../test/fakes/pagerduty-events';
 import { alertFingerprint } from '../../src/domain/incident/alert';
 import { alertGroupId } from '../../src/workflows/incident/messages';
+import { cpuGroups, cpuParts, cpuPerItem, cpuSnapshot } from '../harness/cpu';
 import { check, Scenario } from '../harness/scenario';
 import { startStack, until } from '../harness/stack';
 import { round, runPool, summary } from '../harness/stats';
@@ -29,7 +30,9 @@ export const alertStorm: Scenario = {
       const run = Date.now();
       const service = (i: number) => `svc-${run}-${i % FINGERPRINTS}`;
       const failures: string[] = [];
+      const cpu = () => cpuSnapshot(cpuGroups(stack));
       log(`api: ${N} alerts`);
+      const apiCpuBefore = cpu();
       const api = await runPool(
         N,
         CONCURRENCY,
@@ -44,6 +47,7 @@ export const alertStorm: Scenario = {
         },
         (d) => log(`  api ${d}/${N}`),
       );
+      const apiCpu = cpuPerItem(apiCpuBefore, cpu(), N, api.wallMs);
 
       // Every group must have opened exactly one incident, and the incidents must count every alert.
       const groups = Array.from({ length: FINGERPRINTS }, (_, i) => alertGroupId('uoozee', alertFingerprint({ kind: 'http_5xx', service: service(i), region: 'eu-west-1', edge: null, dedupKey: null })));
@@ -72,9 +76,11 @@ export const alertStorm: Scenario = {
 
       log(`bare: ${N} signal-with-start`);
       const policy = testIncidentPolicy();
+      const bareCpuBefore = cpu();
       const bare = await runPool(N, CONCURRENCY, async (i) => {
         await sendAlert(stack.client, stack.taskQueue, alert({ service: `bare-${run}-${i % FINGERPRINTS}`, source: 'bench' }), policy);
       }, (d) => log(`  bare ${d}/${N}`));
+      const bareCpu = cpuPerItem(bareCpuBefore, cpu(), N, bare.wallMs);
 
       const apiS = summary(api.latencies);
       const bareS = summary(bare.latencies);
@@ -88,6 +94,8 @@ export const alertStorm: Scenario = {
           api: { perSecond: apiTput, latencyMs: apiS },
           bareSignalWithStart: { perSecond: bareTput, latencyMs: bareS },
           ratio: round(apiTput / bareTput, 2),
+          // CPU per alert by process during each phase, and the cores busy in all (bench/harness/cpu.ts).
+          cpu: { api: apiCpu, bareSignalWithStart: bareCpu },
           incidents: incidents.length,
           alertsCounted: counted,
           firstPagesAtPagerDuty: firstPages().length,
@@ -100,7 +108,8 @@ export const alertStorm: Scenario = {
           check(`exactly ${FINGERPRINTS} first pages at PagerDuty`, firstPages().length === FINGERPRINTS, `${firstPages().length}`),
           check('no PagerDuty alert opened twice', duplicateOpenings === 0, `${duplicateOpenings}`),
         ],
-        headline: `API ${apiTput} alerts/s p99 ${apiS.p99} ms · bare signal-with-start ${bareTput}/s p99 ${bareS.p99} ms → ratio ${round(apiTput / bareTput, 2)} · ${incidents.length} incidents, ${counted} alerts counted, ${firstPages().length} first pages`,
+        headline: `API ${apiTput} alerts/s p99 ${apiS.p99} ms · bare signal-with-start ${bareTput}/s p99 ${bareS.p99} ms → ratio ${round(apiTput / bareTput, 2)} · ${incidents.length} incidents, ${counted} alerts counted, ${firstPages().length} first pages` +
+          ` · CPU per alert ${apiCpu.totalPerItemMs} ms via the API (${cpuParts(apiCpu.perItemMs)}; ${apiCpu.coresBusy} cores busy) vs ${bareCpu.totalPerItemMs} ms bare (${cpuParts(bareCpu.perItemMs)}; ${bareCpu.coresBusy} cores busy)`,
       };
     } finally {
       await stack.stop();

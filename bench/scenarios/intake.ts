@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { ticketWorkflow } from '../../src/workflows';
 import { intakeUpdate } from '../../src/workflows/ticket/messages';
 import { ticketInput } from '../../test/support/tickets';
+import { cpuGroups, cpuParts, cpuPerItem, cpuSnapshot } from '../harness/cpu';
 import { check, Scenario } from '../harness/scenario';
-import { countWhen, countWhileProgressing, startStack } from '../harness/stack';
+import { countWhen, countWhileProgressing, Stack, startStack } from '../harness/stack';
 import { round, runPool, summary } from '../harness/stats';
 
 const N = Number(process.env.BENCH_INTAKE_N ?? 2_000);
@@ -25,7 +26,10 @@ export const intake: Scenario = {
     try {
       const body = () => ({ brand: 'uoozee', channel: 'email', priority: 'P4', subject: 'Buffering', description: 'bench', customerRef: 'bench' });
       const failures: string[] = [];
+      const cpu = () => cpuSnapshot(cpuGroups(stack));
       log(`api: ${N} POSTs`);
+      const apiTxBefore = await readModelTransactions(stack);
+      const apiCpuBefore = cpu();
       const api = await runPool(
         N,
         CONCURRENCY,
@@ -40,11 +44,16 @@ export const intake: Scenario = {
         },
         (d) => log(`  api ${d}/${N}`),
       );
+      const apiCpu = cpuPerItem(apiCpuBefore, cpu(), N, api.wallMs);
       const drain = async (expected: number) => {
         await countWhen(stack.ds, `SELECT count(*)::int AS n FROM ticket_events WHERE type = 'opened'`, [], expected, 300_000, log);
       };
       await drain(N);
+      // The read model's transactions per ticket through the API, the worker's records included (drained).
+      const apiTx = (await readModelTransactions(stack, 1_500)) - apiTxBefore;
       log(`bare: ${N} client.workflow.start`);
+      const bareTxBefore = await readModelTransactions(stack);
+      const bareCpuBefore = cpu();
       const bare = await runPool(
         N,
         CONCURRENCY,
@@ -54,7 +63,9 @@ export const intake: Scenario = {
         },
         (d) => log(`  bare ${d}/${N}`),
       );
+      const bareCpu = cpuPerItem(bareCpuBefore, cpu(), N, bare.wallMs);
       await drain(2 * N); // bare starts leave their first tasks to the worker: let it catch up
+      const bareTx = (await readModelTransactions(stack, 1_500)) - bareTxBefore;
       // The same semantics as the API without the API: update-with-start from the bare client,
       // which also waits for the worker's first workflow task.
       log(`bare update-with-start: ${N}`);
@@ -96,15 +107,34 @@ export const intake: Scenario = {
           addedP99Ms: addedP99,
           ratioVsUpdateWithStart: round(apiTput / uwsTput, 2),
           addedP99VsUpdateWithStartMs: round(apiS.p99 - uwsS.p99),
+          // CPU (ms per ticket, by process) during each phase, and the cores busy in all: with
+          // every core busy a phase is bound by CPU, and its rate by what one ticket costs.
+          cpu: { api: apiCpu, bareStart: bareCpu },
+          // Transactions in Caseworks' database per ticket (pg_stat_database), the worker's records included.
+          readModelTransactionsPerTicket: { api: round(apiTx / N, 2), bareStart: round(bareTx / N, 2) },
           targets: { ratio: '>= 0.8', addedP99Ms: '<= 20' },
         },
         checks: [check('every POST answered 201', failures.length === 0, failures.slice(0, 3).join(' | ')), check('every ticket in the read model', n === 3 * N, `${n} of ${3 * N}`)],
         headline:
           `API ${apiTput}/s p50 ${apiS.p50} p99 ${apiS.p99} ms · bare start ${bareTput}/s p99 ${bareS.p99} ms → ratio ${ratio} (target ≥ 0.8), +p99 ${addedP99} ms (target ≤ 20)` +
-          ` · bare update-with-start ${uwsTput}/s p99 ${uwsS.p99} ms → ratio ${round(apiTput / uwsTput, 2)}, +p99 ${round(apiS.p99 - uwsS.p99)} ms`,
+          ` · bare update-with-start ${uwsTput}/s p99 ${uwsS.p99} ms → ratio ${round(apiTput / uwsTput, 2)}, +p99 ${round(apiS.p99 - uwsS.p99)} ms` +
+          ` · read-model transactions per ticket ${round(apiTx / N, 2)} via the API vs ${round(bareTx / N, 2)} bare` +
+          ` · CPU per ticket ${apiCpu.totalPerItemMs} ms via the API (${cpuParts(apiCpu.perItemMs)}; ${apiCpu.coresBusy} cores busy) vs ${bareCpu.totalPerItemMs} ms bare (${cpuParts(bareCpu.perItemMs)}; ${bareCpu.coresBusy} cores busy)`,
       };
     } finally {
       await stack.stop();
     }
   },
 };
+
+
+/**
+ * Transactions committed or rolled back in the stack's own database so far. `settleMs` first:
+ * each backend reports its counts to pg_stat_database about once a second.
+ */
+async function readModelTransactions(stack: Stack, settleMs = 0): Promise<number> {
+  if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+  await stack.ds.query('SELECT pg_stat_clear_snapshot()');
+  const [{ tx }] = (await stack.ds.query(`SELECT xact_commit + xact_rollback AS tx FROM pg_stat_database WHERE datname = current_database()`)) as { tx: string }[];
+  return Number(tx);
+}

@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Stack } from './stack';
+import { round } from './stats';
+
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on Linux/x86_64). */
+const TICKS_PER_SECOND = 100;
+
+/** Which processes a phase's CPU is charged to: a name and how to recognise its processes. */
+export type CpuGroups = Record<string, (pid: number, cmdline: string) => boolean>;
+
+/** CPU time (user + system, ms) used so far by each process of a group, by pid; the bench itself by process.cpuUsage(). */
+export type CpuSnapshot = Record<string, Map<number, number>>;
+
+export function cpuSnapshot(groups: CpuGroups): CpuSnapshot {
+  const used: CpuSnapshot = Object.fromEntries(Object.keys(groups).map((g) => [g, new Map<number, number>()]));
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    let cmdline: string;
+    let stat: string;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const group = Object.keys(groups).find((g) => groups[g](pid, cmdline));
+    if (!group) continue;
+    // Fields after the command name (which may hold spaces, so split after its closing parenthesis): utime is the 14th field, stime the 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    used[group].set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND);
+  }
+  const own = process.cpuUsage();
+  used.bench = new Map([[process.pid, (own.user + own.system) / 1000]]);
+  return used;
+}
+
+/**
+ * What a phase cost in CPU: per item, each group's CPU ms and, over the phase's wall time, how
+ * many of the machine's cores were busy in all. A phase that keeps every core busy is bounded by
+ * CPU, and its throughput by the CPU one item costs. Only processes alive at the phase's end are
+ * counted (PostgreSQL's backends come and go).
+ */
+export function cpuPerItem(before: CpuSnapshot, after: CpuSnapshot, items: number, wallMs: number): { perItemMs: Record<string, number>; totalPerItemMs: number; coresBusy: number } {
+  const perItemMs: Record<string, number> = {};
+  let total = 0;
+  for (const group of Object.keys(after)) {
+    // Per process: one that exited during the phase (a pool's idle connection) takes its CPU
+    // with it, so the figure is a floor; one that started counts from zero.
+    let ms = 0;
+    for (const [pid, used] of after[group]) ms += used - (before[group]?.get(pid) ?? 0);
+    perItemMs[group] = round(ms / items, 2);
+    total += ms;
+  }
+  return { perItemMs, totalPerItemMs: round(total / items, 2), coresBusy: round(total / wallMs, 2) };
+}
+
+/** A stack's processes by role (its Temporal server is whatever runs from .tools/bin); everything else on the machine is left out. */
+export function cpuGroups(stack: Stack): CpuGroups {
+  return {
+    api: (pid) => pid === stack.api?.child.pid,
+    worker: (pid) => pid === stack.worker.child.pid,
+    temporal: (_pid, cmdline) => cmdline.includes('/.tools/bin/'),
+    postgres: (_pid, cmdline) => cmdline.startsWith('postgres') || cmdline.includes('/bin/postgres '),
+  };
+}
+
+/** "api 3.1, worker 2.2, …" for a headline. */
+export function cpuParts(perItemMs: Record<string, number>): string {
+  return Object.entries(perItemMs)
+    .map(([group, ms]) => `${group} ${ms}`)
+    .join(', ');
+}
