@@ -127,10 +127,10 @@ export const intake: Scenario = {
   },
 };
 
-
 /**
  * Transactions committed or rolled back in the stack's own database so far. `settleMs` first:
- * each backend reports its counts to pg_stat_database about once a second.
+ * each backend reports its counts to pg_stat_database about once a second. The bench's own polls
+ * while it drains (about 4 a second) are counted too, alike in both phases.
  */
 async function readModelTransactions(stack: Stack, settleMs = 0): Promise<number> {
   if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));

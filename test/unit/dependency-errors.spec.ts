@@ -7,6 +7,8 @@ import { DatabaseError } from 'pg-protocol';
 import { QueryFailedError } from 'typeorm';
 import { unavailableDependency } from '../../src/api/resilience/dependency-errors';
 import { problemFromDependencyOutage } from '../../src/api/resilience/dependency-unavailable';
+import { RequestBudget, runInBudget } from '../../src/api/resilience/request-budget';
+import { unavailableAttemptInterceptor } from '../../src/api/resilience/temporal-deadline';
 
 /** A gRPC status error as @grpc/grpc-js builds it (code, details, metadata). */
 function grpcError(code: number, details: string): Error {
@@ -88,5 +90,34 @@ describe('problemFromDependencyOutage', () => {
     expect(problemFromDependencyOutage(timedOut, { startedAt: 0, budgetMs: 5_000, deadline: 5_000, answered: false })).toBeUndefined();
     const refused = problemFromDependencyOutage(timedOut, { startedAt: 0, budgetMs: 5_000, deadline: 5_000, answered: false, temporalUnreachable: true });
     expect(refused?.toDetails()).toMatchObject({ status: 503, dependency: 'temporal' });
+  });
+});
+
+describe('unavailableAttemptInterceptor (what a refused Temporal call says about the request)', () => {
+  /** One attempt of a Temporal call, made while serving a request, ends with `status`; was Temporal taken as unreachable? */
+  function takenAsUnreachable(code: number, details: string): boolean {
+    const budget: RequestBudget = { startedAt: 0, budgetMs: 5_000, deadline: 5_000, answered: false };
+    let received: unknown;
+    runInBudget(budget, () => {
+      // The call below the interceptor: ends at once with the status the frontend sent.
+      const nextCall = () => ({ start: (_m: Metadata, listener: { onReceiveStatus(s: unknown): void }) => listener.onReceiveStatus({ code, details, metadata: new Metadata() }) });
+      const call = unavailableAttemptInterceptor()({} as never, nextCall as never);
+      call.start(new Metadata(), { onReceiveStatus: (s: unknown) => (received = s) } as never);
+    });
+    expect(received).toMatchObject({ code, details }); // passed on to the caller unchanged
+    return budget.temporalUnreachable === true;
+  }
+
+  it('a frontend that cannot be reached (UNAVAILABLE) marks the request', () => {
+    expect(takenAsUnreachable(14, 'No connection established. Last error: connect ECONNREFUSED 127.0.0.1:7233')).toBe(true);
+  });
+
+  it('an update the server aborted because the workflow was reloaded (UNAVAILABLE, reached) does not: the case is busy', () => {
+    expect(takenAsUnreachable(14, 'workflow update was aborted')).toBe(false);
+  });
+
+  it('other statuses do not', () => {
+    expect(takenAsUnreachable(4, 'Deadline exceeded')).toBe(false);
+    expect(takenAsUnreachable(5, 'workflow update was aborted by closing workflow')).toBe(false);
   });
 });
