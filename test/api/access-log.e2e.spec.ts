@@ -2,9 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { DataSource } from 'typeorm';
 import type { AccessLogRow } from '../../src/api/access-log/access-log-query.service';
-import { AccessLogService } from '../../src/api/access-log/access-log.service';
 import { createApiApp } from '../../src/api/create-app';
 import { encryptedPayloadsOf } from '../support/codec';
 import { createKey, temporalClient, testConfig, uniqueTaskQueue, useHttpStack } from '../support/harness';
@@ -199,33 +197,6 @@ describe('access log', () => {
   });
 
   describe('in the database', () => {
-    it('entries recorded together are each stored, in one INSERT for all that waited on the first', async () => {
-      const accessLog = stack.api.app.get(AccessLogService);
-      const apiDs = stack.api.app.get(DataSource);
-      // Counts the statements the API sends; each still runs on PostgreSQL.
-      const sent = jest.spyOn(apiDs, 'query');
-      try {
-        const ids = Array.from({ length: 40 }, (_, i) => `req-${run}-together-${i}`);
-        await Promise.all(
-          ids.map((requestId, i) =>
-            accessLog.record({ actor: names.agent, role: 'agent', caseId: ticketId, caseKind: 'ticket', operation: 'tickets.read', fields: i % 2 ? ['status', `f${i}`] : undefined, address: '10.0.0.1', requestId, status: 200 }),
-          ),
-        );
-        const rows: { request_id: string; fields: string[] | null; case_id: string }[] = await stack.ds.query(`SELECT request_id, fields, case_id FROM access_log WHERE request_id = ANY($1)`, [ids]);
-        expect(rows.map((r) => r.request_id).sort()).toEqual([...ids].sort());
-        // Each row holds its own values (a batch's parameters line up with its rows).
-        for (const r of rows) {
-          const i = Number(r.request_id.split('-').pop());
-          expect(r).toMatchObject({ case_id: ticketId, fields: i % 2 ? ['status', `f${i}`] : null });
-        }
-        const inserts = sent.mock.calls.filter(([sql]) => /INSERT INTO access_log/.test(String(sql)));
-        // The first was written at once; the 39 that arrived while it was in flight went together.
-        expect(inserts).toHaveLength(2);
-      } finally {
-        sent.mockRestore();
-      }
-    });
-
     it('refuses UPDATE, DELETE and TRUNCATE of entries', async () => {
       const [row] = await entriesOf(names.client);
       await expect(stack.ds.query(`UPDATE access_log SET actor = 'someone-else' WHERE id = $1`, [row.id])).rejects.toThrow(/access_log is append-only/);

@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { unavailableDependency } from '../resilience/dependency-errors';
 import { OUTAGE_RETRY_AFTER_SECONDS } from '../resilience/dependency-unavailable';
 import type { AccessEntry } from './access-entry';
-import { GroupCommit } from './group-commit';
 
 export type { AccessEntry } from './access-entry';
 
@@ -12,17 +11,9 @@ export type { AccessEntry } from './access-entry';
 const FIELD_NAME = /^[A-Za-z_][\w.-]{0,127}$/;
 const MAX_FIELDS = 64;
 
-/** An entry as stored: access_log's columns, in ACCESS_LOG_COLUMNS' order. */
-type AccessLogRow = [string, string | null, string, string, string | null, string | null, string, string[] | null, string | null, string | null, number | null];
-const ACCESS_LOG_COLUMNS = ['actor', 'actor_id', 'role', 'via', 'case_id', 'case_kind', 'operation', 'fields', 'address', 'request_id', 'status'];
-/** Rows per INSERT: 11 parameters each, far inside PostgreSQL's 65,535. */
-const MAX_ROWS_PER_INSERT = 500;
-
 /**
- * Appends to access_log. Each access's INSERT is awaited by the caller, so the entry exists before
- * the answer leaves; the accesses that arrive while one INSERT is in flight are written together
- * in the next (group-commit.ts), one transaction for many concurrent calls. Fails open: when
- * PostgreSQL cannot take the entry (the wait is bounded by
+ * Appends to access_log. One INSERT per access, awaited by the caller, so the entry exists before
+ * the answer leaves. Fails open: when PostgreSQL cannot take the entry (the wait is bounded by
  * DATABASE_CONNECT_TIMEOUT_MS / DATABASE_QUERY_TIMEOUT_MS), the entry goes to the process log
  * instead — it holds names and IDs, never case data — and the caller's request goes on: a
  * database outage must not stop people reading and handling incidents, and the entry is not lost.
@@ -33,7 +24,6 @@ const MAX_ROWS_PER_INSERT = 500;
 export class AccessLogService {
   /** Until when (epoch ms) PostgreSQL is taken as unreachable and not tried. */
   private unreachableUntil = 0;
-  private readonly writes = new GroupCommit<AccessLogRow>((rows) => this.insert(rows), MAX_ROWS_PER_INSERT);
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -58,19 +48,16 @@ export class AccessLogService {
     };
     if (Date.now() < this.unreachableUntil) return this.keepInProcessLog(row, 'postgresql-unavailable');
     try {
-      await this.writes.add([row.actor, row.actorId, row.role, row.via, row.caseId, row.caseKind, row.operation, row.fields, row.address, row.requestId, row.status]);
+      await this.dataSource.query(
+        `INSERT INTO access_log (actor, actor_id, role, via, case_id, case_kind, operation, fields, address, request_id, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [row.actor, row.actorId, row.role, row.via, row.caseId, row.caseKind, row.operation, row.fields, row.address, row.requestId, row.status],
+      );
     } catch (err) {
-      // A failed INSERT fails every entry it carried: each goes to the process log below.
       if (unavailableDependency(err) === 'postgresql') this.unreachableUntil = Date.now() + OUTAGE_RETRY_AFTER_SECONDS * 1000;
       // The SQLSTATE or error class only: a driver error's own fields carry the query parameters.
       this.keepInProcessLog(row, (err as { code?: string }).code ?? (err as Error).name);
     }
-  }
-
-  private async insert(rows: AccessLogRow[]): Promise<void> {
-    const n = ACCESS_LOG_COLUMNS.length;
-    const values = rows.map((_, r) => `(${ACCESS_LOG_COLUMNS.map((__, c) => `$${r * n + c + 1}`).join(', ')})`);
-    await this.dataSource.query(`INSERT INTO access_log (${ACCESS_LOG_COLUMNS.join(', ')}) VALUES ${values.join(', ')}`, rows.flat());
   }
 
   private keepInProcessLog(row: Record<string, unknown>, error: string): void {
