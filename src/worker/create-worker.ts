@@ -32,7 +32,7 @@ export function createCaseworksWorker({ config, connection, activities, taskQueu
       ? { workflowBundle: { codePath: bundle } }
       : {
           workflowsPath: bundling.workflowsPath,
-          bundlerOptions: { webpackConfigHook: bundling.webpackConfigHook },
+          bundlerOptions: { webpackConfigHook: bundling.webpackConfigHook, preloadModules: bundling.preloadModules },
         }),
     interceptors: {
       // A prebuilt bundle carries its own workflow interceptors; bundling at start takes them here.
@@ -46,7 +46,7 @@ export function createCaseworksWorker({ config, connection, activities, taskQueu
     // Binds what its workflows send to workflows (children, continue-as-new, signals) to the worker identity.
     dataConverter: workerDataConverterFor(config),
     shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE_MS,
-    // Bounded: a cached case costs ~0.55 MiB of RSS, an evicted one nothing until it next wakes and
+    // Bounded: a cached case costs ~0.35 MiB of RSS, an evicted one nothing until it next wakes and
     // is replayed; the worker's memory follows this, not the open cases (make bench SCENARIO=growth).
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { BundleOptions } from '@temporalio/worker';
 
 /**
@@ -11,9 +11,10 @@ import type { BundleOptions } from '@temporalio/worker';
  * (measured: README "Traces"), so a worker with tracing off loads the bundle without it.
  * Switching between the two is replay-safe: the spans add no commands and draw no random numbers.
  */
-export function workflowBundleOptions({ tracing = false }: { tracing?: boolean } = {}): Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook' | 'workflowInterceptorModules' | 'payloadConverterPath'> {
+export function workflowBundleOptions({ tracing = false }: { tracing?: boolean } = {}): Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook' | 'workflowInterceptorModules' | 'payloadConverterPath' | 'preloadModules'> {
   return {
     workflowsPath: require.resolve('../workflows'),
+    preloadModules: domainModules(),
     // Tracing first (outermost), so a refused update is traced too; then every update must come
     // from a caller the service vouches for, and every workflow applies the card-data policy to
     // its start input and update arguments.
@@ -29,6 +30,26 @@ export function workflowBundleOptions({ tracing = false }: { tracing?: boolean }
       resolve: { ...config.resolve, alias: { ...(config.resolve?.alias as Record<string, string> | undefined), zod$: resolve(__dirname, 'inert-zod') } },
     }),
   };
+}
+
+/**
+ * Every module of src/domain, loaded once into the worker's shared V8 context instead of once
+ * per cached workflow. With reuseV8Context the SDK gives each workflow its own instance of every
+ * module it imports, so each cached case held its own copy of the domain's functions, constant
+ * tables and memo caches (the calendar's 100,000-entry one among them), and every new or replayed
+ * case paid to evaluate them. The domain may be shared because it is pure by rule: no workflow
+ * APIs, no state kept between calls but memo caches of pure functions, whose answers are the same
+ * whichever case filled them (test/unit/domain-purity.spec.ts holds it to that). The SDK freezes
+ * what these modules export, so a workflow that mutated a shared constant would fail loudly.
+ */
+export function domainModules(root = resolve(__dirname, '..', 'domain')): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    const path = join(root, entry.name);
+    if (entry.isDirectory()) found.push(...domainModules(path));
+    else if (/\.(ts|js)$/.test(entry.name) && !/\.d\.ts$/.test(entry.name)) found.push(path);
+  }
+  return found.sort();
 }
 
 /** A bundle that still carries the zod library would rebuild it per workflow: refuse it. */

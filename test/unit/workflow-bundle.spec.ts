@@ -74,3 +74,26 @@ function compileInto(dist: string, source: string): void {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, outputText);
 }
+
+describe('each workflow type is loaded on first use (src/workflows/index.ts)', () => {
+  const index = readFileSync(join(root, 'src', 'workflows', 'index.ts'), 'utf8');
+  const declared = [...index.matchAll(/export const (\w+) = onFirstUse\('(\w+)', \(\) => require\('([^']+)'\)/g)].map(([, exported, name, path]) => ({ exported, name, path }));
+
+  it('exports every workflow type under its own name, and a client names the type by that name', async () => {
+    const workflows = (await import('../../src/workflows')) as unknown as Record<string, (...args: unknown[]) => unknown>;
+    expect(Object.keys(workflows).sort()).toEqual(declared.map((d) => d.exported).sort());
+    expect(declared.length).toBe(17);
+    for (const d of declared) {
+      expect(d.name).toBe(d.exported);
+      expect(typeof workflows[d.exported]).toBe('function');
+      expect(workflows[d.exported].name).toBe(d.name);
+    }
+  });
+
+  it('loads a module that exports the workflow of that name', () => {
+    for (const d of declared) {
+      const loaded = require(join(root, 'src', 'workflows', d.path)) as Record<string, unknown>;
+      expect({ [d.name]: typeof loaded[d.name] }).toEqual({ [d.name]: 'function' });
+    }
+  });
+});
