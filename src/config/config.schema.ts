@@ -113,9 +113,9 @@ export const configSchema = z.object({
    * query). The worker's memory follows this number, not the number of open cases: each cached
    * case costs ~0.35 MiB of worker RSS (the domain shared, each workflow type loaded on first
    * use; measured: make bench SCENARIO=growth), so 2,000 keeps the worker near 1 GiB however many
-   * cases are open. Size it for the cases that
-   * wake within a minute or so, not lower: at 1,000, sla-lag's 2,000 tickets breaching within 60 s
-   * thrashed the cache (p99 lateness 86 s against 10 s at 2,000, same idle machine, 2026-12-05).
+   * cases are open. Size it for the cases that wake within a minute or so, not lower: at 1,000,
+   * sla-lag's 2,000 tickets breaching within 60 s thrashed the cache (p99 lateness 86 s against
+   * 10 s at 2,000, same idle machine, 2026-12-05).
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(2_000),
   /** How long the worker waits for in-flight activities on SIGTERM before giving up. */

@@ -6,8 +6,8 @@
  * rebuilt zod and every schema of every policy pack before its first step: measured, a 4× drop in
  * workflow starts per second. (The domain is now evaluated once per worker, preloaded into the
  * shared context: workflow-bundle.ts, domainModules. The stand-in still keeps the library out of
- * the bundle and any parse out of workflows.) Workflows never parse with these schemas (input arrives parsed and
- * pinned); this builder accepts any chain (`z.object(...).strict().transform(...)`) and does
+ * the bundle and any parse out of workflows.) Workflows never parse with these schemas (input
+ * arrives parsed and pinned); this builder accepts any chain (`z.object(...).strict().transform(...)`) and does
  * nothing. What a parse returns here (eslint bans `.parse` / `.safeParse` in src/workflows, but a
  * shared domain module parses its defaults at module scope) is a value that throws as soon as it
  * is read: a workflow that reached one fails its task visibly, where a silently inert value would

@@ -64,6 +64,22 @@ describe('CaseKeyStore', () => {
     expect(await earlier.keyForWriting('ticket-t')).toEqual({ state: 'destroyed' });
   });
 
+  it("keeps each cached key in an allocation of its own, not a view pinning a slab of Node's 8 KiB Buffer pool", async () => {
+    const { pool } = fakePool();
+    const store = new CaseKeyStore(pool, randomBytes(32), CASE_KEY_CACHE_TTL_MS, clock);
+    for (const id of ['ticket-p1', 'ticket-p2']) {
+      const written = await store.keyForWriting(id);
+      now += CASE_KEY_CACHE_TTL_MS + 1; // the second read comes from the row, unwrapped again
+      const read = await store.keyForReading(id);
+      for (const k of [written, read]) {
+        if (k.state !== 'live') throw new Error(`expected a live key, got ${k.state}`);
+        expect(k.key.length).toBe(32);
+        expect(k.key.buffer.byteLength).toBe(32);
+      }
+      expect(read).toEqual(written);
+    }
+  });
+
   it('keeps a key it read while PostgreSQL is down, within the grace; a key never read fails', async () => {
     const { pool, state } = fakePool();
     const store = new CaseKeyStore(pool, randomBytes(32), CASE_KEY_CACHE_TTL_MS, clock);
