@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import { onboardingWorkflow } from '../../src/workflows';
 import { decideOnboardingUpdate, evaluateGatesUpdate, onboardingIdOf, recordSessionUpdate, scoreQaUpdate, type OnboardingInput } from '../../src/workflows/onboarding/messages';
 import { updateUntilAnswered } from './retried-update';
+import { waitFor } from './wait-for';
 
 const fixtures = PolicyRegistry.fromDirectory(resolve(__dirname, '..', 'fixtures', 'policies'));
 
@@ -80,9 +81,18 @@ export async function trainToCertified(client: Client, agent: string): Promise<v
   await update(h, decideOnboardingUpdate, [{ actor: LEAD, outcome: 'certify', note: 'bench' }]);
 }
 
-/** Every onboarding certified, with its hours, scores, gates and certification recorded once, and one registry change to certified. */
-export async function onboardingChecks(ds: DataSource, agents: string[]): Promise<Check[]> {
+/**
+ * Every onboarding certified, with its hours, scores, gates and certification recorded once, and
+ * one registry change to certified. The registry follows the decision: the case records the
+ * decision, then its loop sends the change (setAgentStatus), so the checks first wait (up to
+ * `registryWaitMs`) for every agent's registry to reach certified, then read everything once.
+ */
+export async function onboardingChecks(ds: DataSource, agents: string[], registryWaitMs = 30_000): Promise<Check[]> {
   const ids = agents.map((a) => `onboarding-${a}`);
+  const certifiedInRegistry = async () =>
+    ((await ds.query(`SELECT count(*)::int AS n FROM agents WHERE id = ANY($1) AND status = 'certified'`, [agents])) as { n: number }[])[0].n;
+  // Not reaching it is what the registry check below reports, with the changes it found.
+  await waitFor(async () => (await certifiedInRegistry()) === agents.length, { timeoutMs: registryWaitMs, what: 'every registry certified' }).catch(() => undefined);
   const events: { case_id: string; types: string[] }[] = await ds.query(
     `SELECT case_id, array_agg(type ORDER BY id) AS types FROM onboarding_events WHERE case_id = ANY($1) AND type IN ('session', 'qa_score', 'gates_measured', 'decision_certify') GROUP BY case_id`,
     [ids],
