@@ -139,9 +139,14 @@ node dist/scripts/migrate.js
 node dist/scripts/seed-customers.js
 
 echo "starting 2 workers and 2 APIs..."
+# The production start: the workflow bundle `npm run build` made (as docker-compose.yml's worker).
+# Bundling at start instead costs each worker tens of seconds of CPU, on every restart too.
+declare -A worker_log_from # each worker log's length before this start: the logs keep earlier runs
 for i in 1 2; do
+  worker_log_from[$i]=1
+  if [ -f "$data/logs/worker-$i.log" ]; then worker_log_from[$i]=$(( $(wc -l < "$data/logs/worker-$i.log") + 1 )); fi
   TEMPORAL_OIDC_CLIENT_ID=caseworks-worker TEMPORAL_OIDC_CLIENT_SECRET="$idp_secret" \
-    WORKER_METRICS_ADDRESS="127.0.0.1:$((port_base + 20 + i))" \
+    WORKER_METRICS_ADDRESS="127.0.0.1:$((port_base + 20 + i))" WORKFLOW_BUNDLE_PATH="$root/dist/workflow-bundle.js" \
     keep "worker-$i" node dist/src/worker/main.js
 done
 for i in 0 1; do
@@ -154,6 +159,9 @@ done
 keep balancer node dist/scripts/round-robin.js "$API_PORT" "127.0.0.1:${api_ports[0]}" "127.0.0.1:${api_ports[1]}"
 for p in "${api_ports[@]}"; do wait_for "the API on $p" 120 curl -fsS "http://127.0.0.1:$p/health/ready"; done
 wait_for "the balancer" 30 curl -fsS "http://127.0.0.1:$API_PORT/health/ready"
+# Ready means cases move: both workers poll their task queue (each logs "worker started" then).
+worker_started() { tail -n "+${worker_log_from[$1]}" "$data/logs/worker-$1.log" | grep -q '"worker started"'; }
+for i in 1 2; do wait_for "worker $i" 120 worker_started "$i"; done
 
 # --- the Web UI, behind sign-in ---
 TEMPORAL_AUTH_PROVIDER_URL="$OIDC_ISSUER_URL" TEMPORAL_AUTH_CLIENT_SECRET="$idp_secret" \

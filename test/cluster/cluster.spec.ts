@@ -69,6 +69,13 @@ describe('make cluster (the production topology)', () => {
     for (let i = 0; i < 6; i++) expect((await http('GET', '/health/ready')).status).toBe(200);
     const served = ['api-1', 'api-2'].map((name) => (cluster.log(name).match(/"url":"\/v1\/tickets/g) ?? []).length + (cluster.log(name).match(/"path":"\/v1\/tickets/g) ?? []).length);
     expect(served.every((n) => n > 0)).toBe(true);
+    // Both workers run the bundle `npm run build` made, as in production (bundling at start cost each
+    // worker tens of seconds of CPU after "ready": the first actions then ran out of their budget).
+    for (const name of ['worker-1', 'worker-2']) {
+      const started = cluster.log(name).split('\n').filter((line) => line.includes('"worker started"'));
+      expect(started.length).toBeGreaterThan(0);
+      for (const line of started) expect(line).toMatch(/"bundle":"[^"]*\/dist\/workflow-bundle\.js"/);
+    }
   });
 
   it('puts the Temporal UI behind sign-in: a read-only person may look, not act; an SRE may act; the codec decodes with their token', async () => {
