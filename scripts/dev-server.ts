@@ -39,17 +39,23 @@ export interface DevServerOptions {
 }
 
 /**
- * Two of the CLI's dev-server defaults cost every case a round trip it does not need here:
+ * Three of the server's defaults cost cases time they do not need to lose here:
  * - it re-reads the search-attribute metadata from SQLite on every use (so attributes created
  *   at run time show at once); ours are all registered by `--search-attribute` before the server
  *   answers, and every case upserts them on each transition;
  * - a task queue has four partitions (built for many pollers on many hosts); one worker process
- *   polling four partitions waits on forwarding between them.
+ *   polling four partitions waits on forwarding between them;
+ * - a workflow holds one query while a workflow task is in flight and refuses any other
+ *   (RESOURCE_EXHAUSTED, which the client retries with backoff): duplicates of a create racing the
+ *   case's first task, or two people opening one case, waited out QUERY_TIMEOUT_MS and read the
+ *   read model. Each held query is answered when the task completes.
+ * The same values are in deploy/temporal/dynamicconfig/caseworks.yaml (make cluster, compose).
  */
-const DEV_SERVER_TUNING = [
+export const DEV_SERVER_TUNING = [
   'system.forceSearchAttributesCacheRefreshOnRead=false',
   'matching.numTaskqueueReadPartitions=1',
   'matching.numTaskqueueWritePartitions=1',
+  'history.MaxBufferedQueryCount=16',
 ];
 
 export interface RunningDevServer {

@@ -30,10 +30,10 @@ interface CreateOperation {
 
 /** Every POST that creates a case with an idempotency key: the same rule for each. */
 describe('one idempotency rule for every create', () => {
-  // Duplicates racing a case's first workflow task are answered after QUERY_TIMEOUT_MS (the
-  // server holds their queries behind that task; measured ~2.2 s on a quiet machine), and a loaded
-  // CI machine adds seconds to that: the default 5 s budget then turned a duplicate into a 503.
-  // What this suite checks is the answers, not their latency (as ticket-concurrency.e2e).
+  // What this suite checks is the answers, not their latency (as ticket-concurrency.e2e): on a
+  // loaded CI machine the default 5 s budget once turned a duplicate racing the case's first
+  // workflow task into a 503 (its query then waited out QUERY_TIMEOUT_MS; the dev server now holds
+  // such queries instead, scripts/dev-server.ts).
   const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('idempotency-e2e'), REQUEST_BUDGET_MS: '60000' });
   const stack = useHttpStack(config);
   const keys: Partial<Record<Role, string>> = {};

@@ -1,4 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { crashRecovery } from '../../bench/harness/crash-recovery';
 import { loadConfig } from '../../src/config/load-config';
@@ -36,6 +38,14 @@ describe('make cluster (the production topology)', () => {
     await ds?.destroy();
     await cluster?.stop();
   }, 120_000);
+
+  it('runs on a dynamic config whose every key the server knows', () => {
+    // The server ignores an unknown key with a warning only: a misspelt tuning would silently do nothing.
+    const root = resolve(__dirname, '..', '..');
+    const out = execFileSync(resolve(root, '.tools/bin/temporal-server'), ['validate-dynamic-config', resolve(root, 'deploy/temporal/dynamicconfig/caseworks.yaml')], { encoding: 'utf8' });
+    expect(out).toContain('caseworks.yaml');
+    expect(out).not.toMatch(/warning|error/i);
+  });
 
   it('refuses Temporal callers without a token, and tokens without permission on the namespace', async () => {
     const anonymous = await Connection.connect({ address: cluster.temporalAddress });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
+import { DEV_SERVER_TUNING } from '../../scripts/dev-server';
 
 /**
  * One source of truth for the production topology: `make cluster` (scripts/cluster.sh) and
@@ -74,5 +75,17 @@ describe('the Temporal deployment files, shared by make cluster and docker-compo
       expect(idp).toContain(`'${client}'`);
     }
     expect(idp).toContain("'urn:temporal:cluster'");
+  });
+});
+
+describe('the dev server and the deployed server tuned alike', () => {
+  it('every dynamic-config value the dev server gets (make dev, tests, bench) is the deployed one', () => {
+    const deployed = parse(read(DYNAMIC_CONFIG)) as Record<string, { value: unknown }[]>;
+    const deployedValue = (key: string) => Object.entries(deployed).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1][0].value;
+    expect(DEV_SERVER_TUNING.length).toBeGreaterThan(0);
+    for (const setting of DEV_SERVER_TUNING) {
+      const [key, value] = setting.split('=');
+      expect([key, String(deployedValue(key))]).toEqual([key, value]);
+    }
   });
 });
