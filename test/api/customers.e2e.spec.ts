@@ -144,7 +144,12 @@ describe('the customer view over HTTP', () => {
         const [refundNow, disputeNow] = await Promise.all([http('GET', `/v1/refunds/${ids.refund}`, { key: keys.agent }), http('GET', `/v1/disputes/${ids.dispute}`, { key: keys.agent })]);
         const res = await view(customer, keys.agent);
         const status = (id: string) => (res.body.cases as Case[] | undefined)?.find((c) => c.id === id)?.status;
-        return status(ids.refund) === refundNow.body.state && status(ids.dispute) === disputeNow.body.status ? { res, refundNow, disputeNow } : undefined;
+        if (status(ids.refund) === refundNow.body.state && status(ids.dispute) === disputeNow.body.status) return { res, refundNow, disputeNow };
+        // What differed, for the timeout's message (this wait has timed out in CI, never here).
+        throw new Error(
+          `view ${res.status}: refund ${String(status(ids.refund))}, dispute ${String(status(ids.dispute))}; ` +
+            `live: refund ${refundNow.status} ${String(refundNow.body.state)}, dispute ${disputeNow.status} ${String(disputeNow.body.status)}`,
+        );
       },
       // Up to 45 s: on a loaded 2-core CI machine the billing workflows' records trailed their state by more than the default 20 s.
       { what: 'the billing cases’ status in the read model', timeoutMs: 45_000 },
