@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from '../../src/config/config.schema';
 import { CaseKeyCodec, CASE_SEALED_ENCODING } from '../../src/temporal/case-key-codec';
@@ -28,6 +28,11 @@ export interface HarvestOptions {
   outDir: string;
   /** Only these workflow types (all 13 when empty). */
   types?: readonly string[];
+  /**
+   * Keep the fixture's histories and add the new ones (each old one under its own payload key):
+   * a new patch's fixture must show both its paths, the old one only histories recorded before hold.
+   */
+  append?: boolean;
   log?: (line: string) => void;
 }
 
@@ -65,18 +70,20 @@ export async function harvestHistories(options: HarvestOptions): Promise<Record<
         log(`[record] ${type}: no replayable history on the server (run a spec that starts one)`);
         continue;
       }
+      const path = join(outDir, `${type}.json`);
+      const kept = options.append && existsSync(path) ? keptHistories(JSON.parse(readFileSync(path, 'utf8')) as SavedHistoryFile) : [];
       const file: SavedHistoryFile = {
         key: config.PAYLOAD_ENCRYPTION_KEY!,
-        histories: picked.flatMap((chain) =>
+        histories: kept.concat(picked.flatMap((chain) =>
           chain.runs.map((run) => ({
             workflowId: chain.workflowId,
             features: run.features,
             history: Buffer.from(temporal.api.history.v1.History.encode(run.history).finish()).toString('base64'),
           })),
-        ),
+        )),
       };
       const text = `${JSON.stringify(file, null, 1)}\n`;
-      writeFileSync(join(outDir, `${type}.json`), text);
+      writeFileSync(path, text);
       coverage[type] = [...covered].sort();
       log(`[record] ${type}: ${file.histories.length} histories from ${picked.length} workflow IDs, ${(text.length / 1024).toFixed(0)} KiB: ${coverage[type].join(', ')}`);
     }
@@ -84,6 +91,11 @@ export async function harvestHistories(options: HarvestOptions): Promise<Record<
     await connection.close();
   }
   return coverage;
+}
+
+/** A fixture's histories, each naming the key its payloads are under (the file's, unless its own). */
+function keptHistories(saved: SavedHistoryFile): SavedHistoryFile['histories'] {
+  return saved.histories.map((h) => ({ ...h, key: h.key ?? saved.key }));
 }
 
 /** Replay workers log each start and stop at INFO: warnings only (the specs may have installed it already). */

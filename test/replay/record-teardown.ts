@@ -7,7 +7,8 @@ import { harvestHistories } from './harvest';
 /**
  * The recorder's global teardown (record.jest.config.ts): after the specs ran their scenarios on
  * the dev server, and before it stops, writes test/replay/fixtures/<type>.json from its histories.
- * RECORD_TYPES=ticketWorkflow,incidentWorkflow limits it to those types.
+ * RECORD_TYPES=ticketWorkflow,incidentWorkflow limits it to those types; RECORD_APPEND=1 keeps the
+ * fixtures' histories and adds the new ones.
  */
 export default async function recordTeardown(): Promise<void> {
   try {
@@ -19,6 +20,7 @@ export default async function recordTeardown(): Promise<void> {
       bundlePath: process.env.CASEWORKS_TEST_WORKFLOW_BUNDLE!,
       outDir: resolve(__dirname, 'fixtures'),
       types,
+      append: process.env.RECORD_APPEND === '1',
     });
   } finally {
     await globalTeardown();

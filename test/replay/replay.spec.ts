@@ -41,7 +41,7 @@ describe('saved histories replay on the production workflow bundle', () => {
     const scheduled = tampered.events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
     expect(scheduled).toBeDefined();
     scheduled!.activityTaskScheduledEventAttributes!.activityType!.name = 'noSuchActivity';
-    await expect(saved.replay(tampered, workflowId)).rejects.toBeInstanceOf(DeterminismViolationError);
+    await expect(saved.replay(tampered, workflowId, history)).rejects.toBeInstanceOf(DeterminismViolationError);
     // The untouched history replays: the failure is the tampering's, not the fixture's.
     await saved.replay(history, workflowId);
   });

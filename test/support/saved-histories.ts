@@ -17,8 +17,11 @@ export interface SavedHistory {
 
 export interface SavedHistories {
   histories: SavedHistory[];
-  /** Replays one history on the bundle; throws on a nondeterminism error. */
-  replay(history: History, workflowId: string): Promise<void>;
+  /**
+   * Replays one history on the bundle; throws on a nondeterminism error. `keyOf`: the fixture's
+   * history whose payload key it has (for a changed copy of one).
+   */
+  replay(history: History, workflowId: string, keyOf?: History): Promise<void>;
   /** Replays them all on one replay worker; throws the first failure, naming its workflow. */
   replayAll(histories?: readonly { workflowId: string; history: History }[]): Promise<void>;
 }
@@ -42,7 +45,7 @@ export function savedHistories(file: string, options: { bundlePath?: string } = 
   const keyFor = (history: History) => keyOf.get(history) ?? saved.key;
   return {
     histories,
-    replay: (history, workflowId) => Worker.runReplayHistory(replayOptions(keyFor(history)), history, workflowId),
+    replay: (history, workflowId, keyOf = history) => Worker.runReplayHistory(replayOptions(keyFor(keyOf)), history, workflowId),
     async replayAll(some = histories) {
       // One replay worker per payload key (a fixture may join recordings made under different keys).
       for (const key of new Set(some.map((h) => keyFor(h.history)))) {

@@ -97,6 +97,26 @@ describe('ticketWorkflow on the real dev server', () => {
     await handle.terminate('test done');
   });
 
+  it('records the opening and the clocks\' steps locally: a breach, its record and its first escalation step take one workflow task', async () => {
+    const input = ticketInput({ priority: 'P2' }, { firstResponse: 2_000, resolution: 60_000 });
+    const handle = await start(input);
+    await waitFor(async () => (await types(input.ticketId)).filter((t) => t === 'escalated').length === 3, { what: 'three escalation steps' });
+    await handle.terminate('test done');
+    const events = (await handle.fetchHistory()).events ?? [];
+    const byTask = (e: (typeof events)[number]) => Number(e.markerRecordedEventAttributes?.workflowTaskCompletedEventId ?? e.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId);
+    const records = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    const sends = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendNotification');
+    // Nobody acted on the ticket: every record is the system's, none an activity task.
+    expect(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordTicketTransition')).toHaveLength(0);
+    // opened, sla_at_risk, sla_breached, three times escalated (the read model's order).
+    expect(records).toHaveLength(6);
+    expect(sends).toHaveLength(4);
+    const [, atRisk, breached, stepZero] = records;
+    // The warning's record and send in one task; the breach's record, step 0's send and its record in the next.
+    expect(byTask(sends[0])).toBe(byTask(atRisk));
+    expect([byTask(breached), byTask(stepZero)]).toEqual([byTask(sends[1]), byTask(sends[1])]);
+  });
+
   it('stops the first-response clock on an agent reply: met, timer cancelled, no breach, no escalation', async () => {
     const input = ticketInput({ priority: 'P2' }, { firstResponse: 60_000, resolution: 120_000 });
     const handle = await start(input);

@@ -38,10 +38,11 @@ export interface CaseRecorderOptions<V> {
   view(): V;
   /** Search attributes and the UI's current details, after each change. */
   publish(): void;
-  /** Writes the snapshot (as of `version`) and the events, in one activity (the read model keeps the highest version). */
-  write(view: V, events: CaseEvent[], version: number): Promise<unknown>;
-  /** `write` runs a local activity (its failure arrives unwrapped). */
-  local?: boolean;
+  /**
+   * Writes the snapshot (as of `version`) and the events, in one activity (the read model keeps
+   * the highest version). `local`: the caller asked for a local activity (RecordOptions).
+   */
+  write(view: V, events: CaseEvent[], version: number, local: boolean): Promise<unknown>;
   /**
    * Every record waits a turn (for the opening, even once written) before it publishes and
    * writes, as the ticket's own recorder did: the ticket's saved histories hold their commands in
@@ -50,6 +51,18 @@ export interface CaseRecorderOptions<V> {
    */
   alwaysAwaitOpening?: boolean;
   carried?: RecorderCarried | null;
+}
+
+/**
+ * How one record is written. `local`: as a local activity, inside the workflow task that made the
+ * change: no task queue round trip, no activity events, no extra workflow task. Only for a change
+ * that happens whatever the task's fate (a timer's step, a new case's opening), never for an
+ * update's: a local activity runs before the server accepted the update, and a dropped
+ * (speculative) task would leave a record of a change that never happened (issue 20). Its failure
+ * arrives unwrapped (CaseAttention.record).
+ */
+export interface RecordOptions {
+  local?: boolean;
 }
 
 /** The attributes every case carries from its first moment (they travel with continue-as-new). */
@@ -103,7 +116,7 @@ export class CaseRecorder<V> {
    * A new case's first record (number OPENING_SEQ, keyed `<caseId>:<type>`), or, on a later run,
    * the records the previous run queued. Records of handlers wait until this is done.
    */
-  async start(opening: { type: string; actor: string; occurredAt: number; data: Record<string, unknown> } | null): Promise<void> {
+  async start(opening: { type: string; actor: string; occurredAt: number; data: Record<string, unknown> } | null, { local = false }: RecordOptions = {}): Promise<void> {
     if (opening === null) await this.flushQueued();
     else {
       const event: CaseEvent = {
@@ -116,7 +129,7 @@ export class CaseRecorder<V> {
       };
       this.recentActions = withRecent(this.recentActions, { at: opening.occurredAt, actor: opening.actor, what: opening.type.replace(/_/g, ' ') });
       const view = this.o.view();
-      await this.o.attention.record(opening.type, () => this.o.write(view, [event], OPENING_SEQ), { local: this.o.local });
+      await this.o.attention.record(opening.type, () => this.o.write(view, [event], OPENING_SEQ, local), { local });
     }
     this.opened = true;
   }
@@ -126,7 +139,7 @@ export class CaseRecorder<V> {
    * await). `eventKey` names a timer's step (`<caseId>:<metric>:c1:breached`); an update's event is
    * keyed by the update's ID whatever is passed, so the same update never writes twice.
    */
-  async record(type: string, actor: string, data: Record<string, unknown>, eventKey?: string): Promise<V> {
+  async record(type: string, actor: string, data: Record<string, unknown>, eventKey?: string, { local = false }: RecordOptions = {}): Promise<V> {
     const now = Date.now();
     this.o.wakeup.poke();
     const seq = ++this.seqNo;
@@ -142,7 +155,7 @@ export class CaseRecorder<V> {
     if (!this.opened || this.o.alwaysAwaitOpening) await condition(() => this.opened);
     this.o.publish();
     const view = this.o.view();
-    const recorded = await this.o.attention.record(type, () => this.o.write(view, [event], seq), { local: this.o.local });
+    const recorded = await this.o.attention.record(type, () => this.o.write(view, [event], seq, local), { local });
     // Flagged by this very record: the caller sees the flag at once.
     return recorded ? view : this.o.view();
   }
@@ -159,7 +172,7 @@ export class CaseRecorder<V> {
     const events = this.queued;
     if (events.length === 0) return;
     const view = this.o.view();
-    await this.o.attention.record(events[0].type, () => this.o.write(view, events, this.seqNo), { local: this.o.local });
+    await this.o.attention.record(events[0].type, () => this.o.write(view, events, this.seqNo, false));
     this.queued = [];
   }
 }

@@ -6,13 +6,15 @@ import type { Notification } from '../../integrations/notify/notification';
 import { iso } from '../sla-clock-view';
 import { recordSlaCredit, sendNotification } from './activity-proxies';
 import { escalationAttachments } from './playback';
+import { systemRecord } from './records';
 import type { TicketCase } from './ticket.workflow';
 
 /**
  * Acts on everything the ticket's schedule (src/domain/ticket/schedule.ts) has due at `now`, in
  * this order: at-risk warnings, deferred warnings whose coverage window opened, breaches (each
  * scheduling its escalation chain and credit), escalation steps, auto-close. Each item leaves the
- * schedule once acted on.
+ * schedule once acted on. Their records are the clocks' own (systemRecord: a local activity in
+ * the same workflow task), so a breach, its record and its first escalation step cost one task.
  */
 export async function fireDue(t: TicketCase, now: number): Promise<void> {
   const s = t.state;
@@ -61,12 +63,12 @@ export async function fireDue(t: TicketCase, now: number): Promise<void> {
         summary: `${e.metric} SLA breached on ${s.priority} ticket; escalation step ${e.step + 1}: ${e.level}`,
         ...escalationAttachments(t),
       }),
-      t.commit('escalated', 'system', { metric: e.metric, cycle: e.cycle, step: e.step, level: e.level }, key),
+      t.commit('escalated', 'system', { metric: e.metric, cycle: e.cycle, step: e.step, level: e.level }, key, systemRecord()),
     ]);
   }
   if (s.status === 'resolved' && s.resolvedAt !== null && now >= s.resolvedAt + s.policy.autoCloseAfterMs) {
     s.close(now);
-    await t.commit('closed', 'system', { automatic: true }, `${t.input.ticketId}:auto-closed:c${s.resolutionCycle}`);
+    await t.commit('closed', 'system', { automatic: true }, `${t.input.ticketId}:auto-closed:c${s.resolutionCycle}`, systemRecord());
   }
 }
 
@@ -111,6 +113,7 @@ function warnAtRisk(t: TicketCase, c: SlaClock, late: boolean, now: number): Pro
     'system',
     { metric: c.metric, cycle: c.cycle, deadlineAt: iso(c.deadlineAt), notifyAt: iso(sendAt), ...(late ? { late: true, dueAt: iso(c.atRiskAt) } : {}) },
     stepKey(t, c, 'at-risk'),
+    systemRecord(),
   );
   if (sendAt > now) {
     // The warning is on the record now; the person hears of it when the coverage window opens.
@@ -133,6 +136,7 @@ async function breach(t: TicketCase, c: SlaClock, now: number): Promise<void> {
     'system',
     { metric: c.metric, cycle: c.cycle, deadlineAt: iso(c.deadlineAt), priority: s.priority, targetSeconds: c.targetMs / 1000 },
     stepKey(t, c, 'breached'),
+    systemRecord(),
   );
   const credit = slaCreditFor(s.policy, s.priority, c.metric);
   const credits = s.policy.credits;

@@ -1,11 +1,11 @@
-import { deprecatePatch } from '@temporalio/workflow';
+import { deprecatePatch, patched } from '@temporalio/workflow';
 import type { TicketStatus } from '../../domain/ticket';
 import type { Wakeup } from '../common/agenda';
-import { CaseEvent, CaseRecorder, RecorderCarried } from '../common/case-recorder';
+import { CaseEvent, CaseRecorder, RecordOptions, RecorderCarried } from '../common/case-recorder';
 import type { CaseAttention } from '../common/needs-attention';
 import type { RetriedUpdates } from '../common/retried-updates';
 import type { RunBudget } from '../common/run-budget';
-import { recordTicketTransition } from './activity-proxies';
+import { recordTicketTransition, recordTicketTransitionLocally } from './activity-proxies';
 import type { TicketInput, TicketView } from './messages';
 import type { TicketState } from './state';
 import { publishTicket } from './view';
@@ -18,6 +18,18 @@ import { publishTicket } from './view';
  */
 function retiredRecorderPatch(): void {
   deprecatePatch('ticket-record-as-task');
+}
+
+/** Issue 17: the opening and the clocks' steps are recorded by a local activity (activity-proxies.ts). */
+const SYSTEM_RECORDS_LOCAL_PATCH = 'ticket-system-records-local';
+
+/**
+ * How a change that no update caused is recorded: locally, except in histories recorded before
+ * the patch, which replay their regular activities. Asked where such a record is made, so the
+ * marker sits at the first one.
+ */
+export function systemRecord(): RecordOptions {
+  return { local: patched(SYSTEM_RECORDS_LOCAL_PATCH) };
 }
 
 /**
@@ -39,7 +51,7 @@ export class TicketRecords {
       caseId: input.ticketId,
       ...deps,
       publish: () => publishTicket(input, state, this.recorder.recent),
-      write: (view, events) => this.write(view, events),
+      write: (view, events, _version, local) => this.write(view, events, local),
       // Histories recorded before the case core replay only with the ticket's old command order.
       alwaysAwaitOpening: true,
       carried: input.carried ? { seq: input.carried.seq, unrecorded: input.carried.unrecorded, recent: input.carried.recent } : null,
@@ -65,6 +77,8 @@ export class TicketRecords {
     retiredRecorderPatch();
     this.transitionSinceLastRecord();
     const { input, state } = this;
+    // A new run's first task is never speculative: the start is on the server before it.
+    const options = systemRecord();
     return this.recorder.start({
       type: 'opened',
       actor: input.openedBy,
@@ -78,17 +92,18 @@ export class TicketRecords {
         // How the plan was established, and what the request claimed when the CRM corrected it.
         ...(input.entitlement ? { entitlement: input.entitlement.status, claimedPlan: input.entitlement.claimedPlan } : {}),
       },
-    });
+    }, options);
   }
 
   /**
    * Publishes the change just applied and records it (snapshot + keyed event). Called
    * synchronously after the change, so numbers follow the order changes were applied in and the
-   * status/assignee read before is what the change started from.
+   * status/assignee read before is what the change started from. `options`: systemRecord() for a
+   * change no update caused.
    */
-  commit(type: string, actor: string, data: Record<string, unknown>, eventKey?: string): Promise<TicketView> {
+  commit(type: string, actor: string, data: Record<string, unknown>, eventKey?: string, options?: RecordOptions): Promise<TicketView> {
     retiredRecorderPatch();
-    return this.recorder.record(type, actor, { ...data, ...this.transitionSinceLastRecord() }, eventKey);
+    return this.recorder.record(type, actor, { ...data, ...this.transitionSinceLastRecord() }, eventKey, options);
   }
 
   /**
@@ -96,11 +111,12 @@ export class TicketRecords {
    * from a draining run is written in order, each write versioned by its own event's number. One
    * event's write is the activity's own promise (no extra turn: saved histories order by it).
    */
-  private write(view: TicketView, events: CaseEvent[]): Promise<unknown> {
+  private write(view: TicketView, events: CaseEvent[], local: boolean): Promise<unknown> {
     const { requestHash } = this.input;
-    if (events.length === 1) return recordTicketTransition({ view, requestHash, version: events[0].seq }, events[0]);
+    const record = local ? recordTicketTransitionLocally : recordTicketTransition;
+    if (events.length === 1) return record({ view, requestHash, version: events[0].seq }, events[0]);
     return (async () => {
-      for (const event of events) await recordTicketTransition({ view, requestHash, version: event.seq }, event);
+      for (const event of events) await record({ view, requestHash, version: event.seq }, event);
     })();
   }
 

@@ -3,7 +3,7 @@ import { allHandlersFinished, condition, continueAsNew, deprecatePatch, setHandl
 import { applyTicketAction, checkTicketAction, isFirstContactResolution, TicketAction } from '../../domain/ticket';
 import { fulfilSlaClock, isSettled } from '../../domain/sla/clock';
 import { earliest, runAgenda, Wakeup } from '../common/agenda';
-import { publishCaseKind } from '../common/case-recorder';
+import { publishCaseKind, RecordOptions } from '../common/case-recorder';
 import { CaseAttention } from '../common/needs-attention';
 import { asRefusal } from '../common/refusals';
 import { RetriedUpdates } from '../common/retried-updates';
@@ -69,8 +69,8 @@ export class TicketCase {
     return ticketView(this.input, this.state, this.attention, now);
   }
 
-  commit(type: string, actor: string, data: Record<string, unknown>, eventKey?: string): Promise<TicketView> {
-    return this.records.commit(type, actor, data, eventKey);
+  commit(type: string, actor: string, data: Record<string, unknown>, eventKey?: string, options?: RecordOptions): Promise<TicketView> {
+    return this.records.commit(type, actor, data, eventKey, options);
   }
 
   registerHandlers(): void {
