@@ -145,7 +145,9 @@ describe('the customer view over HTTP', () => {
         const res = await view(customer, keys.agent);
         const status = (id: string) => (res.body.cases as Case[] | undefined)?.find((c) => c.id === id)?.status;
         if (status(ids.refund) === refundNow.body.state && status(ids.dispute) === disputeNow.body.status) return { res, refundNow, disputeNow };
-        // What differed, for the timeout's message (this wait has timed out in CI, never here).
+        // What differed, for the timeout's message. It timed out in CI three times: the dispute
+        // staged its evidence (live evidence_staged) without recording it, so the view kept
+        // needs_response; the stage is recorded now (disputes.e2e checks the read model follows).
         throw new Error(
           `view ${res.status}: refund ${String(status(ids.refund))}, dispute ${String(status(ids.dispute))}; ` +
             `live: refund ${refundNow.status} ${String(refundNow.body.state)}, dispute ${disputeNow.status} ${String(disputeNow.body.status)}`,

@@ -45,6 +45,12 @@ describe('chargebacks over HTTP', () => {
     expect(staged.paymentIntentId).toMatch(/^pi_/);
     expect(staged.missingEvidence).toEqual(['access_log', 'cancellation_policy', 'customer_communication']);
     expect(Date.parse(staged.internalDeadline)).toBe(Date.parse(staged.dueBy) - H48);
+    // The read model follows the move on its own (no later action needed): its state and the event.
+    await waitFor(async () => {
+      const [row]: { state: string }[] = await stack.ds.query(`SELECT state FROM billing_cases WHERE id = $1`, [caseId]);
+      const events: { type: string }[] = await stack.ds.query(`SELECT type FROM billing_case_events WHERE case_id = $1`, [caseId]);
+      return row?.state === 'evidence_staged' && events.some((e) => e.type === 'evidence_staged');
+    }, { what: 'the read model at evidence_staged' });
 
     for (const [item, value] of [
       ['access_log', 'https://files.example/access-log.csv'],

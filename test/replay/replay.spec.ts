@@ -32,7 +32,9 @@ describe('saved histories replay on the production workflow bundle', () => {
     const traced = tracedBundleOf(bundlePath);
     expect(existsSync(traced)).toBe(true);
     for (const type of REPLAYED_WORKFLOW_TYPES) await savedHistories(`${type}.json`, { bundlePath: traced }).replayAll();
-  });
+    // 5–8 s alone; late in make test's single process each replay worker of the traced bundle took
+    // 1–15 s (one run: 61 s in all, over jest's 60 s default). Correctness, not speed, is tested here.
+  }, 240_000);
 
   it('fails on a history whose commands the code does not make (an activity renamed in one event)', async () => {
     const saved = fixture('ticketWorkflow');

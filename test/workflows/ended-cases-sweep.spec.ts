@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ensureSchedule, endedCasesSchedule } from '../../src/worker/schedules';
 import { incidentWorkflow, preservationWorkflow, ticketWorkflow } from '../../src/workflows';
 import { noteIncidentUpdate } from '../../src/workflows/incident/messages';
+import { Priority } from '../../src/workflows/search-attributes';
 import type { EndedCasesSweepResult } from '../../src/workflows/ops/ended-cases-sweep.workflow';
 import type { PreservationInput } from '../../src/workflows/takedown/preservation-messages';
 import { startNotifyWebhookFake } from '../fakes/notify-webhook';
@@ -48,7 +49,9 @@ describe('ended cases sweep', () => {
     // A ticket terminated as the server terminates one whose history outgrew its limits.
     const ticket = ticketInput();
     const ticketHandle = await stack.client.workflow.start(ticketWorkflow, { workflowId: ticket.ticketId, taskQueue, args: [ticket] });
-    await waitFor(async () => (await stack.ds.query(`SELECT 1 FROM tickets WHERE id = $1`, [ticket.ticketId])).length > 0, { what: 'the ticket recorded' });
+    // Its first workflow task completed: the brand and priority it publishes are on the run (the
+    // opening's row is written inside that task, so the row alone does not say so).
+    await waitFor(async () => (await ticketHandle.describe()).typedSearchAttributes.get(Priority) === 'P2', { what: 'the ticket\'s first task completed' });
     await ticketHandle.terminate(REASON);
 
     // A ticket whose execution timeout passed.

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, deprecatePatch, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, deprecatePatch, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import {
   checkDisputeAction,
@@ -348,7 +348,12 @@ class DisputeCase {
     if (fingerprint !== this.stagedFingerprint) {
       await stageDisputeEvidence({ disputeId: this.input.disputeId, evidence: this.evidence });
       this.stagedFingerprint = fingerprint;
-      if (this.status === 'needs_response') this.move('stage_evidence');
+      if (this.status === 'needs_response') {
+        this.move('stage_evidence');
+        // Recorded, so the read model (its state column, the customer view, the API's fallback)
+        // follows the move; before the patch it waited for the case's next record. Item names only.
+        if (patched('dispute-record-evidence-staged')) await this.record('evidence_staged', 'system', { staged: Object.keys(this.evidence).sort() }, `${this.input.caseId}:evidence-staged`);
+      }
     }
     if (missingEvidence(this.evidence).length === 0) await this.submit('checklist_complete', []);
   }
