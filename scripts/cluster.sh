@@ -30,6 +30,8 @@ api_ports=("${API_PORT_1:-3010}" "${API_PORT_2:-3011}")
 export IDP_PORT="${IDP_PORT:-3001}"
 export FRONTEND_GRPC_PORT="${FRONTEND_GRPC_PORT:-7233}"
 export TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+# The APIs over HTTPS (the same round robin, TLS ended in front of them), for the UI's codec calls.
+export API_TLS_PORT="${API_TLS_PORT:-3443}"
 # Internal ports: base+0…+39, below 32768 (Temporal keeps membership ports in a smallint column).
 port_base="${TEMPORAL_PORT_BASE:-17000}"
 history_ports=("$((port_base + 4))" "$((port_base + 14))")
@@ -56,7 +58,7 @@ if [ -z "${PAYLOAD_ENCRYPTION_KEY:-}" ]; then
   export PAYLOAD_ENCRYPTION_KEY="$(cat "$data/payload.key")"
 fi
 
-for port in "$API_PORT" "${api_ports[@]}" "$IDP_PORT" "$FRONTEND_GRPC_PORT" "$TEMPORAL_UI_PORT" "${history_ports[@]}" "$MATCHING_GRPC_PORT" "$WORKER_GRPC_PORT" "$INTERNAL_FRONTEND_GRPC_PORT"; do
+for port in "$API_PORT" "$API_TLS_PORT" "${api_ports[@]}" "$IDP_PORT" "$FRONTEND_GRPC_PORT" "$TEMPORAL_UI_PORT" "${history_ports[@]}" "$MATCHING_GRPC_PORT" "$WORKER_GRPC_PORT" "$INTERNAL_FRONTEND_GRPC_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "port $port is already in use (make dev or another make cluster?). Set API_PORT / IDP_PORT / FRONTEND_GRPC_PORT / TEMPORAL_UI_PORT / TEMPORAL_PORT_BASE." >&2; exit 1
   fi
@@ -157,8 +159,23 @@ for i in 0 1; do
     keep "api-$((i + 1))" node dist/src/api/main.js
 done
 keep balancer node dist/scripts/round-robin.js "$API_PORT" "127.0.0.1:${api_ports[0]}" "127.0.0.1:${api_ports[1]}"
+# The Temporal UI hands a person's access token only to an https:// codec endpoint (passAccessToken);
+# over http it never calls it and shows "Codec Server could not connect". So the APIs also answer
+# over HTTPS, with a certificate for 127.0.0.1 and localhost made once for this data folder
+# (self-signed: a browser asks to trust it once; see the README).
+tls="$data/tls"
+if [ ! -s "$tls/cert.pem" ] || [ ! -s "$tls/key.pem" ]; then
+  command -v openssl >/dev/null || { echo "make cluster needs openssl to make its local HTTPS certificate" >&2; exit 1; }
+  mkdir -p "$tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=Caseworks make cluster" \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$tls/key.pem" -out "$tls/cert.pem" 2>>"$data/logs/tls.log" \
+    || { echo "could not make the HTTPS certificate; see $data/logs/tls.log" >&2; exit 1; }
+  chmod 600 "$tls/key.pem"
+fi
+keep balancer-tls node dist/scripts/round-robin.js --tls-cert "$tls/cert.pem" --tls-key "$tls/key.pem" "$API_TLS_PORT" "127.0.0.1:${api_ports[0]}" "127.0.0.1:${api_ports[1]}"
 for p in "${api_ports[@]}"; do wait_for "the API on $p" 120 curl -fsS "http://127.0.0.1:$p/health/ready"; done
 wait_for "the balancer" 30 curl -fsS "http://127.0.0.1:$API_PORT/health/ready"
+wait_for "the HTTPS balancer" 30 curl -fsS --cacert "$tls/cert.pem" "https://127.0.0.1:$API_TLS_PORT/health/ready"
 # Ready means cases move: both workers poll their task queue (each logs "worker started" then).
 worker_started() { tail -n "+${worker_log_from[$1]}" "$data/logs/worker-$1.log" | grep -q '"worker started"'; }
 for i in 1 2; do wait_for "worker $i" 120 worker_started "$i"; done
@@ -166,7 +183,7 @@ for i in 1 2; do wait_for "worker $i" 120 worker_started "$i"; done
 # --- the Web UI, behind sign-in ---
 TEMPORAL_AUTH_PROVIDER_URL="$OIDC_ISSUER_URL" TEMPORAL_AUTH_CLIENT_SECRET="$idp_secret" \
   TEMPORAL_AUTH_CALLBACK_URL="http://127.0.0.1:$TEMPORAL_UI_PORT/auth/sso/callback" \
-  TEMPORAL_UI_PUBLIC_URL="http://127.0.0.1:$TEMPORAL_UI_PORT" TEMPORAL_CODEC_ENDPOINT="http://127.0.0.1:$API_PORT/codec" \
+  TEMPORAL_UI_PUBLIC_URL="http://127.0.0.1:$TEMPORAL_UI_PORT" TEMPORAL_CODEC_ENDPOINT="https://127.0.0.1:$API_TLS_PORT/codec" \
   keep temporal-ui "$bin/temporal-ui-server" --root "$root" --config deploy/temporal-ui --env caseworks start
 wait_for "the Temporal UI" 60 curl -fsS "http://127.0.0.1:$TEMPORAL_UI_PORT/api/v1/settings"
 
@@ -174,6 +191,8 @@ cat <<MSG
 
   Caseworks cluster is running (production topology)
     API          http://127.0.0.1:$API_PORT   (round robin over :${api_ports[0]} and :${api_ports[1]})
+                 https://127.0.0.1:$API_TLS_PORT  (the same, for the UI's codec calls; certificate $tls/cert.pem:
+                 open https://127.0.0.1:$API_TLS_PORT/health once in your browser and trust it, or the UI shows payloads encoded)
     Temporal UI  http://127.0.0.1:$TEMPORAL_UI_PORT   (sign in: sam-sre may act, ann-agent may only look; any password)
     Temporal     $TEMPORAL_ADDRESS (JWT required; $NUM_HISTORY_SHARDS shards over 2 history processes)
     IdP          $OIDC_ISSUER_URL

@@ -88,8 +88,17 @@ const temporalUiCallbacks = (process.env.TEMPORAL_UI_CALLBACK_URLS ?? 'http://12
   .map((u) => u.trim())
   .filter(Boolean);
 
+/**
+ * Everyone who signs in to the UI also reads at the cluster's level (`temporal-system:read`, which
+ * the default claim mapper makes the system role): the UI's first calls, ListNamespaces and
+ * GetClusterInfo, are cluster-scoped in the default authorizer (server 1.29.1,
+ * common/api/metadata.go), and a 403 on either sends the person back to the login page. It adds
+ * reading, never acting: writes stay per namespace.
+ */
+const TEMPORAL_UI_BASELINE = ['temporal-system:read'];
+
 function temporalPermissions(roles) {
-  return [...new Set(roles.flatMap((role) => TEMPORAL_PERMISSIONS_BY_ROLE[role] ?? ['default:read']))];
+  return [...new Set([...TEMPORAL_UI_BASELINE, ...roles.flatMap((role) => TEMPORAL_PERMISSIONS_BY_ROLE[role] ?? ['default:read'])])];
 }
 
 // A signing key made at start (oidc-provider's quick-start key is public): tokens die with the process.

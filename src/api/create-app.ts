@@ -30,10 +30,12 @@ export async function createApiApp(config: AppConfig, options: { logDestination?
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalPipes(new CardDataPipe()); // after validation: card numbers redacted or refused per field
   // Browsers call only the codec endpoint cross-origin: the Temporal UI decoding payloads.
+  // With passAccessToken the UI also sends the person's ID token as `Authorization-Extras`; the
+  // codec reads only `Authorization`, but a preflight that refuses the header fails every call.
   app.enableCors({
     origin: config.CODEC_CORS_ORIGINS,
     methods: ['POST', 'OPTIONS'],
-    allowedHeaders: ['content-type', 'x-namespace', 'authorization'],
+    allowedHeaders: ['content-type', 'x-namespace', 'authorization', 'authorization-extras'],
     credentials: true,
   });
   (app.getHttpAdapter().getInstance() as { disable(name: string): void }).disable('x-powered-by');

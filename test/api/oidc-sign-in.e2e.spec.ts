@@ -102,6 +102,16 @@ describe('OIDC access tokens and sign-in', () => {
     expect(setCookie).toMatch(/SameSite=Lax/i);
     expect(setCookie).toMatch(/Path=\/codec/i);
 
+    // The browser's preflight for the headers the UI sends (2.42.1; Authorization-Extras: the
+    // person's ID token, with passAccessToken): one the API refused failed every decode in Chromium.
+    const preflight = await fetch(`${api.baseUrl}/codec/decode`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://127.0.0.1:8233', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,authorization-extras,content-type,x-namespace' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8233');
+    expect(preflight.headers.get('access-control-allow-headers')?.split(',')).toEqual(expect.arrayContaining(['authorization', 'authorization-extras', 'content-type', 'x-namespace']));
+
     // The browser (the Temporal UI's page on :8233, "include cross-origin credentials") sends the cookie.
     const sealed = await sealedTakedown(await idp.clientToken('script-sre'));
     const decodeUrl = `${api.baseUrl}/codec/decode`;

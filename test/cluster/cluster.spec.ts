@@ -12,6 +12,7 @@ import { httpClient } from '../support/http';
 import { CookieJar, signInAt } from '../support/oidc';
 import { trustedTestSigner } from '../support/trusted-signer';
 import { waitFor } from '../support/wait-for';
+import { chromiumTrusting, signInToUi, terminateInUi } from './ui-browser';
 
 /**
  * `make cluster` from the outside: the production topology (Temporal server 1.29.1 on PostgreSQL
@@ -101,15 +102,17 @@ describe('make cluster (the production topology)', () => {
       });
 
     const reader = await uiSignIn(cluster, 'ann-agent');
-    expect(reader.claims.permissions).toEqual(['default:read']);
+    expect(reader.claims.permissions).toEqual(['temporal-system:read', 'default:read']);
     const list = await fetch(`${cluster.uiUrl}/api/v1/namespaces/default/workflows`, { headers: { authorization: `Bearer ${reader.token}` } });
     expect(list.status).toBe(200);
     expect(((await list.json()) as { executions: unknown[] }).executions.length).toBeGreaterThan(0);
+    // The UI's first calls are cluster-scoped (a 403 on either sends the person back to its login page).
+    for (const call of ['namespaces', 'cluster-info']) expect((await fetch(`${cluster.uiUrl}/api/v1/${call}`, { headers: { authorization: `Bearer ${reader.token}` } })).status).toBe(200);
     const refused = await signal(reader.token);
     expect(refused.status).toBe(403);
 
     const sre = await uiSignIn(cluster, 'sam-sre');
-    expect(sre.claims.permissions).toEqual(['default:write']);
+    expect(sre.claims.permissions).toEqual(['temporal-system:read', 'default:write']);
     expect((await signal(sre.token)).status).toBe(200);
 
     // The UI hands the codec endpoint the person's token for the cluster (passAccessToken).
@@ -129,6 +132,47 @@ describe('make cluster (the production topology)', () => {
     expect(Buffer.from(body.payloads[0].metadata.encoding, 'base64').toString()).toBe('json/plain');
     // Elsewhere in the API the cluster's token is not a Caseworks token (its audience is the cluster's).
     expect((await fetch(`${cluster.apiUrl}/v1/tickets`, { headers: { authorization: `Bearer ${reader.token}` } })).status).toBe(401);
+  });
+
+  it('in Chromium: the UI asks to sign in; a read-only person lists and reads cases, decoded with their token, and cannot terminate; an SRE can', async () => {
+    const subject = `Cluster browser ${Date.now()}`;
+    const caseId = (await openTicket(httpClient(cluster.apiUrl), await createKey(ds, 'agent', 'cluster-browser'), 'browser', subject)).id as string;
+    const status = async () => (await temporal.workflow.getHandle(caseId).describe()).status.name;
+    const browser = await chromiumTrusting(cluster.tlsCertPath);
+    try {
+      // Nobody signed in: the UI's own login page, no cases.
+      const anonymous = await (await browser.newContext()).newPage();
+      await anonymous.goto(`${cluster.uiUrl}/namespaces/default/workflows`);
+      await anonymous.getByRole('button', { name: 'Continue to SSO' }).waitFor();
+      expect(new URL(anonymous.url()).pathname).toBe('/login');
+      await expect(anonymous.getByRole('link', { name: caseId }).count()).resolves.toBe(0);
+
+      // A read-only person (ann-agent: default:read) reaches the list and the case. Before the IdP gave
+      // people cluster-level read, the UI's ListNamespaces got a 403 and sent everyone back to /login.
+      const reader = await signInToUi(browser, cluster.uiUrl, 'ann-agent');
+      const decodes: { authorization?: string; status?: number }[] = [];
+      reader.on('response', (res) => {
+        if (res.url() === `${cluster.apiTlsUrl}/codec/decode`) decodes.push({ authorization: res.request().headers().authorization, status: res.status() });
+      });
+      await reader.getByRole('link', { name: caseId }).click();
+      // The input decoded in the browser: the UI called the HTTPS codec endpoint with the person's token.
+      await waitFor(async () => (await reader.locator('body').innerText()).includes(subject), { what: 'the decoded input on the page' });
+      expect(decodes.length).toBeGreaterThan(0);
+      expect(decodes.every((d) => d.status === 200 && /^Bearer ey/.test(d.authorization ?? ''))).toBe(true);
+      await expect(reader.getByText('Codec Server could not connect').count()).resolves.toBe(0);
+      // Acting is refused by the server, and the UI says so; the case runs on.
+      const refused = await terminateInUi(reader, 'a reader tries');
+      await refused.getByRole('alert').filter({ hasText: 'Request unauthorized.' }).waitFor();
+      expect(await status()).toBe('RUNNING');
+
+      // An SRE (default:write) may act: the same dialog terminates the case.
+      const sre = await signInToUi(browser, cluster.uiUrl, 'sam-sre');
+      await sre.getByRole('link', { name: caseId }).click();
+      await terminateInUi(sre, 'an SRE acts');
+      await waitFor(async () => (await status()) === 'TERMINATED', { what: 'the case terminated from the UI' });
+    } finally {
+      await browser.close();
+    }
   });
 
   it('kill -9 of one worker and one history process mid-flight: every case reaches its end, each effect once', async () => {
@@ -176,7 +220,7 @@ describe('make cluster (the production topology)', () => {
  * Opens a ticket as an API client should: a 503 (Temporal busy or a process restarting) is
  * retried with the same Idempotency-Key, which can never open a second ticket.
  */
-async function openTicket(http: ReturnType<typeof httpClient>, key: string, label: string): Promise<any> {
+async function openTicket(http: ReturnType<typeof httpClient>, key: string, label: string, subject = `Cluster ${label}`): Promise<any> {
   const idempotencyKey = `cluster-${label}-${Date.now()}`;
   let last: { status: number; body: unknown } | undefined;
   await waitFor(
@@ -184,7 +228,7 @@ async function openTicket(http: ReturnType<typeof httpClient>, key: string, labe
       last = await http('POST', '/v1/tickets', {
         key,
         headers: { 'idempotency-key': idempotencyKey },
-        body: { brand: 'uoozee', channel: 'email', priority: 'P2', subject: `Cluster ${label}`, description: 'opened through the balancer', customerRef: 'cust_4711' },
+        body: { brand: 'uoozee', channel: 'email', priority: 'P2', subject, description: 'opened through the balancer', customerRef: 'cust_4711' },
       });
       if (last.status !== 503 && last.status !== 201) throw new Error(`POST /v1/tickets answered ${last.status}: ${JSON.stringify(last.body)}`);
       return last.status === 201;

@@ -14,6 +14,10 @@ export interface RunningCluster {
   env: Record<string, string>;
   apiUrl: string;
   apiUrls: [string, string];
+  /** The APIs over HTTPS (the UI's codec endpoint): `<url>/codec`. */
+  apiTlsUrl: string;
+  /** The self-signed certificate the HTTPS port presents (PEM file in the cluster's data folder). */
+  tlsCertPath: string;
   uiUrl: string;
   idpUrl: string;
   temporalAddress: string;
@@ -45,13 +49,14 @@ export async function startCluster(extraEnv: Record<string, string> = {}): Promi
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   const dbUrl = new URL(base.toString());
   dbUrl.pathname = `/caseworks_cluster_${tag}`;
-  const [apiPort, api1, api2, idpPort, frontendPort, uiPort] = await Promise.all(Array.from({ length: 6 }, () => freePort()));
+  const [apiPort, api1, api2, idpPort, frontendPort, uiPort, apiTlsPort] = await Promise.all(Array.from({ length: 7 }, () => freePort()));
   const portBase = await freePortBlock(40);
   const env: Record<string, string> = {
     CLUSTER_DATA_DIR: dataDir,
     API_PORT: String(apiPort),
     API_PORT_1: String(api1),
     API_PORT_2: String(api2),
+    API_TLS_PORT: String(apiTlsPort),
     IDP_PORT: String(idpPort),
     FRONTEND_GRPC_PORT: String(frontendPort),
     TEMPORAL_UI_PORT: String(uiPort),
@@ -96,6 +101,8 @@ export async function startCluster(extraEnv: Record<string, string> = {}): Promi
     env,
     apiUrl: `http://127.0.0.1:${apiPort}`,
     apiUrls: [`http://127.0.0.1:${api1}`, `http://127.0.0.1:${api2}`],
+    apiTlsUrl: `https://127.0.0.1:${apiTlsPort}`,
+    tlsCertPath: join(dataDir, 'tls', 'cert.pem'),
     uiUrl: `http://127.0.0.1:${uiPort}`,
     idpUrl: `http://127.0.0.1:${idpPort}`,
     temporalAddress: `127.0.0.1:${frontendPort}`,

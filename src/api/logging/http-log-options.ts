@@ -29,7 +29,7 @@ export function httpLogOptions(config: Pick<AppConfig, 'LOG_LEVEL'>): Options {
       return id;
     },
     customLogLevel: (req, res, err) => (isHealthCheck(req.url) && !err && res.statusCode < 400 ? 'silent' : 'info'),
-    redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'],
+    redact: ['req.headers.authorization', 'req.headers["authorization-extras"]', 'req.headers.cookie', 'req.headers["idempotency-key"]'],
     serializers: {
       // Path, query parameter names and status only: bodies carry customer text, query
       // values customer references and, from careless clients, keys (`?api_key=…`).
