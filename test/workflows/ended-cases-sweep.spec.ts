@@ -31,14 +31,19 @@ describe('ended cases sweep', () => {
   const told = (workflowId: string) => stack.fakes.notify.accepted.filter((n) => n.body.kind === 'case_ended_abnormally' && n.body.ticketId === workflowId);
   const deliveriesOf = (workflowId: string) => [...stack.fakes.notify.deliveries].filter(([key]) => key.startsWith(`case-ended:${workflowId}:`)).reduce((sum, [, n]) => sum + n, 0);
 
-  /** Triggers a sweep and returns its result; waits for the one before to end (overlap SKIP would drop the trigger). */
+  /**
+   * Triggers a sweep and returns its result; waits for the one before to end (overlap SKIP would
+   * drop the trigger). The server's scheduler workflow (on its own system worker) starts the
+   * action: alone that takes well under a second, but late in make test's single process it once
+   * took over 20 s, hence a minute.
+   */
   async function sweep(): Promise<EndedCasesSweepResult> {
-    await waitFor(async () => (await schedule!.describe()).info.runningActions.length === 0, { what: 'no sweep running' });
+    await waitFor(async () => (await schedule!.describe()).info.runningActions.length === 0, { what: 'no sweep running', timeoutMs: 60_000 });
     const before = new Set((await schedule!.describe()).info.recentActions.map((a) => a.action.workflow.firstExecutionRunId));
     await schedule!.trigger();
     const run = await waitFor(
       async () => (await schedule!.describe()).info.recentActions.map((a) => a.action.workflow).find((w) => !before.has(w.firstExecutionRunId)),
-      { what: 'the triggered sweep to start' },
+      { what: 'the triggered sweep to start', timeoutMs: 60_000 },
     );
     return stack.client.workflow.getHandle(run.workflowId, run.firstExecutionRunId).result();
   }
@@ -130,5 +135,5 @@ describe('ended cases sweep', () => {
     expect(rows.map((r) => r.ticket_id).sort()).toEqual([ticket.ticketId, late.ticketId, movedOn].sort());
 
     await stack.client.workflow.getHandle(running).terminate('test done');
-  });
+  }, 240_000);
 });
