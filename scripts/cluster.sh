@@ -60,7 +60,7 @@ fi
 
 for port in "$API_PORT" "$API_TLS_PORT" "${api_ports[@]}" "$IDP_PORT" "$FRONTEND_GRPC_PORT" "$TEMPORAL_UI_PORT" "${history_ports[@]}" "$MATCHING_GRPC_PORT" "$WORKER_GRPC_PORT" "$INTERNAL_FRONTEND_GRPC_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "port $port is already in use (make dev or another make cluster?). Set API_PORT / IDP_PORT / FRONTEND_GRPC_PORT / TEMPORAL_UI_PORT / TEMPORAL_PORT_BASE." >&2; exit 1
+    echo "port $port is already in use (make dev or another make cluster?). Set API_PORT / API_TLS_PORT / IDP_PORT / FRONTEND_GRPC_PORT / TEMPORAL_UI_PORT / TEMPORAL_PORT_BASE." >&2; exit 1
   fi
 done
 
@@ -192,7 +192,7 @@ cat <<MSG
   Caseworks cluster is running (production topology)
     API          http://127.0.0.1:$API_PORT   (round robin over :${api_ports[0]} and :${api_ports[1]})
                  https://127.0.0.1:$API_TLS_PORT  (the same, for the UI's codec calls; certificate $tls/cert.pem:
-                 open https://127.0.0.1:$API_TLS_PORT/health once in your browser and trust it, or the UI shows payloads encoded)
+                 open https://127.0.0.1:$API_TLS_PORT/health/ready once in your browser and trust it, or the UI shows payloads encoded)
     Temporal UI  http://127.0.0.1:$TEMPORAL_UI_PORT   (sign in: sam-sre may act, ann-agent may only look; any password)
     Temporal     $TEMPORAL_ADDRESS (JWT required; $NUM_HISTORY_SHARDS shards over 2 history processes)
     IdP          $OIDC_ISSUER_URL
