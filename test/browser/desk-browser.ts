@@ -5,9 +5,9 @@ import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 /** Debian's Chromium (scripts/install-chromium.sh): playwright-core downloads no browser here. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   // --no-sandbox: the tests run as root in a container, where Chromium's sandbox cannot start.
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage', ...extraArgs] });
 }
 
 /** A fresh browser profile at the size the desk is built for (1280×800), on the API's origin. */

@@ -1,7 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Browser, chromium, Page } from 'playwright-core';
-import { CHROMIUM } from '../browser/desk-browser';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../browser/desk-browser';
 
 /**
  * Debian's Chromium trusting exactly one self-signed certificate: `make cluster`'s HTTPS port (the
@@ -10,8 +10,7 @@ import { CHROMIUM } from '../browser/desk-browser';
 export async function chromiumTrusting(certPath: string): Promise<Browser> {
   const spki = new X509Certificate(readFileSync(certPath)).publicKey.export({ type: 'spki', format: 'der' });
   const pin = createHash('sha256').update(spki).digest('base64');
-  // --no-sandbox: the tests run as root in a container, where Chromium's sandbox cannot start.
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage', `--ignore-certificate-errors-spki-list=${pin}`] });
+  return launchChromium([`--ignore-certificate-errors-spki-list=${pin}`]);
 }
 
 /**
