@@ -45,3 +45,23 @@ function patchId(marker: temporal.api.history.v1.IMarkerRecordedEventAttributes)
     return text;
   }
 }
+
+/**
+ * The activity a local-activity marker records: sdk-core keeps its description (JSON with
+ * `activity_type`) under the marker's 'data' key; any key is read, in case that changes.
+ */
+export function localActivityType(marker: temporal.api.history.v1.IMarkerRecordedEventAttributes | null | undefined): string | undefined {
+  if (marker?.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
+  for (const payloads of Object.values(marker.details ?? {})) {
+    const data = payloads?.payloads?.[0]?.data;
+    if (!data) continue;
+    try {
+      const parsed = JSON.parse(Buffer.from(data).toString()) as { activity_type?: string; activityType?: string };
+      const type = parsed.activity_type ?? parsed.activityType;
+      if (type) return type;
+    } catch {
+      // Not this key's payload (the result is the codec's, encrypted): try the next.
+    }
+  }
+  return undefined;
+}

@@ -7,7 +7,7 @@ import type { Config } from 'jest';
  * records one type from the specs that drive it (SPECS_BY_TYPE); no RECORD_TYPES: all 13.
  */
 const SPECS_BY_TYPE: Record<string, string[]> = {
-  ticketWorkflow: ['workflows/ticket.workflow', 'workflows/ticket-continue-as-new', 'workflows/ticket-late-warning', 'workflows/needs-attention', 'workflows/forged-actors'],
+  ticketWorkflow: ['workflows/ticket.workflow', 'workflows/ticket-continue-as-new', 'workflows/ticket-late-warning', 'workflows/needs-attention', 'workflows/forged-actors', 'workflows/ticket-notify-outage'],
   incidentWorkflow: ['workflows/incident.workflow', 'workflows/incident-continue-as-new', 'workflows/needs-attention'],
   alertGroupWorkflow: ['api/incidents.e2e'],
   refundWorkflow: ['workflows/refund.workflow', 'workflows/billing-continue-as-new', 'workflows/needs-attention', 'workflows/card-data'],

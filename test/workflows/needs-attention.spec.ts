@@ -33,6 +33,7 @@ import { manualIncidentInput } from '../support/incidents';
 import { refundInput } from '../support/refunds';
 import { copyrightNotice, startTakedown, takedownInput, testTakedownPolicy } from '../support/takedowns';
 import { ticketInput } from '../support/tickets';
+import { localActivityType } from '../replay/history-features';
 import { waitFor } from '../support/wait-for';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -102,7 +103,7 @@ describe('a case whose record cannot be stored needs attention, and stays answer
     }, { what: `every ${recordActivity} of ${h.workflowId} closed` });
     const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === recordActivity);
     // A ticket's opening (and its clocks' steps) record locally: one marker per attempt.
-    const markers = events.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED && e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    const markers = events.filter((e) => localActivityType(e.markerRecordedEventAttributes) === recordActivity);
     expect(attemptsOf(h.workflowId, recordActivity)).toBe(scheduled.length + markers.length);
     if (scheduled.length > 0) {
       const ids = new Set(scheduled.map((e) => Number(e.eventId)));

@@ -23,6 +23,7 @@ import { startNotifyWebhookFake, NotifyWebhookFake } from '../fakes/notify-webho
 import { openDataSource, RunningWorker, startWorker, temporalClient, testConfig, uniqueTaskQueue } from '../support/harness';
 import { testPolicy, ticketEvents, ticketInput, ticketRow } from '../support/tickets';
 import { waitFor } from '../support/wait-for';
+import { localActivityType } from '../replay/history-features';
 
 const EventType = temporal.api.enums.v1.EventType;
 type Handle = WorkflowHandle<typeof ticketWorkflow>;
@@ -97,18 +98,23 @@ describe('ticketWorkflow on the real dev server', () => {
     await handle.terminate('test done');
   });
 
-  it('records the opening and the clocks\' steps locally: a breach, its record and its first escalation step take one workflow task', async () => {
+  it('records and sends the clocks\' steps locally: a breach, its record and its first escalation step take one workflow task', async () => {
     const input = ticketInput({ priority: 'P2' }, { firstResponse: 2_000, resolution: 60_000 });
     const handle = await start(input);
-    await waitFor(async () => (await types(input.ticketId)).filter((t) => t === 'escalated').length === 3, { what: 'three escalation steps' });
+    // A local activity's marker lands when its workflow task completes, a moment after its row
+    // and its delivery: wait on the history itself (the last step's task may still be open).
+    const markersOf = (events: temporal.api.history.v1.IHistoryEvent[], name: string) => events.filter((e) => localActivityType(e.markerRecordedEventAttributes) === name);
+    const events = await waitFor(async () => {
+      const all = (await handle.fetchHistory()).events ?? [];
+      return markersOf(all, 'recordTicketTransition').length >= 6 && markersOf(all, 'sendNotification').length >= 4 ? all : undefined;
+    }, { what: 'the opening, the warning, the breach and three escalation steps recorded and sent' });
     await handle.terminate('test done');
-    const events = (await handle.fetchHistory()).events ?? [];
-    const byTask = (e: (typeof events)[number]) => Number(e.markerRecordedEventAttributes?.workflowTaskCompletedEventId ?? e.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId);
-    const records = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
-    const sends = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendNotification');
-    // Nobody acted on the ticket: every record is the system's, none an activity task.
-    expect(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordTicketTransition')).toHaveLength(0);
-    // opened, sla_at_risk, sla_breached, three times escalated (the read model's order).
+    const byTask = (e: (typeof events)[number]) => Number(e.markerRecordedEventAttributes?.workflowTaskCompletedEventId);
+    const records = markersOf(events, 'recordTicketTransition');
+    const sends = markersOf(events, 'sendNotification');
+    // Nobody acted on the ticket: every record and send is the system's, none an activity task.
+    expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(0);
+    // opened, sla_at_risk, sla_breached, three times escalated (the read model's order); the warning and three steps told.
     expect(records).toHaveLength(6);
     expect(sends).toHaveLength(4);
     const [, atRisk, breached, stepZero] = records;

@@ -17,6 +17,13 @@ export const { recordTicketTransition, recordSlaCredit } = proxyActivities<Activ
 // the database keeps refusing does not hold the ticket's task for the whole retry schedule.
 export const { recordTicketTransition: recordTicketTransitionLocally } = proxyLocalActivities<Activities>({ ...READ_MODEL_WRITE, localRetryThreshold: '2 seconds' });
 export const { sendNotification } = proxyActivities<Activities>(OUTSIDE_SERVICE);
+// The clocks' notifications are tried once locally, for the same reason as their records
+// (fire-due.ts): a warning or escalation step then costs no activity task and no workflow task
+// to take its result. Once only, and briefly: a receiver that refuses or hangs gets the regular
+// activity instead (clockSend), whose retries for a day add nothing to the ticket's history and
+// leave its workflow task free for queries and updates. Delivery stays at least once under the
+// notification's key either way (the receiver drops a repeat).
+export const { sendNotification: sendNotificationLocally } = proxyLocalActivities<Activities>({ startToCloseTimeout: '5 seconds', retry: { maximumAttempts: 1 } });
 
 // The checklist reads a service that may be down: a few tries, then the check is "unavailable"
 // and the agent runs it by hand. It must not hold the ticket hostage the way a record must.

@@ -1,10 +1,10 @@
-import { deprecatePatch } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, deprecatePatch, patched } from '@temporalio/workflow';
 import { slaCreditFor } from '../../domain/policy/ticket-policy';
 import { breachSlaClock, isSettled, markSlaClockAtRisk, SlaClock } from '../../domain/sla/clock';
 import { notifyAt, planEscalations } from '../../domain/ticket/schedule';
 import type { Notification } from '../../integrations/notify/notification';
 import { iso } from '../sla-clock-view';
-import { recordSlaCredit, sendNotification } from './activity-proxies';
+import { recordSlaCredit, sendNotification, sendNotificationLocally } from './activity-proxies';
 import { escalationAttachments } from './playback';
 import { systemRecord } from './records';
 import type { TicketCase } from './ticket.workflow';
@@ -35,7 +35,7 @@ export async function fireDue(t: TicketCase, now: number): Promise<void> {
       continue;
     }
     d.state = 'sent';
-    await sendNotification(d.notification);
+    await clockSend(d.notification);
   }
   for (const c of s.liveClocks()) {
     if (c.state === 'running' && c.deadlineAt !== null && c.deadlineAt <= now) await breach(t, c, now);
@@ -51,7 +51,7 @@ export async function fireDue(t: TicketCase, now: number): Promise<void> {
     const key = `${t.input.ticketId}:${e.metric}:c${e.cycle}:escalation:${e.step}`;
     // The step is decided; delivery is retried until it succeeds, under the same key.
     await Promise.all([
-      sendNotification({
+      clockSend({
         key,
         kind: 'sla_escalation',
         ticketId: t.input.ticketId,
@@ -70,6 +70,26 @@ export async function fireDue(t: TicketCase, now: number): Promise<void> {
     s.close(now);
     await t.commit('closed', 'system', { automatic: true }, `${t.input.ticketId}:auto-closed:c${s.resolutionCycle}`, systemRecord());
   }
+}
+
+/** Issue 17: the clocks' notifications are sent by a local activity (activity-proxies.ts). */
+const CLOCK_SENDS_LOCAL_PATCH = 'ticket-clock-sends-local';
+
+/**
+ * A notification the clock's step makes (at-risk warning, a deferred warning, an escalation
+ * step): tried once in the workflow task that fired it, like its record; when that try fails
+ * (the receiver down or slow), the regular activity takes over and retries for a day. A refusal
+ * no retry can change (a non-retryable failure) is the same for both and is thrown as the regular
+ * send's was. Histories recorded before the patch replay their regular activity. These tasks are
+ * timers' (never an update's speculative task), so a send there happens whatever the task's fate.
+ * Not async: on the old path its promise is the activity's own (saved histories order by it).
+ */
+function clockSend(notification: Notification): Promise<unknown> {
+  if (!patched(CLOCK_SENDS_LOCAL_PATCH)) return sendNotification(notification);
+  return sendNotificationLocally(notification).catch((err: unknown) => {
+    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) throw err;
+    return sendNotification(notification);
+  });
 }
 
 /**
@@ -122,7 +142,7 @@ function warnAtRisk(t: TicketCase, c: SlaClock, late: boolean, now: number): Pro
   }
   // Recorded and sent side by side: both are keyed, so each happens once, and one round trip
   // through the worker instead of two keeps warnings on time under load.
-  return Promise.all([record, sendNotification(notification)]);
+  return Promise.all([record, clockSend(notification)]);
 }
 
 async function breach(t: TicketCase, c: SlaClock, now: number): Promise<void> {
