@@ -46,22 +46,35 @@ function patchId(marker: temporal.api.history.v1.IMarkerRecordedEventAttributes)
   }
 }
 
+/** What sdk-core records of a local activity in its marker: its type, and when it ended (epoch ms). */
+export interface LocalActivityMarkerData {
+  activityType: string;
+  completedAt: number | null;
+}
+
 /**
- * The activity a local-activity marker records: sdk-core keeps its description (JSON with
- * `activity_type`) under the marker's 'data' key; any key is read, in case that changes.
+ * A local-activity marker's description (JSON with `activity_type` and `complete_time`, under the
+ * marker's 'data' key), or undefined for any other event. Any key is read, in case sdk-core moves
+ * it; the result's payload is the codec's (encrypted) and is skipped.
  */
-export function localActivityType(marker: temporal.api.history.v1.IMarkerRecordedEventAttributes | null | undefined): string | undefined {
+export function localActivityMarker(marker: temporal.api.history.v1.IMarkerRecordedEventAttributes | null | undefined): LocalActivityMarkerData | undefined {
   if (marker?.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
   for (const payloads of Object.values(marker.details ?? {})) {
     const data = payloads?.payloads?.[0]?.data;
     if (!data) continue;
     try {
-      const parsed = JSON.parse(Buffer.from(data).toString()) as { activity_type?: string; activityType?: string };
-      const type = parsed.activity_type ?? parsed.activityType;
-      if (type) return type;
+      const parsed = JSON.parse(Buffer.from(data).toString()) as { activity_type?: unknown; complete_time?: { seconds?: number; nanos?: number } | null };
+      if (typeof parsed.activity_type !== 'string') continue;
+      const done = parsed.complete_time;
+      return { activityType: parsed.activity_type, completedAt: done ? (done.seconds ?? 0) * 1000 + Math.floor((done.nanos ?? 0) / 1e6) : null };
     } catch {
-      // Not this key's payload (the result is the codec's, encrypted): try the next.
+      // Not this key's payload: try the next.
     }
   }
   return undefined;
+}
+
+/** The activity a local-activity marker records. */
+export function localActivityType(marker: temporal.api.history.v1.IMarkerRecordedEventAttributes | null | undefined): string | undefined {
+  return localActivityMarker(marker)?.activityType;
 }

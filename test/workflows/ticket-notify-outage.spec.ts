@@ -1,8 +1,9 @@
+import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { ticketWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/ticket/messages';
 import { startNotifyWebhookFake } from '../fakes/notify-webhook';
-import { localActivityType } from '../replay/history-features';
+import { localActivityMarker, localActivityType } from '../replay/history-features';
 import { useWorkerStack } from '../support/harness';
 import { ticketEvents, ticketInput } from '../support/tickets';
 import { waitFor } from '../support/wait-for';
@@ -80,23 +81,14 @@ describe('a ticket\'s clock notifications while the receiver refuses or is slow,
     const taskCompleted = Number(warning.markerRecordedEventAttributes!.workflowTaskCompletedEventId);
     const taskStarted = events.find((e) => Number(e.eventId) === Number(events.find((c) => Number(c.eventId) === taskCompleted)!.workflowTaskCompletedEventAttributes!.startedEventId))!;
     const breachTimer = events.find((e) => e.timerStartedEventAttributes && Number(e.timerStartedEventAttributes.workflowTaskCompletedEventId) === taskCompleted)!;
-    const sentAt = localActivityCompleteTime(warning);
+    // When sdk-core saw the send end (the marker's complete_time).
+    const sentAt = localActivityMarker(warning.markerRecordedEventAttributes)!.completedAt!;
     // The send held the warning's task for its 2 s: counted from the task's start, the timer would fire that late.
-    expect(sentAt - eventTime(taskStarted)).toBeGreaterThanOrEqual(1_900);
+    expect(sentAt - tsToMs(taskStarted.eventTime)).toBeGreaterThanOrEqual(1_900);
     // It is counted from when the send ended: the workflow's clock moved to the local activity's completion.
-    const armedFor = durationMs(breachTimer.timerStartedEventAttributes!.startToFireTimeout);
+    const armedFor = tsToMs(breachTimer.timerStartedEventAttributes!.startToFireTimeout);
     expect(Math.abs(armedFor - (deadline - sentAt))).toBeLessThan(500);
     await waitFor(async () => (await ticketEvents(stack.ds, input.ticketId)).some((e) => e.type === 'sla_breached'), { what: 'the breach' });
     await handle.terminate('test done');
   });
 });
-
-const eventTime = (e: HistoryEvent) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
-const durationMs = (d: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(d?.seconds ?? 0) * 1000 + Math.floor((d?.nanos ?? 0) / 1e6);
-
-/** When sdk-core saw a local activity end: `complete_time` in the marker's description. */
-function localActivityCompleteTime(e: HistoryEvent): number {
-  const data = e.markerRecordedEventAttributes!.details!.data!.payloads![0].data!;
-  const { complete_time } = JSON.parse(Buffer.from(data).toString()) as { complete_time: { seconds: number; nanos: number } };
-  return complete_time.seconds * 1000 + Math.floor(complete_time.nanos / 1e6);
-}
