@@ -55,13 +55,16 @@ export function cpuPerItem(before: CpuSnapshot, after: CpuSnapshot, items: numbe
   return { perItemMs, totalPerItemMs: round(total / items, 2), coresBusy: round(total / wallMs, 2) };
 }
 
+/** PostgreSQL's processes: the postmaster and its backends (which rename themselves `postgres: …`). */
+export const isPostgresProcess = (_pid: number, cmdline: string): boolean => cmdline.startsWith('postgres') || cmdline.includes('/bin/postgres ');
+
 /** A stack's processes by role (its Temporal server is whatever runs from .tools/bin); everything else on the machine is left out. */
 export function cpuGroups(stack: Stack): CpuGroups {
   return {
     api: (pid) => pid === stack.api?.child.pid,
     worker: (pid) => pid === stack.worker.child.pid,
     temporal: (_pid, cmdline) => cmdline.includes('/.tools/bin/'),
-    postgres: (_pid, cmdline) => cmdline.startsWith('postgres') || cmdline.includes('/bin/postgres '),
+    postgres: isPostgresProcess,
   };
 }
 

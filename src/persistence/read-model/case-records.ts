@@ -81,27 +81,47 @@ export function upsertCaseSql(tables: CaseTables, columns: readonly string[]): s
            RETURNING id`;
 }
 
-function insertEventSql(tables: CaseTables): string {
-  return `INSERT INTO ${tables.events.table} (event_key, ${tables.events.caseColumn}, type, actor, occurred_at, data, seq) VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (event_key) DO NOTHING RETURNING id`;
+const EVENT_COLUMNS = 7;
+
+/**
+ * The case row's upsert and its events' insert as one statement: data-modifying CTEs, so the write
+ * is one round trip in its own implicit transaction instead of BEGIN, upsert, one insert per event,
+ * COMMIT. Both parts run to completion whether or not the final SELECT reads them, and either both
+ * commit or neither. Events take the parameters after the row's, seven each, in the order given
+ * (their serial ids ascend in that order).
+ */
+function recordCaseSql(tables: CaseTables, columns: readonly string[], eventCount: number): string {
+  const events = Array.from({ length: eventCount }, (_, e) => {
+    const first = columns.length + e * EVENT_COLUMNS + 1;
+    return `(${Array.from({ length: EVENT_COLUMNS }, (_, i) => `$${first + i}`).join(', ')})`;
+  });
+  const eventInsert =
+    eventCount === 0
+      ? ''
+      : `, new_events AS (
+           INSERT INTO ${tables.events.table} (event_key, ${tables.events.caseColumn}, type, actor, occurred_at, data, seq) VALUES ${events.join(', ')}
+           ON CONFLICT (event_key) DO NOTHING RETURNING event_key)`;
+  return `WITH case_row AS (${upsertCaseSql(tables, columns)})${eventInsert}
+          SELECT EXISTS (SELECT 1 FROM case_row) AS snapshot_written,
+                 ${eventCount === 0 ? 'ARRAY[]::text[]' : 'ARRAY(SELECT event_key FROM new_events)'} AS recorded_event_keys`;
 }
 
 /**
- * Writes a case row and its events in one transaction. `row` must carry `updated_at` (when the
- * last event happened) and `version` (null: unnumbered); events are written in the order given.
+ * Writes a case row and its events atomically, in one statement (recordCaseSql). `row` must carry
+ * `updated_at` (when the last event happened) and `version` (null: unnumbered); events are written
+ * in the order given, and reported in that order.
  */
 export async function writeCaseRecords(dataSource: DataSource, tables: CaseTables, row: CaseColumns, events: readonly StoredEvent[]): Promise<SnapshotRecorded> {
   if (!('updated_at' in row) || !('version' in row)) throw new Error(`a ${tables.table} row is written with its updated_at and version`);
   const columns = Object.keys(row);
-  return dataSource.transaction(async (tx) => {
-    const written: unknown[] = await tx.query(upsertCaseSql(tables, columns), columns.map((c) => row[c]));
-    const recordedEventKeys: string[] = [];
-    for (const e of events) {
-      const inserted: unknown[] = await tx.query(insertEventSql(tables), [e.eventKey, e.caseId, e.type, e.actor, e.occurredAt, JSON.stringify(e.data), e.seq]);
-      if (inserted.length > 0) recordedEventKeys.push(e.eventKey);
-    }
-    return { snapshotWritten: written.length > 0, eventsRecorded: recordedEventKeys.length, recordedEventKeys };
-  });
+  const params = [...columns.map((c) => row[c]), ...events.flatMap((e) => [e.eventKey, e.caseId, e.type, e.actor, e.occurredAt, JSON.stringify(e.data), e.seq])];
+  const [result] = (await dataSource.query(recordCaseSql(tables, columns, events.length), params)) as { snapshot_written: boolean; recorded_event_keys: string[] }[];
+  if (!result) throw new Error(`the ${tables.table} record returned no row`);
+  // RETURNING's order is not promised: report the stored keys in the order the events were given,
+  // each once (a key given twice is stored once).
+  const stored = new Set(result.recorded_event_keys);
+  const recordedEventKeys = events.map((e) => e.eventKey).filter((k) => stored.delete(k));
+  return { snapshotWritten: result.snapshot_written, eventsRecorded: recordedEventKeys.length, recordedEventKeys };
 }
 
 /** A snapshot's timestamp, or null. */
