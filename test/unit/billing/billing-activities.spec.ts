@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 
 describe('recordBillingCase refuses card data for good', () => {
   // The refusal happens before any query: a database that fails every call proves it.
-  const dataSource = { transaction: () => Promise.reject(new Error('no database in this test')), query: () => Promise.reject(new Error('no database')) } as unknown as DataSource;
+  const dataSource = { query: () => Promise.reject(new Error('no database in this test')) } as unknown as DataSource;
   const { recordBillingCase } = createBillingActivities({ dataSource, logger: pino({ level: 'silent' }), gateway: {} as BillingGateway, sealer: ReadModelSealer.plaintext() });
   const event = { eventKey: 'k', type: 'opened', actor: 'system', occurredAt: new Date(0).toISOString(), data: {} };
 
@@ -47,12 +47,27 @@ describe('billing records reach the read model sealed', () => {
   const key = randomBytes(32);
   const keys: CaseKeySource = { keyForWriting: async () => ({ state: 'live', key }), keyForReading: async () => ({ state: 'live', key }) };
   const sealer = ReadModelSealer.over(keys, new SubjectHasher(randomBytes(32)));
+  /** The parameters of each INSERT asked for, in order. */
   const stored: unknown[][] = [];
-  const query = async (_sql: string, params: unknown[] = []) => {
-    stored.push(params);
-    return [{ id: 1 }];
+  /**
+   * A query's parameters split by INSERT: a record is one statement, the row's upsert then its
+   * events' insert (read-model/case-records.ts); the row's part is as long as its column list.
+   */
+  function insertsOf(sql: string, params: unknown[]): unknown[][] {
+    const widths = [...sql.matchAll(/INSERT INTO \w+ \(([^)]*)\)/g)].map((m) => m[1].split(',').length);
+    let at = 0;
+    return widths.map((width, i) => {
+      // The last INSERT takes the rest: a record's events are seven parameters each.
+      const part = i === widths.length - 1 ? params.slice(at) : params.slice(at, at + width);
+      at += width;
+      return part;
+    });
+  }
+  const query = async (sql: string, params: unknown[] = []) => {
+    stored.push(...insertsOf(sql, params));
+    return [{ snapshot_written: true, recorded_event_keys: [] }];
   };
-  const dataSource = { query, transaction: (work: (tx: { query: typeof query }) => Promise<unknown>) => work({ query }) } as unknown as DataSource;
+  const dataSource = { query } as unknown as DataSource;
   const sent: unknown[] = [];
   const crmWebhook = { send: async (message: unknown) => (sent.push(message), { status: 200 }) } as unknown as WebhookNotificationSender;
   const { recordBillingCase, updateCrm } = createBillingActivities({ dataSource, logger: pino({ level: 'silent' }), gateway: {} as BillingGateway, sealer, crmWebhook });
