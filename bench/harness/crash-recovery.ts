@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import type { DataSource } from 'typeorm';
 import { refundWorkflow, ticketWorkflow } from '../../src/workflows';
 import { confirmIdentityUpdate, refundStatusQuery, retentionAnswerUpdate } from '../../src/workflows/billing/messages';
@@ -342,8 +342,11 @@ async function saveHistory(client: Client, id: string): Promise<string | null> {
   try {
     const dir = resolve(__dirname, '..', 'results', 'histories');
     await mkdir(dir, { recursive: true });
-    const file = resolve(dir, `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
-    await writeFile(file, historyToJSON(await client.workflow.getHandle(id).fetchHistory()));
+    // The binary form (temporal.api.history.v1.History.decode reads it back): the SDK's historyToJSON
+    // fails in this install ("type must be a Type": @temporalio/common and @temporalio/proto each
+    // carry their own protobufjs, and its JSON writer checks the type against its own copy).
+    const file = resolve(dir, `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.binpb`);
+    await writeFile(file, temporal.api.history.v1.History.encode(await client.workflow.getHandle(id).fetchHistory()).finish());
     return file;
   } catch (err) {
     return `not saved: ${err instanceof Error ? err.message : String(err)}`;

@@ -5,6 +5,7 @@ import type { StripeFake } from '../../fakes/stripe';
 import { httpClient, HttpResult } from '../../support/http';
 import { copyrightNotice } from '../../unit/takedown/fixtures';
 import { queryOpened } from '../../support/sealed-rows';
+import { testConfig } from '../../support/harness';
 import { waitFor } from '../../support/wait-for';
 
 /**
@@ -29,6 +30,11 @@ export interface HotEnv {
   keys: HotKeys;
   /** The gateway fake the API and worker talk to; disputes only. */
   stripe?: StripeFake;
+  /**
+   * Where the stack's case keys are, to open what its worker sealed: its DATABASE_URL and
+   * PAYLOAD_ENCRYPTION_KEY. Absent: this process's environment (the test run's stack).
+   */
+  sealing?: { DATABASE_URL: string; PAYLOAD_ENCRYPTION_KEY: string };
 }
 
 /** One action: its HTTP answer and the text that identifies it in the read model. */
@@ -131,6 +137,7 @@ export async function openHotCase(kind: HotKind, env: HotEnv, { tag = `hot-${Dat
         env.ds,
         `SELECT data, event_key AS "eventKey", seq::text AS seq FROM ${table} WHERE ${caseColumn} = $1 AND type = ANY($2)`,
         [id, types],
+        testConfig(env.sealing),
       );
       return rows.flatMap((r) => {
         const m = marker(r.data ?? {});
