@@ -14,8 +14,8 @@
  * To compare two revisions, copy this file into the other tree and run both, interleaved: it uses
  * only writeCaseRecords' signature. Not part of `make bench` (that runs the stack scenarios).
  */
-import { DataSource } from 'typeorm';
 import { Client } from 'pg';
+import { createDataSource, ensureDatabase } from '../../src/persistence/data-source';
 import { type CaseTables, writeCaseRecords } from '../../src/persistence/read-model/case-records';
 import { cpuSnapshot, isPostgresProcess } from '../harness/cpu';
 
@@ -30,13 +30,14 @@ const tables: CaseTables = { table: 'micro_cases', fixedColumns: ['opened_at'], 
 const extra = Array.from({ length: EXTRA_COLUMNS }, (_, i) => `c${i}`);
 const snapshot = JSON.stringify({ text: 'x'.repeat(3000), clocks: Array.from({ length: 8 }, (_, i) => ({ metric: `m${i}`, deadlineAt: new Date(0).toISOString() })) });
 
-async function admin<T>(run: (c: Client) => Promise<T>): Promise<T> {
+/** Drops the run's database (ensureDatabase made it). */
+async function dropDatabase(): Promise<void> {
   const url = new URL(server);
   url.pathname = '/postgres';
   const client = new Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    return await run(client);
+    await client.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
   } finally {
     await client.end();
   }
@@ -61,10 +62,11 @@ function record(i: number) {
 }
 
 async function main(): Promise<void> {
-  await admin((c) => c.query(`CREATE DATABASE "${dbName}"`));
   const url = new URL(server);
   url.pathname = `/${dbName}`;
-  const ds = await new DataSource({ type: 'postgres', url: url.toString(), extra: { max: CONCURRENCY } }).initialize();
+  await ensureDatabase(url.toString());
+  // The project's pool (10 connections): enough for the writers, as in the worker.
+  const ds = await createDataSource(url.toString()).initialize();
   try {
     await ds.query(`CREATE TABLE micro_cases (id text PRIMARY KEY, opened_at timestamptz NOT NULL, status text NOT NULL, ${extra.map((c) => `${c} text`).join(', ')},
                     snapshot jsonb NOT NULL, updated_at timestamptz NOT NULL, version bigint)`);
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await ds.destroy();
-    await admin((c) => c.query(`DROP DATABASE "${dbName}"`));
+    await dropDatabase();
   }
 }
 
