@@ -14,6 +14,9 @@ import { onboardingChecks, startOnboardings, trainToCertified } from '../../test
 import { updateUntilAnswered as update } from '../../test/support/retried-update';
 import { applyDecisionUpdate, assignReviewerUpdate, counterNoticeUpdate, decideTakedownUpdate, takedownStatusQuery } from '../../src/workflows/takedown/messages';
 import { ticketInput } from '../../test/support/tickets';
+import { testConfig } from '../../test/support/harness';
+import { unsealer } from '../../test/replay/harvest';
+import type { SavedHistoryFile } from '../../test/replay/fixture-format';
 import { check, ScenarioResult } from './scenario';
 import { round, summary } from './stats';
 
@@ -47,6 +50,11 @@ export interface CrashOptions {
   /** Onboarding cases (test Uoozee curriculum): sessions, double-blind QA, gates and certification while the worker dies. */
   onboardings?: number;
   seed?: number;
+  /**
+   * The stack's payload key and database: a stuck case's history is then saved replayable (the
+   * replay fixtures' format, test/replay/README.md) while its case keys still exist.
+   */
+  sealing?: { PAYLOAD_ENCRYPTION_KEY: string; DATABASE_URL: string };
   log?: (line: string) => void;
 }
 
@@ -232,7 +240,7 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
     }
     const [{ n: ledger }] = await o.ds.query(`SELECT count(*)::int AS n FROM sandbox_ledger WHERE kind = 'refund' AND idempotency_key = ANY($1)`, [ids.map((id) => `refund:${id}`)]);
     const [{ n: succeeded }] = await o.ds.query(`SELECT count(*)::int AS n FROM billing_case_events WHERE case_id = ANY($1) AND type = 'refund_succeeded'`, [ids]);
-    const stuck = rows.find((r) => r.state === 'settled')?.n === ids.length ? [] : await whereStuck(o.client, o.ds, ids);
+    const stuck = rows.find((r) => r.state === 'settled')?.n === ids.length ? [] : await whereStuck(o.client, o.ds, ids, o.sealing);
     mixedChecks.push(
       check('every refund case settled', rows.find((r) => r.state === 'settled')?.n === ids.length, `${JSON.stringify(rows)} ${JSON.stringify(stuck)}`),
       check('one refund at the gateway per case', ledger === ids.length, `${ledger} of ${ids.length}`),
@@ -264,7 +272,7 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
       );
       // The case's own history says why a step was not paged (resolved first, or a step lost).
       const history = async (id: string) => ((await o.ds.query(`SELECT type FROM incident_events WHERE incident_id = $1 ORDER BY occurred_at, id`, [id])) as { type: string }[]).map((e) => e.type);
-      missing = await Promise.all(short.map(async (r) => ({ pagedEvents: r.n, events: await history(r.id), incident: await describeCase(o.client, r.id) })));
+      missing = await Promise.all(short.map(async (r) => ({ pagedEvents: r.n, events: await history(r.id), incident: await describeCase(o.client, r.id, o.sealing) })));
     }
     if (pages.length < services.length) {
       const paged: { id: string }[] = await o.ds.query(`SELECT DISTINCT incident_id AS id FROM pages WHERE incident_id = ANY($1)`, [pages.map((p) => p.incident_id)]);
@@ -272,7 +280,7 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
       missing = missing.concat(await Promise.all(
         groups
           .filter((g) => !paged.some((p) => p.id === g.incidentId))
-          .map(async (g) => ({ group: await describeCase(o.client, g.groupId), incident: g.incidentId ? await describeCase(o.client, g.incidentId) : null })),
+          .map(async (g) => ({ group: await describeCase(o.client, g.groupId, o.sealing), incident: g.incidentId ? await describeCase(o.client, g.incidentId, o.sealing) : null })),
       ));
     }
     mixedChecks.push(
@@ -307,7 +315,7 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
   return {
     figures: { seed, tickets: o.tickets, refunds: refunds.length, incidents: services.length, takedowns: takedowns.length, onboardings: onboardings.length, kills: o.kills, recoveryMs: summary(recoveries), eventCounts: counts },
     checks: [
-      check('every agent action completed', actionFailures.length === 0, JSON.stringify(await Promise.all(actionFailures.map(async (f) => ({ ...f, ...(await describeCase(o.client, f.caseId)) }))))),
+      check('every agent action completed', actionFailures.length === 0, JSON.stringify(await Promise.all(actionFailures.map(async (f) => ({ ...f, ...(await describeCase(o.client, f.caseId, o.sealing)) }))))),
       check('each left-alone ticket breached exactly once', everyOnce(breaches, 1), JSON.stringify(breaches.filter((x) => x !== 1))),
       check(`each breach escalated exactly ${o.escalationSteps} times`, everyOnce(escalations, o.escalationSteps), `${escalations.reduce((a, b) => a + b, 0)} of ${expectedEscalations}`),
       check('one escalation notification per step', notifications === expectedEscalations, `${notifications} of ${expectedEscalations}`),
@@ -319,34 +327,48 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
 }
 
 /** For a failed check: what each unsettled case is waiting on (its pending activities and their last failure). */
-async function whereStuck(client: Client, ds: DataSource, ids: string[]): Promise<unknown[]> {
+async function whereStuck(client: Client, ds: DataSource, ids: string[], sealing?: CrashOptions['sealing']): Promise<unknown[]> {
   const rows: { id: string; state: string }[] = await ds.query(`SELECT id, state FROM billing_cases WHERE id = ANY($1) AND state <> 'settled'`, [ids]);
-  return Promise.all(rows.map(async ({ id, state }) => ({ state, ...(await describeCase(client, id)) })));
+  return Promise.all(rows.map(async ({ id, state }) => ({ state, ...(await describeCase(client, id, sealing)) })));
 }
 
 /** A workflow's status, pending activities (attempt, last failure) and a workflow task still pending. */
-async function describeCase(client: Client, id: string): Promise<Record<string, unknown>> {
+async function describeCase(client: Client, id: string, sealing?: CrashOptions['sealing']): Promise<Record<string, unknown>> {
   const d = await client.workflow.getHandle(id).describe().catch((e: unknown) => ({ error: String(e) }));
   if ('error' in d) return { id, ...d };
-  const historyFile = await saveHistory(client, id);
+  const historyFile = await saveHistory(client, id, sealing);
   const pending = (d.raw.pendingActivities ?? []).map((a) => ({ type: a.activityType?.name, attempt: a.attempt, lastFailure: a.lastFailure?.message ?? null }));
   const task = d.raw.pendingWorkflowTask ? { attempt: d.raw.pendingWorkflowTask.attempt } : null;
   return { id, status: d.status.name, historyLength: d.historyLength, pending, workflowTask: task, historyFile };
 }
 
 /**
- * A stuck case's event history, kept for `Worker.runReplayHistory` (the crash scenario is a fault
- * injection suite: a nondeterminism it provokes must be reproducible after the stack is gone).
+ * A stuck case's event history, kept for replay (the crash scenario is a fault injection suite: a
+ * nondeterminism it provokes must be reproducible after the stack is gone). With the stack's
+ * sealing: `<id>.json` in the replay fixtures' format, its payloads under the stack's key and the
+ * per-case layer taken off (the case keys go with the stack's database), so
+ * `savedHistories(path).replayAll()` (test/support/saved-histories.ts) replays it; without:
+ * `<id>.binpb`, the binary history only (History.decode reads it back).
  */
-async function saveHistory(client: Client, id: string): Promise<string | null> {
+async function saveHistory(client: Client, id: string, sealing?: CrashOptions['sealing']): Promise<string | null> {
   try {
     const dir = resolve(__dirname, '..', 'results', 'histories');
     await mkdir(dir, { recursive: true });
-    // The binary form (temporal.api.history.v1.History.decode reads it back): the SDK's historyToJSON
-    // fails in this install ("type must be a Type": @temporalio/common and @temporalio/proto each
-    // carry their own protobufjs, and its JSON writer checks the type against its own copy).
-    const file = resolve(dir, `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.binpb`);
-    await writeFile(file, temporal.api.history.v1.History.encode(await client.workflow.getHandle(id).fetchHistory()).finish());
+    const name = id.replace(/[^A-Za-z0-9_.-]/g, '_');
+    // Re-decoded so every Payload is a proto instance. (Not historyToJSON: it fails in this
+    // install, "type must be a Type": @temporalio/common and @temporalio/proto each carry their
+    // own protobufjs, and its JSON writer checks the type against its own copy.)
+    const History = temporal.api.history.v1.History;
+    const history = History.decode(History.encode(await client.workflow.getHandle(id).fetchHistory()).finish());
+    if (!sealing) {
+      const file = resolve(dir, `${name}.binpb`);
+      await writeFile(file, History.encode(history).finish());
+      return file;
+    }
+    await unsealer(testConfig(sealing))(history);
+    const saved: SavedHistoryFile = { key: sealing.PAYLOAD_ENCRYPTION_KEY, histories: [{ workflowId: id, history: Buffer.from(History.encode(history).finish()).toString('base64') }] };
+    const file = resolve(dir, `${name}.json`);
+    await writeFile(file, `${JSON.stringify(saved, null, 1)}\n`);
     return file;
   } catch (err) {
     return `not saved: ${err instanceof Error ? err.message : String(err)}`;

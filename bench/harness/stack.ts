@@ -112,8 +112,8 @@ export async function startStack({
     DATABASE_URL: databaseUrl,
     TEMPORAL_TASK_QUEUE: taskQueue,
     POLICY_DIR: resolve(ROOT, 'test', 'fixtures', 'policies'),
-    // A fresh key per stack; BENCH_PAYLOAD_KEY fixes it, so a failing run's saved histories can be
-    // decoded and replayed locally (Worker.runReplayHistory) after the stack is gone.
+    // A fresh key per stack (BENCH_PAYLOAD_KEY fixes it). The crash scenario saves a stuck case's
+    // history with this key in the file, so it replays after the stack is gone (bench/README.md).
     PAYLOAD_ENCRYPTION_KEY: process.env.BENCH_PAYLOAD_KEY ?? randomBytes(32).toString('base64'),
     WORKFLOW_BUNDLE_PATH: resolve(ROOT, 'dist', 'workflow-bundle.js'),
     RATE_LIMIT_PER_MINUTE: '10000000',

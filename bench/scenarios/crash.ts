@@ -1,6 +1,7 @@
+import { existsSync, rmSync } from 'node:fs';
 import { crashRecovery } from '../harness/crash-recovery';
 import { Scenario } from '../harness/scenario';
-import { startStack } from '../harness/stack';
+import { startStack, Stack } from '../harness/stack';
 
 const TICKETS = Number(process.env.BENCH_CRASH_N ?? 50);
 const REFUNDS = Number(process.env.BENCH_CRASH_REFUNDS ?? 20);
@@ -36,12 +37,26 @@ export const crash: Scenario = {
         pagesPerIncident: 2,
         takedowns: TAKEDOWNS,
         onboardings: ONBOARDINGS,
+        sealing: { PAYLOAD_ENCRYPTION_KEY: stack.env.PAYLOAD_ENCRYPTION_KEY, DATABASE_URL: stack.databaseUrl },
         log,
       });
       const r = result.figures.recoveryMs as { p50: number; max: number };
+      if (process.env.BENCH_HOLD_ON_FAILURE && !result.checks.every((c) => c.ok)) await holdForInspection(stack, log);
       return { ...result, headline: `${TICKETS} tickets + ${REFUNDS} refunds + ${INCIDENTS} incidents + ${TAKEDOWNS} takedowns + ${ONBOARDINGS} onboardings, ${KILLS} SIGKILLs: ${result.checks.every((c) => c.ok) ? 'every case at its expected end, effects once' : 'EXACTNESS FAILED'}; recovery p50 ${r.p50} ms, max ${r.max} ms` };
     } finally {
       await stack.stop();
     }
   },
 };
+
+/**
+ * BENCH_HOLD_ON_FAILURE=<file>: a failed run keeps its stack (server, worker, database) until that
+ * file exists, so a stuck case can be inspected and repaired by hand (temporal workflow describe,
+ * reset) before it is torn down.
+ */
+async function holdForInspection(stack: Stack, log: (line: string) => void): Promise<void> {
+  const release = process.env.BENCH_HOLD_ON_FAILURE!;
+  log(`held for inspection: temporal --address ${stack.server.address}; DATABASE_URL=${stack.databaseUrl}; PAYLOAD_ENCRYPTION_KEY in the saved histories; touch ${release} to go on`);
+  while (!existsSync(release)) await new Promise((r) => setTimeout(r, 1_000));
+  rmSync(release);
+}

@@ -142,7 +142,7 @@ async function replaysCleanly(chain: Chain, bundlePath: string, dataConverter: R
  * which a later test run does not have: the fixture keeps the master-key layer (the payloads stay
  * encrypted, under the test key saved with them) and drops the per-case layer beneath it.
  */
-function unsealer(config: AppConfig): (history: History) => Promise<void> {
+export function unsealer(config: AppConfig): (history: History) => Promise<void> {
   const master = EncryptionCodec.fromBase64(config.PAYLOAD_ENCRYPTION_KEY!);
   const caseKeys = new CaseKeyCodec(caseKeyStoreFor(config)!);
   const unsealOne = async (payload: Payload): Promise<Payload> => {
