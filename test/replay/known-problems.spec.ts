@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { productionWorkflowBundle, savedHistories } from '../support/saved-histories';
+
+const EventType = temporal.api.enums.v1.EventType;
+
+/**
+ * Histories that live runs made and this SDK (1.24.0) cannot replay: known problems outside the
+ * workflow code (docs/known-problems.md). Each test pins the failure as it is today; when an SDK
+ * upgrade makes the history replay, it fails, and the problem (and this test) can go.
+ */
+describe('known problems: histories the SDK made live and cannot replay', () => {
+  it('an update accepted in the task that also took an activity result, after the workflow ran on from it (make bench crash, refund)', async () => {
+    const saved = savedHistories(resolve(__dirname, 'known', 'refund-update-beside-result.json'), { bundlePath: productionWorkflowBundle() });
+    const [{ workflowId, history }] = saved.histories;
+    const events = history.events;
+    const at = (id: number) => events.find((e) => Number(e.eventId) === id)!;
+
+    // The shape: the eligibility's record (an activity) completed while the workflow task it woke sat on
+    // a killed worker's sticky queue; the agent's answer was sequenced into the next task with
+    // that result, and the task's completion holds the workflow's own commands first (the offer
+    // published and recorded), then the answer's acceptance, then the answer's commands.
+    const accepted = events.find((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'retentionAnswer')!;
+    const sequencedAfter = Number(accepted.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequestSequencingEventId);
+    expect(at(sequencedAfter).eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+    expect(at(sequencedAfter - 1).eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT);
+    expect(at(sequencedAfter - 3).eventType).toBe(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
+    const taskCompleted = Number(accepted.eventId) - 3;
+    expect(at(taskCompleted).eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+    expect([at(taskCompleted + 1).eventType, at(taskCompleted + 2).eventType]).toEqual([
+      EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+      EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+    ]);
+
+    // Replayed, the SDK core puts the answer before the activity's result in one activation (its
+    // fixed job order: updates before resolutions), so the handler meets the state before the
+    // offer and refuses; live it met the offer. The workflow task fails on every attempt.
+    await expect(saved.replay(history, workflowId)).rejects.toThrow('cannot decline offer a refund case that is eligibility');
+  });
+});
