@@ -34,12 +34,10 @@ describe('updateUntilAnswered past its budget', () => {
       const input = ticketInput({ priority: 'P3' });
       const h = await client.workflow.start(ticketWorkflow, { workflowId: input.ticketId, taskQueue: stack.taskQueue, args: [input] });
 
-      const began = Date.now();
       const asked = updateUntilAnswered(h, replyUpdate, [{ actor: 'bench', author: 'agent', message: 'on it' }], { budgetMs: 2_000 });
       // The update is waiting on the server (nobody polls the queue) before the budget runs out.
       await waitFor(() => inFlight > 0, { timeoutMs: 2_000, intervalMs: 20, what: 'the update call in flight' });
       await expect(asked).rejects.toMatchObject({ message: 'update reply not completed within 2 s', update: 'reply' });
-      expect(Date.now() - began).toBeLessThan(10_000);
       // Cancelled, not abandoned: nothing is left to retry on the connection about to be closed.
       await waitFor(() => inFlight === 0, { timeoutMs: 2_000, intervalMs: 20, what: 'no call in flight' });
       await h.terminate('test over');
