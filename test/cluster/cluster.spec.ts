@@ -12,6 +12,7 @@ import { httpClient } from '../support/http';
 import { CookieJar, signInAt } from '../support/oidc';
 import { trustedTestSigner } from '../support/trusted-signer';
 import { waitFor } from '../support/wait-for';
+import { screenshot } from '../browser/desk-browser';
 import { chromiumTrusting, signInToUi, terminateInUi } from './ui-browser';
 
 /**
@@ -156,7 +157,12 @@ describe('make cluster (the production topology)', () => {
       });
       await reader.getByRole('link', { name: caseId }).click();
       // The input decoded in the browser: the UI called the HTTPS codec endpoint with the person's token.
-      await waitFor(async () => (await reader.locator('body').innerText()).includes(subject), { what: 'the decoded input on the page' });
+      // 12 s for the whole test alone, but one fresh-clone run, 20 minutes into make test, did not
+      // show the input within 20 s: wait longer, and say what the page had if it still fails.
+      await waitFor(async () => (await reader.locator('body').innerText()).includes(subject), { timeoutMs: 45_000, what: 'the decoded input on the page' }).catch(async (err: Error) => {
+        const shot = await screenshot(reader, 'cluster-ui-case.png').catch(() => 'no screenshot');
+        throw new Error(`${err.message}; codec calls seen: ${JSON.stringify(decodes.map((d) => d.status))}; page: ${shot}`);
+      });
       expect(decodes.length).toBeGreaterThan(0);
       expect(decodes.every((d) => d.status === 200 && /^Bearer ey/.test(d.authorization ?? ''))).toBe(true);
       await expect(reader.getByText('Codec Server could not connect').count()).resolves.toBe(0);
