@@ -14,7 +14,7 @@ import { onboardingChecks, startOnboardings, trainToCertified } from '../../test
 import { updateUntilAnswered as update } from '../../test/support/retried-update';
 import { applyDecisionUpdate, assignReviewerUpdate, counterNoticeUpdate, decideTakedownUpdate, takedownStatusQuery } from '../../src/workflows/takedown/messages';
 import { ticketInput } from '../../test/support/tickets';
-import { testConfig } from '../../test/support/harness';
+import { StackSealing, testConfig } from '../../test/support/harness';
 import { unsealer } from '../../test/replay/harvest';
 import type { SavedHistoryFile } from '../../test/replay/fixture-format';
 import { check, ScenarioResult } from './scenario';
@@ -54,7 +54,7 @@ export interface CrashOptions {
    * The stack's payload key and database: a stuck case's history is then saved replayable (the
    * replay fixtures' format, test/replay/README.md) while its case keys still exist.
    */
-  sealing?: { PAYLOAD_ENCRYPTION_KEY: string; DATABASE_URL: string };
+  sealing?: StackSealing;
   log?: (line: string) => void;
 }
 
@@ -327,13 +327,13 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
 }
 
 /** For a failed check: what each unsettled case is waiting on (its pending activities and their last failure). */
-async function whereStuck(client: Client, ds: DataSource, ids: string[], sealing?: CrashOptions['sealing']): Promise<unknown[]> {
+async function whereStuck(client: Client, ds: DataSource, ids: string[], sealing?: StackSealing): Promise<unknown[]> {
   const rows: { id: string; state: string }[] = await ds.query(`SELECT id, state FROM billing_cases WHERE id = ANY($1) AND state <> 'settled'`, [ids]);
   return Promise.all(rows.map(async ({ id, state }) => ({ state, ...(await describeCase(client, id, sealing)) })));
 }
 
 /** A workflow's status, pending activities (attempt, last failure) and a workflow task still pending. */
-async function describeCase(client: Client, id: string, sealing?: CrashOptions['sealing']): Promise<Record<string, unknown>> {
+async function describeCase(client: Client, id: string, sealing?: StackSealing): Promise<Record<string, unknown>> {
   const d = await client.workflow.getHandle(id).describe().catch((e: unknown) => ({ error: String(e) }));
   if ('error' in d) return { id, ...d };
   const historyFile = await saveHistory(client, id, sealing);
@@ -350,7 +350,7 @@ async function describeCase(client: Client, id: string, sealing?: CrashOptions['
  * `savedHistories(path).replayAll()` (test/support/saved-histories.ts) replays it; without:
  * `<id>.binpb`, the binary history only (History.decode reads it back).
  */
-async function saveHistory(client: Client, id: string, sealing?: CrashOptions['sealing']): Promise<string | null> {
+async function saveHistory(client: Client, id: string, sealing?: StackSealing): Promise<string | null> {
   try {
     const dir = resolve(__dirname, '..', 'results', 'histories');
     await mkdir(dir, { recursive: true });

@@ -7,6 +7,7 @@ import { ApiKeyService } from '../../src/api/auth/api-key.service';
 import { createDataSource, migrate } from '../../src/persistence/data-source';
 import { dataConverterFor } from '../../src/temporal/temporal-options';
 import { RunningDevServer, startTemporalDevServer } from '../../scripts/dev-server';
+import type { StackSealing } from '../../test/support/harness';
 import { trustedTestSigner } from '../../test/support/trusted-signer';
 import { clusterServiceToken, DEV_IDP_SECRET, startCluster } from '../../test/support/cluster';
 
@@ -71,6 +72,8 @@ export interface Stack {
   databaseUrl: string;
   taskQueue: string;
   env: Record<string, string>;
+  /** Its database and payload key: what opens what its worker sealed after the fact (checks, saved histories). */
+  sealing: StackSealing;
   client: Client;
   ds: DataSource;
   worker: StackProcess;
@@ -151,6 +154,7 @@ export async function startStack({
     databaseUrl,
     taskQueue,
     env,
+    sealing: { DATABASE_URL: databaseUrl, PAYLOAD_ENCRYPTION_KEY: env.PAYLOAD_ENCRYPTION_KEY },
     client,
     ds,
     worker,

@@ -37,7 +37,7 @@ export const crash: Scenario = {
         pagesPerIncident: 2,
         takedowns: TAKEDOWNS,
         onboardings: ONBOARDINGS,
-        sealing: { PAYLOAD_ENCRYPTION_KEY: stack.env.PAYLOAD_ENCRYPTION_KEY, DATABASE_URL: stack.databaseUrl },
+        sealing: stack.sealing,
         log,
       });
       const r = result.figures.recoveryMs as { p50: number; max: number };

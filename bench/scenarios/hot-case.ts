@@ -26,8 +26,7 @@ export const hotCase: Scenario = {
     const stack = await startStack({ api: true, extraEnv: { STRIPE_API_KEY: stripe.apiKey, STRIPE_API_BASE: stripe.url, BILLING_WEBHOOK_SECRET: stripe.webhookSecret } });
     // The stack's own database and payload key: the bench process's environment has neither, and
     // without them the sealed replies and notes read "[unreadable]", so no action would be found.
-    const sealing = { DATABASE_URL: stack.databaseUrl, PAYLOAD_ENCRYPTION_KEY: stack.env.PAYLOAD_ENCRYPTION_KEY };
-    const env = { baseUrl: stack.apiUrl!, ds: stack.ds, client: stack.client, keys: await createHotKeys(stack.ds), stripe, sealing };
+    const env = { baseUrl: stack.apiUrl!, ds: stack.ds, client: stack.client, keys: await createHotKeys(stack.ds), stripe, sealing: stack.sealing };
     const figures: HotFigures[] = [];
     const checks: ScenarioResult['checks'] = [];
     const failed: string[] = [];

@@ -17,6 +17,15 @@ import { createCaseworksWorker } from '../../src/worker/create-worker';
 import { httpClient } from './http';
 import { trustedTestSigner } from './trusted-signer';
 
+/**
+ * Where a stack's case keys are, to open what its worker sealed (or to take the case layer off a
+ * history): the stack's database and payload key. testConfig(sealing) is that stack's config.
+ */
+export interface StackSealing {
+  DATABASE_URL: string;
+  PAYLOAD_ENCRYPTION_KEY: string;
+}
+
 /** Configuration for a test, from the environment global-setup prepared, plus overrides. */
 export function testConfig(overrides: Partial<Record<keyof AppConfig, string>> = {}): AppConfig {
   return loadConfig({ ...process.env, ...overrides });

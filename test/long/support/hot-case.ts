@@ -5,7 +5,7 @@ import type { StripeFake } from '../../fakes/stripe';
 import { httpClient, HttpResult } from '../../support/http';
 import { copyrightNotice } from '../../unit/takedown/fixtures';
 import { queryOpened } from '../../support/sealed-rows';
-import { testConfig } from '../../support/harness';
+import { StackSealing, testConfig } from '../../support/harness';
 import { waitFor } from '../../support/wait-for';
 
 /**
@@ -30,11 +30,8 @@ export interface HotEnv {
   keys: HotKeys;
   /** The gateway fake the API and worker talk to; disputes only. */
   stripe?: StripeFake;
-  /**
-   * Where the stack's case keys are, to open what its worker sealed: its DATABASE_URL and
-   * PAYLOAD_ENCRYPTION_KEY. Absent: this process's environment (the test run's stack).
-   */
-  sealing?: { DATABASE_URL: string; PAYLOAD_ENCRYPTION_KEY: string };
+  /** The stack's case keys, to open what its worker sealed. Absent: this process's environment (the test run's stack). */
+  sealing?: StackSealing;
 }
 
 /** One action: its HTTP answer and the text that identifies it in the read model. */
