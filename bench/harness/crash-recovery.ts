@@ -17,6 +17,8 @@ import { ticketInput } from '../../test/support/tickets';
 import { StackSealing, testConfig } from '../../test/support/harness';
 import { unsealer } from '../../test/replay/harvest';
 import type { SavedHistoryFile } from '../../test/replay/fixture-format';
+import { TIMED_OUT, withDeadline } from '../../src/api/temporal/with-timeout';
+import { configSchema } from '../../src/config/config.schema';
 import { check, ScenarioResult } from './scenario';
 import { round, summary } from './stats';
 
@@ -116,7 +118,7 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
       // The offer follows eligibility; answer it as soon as it is there (a query while the worker
       // is down fails: ask again). A case that never offers is caught by the checks below.
       for (const until = Date.now() + 120_000; Date.now() < until; await new Promise((res) => setTimeout(res, 100))) {
-        const v = await h.query(refundStatusQuery).catch(() => null);
+        const v = await readAsTheApi(o.client, () => h.query(refundStatusQuery));
         if (v?.state === 'retention_offered') {
           await update(h, retentionAnswerUpdate, [{ actor: 'bench', accepted: false }]);
           return;
@@ -146,7 +148,7 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
       // Acting before triage would be refused (and counted as a lost action): wait for it.
       let state: string | null = null;
       for (const until = Date.now() + 300_000; Date.now() < until && state !== 'triage'; await new Promise((res) => setTimeout(res, 100))) {
-        state = (await h.query(takedownStatusQuery).catch(() => null))?.state ?? state;
+        state = (await readAsTheApi(o.client, () => h.query(takedownStatusQuery)))?.state ?? state;
       }
       if (state !== 'triage') throw new Error(`not in triage after 300 s (last state seen: ${state})`);
       await update(h, assignReviewerUpdate, [{ actor: LEGAL, reviewer: LEGAL.id }]);
@@ -373,4 +375,18 @@ async function saveHistory(client: Client, id: string, sealing?: StackSealing): 
   } catch (err) {
     return `not saved: ${err instanceof Error ? err.message : String(err)}`;
   }
+}
+
+/** The API's read deadline (QUERY_TIMEOUT_MS's default). */
+const API_QUERY_DEADLINE_MS = configSchema.shape.QUERY_TIMEOUT_MS.parse(undefined);
+
+/**
+ * The agents read a case as the API's clients do: a query cancelled at the API's deadline, null
+ * when it did not answer (the worker down) or failed. Agents whose queries waited out a killed
+ * worker's sticky queue stuck cases in most runs (docs/known-problems.md); no Caseworks client
+ * reads that way.
+ */
+async function readAsTheApi<T>(client: Client, query: () => Promise<T>): Promise<T | null> {
+  const answer = await withDeadline((signal) => client.withAbortSignal(signal, query), API_QUERY_DEADLINE_MS).catch(() => null);
+  return answer === TIMED_OUT ? null : answer;
 }

@@ -80,6 +80,8 @@ export interface Stack {
   api: StackProcess | null;
   apiUrl: string | null;
   apiKey: string | null;
+  /** The token the bench's Temporal connections present to the cluster (its authorizer); null on the dev server. */
+  temporalApiKey: string | null;
   stop(): Promise<void>;
 }
 
@@ -161,6 +163,7 @@ export async function startStack({
     api: apiProcess,
     apiUrl,
     apiKey,
+    temporalApiKey: temporalApiKey ?? null,
     async stop(this: Stack) {
       await apiProcess?.kill('SIGTERM');
       await worker.kill('SIGTERM');

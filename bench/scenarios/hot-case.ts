@@ -56,7 +56,7 @@ export const hotCase: Scenario = {
               (err: unknown) => ((last ||= err instanceof Error ? err.message.split('\n')[0] : String(err)), false),
             );
           checks.push(check(`${kind}: ${hot.endStatus} after the last step`, ended, last));
-          const chain = await historyChain(stack.client, hot.id, hot.firstRunId);
+          const chain = await historyChain(stack.client, hot.id, hot.firstRunId, stack.temporalApiKey ?? undefined);
           const problems = chainProblems(chain);
           checks.push(check(`${kind}: every run under 10 % of the server's history limits, handed over by continue-as-new`, problems.length === 0, problems.slice(0, 3).join('; ')));
           const f = hotFigures(kind, drive, chain);

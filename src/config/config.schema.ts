@@ -85,7 +85,8 @@ export const configSchema = z.object({
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   /**
    * A read asks the running workflow; past this, it answers from the read model instead (the
-   * worker may be busy or replaying), marked Caseworks-Source: read-model.
+   * worker may be busy or replaying), marked Caseworks-Source: read-model. Below
+   * STICKY_QUEUE_TIMEOUT_MS (appConfigSchema refuses more).
    */
   QUERY_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
   /**
@@ -287,10 +288,28 @@ export const configSchema = z.object({
 });
 
 /**
- * Cross-field rules: production refuses to run without payload encryption; an access-log
- * retention shorter than the longest case retention in POLICY_DIR's packs is refused.
+ * How long the server holds a case's workflow task, or a query, for the worker that last ran the
+ * case before handing it to any worker: the SDK's default, set explicitly by the worker
+ * (src/worker/create-worker.ts) because QUERY_TIMEOUT_MS must stay below it. A query still
+ * waiting when a crashed worker's hold runs out goes to another worker, which can then leave the
+ * case's history unreplayable (withDeadline in src/api/temporal/with-timeout.ts;
+ * docs/known-problems.md).
+ */
+export const STICKY_QUEUE_TIMEOUT_MS = 10_000;
+
+/**
+ * Cross-field rules: a query's deadline below the sticky queue timeout; production refuses to run
+ * without payload encryption; an access-log retention shorter than the longest case retention in
+ * POLICY_DIR's packs is refused.
  */
 export const appConfigSchema = configSchema.superRefine((c, ctx) => {
+  if (c.QUERY_TIMEOUT_MS >= STICKY_QUEUE_TIMEOUT_MS) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['QUERY_TIMEOUT_MS'],
+      message: `must be below ${STICKY_QUEUE_TIMEOUT_MS} (the workers' sticky queue timeout): a query still waiting on a crashed worker then goes to another worker, which can stick the case (docs/known-problems.md)`,
+    });
+  }
   if (c.CRM_PROVIDER === 'hubspot' && !c.HUBSPOT_ACCESS_TOKEN) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['HUBSPOT_ACCESS_TOKEN'], message: 'required when CRM_PROVIDER=hubspot' });
   }

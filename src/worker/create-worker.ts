@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { AppConfig } from '../config/config.schema';
+import { STICKY_QUEUE_TIMEOUT_MS, type AppConfig } from '../config/config.schema';
 import type { Activities } from '../activities';
 import { activityAttemptsInterceptor } from '../observability/metrics/activity-attempts';
 import { tracingActivityInterceptors } from '../observability/tracing/temporal-tracing';
@@ -49,6 +49,8 @@ export function createCaseworksWorker({ config, connection, activities, taskQueu
     // Bounded: a cached case costs ~0.35 MiB of RSS, an evicted one nothing until it next wakes and
     // is replayed; the worker's memory follows this, not the open cases (make bench SCENARIO=growth).
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    // The SDK's default, named: the API's query deadline is held below it (config.schema.ts).
+    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT_MS,
   });
 }
 

@@ -19,7 +19,9 @@ describe('known problems: histories the SDK made live and cannot replay', () => 
     // The shape: the eligibility's record (an activity) completed while the workflow task it woke sat on
     // a killed worker's sticky queue; the agent's answer was sequenced into the next task with
     // that result, and the task's completion holds the workflow's own commands first (the offer
-    // published and recorded), then the answer's acceptance, then the answer's commands.
+    // published and recorded), then the answer's acceptance, then the answer's commands: the
+    // worker had taken the result already, answering the agent's query that had waited on the
+    // same dead queue (test/workflows/query-beside-crash.spec.ts makes it happen on purpose).
     const accepted = events.find((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'retentionAnswer')!;
     const sequencedAfter = Number(accepted.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequestSequencingEventId);
     expect(at(sequencedAfter).eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);

@@ -47,7 +47,7 @@ export async function temporalClient(config = testConfig()): Promise<Client> {
 
 let runtimeInstalled = false;
 /** Worker runtime logs only warnings in tests; set TEST_LOG_LEVEL=INFO to see more. */
-function installQuietRuntime(): void {
+export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const level = (process.env.TEST_LOG_LEVEL?.toUpperCase() ?? 'WARN') as 'WARN';

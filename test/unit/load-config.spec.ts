@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { STICKY_QUEUE_TIMEOUT_MS } from '../../src/config/config.schema';
 import { ConfigError, loadConfig } from '../../src/config/load-config';
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
@@ -82,6 +83,15 @@ describe('loadConfig refuses bad variables, naming them', () => {
     expect([...err.variables].sort()).toEqual(['API_PORT', 'DATABASE_URL']);
     expect(err.message).toContain('API_PORT');
     expect(err.message).toContain('DATABASE_URL');
+  });
+});
+
+describe('QUERY_TIMEOUT_MS', () => {
+  it('stays below the sticky queue timeout, or a query outlives a crashed worker and is answered by another (docs/known-problems.md)', () => {
+    expect(loadConfig({ QUERY_TIMEOUT_MS: String(STICKY_QUEUE_TIMEOUT_MS - 1) }).QUERY_TIMEOUT_MS).toBe(STICKY_QUEUE_TIMEOUT_MS - 1);
+    const err = configError({ QUERY_TIMEOUT_MS: String(STICKY_QUEUE_TIMEOUT_MS) });
+    expect(err.variables).toEqual(['QUERY_TIMEOUT_MS']);
+    expect(err.message).toContain(`must be below ${STICKY_QUEUE_TIMEOUT_MS}`);
   });
 });
 

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { QueryNotRegisteredError, WorkflowNotFoundError } from '@temporalio/client';
 import { unavailableDependency } from '../resilience/dependency-errors';
+import { TIMED_OUT, withDeadline } from '../temporal/with-timeout';
 
 /** Why a read was answered from the read model instead of the running workflow. */
 export type FallbackReason = 'timeout' | 'not-found' | 'temporal-unavailable' | 'query-failed';
@@ -20,23 +21,17 @@ export function fallbackReasonOf(err: unknown): FallbackReason | undefined {
   return undefined;
 }
 
-const NO_ANSWER = Symbol('no answer in time');
-
 /**
  * A running case's own answer, or undefined when it cannot give one within `timeoutMs`, is past
  * retention or Temporal is unreachable: the caller then reads the read model, which holds the
  * state as of the last transition. Each fallback is logged with the case ID and the reason
  * (never the view: it holds personal data), so a worker that stops answering shows in the logs.
+ * A query past its time is cancelled, not left waiting (withDeadline says why that matters).
  */
 export async function queryOrFallBack<T>(logger: Logger, kind: string, workflowId: string, query: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const abort = new AbortController();
-  const pending = query(abort.signal);
   try {
-    const answer = await Promise.race([pending, new Promise<typeof NO_ANSWER>((resolve) => (timer = setTimeout(() => resolve(NO_ANSWER), timeoutMs)))]);
-    if (answer !== NO_ANSWER) return answer;
-    // Cancelled rather than left to retry against a worker that is already not keeping up.
-    abort.abort();
+    const answer = await withDeadline(query, timeoutMs);
+    if (answer !== TIMED_OUT) return answer;
     logger.warn(`${kind} ${workflowId}: read from the read model (timeout: no answer from the workflow within ${timeoutMs} ms)`);
     return undefined;
   } catch (err) {
@@ -44,7 +39,5 @@ export async function queryOrFallBack<T>(logger: Logger, kind: string, workflowI
     if (reason === undefined) throw err;
     logger.warn(`${kind} ${workflowId}: read from the read model (${reason})`);
     return undefined;
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -31,7 +31,7 @@ import type { Principal } from '../auth/principal';
 import { admitRequest } from '../idempotency/admit-request';
 import { requestHash } from '../idempotency/request-hash';
 import { Problem } from '../problem/problem';
-import { readOnceStarted, withTimeout } from '../temporal/with-timeout';
+import { readOnceStarted, TIMED_OUT, withDeadline } from '../temporal/with-timeout';
 import { CaseClient } from '../cases/case-client';
 import { IncidentReads } from '../../persistence/read/incident-reads';
 import { OnCallConfig } from '../../persistence/read/oncall-config';
@@ -97,9 +97,10 @@ export class IncidentsService {
     const handle = this.temporal.workflow.getHandle<typeof alertGroupWorkflow>(workflowId);
     try {
       // Asked before the signal: once it lands, the group lets go of its incident.
-      const group = await withTimeout(handle.query(alertGroupQuery), this.config.QUERY_TIMEOUT_MS);
+      // Cancelled at its deadline, not left waiting on a worker that may have died (withDeadline).
+      const group = await withDeadline((signal) => this.temporal.withAbortSignal(signal, () => handle.query(alertGroupQuery)), this.config.QUERY_TIMEOUT_MS);
       await handle.signal(alertResolvedSignal, { at: Date.now() });
-      return { fingerprint, alertGroup: workflowId, openIncident: group === undefined ? undefined : group.incidentId };
+      return { fingerprint, alertGroup: workflowId, openIncident: group === TIMED_OUT ? undefined : group.incidentId };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return { fingerprint, alertGroup: workflowId, openIncident: null };
       throw err;

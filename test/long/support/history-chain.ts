@@ -52,12 +52,17 @@ async function fetchRun(connection: Connection, namespace: string, workflowId: s
   return { events };
 }
 
-/** Every run of the case from its first, following each continue-as-new to the next run. */
-export async function historyChain(client: Client, workflowId: string, firstRunId: string): Promise<Chain> {
+/**
+ * Every run of the case from its first, following each continue-as-new to the next run.
+ * `apiKey`: the token the client's connection presents, where the server authorizes calls (the
+ * bench on `make cluster`); the connection made here presents it too.
+ */
+export async function historyChain(client: Client, workflowId: string, firstRunId: string, apiKey?: string): Promise<Chain> {
   const runs: RunHistory[] = [];
   const connection = await Connection.connect({
     // The client's connection, as every client here is made (Connection.connect).
     address: (client.connection as Connection).options.address,
+    ...(apiKey ? { apiKey, tls: false } : {}),
     channelArgs: { 'grpc.max_receive_message_length': 512 * 1024 * 1024 },
   });
   try {

@@ -1,0 +1,35 @@
+import { ApplicationFailure, condition, defineQuery, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+
+/**
+ * A refund in miniature (test/workflows/query-beside-crash.spec.ts): an activity records the
+ * eligibility, then the case offers what a person may decline. Nothing else, so what the test
+ * shows is the SDK's and the server's doing, not a case kind's.
+ */
+export interface OfferActivities {
+  recordEligibility(): Promise<void>;
+}
+const { recordEligibility } = proxyActivities<OfferActivities>({ startToCloseTimeout: '1 minute' });
+
+export const stageQuery = defineQuery<string>('stage');
+export const declineOffer = defineUpdate<string>('declineOffer');
+
+export async function offerAfterRecord(): Promise<string> {
+  let stage = 'eligibility';
+  setHandler(stageQuery, () => stage);
+  setHandler(
+    declineOffer,
+    () => {
+      // Replayed in the wrong order, the handler meets the state before the offer: say so.
+      if (stage !== 'offered') throw ApplicationFailure.nonRetryable(`the handler met ${stage}`);
+      stage = 'declined';
+      return stage;
+    },
+    { validator: () => { if (stage !== 'offered') throw new Error(`cannot decline in ${stage}`); } },
+  );
+  await recordEligibility();
+  stage = 'offered';
+  // The workflow's own command from the result, as the refund's retention window is a timer.
+  void sleep('1 hour');
+  await condition(() => stage === 'declined');
+  return stage;
+}
