@@ -67,6 +67,11 @@ describe('unavailableDependency', () => {
     expect(unavailableDependency(new ServiceError('x', { cause: grpcError(3, 'invalid argument') }))).toBeUndefined();
   });
 
+  it('an update the server aborted on every attempt (UNAVAILABLE, so it was reached) is no outage: the case is busy', () => {
+    expect(unavailableDependency(new ServiceError('Workflow Update failed', { cause: grpcError(14, 'workflow update was aborted') }))).toBeUndefined();
+    expect(problemFromDependencyOutage(new ServiceError('Workflow Update failed', { cause: grpcError(14, 'workflow update was aborted') }))).toBeUndefined();
+  });
+
   it('an outside HTTP service refusing (fetch failed, caused by ECONNREFUSED) is not PostgreSQL', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
     expect(unavailableDependency(new TypeError('fetch failed', { cause: refused }))).toBeUndefined();

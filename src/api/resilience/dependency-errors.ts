@@ -47,9 +47,23 @@ function isPostgresUnreachable(err: unknown): boolean {
   return PG_CONNECTION_MESSAGE.test(err.message);
 }
 
+/**
+ * The one UNAVAILABLE that Temporal answers when it *was* reached: the case's workflow was reloaded
+ * (its state dropped from the history service's cache, e.g. after a write conflict under load, or
+ * its worker restarted) with the update still in flight, and the update may be sent again (server
+ * 1.29.1: update.AbortedByServerErr). That is a busy case, not an outage.
+ */
+const UPDATE_ABORTED_BY_SERVER = 'workflow update was aborted';
+
+/** A gRPC status (an attempt's, or the error the SDK throws after its retries) saying the server aborted an update. */
+export function isUpdateAbortedByServer(status: { code?: unknown; details?: unknown }): boolean {
+  return status.code === GRPC_UNAVAILABLE && typeof status.details === 'string' && status.details.includes(UPDATE_ABORTED_BY_SERVER);
+}
+
 function isTemporalUnreachable(err: unknown): boolean {
   const grpc = err instanceof ServiceError ? err.cause : err;
-  return isGrpcServiceError(grpc) && (grpc.code === GRPC_UNAVAILABLE || grpc.code === GRPC_DEADLINE_EXCEEDED);
+  if (!isGrpcServiceError(grpc) || isUpdateAbortedByServer(grpc)) return false;
+  return grpc.code === GRPC_UNAVAILABLE || grpc.code === GRPC_DEADLINE_EXCEEDED;
 }
 
 /**

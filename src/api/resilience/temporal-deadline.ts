@@ -1,4 +1,5 @@
 import { ConnectionOptions, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import { isUpdateAbortedByServer } from './dependency-errors';
 import { currentBudget } from './request-budget';
 
 type GrpcInterceptor = NonNullable<ConnectionOptions['interceptors']>[number];
@@ -17,13 +18,6 @@ const asCall = (call: ReturnType<NextCall>) => call as ReturnType<GrpcIntercepto
  */
 const ANSWER_MARGIN_MS = 500;
 const GRPC_UNAVAILABLE = 14;
-/**
- * The one UNAVAILABLE that Temporal answers when it *was* reached: the case's workflow was reloaded
- * (its workflow task timed out under load, or its worker restarted) with the update still in
- * flight, and the update may be sent again (server 1.29.1: update.AbortedByServerErr). That is a
- * busy case, not an outage.
- */
-const UPDATE_ABORTED_BY_SERVER = 'workflow update was aborted';
 
 /**
  * Gives every Temporal RPC made while serving a request that request's deadline (minus a margin),
@@ -72,7 +66,7 @@ export function deadlineAwareRetryInterceptor(): GrpcInterceptor {
  * Notes on the request's budget when one attempt of a Temporal RPC was refused as UNAVAILABLE.
  * Goes after the retry interceptor, which hides those attempts: an update whose retries ran into
  * the deadline surfaces as a timeout, and this tells an unreachable frontend from a busy case.
- * An update the server aborted (UPDATE_ABORTED_BY_SERVER) is the busy case's, not an outage's.
+ * An update the server aborted (isUpdateAbortedByServer) is the busy case's, not an outage's.
  */
 export function unavailableAttemptInterceptor(): GrpcInterceptor {
   return (options, nextCall) => {
@@ -85,7 +79,7 @@ export function unavailableAttemptInterceptor(): GrpcInterceptor {
         onReceiveMetadata: (received) => listener?.onReceiveMetadata?.(received),
         onReceiveMessage: (message) => listener?.onReceiveMessage?.(message),
         onReceiveStatus: (status) => {
-          if (status.code === GRPC_UNAVAILABLE && !status.details?.includes(UPDATE_ABORTED_BY_SERVER)) budget.temporalUnreachable = true;
+          if (status.code === GRPC_UNAVAILABLE && !isUpdateAbortedByServer(status)) budget.temporalUnreachable = true;
           listener?.onReceiveStatus?.(status);
         },
       });

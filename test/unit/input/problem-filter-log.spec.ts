@@ -1,4 +1,5 @@
 import type { ArgumentsHost } from '@nestjs/common';
+import { ServiceError } from '@temporalio/client';
 import type { PinoLogger } from 'nestjs-pino';
 import { QueryFailedError } from 'typeorm';
 import { Problem } from '../../../src/api/problem/problem';
@@ -7,7 +8,7 @@ import { ProblemFilter } from '../../../src/api/problem/problem.filter';
 /** The filter with a logger that keeps what it was given, and a request/response pair it answers. */
 function filterAndHost(url: string) {
   const logged: unknown[][] = [];
-  const logger = { setContext() {}, error: (...args: unknown[]) => logged.push(args) } as unknown as PinoLogger;
+  const logger = { setContext() {}, error: (...args: unknown[]) => logged.push(args), warn: (...args: unknown[]) => logged.push(args) } as unknown as PinoLogger;
   const sent: { status?: number; body?: string } = {};
   const res = {
     headersSent: false,
@@ -46,5 +47,13 @@ describe('ProblemFilter logs of unexpected errors', () => {
     const { filter, host, logged, sent } = filterAndHost('/v1/tickets');
     filter.catch(Problem.validation([{ field: 'subject', message: 'x' }]), host);
     expect([sent.status, logged.length]).toEqual([400, 0]);
+  });
+
+  it('answers an update the server aborted on every retry as the busy case it is, not as Temporal being down', () => {
+    // The SDK's last error after 10 attempts each answered "workflow update was aborted" (UNAVAILABLE).
+    const { filter, host, sent } = filterAndHost('/v1/tickets/ticket-x/assign');
+    const aborted = Object.assign(new Error('14 UNAVAILABLE: workflow update was aborted'), { code: 14, details: 'workflow update was aborted', metadata: {} });
+    filter.catch(new ServiceError('Workflow Update failed', { cause: aborted }), host);
+    expect(JSON.parse(sent.body!)).toMatchObject({ status: 503, type: 'https://caseworks.dev/problems/case-busy', retryAfterSeconds: 2 });
   });
 });
