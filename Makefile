@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help install temporal-cli temporal-cluster promtool chromium build dev cluster test test-cluster test-long histories lint typecheck migrate key bench clean
+.PHONY: help install temporal-cli temporal-cluster promtool chromium build dev cluster test test-cluster test-long histories lint typecheck migrate key repair-case bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ migrate: $(NODE_STAMP) ## create the database if needed and apply migrations
 
 key: $(NODE_STAMP) ## create an API key: make key ROLE=agent NAME=ann [BRAND=uoozee], ROLE=client NAME=x ACCOUNT=acme BRAND=uoozee (printed once)
 	@ROLE="$(ROLE)" NAME="$(NAME)" ACCOUNT="$(ACCOUNT)" ACCOUNT_NAME="$(ACCOUNT_NAME)" BRAND="$(BRAND)" npx ts-node --transpile-only scripts/create-api-key.ts
+
+repair-case: $(NODE_STAMP) ## a case stuck by the known problem (docs/known-problems.md): make repair-case CASE=<case-id> [APPLY=1]
+	@CASE="$(CASE)" APPLY="$(APPLY)" npx ts-node --transpile-only scripts/repair-case.ts
 
 bench: install build ## run the benchmarks (bench/), SCENARIO=<name> for one
 	@bash bench/run.sh $(SCENARIO)

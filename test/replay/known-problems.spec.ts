@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { temporal } from '@temporalio/proto';
+import { readdirSync } from 'node:fs';
+import { findUpdateAcceptedBesideResult } from '../../src/temporal/stuck-case';
 import { productionWorkflowBundle, savedHistories } from '../support/saved-histories';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -38,5 +40,25 @@ describe('known problems: histories the SDK made live and cannot replay', () => 
     // fixed job order: updates before resolutions), so the handler meets the state before the
     // offer and refuses; live it met the offer. The workflow task fails on every attempt.
     await expect(saved.replay(history, workflowId)).rejects.toThrow('cannot decline offer a refund case that is eligibility');
+  });
+
+  it('make repair-case finds where the stuck refund resets to, and no such point in any saved history that replays', () => {
+    const [{ history }] = savedHistories(resolve(__dirname, 'known', 'refund-update-beside-result.json')).histories;
+    const found = findUpdateAcceptedBesideResult(history.events);
+    // The task that took the record's result and accepted the answer after its own commands; the
+    // task failing now is the last event.
+    expect(found).toEqual({ update: 'retentionAnswer', acceptedEventId: 42, resetToEventId: 39, failedEventId: Number(history.events.at(-1)!.eventId) });
+    // Every fixture the replay suite replays (update-with-start among them: accepted after the
+    // first task's commands, and replays), with a failed task appended so that only the shape decides.
+    const fixtures = readdirSync(resolve(__dirname, 'fixtures')).filter((f) => f.endsWith('.json'));
+    let withUpdates = 0;
+    for (const file of fixtures) {
+      for (const { workflowId, history: h } of savedHistories(file).histories) {
+        if (h.events.some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)) withUpdates++;
+        const failing = [...h.events, { eventId: h.events.length + 1, eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED }] as typeof h.events;
+        expect([workflowId, findUpdateAcceptedBesideResult(failing)]).toEqual([workflowId, undefined]);
+      }
+    }
+    expect(withUpdates).toBeGreaterThan(10);
   });
 });

@@ -6,8 +6,9 @@ import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { TIMED_OUT, withDeadline } from '../../src/api/temporal/with-timeout';
 import { STICKY_QUEUE_TIMEOUT_MS } from '../../src/config/config.schema';
+import { repairStuckCase } from '../../src/temporal/stuck-case';
 import { installQuietRuntime, testConfig, uniqueTaskQueue } from '../support/harness';
-import { declineOffer, offerAfterRecord, stageQuery } from '../support/sticky-query/offer.workflow';
+import { closeSignal, declineOffer, offerAfterRecord, stageQuery } from '../support/sticky-query/offer.workflow';
 import { AppProcess, spawnAppProcess } from '../support/worker-process';
 import { waitFor } from '../support/wait-for';
 
@@ -76,11 +77,56 @@ describe('a query waiting on a crashed worker beside an activity result (docs/kn
     await expect(replay(run.history, run.workflowId)).resolves.toBeUndefined();
   });
 
+  it('make repair-case finds such a case once it sticks, resets it to the task that accepted the update, and the repeated action ends it', async () => {
+    let fresh: { worker: Worker; running: Promise<void> } | undefined;
+    try {
+      await crashWithReadInFlight(
+        (h) => h.query(stageQuery),
+        false,
+        async (h, retireWorker) => {
+          // Live, the worker that answered the query holds the case in its odd order. The next
+          // worker to run it replays, fails, and fails again on every attempt: the case sticks.
+          await retireWorker();
+          const worker = await Worker.create({ connection: native, taskQueue: h.taskQueue, workflowBundle: { codePath: bundlePath }, activities: { recordEligibility: async () => undefined } });
+          fresh = { worker, running: worker.run() };
+          await h.signal(closeSignal);
+          await waitFor(async () => ((await h.fetchHistory()).events ?? []).some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED), { what: 'the case to fail its task' });
+
+          const found = await repairStuckCase(client, h.workflowId);
+          expect(found).toMatchObject({ outcome: 'found', update: 'declineOffer' });
+          expect(commandsOfTheTaskThatAccepted((await h.fetchHistory()), 'resetToEventId' in found ? found.resetToEventId : -1)).toEqual([
+            EventType.EVENT_TYPE_TIMER_STARTED,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+          ]);
+          const reset = await repairStuckCase(client, h.workflowId, { apply: true });
+          expect(reset).toMatchObject({ outcome: 'reset', update: 'declineOffer', newRunId: expect.any(String) });
+
+          // The new run takes the result and offers again; the reapplied decline met the state
+          // before it and was refused. The person declines again, and the case ends.
+          const after = client.workflow.getHandle<typeof offerAfterRecord>(h.workflowId);
+          await waitFor(async () => (await withDeadline((signal) => client.withAbortSignal(signal, () => after.query(stageQuery)), 2_000)) === 'offered', { what: 'the offer again' });
+          await expect(after.executeUpdate(declineOffer)).resolves.toBe('declined');
+          await expect(after.result()).resolves.toBe('declined');
+          await expect(repairStuckCase(client, h.workflowId)).resolves.toMatchObject({ outcome: 'not-stuck' });
+          await expect(replay(await after.fetchHistory(), h.workflowId)).resolves.toBeUndefined();
+        },
+      );
+    } finally {
+      fresh?.worker.shutdown();
+      await fresh?.running;
+    }
+  });
+
   /**
    * Kills the worker holding the case while its activity is open, starts another, sends the read,
    * lets the result arrive, then the update. `repeat`: the update again once the case has the offer.
+   * `then`: more, while that worker still runs (`retireWorker` shuts it down first).
    */
-  async function crashWithReadInFlight<R>(read: (h: WorkflowHandle<typeof offerAfterRecord>) => Promise<R>, repeat = false) {
+  async function crashWithReadInFlight<R>(
+    read: (h: WorkflowHandle<typeof offerAfterRecord>) => Promise<R>,
+    repeat = false,
+    then?: (h: WorkflowHandle<typeof offerAfterRecord> & { taskQueue: string }, retireWorker: () => Promise<void>) => Promise<void>,
+  ) {
     const taskQueue = uniqueTaskQueue('sticky-query');
     const workflowId = `sticky-query-${taskQueue}`;
     let first: AppProcess | undefined = await spawnAppProcess(
@@ -117,7 +163,13 @@ describe('a query waiting on a crashed worker beside an activity result (docs/kn
         await waitFor(async () => (await h.query(stageQuery)) === 'offered', { what: 'the offer' });
         repeated = await answer(h.executeUpdate(declineOffer));
       }
-      return { workflowId, read: readAnswer, update, repeated, history: await h.fetchHistory() };
+      const history = await h.fetchHistory();
+      await then?.(Object.assign(h, { taskQueue }), async () => {
+        next?.shutdown();
+        await running;
+        next = undefined;
+      });
+      return { workflowId, read: readAnswer, update, repeated, history };
     } finally {
       first?.child.kill('SIGKILL');
       await h.terminate().catch(() => undefined);
@@ -131,11 +183,15 @@ describe('a query waiting on a crashed worker beside an activity result (docs/kn
   }
 });
 
-/** The events the task completion that accepted the first update recorded, up to the acceptance. */
-function commandsOfTheTaskThatAccepted(history: History): number[] {
+/**
+ * The events the task completion that accepted the first update recorded, up to the acceptance;
+ * `completedEventId`: that completion, when known (it must precede an acceptance).
+ */
+function commandsOfTheTaskThatAccepted(history: History, completedEventId?: number): number[] {
   const events = history.events ?? [];
   const accepted = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
   let completed = accepted;
   while (completed > 0 && events[completed].eventType !== EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) completed--;
+  if (completedEventId !== undefined && Number(events[completed]?.eventId) !== completedEventId) return [];
   return events.slice(completed + 1, accepted + 1).map((e) => e.eventType as number);
 }

@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, defineQuery, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 
 /**
  * A refund in miniature (test/workflows/query-beside-crash.spec.ts): an activity records the
@@ -12,10 +12,14 @@ const { recordEligibility } = proxyActivities<OfferActivities>({ startToCloseTim
 
 export const stageQuery = defineQuery<string>('stage');
 export const declineOffer = defineUpdate<string>('declineOffer');
+/** Ends the case once declined: until then it stays open, so a later task can replay it. */
+export const closeSignal = defineSignal('close');
 
 export async function offerAfterRecord(): Promise<string> {
   let stage = 'eligibility';
+  let closed = false;
   setHandler(stageQuery, () => stage);
+  setHandler(closeSignal, () => void (closed = true));
   setHandler(
     declineOffer,
     () => {
@@ -31,5 +35,6 @@ export async function offerAfterRecord(): Promise<string> {
   // The workflow's own command from the result, as the refund's retention window is a timer.
   void sleep('1 hour');
   await condition(() => stage === 'declined');
+  await condition(() => closed);
   return stage;
 }

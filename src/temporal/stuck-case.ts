@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+
+const EventType = temporal.api.enums.v1.EventType;
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/** Events a task completion writes for an update: they may come before an acceptance in any task. */
+const UPDATE_EVENTS = new Set<number>([
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED,
+]);
+
+/** Where a case stuck by the known problem of docs/known-problems.md can be reset to. */
+export interface UpdateBesideResult {
+  /** The update accepted after the workflow's own commands (its name; arguments stay sealed). */
+  update: string;
+  acceptedEventId: number;
+  /** The `WorkflowTaskCompleted` of the task that accepted it: the reset point. */
+  resetToEventId: number;
+  /** The workflow task failure that shows the case is stuck now. */
+  failedEventId: number;
+}
+
+/**
+ * Finds, in one run's history, the signature of a case stuck by an update accepted beside an
+ * activity result (docs/known-problems.md): the case's latest workflow task failed, and a task
+ * completion (not the run's first) recorded the workflow's own commands before an update's
+ * acceptance. The SDK emits an acceptance before any command of the task it processes, so a
+ * completion with commands first means the worker had taken history no task had (a query
+ * answered ahead of the task); no replay can follow it. The first task is left out: there an
+ * update-with-start is accepted after the commands the workflow's start ran, and replays.
+ * Returns the earliest such acceptance (a replay fails there first), or undefined.
+ */
+export function findUpdateAcceptedBesideResult(events: readonly HistoryEvent[]): UpdateBesideResult | undefined {
+  const failed = latestFailedTask(events);
+  if (failed === undefined) return undefined;
+  let completions = 0;
+  let lastCompleted = 0;
+  let commandsSinceCompleted = false;
+  for (const e of events) {
+    const id = Number(e.eventId);
+    if (id >= failed) break;
+    if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+      completions++;
+      lastCompleted = id;
+      commandsSinceCompleted = false;
+    } else if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED) {
+      // An acceptance always follows its own task's completion: what came between is that task's.
+      if (commandsSinceCompleted && completions > 1) {
+        const update = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name ?? '(unnamed)';
+        return { update, acceptedEventId: id, resetToEventId: lastCompleted, failedEventId: failed };
+      }
+    } else if (!UPDATE_EVENTS.has(e.eventType ?? 0)) {
+      commandsSinceCompleted = true;
+    }
+  }
+  return undefined;
+}
+
+/** The latest `WorkflowTaskFailed` when no task completed after it (the case is failing now). */
+function latestFailedTask(events: readonly HistoryEvent[]): number | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const type = events[i].eventType;
+    if (type === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) return undefined;
+    if (type === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) return Number(events[i].eventId);
+  }
+  return undefined;
+}
+
+export type RepairOutcome =
+  | { outcome: 'not-stuck'; workflowId: string; runId: string }
+  | { outcome: 'stuck-otherwise'; workflowId: string; runId: string; failedEventId: number }
+  | ({ outcome: 'found' | 'reset'; workflowId: string; runId: string; newRunId?: string } & UpdateBesideResult);
+
+/**
+ * Looks at a case's current run and, if it is stuck by the known problem, says where it can be
+ * reset to; with `apply`, resets it there (a new run of the same case, from that task, live).
+ * The server reapplies the update after the reset point; the workflow then meets it before the
+ * result, as on replay, and its validator refuses it: the person repeats the action once the case
+ * shows the state it needs. Every outside effect of the tasks after the point is keyed, so
+ * running them again does not repeat them. Reads only event types and update names: no payloads.
+ */
+export async function repairStuckCase(client: Client, workflowId: string, { apply = false } = {}): Promise<RepairOutcome> {
+  const handle = client.workflow.getHandle(workflowId);
+  const { runId } = await handle.describe();
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  const events = history.events ?? [];
+  const found = findUpdateAcceptedBesideResult(events);
+  if (!found) {
+    const failedEventId = latestFailedTask(events);
+    return failedEventId === undefined ? { outcome: 'not-stuck', workflowId, runId } : { outcome: 'stuck-otherwise', workflowId, runId, failedEventId };
+  }
+  if (!apply) return { outcome: 'found', workflowId, runId, ...found };
+  // fromObject takes the event ID as a number (the request's int64 field is a Long).
+  const request = temporal.api.workflowservice.v1.ResetWorkflowExecutionRequest.fromObject({
+    namespace: client.options.namespace,
+    workflowExecution: { workflowId, runId },
+    reason: `update ${found.update} accepted beside an activity result (docs/known-problems.md)`,
+    workflowTaskFinishEventId: found.resetToEventId,
+    requestId: randomUUID(),
+    identity: 'caseworks repair-case',
+  });
+  const reset = await client.workflowService.resetWorkflowExecution(request);
+  return { outcome: 'reset', workflowId, runId, newRunId: reset.runId ?? undefined, ...found };
+}
