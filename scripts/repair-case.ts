@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { loadConfigOrExit } from '../src/config/load-config';
 import { temporalCredentialsFrom } from '../src/temporal/temporal-credentials';
 import { repairStuckCase, RepairOutcome } from '../src/temporal/stuck-case';
@@ -52,6 +52,10 @@ function fail(message: string): never {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof WorkflowNotFoundError) {
+    process.stderr.write(`no case ${err.workflowId} in this namespace (TEMPORAL_NAMESPACE)\n`);
+    process.exit(1);
+  }
   process.stderr.write(`could not look at the case: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });
