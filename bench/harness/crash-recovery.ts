@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { temporal } from '@temporalio/proto';
@@ -85,6 +85,13 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
   // An agent's action that could not complete (a case stuck, an update refused) is a finding, not
   // a reason to hang: recorded here and reported by a check.
   const actionFailures: { caseId: string; update: string | null; error: string; cause?: string }[] = [];
+  // Actions the case refused live after a read showed the state they need, and the agent repeated.
+  const refusedThenRepeated: { caseId: string; update: string; refusal: string }[] = [];
+  const repeatAfterRefusal = (caseId: string, update: string, refused: string) => {
+    refusedThenRepeated.push({ caseId, update, refusal: refused });
+    // A refusal that outlasts a few fresh reads is the case's answer, not a race: the action is lost.
+    if (refusedThenRepeated.filter((x) => x.caseId === caseId).length > MAX_REPEATS) throw Object.assign(new Error(`refused ${MAX_REPEATS} times: ${refused}`), { update });
+  };
   const acting = (caseId: string, act: () => Promise<void>): Promise<void> =>
     act().catch((err: unknown) => {
       // An update's own failure is in its cause (the workflow's ApplicationFailure: type and message).
@@ -120,8 +127,13 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
       for (const until = Date.now() + 120_000; Date.now() < until; await new Promise((res) => setTimeout(res, 100))) {
         const v = await readAsTheApi(o.client, () => h.query(refundStatusQuery));
         if (v?.state === 'retention_offered') {
-          await update(h, retentionAnswerUpdate, [{ actor: 'bench', accepted: false }]);
-          return;
+          const refused = await refusal(() => update(h, retentionAnswerUpdate, [{ actor: 'bench', accepted: false }]));
+          if (refused === undefined) return;
+          // Refused by the case right after it showed the offer (the read came from a worker
+          // ahead of the case's task: docs/known-problems.md). A person reads again and repeats
+          // while the offer is shown: so does the agent, and the run reports how often.
+          repeatAfterRefusal(r.input.caseId, retentionAnswerUpdate.name, refused);
+          continue;
         }
         if (v && v.state !== 'identity_pending' && v.state !== 'eligibility') return;
       }
@@ -146,12 +158,18 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
       // Intake is two activities; one in flight when the worker dies is retried only after its
       // 30 s start-to-close, so several kills in a row can hold a notice in `received` for minutes.
       // Acting before triage would be refused (and counted as a lost action): wait for it.
-      let state: string | null = null;
-      for (const until = Date.now() + 300_000; Date.now() < until && state !== 'triage'; await new Promise((res) => setTimeout(res, 100))) {
-        state = (await readAsTheApi(o.client, () => h.query(takedownStatusQuery)))?.state ?? state;
+      const untilTriage = async () => {
+        let state: string | null = null;
+        for (const until = Date.now() + 300_000; Date.now() < until && state !== 'triage'; await new Promise((res) => setTimeout(res, 100))) {
+          state = (await readAsTheApi(o.client, () => h.query(takedownStatusQuery)))?.state ?? state;
+        }
+        if (state !== 'triage') throw new Error(`not in triage after 300 s (last state seen: ${state})`);
+      };
+      await untilTriage();
+      // Refused right after a read showed triage (as the refunds' answer above): read and repeat.
+      for (let refused; (refused = await refusal(() => update(h, assignReviewerUpdate, [{ actor: LEGAL, reviewer: LEGAL.id }]))) !== undefined; await untilTriage()) {
+        repeatAfterRefusal(t.caseId, assignReviewerUpdate.name, refused);
       }
-      if (state !== 'triage') throw new Error(`not in triage after 300 s (last state seen: ${state})`);
-      await update(h, assignReviewerUpdate, [{ actor: LEGAL, reviewer: LEGAL.id }]);
       await update(h, decideTakedownUpdate, [{ actor: LEGAL, decision: removal() }]);
       await update(h, applyDecisionUpdate, [{ actor: LEGAL, authorityInformed: null }]);
       await update(h, counterNoticeUpdate, [{ actor: LEGAL, counterNotice: COUNTER_NOTICE }]);
@@ -315,7 +333,18 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
   }
   if (onboardings.length) mixedChecks.push(...(await onboardingChecks(o.ds, onboardings)).map((c) => check(c.name, c.ok, c.detail)));
   return {
-    figures: { seed, tickets: o.tickets, refunds: refunds.length, incidents: services.length, takedowns: takedowns.length, onboardings: onboardings.length, kills: o.kills, recoveryMs: summary(recoveries), eventCounts: counts },
+    figures: {
+      seed,
+      tickets: o.tickets,
+      refunds: refunds.length,
+      incidents: services.length,
+      takedowns: takedowns.length,
+      onboardings: onboardings.length,
+      kills: o.kills,
+      recoveryMs: summary(recoveries),
+      eventCounts: counts,
+      refusedThenRepeated,
+    },
     checks: [
       check('every agent action completed', actionFailures.length === 0, JSON.stringify(await Promise.all(actionFailures.map(async (f) => ({ ...f, ...(await describeCase(o.client, f.caseId, o.sealing)) }))))),
       check('each left-alone ticket breached exactly once', everyOnce(breaches, 1), JSON.stringify(breaches.filter((x) => x !== 1))),
@@ -374,6 +403,20 @@ async function saveHistory(client: Client, id: string, sealing?: StackSealing): 
     return file;
   } catch (err) {
     return `not saved: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+/** How often an agent repeats one action the case refused right after a read showed it possible. */
+const MAX_REPEATS = 3;
+
+/** The case's refusal of an action (its validator's message), or undefined when it was applied; anything else is thrown. */
+async function refusal(act: () => Promise<unknown>): Promise<string | undefined> {
+  try {
+    await act();
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof WorkflowUpdateFailedError)) throw err;
+    return (err.cause as Error | undefined)?.message ?? err.message;
   }
 }
 
