@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection, WorkflowHandle } from '@temporalio/client';
@@ -6,7 +8,7 @@ import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { TIMED_OUT, withDeadline } from '../../src/api/temporal/with-timeout';
 import { STICKY_QUEUE_TIMEOUT_MS } from '../../src/config/config.schema';
-import { repairStuckCase } from '../../src/temporal/stuck-case';
+import type { RepairOutcome } from '../../src/temporal/stuck-case';
 import { installQuietRuntime, testConfig, uniqueTaskQueue } from '../support/harness';
 import { closeSignal, declineOffer, offerAfterRecord, stageQuery } from '../support/sticky-query/offer.workflow';
 import { AppProcess, spawnAppProcess } from '../support/worker-process';
@@ -92,13 +94,13 @@ describe('a query waiting on a crashed worker beside an activity result (docs/kn
           await h.signal(closeSignal);
           await waitFor(async () => ((await h.fetchHistory()).events ?? []).some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED), { what: 'the case to fail its task' });
 
-          const found = await repairStuckCase(client, h.workflowId);
+          const found = await repairCase(h.workflowId);
           expect(found).toMatchObject({ outcome: 'found', update: 'declineOffer' });
           expect(commandsOfTheTaskThatAccepted((await h.fetchHistory()), 'resetToEventId' in found ? found.resetToEventId : -1)).toEqual([
             EventType.EVENT_TYPE_TIMER_STARTED,
             EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
           ]);
-          const reset = await repairStuckCase(client, h.workflowId, { apply: true });
+          const reset = await repairCase(h.workflowId, { apply: true });
           expect(reset).toMatchObject({ outcome: 'reset', update: 'declineOffer', newRunId: expect.any(String) });
 
           // The new run takes the result and offers again; the reapplied decline met the state
@@ -107,7 +109,7 @@ describe('a query waiting on a crashed worker beside an activity result (docs/kn
           await waitFor(async () => (await withDeadline((signal) => client.withAbortSignal(signal, () => after.query(stageQuery)), 2_000)) === 'offered', { what: 'the offer again' });
           await expect(after.executeUpdate(declineOffer)).resolves.toBe('declined');
           await expect(after.result()).resolves.toBe('declined');
-          await expect(repairStuckCase(client, h.workflowId)).resolves.toMatchObject({ outcome: 'not-stuck' });
+          await expect(repairCase(h.workflowId)).resolves.toMatchObject({ outcome: 'not-stuck' });
           await expect(replay(await after.fetchHistory(), h.workflowId)).resolves.toBeUndefined();
         },
       );
@@ -176,6 +178,13 @@ describe('a query waiting on a crashed worker beside an activity result (docs/kn
       next?.shutdown();
       await running;
     }
+  }
+
+  /** `make repair-case CASE=<id> [APPLY=1]` as an operator runs it (its one JSON line), against the test server. */
+  async function repairCase(caseId: string, { apply = false } = {}): Promise<RepairOutcome> {
+    const script = resolve(__dirname, '../../scripts/repair-case.ts');
+    const { stdout } = await promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', script, caseId], { env: { ...process.env, APPLY: apply ? '1' : '' } });
+    return JSON.parse(stdout) as RepairOutcome;
   }
 
   function replay(history: History, workflowId: string): Promise<void> {
