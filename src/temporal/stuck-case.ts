@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { Client, isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 
 const EventType = temporal.api.enums.v1.EventType;
+const GRPC_NOT_FOUND = 5;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 /** Events a task completion writes for an update: they may come before an acceptance in any task. */
@@ -83,8 +84,12 @@ export type RepairOutcome =
  * running them again does not repeat them. Reads only event types and update names: no payloads.
  */
 export async function repairStuckCase(client: Client, workflowId: string, { apply = false } = {}): Promise<RepairOutcome> {
-  const handle = client.workflow.getHandle(workflowId);
-  const { runId } = await handle.describe();
+  // The raw describe: the SDK's decodes the memo, which this client (no payload key) cannot open.
+  const described = await client.workflowService.describeWorkflowExecution({ namespace: client.options.namespace, execution: { workflowId } }).catch((err: unknown) => {
+    if (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND) throw new WorkflowNotFoundError(err.details, workflowId, undefined);
+    throw err;
+  });
+  const runId = described.workflowExecutionInfo?.execution?.runId ?? '';
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const events = history.events ?? [];
   const found = findUpdateAcceptedBesideResult(events);
