@@ -32,7 +32,11 @@ describe('desk sessions: sealed, idle timeout, lifetime', () => {
     expect(token).not.toContain('legal-ines');
     expect(sessions.unseal(token, T0 + 1000)).toEqual({ session: s });
     const [v, iv, body, tag] = token.split('.');
-    const flipped = `${v}.${iv}.${body.slice(0, -2)}${body.endsWith('A') ? 'B' : 'A'}${body.slice(-1)}.${tag}`;
+    // The second-to-last character changes (always a whole 6 bits of ciphertext). The test used to
+    // pick the new one by the *last* character, so 1 token in 64 (its second-to-last already 'A')
+    // came back unaltered, and opened: it failed a fresh-clone make test.
+    const flipped = `${v}.${iv}.${body.slice(0, -2)}${body.at(-2) === 'A' ? 'B' : 'A'}${body.slice(-1)}.${tag}`;
+    expect(flipped).not.toBe(token);
     expect(sessions.unseal(flipped, T0)).toEqual({ session: null, reason: 'invalid' });
     // Another deployment's key opens nothing.
     const other = new DeskSessions({ ...config, PAYLOAD_ENCRYPTION_KEY: Buffer.alloc(32, 8).toString('base64') } as AppConfig);
