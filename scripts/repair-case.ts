@@ -16,6 +16,8 @@ function explain(o: RepairOutcome): string {
   switch (o.outcome) {
     case 'not-stuck':
       return "the case's latest workflow task did not fail: nothing to repair";
+    case 'not-current':
+      return `run ${o.runId} is no longer the case's current run (${o.currentRunId}): nothing done`;
     case 'stuck-otherwise':
       return `its workflow task fails (event ${o.failedEventId}), but not from the known problem: read the failure in the Temporal UI`;
     case 'found':

@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import type { DataSource } from 'typeorm';
+import { isFinalRefundState } from '../../src/domain/billing/refund';
 import { refundWorkflow, ticketWorkflow } from '../../src/workflows';
 import { confirmIdentityUpdate, refundStatusQuery, retentionAnswerUpdate } from '../../src/workflows/billing/messages';
 import { replyUpdate, resolveUpdate } from '../../src/workflows/ticket/messages';
@@ -87,6 +88,8 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
   const actionFailures: { caseId: string; update: string | null; error: string; cause?: string }[] = [];
   // Actions the case refused live after a read showed the state they need, and the agent repeated.
   const refusedThenRepeated: { caseId: string; update: string; refusal: string }[] = [];
+  // Refunds whose offer the agent declined again after the worker reset the case (StuckCaseWatch).
+  const declinedAgainAfterReset: string[] = [];
   const repeatAfterRefusal = (caseId: string, update: string, refused: string) => {
     refusedThenRepeated.push({ caseId, update, refusal: refused });
     // A refusal that outlasts a few fresh reads is the case's answer, not a race: the action is lost.
@@ -124,18 +127,26 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
       await update(h, confirmIdentityUpdate, [{ actor: 'bench', method: 'bench' }]);
       // The offer follows eligibility; answer it as soon as it is there (a query while the worker
       // is down fails: ask again). A case that never offers is caught by the checks below.
-      for (const until = Date.now() + 120_000; Date.now() < until; await new Promise((res) => setTimeout(res, 100))) {
+      let declined = false;
+      for (const until = Date.now() + 240_000; Date.now() < until; await new Promise((res) => setTimeout(res, declined ? 1_000 : 100))) {
         const v = await readAsTheApi(o.client, () => h.query(refundStatusQuery));
         if (v?.state === 'retention_offered') {
           const refused = await refusal(() => update(h, retentionAnswerUpdate, [{ actor: 'bench', accepted: false }]));
-          if (refused === undefined) return;
+          if (refused === undefined) {
+            // A case offers once per run: an offer after the decline is a new run, the worker
+            // having reset a stuck case (docs/known-problems.md). A person declines again.
+            if (declined) declinedAgainAfterReset.push(r.input.caseId);
+            declined = true;
+            continue;
+          }
           // Refused by the case right after it showed the offer (the read came from a worker
           // ahead of the case's task: docs/known-problems.md). A person reads again and repeats
           // while the offer is shown: so does the agent, and the run reports how often.
           repeatAfterRefusal(r.input.caseId, retentionAnswerUpdate.name, refused);
           continue;
         }
-        if (v && v.state !== 'identity_pending' && v.state !== 'eligibility') return;
+        // Declined: the person keeps the case open until it settles (a reset case offers again).
+        if (v && (declined ? isFinalRefundState(v.state) : v.state !== 'identity_pending' && v.state !== 'eligibility')) return;
       }
     })),
   );
@@ -332,6 +343,7 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
     );
   }
   if (onboardings.length) mixedChecks.push(...(await onboardingChecks(o.ds, onboardings)).map((c) => check(c.name, c.ok, c.detail)));
+  const resetByWorker = await casesReset(o.client, [...plans.map((p) => p.input.ticketId), ...refunds.map((r) => r.input.caseId), ...takedowns.map((t) => t.caseId), ...onboardings.map((a) => `onboarding-${a}`)]);
   return {
     figures: {
       seed,
@@ -344,6 +356,8 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
       recoveryMs: summary(recoveries),
       eventCounts: counts,
       refusedThenRepeated,
+      resetByWorker,
+      declinedAgainAfterReset,
     },
     checks: [
       check('every agent action completed', actionFailures.length === 0, JSON.stringify(await Promise.all(actionFailures.map(async (f) => ({ ...f, ...(await describeCase(o.client, f.caseId, o.sealing)) }))))),
@@ -361,6 +375,20 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
 async function whereStuck(client: Client, ds: DataSource, ids: string[], sealing?: StackSealing): Promise<unknown[]> {
   const rows: { id: string; state: string }[] = await ds.query(`SELECT id, state FROM billing_cases WHERE id = ANY($1) AND state <> 'settled'`, [ids]);
   return Promise.all(rows.map(async ({ id, state }) => ({ state, ...(await describeCase(client, id, sealing)) })));
+}
+
+/**
+ * The cases the worker reset, stuck by the known problem (StuckCaseWatch, docs/known-problems.md):
+ * a reset leaves its time on the case's current run. The raw describe: no payload is decoded.
+ */
+async function casesReset(client: Client, ids: string[]): Promise<string[]> {
+  const reset = await Promise.all(
+    ids.map(async (id) => {
+      const d = await client.workflowService.describeWorkflowExecution({ namespace: client.options.namespace, execution: { workflowId: id } });
+      return d.workflowExtendedInfo?.lastResetTime ? id : null;
+    }),
+  );
+  return reset.filter((id): id is string => id !== null);
 }
 
 /** A workflow's status, pending activities (attempt, last failure) and a workflow task still pending. */

@@ -42,8 +42,9 @@ export const crash: Scenario = {
       });
       const r = result.figures.recoveryMs as { p50: number; max: number };
       const repeated = (result.figures.refusedThenRepeated as unknown[]).length;
+      const reset = (result.figures.resetByWorker as unknown[]).length;
       if (process.env.BENCH_HOLD_ON_FAILURE && !result.checks.every((c) => c.ok)) await holdForInspection(stack, log);
-      return { ...result, headline: `${TICKETS} tickets + ${REFUNDS} refunds + ${INCIDENTS} incidents + ${TAKEDOWNS} takedowns + ${ONBOARDINGS} onboardings, ${KILLS} SIGKILLs: ${result.checks.every((c) => c.ok) ? 'every case at its expected end, effects once' : 'EXACTNESS FAILED'}; recovery p50 ${r.p50} ms, max ${r.max} ms; ${repeated} action(s) refused right after a read and repeated` };
+      return { ...result, headline: `${TICKETS} tickets + ${REFUNDS} refunds + ${INCIDENTS} incidents + ${TAKEDOWNS} takedowns + ${ONBOARDINGS} onboardings, ${KILLS} SIGKILLs: ${result.checks.every((c) => c.ok) ? 'every case at its expected end, effects once' : 'EXACTNESS FAILED'}; recovery p50 ${r.p50} ms, max ${r.max} ms; ${repeated} action(s) refused right after a read and repeated; ${reset} stuck case(s) reset by the worker` };
     } finally {
       await stack.stop();
     }

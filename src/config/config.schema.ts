@@ -121,6 +121,15 @@ export const configSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(2_000),
   /** How long the worker waits for in-flight activities on SIGTERM before giving up. */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+  /**
+   * What the worker does when a case's workflow task fails on it (src/temporal/stuck-case-watch.ts):
+   * `reset` looks at the case's history and, only if it is stuck by the known problem of
+   * docs/known-problems.md, resets it to the task that accepted the update (as `make repair-case
+   * APPLY=1`); `report` only logs such a case; `off` does neither.
+   */
+  STUCK_CASE_REPAIR: z.enum(['reset', 'report', 'off']).default('reset'),
+  /** How long after a failed workflow task the worker looks at the case (the server records the failure first). */
+  STUCK_CASE_CHECK_DELAY_MS: z.coerce.number().int().nonnegative().default(5_000),
 
   /**
    * The worker's Prometheus endpoint, host:port (GET /metrics): the Temporal SDK's `temporal_*`

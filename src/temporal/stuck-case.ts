@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Client, isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 
@@ -72,6 +72,8 @@ function latestFailedTask(events: readonly HistoryEvent[]): number | undefined {
 
 export type RepairOutcome =
   | { outcome: 'not-stuck'; workflowId: string; runId: string }
+  /** `runId` was asked about, and the case's current run is another (reset or continued since): nothing done. */
+  | { outcome: 'not-current'; workflowId: string; runId: string; currentRunId: string }
   | { outcome: 'stuck-otherwise'; workflowId: string; runId: string; failedEventId: number }
   | ({ outcome: 'found' | 'reset'; workflowId: string; runId: string; newRunId?: string } & UpdateBesideResult);
 
@@ -82,14 +84,17 @@ export type RepairOutcome =
  * result, as on replay, and its validator refuses it: the person repeats the action once the case
  * shows the state it needs. Every outside effect of the tasks after the point is keyed, so
  * running them again does not repeat them. Reads only event types and update names: no payloads.
+ * `runId`: look only if that run is still the case's current one (the worker's watch names the run
+ * whose task failed; a run since replaced is not reset again).
  */
-export async function repairStuckCase(client: Client, workflowId: string, { apply = false } = {}): Promise<RepairOutcome> {
+export async function repairStuckCase(client: Client, workflowId: string, { apply = false, runId: onlyRun }: { apply?: boolean; runId?: string } = {}): Promise<RepairOutcome> {
   // The raw describe: the SDK's decodes the memo, which this client (no payload key) cannot open.
   const described = await client.workflowService.describeWorkflowExecution({ namespace: client.options.namespace, execution: { workflowId } }).catch((err: unknown) => {
     if (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND) throw new WorkflowNotFoundError(err.details, workflowId, undefined);
     throw err;
   });
   const runId = described.workflowExecutionInfo?.execution?.runId ?? '';
+  if (onlyRun !== undefined && onlyRun !== runId) return { outcome: 'not-current', workflowId, runId: onlyRun, currentRunId: runId };
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const events = history.events ?? [];
   const found = findUpdateAcceptedBesideResult(events);
@@ -104,9 +109,17 @@ export async function repairStuckCase(client: Client, workflowId: string, { appl
     workflowExecution: { workflowId, runId },
     reason: `update ${found.update} accepted beside an activity result (docs/known-problems.md)`,
     workflowTaskFinishEventId: found.resetToEventId,
-    requestId: randomUUID(),
+    // The same for every reset of this run at this point: two workers that find the case at once
+    // (or a worker and an operator) make one new run; the server answers the second with it.
+    requestId: resetRequestId(runId, found.resetToEventId),
     identity: 'caseworks repair-case',
   });
   const reset = await client.workflowService.resetWorkflowExecution(request);
   return { outcome: 'reset', workflowId, runId, newRunId: reset.runId ?? undefined, ...found };
+}
+
+/** A UUID-shaped request ID derived from the run and the reset point (ResetWorkflowExecution dedupes on it). */
+function resetRequestId(runId: string, resetToEventId: number): string {
+  const h = createHash('sha256').update(`caseworks-reset:${runId}:${resetToEventId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }

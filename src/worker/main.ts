@@ -1,12 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { loadConfigOrExit } from '../config/load-config';
 import { workerMetricsAddress } from '../observability/metrics/metrics-settings';
-import { workerTelemetry } from '../observability/metrics/worker-telemetry';
 import { startTracing } from '../observability/tracing/tracing';
-import { temporalLoggerFrom } from './temporal-logger';
+import { installWorkerRuntime, TaskFailureFeed } from './runtime';
 import { ACTIVITY_LOGGER, WorkerModule, WorkerRunner } from './worker.module';
 
 async function main(): Promise<void> {
@@ -17,9 +15,10 @@ async function main(): Promise<void> {
   // The runtime owns SIGINT/SIGTERM: it shuts every worker down gracefully, then run() returns.
   // With a metrics address, its Prometheus exporter serves the SDK's metrics and ours (WorkerRunner).
   const metricsAddress = workerMetricsAddress(config);
-  Runtime.install({ logger: temporalLoggerFrom(logger), shutdownSignals: ['SIGINT', 'SIGTERM'], telemetryOptions: workerTelemetry(metricsAddress) });
+  const taskFailures = new TaskFailureFeed();
+  installWorkerRuntime(logger, metricsAddress, taskFailures);
   if (metricsAddress) logger.info({ metricsAddress }, `metrics on http://${metricsAddress}/metrics`);
-  await app.get(WorkerRunner).run({ metrics: metricsAddress !== null });
+  await app.get(WorkerRunner).run({ metrics: metricsAddress !== null, taskFailures });
   await app.close();
   await tracing.shutdown(); // exports the spans still buffered
 }

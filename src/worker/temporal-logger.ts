@@ -11,7 +11,26 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
 
 /** Temporal's runtime and workflow logs go through the same pino logger, one JSON line each. */
 export function temporalLoggerFrom(logger: Logger): TemporalLogger {
-  const log = (level: LogLevel, message: string, meta?: LogMetadata) => logger[LEVELS[level]](meta ?? {}, message);
+  return temporalLoggerOf((level, message, meta) => logger[LEVELS[level]](meta ?? {}, message));
+}
+
+/**
+ * The runtime logger that passes every line on to `logger` and each failed workflow task's run ID
+ * to `onTaskFailed`: the core reports a task it fails (sdk-core's `Failing workflow task`) with
+ * the run's ID, not the case's. It sees the core's lines only when the runtime forwards them
+ * (`telemetryOptions.logging.forward`, runtime.ts).
+ */
+export function watchingTaskFailures(logger: TemporalLogger, onTaskFailed: (runId: string) => void): TemporalLogger {
+  return temporalLoggerOf((level, message, meta) => {
+    logger.log(level, message, meta);
+    if (message === TASK_FAILED && typeof meta?.runId === 'string') onTaskFailed(meta.runId);
+  });
+}
+
+/** The core's message for a workflow task it fails. */
+const TASK_FAILED = 'Failing workflow task';
+
+function temporalLoggerOf(log: (level: LogLevel, message: string, meta?: LogMetadata) => void): TemporalLogger {
   return {
     log,
     trace: (m, meta) => log('TRACE', m, meta),

@@ -12,14 +12,18 @@ import { ScheduleMissedRunsPoller } from '../observability/metrics/schedule-miss
 import { workerMetrics } from '../observability/metrics/worker-metrics';
 import { PersistenceModule } from '../persistence/persistence.module';
 import { observeRecordedEvents } from '../persistence/read-model';
+import { StuckCaseWatch } from '../temporal/stuck-case-watch';
 import { temporalCredentialsFrom } from '../temporal/temporal-credentials';
 import { workerDataConverterFor } from '../temporal/temporal-options';
 import { createCaseworksWorker } from './create-worker';
+import type { TaskFailureFeed } from './runtime';
 import { caseworksSchedules, ensureSchedule } from './schedules';
 import { ensureNamespaceRetention } from './namespace-retention';
 import { PolicyRegistry } from '../config/policy-registry';
 
 export const ACTIVITY_LOGGER = Symbol('ACTIVITY_LOGGER');
+/** A run the stuck-case watch looked at is not looked at again for this long (its task's retries back off to 10 min). */
+const STUCK_CASE_COOLDOWN_MS = 10 * 60_000;
 
 /** Runs the Temporal Worker with activities built from injected providers. */
 @Injectable()
@@ -34,8 +38,9 @@ export class WorkerRunner {
    * Resolves after the worker has shut down: on SIGTERM/SIGINT the Temporal runtime stops
    * polling, lets in-flight activities finish (up to WORKER_SHUTDOWN_GRACE_MS), then returns.
    * `metrics`: the runtime exports metrics (main.ts); count case events and poll the schedules.
+   * `taskFailures`: the runtime's failed workflow tasks (runtime.ts), for the stuck-case watch.
    */
-  async run(options: { metrics?: boolean } = {}): Promise<void> {
+  async run(options: { metrics?: boolean; taskFailures?: TaskFailureFeed } = {}): Promise<void> {
     // A server that authorizes callers gets the worker's own token; each renewal replaces it.
     const credentials = await temporalCredentialsFrom(this.config, (msg) => this.logger.warn(msg));
     const connection = await NativeConnection.connect({
@@ -45,6 +50,8 @@ export class WorkerRunner {
     });
     credentials?.onRenew((token) => connection.setApiKey(token));
     let poller: ScheduleMissedRunsPoller | null = null;
+    let watch: StuckCaseWatch | null = null;
+    let unlisten = () => {};
     try {
       const worker = await createCaseworksWorker({
         config: this.config,
@@ -53,11 +60,18 @@ export class WorkerRunner {
       });
       const client = await this.ensureSchedules(connection);
       if (options.metrics) poller = this.startMetrics(client);
+      if (options.taskFailures) {
+        const stuck = new StuckCaseWatch(client, this.logger, { mode: this.config.STUCK_CASE_REPAIR, delayMs: this.config.STUCK_CASE_CHECK_DELAY_MS, cooldownMs: STUCK_CASE_COOLDOWN_MS });
+        unlisten = options.taskFailures.listen((runId) => stuck.taskFailed(runId));
+        watch = stuck;
+      }
       this.logger.info({ taskQueue: this.config.TEMPORAL_TASK_QUEUE, bundle: this.config.WORKFLOW_BUNDLE_PATH ?? null }, 'worker started');
       await worker.run();
       this.logger.info('worker stopped');
     } finally {
       observeRecordedEvents(null);
+      unlisten();
+      await watch?.stop();
       await poller?.stop();
       credentials?.stop();
       await connection.close();

@@ -4,11 +4,13 @@ import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import pino from 'pino';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { TIMED_OUT, withDeadline } from '../../src/api/temporal/with-timeout';
 import { STICKY_QUEUE_TIMEOUT_MS } from '../../src/config/config.schema';
-import type { RepairOutcome } from '../../src/temporal/stuck-case';
+import { findUpdateAcceptedBesideResult, RepairOutcome, repairStuckCase } from '../../src/temporal/stuck-case';
+import { StuckCaseWatch } from '../../src/temporal/stuck-case-watch';
 import { installQuietRuntime, testConfig, uniqueTaskQueue } from '../support/harness';
 import { closeSignal, declineOffer, offerAfterRecord, stageQuery } from '../support/sticky-query/offer.workflow';
 import { AppProcess, spawnAppProcess } from '../support/worker-process';
@@ -79,43 +81,74 @@ describe('a query waiting on a crashed worker beside an activity result (docs/kn
     await expect(replay(run.history, run.workflowId)).resolves.toBeUndefined();
   });
 
-  it('make repair-case finds such a case once it sticks, resets it to the task that accepted the update, and the repeated action ends it', async () => {
+  it('make repair-case finds such a case once it sticks; a reset (two at once make one) takes it to the task that accepted the update, and the repeated action ends it', async () => {
     let fresh: { worker: Worker; running: Promise<void> } | undefined;
     try {
-      await crashWithReadInFlight(
-        (h) => h.query(stageQuery),
-        false,
-        async (h, retireWorker) => {
-          // Live, the worker that answered the query holds the case in its odd order. The next
-          // worker to run it replays, fails, and fails again on every attempt: the case sticks.
-          await retireWorker();
-          const worker = await Worker.create({ connection: native, taskQueue: h.taskQueue, workflowBundle: { codePath: bundlePath }, activities: { recordEligibility: async () => undefined } });
-          fresh = { worker, running: worker.run() };
-          await h.signal(closeSignal);
-          await waitFor(async () => ((await h.fetchHistory()).events ?? []).some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED), { what: 'the case to fail its task' });
+      // Live, the worker that answered the query holds the case in its odd order. The next
+      // worker to run it replays, fails, and fails again on every attempt: the case sticks.
+      await withAnsweringWorkerGone(async (h) => {
+        const worker = await Worker.create({ connection: native, taskQueue: h.taskQueue, workflowBundle: { codePath: bundlePath }, activities: { recordEligibility: async () => undefined } });
+        fresh = { worker, running: worker.run() };
+        await h.signal(closeSignal);
+        await waitFor(async () => ((await h.fetchHistory()).events ?? []).some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED), { what: 'the case to fail its task' });
 
-          const found = await repairCase(h.workflowId);
-          expect(found).toMatchObject({ outcome: 'found', update: 'declineOffer' });
-          expect(commandsOfTheTaskThatAccepted((await h.fetchHistory()), 'resetToEventId' in found ? found.resetToEventId : -1)).toEqual([
-            EventType.EVENT_TYPE_TIMER_STARTED,
-            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
-          ]);
-          const reset = await repairCase(h.workflowId, { apply: true });
-          expect(reset).toMatchObject({ outcome: 'reset', update: 'declineOffer', newRunId: expect.any(String) });
+        // A worker with STUCK_CASE_REPAIR=report only says so (the reset by the watch: the next test).
+        const reported: Record<string, unknown>[] = [];
+        const watch = new StuckCaseWatch(client, pino({ level: 'debug' }, { write: (l: string) => void reported.push(JSON.parse(l) as Record<string, unknown>) }), { mode: 'report', delayMs: 0, cooldownMs: 60_000 });
+        watch.taskFailed((await h.describe()).runId);
+        await waitFor(() => reported.length > 0, { what: 'the watch to look' });
+        await watch.stop();
+        expect(reported).toEqual([expect.objectContaining({ level: 40, caseId: h.workflowId, update: 'declineOffer', msg: expect.stringContaining('stuck case found') })]);
 
-          // The new run takes the result and offers again; the reapplied decline met the state
-          // before it and was refused. The person declines again, and the case ends.
-          const after = client.workflow.getHandle<typeof offerAfterRecord>(h.workflowId);
-          await waitFor(async () => (await withDeadline((signal) => client.withAbortSignal(signal, () => after.query(stageQuery)), 2_000)) === 'offered', { what: 'the offer again' });
-          await expect(after.executeUpdate(declineOffer)).resolves.toBe('declined');
-          await expect(after.result()).resolves.toBe('declined');
-          await expect(repairCase(h.workflowId)).resolves.toMatchObject({ outcome: 'not-stuck' });
-          await expect(replay(await after.fetchHistory(), h.workflowId)).resolves.toBeUndefined();
-        },
-      );
+        const found = await repairCase(h.workflowId);
+        expect(found).toMatchObject({ outcome: 'found', update: 'declineOffer' });
+        expect(commandsOfTheTaskThatAccepted((await h.fetchHistory()), 'resetToEventId' in found ? found.resetToEventId : -1)).toEqual([
+          EventType.EVENT_TYPE_TIMER_STARTED,
+          EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+        ]);
+        // Two at once (two workers' watches, or a watch and an operator): one new run, which both are answered with.
+        const [reset, twin] = await Promise.all([repairStuckCase(client, h.workflowId, { apply: true }), repairStuckCase(client, h.workflowId, { apply: true })]);
+        expect(reset).toMatchObject({ outcome: 'reset', update: 'declineOffer', newRunId: expect.any(String) });
+        expect(twin).toEqual(reset);
+        // The operator's command after it: the case's current run is not stuck, and nothing more is reset.
+        await expect(repairCase(h.workflowId, { apply: true })).resolves.toMatchObject({ outcome: 'not-stuck', runId: (reset as { newRunId: string }).newRunId });
+
+        await declinedAgainItEnds(h.workflowId);
+        await expect(repairCase(h.workflowId)).resolves.toMatchObject({ outcome: 'not-stuck' });
+      });
     } finally {
       fresh?.worker.shutdown();
       await fresh?.running;
+    }
+  });
+
+  it('the worker resets such a case by itself (STUCK_CASE_REPAIR=reset) once its task fails, and the repeated action ends it', async () => {
+    let repairing: AppProcess | undefined;
+    try {
+      await withAnsweringWorkerGone(async (h) => {
+        // The app's worker wiring (src/worker/runtime.ts, StuckCaseWatch), in a process of its own.
+        repairing = await spawnAppProcess(
+          resolve(__dirname, '../support/sticky-query/repairing-worker.ts'),
+          { TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS, STICKY_TASK_QUEUE: h.taskQueue, OFFER_BUNDLE: bundlePath },
+          (out) => out.includes('"worker started"'),
+        );
+        const current = client.workflow.getHandle<typeof offerAfterRecord>(h.workflowId);
+        const stuckRun = (await current.describe()).runId;
+        // The signal wakes the case; the worker replays it, fails the task, looks and resets it.
+        await h.signal(closeSignal);
+        const newRunId = await waitFor(async () => {
+          const { runId } = await current.describe();
+          return runId !== stuckRun ? runId : undefined;
+        }, { what: 'the worker to reset the stuck case' });
+        const logged = repairing.output().split('\n').filter((l) => l.includes('stuck case reset')).map((l) => JSON.parse(l) as Record<string, unknown>);
+        expect(logged).toEqual([expect.objectContaining({ caseId: h.workflowId, runId: stuckRun, newRunId, update: 'declineOffer' })]);
+        // The run it reset bore the known problem's signature.
+        expect(findUpdateAcceptedBesideResult((await client.workflow.getHandle(h.workflowId, stuckRun).fetchHistory()).events ?? [])).toMatchObject({ update: 'declineOffer' });
+        await declinedAgainItEnds(h.workflowId);
+      });
+    } finally {
+      repairing?.child.kill('SIGTERM');
+      await repairing?.exited;
     }
   });
 
@@ -178,6 +211,30 @@ describe('a query waiting on a crashed worker beside an activity result (docs/kn
       next?.shutdown();
       await running;
     }
+  }
+
+  /**
+   * The case left as the first test leaves it (a query with no deadline answered ahead of its
+   * task, the update accepted after the result's commands), the worker that answered gone: the
+   * next worker to run it fails. `then` runs with it so.
+   */
+  function withAnsweringWorkerGone(then: (h: WorkflowHandle<typeof offerAfterRecord> & { taskQueue: string }) => Promise<void>) {
+    return crashWithReadInFlight((h) => h.query(stageQuery), false, async (h, retireWorker) => {
+      await retireWorker();
+      await then(h);
+    });
+  }
+
+  /**
+   * After a reset: the new run takes the result and offers again (the reapplied decline met the
+   * state before it and was refused); the person declines again, the case ends, and its history replays.
+   */
+  async function declinedAgainItEnds(workflowId: string): Promise<void> {
+    const current = client.workflow.getHandle<typeof offerAfterRecord>(workflowId);
+    await waitFor(async () => (await withDeadline((signal) => client.withAbortSignal(signal, () => current.query(stageQuery)), 2_000)) === 'offered', { what: 'the offer again' });
+    await expect(current.executeUpdate(declineOffer)).resolves.toBe('declined');
+    await expect(current.result()).resolves.toBe('declined');
+    await expect(replay(await current.fetchHistory(), workflowId)).resolves.toBeUndefined();
   }
 
   /** `make repair-case CASE=<id> [APPLY=1]` as an operator runs it (its one JSON line), against the test server. */
