@@ -39,6 +39,7 @@ export const metricCatalog = {
   takedownClocksAtRisk: metric('caseworks_takedown_clocks_at_risk_total', 'counter', ['regime', 'clock'], 'worker', 'Takedown statutory clocks that reached their at-risk point.'),
   activityAttempts: metric('caseworks_activity_attempts_total', 'counter', ['activity_type', 'outcome'], 'worker', 'Activity attempts by type and outcome (completed, failed, retrying).'),
   scheduleMissedRuns: metric('caseworks_schedule_missed_runs', 'gauge', ['schedule'], 'worker', 'Runs a Temporal schedule missed (catch-up window passed), from the server.'),
+  stuckCaseChecks: metric('caseworks_stuck_case_checks_total', 'counter', ['outcome'], 'worker', 'Looks the worker took at a case whose workflow task failed, by outcome (reset, found, stuck-otherwise, not-stuck, not-current, no-case, error).'),
   httpRequestDuration: metric('caseworks_http_request_duration_seconds', 'histogram', ['method', 'route', 'status'], 'api', 'API request duration by method, route pattern and status.'),
 } as const;
 

@@ -11,7 +11,12 @@ export interface StuckCaseWatchOptions {
   delayMs: number;
   /** A run looked at is not looked at again for this long, however often its task fails again. */
   cooldownMs: number;
+  /** Counts each look by its outcome (the worker's caseworks_stuck_case_checks_total). */
+  counted?: (outcome: StuckCaseCheckOutcome) => void;
 }
+
+/** A look's outcome: repairStuckCase's, or no case for the run, or the look failed. */
+export type StuckCaseCheckOutcome = RepairOutcome['outcome'] | 'no-case' | 'error';
 
 /** Runs remembered for their cooldown; past this, the oldest are forgotten (a storm of failures must not grow the worker). */
 const MAX_REMEMBERED = 10_000;
@@ -76,21 +81,25 @@ export class StuckCaseWatch {
   private async drain(): Promise<void> {
     for (let runId = this.queue.shift(); runId !== undefined && !this.stopped; runId = this.queue.shift()) {
       try {
-        await this.look(runId);
+        // Not `counted?.(await this.look(…))`: an optional call skips its arguments when absent.
+        const outcome = await this.look(runId);
+        this.options.counted?.(outcome);
       } catch (err) {
+        this.options.counted?.('error');
         this.logger.warn({ runId, err: err instanceof Error ? err.message : String(err) }, 'stuck-case check failed; make repair-case can look again');
       }
     }
   }
 
-  private async look(runId: string): Promise<void> {
+  private async look(runId: string): Promise<StuckCaseCheckOutcome> {
     const workflowId = await this.caseOfRun(runId);
     if (workflowId === undefined) {
       this.logger.warn({ runId }, 'stuck-case check: no case found for this run');
-      return;
+      return 'no-case';
     }
     const outcome = await repairStuckCase(this.client, workflowId, { apply: this.options.mode === 'reset', runId });
     this.report(outcome);
+    return outcome.outcome;
   }
 
   /** The case a run belongs to: the core names only the run. A raw list, so no payload is decoded. */

@@ -15,10 +15,11 @@ async function main(): Promise<void> {
   // The runtime owns SIGINT/SIGTERM: it shuts every worker down gracefully, then run() returns.
   // With a metrics address, its Prometheus exporter serves the SDK's metrics and ours (WorkerRunner).
   const metricsAddress = workerMetricsAddress(config);
-  const taskFailures = new TaskFailureFeed();
+  // The stuck-case watch hears of failed workflow tasks through the runtime (STUCK_CASE_REPAIR).
+  const taskFailures = config.STUCK_CASE_REPAIR === 'off' ? null : new TaskFailureFeed();
   installWorkerRuntime(logger, metricsAddress, taskFailures);
   if (metricsAddress) logger.info({ metricsAddress }, `metrics on http://${metricsAddress}/metrics`);
-  await app.get(WorkerRunner).run({ metrics: metricsAddress !== null, taskFailures });
+  await app.get(WorkerRunner).run({ metrics: metricsAddress !== null, taskFailures: taskFailures ?? undefined });
   await app.close();
   await tracing.shutdown(); // exports the spans still buffered
 }

@@ -23,19 +23,18 @@ export class TaskFailureFeed {
 }
 
 /**
- * The Temporal runtime of a worker process: its logs and the core's (forwarded, so each is one
- * JSON line of `logger`, as the SDK's own; the levels are the SDK's defaults) and each workflow
- * task the core fails, announced on `taskFailures`. The runtime owns SIGINT/SIGTERM: it shuts
+ * The Temporal runtime of a worker process. With `taskFailures` (STUCK_CASE_REPAIR other than
+ * `off`), the core's logs are forwarded to `logger` (one JSON line each, at the SDK's default
+ * levels) and each workflow task the core fails is announced there; without, the core writes its
+ * own lines to stderr, as the SDK does by default. The runtime owns SIGINT/SIGTERM: it shuts
  * every worker down gracefully. With a metrics address, its Prometheus exporter serves the SDK's
  * metrics and ours.
  */
-export function installWorkerRuntime(logger: Logger, metricsAddress: string | null, taskFailures: TaskFailureFeed): void {
+export function installWorkerRuntime(logger: Logger, metricsAddress: string | null, taskFailures: TaskFailureFeed | null): void {
+  const telemetry = workerTelemetry(metricsAddress);
   Runtime.install({
-    logger: watchingTaskFailures(temporalLoggerFrom(logger), taskFailures.notice),
+    logger: taskFailures ? watchingTaskFailures(temporalLoggerFrom(logger), taskFailures.notice) : temporalLoggerFrom(logger),
     shutdownSignals: ['SIGINT', 'SIGTERM'],
-    telemetryOptions: {
-      ...workerTelemetry(metricsAddress),
-      logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }) },
-    },
+    telemetryOptions: taskFailures ? { ...telemetry, logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }) } } : telemetry,
   });
 }

@@ -61,7 +61,8 @@ export class WorkerRunner {
       const client = await this.ensureSchedules(connection);
       if (options.metrics) poller = this.startMetrics(client);
       if (options.taskFailures) {
-        const stuck = new StuckCaseWatch(client, this.logger, { mode: this.config.STUCK_CASE_REPAIR, delayMs: this.config.STUCK_CASE_CHECK_DELAY_MS, cooldownMs: STUCK_CASE_COOLDOWN_MS });
+        const counted = options.metrics ? (outcome: string) => workerMetrics(() => Runtime.instance().metricMeter).stuckCaseChecks.add(1, { outcome }) : undefined;
+        const stuck = new StuckCaseWatch(client, this.logger, { mode: this.config.STUCK_CASE_REPAIR, delayMs: this.config.STUCK_CASE_CHECK_DELAY_MS, cooldownMs: STUCK_CASE_COOLDOWN_MS, counted });
         unlisten = options.taskFailures.listen((runId) => stuck.taskFailed(runId));
         watch = stuck;
       }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
-import { StuckCaseWatch, StuckCaseWatchOptions } from '../../src/temporal/stuck-case-watch';
+import { StuckCaseCheckOutcome, StuckCaseWatch, StuckCaseWatchOptions } from '../../src/temporal/stuck-case-watch';
 import { testConfig, uniqueTaskQueue } from '../support/harness';
 import { waitFor } from '../support/wait-for';
 
@@ -24,9 +24,10 @@ describe('StuckCaseWatch', () => {
 
   function watching(options: Partial<StuckCaseWatchOptions>, now: () => number = Date.now) {
     const lines: Record<string, unknown>[] = [];
+    const counted: StuckCaseCheckOutcome[] = [];
     const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
-    const watch = new StuckCaseWatch(client, logger, { mode: 'reset', delayMs: 0, cooldownMs: 60_000, ...options }, now);
-    return { watch, lines, looks: () => lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('stuck-case check')) };
+    const watch = new StuckCaseWatch(client, logger, { mode: 'reset', delayMs: 0, cooldownMs: 60_000, counted: (o) => counted.push(o), ...options }, now);
+    return { watch, lines, counted, looks: () => lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('stuck-case check')) };
   }
 
   async function idleCase() {
@@ -37,7 +38,7 @@ describe('StuckCaseWatch', () => {
 
   it('looks at a run once however often its task fails within the cooldown, and again after it; a healthy case is not reset', async () => {
     let now = 1_000_000;
-    const { watch, looks } = watching({ cooldownMs: 60_000 }, () => now);
+    const { watch, looks, counted } = watching({ cooldownMs: 60_000 }, () => now);
     const { h, runId } = await idleCase();
     try {
       watch.taskFailed(runId);
@@ -56,6 +57,8 @@ describe('StuckCaseWatch', () => {
         expect.objectContaining({ caseId: h.workflowId, runId, outcome: 'not-stuck' }),
         expect.objectContaining({ runId: marker, msg: 'stuck-case check: no case found for this run' }),
       ]);
+      // What the worker's caseworks_stuck_case_checks_total counts.
+      expect(counted).toEqual(['not-stuck', 'not-stuck', 'no-case']);
       const { runId: current } = await h.describe();
       expect(current).toBe(runId);
     } finally {
@@ -65,12 +68,13 @@ describe('StuckCaseWatch', () => {
   });
 
   it('says so when no case has the run', async () => {
-    const { watch, looks } = watching({});
+    const { watch, looks, counted } = watching({});
     const unknown = randomUUID();
     try {
       watch.taskFailed(unknown);
       await waitFor(() => looks().length >= 1, { what: 'the look' });
       expect(looks()).toEqual([expect.objectContaining({ level: 40, runId: unknown, msg: 'stuck-case check: no case found for this run' })]);
+      expect(counted).toEqual(['no-case']);
     } finally {
       await watch.stop();
     }

@@ -24,12 +24,14 @@ export class WorkerMetrics {
   private readonly lateness: MetricHistogram;
   readonly activityAttempts: MetricCounter;
   readonly scheduleMissedRuns: MetricGauge;
+  readonly stuckCaseChecks: MetricCounter;
 
   constructor(readonly meter: MetricMeter) {
-    const { slaBreachLateness, activityAttempts, scheduleMissedRuns } = metricCatalog;
+    const { slaBreachLateness, activityAttempts, scheduleMissedRuns, stuckCaseChecks } = metricCatalog;
     this.lateness = meter.createHistogram(slaBreachLateness.name, 'float', 's', slaBreachLateness.help);
     this.activityAttempts = meter.createCounter(activityAttempts.name, '', activityAttempts.help);
     this.scheduleMissedRuns = meter.createGauge(scheduleMissedRuns.name, 'int', '', scheduleMissedRuns.help);
+    this.stuckCaseChecks = meter.createCounter(stuckCaseChecks.name, '', stuckCaseChecks.help);
   }
 
   /** Applies what caseMetricsFor derived from newly stored events. */
