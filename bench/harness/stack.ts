@@ -1,7 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ApiKeyService } from '../../src/api/auth/api-key.service';
 import { createDataSource, migrate } from '../../src/persistence/data-source';
@@ -28,8 +29,17 @@ export class StackProcess {
   async start(): Promise<void> {
     this.out = '';
     this.child = spawn(process.execPath, [...this.nodeArgs, this.entry], { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (d: Buffer) => (this.out = (this.out + d.toString()).slice(-20_000)));
-    this.child.stderr!.on('data', (d: Buffer) => (this.out = (this.out + d.toString()).slice(-20_000)));
+    // BENCH_PROCESS_LOGS=<dir>: each process's whole output in a file of its own (kept: the last 20 kB only).
+    const file = process.env.BENCH_PROCESS_LOGS ? createWriteStream(resolve(process.env.BENCH_PROCESS_LOGS, `${basename(this.entry, '.js')}-${this.child.pid}.log`)) : null;
+    this.child.stdout!.on('data', (d: Buffer) => {
+      file?.write(d);
+      this.out = (this.out + d.toString()).slice(-20_000);
+    });
+    this.child.stderr!.on('data', (d: Buffer) => {
+      file?.write(d);
+      this.out = (this.out + d.toString()).slice(-20_000);
+    });
+    this.child.once('exit', () => file?.end());
     await until(() => this.out.includes(this.readyLine) || this.child.exitCode !== null, 60_000, `${this.entry} to start`);
     if (this.child.exitCode !== null) throw new Error(`${this.entry} exited ${this.child.exitCode}:\n${this.out}`);
   }
