@@ -128,18 +128,23 @@ export async function crashRecovery(o: CrashOptions): Promise<Omit<ScenarioResul
       // The offer follows eligibility; answer it as soon as it is there (a query while the worker
       // is down fails: ask again). A case that never offers is caught by the checks below.
       let declined = false;
+      let recordedPastOffer = false;
       for (const until = Date.now() + 240_000; Date.now() < until; await new Promise((res) => setTimeout(res, declined ? 1_000 : 100))) {
         // Once declined, the person follows the case in the list (the read model), not by querying
         // it: a query of a case that has stuck since fails its replay on a worker that does not hold
         // it, and the SDK then shuts that worker down (docs/known-problems.md).
         const v = declined ? await recordedRefundState(o.ds, r.input.caseId) : await readAsTheApi(o.client, () => h.query(refundStatusQuery));
-        if (v?.state === 'retention_offered') {
+        // The read model records the decline after the case applied it: until it shows a later
+        // state, the offer it still shows is the one declined, not a new one.
+        if (declined && v && v.state !== 'retention_offered') recordedPastOffer = true;
+        if (v?.state === 'retention_offered' && (!declined || recordedPastOffer)) {
           const refused = await refusal(() => update(h, retentionAnswerUpdate, [{ actor: 'bench', accepted: false }]));
           if (refused === undefined) {
             // A case offers once per run: an offer after the decline is a new run, the worker
             // having reset a stuck case (docs/known-problems.md). A person declines again.
             if (declined) declinedAgainAfterReset.push(r.input.caseId);
             declined = true;
+            recordedPastOffer = false;
             continue;
           }
           // Refused by the case right after it showed the offer (the read came from a worker
