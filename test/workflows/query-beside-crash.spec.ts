@@ -4,13 +4,13 @@ import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection, WorkflowHandle } from '@temporalio/client';
-import pino from 'pino';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { TIMED_OUT, withDeadline } from '../../src/api/temporal/with-timeout';
 import { STICKY_QUEUE_TIMEOUT_MS } from '../../src/config/config.schema';
 import { findUpdateAcceptedBesideResult, RepairOutcome, repairStuckCase } from '../../src/temporal/stuck-case';
 import { StuckCaseWatch } from '../../src/temporal/stuck-case-watch';
+import { capturedLog } from '../support/captured-log';
 import { installQuietRuntime, testConfig, uniqueTaskQueue } from '../support/harness';
 import { closeSignal, declineOffer, offerAfterRecord, stageQuery } from '../support/sticky-query/offer.workflow';
 import { AppProcess, spawnAppProcess } from '../support/worker-process';
@@ -93,8 +93,8 @@ describe('a query waiting on a crashed worker beside an activity result (docs/kn
         await waitFor(async () => ((await h.fetchHistory()).events ?? []).some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED), { what: 'the case to fail its task' });
 
         // A worker with STUCK_CASE_REPAIR=report only says so (the reset by the watch: the next test).
-        const reported: Record<string, unknown>[] = [];
-        const watch = new StuckCaseWatch(client, pino({ level: 'debug' }, { write: (l: string) => void reported.push(JSON.parse(l) as Record<string, unknown>) }), { mode: 'report', delayMs: 0, cooldownMs: 60_000 });
+        const { logger, lines: reported } = capturedLog();
+        const watch = new StuckCaseWatch(client, logger, { mode: 'report', delayMs: 0, cooldownMs: 60_000 });
         watch.taskFailed((await h.describe()).runId);
         await waitFor(() => reported.length > 0, { what: 'the watch to look' });
         await watch.stop();

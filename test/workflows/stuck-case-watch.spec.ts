@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import pino from 'pino';
 import { StuckCaseCheckOutcome, StuckCaseWatch, StuckCaseWatchOptions } from '../../src/temporal/stuck-case-watch';
+import { capturedLog } from '../support/captured-log';
 import { testConfig, uniqueTaskQueue } from '../support/harness';
 import { waitFor } from '../support/wait-for';
 
@@ -23,9 +23,8 @@ describe('StuckCaseWatch', () => {
   });
 
   function watching(options: Partial<StuckCaseWatchOptions>, now: () => number = Date.now) {
-    const lines: Record<string, unknown>[] = [];
+    const { logger, lines } = capturedLog();
     const counted: StuckCaseCheckOutcome[] = [];
-    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
     const watch = new StuckCaseWatch(client, logger, { mode: 'reset', delayMs: 0, cooldownMs: 60_000, counted: (o) => counted.push(o), ...options }, now);
     return { watch, lines, counted, looks: () => lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('stuck-case check')) };
   }
