@@ -122,6 +122,12 @@ export const configSchema = z.object({
   /** How long the worker waits for in-flight activities on SIGTERM before giving up. */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
   /**
+   * The longest a worker may take to stop, from when it begins (SIGTERM, or the SDK stopping it
+   * after an error it cannot recover from); past it the process exits with code 1 so that its
+   * supervisor starts a new one (src/worker/stop-deadline.ts). Above WORKER_SHUTDOWN_GRACE_MS.
+   */
+  WORKER_STOP_DEADLINE_MS: z.coerce.number().int().positive().default(40_000),
+  /**
    * What the worker does when a case's workflow task fails on it (src/temporal/stuck-case-watch.ts):
    * `reset` looks at the case's history and, only if it is stuck by the known problem of
    * docs/known-problems.md, resets it to the task that accepted the update (as `make repair-case
@@ -317,6 +323,13 @@ export const appConfigSchema = configSchema.superRefine((c, ctx) => {
       code: z.ZodIssueCode.custom,
       path: ['QUERY_TIMEOUT_MS'],
       message: `must be below ${STICKY_QUEUE_TIMEOUT_MS} (the workers' sticky queue timeout): a query still waiting on a crashed worker then goes to another worker, which can stick the case (docs/known-problems.md)`,
+    });
+  }
+  if (c.WORKER_STOP_DEADLINE_MS <= c.WORKER_SHUTDOWN_GRACE_MS) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['WORKER_STOP_DEADLINE_MS'],
+      message: `must be above WORKER_SHUTDOWN_GRACE_MS (${c.WORKER_SHUTDOWN_GRACE_MS}): a graceful stop has that long for its activities, and then must end`,
     });
   }
   if (c.CRM_PROVIDER === 'hubspot' && !c.HUBSPOT_ACCESS_TOKEN) {

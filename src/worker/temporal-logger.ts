@@ -1,5 +1,5 @@
 import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
-import type { Logger } from 'pino';
+import { stdSerializers, type Logger } from 'pino';
 
 const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',
@@ -9,9 +9,19 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
   ERROR: 'error',
 };
 
-/** Temporal's runtime and workflow logs go through the same pino logger, one JSON line each. */
+/**
+ * Temporal's runtime and workflow logs go through the same pino logger, one JSON line each. The
+ * SDK passes errors as `{ error }`, which pino would print as `{}` (an Error's fields are not
+ * enumerable): they are written out as pino writes its own `err`.
+ */
 export function temporalLoggerFrom(logger: Logger): TemporalLogger {
-  return temporalLoggerOf((level, message, meta) => logger[LEVELS[level]](meta ?? {}, message));
+  return temporalLoggerOf((level, message, meta) => logger[LEVELS[level]](withErrorsWritten(meta), message));
+}
+
+function withErrorsWritten(meta: LogMetadata | undefined): LogMetadata {
+  if (!meta) return {};
+  if (!Object.values(meta).some((v) => v instanceof Error)) return meta;
+  return Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, v instanceof Error ? stdSerializers.err(v) : v]));
 }
 
 /**

@@ -17,6 +17,7 @@ import { temporalCredentialsFrom } from '../temporal/temporal-credentials';
 import { workerDataConverterFor } from '../temporal/temporal-options';
 import { createCaseworksWorker } from './create-worker';
 import type { TaskFailureFeed } from './runtime';
+import { enforceStopDeadline } from './stop-deadline';
 import { caseworksSchedules, ensureSchedule } from './schedules';
 import { ensureNamespaceRetention } from './namespace-retention';
 import { PolicyRegistry } from '../config/policy-registry';
@@ -39,6 +40,8 @@ export class WorkerRunner {
    * polling, lets in-flight activities finish (up to WORKER_SHUTDOWN_GRACE_MS), then returns.
    * `metrics`: the runtime exports metrics (main.ts); count case events and poll the schedules.
    * `taskFailures`: the runtime's failed workflow tasks (runtime.ts), for the stuck-case watch.
+   * A worker that has not stopped WORKER_STOP_DEADLINE_MS after it began to ends the process
+   * with code 1 (stop-deadline.ts says why).
    */
   async run(options: { metrics?: boolean; taskFailures?: TaskFailureFeed } = {}): Promise<void> {
     // A server that authorizes callers gets the worker's own token; each renewal replaces it.
@@ -52,6 +55,7 @@ export class WorkerRunner {
     let poller: ScheduleMissedRunsPoller | null = null;
     let watch: StuckCaseWatch | null = null;
     let unlisten = () => {};
+    let releaseDeadline = () => {};
     try {
       const worker = await createCaseworksWorker({
         config: this.config,
@@ -67,9 +71,18 @@ export class WorkerRunner {
         watch = stuck;
       }
       this.logger.info({ taskQueue: this.config.TEMPORAL_TASK_QUEUE, bundle: this.config.WORKFLOW_BUNDLE_PATH ?? null }, 'worker started');
+      const deadlineMs = this.config.WORKER_STOP_DEADLINE_MS;
+      releaseDeadline = enforceStopDeadline(worker, {
+        deadlineMs,
+        onOverrun: (state) => {
+          this.logger.fatal({ state, deadlineMs }, `worker still ${state} ${deadlineMs} ms after it began to stop: exiting so that its supervisor starts a new one`);
+          process.exit(1);
+        },
+      });
       await worker.run();
       this.logger.info('worker stopped');
     } finally {
+      releaseDeadline();
       observeRecordedEvents(null);
       unlisten();
       await watch?.stop();

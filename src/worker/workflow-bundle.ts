@@ -4,9 +4,9 @@ import type { BundleOptions } from '@temporalio/worker';
 
 /**
  * How every workflow bundle is built (the production build, the worker bundling at start, the
- * test run): `zod` is replaced by an inert builder, see inert-zod.ts for why; the verified-actor
- * and card-data interceptors and the Caseworks payload converter are in every bundle. The
- * tracing interceptors only in the traced one: OpenTelemetry inside the sandbox costs every
+ * test run): `zod` is replaced by an inert builder, see inert-zod.ts for why; the verified-actor,
+ * card-data and handler-refusal interceptors and the Caseworks payload converter are in every
+ * bundle. The tracing interceptors only in the traced one: OpenTelemetry inside the sandbox costs every
  * cached workflow about 1.3 MB and the worker ~14 % of its intake even when nothing is exported
  * (measured: README "Traces"), so a worker with tracing off loads the bundle without it.
  * Switching between the two is replay-safe: the spans add no commands and draw no random numbers.
@@ -17,11 +17,13 @@ export function workflowBundleOptions({ tracing = false }: { tracing?: boolean }
     preloadModules: domainModules(),
     // Tracing first (outermost), so a refused update is traced too; then every update must come
     // from a caller the service vouches for, and every workflow applies the card-data policy to
-    // its start input and update arguments.
+    // its start input and update arguments. Innermost, next to the handler: a transition a
+    // handler meets but may not make refuses the update rather than failing the task.
     workflowInterceptorModules: [
       ...(tracing ? [require.resolve('../workflows/tracing.interceptor')] : []),
       require.resolve('../workflows/verified-actor.interceptor'),
       require.resolve('../workflows/card-data.interceptor'),
+      require.resolve('../workflows/handler-refusal.interceptor'),
     ],
     // The same converter as the worker's and the clients' data converter (the verified caller).
     payloadConverterPath: require.resolve('../temporal/payload-converter'),

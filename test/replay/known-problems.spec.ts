@@ -38,8 +38,11 @@ describe('known problems: histories the SDK made live and cannot replay', () => 
 
     // Replayed, the SDK core puts the answer before the activity's result in one activation (its
     // fixed job order: updates before resolutions), so the handler meets the state before the
-    // offer and refuses; live it met the offer. The workflow task fails on every attempt.
-    await expect(saved.replay(history, workflowId)).rejects.toThrow('cannot decline offer a refund case that is eligibility');
+    // offer; live it met the offer. The handler refuses the update (handler-refusal.interceptor.ts)
+    // where the history has it accepted and run on, and the core says so: the workflow task fails
+    // on every attempt. (Before the interceptor, the handler's own error failed it: the message
+    // was `cannot decline offer a refund case that is eligibility`.)
+    await expect(saved.replay(history, workflowId)).rejects.toThrow(/Nondeterminism error: Update machine does not handle this event: HistoryEvent\(id: 40, UpsertWorkflowSearchAttributes\)/);
   });
 
   it('make repair-case finds where the stuck refund resets to, and no such point in any saved history that replays', () => {

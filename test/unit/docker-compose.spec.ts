@@ -14,7 +14,7 @@ import { CASE_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 /** There is no Docker engine here: the compose file is checked against the code instead. */
 const root = resolve(__dirname, '..', '..');
 const compose = parse(readFileSync(resolve(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { image?: string; build?: unknown; environment?: Record<string, string>; ports?: string[]; entrypoint?: string[]; volumes?: string[]; command?: string[] }>;
+  services: Record<string, { image?: string; build?: unknown; environment?: Record<string, string>; ports?: string[]; entrypoint?: string[]; volumes?: string[]; command?: string[]; restart?: string; stop_grace_period?: string }>;
 };
 const services = compose.services;
 
@@ -49,6 +49,12 @@ describe('docker-compose.yml against the config schema', () => {
 
   it('every variable without a default is set (none today; the check guards new ones)', () => {
     for (const name of ['api', 'worker']) expect(requiredKeys.filter((k) => !(k in envOf(name)))).toEqual([]);
+  });
+
+  it('restarts the api and the worker when they exit (a worker past WORKER_STOP_DEADLINE_MS exits with code 1 to be restarted); compose gives a stopping worker more than its shutdown grace before it kills it', () => {
+    for (const name of ['api', 'worker']) expect(services[name].restart).toBe('unless-stopped');
+    const graceSeconds = Number(/^(\d+)s$/.exec(services.worker.stop_grace_period ?? '')?.[1]);
+    expect(loadConfig(envOf('worker')).WORKER_SHUTDOWN_GRACE_MS).toBeLessThan(graceSeconds * 1000);
   });
 
   it('refuses to start without the payload key (compose ${…:?…})', () => {

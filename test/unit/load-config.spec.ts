@@ -95,6 +95,16 @@ describe('QUERY_TIMEOUT_MS', () => {
   });
 });
 
+describe('WORKER_STOP_DEADLINE_MS', () => {
+  it('is above the shutdown grace (a graceful stop has that long for its activities, then must end), 40 s by default', () => {
+    expect(loadConfig({}).WORKER_STOP_DEADLINE_MS).toBe(40_000);
+    expect(loadConfig({ WORKER_SHUTDOWN_GRACE_MS: '5000', WORKER_STOP_DEADLINE_MS: '5001' }).WORKER_STOP_DEADLINE_MS).toBe(5_001);
+    const err = configError({ WORKER_SHUTDOWN_GRACE_MS: '5000', WORKER_STOP_DEADLINE_MS: '5000' });
+    expect(err.variables).toEqual(['WORKER_STOP_DEADLINE_MS']);
+    expect(err.message).toContain('must be above WORKER_SHUTDOWN_GRACE_MS (5000)');
+  });
+});
+
 describe('PAYLOAD_ENCRYPTION_KEY', () => {
   it('is required when NODE_ENV=production', () => {
     const err = configError({ NODE_ENV: 'production' });

@@ -1,5 +1,6 @@
 import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
-import { watchingTaskFailures } from '../../src/worker/temporal-logger';
+import { temporalLoggerFrom, watchingTaskFailures } from '../../src/worker/temporal-logger';
+import { capturedLog } from '../support/captured-log';
 
 describe('watchingTaskFailures: the runtime logger that announces failed workflow tasks', () => {
   function recording() {
@@ -34,5 +35,18 @@ describe('watchingTaskFailures: the runtime logger that announces failed workflo
     watching.error('Failing workflow task!', { runId: 'run-4' });
     expect(failed).toEqual([]);
     expect(lines).toHaveLength(3);
+  });
+});
+
+describe("temporalLoggerFrom: the SDK's lines in the worker's pino log", () => {
+  it("writes an error the SDK passes as it is (pino would print {}), its message and type in the line; other fields unchanged", () => {
+    const { logger, lines } = capturedLog();
+    const core = new TypeError('Malformed Workflow Completion: "a legacy query response along with other commands"');
+    temporalLoggerFrom(logger).error('Core reported failure in completeWorkflowActivation(). Initiating Worker shutdown.', { error: core, taskQueue: 'q' });
+    temporalLoggerFrom(logger).info('Worker state changed', { state: 'DRAINING' });
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 50, taskQueue: 'q', error: expect.objectContaining({ type: 'TypeError', message: core.message, stack: expect.stringContaining('TypeError') }) }),
+      expect.objectContaining({ level: 30, state: 'DRAINING', msg: 'Worker state changed' }),
+    ]);
   });
 });

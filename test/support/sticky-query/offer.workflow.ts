@@ -1,4 +1,5 @@
-import { ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { CaseTransitionError } from '../../../src/domain/case-transition';
 
 /**
  * A refund in miniature (test/workflows/query-beside-crash.spec.ts): an activity records the
@@ -23,8 +24,10 @@ export async function offerAfterRecord(): Promise<string> {
   setHandler(
     declineOffer,
     () => {
-      // Replayed in the wrong order, the handler meets the state before the offer: say so.
-      if (stage !== 'offered') throw ApplicationFailure.nonRetryable(`the handler met ${stage}`);
+      // Replayed in the wrong order, the handler meets the state before the offer and says so as
+      // a case kind's transition does (src/domain); the app's bundles refuse the update with it
+      // (src/workflows/handler-refusal.interceptor.ts).
+      if (stage !== 'offered') throw new CaseTransitionError(stage, 'decline', `the handler met ${stage}`);
       stage = 'declined';
       return stage;
     },
