@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ApiKeyService } from '../../src/api/auth/api-key.service';
@@ -30,7 +30,9 @@ export class StackProcess {
     this.out = '';
     this.child = spawn(process.execPath, [...this.nodeArgs, this.entry], { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     // BENCH_PROCESS_LOGS=<dir>: each process's whole output in a file of its own (kept: the last 20 kB only).
-    const file = process.env.BENCH_PROCESS_LOGS ? createWriteStream(resolve(process.env.BENCH_PROCESS_LOGS, `${basename(this.entry, '.js')}-${this.child.pid}.log`)) : null;
+    const logDir = process.env.BENCH_PROCESS_LOGS;
+    if (logDir) mkdirSync(logDir, { recursive: true }); // a directory to be made, as its name suggests
+    const file = logDir ? createWriteStream(resolve(logDir, `${basename(this.entry, '.js')}-${this.child.pid}.log`)) : null;
     this.child.stdout!.on('data', (d: Buffer) => {
       file?.write(d);
       this.out = (this.out + d.toString()).slice(-20_000);
