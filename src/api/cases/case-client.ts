@@ -8,6 +8,7 @@ import { Problem } from '../problem/problem';
 import { endedCaseProblem, endedCaseView, EndedView, isCaseEnded } from '../temporal/ended-case';
 import { CASE_KINDS, CaseKind, CaseKindSpec } from './case-kinds';
 import { throwCaseProblem } from './case-problem';
+import { RecentlyFailedReads } from './failed-reads';
 import { queryOrFallBack } from './live-query';
 import { sendWithRetry } from './update-retries';
 
@@ -31,6 +32,8 @@ export interface CaseUpdateOptions {
 @Injectable()
 export class CaseClient {
   private readonly logger = new Logger('cases');
+  /** Cases whose workflow failed a read lately: read from the read model meanwhile (failed-reads.ts). */
+  private readonly failedReads = new RecentlyFailedReads();
 
   constructor(
     private readonly temporal: Client,
@@ -108,13 +111,14 @@ export class CaseClient {
 
   /**
    * The running workflow's answer within QUERY_TIMEOUT_MS, or undefined (logged) when it has none
-   * to give: no answer in time, past retention, Temporal unreachable. Other failures are thrown.
+   * to give: no answer in time, past retention, Temporal unreachable, a failed read (and for a
+   * minute after one, without asking). Other failures are thrown.
    */
   async query<V>(kind: CaseKind, id: string, query: QueryDefinition<V, [ReadAt?]>): Promise<V | undefined> {
     const handle = this.temporal.workflow.getHandle(id);
     // The moment of the read: the case computes its clocks for it, not for its last workflow task.
     const read: ReadAt = { at: Date.now() };
-    return queryOrFallBack(this.logger, kind, id, (signal) => this.temporal.withAbortSignal(signal, () => handle.query(query, read)), this.config.QUERY_TIMEOUT_MS);
+    return queryOrFallBack(this.logger, kind, id, (signal) => this.temporal.withAbortSignal(signal, () => handle.query(query, read)), this.config.QUERY_TIMEOUT_MS, this.failedReads);
   }
 
   /**

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { QueryNotRegisteredError, WorkflowNotFoundError } from '@temporalio/client';
 import { unavailableDependency } from '../resilience/dependency-errors';
 import { TIMED_OUT, withDeadline } from '../temporal/with-timeout';
+import type { RecentlyFailedReads } from './failed-reads';
 
 /** Why a read was answered from the read model instead of the running workflow. */
 export type FallbackReason = 'timeout' | 'not-found' | 'temporal-unavailable' | 'query-failed';
@@ -27,8 +28,21 @@ export function fallbackReasonOf(err: unknown): FallbackReason | undefined {
  * state as of the last transition. Each fallback is logged with the case ID and the reason
  * (never the view: it holds personal data), so a worker that stops answering shows in the logs.
  * A query past its time is cancelled, not left waiting (withDeadline says why that matters).
+ * With `failedReads`, a case whose workflow failed a read is not asked again for a while
+ * (failed-reads.ts says why).
  */
-export async function queryOrFallBack<T>(logger: Logger, kind: string, workflowId: string, query: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T | undefined> {
+export async function queryOrFallBack<T>(
+  logger: Logger,
+  kind: string,
+  workflowId: string,
+  query: (signal: AbortSignal) => Promise<T>,
+  timeoutMs: number,
+  failedReads?: RecentlyFailedReads,
+): Promise<T | undefined> {
+  if (failedReads?.isHeld(workflowId)) {
+    logger.debug(`${kind} ${workflowId}: read from the read model (its workflow failed a read moments ago)`);
+    return undefined;
+  }
   try {
     const answer = await withDeadline(query, timeoutMs);
     if (answer !== TIMED_OUT) return answer;
@@ -37,6 +51,7 @@ export async function queryOrFallBack<T>(logger: Logger, kind: string, workflowI
   } catch (err) {
     const reason = fallbackReasonOf(err);
     if (reason === undefined) throw err;
+    if (reason === 'query-failed') failedReads?.remember(workflowId);
     logger.warn(`${kind} ${workflowId}: read from the read model (${reason})`);
     return undefined;
   }
