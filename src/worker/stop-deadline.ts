@@ -21,7 +21,7 @@ export interface StopDeadlineOptions {
   onOverrun: (stuckIn: string) => void;
   /** How often the worker's state is read. */
   checkEveryMs?: number;
-  /** The clock and timers (a test's controllable ones). */
+  /** The clock (a test's controllable one). */
   now?: () => number;
 }
 

@@ -6,9 +6,9 @@ import type { BundleOptions } from '@temporalio/worker';
  * How every workflow bundle is built (the production build, the worker bundling at start, the
  * test run): `zod` is replaced by an inert builder, see inert-zod.ts for why; the verified-actor,
  * card-data and handler-refusal interceptors and the Caseworks payload converter are in every
- * bundle. The tracing interceptors only in the traced one: OpenTelemetry inside the sandbox costs every
- * cached workflow about 1.3 MB and the worker ~14 % of its intake even when nothing is exported
- * (measured: README "Traces"), so a worker with tracing off loads the bundle without it.
+ * bundle. The tracing interceptors only in the traced one: OpenTelemetry inside the sandbox costs
+ * every cached workflow about 1.3 MB and the worker ~14 % of its intake even when nothing is
+ * exported (measured: README "Traces"), so a worker with tracing off loads the bundle without it.
  * Switching between the two is replay-safe: the spans add no commands and draw no random numbers.
  */
 export function workflowBundleOptions({ tracing = false }: { tracing?: boolean } = {}): Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook' | 'workflowInterceptorModules' | 'payloadConverterPath' | 'preloadModules'> {

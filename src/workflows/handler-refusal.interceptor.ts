@@ -8,8 +8,9 @@ import { refuseTransition } from './common/refusals';
  * refusal (InvalidTransition, the API's 409), for every kind, instead of failing the workflow
  * task. Any other error (a bug) still fails the task, visibly.
  *
- * Live, a handler meets the state its validator passed, so this changes nothing there. It matters
- * on a replay that meets the update before the activity result it followed (the known problem of
+ * Live, a handler meets the state its validator passed, unless it waited on something first and
+ * the case moved meanwhile: the person then gets the 409, where the case's task used to fail on
+ * every attempt. It matters most on a replay that meets the update before the activity result it followed (the known problem of
  * docs/known-problems.md). There the SDK's core finds the difference itself (nondeterminism) and
  * answers a query of the case with a failure, which the API reads as "answer from the read model".
  * A handler's own error instead failed the activation in the SDK, and when that replay was

@@ -18,6 +18,8 @@ import { AppProcess, spawnAppProcess } from '../support/worker-process';
 import { waitFor } from '../support/wait-for';
 
 const EventType = temporal.api.enums.v1.EventType;
+/** How long a read of the stuck case may take on a worker process just started (it replays the case). */
+const READ_BOUND_MS = 8_000;
 type History = temporal.api.history.v1.IHistory;
 
 /**
@@ -140,9 +142,10 @@ describe('a query waiting on a crashed worker beside an activity result (docs/kn
         const stuckRun = (await current.describe()).runId;
         // A read (an API GET) before anything wakes the case: the worker, which has not run it,
         // replays it to answer, the replay fails, and the API is told so (it answers from the read
-        // model) within its deadline. Twice: the worker is still there for the second.
+        // model). Twice: the worker is still there for the second. (The deadline is the test's
+        // bound on a worker process just started, not the API's.)
         for (let read = 0; read < 2; read++) {
-          const answer = await withDeadline((signal) => client.withAbortSignal(signal, () => current.query(stageQuery)), config.QUERY_TIMEOUT_MS).catch((err: unknown) => err);
+          const answer = await withDeadline((signal) => client.withAbortSignal(signal, () => current.query(stageQuery)), READ_BOUND_MS).catch((err: unknown) => err);
           expect(answer).toBeInstanceOf(Error);
           expect(fallbackReasonOf(answer)).toBe('query-failed');
           expect((answer as Error).message).toMatch(/Nondeterminism/);
@@ -175,11 +178,11 @@ describe('a query waiting on a crashed worker beside an activity result (docs/kn
         // core the query's answer with the handler's leftover commands, which the core refuses, and
         // the SDK stops the worker. When an SDK upgrade stops doing so, this test fails: the
         // interceptor's reason (handler-refusal.interceptor.ts) and docs/known-problems.md go with it.
-        const answer = await withDeadline((signal) => client.withAbortSignal(signal, () => h.query(stageQuery)), config.QUERY_TIMEOUT_MS).catch((err: unknown) => err);
+        const answer = await withDeadline((signal) => client.withAbortSignal(signal, () => h.query(stageQuery)), READ_BOUND_MS).catch((err: unknown) => err);
         expect(String(answer)).toContain('the handler met eligibility');
         let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
         void bare.exited.then((e) => (exit = e));
-        // The SDK's stop comes at once; the process must be gone well within the deadline's 2 s plus a start.
+        // The SDK stops the worker at once, and 2 s later the deadline ends the process (30 s is only the test's bound).
         await waitFor(() => exit, { timeoutMs: 30_000, what: 'the stopped worker process to exit' });
         expect(exit).toEqual({ code: 1, signal: null });
         const lines = bare.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; error?: { message?: string } });
