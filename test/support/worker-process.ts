@@ -13,9 +13,10 @@ export interface AppProcess {
 }
 export type WorkerProcess = AppProcess;
 
-export async function spawnAppProcess(entry: string, env: Record<string, string>, ready: (output: string) => boolean | Promise<boolean>): Promise<AppProcess> {
+/** `nodeArgs`: more of node's options before the entry, e.g. another `--require`d module. */
+export async function spawnAppProcess(entry: string, env: Record<string, string>, ready: (output: string) => boolean | Promise<boolean>, nodeArgs: string[] = []): Promise<AppProcess> {
   const root = resolve(__dirname, '..', '..');
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry], {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', ...nodeArgs, entry], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,8 +41,11 @@ export async function spawnAppProcess(entry: string, env: Record<string, string>
   return { child, output: () => out, exited };
 }
 
-export function spawnWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
-  return spawnAppProcess('src/worker/main.ts', { WORKFLOW_BUNDLE_PATH: process.env.CASEWORKS_TEST_WORKFLOW_BUNDLE ?? '', ...env }, (out) =>
-    out.includes('"worker started"'),
+export function spawnWorkerProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<WorkerProcess> {
+  return spawnAppProcess(
+    'src/worker/main.ts',
+    { WORKFLOW_BUNDLE_PATH: process.env.CASEWORKS_TEST_WORKFLOW_BUNDLE ?? '', ...env },
+    (out) => out.includes('"worker started"'),
+    nodeArgs,
   );
 }
