@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { savedHistories } from '../../test/support/saved-histories';
 
 /**
- * The worker's CPU per workflow task, apart from the stack: replays the histories of a replay
- * fixture (test/replay/fixtures, default the tickets') `rounds` times on one replay worker and
+ * The worker's CPU per replayed history, apart from the stack: replays the histories of a replay
+ * fixture (test/replay/fixtures, default the tickets') `rounds` times on a replay worker and
  * prints the process's CPU (all threads) per replayed history. A replay runs the same workflow
  * code as a live task, with no server, database round trip or other process beside it, so two
  * builds or two sets of node flags compare within a few percent where `make bench` drifts by
