@@ -31,7 +31,7 @@ export class StackProcess {
     this.child = spawn(process.execPath, [...this.nodeArgs, this.entry], { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     // BENCH_PROCESS_LOGS=<dir>: each process's whole output in a file of its own (kept: the last 20 kB only).
     const logDir = process.env.BENCH_PROCESS_LOGS;
-    if (logDir) mkdirSync(logDir, { recursive: true }); // a directory to be made, as its name suggests
+    if (logDir) mkdirSync(logDir, { recursive: true }); // a new name: its first process's log failed with ENOENT before
     const file = logDir ? createWriteStream(resolve(logDir, `${basename(this.entry, '.js')}-${this.child.pid}.log`)) : null;
     this.child.stdout!.on('data', (d: Buffer) => {
       file?.write(d);

@@ -10,9 +10,10 @@ import { refuseTransition } from './common/refusals';
  *
  * Live, a handler meets the state its validator passed, unless it waited on something first and
  * the case moved meanwhile: the person then gets the 409, where the case's task used to fail on
- * every attempt. It matters most on a replay that meets the update before the activity result it followed (the known problem of
- * docs/known-problems.md). There the SDK's core finds the difference itself (nondeterminism) and
- * answers a query of the case with a failure, which the API reads as "answer from the read model".
+ * every attempt. It matters most on a replay that meets the update before the activity result it
+ * followed (the known problem of docs/known-problems.md). There the SDK's core finds the
+ * difference itself (nondeterminism) and answers a query of the case with a failure, which the
+ * API reads as "answer from the read model".
  * A handler's own error instead failed the activation in the SDK, and when that replay was
  * answering a query on a worker that did not hold the case, the SDK then sent the core a
  * completion it refuses ("a legacy query response along with other commands", SDK 1.24.0) and
