@@ -7,10 +7,10 @@ const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 module.exports = {
   testTimeout: 60_000,
   // The tests run one file at a time in one child process (`--maxWorkers=1`, not `--runInBand`),
-  // which jest replaces once its heap, idle after a file, is over this. In one process the heap
-  // only grew, file after file (modules each file loads again, held by what outlives it), to
-  // ~4 GiB by the end of `make test`: V8's default limit here (4,144 MiB), and CI's run died of
-  // it without a report. A fresh child costs ~2 s; the limit bounds the run whatever leaks.
+  // which jest replaces once its heap, idle after a file, is over this. In one process memory
+  // only grew, file after file, to 4.1-4.3 GiB RSS by the end of `make test`, against V8's
+  // default heap limit here (4,144 MiB), and a CI run died near its end without a report. The
+  // limit bounds the run whatever a file leaves behind.
   workerIdleMemoryLimit: '1GB',
   projects: [
     {
