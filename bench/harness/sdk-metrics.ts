@@ -1,6 +1,12 @@
-/** A free-ish port for a worker's Prometheus endpoint (WORKER_METRICS_ADDRESS). */
-export function benchMetricsAddress(): string {
-  return `127.0.0.1:${20_000 + Math.floor(Math.random() * 20_000)}`;
+import { freePort } from '../../test/support/oidc';
+
+/**
+ * A worker's Prometheus endpoint (WORKER_METRICS_ADDRESS) on a port the kernel just gave out as
+ * free. A random port in 20,000-40,000 overlapped the ephemeral range (32,768 and up here), and a
+ * growth run's worker once failed to start on one an outgoing connection held.
+ */
+export async function benchMetricsAddress(): Promise<string> {
+  return `127.0.0.1:${await freePort()}`;
 }
 
 /**

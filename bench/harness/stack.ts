@@ -11,6 +11,7 @@ import { RunningDevServer, startTemporalDevServer } from '../../scripts/dev-serv
 import type { StackSealing } from '../../test/support/harness';
 import { trustedTestSigner } from '../../test/support/trusted-signer';
 import { clusterServiceToken, DEV_IDP_SECRET, startCluster } from '../../test/support/cluster';
+import { freePort } from '../../test/support/oidc';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
@@ -152,7 +153,7 @@ export async function startStack({
   let apiUrl: string | null = null;
   let apiKey: string | null = null;
   if (api) {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = await freePort(); // not a random one: those can be an outgoing connection's
     const apiNodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
     apiProcess = new StackProcess('dist/src/api/main.js', { ...env, API_PORT: String(port), LOG_LEVEL: 'warn', ...(benchServer() === 'cluster' ? { TEMPORAL_OIDC_CLIENT_ID: 'caseworks-api' } : {}) }, '', apiNodeArgs);
     await apiProcess.start();

@@ -39,7 +39,7 @@ export const growth: Scenario = {
     const CACHE_CONFIGURED = cacheConfigured();
     const dir = mkdtempSync(join(tmpdir(), 'caseworks-bench-growth-'));
     const dbFilename = join(dir, 'temporal.db');
-    const metricsAddress = benchMetricsAddress();
+    const metricsAddress = await benchMetricsAddress();
     const stack = await startStack({ api: true, dbFilename, extraEnv: { WORKER_METRICS_ADDRESS: metricsAddress }, workerNodeArgs: memoryProbeNodeArgs() });
     const ids: string[] = [];
     try {

@@ -35,7 +35,7 @@ export const slaLag: Scenario = {
   description: `${N} open tickets, first-response deadlines spread over ${SPREAD_MS / 1000} s, nobody replies`,
   async run(log) {
     // The worker's metrics endpoint: how many wake-ups found their ticket cached, how many replayed it.
-    const metricsAddress = benchMetricsAddress();
+    const metricsAddress = await benchMetricsAddress();
     const stack = await startStack({ extraEnv: { WORKER_METRICS_ADDRESS: metricsAddress } });
     try {
       const base = Date.now() + FIRST_DEADLINE_MS;
