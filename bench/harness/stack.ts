@@ -49,7 +49,7 @@ export class StackProcess {
 
   /** SIGTERM gets `graceMs` to drain (a worker with 10,000 cached cases takes a while), then SIGKILL. */
   async kill(signal: NodeJS.Signals = 'SIGKILL', graceMs = 30_000): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((r) => this.child.once('exit', r));
     this.child.kill(signal);
     const timer = signal === 'SIGKILL' ? undefined : setTimeout(() => this.child.kill('SIGKILL'), graceMs);
@@ -148,18 +148,39 @@ export async function startStack({
   // BENCH_API_NODE_ARGS does the same for the API.
   const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const worker = new StackProcess('dist/src/worker/main.js', { ...env, LOG_LEVEL: 'info' }, '"worker started"', [...scenarioWorkerNodeArgs, ...workerNodeArgs]);
-  await worker.start();
   let apiProcess: StackProcess | null = null;
   let apiUrl: string | null = null;
   let apiKey: string | null = null;
-  if (api) {
-    const port = await freePort(); // not a random one: those can be an outgoing connection's
-    const apiNodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    apiProcess = new StackProcess('dist/src/api/main.js', { ...env, API_PORT: String(port), LOG_LEVEL: 'warn', ...(benchServer() === 'cluster' ? { TEMPORAL_OIDC_CLIENT_ID: 'caseworks-api' } : {}) }, '', apiNodeArgs);
-    await apiProcess.start();
-    apiUrl = `http://127.0.0.1:${port}`;
-    await until(async () => (await fetch(`${apiUrl}/health/ready`).catch(() => null))?.ok === true, 60_000, 'api ready');
-    apiKey = (await ApiKeyService.create(ds, 'bench', 'client', { account: 'bench' })).key; // a client key sees its account's tickets only
+  const stopAll = async (currentServer: BenchServer) => {
+    await apiProcess?.kill('SIGTERM');
+    await worker.kill('SIGTERM');
+    await connection.close();
+    await ds.destroy();
+    await currentServer.stop().catch(() => undefined);
+    const admin = new URL(databaseUrl);
+    admin.pathname = '/postgres';
+    const { Client: Pg } = await import('pg');
+    const pg = new Pg({ connectionString: admin.toString() });
+    await pg.connect();
+    await pg.query(`DROP DATABASE IF EXISTS "${base.pathname.slice(1)}" WITH (FORCE)`);
+    await pg.end();
+  };
+  try {
+    await worker.start();
+    if (api) {
+      const port = await freePort(); // not a random one: those can be an outgoing connection's
+      const apiNodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+      apiProcess = new StackProcess('dist/src/api/main.js', { ...env, API_PORT: String(port), LOG_LEVEL: 'warn', ...(benchServer() === 'cluster' ? { TEMPORAL_OIDC_CLIENT_ID: 'caseworks-api' } : {}) }, '', apiNodeArgs);
+      await apiProcess.start();
+      apiUrl = `http://127.0.0.1:${port}`;
+      await until(async () => (await fetch(`${apiUrl}/health/ready`).catch(() => null))?.ok === true, 60_000, 'api ready');
+      apiKey = (await ApiKeyService.create(ds, 'bench', 'client', { account: 'bench' })).key; // a client key sees its account's tickets only
+    }
+  } catch (err) {
+    // A stack that failed to start is stopped here: no scenario holds it to stop, and its Temporal
+    // server outlived a run whose worker could not start.
+    await stopAll(server).catch(() => undefined);
+    throw err;
   }
   const stack: Stack = {
     server,
@@ -178,19 +199,8 @@ export async function startStack({
     apiKey,
     temporalApiKey: temporalApiKey ?? null,
     async stop(this: Stack) {
-      await apiProcess?.kill('SIGTERM');
-      await worker.kill('SIGTERM');
-      await connection.close();
-      await ds.destroy();
       // `this.server`: a scenario may have replaced the server (restart).
-      await this.server.stop().catch(() => undefined);
-      const admin = new URL(databaseUrl);
-      admin.pathname = '/postgres';
-      const { Client: Pg } = await import('pg');
-      const pg = new Pg({ connectionString: admin.toString() });
-      await pg.connect();
-      await pg.query(`DROP DATABASE IF EXISTS "${base.pathname.slice(1)}" WITH (FORCE)`);
-      await pg.end();
+      await stopAll(this.server);
     },
   };
   return stack;
