@@ -147,7 +147,11 @@ export async function startStack({
   // --cpu-prof in NODE_OPTIONS); the profile is written when the scenario stops the worker.
   // BENCH_API_NODE_ARGS does the same for the API.
   const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const worker = new StackProcess('dist/src/worker/main.js', { ...env, LOG_LEVEL: 'info' }, '"worker started"', [...scenarioWorkerNodeArgs, ...workerNodeArgs]);
+  // BENCH_WORKER_ENV="LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 MALLOC_ARENA_MAX=2":
+  // variables for the worker alone (an allocator measured on the bench's runner and API too would
+  // change what is compared).
+  const workerEnv = workerOnlyEnv(process.env.BENCH_WORKER_ENV);
+  const worker = new StackProcess('dist/src/worker/main.js', { ...env, LOG_LEVEL: 'info', ...workerEnv }, '"worker started"', [...scenarioWorkerNodeArgs, ...workerNodeArgs]);
   let apiProcess: StackProcess | null = null;
   let apiUrl: string | null = null;
   let apiKey: string | null = null;
@@ -272,4 +276,15 @@ export async function countWhileProgressing(
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** BENCH_WORKER_ENV's space-separated NAME=value pairs; anything else is refused, not ignored. */
+export function workerOnlyEnv(spec: string | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of (spec ?? '').split(' ').filter(Boolean)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(pair);
+    if (!m) throw new Error(`BENCH_WORKER_ENV: "${pair}" is not NAME=value`);
+    env[m[1]] = m[2];
+  }
+  return env;
 }
