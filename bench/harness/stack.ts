@@ -116,6 +116,10 @@ export async function startStack({
   extraEnv = {},
   workerNodeArgs: scenarioWorkerNodeArgs = [],
 }: { api?: boolean; dbFilename?: string; extraEnv?: Record<string, string>; /** Node arguments the scenario needs (e.g. memoryProbeNodeArgs()). */ workerNodeArgs?: string[] } = {}): Promise<Stack> {
+  // BENCH_WORKER_ENV="LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 MALLOC_ARENA_MAX=2":
+  // variables for the worker alone (an allocator measured on the bench's runner and API too would
+  // change what is compared). Read before anything starts, so a mistyped one leaves nothing running.
+  const workerEnv = workerOnlyEnv(process.env.BENCH_WORKER_ENV);
   const { server, serverEnv, apiKey: temporalApiKey } = await startServer(dbFilename);
   const serverPort = Number(server.address.split(':')[1]);
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -147,10 +151,6 @@ export async function startStack({
   // --cpu-prof in NODE_OPTIONS); the profile is written when the scenario stops the worker.
   // BENCH_API_NODE_ARGS does the same for the API.
   const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  // BENCH_WORKER_ENV="LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 MALLOC_ARENA_MAX=2":
-  // variables for the worker alone (an allocator measured on the bench's runner and API too would
-  // change what is compared).
-  const workerEnv = workerOnlyEnv(process.env.BENCH_WORKER_ENV);
   const worker = new StackProcess('dist/src/worker/main.js', { ...env, LOG_LEVEL: 'info', ...workerEnv }, '"worker started"', [...scenarioWorkerNodeArgs, ...workerNodeArgs]);
   let apiProcess: StackProcess | null = null;
   let apiUrl: string | null = null;
