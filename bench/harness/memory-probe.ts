@@ -18,7 +18,27 @@ channel.unref();
 const heap = () => {
   if (typeof globalThis.gc === 'function') globalThis.gc();
   const h = v8.getHeapStatistics();
-  return { threadId, heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: h.external_memory, mallocedMemory: h.malloced_memory, nativeContexts: h.number_of_native_contexts };
+  // Each space's committed and used bytes: whether a heap's reserve is the young generation's
+  // semi-spaces (grown with the allocation rate) or old-space pages left part-used.
+  const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, { size: s.space_size, used: s.space_used_size }]));
+  return { threadId, heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: h.external_memory, mallocedMemory: h.malloced_memory, nativeContexts: h.number_of_native_contexts, spaces };
+};
+// The process's resident memory by kind of mapping (/proc/self/smaps), in KiB: V8's heap pages
+// (anonymous, 256 KiB-aligned), glibc's thread arenas (anonymous, 64 MiB-aligned), the brk heap
+// (the main arena), other anonymous memory (large mallocs, the Rust core's), and files (code).
+const residentByKind = () => {
+  const kinds = { v8Pages: 0, mallocArenas: 0, brkHeap: 0, otherAnonymous: 0, files: 0 };
+  let kind = null;
+  for (const line of require('node:fs').readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (m) {
+      const start = parseInt(m[1], 16), size = parseInt(m[2], 16) - start, name = m[3].trim();
+      kind = name === '[heap]' ? 'brkHeap' : name !== '' ? 'files'
+        : start % (64 * 1048576) === 0 ? 'mallocArenas'
+        : start % 262144 === 0 && size % 262144 === 0 ? 'v8Pages' : 'otherAnonymous';
+    } else if (kind && line.startsWith('Rss:')) kinds[kind] += parseInt(line.slice(4), 10);
+  }
+  return kinds;
 };
 if (isMainThread) {
   // BENCH_HEAP_SNAPSHOT_DIR: each probe also writes the worker threads' heap snapshots there.
@@ -35,7 +55,7 @@ if (isMainThread) {
       const before = process.memoryUsage();
       const main = heap();
       const after = process.memoryUsage();
-      process.stdout.write('caseworks-bench-memory ' + JSON.stringify({ rssBeforeGc: before.rss, rss: after.rss, external: after.external, arrayBuffers: after.arrayBuffers, main, threads: heaps }) + '\n');
+      process.stdout.write('caseworks-bench-memory ' + JSON.stringify({ rssBeforeGc: before.rss, rss: after.rss, external: after.external, arrayBuffers: after.arrayBuffers, main, threads: heaps, residentKiB: residentByKind() }) + '\n');
       const dir = process.env.BENCH_HEAP_SNAPSHOT_DIR;
       if (dir) for (const t of threads) {
         const file = require('node:path').join(dir, 'thread-' + t.threadId + '-' + (++snapshots) + '.heapsnapshot');
@@ -55,6 +75,8 @@ export interface ThreadHeap {
   external: number;
   mallocedMemory: number;
   nativeContexts: number;
+  /** V8's heap spaces (new_space, old_space, code_space, …): bytes committed and in use. */
+  spaces: Record<string, { size: number; used: number }>;
 }
 
 export interface ProbedMemory {
@@ -64,6 +86,8 @@ export interface ProbedMemory {
   arrayBuffers: number;
   main: ThreadHeap;
   threads: ThreadHeap[];
+  /** Resident memory after the GC by kind of mapping, KiB (a heuristic on addresses: see the probe). */
+  residentKiB: Record<'v8Pages' | 'mallocArenas' | 'brkHeap' | 'otherAnonymous' | 'files', number>;
 }
 
 /** Node arguments that load the probe (written to a temporary file: the worker runs plain node). */
