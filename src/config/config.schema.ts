@@ -119,6 +119,12 @@ export const configSchema = z.object({
    * 10 s at 2,000, same idle machine, 2026-12-05).
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(2_000),
+  /**
+   * `on`: every full GC of the worker compacts its heap (V8's --compact-on-every-full-gc), so
+   * the pages that evicted cases left part-used are given back instead of staying committed
+   * (src/worker/heap-compaction.ts). `off`: V8's default.
+   */
+  WORKER_HEAP_COMPACTION: z.enum(['on', 'off']).default('on'),
   /** How long the worker waits for in-flight activities on SIGTERM before giving up. */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
   /**

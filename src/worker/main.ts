@@ -4,11 +4,13 @@ import type { Logger } from 'pino';
 import { loadConfigOrExit } from '../config/load-config';
 import { workerMetricsAddress } from '../observability/metrics/metrics-settings';
 import { startTracing } from '../observability/tracing/tracing';
+import { setHeapCompaction } from './heap-compaction';
 import { installWorkerRuntime, TaskFailureFeed } from './runtime';
 import { ACTIVITY_LOGGER, WorkerModule, WorkerRunner } from './worker.module';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  setHeapCompaction(config.WORKER_HEAP_COMPACTION); // first: every collection of the worker is under it
   const tracing = startTracing(config, 'worker'); // off unless OTEL_EXPORTER_OTLP_ENDPOINT is set
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn'] });
   const logger = app.get<Logger>(ACTIVITY_LOGGER);
