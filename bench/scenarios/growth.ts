@@ -70,7 +70,9 @@ export const growth: Scenario = {
       const large = await measure(stack, ids, dbFilename, metricsAddress);
       log(`at ${LARGE}: ${JSON.stringify(large)}`);
       const ratio = (a: number, b: number) => round(b / a, 2);
-      const rssGrowth = ratio(small.workerRssKiB, large.workerRssKiB);
+      // Three decimals, and flat judged on the exact ratio: ×1.1016 rounded to ×1.1 is not flat.
+      const rssGrowth = round(large.workerRssKiB / small.workerRssKiB, 3);
+      const flat = large.workerRssKiB / small.workerRssKiB <= FLAT_RSS;
       // What one more cached workflow costs, where the number cached changed between the two sizes.
       const moreCached = large.cachedWorkflows - small.cachedWorkflows;
       // Only when the number moved enough to divide by (a full cache at both sizes gives none).
@@ -82,6 +84,7 @@ export const growth: Scenario = {
           large: { open: LARGE, ...large },
           growth: {
             workerRss: rssGrowth,
+            workerRssFlat: flat,
             workflowThreadHeapUsed: ratio(small.workflowThreadHeapUsedKiB, large.workflowThreadHeapUsedKiB),
             mainHeapUsed: ratio(small.mainHeapUsedKiB, large.mainHeapUsedKiB),
             serverDb: ratio(small.serverDbKiB, large.serverDbKiB),
@@ -95,7 +98,7 @@ export const growth: Scenario = {
           check('the workflow cache holds at most its configured size', Math.max(small.cachedWorkflows, large.cachedWorkflows) <= CACHE_CONFIGURED, `${small.cachedWorkflows} and ${large.cachedWorkflows} cached, ${CACHE_CONFIGURED} configured`),
         ],
         headline:
-          `${SMALL}→${LARGE} open (cache ${CACHE_CONFIGURED}: ${small.cachedWorkflows}→${large.cachedWorkflows} cached): worker RSS ${Math.round(small.workerRssKiB / 1024)}→${Math.round(large.workerRssKiB / 1024)} MiB (×${rssGrowth}${rssGrowth <= FLAT_RSS ? ', flat' : ''}), ` +
+          `${SMALL}→${LARGE} open (cache ${CACHE_CONFIGURED}: ${small.cachedWorkflows}→${large.cachedWorkflows} cached): worker RSS ${Math.round(small.workerRssKiB / 1024)}→${Math.round(large.workerRssKiB / 1024)} MiB (×${rssGrowth}${flat ? ', flat' : ''}), ` +
           `workflow-thread heap ${Math.round(small.workflowThreadHeapUsedKiB / 1024)}→${Math.round(large.workflowThreadHeapUsedKiB / 1024)} MiB, main heap ${Math.round(small.mainHeapUsedKiB / 1024)}→${Math.round(large.mainHeapUsedKiB / 1024)} MiB, ` +
           `server DB ${Math.round(small.serverDbKiB / 1024)}→${Math.round(large.serverDbKiB / 1024)} MiB, GET p99 ${small.apiGet.p99}→${large.apiGet.p99} ms`,
       };
