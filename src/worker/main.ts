@@ -10,7 +10,7 @@ import { ACTIVITY_LOGGER, WorkerModule, WorkerRunner } from './worker.module';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  setHeapCompaction(config.WORKER_HEAP_COMPACTION); // first: every collection of the worker is under it
+  setHeapCompaction(config.WORKER_HEAP_COMPACTION); // first: before the SDK makes its workflow threads
   const tracing = startTracing(config, 'worker'); // off unless OTEL_EXPORTER_OTLP_ENDPOINT is set
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn'] });
   const logger = app.get<Logger>(ACTIVITY_LOGGER);
