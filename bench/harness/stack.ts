@@ -58,8 +58,22 @@ export class StackProcess {
   }
 
   rssKiB(): number {
+    return this.statusKiB('VmRSS');
+  }
+
+  /** The most RSS the process has held since it started or since resetPeakRss() (VmHWM). */
+  peakRssKiB(): number {
+    return this.statusKiB('VmHWM');
+  }
+
+  /** Sets the peak to the current RSS (proc(5), clear_refs "5"), so the next peak is one phase's. */
+  resetPeakRss(): void {
+    require('node:fs').writeFileSync(`/proc/${this.child.pid}/clear_refs`, '5');
+  }
+
+  private statusKiB(field: 'VmRSS' | 'VmHWM'): number {
     const status = require('node:fs').readFileSync(`/proc/${this.child.pid}/status`, 'utf8') as string;
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+    return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
   }
 
   output(): string {

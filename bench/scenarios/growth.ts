@@ -66,6 +66,9 @@ export const growth: Scenario = {
       await openUpTo(SMALL);
       const small = await measure(stack, ids, dbFilename, metricsAddress);
       log(`at ${SMALL}: ${JSON.stringify(small)}`);
+      // The next peak is the second phase's alone (opening the rest, settling), the probe's
+      // collection and the GETs above left out.
+      stack.worker.resetPeakRss();
       await openUpTo(LARGE);
       const large = await measure(stack, ids, dbFilename, metricsAddress);
       log(`at ${LARGE}: ${JSON.stringify(large)}`);
@@ -85,6 +88,8 @@ export const growth: Scenario = {
           growth: {
             workerRss: rssGrowth,
             workerRssFlat: flat,
+            // Each phase's highest RSS: where the level between collections peaked while opening.
+            workerPeakRss: round(large.workerPeakRssKiB / small.workerPeakRssKiB, 3),
             workflowThreadHeapUsed: ratio(small.workflowThreadHeapUsedKiB, large.workflowThreadHeapUsedKiB),
             mainHeapUsed: ratio(small.mainHeapUsedKiB, large.mainHeapUsedKiB),
             serverDb: ratio(small.serverDbKiB, large.serverDbKiB),
@@ -98,7 +103,7 @@ export const growth: Scenario = {
           check('the workflow cache holds at most its configured size', Math.max(small.cachedWorkflows, large.cachedWorkflows) <= CACHE_CONFIGURED, `${small.cachedWorkflows} and ${large.cachedWorkflows} cached, ${CACHE_CONFIGURED} configured`),
         ],
         headline:
-          `${SMALL}→${LARGE} open (cache ${CACHE_CONFIGURED}: ${small.cachedWorkflows}→${large.cachedWorkflows} cached): worker RSS ${Math.round(small.workerRssKiB / 1024)}→${Math.round(large.workerRssKiB / 1024)} MiB (×${rssGrowth}${flat ? ', flat' : ''}), ` +
+          `${SMALL}→${LARGE} open (cache ${CACHE_CONFIGURED}: ${small.cachedWorkflows}→${large.cachedWorkflows} cached): worker RSS ${Math.round(small.workerRssKiB / 1024)}→${Math.round(large.workerRssKiB / 1024)} MiB (×${rssGrowth}${flat ? ', flat' : ''}; peak while opening ${Math.round(small.workerPeakRssKiB / 1024)}→${Math.round(large.workerPeakRssKiB / 1024)} MiB), ` +
           `workflow-thread heap ${Math.round(small.workflowThreadHeapUsedKiB / 1024)}→${Math.round(large.workflowThreadHeapUsedKiB / 1024)} MiB, main heap ${Math.round(small.mainHeapUsedKiB / 1024)}→${Math.round(large.mainHeapUsedKiB / 1024)} MiB, ` +
           `server DB ${Math.round(small.serverDbKiB / 1024)}→${Math.round(large.serverDbKiB / 1024)} MiB, GET p99 ${small.apiGet.p99}→${large.apiGet.p99} ms`,
       };
@@ -136,6 +141,7 @@ async function startTicket(stack: Stack, input: ReturnType<typeof ticketInput>, 
 async function measure(stack: Stack, ids: string[], dbFilename: string, metricsAddress: string) {
   // RSS as the OS counts it, before anything here touches the worker (the probe GCs).
   const workerRssKiB = stack.worker.rssKiB();
+  const workerPeakRssKiB = stack.worker.peakRssKiB();
   const memory = await probeMemory(stack.worker);
   const sdk = await sdkCacheMetrics(metricsAddress);
   let failures = 0;
@@ -156,6 +162,7 @@ async function measure(stack: Stack, ids: string[], dbFilename: string, metricsA
   const threadHeap = memory.threads.reduce((sum, t) => sum + t.heapUsed, 0);
   return {
     workerRssKiB,
+    workerPeakRssKiB,
     workerRssAfterGcKiB: kib(memory.rss),
     mainHeapUsedKiB: kib(memory.main.heapUsed),
     workflowThreadHeapUsedKiB: kib(threadHeap),

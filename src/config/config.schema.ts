@@ -125,6 +125,13 @@ export const configSchema = z.object({
    * (src/worker/heap-compaction.ts). `off`: V8's default.
    */
   WORKER_HEAP_COMPACTION: z.enum(['on', 'off']).default('on'),
+  /**
+   * How far (in percent) each of the worker's V8 heaps may grow past what its last full GC left
+   * live before the next one (V8's --heap-growing-percent; src/worker/heap-growth.ts). A bound
+   * lowers the worker's peak RSS for more collections: 20 cost the worker a third more CPU per
+   * breach in sla-lag. 0 (the default): V8 picks the factor itself (up to 4×).
+   */
+  WORKER_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(0),
   /** How long the worker waits for in-flight activities on SIGTERM before giving up. */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
   /**

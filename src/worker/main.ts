@@ -5,12 +5,15 @@ import { loadConfigOrExit } from '../config/load-config';
 import { workerMetricsAddress } from '../observability/metrics/metrics-settings';
 import { startTracing } from '../observability/tracing/tracing';
 import { setHeapCompaction } from './heap-compaction';
+import { setHeapGrowingPercent } from './heap-growth';
 import { installWorkerRuntime, TaskFailureFeed } from './runtime';
 import { ACTIVITY_LOGGER, WorkerModule, WorkerRunner } from './worker.module';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  setHeapCompaction(config.WORKER_HEAP_COMPACTION); // first: before the SDK makes its workflow threads
+  // First: before the SDK makes its workflow threads.
+  setHeapCompaction(config.WORKER_HEAP_COMPACTION);
+  setHeapGrowingPercent(config.WORKER_HEAP_GROWING_PERCENT);
   const tracing = startTracing(config, 'worker'); // off unless OTEL_EXPORTER_OTLP_ENDPOINT is set
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn'] });
   const logger = app.get<Logger>(ACTIVITY_LOGGER);
