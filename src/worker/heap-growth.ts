@@ -9,9 +9,10 @@ import { setFlagsFromString } from 'node:v8';
  * when cached, dropped when evicted), so between two full collections its garbage can pile up to
  * a multiple of what is live, and the worker's RSS swings with it. A bound narrows the swing and
  * lowers the peak, for more full collections: at 20, growth 1,000 → 10,000 open (cache 1,000)
- * peaked at 730–732 MiB against 933 MiB while opening, and sla-lag cost the worker 55–56 ms of
- * CPU per breach against 42–43 (docs/scaling.md, "Memory per open case"). So the default is V8's
- * own, and a deployment short of memory rather than CPU may set it.
+ * peaked at 730–732 MiB while opening (933 MiB in the one run without it that read the peak), and
+ * sla-lag cost the worker 55–56 ms of CPU per breach against 42–43 (docs/scaling.md, "Memory
+ * per open case"). So the default is V8's own, and a deployment short of memory rather than CPU
+ * may set it.
  *
  * V8 reads it at every full collection, and it is one setting per process: set at the worker's
  * start, it holds for the SDK's workflow threads (test/unit/heap-growth.spec.ts checks a thread
