@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { lastJsonFromNodeChild } from '../support/node-child';
 
 /**
  * setHeapCompaction (src/worker/heap-compaction.ts) must reach a worker thread started after it,
@@ -28,14 +28,7 @@ new Worker(thread, { eval: true }).on('message', (m) => console.log(JSON.stringi
 `;
 
 function oldSpaceAfterChurn(mode: 'on' | 'off'): { committed: number; used: number; kept: number } {
-  const run = spawnSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register/transpile-only', '-e', CHILD], {
-    cwd: resolve(__dirname, '../..'),
-    env: { ...process.env, MODE: mode },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (run.status !== 0) throw new Error(`child failed (${run.status}): ${run.stderr}`);
-  return JSON.parse(run.stdout.trim().split('\n').pop()!) as { committed: number; used: number; kept: number };
+  return lastJsonFromNodeChild(CHILD, { MODE: mode });
 }
 
 describe('heap compaction on every full GC', () => {

@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { setHeapGrowingPercent } from '../../src/worker/heap-growth';
+import { lastJsonFromNodeChild } from '../support/node-child';
 
 /**
  * setHeapGrowingPercent (src/worker/heap-growth.ts) must reach a worker thread started after it,
@@ -33,14 +33,7 @@ new Worker(thread, { eval: true }).on('message', (m) => console.log(JSON.stringi
 `;
 
 function peakOverLive(percent: number | null): { ratio: number; kept: number } {
-  const run = spawnSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register/transpile-only', '-e', CHILD], {
-    cwd: resolve(__dirname, '../..'),
-    env: { ...process.env, PERCENT: percent === null ? '' : String(percent) },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (run.status !== 0) throw new Error(`child failed (${run.status}): ${run.stderr}`);
-  const m = JSON.parse(run.stdout.trim().split('\n').pop()!) as { liveBytes: number; peak: number; kept: number };
+  const m = lastJsonFromNodeChild<{ liveBytes: number; peak: number; kept: number }>(CHILD, { PERCENT: percent === null ? '' : String(percent) });
   return { ratio: m.peak / m.liveBytes, kept: m.kept };
 }
 
