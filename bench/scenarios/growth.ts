@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ticketWorkflow } from '../../src/workflows';
 import { ticketInput } from '../../test/support/tickets';
+import { runAtMeasure } from '../harness/at-measure';
 import { memoryProbeNodeArgs, probeMemory } from '../harness/memory-probe';
 import { check, Scenario } from '../harness/scenario';
 import { benchMetricsAddress, sdkCacheMetrics } from '../harness/sdk-metrics';
@@ -143,6 +144,7 @@ async function measure(stack: Stack, ids: string[], dbFilename: string, metricsA
   const workerRssKiB = stack.worker.rssKiB();
   const workerPeakRssKiB = stack.worker.peakRssKiB();
   const memory = await probeMemory(stack.worker);
+  runAtMeasure(process.env.BENCH_GROWTH_AT_MEASURE, stack.worker.child.pid!, ids.length);
   const sdk = await sdkCacheMetrics(metricsAddress);
   let failures = 0;
   const sources: Record<string, number> = {};
