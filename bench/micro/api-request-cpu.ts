@@ -7,7 +7,7 @@
  *   opened     POST /v1/tickets: + the CRM lookup, the Idempotency-Key's claim, the case key,
  *              the sealed start, the first state (the worker runs its first task meanwhile;
  *              only the API process is counted).
- * npx ts-node --transpile-only bench/micro/api-request-cpu.ts [requests per kind] [concurrency]
+ * npx ts-node --transpile-only bench/micro/api-request-cpu.ts [requests per kind] [concurrency] [kinds, e.g. health,refused]
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { round, runPool, summary } from '../harness/stats';
 
 const N = Number(process.argv[2] ?? 2_000);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
+const KINDS = (process.argv[4] ?? 'health,refused,opened').split(',');
 
 async function main(): Promise<void> {
   const stack = await startStack({ api: true });
@@ -24,11 +25,14 @@ async function main(): Promise<void> {
     const apiPid = stack.api!.child.pid!;
     const groups = { api: (pid: number) => pid === apiPid };
     const ticket = (subject?: string) => ({ brand: 'uoozee', channel: 'email', priority: 'P4', ...(subject === undefined ? {} : { subject }), description: 'bench', customerRef: 'bench' });
-    const kinds: Record<string, { expect: number; send: () => Promise<Response> }> = {
+    const all: Record<string, { expect: number; send: () => Promise<Response> }> = {
       health: { expect: 200, send: () => fetch(`${stack.apiUrl}/health/live`) },
       refused: { expect: 400, send: () => post(ticket()) },
       opened: { expect: 201, send: () => post(ticket('Buffering')) },
     };
+    const unknown = KINDS.filter((k) => !Object.hasOwn(all, k));
+    if (unknown.length > 0) throw new Error(`unknown kinds: ${unknown.join(', ')}; known: ${Object.keys(all).join(', ')}`);
+    const kinds = Object.fromEntries(KINDS.map((k) => [k, all[k]]));
     function post(body: unknown): Promise<Response> {
       return fetch(`${stack.apiUrl}/v1/tickets`, {
         method: 'POST',
@@ -38,7 +42,8 @@ async function main(): Promise<void> {
     }
     // Warm up each path (JIT, pools, caches) before measuring.
     for (const kind of Object.values(kinds)) await runPool(200, CONCURRENCY, async () => void (await (await kind.send()).arrayBuffer()));
-    await countWhileProgressing(stack.ds, `SELECT count(*)::int AS n FROM tickets`, [], 200, {});
+    const warmedUp = KINDS.includes('opened') ? 200 : 0;
+    await countWhileProgressing(stack.ds, `SELECT count(*)::int AS n FROM tickets`, [], warmedUp, {});
     const results: Record<string, unknown> = {};
     for (const [name, kind] of Object.entries(kinds)) {
       let wrong = 0;
@@ -53,7 +58,7 @@ async function main(): Promise<void> {
       const [user, system] = userSystemMs(apiPid).map((ms, i) => round((ms - userSystemBefore[i]) / N, 2));
       results[name] = { apiCpuPerRequestMs: cpu.perItemMs.api, userMs: user, systemMs: system, perSecond: round((N / run.wallMs) * 1000), p50Ms: summary(run.latencies).p50, wrongStatus: wrong };
       // Let the worker finish the opened tickets' first tasks before the next kind is measured.
-      if (name === 'opened') await countWhileProgressing(stack.ds, `SELECT count(*)::int AS n FROM tickets`, [], 200 + N, {});
+      if (name === 'opened') await countWhileProgressing(stack.ds, `SELECT count(*)::int AS n FROM tickets`, [], warmedUp + N, {});
     }
     console.log(JSON.stringify({ n: N, concurrency: CONCURRENCY, results }, null, 1));
   } finally {
