@@ -26,13 +26,23 @@ export function cpuSnapshot(groups: CpuGroups): CpuSnapshot {
     }
     const group = Object.keys(groups).find((g) => groups[g](pid, cmdline));
     if (!group) continue;
-    // Fields after the command name (which may hold spaces, so split after its closing parenthesis): utime is the 14th field, stime the 15th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    used[group].set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND);
+    const { userMs, systemMs } = parseCpuMs(stat);
+    used[group].set(pid, userMs + systemMs);
   }
   const own = process.cpuUsage();
   used.bench = new Map([[process.pid, (own.user + own.system) / 1000]]);
   return used;
+}
+
+/** CPU time one process has used so far, in user space and in the kernel (ms). */
+export function processCpuMs(pid: number): { userMs: number; systemMs: number } {
+  return parseCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+function parseCpuMs(stat: string): { userMs: number; systemMs: number } {
+  // Fields after the command name (which may hold spaces, so split after its closing parenthesis): utime is the 14th field, stime the 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { userMs: (Number(fields[11]) * 1000) / TICKS_PER_SECOND, systemMs: (Number(fields[12]) * 1000) / TICKS_PER_SECOND };
 }
 
 /**

@@ -10,8 +10,7 @@
  * npx ts-node --transpile-only bench/micro/api-request-cpu.ts [requests per kind] [concurrency] [kinds, e.g. health,refused]
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { cpuSnapshot, cpuPerItem } from '../harness/cpu';
+import { processCpuMs } from '../harness/cpu';
 import { countWhileProgressing, startStack } from '../harness/stack';
 import { round, runPool, summary } from '../harness/stats';
 
@@ -23,7 +22,6 @@ async function main(): Promise<void> {
   const stack = await startStack({ api: true });
   try {
     const apiPid = stack.api!.child.pid!;
-    const groups = { api: (pid: number) => pid === apiPid };
     const ticket = (subject?: string) => ({ brand: 'uoozee', channel: 'email', priority: 'P4', ...(subject === undefined ? {} : { subject }), description: 'bench', customerRef: 'bench' });
     const all: Record<string, { expect: number; send: () => Promise<Response> }> = {
       health: { expect: 200, send: () => fetch(`${stack.apiUrl}/health/live`) },
@@ -47,16 +45,15 @@ async function main(): Promise<void> {
     const results: Record<string, unknown> = {};
     for (const [name, kind] of Object.entries(kinds)) {
       let wrong = 0;
-      const userSystemBefore = userSystemMs(apiPid);
-      const before = cpuSnapshot(groups);
+      const before = processCpuMs(apiPid);
       const run = await runPool(N, CONCURRENCY, async () => {
         const res = await kind.send();
         if (res.status !== kind.expect) wrong++;
         await res.arrayBuffer();
       });
-      const cpu = cpuPerItem(before, cpuSnapshot(groups), N, run.wallMs);
-      const [user, system] = userSystemMs(apiPid).map((ms, i) => round((ms - userSystemBefore[i]) / N, 2));
-      results[name] = { apiCpuPerRequestMs: cpu.perItemMs.api, userMs: user, systemMs: system, perSecond: round((N / run.wallMs) * 1000), p50Ms: summary(run.latencies).p50, wrongStatus: wrong };
+      const after = processCpuMs(apiPid);
+      const [userMs, systemMs] = [after.userMs - before.userMs, after.systemMs - before.systemMs];
+      results[name] = { apiCpuPerRequestMs: round((userMs + systemMs) / N, 2), userMs: round(userMs / N, 2), systemMs: round(systemMs / N, 2), perSecond: round((N / run.wallMs) * 1000), p50Ms: summary(run.latencies).p50, wrongStatus: wrong };
       // Let the worker finish the opened tickets' first tasks before the next kind is measured.
       if (name === 'opened') await countWhileProgressing(stack.ds, `SELECT count(*)::int AS n FROM tickets`, [], warmedUp + N, {});
     }
@@ -64,13 +61,6 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
-}
-
-/** utime and stime of a process, ms (proc(5): fields 14 and 15, in clock ticks of 10 ms). */
-function userSystemMs(pid: number): [number, number] {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return [Number(fields[11]) * 10, Number(fields[12]) * 10];
 }
 
 main().catch((err) => {
