@@ -234,11 +234,13 @@ describe('StripeGateway against the Stripe fake', () => {
     });
 
     it('stages, then submits evidence; after submitting it cannot be changed', async () => {
-      const created = fake.addDispute({ id: 'dp_1', charge: chargeId, dueBy: dueBy(), reason: 'subscription_canceled' });
+      // The deadline the dispute was made with, not one computed again later: a second can pass between.
+      const deadline = dueBy();
+      const created = fake.addDispute({ id: 'dp_1', charge: chargeId, dueBy: deadline, reason: 'subscription_canceled' });
       expect(created.type).toBe('charge.dispute.created');
 
       const staged = await gateway.submitDisputeEvidence('dp_1', evidence, false);
-      expect(staged).toMatchObject({ id: 'dp_1', chargeId, status: 'needs_response', submissionCount: 0, dueBy: dueBy(), currency: 'USD' });
+      expect(staged).toMatchObject({ id: 'dp_1', chargeId, status: 'needs_response', submissionCount: 0, dueBy: deadline, currency: 'USD' });
       const submitted = await gateway.submitDisputeEvidence('dp_1', evidence, true);
       expect(submitted).toMatchObject({ status: 'under_review', submissionCount: 1 });
       // A retried activity replays instead of failing on the now-closed dispute.
