@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help install temporal-cli temporal-cluster promtool chromium build dev cluster test test-cluster test-long histories lint typecheck migrate key repair-case bench clean
+.PHONY: help install temporal-cli temporal-cluster promtool chromium jemalloc build dev cluster test test-cluster test-long histories lint typecheck migrate key repair-case bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -14,7 +14,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm install --no-audit --no-fund
 	@touch $@
 
-install: $(NODE_STAMP) temporal-cli temporal-cluster promtool chromium ## install npm packages, the Temporal CLI and server, promtool and Chromium when missing
+install: $(NODE_STAMP) temporal-cli temporal-cluster promtool chromium jemalloc ## install npm packages, the Temporal CLI and server, promtool, Chromium and jemalloc when missing
 
 temporal-cli: ## build the Temporal CLI into .tools/bin (once; reused after)
 	@bash scripts/install-temporal-cli.sh >/dev/null
@@ -24,6 +24,9 @@ temporal-cluster: ## build the Temporal server, its SQL tool and the UI server i
 
 chromium: ## install Debian's Chromium for the browser tests (test/browser/) when /usr/bin/chromium is missing
 	@bash scripts/install-chromium.sh
+
+jemalloc: ## install Debian's libjemalloc2, which the worker runs on (scripts/worker-allocator.sh), when missing
+	@bash scripts/install-jemalloc.sh
 
 promtool: ## fetch promtool (checks deploy/prometheus/) into .tools/bin from Debian's prometheus package (once)
 	@bash scripts/install-promtool.sh >/dev/null

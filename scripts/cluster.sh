@@ -142,14 +142,15 @@ node dist/scripts/seed-customers.js
 
 echo "starting 2 workers and 2 APIs..."
 # The production start: the workflow bundle `npm run build` made (as docker-compose.yml's worker).
-# Bundling at start instead costs each worker tens of seconds of CPU, on every restart too.
+# Bundling at start instead costs each worker tens of seconds of CPU, on every restart too. Each
+# runs on jemalloc when installed (scripts/worker-allocator.sh), as the image's worker does.
 declare -A worker_log_from # each worker log's length before this start: the logs keep earlier runs
 for i in 1 2; do
   worker_log_from[$i]=1
   if [ -f "$data/logs/worker-$i.log" ]; then worker_log_from[$i]=$(( $(wc -l < "$data/logs/worker-$i.log") + 1 )); fi
   TEMPORAL_OIDC_CLIENT_ID=caseworks-worker TEMPORAL_OIDC_CLIENT_SECRET="$idp_secret" \
     WORKER_METRICS_ADDRESS="127.0.0.1:$((port_base + 20 + i))" WORKFLOW_BUNDLE_PATH="$root/dist/workflow-bundle.js" \
-    keep "worker-$i" node dist/src/worker/main.js
+    keep "worker-$i" sh scripts/worker-allocator.sh node dist/src/worker/main.js
 done
 for i in 0 1; do
   TEMPORAL_OIDC_CLIENT_ID=caseworks-api TEMPORAL_OIDC_CLIENT_SECRET="$idp_secret" \

@@ -76,8 +76,9 @@ if $start_dev_idp; then
 fi
 
 # The worker runs under a supervisor: when it exits (SIGTERM, a crash) it is started again after a
-# backoff, with a line in its log saying why, while the API and Temporal stay up.
-node dist/scripts/supervise.js worker -- node dist/src/worker/main.js > >(tee .data/logs/worker.log | view worker) 2>&1 &
+# backoff, with a line in its log saying why, while the API and Temporal stay up. It runs on jemalloc
+# when installed (scripts/worker-allocator.sh, WORKER_ALLOCATOR).
+node dist/scripts/supervise.js worker -- sh scripts/worker-allocator.sh node dist/src/worker/main.js > >(tee .data/logs/worker.log | view worker) 2>&1 &
 pids+=($!)
 node dist/src/api/main.js > >(tee .data/logs/api.log | view api) 2>&1 &
 pids+=($!)

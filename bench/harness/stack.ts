@@ -6,6 +6,7 @@ import { basename, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ApiKeyService } from '../../src/api/auth/api-key.service';
 import { createDataSource, migrate } from '../../src/persistence/data-source';
+import { LoadedAllocator, loadedAllocator } from '../../src/worker/allocator';
 import { dataConverterFor } from '../../src/temporal/temporal-options';
 import { RunningDevServer, startTemporalDevServer } from '../../scripts/dev-server';
 import type { StackSealing } from '../../test/support/harness';
@@ -25,11 +26,14 @@ export class StackProcess {
     private readonly env: Record<string, string>,
     private readonly readyLine: string,
     private readonly nodeArgs: string[] = [],
+    /** A command that starts node and becomes it (exec: the PID measured is node's), e.g. the worker's allocator launcher. */
+    private readonly launcher: string[] = [],
   ) {}
 
   async start(): Promise<void> {
     this.out = '';
-    this.child = spawn(process.execPath, [...this.nodeArgs, this.entry], { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const command = [...this.launcher, process.execPath, ...this.nodeArgs, this.entry];
+    this.child = spawn(command[0], command.slice(1), { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     // BENCH_PROCESS_LOGS=<dir>: each process's whole output in a file of its own (kept: the last 20 kB only).
     const logDir = process.env.BENCH_PROCESS_LOGS;
     if (logDir) mkdirSync(logDir, { recursive: true }); // a new name: its first process's log failed with ENOENT before
@@ -69,6 +73,11 @@ export class StackProcess {
   /** Sets the peak to the current RSS (proc(5), clear_refs "5"), so the next peak is one phase's. */
   resetPeakRss(): void {
     require('node:fs').writeFileSync(`/proc/${this.child.pid}/clear_refs`, '5');
+  }
+
+  /** The malloc the process runs on (what its launcher preloaded), read from its mappings. */
+  allocator(): LoadedAllocator['allocator'] {
+    return loadedAllocator(`/proc/${this.child.pid}/maps`).allocator;
   }
 
   private statusKiB(field: 'VmRSS' | 'VmHWM'): number {
@@ -165,7 +174,9 @@ export async function startStack({
   // --cpu-prof in NODE_OPTIONS); the profile is written when the scenario stops the worker.
   // BENCH_API_NODE_ARGS does the same for the API.
   const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const worker = new StackProcess('dist/src/worker/main.js', { ...env, LOG_LEVEL: 'info', ...workerEnv }, '"worker started"', [...scenarioWorkerNodeArgs, ...workerNodeArgs]);
+  // Started as the product starts it: on the malloc WORKER_ALLOCATOR names (scripts/worker-allocator.sh;
+  // BENCH_WORKER_ENV="WORKER_ALLOCATOR=glibc" measures glibc's).
+  const worker = new StackProcess('dist/src/worker/main.js', { ...env, LOG_LEVEL: 'info', ...workerEnv }, '"worker started"', [...scenarioWorkerNodeArgs, ...workerNodeArgs], ['sh', resolve(ROOT, 'scripts', 'worker-allocator.sh')]);
   let apiProcess: StackProcess | null = null;
   let apiUrl: string | null = null;
   let apiKey: string | null = null;

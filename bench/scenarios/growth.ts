@@ -84,6 +84,7 @@ export const growth: Scenario = {
       return {
         figures: {
           cacheConfigured: CACHE_CONFIGURED,
+          workerAllocator: stack.worker.allocator(),
           small: { open: SMALL, ...small },
           large: { open: LARGE, ...large },
           growth: {
@@ -104,7 +105,7 @@ export const growth: Scenario = {
           check('the workflow cache holds at most its configured size', Math.max(small.cachedWorkflows, large.cachedWorkflows) <= CACHE_CONFIGURED, `${small.cachedWorkflows} and ${large.cachedWorkflows} cached, ${CACHE_CONFIGURED} configured`),
         ],
         headline:
-          `${SMALL}→${LARGE} open (cache ${CACHE_CONFIGURED}: ${small.cachedWorkflows}→${large.cachedWorkflows} cached): worker RSS ${Math.round(small.workerRssKiB / 1024)}→${Math.round(large.workerRssKiB / 1024)} MiB (×${rssGrowth}${flat ? ', flat' : ''}; peak while opening ${Math.round(small.workerPeakRssKiB / 1024)}→${Math.round(large.workerPeakRssKiB / 1024)} MiB), ` +
+          `${SMALL}→${LARGE} open (cache ${CACHE_CONFIGURED}: ${small.cachedWorkflows}→${large.cachedWorkflows} cached, malloc ${stack.worker.allocator()}): worker RSS ${Math.round(small.workerRssKiB / 1024)}→${Math.round(large.workerRssKiB / 1024)} MiB (×${rssGrowth}${flat ? ', flat' : ''}; peak while opening ${Math.round(small.workerPeakRssKiB / 1024)}→${Math.round(large.workerPeakRssKiB / 1024)} MiB), ` +
           `workflow-thread heap ${Math.round(small.workflowThreadHeapUsedKiB / 1024)}→${Math.round(large.workflowThreadHeapUsedKiB / 1024)} MiB, main heap ${Math.round(small.mainHeapUsedKiB / 1024)}→${Math.round(large.mainHeapUsedKiB / 1024)} MiB, ` +
           `server DB ${Math.round(small.serverDbKiB / 1024)}→${Math.round(large.serverDbKiB / 1024)} MiB, GET p99 ${small.apiGet.p99}→${large.apiGet.p99} ms`,
       };

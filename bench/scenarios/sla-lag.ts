@@ -70,7 +70,7 @@ export const slaLag: Scenario = {
       const s = summary(lateness);
       const cache = await sdkCacheMetrics(metricsAddress);
       return {
-        figures: { n: N, spreadMs: SPREAD_MS, latenessMs: s, latenessPartsMs: parts, cpuWhileBreaching: cpu, workerCache: cache, early: lateness.filter((l) => l < 0).length, openedAfterFirstDeadline: late, targets: { p99Ms: '<= 1000', maxMs: '<= 2000' } },
+        figures: { n: N, spreadMs: SPREAD_MS, workerAllocator: stack.worker.allocator(), latenessMs: s, latenessPartsMs: parts, cpuWhileBreaching: cpu, workerCache: cache, early: lateness.filter((l) => l < 0).length, openedAfterFirstDeadline: late, targets: { p99Ms: '<= 1000', maxMs: '<= 2000' } },
         checks: [
           check('a breach for every ticket', breaches === N, `${breaches} of ${N}`),
           check('no ticket breached twice', dup === 0, `${dup} duplicates`),

@@ -132,6 +132,15 @@ export const configSchema = z.object({
    * breach in sla-lag. 0 (the default): V8 picks the factor itself (up to 4×).
    */
   WORKER_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(0),
+  /**
+   * The malloc the worker runs on, chosen by scripts/worker-allocator.sh, which starts it (make dev,
+   * make cluster, the image): `auto` jemalloc when libjemalloc2 is installed, else glibc's with a
+   * warning; `jemalloc` that or refuse to start; `glibc` node's default. Under glibc's the worker's
+   * RSS grows with the cases it has opened by freed memory it keeps (0.9–1.4 KiB per ticket, not
+   * levelling off); jemalloc gives it back (src/worker/allocator.ts, docs/scaling.md). The worker
+   * logs the one it runs on, and warns when that is not the one asked for.
+   */
+  WORKER_ALLOCATOR: z.enum(['auto', 'jemalloc', 'glibc']).default('auto'),
   /** How long the worker waits for in-flight activities on SIGTERM before giving up. */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
   /**

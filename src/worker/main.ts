@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { loadConfigOrExit } from '../config/load-config';
 import { workerMetricsAddress } from '../observability/metrics/metrics-settings';
 import { startTracing } from '../observability/tracing/tracing';
+import { allocatorWarning, loadedAllocator } from './allocator';
 import { setHeapCompaction } from './heap-compaction';
 import { setHeapGrowingPercent } from './heap-growth';
 import { installWorkerRuntime, TaskFailureFeed } from './runtime';
@@ -24,6 +25,10 @@ async function main(): Promise<void> {
   const taskFailures = config.STUCK_CASE_REPAIR === 'off' ? null : new TaskFailureFeed();
   installWorkerRuntime(logger, metricsAddress, taskFailures);
   if (metricsAddress) logger.info({ metricsAddress }, `metrics on http://${metricsAddress}/metrics`);
+  const allocator = loadedAllocator();
+  logger.info({ allocator: allocator.allocator, library: allocator.library, setting: config.WORKER_ALLOCATOR }, `malloc: ${allocator.allocator}`);
+  const allocatorProblem = allocatorWarning(config.WORKER_ALLOCATOR, allocator);
+  if (allocatorProblem) logger.warn({ allocator: allocator.allocator, setting: config.WORKER_ALLOCATOR }, allocatorProblem);
   await app.get(WorkerRunner).run({ metrics: metricsAddress !== null, taskFailures: taskFailures ?? undefined });
   await app.close();
   await tracing.shutdown(); // exports the spans still buffered

@@ -87,6 +87,10 @@ describe('make cluster (the production topology)', () => {
       const started = cluster.log(name).split('\n').filter((line) => line.includes('"worker started"'));
       expect(started.length).toBeGreaterThan(0);
       for (const line of started) expect(line).toMatch(/"bundle":"[^"]*\/dist\/workflow-bundle\.js"/);
+      // On jemalloc, as the image's worker (scripts/worker-allocator.sh; make installs libjemalloc2).
+      const malloc = cluster.log(name).split('\n').filter((line) => line.includes('"msg":"malloc: '));
+      expect(malloc.length).toBeGreaterThan(0);
+      for (const line of malloc) expect(line).toMatch(/"allocator":"jemalloc"/);
     }
   });
 
