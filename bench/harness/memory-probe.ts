@@ -26,8 +26,11 @@ const heap = () => {
 // The process's resident memory by kind of mapping (/proc/self/smaps), in KiB: V8's heap pages
 // (anonymous, 256 KiB-aligned), glibc's thread arenas (anonymous, 64 MiB-aligned), the brk heap
 // (the main arena), other anonymous memory (large mallocs, the Rust core's), and files (code).
+// Under jemalloc (the worker's default, scripts/worker-allocator.sh) the split is glibc's only:
+// jemalloc's extents are often 256 KiB-aligned too and count as v8Pages, so compare 'anonymous',
+// every anonymous mapping's sum, between allocators.
 const residentByKind = () => {
-  const kinds = { v8Pages: 0, mallocArenas: 0, brkHeap: 0, otherAnonymous: 0, files: 0 };
+  const kinds = { v8Pages: 0, mallocArenas: 0, brkHeap: 0, otherAnonymous: 0, anonymous: 0, files: 0 };
   let kind = null;
   for (const line of require('node:fs').readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
     const m = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
@@ -36,7 +39,11 @@ const residentByKind = () => {
       kind = name === '[heap]' ? 'brkHeap' : name !== '' ? 'files'
         : start % (64 * 1048576) === 0 ? 'mallocArenas'
         : start % 262144 === 0 && size % 262144 === 0 ? 'v8Pages' : 'otherAnonymous';
-    } else if (kind && line.startsWith('Rss:')) kinds[kind] += parseInt(line.slice(4), 10);
+    } else if (kind && line.startsWith('Rss:')) {
+      const kiB = parseInt(line.slice(4), 10);
+      kinds[kind] += kiB;
+      if (kind !== 'files') kinds.anonymous += kiB;
+    }
   }
   return kinds;
 };
@@ -87,7 +94,7 @@ export interface ProbedMemory {
   main: ThreadHeap;
   threads: ThreadHeap[];
   /** Resident memory after the GC by kind of mapping, KiB (a heuristic on addresses: see the probe). */
-  residentKiB: Record<'v8Pages' | 'mallocArenas' | 'brkHeap' | 'otherAnonymous' | 'files', number>;
+  residentKiB: Record<'v8Pages' | 'mallocArenas' | 'brkHeap' | 'otherAnonymous' | 'anonymous' | 'files', number>;
 }
 
 /** Node arguments that load the probe (written to a temporary file: the worker runs plain node). */
