@@ -122,6 +122,19 @@ describe('docker-compose.yml against the config schema', () => {
     expect(services['temporal-namespace'].volumes).toContain('./deploy/temporal:/scripts:ro');
   });
 
+  it("starts the worker through the allocator launcher, which the image carries with jemalloc's library (scripts/worker-allocator.sh)", () => {
+    const command = services.worker.command ?? [];
+    expect(command.slice(0, 2)).toEqual(['sh', 'scripts/worker-allocator.sh']);
+    expect(command.slice(2)).toEqual(['node', 'dist/src/worker/main.js']);
+    // The runtime stage (the last FROM) installs libjemalloc2 and copies the launcher where the command finds it.
+    const dockerfile = readFileSync(resolve(root, 'Dockerfile'), 'utf8');
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).toMatch(/apt-get install[^\n]*\blibjemalloc2\b/);
+    expect(runtime).toContain('COPY scripts/worker-allocator.sh ./scripts/worker-allocator.sh');
+    expect(dockerfileWorkdirs()).toEqual(['/app', '/app']);
+    expect(existsSync(resolve(root, 'scripts', 'worker-allocator.sh'))).toBe(true);
+  });
+
   it('lets the Temporal UI decode payloads through the API codec endpoint', () => {
     const ui = envOf('temporal-ui');
     const apiPort = loadConfig(envOf('api')).API_PORT;
