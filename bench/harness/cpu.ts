@@ -84,3 +84,24 @@ export function cpuParts(perItemMs: Record<string, number>): string {
     .map(([group, ms]) => `${group} ${ms}`)
     .join(', ');
 }
+
+/**
+ * What a throughput goal leaves the API process, when both phases are bound by CPU (every core
+ * busy), so that a phase's rate is the inverse of its CPU per item: the API path reaches `goal`×
+ * the bare path's rate at `bare.totalPerItemMs / goal` ms per item. Taking the rest of the API
+ * path (worker, Temporal, PostgreSQL, the load generator) as measured, that leaves
+ * `apiBudgetMs` for the API process; `ratioWithoutApi` is the path's ratio were the API process
+ * free. Estimates: the rest moves too (a shorter phase leaves more of the worker's backlog out).
+ */
+export function apiCpuBudget(apiPath: CpuPerItem, bare: CpuPerItem, goal: number): { goal: number; apiMs: number; apiBudgetMs: number; ratioWithoutApi: number } {
+  const apiMs = apiPath.perItemMs.api ?? 0;
+  const rest = apiPath.totalPerItemMs - apiMs;
+  return { goal, apiMs, apiBudgetMs: round(bare.totalPerItemMs / goal - rest, 2), ratioWithoutApi: round(bare.totalPerItemMs / rest, 2) };
+}
+
+export type CpuPerItem = ReturnType<typeof cpuPerItem>;
+
+/** The budget in a headline's words. */
+export function apiCpuBudgetText(budget: ReturnType<typeof apiCpuBudget>, unit: string): string {
+  return `${budget.goal}× leaves the API process ${budget.apiBudgetMs} ms of CPU per ${unit} (it used ${budget.apiMs}); with the API process free the ratio would be ${budget.ratioWithoutApi}`;
+}

@@ -5,7 +5,7 @@ import { alert, sendAlert, testIncidentPolicy } from '../../test/support/inciden
 import { startPagerDutyFake } from '../../test/fakes/pagerduty-events';
 import { alertFingerprint } from '../../src/domain/incident/alert';
 import { alertGroupId } from '../../src/workflows/incident/messages';
-import { cpuGroups, cpuParts, cpuPerItem, cpuSnapshot } from '../harness/cpu';
+import { apiCpuBudget, apiCpuBudgetText, cpuGroups, cpuParts, cpuPerItem, cpuSnapshot } from '../harness/cpu';
 import { check, Scenario } from '../harness/scenario';
 import { Stack, startStack, until } from '../harness/stack';
 import { round, runPool, summary } from '../harness/stats';
@@ -82,6 +82,7 @@ export const alertStorm: Scenario = {
       const bareS = summary(bare.latencies);
       const apiTput = round((N / api.wallMs) * 1000);
       const bareTput = round((N / bare.wallMs) * 1000);
+      const budget = apiCpuBudget(apiCpu, bareCpu, 0.9);
       return {
         figures: {
           alerts: N,
@@ -92,6 +93,8 @@ export const alertStorm: Scenario = {
           ratio: round(apiTput / bareTput, 2),
           // CPU per alert by process during each phase, and the cores busy in all (bench/harness/cpu.ts).
           cpu: { api: apiCpu, bareSignalWithStart: bareCpu },
+          // What the goal's 0.9× leaves the API process, the rest as measured (harness/cpu.ts).
+          apiCpuBudget: budget,
           // Until every alert of the phase is counted by its incident (not the goal's measure, which is what each path accepts).
           endToEnd: { api: apiEndToEnd, bareSignalWithStart: bareEndToEnd, ratio: round(apiEndToEnd.perSecond / bareEndToEnd.perSecond, 2), bareAlertsCounted: bareCounted },
           incidents: incidents.length,
@@ -109,7 +112,8 @@ export const alertStorm: Scenario = {
         ],
         headline: `API ${apiTput} alerts/s p99 ${apiS.p99} ms · bare signal-with-start ${bareTput}/s p99 ${bareS.p99} ms → ratio ${round(apiTput / bareTput, 2)} · ${incidents.length} incidents, ${counted} alerts counted, ${firstPages().length} first pages` +
           ` · end to end (until counted) ${apiEndToEnd.perSecond}/s via the API vs ${bareEndToEnd.perSecond}/s bare → ratio ${round(apiEndToEnd.perSecond / bareEndToEnd.perSecond, 2)}, CPU per alert ${apiEndToEnd.cpu.totalPerItemMs} vs ${bareEndToEnd.cpu.totalPerItemMs} ms` +
-          ` · CPU per alert ${apiCpu.totalPerItemMs} ms via the API (${cpuParts(apiCpu.perItemMs)}; ${apiCpu.coresBusy} cores busy) vs ${bareCpu.totalPerItemMs} ms bare (${cpuParts(bareCpu.perItemMs)}; ${bareCpu.coresBusy} cores busy)`,
+          ` · CPU per alert ${apiCpu.totalPerItemMs} ms via the API (${cpuParts(apiCpu.perItemMs)}; ${apiCpu.coresBusy} cores busy) vs ${bareCpu.totalPerItemMs} ms bare (${cpuParts(bareCpu.perItemMs)}; ${bareCpu.coresBusy} cores busy)` +
+          ` · ${apiCpuBudgetText(budget, 'alert')}`,
       };
     } finally {
       await stack.stop();

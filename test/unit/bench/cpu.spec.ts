@@ -1,4 +1,4 @@
-import { cpuPerItem, cpuSnapshot } from '../../../bench/harness/cpu';
+import { apiCpuBudget, apiCpuBudgetText, cpuPerItem, cpuSnapshot } from '../../../bench/harness/cpu';
 
 describe('bench CPU accounting', () => {
   it("reads a process's CPU time from /proc, charged to the group that recognises it", () => {
@@ -25,5 +25,18 @@ describe('bench CPU accounting', () => {
     // Backend 1 ran on (+100), backend 2 exited (its 5,000 ms are gone), backend 3 started (300).
     const r = cpuPerItem(snap([[1, 1_000], [2, 5_000]]), snap([[1, 1_100], [3, 300]]), 10, 1_000);
     expect(r.perItemMs.postgres).toBe(40);
+  });
+
+  it("gives what a throughput goal leaves the API process when both phases are bound by CPU", () => {
+    // The intake run of 2026-12-07 21:00 (rev 96c8bcc): 25.15 ms per ticket through the API, 7.82 of
+    // it the API's own; 16.15 ms per bare start.
+    const apiPath = { perItemMs: { api: 7.82, worker: 5.25, temporal: 8.13, postgres: 1.7, bench: 2.27 }, totalPerItemMs: 25.15, coresBusy: 1.92 };
+    const bare = { perItemMs: { api: 0, worker: 3.19, temporal: 8.18, postgres: 0.74, bench: 4.05 }, totalPerItemMs: 16.15, coresBusy: 1.86 };
+    const budget = apiCpuBudget(apiPath, bare, 0.8);
+    // 0.8× of the bare rate is 16.15 / 0.8 = 20.19 ms per ticket; the rest of the path takes 17.33.
+    expect(budget).toEqual({ goal: 0.8, apiMs: 7.82, apiBudgetMs: 2.86, ratioWithoutApi: 0.93 });
+    expect(apiCpuBudgetText(budget, 'ticket')).toBe('0.8× leaves the API process 2.86 ms of CPU per ticket (it used 7.82); with the API process free the ratio would be 0.93');
+    // A rest already over the goal's whole allowance leaves a negative budget: out of the API's reach.
+    expect(apiCpuBudget({ ...apiPath, totalPerItemMs: 30, perItemMs: { api: 5 } }, bare, 0.8).apiBudgetMs).toBeLessThan(0);
   });
 });
