@@ -199,7 +199,10 @@ export async function startStack({
     if (api) {
       const port = await freePort(); // not a random one: those can be an outgoing connection's
       const apiNodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-      apiProcess = new StackProcess('dist/src/api/main.js', { ...env, API_PORT: String(port), LOG_LEVEL: 'warn', ...(benchServer() === 'cluster' ? { TEMPORAL_OIDC_CLIENT_ID: 'caseworks-api' } : {}) }, '', apiNodeArgs);
+      // BENCH_API_CPUS=1 (with the bench itself under `taskset -c 0`): the API on a core of its
+      // own, everything else on the other; taskset execs node, so the PID measured is the API's.
+      const apiCpus = process.env.BENCH_API_CPUS;
+      apiProcess = new StackProcess('dist/src/api/main.js', { ...env, API_PORT: String(port), LOG_LEVEL: 'warn', ...(benchServer() === 'cluster' ? { TEMPORAL_OIDC_CLIENT_ID: 'caseworks-api' } : {}) }, '', apiNodeArgs, apiCpus ? ['taskset', '-c', apiCpus] : []);
       await apiProcess.start();
       apiUrl = `http://127.0.0.1:${port}`;
       await until(async () => (await fetch(`${apiUrl}/health/ready`).catch(() => null))?.ok === true, 60_000, 'api ready');
