@@ -50,3 +50,32 @@ export async function runPool(count: number, concurrency: number, task: (i: numb
   if (failure) throw (failure as { error: unknown }).error;
   return { latencies, wallMs: performance.now() - started };
 }
+
+/**
+ * `count` calls offered at a fixed rate in an open loop: each starts at its moment whether or not
+ * the ones before have answered, and is timed from that moment, so a call the bench itself was
+ * late to send counts its delay (no coordinated omission). For latency below saturation, where
+ * runPool's closed loop measures latency at saturation. Every call is awaited before a failure is
+ * thrown.
+ */
+export async function runAtRate(count: number, perSecond: number, task: (i: number) => Promise<void>): Promise<{ latencies: number[]; wallMs: number }> {
+  if (!(perSecond > 0)) throw new Error(`runAtRate: a rate above 0 is needed, got ${perSecond}`);
+  const latencies: number[] = new Array(count);
+  const started = performance.now();
+  const calls: Promise<void>[] = [];
+  let failure: { error: unknown } | null = null;
+  for (let i = 0; i < count && !failure; i++) {
+    const due = started + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    calls.push(
+      task(i).then(
+        () => void (latencies[i] = performance.now() - due),
+        (error: unknown) => void (failure ??= { error }),
+      ),
+    );
+  }
+  await Promise.all(calls);
+  if (failure) throw (failure as { error: unknown }).error;
+  return { latencies, wallMs: performance.now() - started };
+}
