@@ -142,7 +142,7 @@ export const intake: Scenario = {
           // CPU (ms per ticket, by process) during each phase, and the cores busy in all: with
           // every core busy a phase is bound by CPU, and its rate by what one ticket costs.
           cpu: { api: apiCpu, bareStart: bareCpu },
-          // What the goal's 0.8× leaves the API process, the rest as measured (harness/cpu.ts).
+          // What the goal's 0.8× leaves the API process, two bounds (harness/cpu.ts); null with the API on cores of its own.
           apiCpuBudget: budget,
           // Until every ticket of the phase is in the read model: the whole work of a ticket, the
           // worker's first task included (not the goal's measure, which is what each path accepts).
