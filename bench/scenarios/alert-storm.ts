@@ -143,7 +143,9 @@ async function everyAlertCounted(stack: Stack, service: (i: number) => string, l
       // Under load a query can time out: that round does not count, the next one asks again.
       const pending = groups.filter((g) => !opened.has(g));
       const views = await Promise.all(pending.map((g) => stack.client.workflow.getHandle<typeof alertGroupWorkflow>(g).query(alertGroupQuery).catch(() => null)));
-      views.forEach((v, i) => v && v.incidentsOpened.length > 0 && opened.set(pending[i], v.incidentsOpened));
+      for (const [i, view] of views.entries()) {
+        if (view && view.incidentsOpened.length > 0) opened.set(pending[i], view.incidentsOpened);
+      }
       if (opened.size < groups.length) return false;
       incidents = [...opened.values()].flat();
       if (incidents.length < FINGERPRINTS) return false;
