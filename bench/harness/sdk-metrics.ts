@@ -23,3 +23,18 @@ export async function sdkCacheMetrics(metricsAddress: string): Promise<Record<st
   }
   return out;
 }
+
+/**
+ * Workflow tasks the worker has run so far (the SDK's temporal_workflow_task_execution_latency
+ * histogram's count, summed over its label sets): the difference over a phase is how many
+ * workflow tasks its work took.
+ */
+export async function workflowTasksRun(metricsAddress: string): Promise<number> {
+  const text = await (await fetch(`http://${metricsAddress}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    const m = /^temporal_workflow_task_execution_latency(?:_seconds)?_count(?:\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
+    if (m) total += Number(m[1]);
+  }
+  return total;
+}

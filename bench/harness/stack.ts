@@ -137,8 +137,17 @@ export async function startStack({
   api = false,
   dbFilename,
   extraEnv = {},
+  apiEnv = {},
   workerNodeArgs: scenarioWorkerNodeArgs = [],
-}: { api?: boolean; dbFilename?: string; extraEnv?: Record<string, string>; /** Node arguments the scenario needs (e.g. memoryProbeNodeArgs()). */ workerNodeArgs?: string[] } = {}): Promise<Stack> {
+}: {
+  api?: boolean;
+  dbFilename?: string;
+  extraEnv?: Record<string, string>;
+  /** Variables for the API process alone (intake's traced run: OTEL_EXPORTER_OTLP_ENDPOINT). */
+  apiEnv?: Record<string, string>;
+  /** Node arguments the scenario needs (e.g. memoryProbeNodeArgs()). */
+  workerNodeArgs?: string[];
+} = {}): Promise<Stack> {
   // BENCH_WORKER_ENV="LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 MALLOC_ARENA_MAX=2":
   // variables for the worker alone (an allocator measured on the bench's runner and API too would
   // change what is compared). Read before anything starts, so a mistyped one leaves nothing running.
@@ -202,7 +211,7 @@ export async function startStack({
       // BENCH_API_CPUS=1 (with the bench itself under `taskset -c 0`): the API on a core of its
       // own, everything else on the other; taskset execs node, so the PID measured is the API's.
       const apiCpus = process.env.BENCH_API_CPUS;
-      apiProcess = new StackProcess('dist/src/api/main.js', { ...env, API_PORT: String(port), LOG_LEVEL: 'warn', ...(benchServer() === 'cluster' ? { TEMPORAL_OIDC_CLIENT_ID: 'caseworks-api' } : {}) }, '', apiNodeArgs, apiCpus ? ['taskset', '-c', apiCpus] : []);
+      apiProcess = new StackProcess('dist/src/api/main.js', { ...env, API_PORT: String(port), LOG_LEVEL: 'warn', ...(benchServer() === 'cluster' ? { TEMPORAL_OIDC_CLIENT_ID: 'caseworks-api' } : {}), ...apiEnv }, '', apiNodeArgs, apiCpus ? ['taskset', '-c', apiCpus] : []);
       await apiProcess.start();
       apiUrl = `http://127.0.0.1:${port}`;
       await until(async () => (await fetch(`${apiUrl}/health/ready`).catch(() => null))?.ok === true, 60_000, 'api ready');

@@ -7,6 +7,7 @@ import { alertFingerprint } from '../../src/domain/incident/alert';
 import { alertGroupId } from '../../src/workflows/incident/messages';
 import { apiCpuBudget, apiCpuBudgetText, cpuGroups, cpuParts, cpuPerItem, cpuSnapshot } from '../harness/cpu';
 import { check, Scenario } from '../harness/scenario';
+import { benchMetricsAddress, workflowTasksRun } from '../harness/sdk-metrics';
 import { Stack, startStack, until } from '../harness/stack';
 import { round, runPool, summary } from '../harness/stats';
 
@@ -26,7 +27,8 @@ export const alertStorm: Scenario = {
   description: `${N} alerts over ${FINGERPRINTS} fingerprints via POST /v1/alerts, ${CONCURRENCY} concurrent senders; then ${N} bare signal-with-start`,
   async run(log) {
     const pd = await startPagerDutyFake();
-    const stack = await startStack({ api: true, extraEnv: { PAGERDUTY_EVENTS_URL: pd.url, PAGERDUTY_ROUTING_KEY: pd.routingKey } });
+    const metricsAddress = await benchMetricsAddress();
+    const stack = await startStack({ api: true, extraEnv: { PAGERDUTY_EVENTS_URL: pd.url, PAGERDUTY_ROUTING_KEY: pd.routingKey, WORKER_METRICS_ADDRESS: metricsAddress } });
     try {
       const sreKey = (await ApiKeyService.create(stack.ds, 'bench-sre', 'sre')).key;
       const run = Date.now();
@@ -35,6 +37,7 @@ export const alertStorm: Scenario = {
       const cpu = () => cpuSnapshot(cpuGroups(stack));
       log(`api: ${N} alerts`);
       const apiCpuBefore = cpu();
+      const apiTasksBefore = await workflowTasksRun(metricsAddress);
       const apiStartedAt = Date.now();
       // Until the last alert of a phase is counted by its incident: a signal-with-start is
       // accepted before the worker runs it, so the rates are what each path accepts; counted to
@@ -62,6 +65,7 @@ export const alertStorm: Scenario = {
       // Every group must have opened exactly one incident, and the incidents must count every alert.
       const api_ = await everyAlertCounted(stack, service, log);
       const apiEndToEnd = endToEnd(apiCpuBefore, apiStartedAt);
+      const apiTasks = (await workflowTasksRun(metricsAddress)) - apiTasksBefore;
       const incidents = api_.incidents;
       const counted = api_.counted;
       const firstPages = () => [...pd.incidents().values()].filter((a) => incidents.some((id) => a.dedupKey === `${id}:page:0`));
@@ -71,6 +75,7 @@ export const alertStorm: Scenario = {
       log(`bare: ${N} signal-with-start`);
       const policy = testIncidentPolicy();
       const bareCpuBefore = cpu();
+      const bareTasksBefore = await workflowTasksRun(metricsAddress);
       const bareStartedAt = Date.now();
       const bareService = (i: number) => `bare-${run}-${i % FINGERPRINTS}`;
       const bare = await runPool(N, CONCURRENCY, async (i) => {
@@ -79,6 +84,10 @@ export const alertStorm: Scenario = {
       const bareCpu = cpuPerItem(bareCpuBefore, cpu(), N, bare.wallMs);
       const bareCounted = (await everyAlertCounted(stack, bareService, log)).counted;
       const bareEndToEnd = endToEnd(bareCpuBefore, bareStartedAt);
+      const bareTasks = (await workflowTasksRun(metricsAddress)) - bareTasksBefore;
+      // Workflow tasks the worker ran per alert, each phase to its last alert counted: the fewer
+      // alerts a task takes in, the more each costs the worker and the server.
+      const tasksPerAlert = { api: round(apiTasks / N, 3), bareSignalWithStart: round(bareTasks / N, 3) };
 
       const apiS = summary(api.latencies);
       const bareS = summary(bare.latencies);
@@ -100,6 +109,7 @@ export const alertStorm: Scenario = {
           apiCpuBudget: budget,
           // Until every alert of the phase is counted by its incident (not the goal's measure, which is what each path accepts).
           endToEnd: { api: apiEndToEnd, bareSignalWithStart: bareEndToEnd, ratio: round(apiEndToEnd.perSecond / bareEndToEnd.perSecond, 2), bareAlertsCounted: bareCounted },
+          workflowTasksPerAlert: tasksPerAlert,
           incidents: incidents.length,
           alertsCounted: counted,
           firstPagesAtPagerDuty: firstPages().length,
@@ -115,6 +125,7 @@ export const alertStorm: Scenario = {
         ],
         headline: `API ${apiTput} alerts/s p99 ${apiS.p99} ms · bare signal-with-start ${bareTput}/s p99 ${bareS.p99} ms → ratio ${round(apiTput / bareTput, 2)} · ${incidents.length} incidents, ${counted} alerts counted, ${firstPages().length} first pages` +
           ` · end to end (until counted) ${apiEndToEnd.perSecond}/s via the API vs ${bareEndToEnd.perSecond}/s bare → ratio ${round(apiEndToEnd.perSecond / bareEndToEnd.perSecond, 2)}, CPU per alert ${apiEndToEnd.cpu.totalPerItemMs} vs ${bareEndToEnd.cpu.totalPerItemMs} ms` +
+          ` · workflow tasks per alert ${tasksPerAlert.api} via the API vs ${tasksPerAlert.bareSignalWithStart} bare` +
           ` · CPU per alert ${apiCpu.totalPerItemMs} ms via the API (${cpuParts(apiCpu.perItemMs)}; ${apiCpu.coresBusy} cores busy) vs ${bareCpu.totalPerItemMs} ms bare (${cpuParts(bareCpu.perItemMs)}; ${bareCpu.coresBusy} cores busy)` +
           (budget ? ` · ${apiCpuBudgetText(budget, 'alert')}` : ` · the API on CPUs ${process.env.BENCH_API_CPUS} of its own`),
       };

@@ -5,7 +5,8 @@ import { intakeUpdate } from '../../src/workflows/ticket/messages';
 import { ticketInput } from '../../test/support/tickets';
 import { apiCpuBudget, apiCpuBudgetText, cpuGroups, cpuParts, cpuPerItem, cpuSnapshot } from '../harness/cpu';
 import { check, Scenario } from '../harness/scenario';
-import { countWhen, countWhileProgressing, Stack, startStack } from '../harness/stack';
+import { newTraceparent, SpanCollector, stageBreakdown, startSpanCollector } from '../harness/span-collector';
+import { countWhen, countWhileProgressing, Stack, startStack, until } from '../harness/stack';
 import { round, runAtRate, runPool, summary } from '../harness/stats';
 
 const N = Number(process.env.BENCH_INTAKE_N ?? 2_000);
@@ -13,6 +14,13 @@ const CONCURRENCY = 32;
 /** Calls of each path below saturation, at this share of the rate the bare path sustained end to end. */
 const PACED_N = Number(process.env.BENCH_INTAKE_PACED_N ?? 400);
 const PACED_SHARE = 0.5;
+/**
+ * BENCH_TRACE_API=1: the API exports its spans to the bench (OpenTelemetry, as OTEL_EXPORTER_OTLP_ENDPOINT
+ * does in production) and the calls below saturation carry a traceparent, so the run says where
+ * each call's time went (span-collector.ts stageBreakdown). Tracing costs the API CPU: a traced
+ * run's rates are not the goal's reading.
+ */
+const TRACE_API = process.env.BENCH_TRACE_API === '1';
 
 /**
  * The API path (validate, authenticate, look the customer up, pin the policy, claim the
@@ -25,7 +33,8 @@ export const intake: Scenario = {
   name: 'intake',
   description: `${N} tickets via POST /v1/tickets vs ${N} bare client.workflow.start, ${CONCURRENCY} concurrent`,
   async run(log) {
-    const stack = await startStack({ api: true });
+    const collector = TRACE_API ? await startSpanCollector() : null;
+    const stack = await startStack({ api: true, apiEnv: collector ? { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint } : {} });
     try {
       const body = () => ({ brand: 'uoozee', channel: 'email', priority: 'P4', subject: 'Buffering', description: 'bench', customerRef: 'bench' });
       const failures: string[] = [];
@@ -34,10 +43,10 @@ export const intake: Scenario = {
       const apiTxBefore = await readModelTransactions(stack);
       const apiCpuBefore = cpu();
       const apiStartedAt = Date.now();
-      const postTicket = async () => {
+      const postTicket = async (traceparent?: string) => {
         const res = await fetch(`${stack.apiUrl}/v1/tickets`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.apiKey}`, 'idempotency-key': randomUUID() },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.apiKey}`, 'idempotency-key': randomUUID(), ...(traceparent ? { traceparent } : {}) },
           body: JSON.stringify(body()),
         });
         if (res.status !== 201) failures.push(`${res.status} ${await res.text()}`);
@@ -47,7 +56,7 @@ export const intake: Scenario = {
         const input = ticketInput({ priority: 'P4' });
         await stack.client.workflow.start(ticketWorkflow, { workflowId: input.ticketId, taskQueue: stack.taskQueue, args: [input] });
       };
-      const api = await runPool(N, CONCURRENCY, postTicket, (d) => log(`  api ${d}/${N}`));
+      const api = await runPool(N, CONCURRENCY, () => postTicket(), (d) => log(`  api ${d}/${N}`));
       const apiCpu = cpuPerItem(apiCpuBefore, cpu(), N, api.wallMs);
       // Until the last ticket of a phase is in the read model (its first task run and recorded):
       // both phases start workflows faster than the worker runs their first tasks, so the rates
@@ -79,8 +88,16 @@ export const intake: Scenario = {
       // rate); here it is what a call through the API adds.
       const pacedRate = round(PACED_SHARE * bareEndToEnd.perSecond);
       log(`below saturation: ${PACED_N} of each at ${pacedRate}/s`);
-      const pacedApi = await runAtRate(PACED_N, pacedRate, postTicket);
+      const traceIds: string[] = [];
+      const pacedApi = await runAtRate(PACED_N, pacedRate, (i) => {
+        if (!collector) return postTicket();
+        const { traceId, header } = newTraceparent();
+        traceIds[i] = traceId;
+        return postTicket(header);
+      });
       await drain(2 * N + PACED_N);
+      // The API exports its spans in batches (every 5 s): wait for each traced call's server span.
+      const stages = collector ? await tracedStages(collector, traceIds, pacedApi.latencies, log) : null;
       const pacedBare = await runAtRate(PACED_N, pacedRate, bareStart);
       await drain(2 * N + 2 * PACED_N);
       // The same semantics as the API without the API: update-with-start from the bare client,
@@ -125,6 +142,8 @@ export const intake: Scenario = {
         bareStart: { latencyMs: pacedBareS, achievedPerSecond: round((PACED_N / pacedBare.wallMs) * 1000) },
         addedP50Ms: round(pacedApiS.p50 - pacedBareS.p50),
         addedP99Ms: round(pacedApiS.p99 - pacedBareS.p99),
+        // BENCH_TRACE_API=1: where the API calls' time went, by stage (p50 / p99 each; the slowest 1 %'s means).
+        ...(stages ? { apiStages: stages } : {}),
       };
       return {
         figures: {
@@ -155,6 +174,7 @@ export const intake: Scenario = {
         headline:
           `API ${apiTput}/s p50 ${apiS.p50} p99 ${apiS.p99} ms · bare start ${bareTput}/s p99 ${bareS.p99} ms → ratio ${ratio} (target ≥ 0.8), +p99 ${addedP99} ms (target ≤ 20)` +
           ` · below saturation (${pacedRate}/s offered, ${PACED_N} each): API p50 ${pacedApiS.p50} p99 ${pacedApiS.p99} ms vs bare p50 ${pacedBareS.p50} p99 ${pacedBareS.p99} ms → +p99 ${belowSaturation.addedP99Ms} ms` +
+          (stages ? ` · API calls' slowest 1 % (traced, ${stages.slowest.n}): ${Object.entries(stages.slowest.meanMs).map(([k, v]) => `${k} ${v}`).join(', ')} ms` : '') +
           ` · bare update-with-start ${uwsTput}/s p99 ${uwsS.p99} ms → ratio ${round(apiTput / uwsTput, 2)}, +p99 ${round(apiS.p99 - uwsS.p99)} ms` +
           ` · end to end (until in the read model) ${apiEndToEnd.perSecond}/s via the API vs ${bareEndToEnd.perSecond}/s bare → ratio ${round(apiEndToEnd.perSecond / bareEndToEnd.perSecond, 2)}, CPU per ticket ${apiEndToEnd.cpu.totalPerItemMs} vs ${bareEndToEnd.cpu.totalPerItemMs} ms` +
           ` · read-model transactions per ticket ${round(apiTx / N, 2)} via the API vs ${round(bareTx / N, 2)} bare` +
@@ -163,9 +183,17 @@ export const intake: Scenario = {
       };
     } finally {
       await stack.stop();
+      await collector?.close();
     }
   },
 };
+
+async function tracedStages(collector: SpanCollector, traceIds: string[], latencies: number[], log: (line: string) => void) {
+  const wanted = new Set(traceIds);
+  const exported = () => new Set(collector.spans().filter((s) => s.kind === 2 && wanted.has(s.traceId)).map((s) => s.traceId)).size;
+  await until(() => exported() === wanted.size, 30_000, 'the traced calls\' spans').catch(() => log(`  spans of ${exported()} of ${wanted.size} traced calls arrived`));
+  return stageBreakdown(traceIds.map((traceId, i) => ({ traceId, latencyMs: latencies[i] })), collector.spans());
+}
 
 /**
  * Transactions committed or rolled back in the stack's own database so far. `settleMs` first:

@@ -13,7 +13,7 @@ const CASE = [...CONTINUED, 'patch:case-continue-as-new', 'patch:case-needs-atte
 
 export const REQUIRED_FEATURES: Record<(typeof REPLAYED_WORKFLOW_TYPES)[number], string[]> = {
   ticketWorkflow: [...CASE, ...SIGNALS, 'patch:notify-in-coverage-window', 'patch:ticket-bounded-sla-history', 'patch:ticket-late-at-risk-warning', 'patch:ticket-record-as-task', 'patch:ticket-system-records-local', 'patch:ticket-clock-sends-local', 'local-activity'],
-  incidentWorkflow: [...CASE, ...SIGNALS, 'patch:incident-breach-escalation', 'patch:incident-lean-records'],
+  incidentWorkflow: [...CASE, ...SIGNALS, 'patch:incident-breach-escalation', 'patch:incident-due-before-auto-resolve', 'patch:incident-lean-records'],
   alertGroupWorkflow: [...START, ...SIGNALS],
   refundWorkflow: [...CASE, ...SIGNALS, 'patch:billing-card-data-remediation', 'patch:refund-trace-number'],
   disputeWorkflow: [...CASE, ...SIGNALS, 'patch:billing-card-data-remediation', 'patch:dispute-3ds-from-charge', 'patch:dispute-refunded-charge', 'patch:dispute-submit-at-internal-deadline', 'patch:dispute-record-evidence-staged'],

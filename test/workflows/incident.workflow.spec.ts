@@ -152,6 +152,51 @@ describe('incidents from alerts, paging through PagerDuty Events v2', () => {
     expect(second).not.toBe(first);
   });
 
+  it('a P1 whose alerts clear before its first page still pages, then resolves at the pager (a worker lagging its alerts)', async () => {
+    // The incident's paging plan waits on an activity (the brand's escalation policy). Holding
+    // that table locked keeps the plan, and so the first page, behind the alert group's quiet
+    // period, as a worker minutes behind its alerts does. This P1's quiet period: 3 s.
+    const policy = testIncidentPolicy();
+    // A copy: the pinned policy shares its rules with the pack every other test pins.
+    policy.alerting = { ...policy.alerting, rules: policy.alerting.rules.map((r) => (r.kind === 'http_5xx' ? { ...r, autoResolveAfterMs: 3_000 } : r)) };
+    // Only the first step is due by then; the second (a minute on) is not, and never goes out.
+    policy.escalation = { levels: [{ targets: ['rotation:sre-primary'], ackTimeoutMs: 60_000 }, { targets: ['user:sre-lead'], ackTimeoutMs: 60_000 }], loops: 1 };
+    const lock = stack.ds.createQueryRunner();
+    await lock.connect();
+    await lock.startTransaction();
+    let locked = true;
+    try {
+      await lock.query('LOCK TABLE escalation_policies IN ACCESS EXCLUSIVE MODE');
+      const groupId = await sendAlert(stack.client, taskQueue, alert({ service: `lagged-${randomUUID().slice(0, 8)}`, count: 5 }), policy);
+      const group = stack.client.workflow.getHandle(groupId);
+      const incidentId = await waitFor(async () => (await group.query(alertGroupQuery)).incidentId ?? undefined, { what: 'an incident' });
+      // The group has sent its "cleared" signal once it let go of the incident (and ended).
+      await waitFor(async () => (await group.query(alertGroupQuery)).incidentId === null, { what: 'the alert group clearing after 3 s of silence' });
+      const before = await incidentHandle(incidentId).query(incidentStatusQuery);
+      expect([before.status, before.pages]).toEqual(['triggered', []]); // the race is real: no plan yet
+      await lock.commitTransaction();
+      locked = false;
+
+      const resolved = await waitFor(async () => {
+        const v = await incidentHandle(incidentId).query(incidentStatusQuery);
+        return v.status === 'resolved' ? v : undefined;
+      }, { what: 'the auto-resolve' });
+      expect(resolved.resolvedBy).toBe('system');
+      expect(resolved.pages.map((p) => [p.step, p.state])).toEqual([[0, 'sent'], [1, 'cancelled']]);
+      // The on-call was paged once, and the same alert was resolved at the pager.
+      await waitFor(() => pagesAtFake(incidentId).some((a) => a.state === 'resolved'), { what: 'the page resolved at PagerDuty' });
+      expect(pagesAtFake(incidentId).map((a) => [a.dedupKey, a.state, a.openings])).toEqual([[`${incidentId}:page:0`, 'resolved', 1]]);
+      const events: { type: string }[] = await waitFor(async () => {
+        const found: { type: string }[] = await stack.ds.query(`SELECT type FROM incident_events WHERE incident_id = $1 AND type IN ('triggered', 'paged', 'resolved') ORDER BY id`, [incidentId]);
+        return found.length >= 3 ? found : undefined;
+      }, { what: 'the triggered, paged and resolved events' });
+      expect(events.map((e) => e.type)).toEqual(['triggered', 'paged', 'resolved']);
+    } finally {
+      if (locked) await lock.rollbackTransaction();
+      await lock.release();
+    }
+  });
+
   it('records a mitigation breach at the deadline when an acknowledged P1 is not mitigated in time', async () => {
     const policy = testIncidentPolicy();
     policy.priorities.P1.targets.firstResponse = 60_000; // the ack must not race a 2 s window on a loaded machine

@@ -5,6 +5,7 @@ import { BatchSpanProcessor, NoopSpanProcessor, SimpleSpanProcessor, SpanExporte
 import { node } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { AppConfig } from '../../config/config.schema';
+import { traceDatabaseCalls } from './database-calls';
 import { traceOutsideCalls } from './outside-calls';
 
 export type TracedProcess = 'api' | 'worker';
@@ -43,12 +44,14 @@ export function startTracing(config: TracingConfig, process: TracedProcess, opti
   // and the AsyncLocalStorage context manager (a request's span follows its awaits).
   provider.register();
   const stopOutsideCalls = traceOutsideCalls(config);
+  const stopDatabaseCalls = traceDatabaseCalls();
   current = {
     enabled: true,
     spanProcessor,
     resource,
     async shutdown() {
       stopOutsideCalls();
+      stopDatabaseCalls();
       await provider.shutdown();
       trace.disable();
       context.disable();

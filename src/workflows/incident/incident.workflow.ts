@@ -22,6 +22,12 @@ import { IncidentCarried, incidentEndedSignal, IncidentInput, IncidentView } fro
 import { calendarOf, copyState, IncidentState, openingState } from './state';
 import { IncidentPublisher, incidentView } from './view';
 
+/**
+ * Patch: an auto-resolve acts on what is already due (the first page, above all) before it
+ * resolves. Histories recorded before resolved first and cancelled the pages.
+ */
+export const PAGES_BEFORE_AUTO_RESOLVE_PATCH = 'incident-due-before-auto-resolve';
+
 const { recordIncident } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
 const { resolveEscalation } = proxyActivities<ReturnType<typeof createActivities>>(OUTSIDE_SERVICE);
 const { updatePages } = proxyActivities<ReturnType<typeof createActivities>>(PAGE);
@@ -130,7 +136,12 @@ export class IncidentCase {
         if (reason === null) return;
         this.state.pendingAutoResolve = null;
         const { status } = this.state;
-        if (status === 'triggered' || status === 'acknowledged' || status === 'mitigated') await this.resolve('system', reason);
+        if (status !== 'triggered' && status !== 'acknowledged' && status !== 'mitigated') return;
+        // What fell due before the resolve is acted on first, as the loop would have had it run
+        // on time: a lagging worker (or a monitor resolving within the first task) must not turn
+        // a P1's first page into a cancelled one. The on-call gets the page, then its resolve.
+        if (patched(PAGES_BEFORE_AUTO_RESOLVE_PATCH)) await fireIncidentDue(this, Date.now());
+        await this.resolve('system', reason);
       },
     };
   }
