@@ -26,7 +26,7 @@ import { IncidentPublisher, incidentView } from './view';
  * Patch: an auto-resolve acts on what is already due (the first page, above all) before it
  * resolves. Histories recorded before resolved first and cancelled the pages.
  */
-export const PAGES_BEFORE_AUTO_RESOLVE_PATCH = 'incident-due-before-auto-resolve';
+export const DUE_BEFORE_AUTO_RESOLVE_PATCH = 'incident-due-before-auto-resolve';
 
 const { recordIncident } = proxyActivities<ReturnType<typeof createActivities>>(READ_MODEL_WRITE);
 const { resolveEscalation } = proxyActivities<ReturnType<typeof createActivities>>(OUTSIDE_SERVICE);
@@ -140,7 +140,7 @@ export class IncidentCase {
         // What fell due before the resolve is acted on first, as the loop would have had it run
         // on time: a lagging worker (or a monitor resolving within the first task) must not turn
         // a P1's first page into a cancelled one. The on-call gets the page, then its resolve.
-        if (patched(PAGES_BEFORE_AUTO_RESOLVE_PATCH)) await fireIncidentDue(this, Date.now());
+        if (patched(DUE_BEFORE_AUTO_RESOLVE_PATCH)) await fireIncidentDue(this, Date.now());
         await this.resolve('system', reason);
       },
     };
