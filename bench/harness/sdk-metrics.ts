@@ -15,13 +15,7 @@ export async function benchMetricsAddress(): Promise<string> {
  * their workflow cached or had to replay it), _total_forced_eviction, and the count of replays.
  */
 export async function sdkCacheMetrics(metricsAddress: string): Promise<Record<string, number>> {
-  const text = await (await fetch(`http://${metricsAddress}/metrics`)).text();
-  const out: Record<string, number> = {};
-  for (const line of text.split('\n')) {
-    const m = /^(temporal_sticky_cache_[a-z_]+|temporal_workflow_task_replay_latency_count)(?:\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
-    if (m) out[m[1]] = (out[m[1]] ?? 0) + Number(m[2]);
-  }
-  return out;
+  return summedSeries(metricsAddress, 'temporal_sticky_cache_[a-z_]+|temporal_workflow_task_replay_latency_count');
 }
 
 /**
@@ -30,11 +24,18 @@ export async function sdkCacheMetrics(metricsAddress: string): Promise<Record<st
  * workflow tasks its work took.
  */
 export async function workflowTasksRun(metricsAddress: string): Promise<number> {
+  const sums = await summedSeries(metricsAddress, 'temporal_workflow_task_execution_latency(?:_seconds)?_count');
+  return Object.values(sums).reduce((t, n) => t + n, 0);
+}
+
+/** The series of a Prometheus endpoint whose names match `names` (a regex alternative), each summed over its label sets. */
+async function summedSeries(metricsAddress: string, names: string): Promise<Record<string, number>> {
   const text = await (await fetch(`http://${metricsAddress}/metrics`)).text();
-  let total = 0;
-  for (const line of text.split('\n')) {
-    const m = /^temporal_workflow_task_execution_latency(?:_seconds)?_count(?:\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
-    if (m) total += Number(m[1]);
+  const line = new RegExp(`^(${names})(?:\\{[^}]*\\})? ([0-9.e+-]+)$`);
+  const out: Record<string, number> = {};
+  for (const l of text.split('\n')) {
+    const m = line.exec(l);
+    if (m) out[m[1]] = (out[m[1]] ?? 0) + Number(m[2]);
   }
-  return total;
+  return out;
 }

@@ -24,7 +24,8 @@ export interface SpanCollector {
   close(): Promise<void>;
 }
 
-const SERVER = 2;
+/** OTLP's SpanKind for a server span (the API's request span). */
+export const SERVER_SPAN = 2;
 const nsToMs = (ns: unknown): number => Number(BigInt(String(ns)) / 1000n) / 1000;
 
 /**
@@ -104,12 +105,12 @@ export interface CallStages {
 export const STAGES = ['outsideServer', 'inServer', 'database', 'startWorkflow', 'outsideCalls'] as const;
 
 const isStart = (s: CollectedSpan) => s.name.startsWith('StartWorkflow');
-const isDatabase = (s: CollectedSpan) => s.name.startsWith('pg.') || s.name.startsWith('pg-pool.');
+const isDatabase = (s: CollectedSpan) => s.name.startsWith('pg.');
 
 /** One call's stages from its trace's spans; null when the trace has no server span (not exported). */
 export function callStages(totalMs: number, spans: CollectedSpan[]): CallStages | null {
   // Its parent is the bench's traceparent (a span the collector never sees).
-  const server = spans.find((s) => s.kind === SERVER);
+  const server = spans.find((s) => s.kind === SERVER_SPAN);
   if (!server) return null;
   const serverMs = server.endMs - server.startMs;
   // Direct children of the server span only: a child's own children are inside its time.
@@ -135,7 +136,11 @@ export function callStages(totalMs: number, spans: CollectedSpan[]): CallStages 
  */
 export function stageBreakdown(calls: { traceId: string; latencyMs: number }[], spans: CollectedSpan[]) {
   const byTrace = new Map<string, CollectedSpan[]>();
-  for (const s of spans) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
+  for (const s of spans) {
+    const trace = byTrace.get(s.traceId);
+    if (trace) trace.push(s);
+    else byTrace.set(s.traceId, [s]);
+  }
   const staged = calls.map((c) => callStages(c.latencyMs, byTrace.get(c.traceId) ?? [])).filter((s): s is CallStages => s !== null);
   if (staged.length === 0) return null;
   const slowest = [...staged].sort((a, b) => b.total - a.total).slice(0, Math.max(1, Math.ceil(staged.length / 100)));

@@ -5,7 +5,7 @@ import { intakeUpdate } from '../../src/workflows/ticket/messages';
 import { ticketInput } from '../../test/support/tickets';
 import { apiCpuBudget, apiCpuBudgetText, cpuGroups, cpuParts, cpuPerItem, cpuSnapshot } from '../harness/cpu';
 import { check, Scenario } from '../harness/scenario';
-import { newTraceparent, SpanCollector, stageBreakdown, startSpanCollector } from '../harness/span-collector';
+import { newTraceparent, SERVER_SPAN, SpanCollector, stageBreakdown, startSpanCollector } from '../harness/span-collector';
 import { countWhen, countWhileProgressing, Stack, startStack, until } from '../harness/stack';
 import { round, runAtRate, runPool, summary } from '../harness/stats';
 
@@ -190,7 +190,7 @@ export const intake: Scenario = {
 
 async function tracedStages(collector: SpanCollector, traceIds: string[], latencies: number[], log: (line: string) => void) {
   const wanted = new Set(traceIds);
-  const exported = () => new Set(collector.spans().filter((s) => s.kind === 2 && wanted.has(s.traceId)).map((s) => s.traceId)).size;
+  const exported = () => new Set(collector.spans().filter((s) => s.kind === SERVER_SPAN && wanted.has(s.traceId)).map((s) => s.traceId)).size;
   await until(() => exported() === wanted.size, 30_000, 'the traced calls\' spans').catch(() => log(`  spans of ${exported()} of ${wanted.size} traced calls arrived`));
   return stageBreakdown(traceIds.map((traceId, i) => ({ traceId, latencyMs: latencies[i] })), collector.spans());
 }

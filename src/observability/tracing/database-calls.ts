@@ -2,9 +2,10 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 
 /**
- * A client span around every PostgreSQL statement (and every wait for a pooled connection) made
- * inside a traced operation — an API request, an activity — so a slow request shows whether it
- * waited on the database, the pool or its own CPU. The span holds the statement's text, which is
+ * A client span around every PostgreSQL statement made inside a traced operation — an API
+ * request, an activity — so a slow request shows whether it waited on the database or on its own
+ * CPU. (No span for a wait on the pool: `pg-pool` is loaded by the mains' imports, before tracing
+ * starts, and only `pg`'s own classes are patched.) The span holds the statement's text, which is
  * parameterised throughout (TypeORM and the raw queries use $1…), never the parameters' values
  * (`enhancedDatabaseReporting` off): customer data stays out of traces. The instrumentation
  * patches `pg` as it is loaded, so it is registered before the first DataSource is created

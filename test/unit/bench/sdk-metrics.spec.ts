@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { workflowTasksRun } from '../../../bench/harness/sdk-metrics';
+import { sdkCacheMetrics, workflowTasksRun } from '../../../bench/harness/sdk-metrics';
 
 describe("the bench's reading of a worker's workflow tasks", () => {
   it('sums the execution histogram\'s count over its label sets, with or without a unit suffix, and nothing else', async () => {
@@ -12,11 +12,16 @@ describe("the bench's reading of a worker's workflow tasks", () => {
       'temporal_workflow_task_execution_latency_seconds_count 5',
       'temporal_workflow_task_replay_latency_count 7',
       'temporal_workflow_task_execution_latency_sum 99',
+      'temporal_sticky_cache_size{namespace="default"} 3',
+      'temporal_sticky_cache_size{namespace="other"} 2',
     ].join('\n');
     const server = createServer((_req, res) => res.end(text));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      expect(await workflowTasksRun(`127.0.0.1:${(server.address() as AddressInfo).port}`)).toBe(155);
+      const address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+      expect(await workflowTasksRun(address)).toBe(155);
+      // The cache figures (growth, sla-lag) share the same reading.
+      expect(await sdkCacheMetrics(address)).toEqual({ temporal_sticky_cache_size: 5, temporal_workflow_task_replay_latency_count: 7 });
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
